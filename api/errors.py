@@ -1,0 +1,133 @@
+"""One exception family and one handler: every error leaves as Stripe's envelope.
+
+`{"error": {"type", "code", "message", "param", ...}}` with Stripe's HTTP statuses. Null fields
+are omitted. Unexpected exceptions become a logged 500 `api_error`, never an HTML page.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django_fsm import TransitionNotAllowed
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+
+logger = logging.getLogger("till.api")
+
+
+class ApiError(Exception):
+    status: int = 400
+    type: str = "invalid_request_error"
+    default_code: str | None = None
+    # Stripe stores a response for idempotent replay only once execution has begun:
+    # failures of authentication, rate limits and parameter validation are not stored.
+    stored: bool = True
+
+    def __init__(self, message: str, *, code: str | None = None, param: str | None = None,
+                 status: int | None = None, headers: dict[str, str] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.param = param
+        if status is not None:
+            self.status = status
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        error = {"type": self.type, "code": self.code, "message": self.message,
+                 "param": self.param, **self.extra}
+        return {"error": {k: v for k, v in error.items() if v is not None}}
+
+
+class InvalidRequestError(ApiError):
+    pass
+
+
+class ParameterError(InvalidRequestError):
+    """A parameter failed validation before anything was executed."""
+
+    stored = False
+
+
+class NotFoundError(InvalidRequestError):
+    status = 404
+    default_code = "resource_missing"
+
+
+class AuthenticationError(InvalidRequestError):
+    status = 401
+    stored = False
+
+
+class PermissionError(InvalidRequestError):  # noqa: A001 - Stripe's name for a 403
+    status = 403
+
+
+class CardError(ApiError):
+    status = 402
+    type = "card_error"
+
+
+class IdempotencyError(ApiError):
+    type = "idempotency_error"
+    stored = False
+
+
+class ConflictError(InvalidRequestError):
+    status = 409
+    stored = False
+
+
+class RateLimitError(InvalidRequestError):
+    status = 429
+    default_code = "rate_limit"
+    stored = False
+
+
+class ApiServerError(ApiError):
+    status = 500
+    type = "api_error"
+
+
+def error_response(error: ApiError) -> Response:
+    return Response(error.body(), status=error.status, headers=error.headers)
+
+
+def unrecognized_url(method: str, path: str) -> NotFoundError:
+    return NotFoundError(f"Unrecognized request URL ({method}: {path}). Please see "
+                         "the API reference or the OpenAPI schema at /v1/openapi.json.",
+                         code=None)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: translate every exception into the envelope."""
+    request = context.get("request")
+    if isinstance(exc, ApiError):
+        return error_response(exc)
+    if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
+        return error_response(AuthenticationError(str(exc.detail)))
+    if isinstance(exc, drf_exceptions.MethodNotAllowed) and request is not None:
+        return error_response(unrecognized_url(request.method, request.path))
+    if isinstance(exc, drf_exceptions.UnsupportedMediaType):
+        return error_response(ParameterError(
+            f"Invalid Content-Type: {exc.detail}. Send application/x-www-form-urlencoded "
+            "or application/json."))
+    if isinstance(exc, drf_exceptions.ParseError):
+        return error_response(ParameterError(f"Invalid request body: {exc.detail}"))
+    if isinstance(exc, Http404):
+        return error_response(NotFoundError(str(exc) or "Not found."))
+    if isinstance(exc, DjangoPermissionDenied | drf_exceptions.PermissionDenied):
+        return error_response(PermissionError(str(exc) or "Permission denied."))
+    if isinstance(exc, drf_exceptions.Throttled):
+        return error_response(RateLimitError("Request rate limit exceeded."))
+    if isinstance(exc, TransitionNotAllowed):
+        # A service should have checked can_proceed first; still a 400, never a 500.
+        return error_response(InvalidRequestError(str(exc), code="unexpected_state"))
+    request_id = getattr(request, "request_id", None)
+    logger.exception("Unhandled exception in API request %s", request_id)
+    return error_response(ApiServerError(
+        "An unexpected error occurred on Till's side. The error was logged with the request "
+        f"id {request_id}."))

@@ -1,0 +1,32 @@
+"""/healthz: 200 when the database and the broker answer, 503 when either does not."""
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+
+from config.celery import app as celery_app
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "down", reported as text
+        return f"error: {exc.__class__.__name__}: {exc}"
+    return "ok"
+
+
+def _broker() -> str:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {exc.__class__.__name__}: {exc}"
+    return "ok"
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database(), "broker": _broker()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
+                        status=200 if healthy else 503)

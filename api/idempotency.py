@@ -1,0 +1,96 @@
+"""Idempotency-Key handling (Stripe's rules, after Brandur Leach's Postgres pattern).
+
+- The key is claimed by inserting its row in a committed transaction of its own; the unique
+  constraint makes exactly one of any number of concurrent requests the owner.
+- Others with the same key get a 409 `idempotency_key_in_use` while the owner runs, the stored
+  response with `Idempotent-Replayed: true` once it is done, and a 400 `idempotency_error` if
+  their parameters differ.
+- Failures before execution (authentication, rate limits, parameter validation) release the
+  key, as Stripe does, so the same key can be retried.
+- Keys live TILL_IDEMPOTENCY_KEY_TTL_HOURS; an expired key runs as a new request.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from api.errors import ConflictError, IdempotencyError, ParameterError
+from api.models import IdempotencyKey
+from merchants.models import Merchant
+
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Replay:
+    status: int
+    body: bytes
+    original_request_id: str
+
+
+def request_fingerprint(*, method: str, path: str, params: Any) -> str:
+    canonical = orjson.dumps([method, path, params], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _expired_before() -> Any:
+    return timezone.now() - timedelta(hours=settings.TILL_IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotency_key_claim(*, merchant: Merchant, livemode: bool, key: str, fingerprint: str,
+                          request_id: str) -> IdempotencyKey | Replay:
+    """Claims `key` for this request, or answers with the replay or the error that applies."""
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ParameterError(
+            f"Invalid Idempotency-Key: must be 1 to {MAX_KEY_LENGTH} characters.",
+            param="Idempotency-Key")
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(
+                    merchant=merchant, livemode=livemode, key=key,
+                    request_fingerprint=fingerprint, request_id=request_id)
+        except IntegrityError:
+            existing = IdempotencyKey.objects.filter(
+                merchant=merchant, livemode=livemode, key=key).first()
+        if existing is None:
+            continue  # released or pruned between our insert and our read: claim again
+        if existing.created < _expired_before():
+            IdempotencyKey.objects.filter(pk=existing.pk, created=existing.created).delete()
+            continue
+        if existing.request_fingerprint != fingerprint:
+            raise IdempotencyError(
+                "Keys for idempotent requests can only be used with the same parameters they "
+                f"were first used with. Try using a key other than '{key}' if you meant to "
+                "execute a different request.")
+        if existing.response_status is None:
+            raise ConflictError(
+                "There is currently another in-progress request using this Idempotent Key "
+                "(that probably means you submitted twice, and the other request is still "
+                "going through): " + key + ". Please try again later.",
+                code="idempotency_key_in_use", headers={"Stripe-Should-Retry": "true"})
+        return Replay(status=existing.response_status, body=bytes(existing.response_body),
+                      original_request_id=existing.request_id)
+    raise ConflictError("This idempotency key is being recycled; please retry.",
+                        code="idempotency_key_in_use", headers={"Stripe-Should-Retry": "true"})
+
+
+def idempotency_key_complete(*, record: IdempotencyKey, status: int, body: bytes) -> None:
+    IdempotencyKey.objects.filter(pk=record.pk).update(
+        response_status=status, response_body=body, completed_at=timezone.now())
+
+
+def idempotency_key_release(*, record: IdempotencyKey) -> None:
+    IdempotencyKey.objects.filter(pk=record.pk).delete()
+
+
+def idempotency_keys_prune() -> int:
+    """Deletes keys older than the retention; returns how many."""
+    deleted, _ = IdempotencyKey.objects.filter(created__lt=_expired_before()).delete()
+    return deleted

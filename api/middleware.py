@@ -1,0 +1,46 @@
+"""Request ids: every request gets one, every response and log line carries it."""
+
+import contextvars
+import logging
+import re
+import secrets
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+# The current request's id and idempotency key, for logs and for Event.request.
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None)
+idempotency_key_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "idempotency_key", default=None)
+
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
+
+
+def new_request_id() -> str:
+    return "req_" + secrets.token_urlsafe(12).replace("-", "a").replace("_", "b")
+
+
+class RequestIdMiddleware:
+    """Accepts a client's `X-Request-Id` (Till's extension) or makes `req_…`; echoes it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        client_id = request.headers.get("X-Request-Id", "")
+        request_id = client_id if _CLIENT_ID.match(client_id) else new_request_id()
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["Request-Id"] = request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get() or "-"
+        return True

@@ -1,0 +1,149 @@
+"""Rendering API objects: output serializers, timestamps and `expand`.
+
+Each resource has one output serializer deriving from ApiObjectSerializer: it renders the
+wire object (responses and Event payloads alike) and documents it in the OpenAPI schema.
+"""
+
+from functools import cache
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.module_loading import import_string
+from rest_framework import serializers
+
+from api.errors import ParameterError
+
+MAX_EXPAND_DEPTH = 4
+
+
+class TimestampField(serializers.Field):
+    """A datetime as integer Unix seconds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> int:
+        return int(value.timestamp())
+
+
+class NullableTimestampField(TimestampField):
+    def get_attribute(self, instance) -> Any:
+        return getattr(instance, self.source)
+
+    def to_representation(self, value) -> int | None:
+        return None if value is None else int(value.timestamp())
+
+
+class ExpandHost:
+    """A serializer that can hold expandable fields; knows its slice of the expand tree."""
+
+    @property
+    def expand_tree(self) -> dict[str, dict]:
+        tree = self.__dict__.get("_expand_tree")
+        if tree is not None:
+            return tree
+        parent = getattr(self, "parent", None)
+        if isinstance(parent, ExpandHost):
+            return parent.expand_tree.get(self.field_name, {})
+        return {}
+
+
+class NestedObject(ExpandHost, serializers.Serializer):
+    """A hash inside an object (`invoice_settings`), through which expansion reaches."""
+
+
+class ExpandableField(serializers.Field):
+    """An id on the wire, or the whole object when the request expands this path."""
+
+    def __init__(self, serializer: str, **kwargs: Any) -> None:
+        self.serializer_path = serializer
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    @property
+    def target(self) -> type["ApiObjectSerializer"]:
+        return _import(self.serializer_path)
+
+    def get_attribute(self, instance) -> Any:
+        return getattr(instance, self.source)
+
+    def to_representation(self, value: str | None) -> Any:
+        if value is None:
+            return None
+        subtree = self.parent.expand_tree.get(self.field_name)
+        if subtree is None:
+            return value
+        target = self.target
+        obj = target.model.objects.get(pk=value)
+        return target(obj, expand=subtree).data
+
+
+class ApiObjectSerializer(ExpandHost, serializers.Serializer):
+    """A top-level API object: `id`, `object`, then its fields."""
+
+    object_name: ClassVar[str]
+    model: ClassVar[type[models.Model]]
+
+    id = serializers.CharField(read_only=True)
+    object = serializers.SerializerMethodField()
+
+    def __init__(self, *args: Any, expand: dict[str, dict] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._expand_tree = expand or {}
+
+    def get_object(self, obj: Any) -> str:
+        return self.object_name
+
+
+@cache
+def _import(path: str) -> Any:
+    return import_string(path)
+
+
+def render(obj: models.Model, *, expand: dict[str, dict] | None = None) -> dict[str, Any]:
+    """The wire form of a model instance; its model names its serializer (API_SERIALIZER)."""
+    return _import(obj.API_SERIALIZER)(obj, expand=expand).data
+
+
+def expand_tree(paths: Any, *, serializer: type[ApiObjectSerializer], is_list: bool = False
+                ) -> dict[str, dict]:
+    """Parses and checks `expand[]`; an unknown or unexpandable path is a 400."""
+    if paths in (None, ""):
+        return {}
+    if isinstance(paths, str):
+        paths = [paths]
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise ParameterError("Invalid expand: must be an array of strings.", param="expand")
+    tree: dict[str, dict] = {}
+    for path in paths:
+        parts = path.split(".")
+        if is_list:
+            if parts[0] != "data" or len(parts) < 2:
+                raise ParameterError(
+                    f"This property cannot be expanded ({path}). List expansions start "
+                    "with `data.`.", param="expand")
+            parts = parts[1:]
+        if len(parts) > MAX_EXPAND_DEPTH:
+            raise ParameterError(
+                f"You cannot expand more than {MAX_EXPAND_DEPTH} levels of a property "
+                f"({path}).", param="expand")
+        _check_path(serializer, parts, path)
+        node = tree
+        for part in parts:
+            node = node.setdefault(part, {})
+    return tree
+
+
+def _check_path(serializer: type[serializers.Serializer], parts: list[str], path: str) -> None:
+    host: type[serializers.Serializer] = serializer
+    for part in parts:
+        field = host._declared_fields.get(part)
+        if isinstance(field, ExpandableField):
+            host = field.target
+        elif isinstance(field, NestedObject):
+            host = type(field)
+        else:
+            raise ParameterError(f"This property cannot be expanded ({path}).", param="expand")
+    if host is not serializer and not issubclass(host, ApiObjectSerializer):
+        raise ParameterError(f"This property cannot be expanded ({path}).", param="expand")

@@ -1,0 +1,191 @@
+"""Request parameters: DRF serializers for validation, Stripe's errors for failures.
+
+Every input serializer derives from `Params`, which refuses unknown parameters. `parse()` runs
+one and turns the first failure into a ParameterError naming the parameter in bracket form
+(`metadata[order_id]`), with Stripe's codes and messages.
+"""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from api.errors import ParameterError
+
+METADATA_MAX_KEYS = 50
+METADATA_KEY_MAX = 40
+METADATA_VALUE_MAX = 500
+
+_CODES = {
+    "required": "parameter_missing",
+    "null": "parameter_invalid_empty",
+    "blank": "parameter_invalid_string_blank",
+    "parameter_unknown": "parameter_unknown",
+}
+
+
+class Params(serializers.Serializer):
+    """An input serializer that refuses parameters it does not declare.
+
+    Nested with `allow_null=True`, an empty value (`address=`) unsets the whole hash.
+    """
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data == "" and self.allow_null:
+            return None
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = [name for name in data if name not in self.fields]
+            if unknown:
+                raise serializers.ValidationError(
+                    {unknown[0]: [serializers.ErrorDetail("unknown", code="parameter_unknown")]})
+        elif data is not None and not isinstance(data, dict):
+            raise serializers.ValidationError(
+                {serializers.api_settings.NON_FIELD_ERRORS_KEY: [serializers.ErrorDetail(
+                    "Invalid object", code="invalid_object")]})
+        return super().to_internal_value(data)
+
+
+class UNSET:
+    """A sentinel: the parameter was sent empty (`name=`), which unsets it."""
+
+
+class MetadataField(serializers.Field):
+    """Stripe's metadata: ≤50 keys of ≤40 chars, string values of ≤500 chars.
+
+    Returns a dict of updates where None deletes a key, or UNSET when `metadata=` clears all.
+    """
+
+    default_error_messages = {"invalid": "Invalid metadata: must be a hash of strings."}
+
+    def to_internal_value(self, data: Any) -> dict[str, str | None] | type[UNSET]:
+        if data == "":
+            return UNSET
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        if len(data) > METADATA_MAX_KEYS:
+            raise serializers.ValidationError(
+                f"Invalid metadata: can have at most {METADATA_MAX_KEYS} keys.")
+        updates: dict[str, str | None] = {}
+        for key, value in data.items():
+            if not key or len(key) > METADATA_KEY_MAX or "[" in key or "]" in key:
+                raise serializers.ValidationError(
+                    f"Invalid metadata key {key!r}: keys must be 1 to {METADATA_KEY_MAX} "
+                    "characters without square brackets.")
+            if isinstance(value, dict | list):
+                self.fail("invalid")
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            value = "" if value is None else str(value)
+            if len(value) > METADATA_VALUE_MAX:
+                raise serializers.ValidationError(
+                    f"Invalid metadata value for {key!r}: values can be at most "
+                    f"{METADATA_VALUE_MAX} characters.")
+            updates[key] = value or None
+        return updates
+
+    def to_representation(self, value: dict[str, str]) -> dict[str, str]:
+        return value
+
+
+def metadata_apply(current: dict[str, str], update: Any) -> dict[str, str]:
+    """Applies a MetadataField result to stored metadata and checks the 50-key limit."""
+    if update is UNSET:
+        return {}
+    merged = dict(current)
+    for key, value in update.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    if len(merged) > METADATA_MAX_KEYS:
+        raise ParameterError(f"Invalid metadata: can have at most {METADATA_MAX_KEYS} keys.",
+                             param="metadata")
+    return merged
+
+
+class OptionalString(serializers.CharField):
+    """A string where an empty value unsets the field (returns None)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 5000)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str | None:
+        value = super().to_internal_value(data)
+        return value or None
+
+
+def _first_error(detail: Any, path: list[str]) -> tuple[list[str], Any]:
+    """The path and message of the first error in DRF's nested error structure."""
+    if isinstance(detail, dict):
+        key, value = next(iter(detail.items()))
+        if key == serializers.api_settings.NON_FIELD_ERRORS_KEY:
+            return _first_error(value, path)
+        return _first_error(value, [*path, str(key)])
+    if isinstance(detail, list):
+        if detail and all(isinstance(item, str) for item in detail):
+            return path, detail[0]
+        for index, item in enumerate(detail):  # many=True: one entry per item, {} if valid
+            if item:
+                return _first_error(item, [*path, str(index)])
+    return path, detail
+
+
+def param_name(path: list[str]) -> str:
+    if not path:
+        return ""
+    return path[0] + "".join(f"[{part}]" for part in path[1:])
+
+
+def parse(serializer_class: type[serializers.Serializer], data: Any, **context: Any
+          ) -> dict[str, Any]:
+    """Validates `data`; raises ParameterError on the first failure, Stripe-style."""
+    serializer = serializer_class(data=data if data is not None else {}, context=context)
+    if serializer.is_valid():
+        return serializer.validated_data
+    path, error = _first_error(serializer.errors, [])
+    param = param_name(path) or None
+    code = getattr(error, "code", None)
+    if code == "required":
+        raise ParameterError(f"Missing required param: {param}.", code="parameter_missing",
+                             param=param)
+    if code == "parameter_unknown":
+        raise ParameterError(f"Received unknown parameter: {param}", code="parameter_unknown",
+                             param=param)
+    if code == "invalid" and isinstance(_field_at(serializer, path), serializers.IntegerField):
+        raise ParameterError(f"Invalid integer: {_value_at(data, path)}",
+                             code="parameter_invalid_integer", param=param)
+    message = f"Invalid {param}: {error}" if param else str(error)
+    raise ParameterError(message, code=_CODES.get(code), param=param)
+
+
+def _field_at(serializer: serializers.Serializer, path: list[str]) -> Any:
+    field: Any = serializer
+    for part in path:
+        if isinstance(field, serializers.ListSerializer | serializers.ListField):
+            field = field.child
+            continue
+        fields = getattr(field, "fields", None)
+        if fields is None or part not in fields:
+            return None
+        field = fields[part]
+    return field
+
+
+def _value_at(data: Any, path: list[str]) -> Any:
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+class NoParams(Params):
+    """For endpoints that take no parameters beyond `expand`."""

@@ -1,0 +1,39 @@
+"""Per-key request rate limits with X-RateLimit-* headers on every response.
+
+Counted by django-ratelimit in the cache: Redis when REDIS_URL is set, so every web process
+shares one count; without Redis each process counts on its own.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+from merchants.models import ApiKey
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: int
+    remaining: int
+    reset: int  # Unix seconds when the current window ends
+    exceeded: bool
+
+    def headers(self) -> dict[str, str]:
+        return {"X-RateLimit-Limit": str(self.limit),
+                "X-RateLimit-Remaining": str(self.remaining),
+                "X-RateLimit-Reset": str(self.reset)}
+
+
+def _key_id(_group: str, request) -> str:
+    return request.auth.id
+
+
+def rate_limit_hit(*, request, key: ApiKey) -> Usage:
+    """Counts one request against the key's per-second limit (live and test differ)."""
+    limit = settings.TILL_RATE_LIMIT_LIVE if key.livemode else settings.TILL_RATE_LIMIT_TEST
+    usage = get_usage(request, group="api", key=_key_id, rate=f"{limit}/s", increment=True)
+    return Usage(limit=limit, remaining=max(0, limit - usage["count"]),
+                 reset=int(time.time()) + int(usage["time_left"]),
+                 exceeded=usage["should_limit"])

@@ -1,0 +1,14 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+
+from api.views import unknown_route
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(authentication_classes=[],
+                                                    permission_classes=[]), name="openapi"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="openapi", authentication_classes=[],
+                                                permission_classes=[]), name="api-docs"),
+    path("", include("payments.urls")),
+    path("", include("webhooks.urls")),
+    re_path(r"^.*$", unknown_route),
+]

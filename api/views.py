@@ -1,0 +1,147 @@
+"""The base of every API view: authentication, rate limits, idempotency, params, rendering.
+
+Resource views stay thin: parse params, call one service or selector, render.
+"""
+
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import RateLimitError, unrecognized_url
+from api.idempotency import (
+    Replay,
+    idempotency_key_claim,
+    idempotency_key_complete,
+    idempotency_key_release,
+    request_fingerprint,
+)
+from api.lists import ListParams, list_page
+from api.middleware import idempotency_key_var
+from api.objects import ApiObjectSerializer, expand_tree
+from api.params import parse
+from api.parsers import parse_query
+from api.ratelimit import rate_limit_hit
+from merchants.models import ApiKey, Merchant
+
+
+class ApiView(APIView):
+    allow_publishable_key = False
+
+    @property
+    def merchant(self) -> Merchant:
+        return self.request.user
+
+    @property
+    def api_key(self) -> ApiKey:
+        return self.request.auth
+
+    @property
+    def livemode(self) -> bool:
+        return self.request.auth.livemode
+
+    @cached_property
+    def raw_params(self) -> dict[str, Any]:
+        """POST parameters from the body; GET and DELETE parameters from the query."""
+        if self.request.method == "POST":
+            return dict(self.request.data)
+        return parse_query(self.request.META.get("QUERY_STRING", ""))
+
+    def params(self, serializer_class, **context: Any) -> dict[str, Any]:
+        data = {k: v for k, v in self.raw_params.items() if k != "expand"}
+        return parse(serializer_class, data, **context)
+
+    def expand(self, serializer: type[ApiObjectSerializer], *, is_list: bool = False
+               ) -> dict[str, dict]:
+        return expand_tree(self.raw_params.get("expand"), serializer=serializer,
+                           is_list=is_list)
+
+    def respond(self, obj: Any, serializer: type[ApiObjectSerializer], *,
+                status: int = 200) -> Response:
+        expand = self.expand(serializer)
+        return Response(serializer(obj, expand=expand).data, status=status)
+
+    def respond_list(self, queryset: QuerySet, serializer: type[ApiObjectSerializer], *,
+                     params: dict[str, Any] | None = None,
+                     params_class: type = ListParams) -> Response:
+        params = params if params is not None else self.params(params_class)
+        expand = self.expand(serializer, is_list=True)
+        return Response(list_page(queryset=queryset, params=params, serializer=serializer,
+                                  url=self.request.path, expand=expand))
+
+    # -- the request cycle -------------------------------------------------------------
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication and permissions
+        usage = rate_limit_hit(request=request, key=request.auth)
+        self.rate_limit_headers = usage.headers()
+        if usage.exceeded:
+            raise RateLimitError(
+                "Request rate limit exceeded. You can learn more about rate limits in the "
+                "README.", headers={"Stripe-Should-Retry": "true"})
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.args, self.kwargs = args, kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
+        self.rate_limit_headers: dict[str, str] = {}
+        key = request.headers.get("Idempotency-Key")
+        try:
+            self.initial(request, *args, **kwargs)
+            handler = getattr(self, request.method.lower(), self.http_method_not_allowed)
+            if request.method == "POST" and key is not None:
+                response = self._run_idempotent(request, key, handler, args, kwargs)
+            else:
+                response = handler(request, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the handler renders every error
+            response = self.handle_exception(exc)
+        response = self.finalize_response(request, response, *args, **kwargs)
+        for name, value in self.rate_limit_headers.items():
+            response[name] = value
+        response["Stripe-Version"] = settings.TILL_API_VERSION
+        if key is not None:
+            response["Idempotency-Key"] = key
+        return response
+
+    def _run_idempotent(self, request: Request, key: str, handler, args, kwargs
+                        ) -> HttpResponse:
+        fingerprint = request_fingerprint(method=request.method, path=request.path,
+                                          params=request.data)
+        claim = idempotency_key_claim(merchant=self.merchant, livemode=self.livemode, key=key,
+                                      fingerprint=fingerprint, request_id=request.request_id)
+        if isinstance(claim, Replay):
+            replay = HttpResponse(claim.body, status=claim.status,
+                                  content_type="application/json")
+            replay["Idempotent-Replayed"] = "true"
+            replay["Original-Request"] = claim.original_request_id
+            return replay
+        token = idempotency_key_var.set(key)
+        stored = True
+        try:
+            response = handler(request, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - stored (or not) like any response
+            stored = getattr(exc, "stored", True)
+            response = self.handle_exception(exc)
+        finally:
+            idempotency_key_var.reset(token)
+        response = self.finalize_response(request, response, *args, **kwargs)
+        response.render()
+        if stored:
+            idempotency_key_complete(record=claim, status=response.status_code,
+                                     body=response.content)
+        else:
+            idempotency_key_release(record=claim)
+        response["Original-Request"] = request.request_id
+        return response
+
+
+def unknown_route(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any /v1 URL no resource claims: Stripe's 404 envelope, not an HTML page."""
+    error = unrecognized_url(request.method, request.path)
+    return JsonResponse(error.body(), status=error.status)

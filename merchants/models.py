@@ -1,0 +1,99 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from merchants.ids import IdFactory
+
+
+def id_field(prefix: str) -> models.CharField:
+    return models.CharField(primary_key=True, max_length=40, default=IdFactory(prefix),
+                            editable=False)
+
+
+class Merchant(models.Model):
+    id = id_field("acct")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+
+class Membership(models.Model):
+    """A dashboard login's role at a merchant."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner"
+        ADMIN = "admin"
+        DEVELOPER = "developer"
+        VIEWER = "viewer"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "merchant"],
+                                               name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} at {self.merchant_id}"
+
+
+def hash_api_key(token: str) -> str:
+    # Keys are 48 random base62 characters (285 bits), so a plain SHA-256 is enough: there is
+    # nothing to brute-force, and lookups stay one indexed equality.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiKey(models.Model):
+    class Kind(models.TextChoices):
+        SECRET = "secret"  # noqa: S105 - a kind of key, not a credential
+        PUBLISHABLE = "publishable"
+
+    id = id_field("key")
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="api_keys")
+    livemode = models.BooleanField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key_hash = models.CharField(max_length=64, unique=True)
+    # Publishable keys are public by design and shown in the dashboard; secret keys never
+    # are stored, only their hash and this redacted form (`sk_test_…abcd`).
+    publishable_token = models.CharField(max_length=120, blank=True)
+    redacted = models.CharField(max_length=40)
+    created = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    rolled_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "livemode", "kind"])]
+
+    def __str__(self) -> str:
+        return self.redacted
+
+    @property
+    def prefix(self) -> str:
+        return ("sk" if self.kind == self.Kind.SECRET else "pk") + (
+            "_live_" if self.livemode else "_test_")
+
+    def is_active(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+
+class TenantModel(models.Model):
+    """Every API object belongs to one merchant and one mode; nothing crosses either."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="+")
+    livemode = models.BooleanField()
+    created = models.DateTimeField(default=timezone.now)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,87 @@
+"""Merchants, their dashboard logins and their API keys."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from merchants.ids import random_token
+from merchants.models import ApiKey, Membership, Merchant, hash_api_key
+from merchants.selectors import api_key_get_locked
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A key as issued: the only moment its secret token exists outside the client."""
+
+    key: ApiKey
+    token: str
+
+
+@dataclass(frozen=True)
+class CreatedMerchant:
+    merchant: Merchant
+    keys: dict[str, str]  # "test_secret_key" -> "sk_test_…", and so on
+
+
+def _issue_key(*, merchant: Merchant, livemode: bool, kind: str) -> IssuedKey:
+    key = ApiKey(merchant=merchant, livemode=livemode, kind=kind)
+    token = key.prefix + random_token(48)
+    key.key_hash = hash_api_key(token)
+    key.redacted = f"{key.prefix}…{token[-4:]}"
+    if kind == ApiKey.Kind.PUBLISHABLE:
+        key.publishable_token = token
+    key.save()
+    return IssuedKey(key=key, token=token)
+
+
+def merchant_create(*, name: str, email: str, password: str) -> CreatedMerchant:
+    """Creates a merchant, its owner login and a secret and publishable key per mode.
+
+    The secret tokens are returned once and stored only as hashes.
+    """
+    email = email.strip().lower()
+    with transaction.atomic(durable=True):
+        merchant = Merchant.objects.create(name=name, email=email)
+        user = get_user_model().objects.create_user(username=email, email=email,
+                                                    password=password)
+        Membership.objects.create(user=user, merchant=merchant, role=Membership.Role.OWNER)
+        keys = {}
+        for livemode, mode in ((False, "test"), (True, "live")):
+            for kind in (ApiKey.Kind.SECRET, ApiKey.Kind.PUBLISHABLE):
+                issued = _issue_key(merchant=merchant, livemode=livemode, kind=kind)
+                keys[f"{mode}_{kind}_key"] = issued.token
+    return CreatedMerchant(merchant=merchant, keys=keys)
+
+
+def api_key_roll(*, key_id: str, merchant: Merchant,
+                 expires_at: datetime | None = None) -> IssuedKey:
+    """Issues a replacement for a key; the old one keeps working until `expires_at`.
+
+    Defaults to TILL_KEY_ROLL_GRACE_HOURS from now; `expires_at` of now ends it at once.
+    """
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + timedelta(hours=settings.TILL_KEY_ROLL_GRACE_HOURS)
+    with transaction.atomic(durable=True):
+        old = api_key_get_locked(key_id=key_id, merchant=merchant)
+        if not old.is_active(now):
+            raise ValueError("Only an active key can be rolled.")
+        issued = _issue_key(merchant=merchant, livemode=old.livemode, kind=old.kind)
+        old.expires_at = max(expires_at, now)
+        old.rolled_into = issued.key
+        old.save(update_fields=["expires_at", "rolled_into"])
+    return issued
+
+
+def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
+    """Revokes a key at once. Idempotent: revoking twice keeps the first time."""
+    with transaction.atomic(durable=True):
+        key = api_key_get_locked(key_id=key_id, merchant=merchant)
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+    return key

@@ -1,0 +1,208 @@
+"""Customers on the wire: /v1/customers."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.lists import ListParams
+from api.objects import ApiObjectSerializer, NestedObject, TimestampField
+from api.params import MetadataField, NoParams, OptionalString, Params
+from api.views import ApiView
+from payments import selectors, services
+from payments.models import Customer
+
+ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
+
+
+# -- input ---------------------------------------------------------------------------------
+
+class AddressParams(Params):
+    city = OptionalString(max_length=200)
+    country = OptionalString(max_length=2)
+    line1 = OptionalString(max_length=200)
+    line2 = OptionalString(max_length=200)
+    postal_code = OptionalString(max_length=20)
+    state = OptionalString(max_length=200)
+
+
+class ShippingParams(Params):
+    address = AddressParams()
+    name = serializers.CharField(max_length=256)
+    phone = OptionalString(max_length=20)
+
+
+class CustomFieldParams(Params):
+    name = serializers.CharField(max_length=40)
+    value = serializers.CharField(max_length=140)
+
+
+class InvoiceSettingsParams(Params):
+    custom_fields = CustomFieldParams(many=True, required=False, allow_null=True,
+                                      max_length=4)
+    footer = OptionalString(max_length=5000)
+
+
+class CustomerParams(Params):
+    address = AddressParams(required=False, allow_null=True)
+    balance = serializers.IntegerField(required=False, min_value=-99_999_999_999,
+                                       max_value=99_999_999_999)
+    description = OptionalString(max_length=5000)
+    email = OptionalString(max_length=512)
+    invoice_settings = InvoiceSettingsParams(required=False)
+    metadata = MetadataField(required=False)
+    name = OptionalString(max_length=256)
+    phone = OptionalString(max_length=20)
+    preferred_locales = serializers.ListField(child=serializers.CharField(max_length=20),
+                                              required=False, allow_empty=True, max_length=10)
+    shipping = ShippingParams(required=False, allow_null=True)
+    tax_exempt = serializers.ChoiceField(choices=Customer.TaxExempt.choices, required=False)
+
+    def validate_email(self, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                validate_email(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(f"Invalid email address: {value}") from exc
+        return value
+
+
+class CustomerListParams(ListParams):
+    email = serializers.CharField(required=False, max_length=512)
+
+
+# -- output --------------------------------------------------------------------------------
+
+class AddressSerializer(serializers.Serializer):
+    city = serializers.CharField(allow_null=True)
+    country = serializers.CharField(allow_null=True)
+    line1 = serializers.CharField(allow_null=True)
+    line2 = serializers.CharField(allow_null=True)
+    postal_code = serializers.CharField(allow_null=True)
+    state = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance: dict) -> dict:
+        return {field: instance.get(field) for field in self.fields}
+
+
+class ShippingSerializer(serializers.Serializer):
+    address = AddressSerializer()
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance: dict) -> dict:
+        return {"address": AddressSerializer().to_representation(instance.get("address") or {}),
+                "name": instance.get("name"), "phone": instance.get("phone")}
+
+
+class InvoiceSettingsSerializer(NestedObject):
+    custom_fields = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    default_payment_method = serializers.CharField(allow_null=True)
+    footer = serializers.CharField(allow_null=True)
+    rendering_options = serializers.DictField(allow_null=True)
+
+    def to_representation(self, instance: dict) -> dict:
+        return {"custom_fields": instance.get("custom_fields"),
+                "default_payment_method": None,
+                "footer": instance.get("footer"),
+                "rendering_options": None}
+
+
+class CustomerSerializer(ApiObjectSerializer):
+    object_name = "customer"
+    model = Customer
+
+    address = AddressSerializer(allow_null=True)
+    balance = serializers.IntegerField()
+    created = TimestampField()
+    currency = serializers.CharField(allow_null=True)
+    default_source = serializers.SerializerMethodField()
+    delinquent = serializers.SerializerMethodField()
+    description = serializers.CharField(allow_null=True)
+    discount = serializers.SerializerMethodField()
+    email = serializers.CharField(allow_null=True)
+    invoice_prefix = serializers.CharField()
+    invoice_settings = InvoiceSettingsSerializer()
+    livemode = serializers.BooleanField()
+    metadata = serializers.DictField(child=serializers.CharField())
+    name = serializers.CharField(allow_null=True)
+    next_invoice_sequence = serializers.IntegerField()
+    phone = serializers.CharField(allow_null=True)
+    preferred_locales = serializers.ListField(child=serializers.CharField())
+    shipping = ShippingSerializer(allow_null=True)
+    tax_exempt = serializers.CharField()
+    test_clock = serializers.SerializerMethodField()
+
+    # Sources, discounts and test clocks are not part of Till yet: always null, as Stripe
+    # renders a customer without them.
+    def get_default_source(self, obj: Customer) -> str | None:
+        return None
+
+    def get_delinquent(self, obj: Customer) -> bool:
+        return False
+
+    def get_discount(self, obj: Customer) -> dict | None:
+        return None
+
+    def get_test_clock(self, obj: Customer) -> str | None:
+        return None
+
+
+class DeletedCustomerSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.CharField(default="customer")
+    deleted = serializers.BooleanField(default=True)
+
+    def to_representation(self, instance: Customer) -> dict:
+        return {"id": instance.id, "object": "customer", "deleted": True}
+
+
+# -- views ---------------------------------------------------------------------------------
+
+class CustomerListView(ApiView):
+    @extend_schema(operation_id="ListCustomers", parameters=[CustomerListParams],
+                   responses=CustomerSerializer(many=True))
+    def get(self, request) -> Response:
+        params = self.params(CustomerListParams)
+        customers = selectors.customer_list(merchant=self.merchant, livemode=self.livemode,
+                                            email=params.get("email"))
+        return self.respond_list(customers, CustomerSerializer, params=params)
+
+    @extend_schema(operation_id="CreateCustomer", request=CustomerParams,
+                   responses=CustomerSerializer)
+    def post(self, request) -> Response:
+        params = self.params(CustomerParams)
+        self.expand(CustomerSerializer)  # a bad expand fails before anything is written
+        customer = services.customer_create(merchant=self.merchant, livemode=self.livemode,
+                                            params=params)
+        return self.respond(customer, CustomerSerializer)
+
+
+class CustomerDetailView(ApiView):
+    @extend_schema(operation_id="RetrieveCustomer", parameters=[ID_PARAM],
+                   responses=CustomerSerializer)
+    def get(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        customer = selectors.customer_get(id=id, merchant=self.merchant,
+                                          livemode=self.livemode, include_deleted=True)
+        if customer.deleted_at:
+            return Response(DeletedCustomerSerializer(customer).data)
+        return self.respond(customer, CustomerSerializer)
+
+    @extend_schema(operation_id="UpdateCustomer", parameters=[ID_PARAM],
+                   request=CustomerParams, responses=CustomerSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(CustomerParams)
+        self.expand(CustomerSerializer)
+        customer = services.customer_update(id=id, merchant=self.merchant,
+                                            livemode=self.livemode, params=params)
+        return self.respond(customer, CustomerSerializer)
+
+    @extend_schema(operation_id="DeleteCustomer", parameters=[ID_PARAM],
+                   responses=DeletedCustomerSerializer)
+    def delete(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        customer = services.customer_delete(id=id, merchant=self.merchant,
+                                            livemode=self.livemode)
+        return Response(DeletedCustomerSerializer(customer).data)
