@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import ParameterError
@@ -16,6 +17,8 @@ from api.params import Params
 _RANGE_LOOKUPS = ("gt", "gte", "lt", "lte")
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "object", "properties": {
+    op: {"type": "integer"} for op in _RANGE_LOOKUPS}}]})
 class RangeFilter(serializers.Field):
     """`created=<ts>` or `created[gt|gte|lt|lte]=<ts>` into ORM lookups on a datetime."""
 

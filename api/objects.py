@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.module_loading import import_string
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import ParameterError
@@ -16,6 +18,7 @@ from api.errors import ParameterError
 MAX_EXPAND_DEPTH = 4
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class TimestampField(serializers.Field):
     """A datetime as integer Unix seconds."""
 

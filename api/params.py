@@ -7,6 +7,7 @@ one and turns the first failure into a ParameterError naming the parameter in br
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import ParameterError
@@ -51,6 +52,8 @@ class UNSET:
     """A sentinel: the parameter was sent empty (`name=`), which unsets it."""
 
 
+@extend_schema_field({"oneOf": [{"type": "object", "additionalProperties": {"type": "string"}},
+                            {"type": "string", "enum": [""]}]})
 class MetadataField(serializers.Field):
     """Stripe's metadata: ≤50 keys of ≤40 chars, string values of ≤500 chars.
 

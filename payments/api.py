@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, NestedObject, TimestampField
 from api.params import MetadataField, NoParams, OptionalString, Params
+from api.schema import list_of
 from api.views import ApiView
 from payments import selectors, services
 from payments.models import Customer
@@ -162,7 +163,7 @@ class DeletedCustomerSerializer(serializers.Serializer):
 
 class CustomerListView(ApiView):
     @extend_schema(operation_id="ListCustomers", parameters=[CustomerListParams],
-                   responses=CustomerSerializer(many=True))
+                   responses=list_of(CustomerSerializer))
     def get(self, request) -> Response:
         params = self.params(CustomerListParams)
         customers = selectors.customer_list(merchant=self.merchant, livemode=self.livemode,

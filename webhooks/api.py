@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, TimestampField
 from api.params import NoParams
+from api.schema import list_of
 from api.views import ApiView
 from webhooks import selectors
 from webhooks.models import Event
@@ -47,7 +48,7 @@ class EventListParams(ListParams):
 
 class EventListView(ApiView):
     @extend_schema(operation_id="ListEvents", parameters=[EventListParams],
-                   responses=EventSerializer(many=True))
+                   responses=list_of(EventSerializer))
     def get(self, request) -> Response:
         params = self.params(EventListParams)
         events = selectors.event_list(merchant=self.merchant, livemode=self.livemode,
