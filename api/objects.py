@@ -20,7 +20,7 @@ MAX_EXPAND_DEPTH = 4
 
 @extend_schema_field(OpenApiTypes.INT)
 class TimestampField(serializers.Field):
-    """A datetime as integer Unix seconds."""
+    """A datetime as integer Unix seconds (None renders as null without reaching here)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("read_only", True)
@@ -28,14 +28,6 @@ class TimestampField(serializers.Field):
 
     def to_representation(self, value) -> int:
         return int(value.timestamp())
-
-
-class NullableTimestampField(TimestampField):
-    def get_attribute(self, instance) -> Any:
-        return getattr(instance, self.source)
-
-    def to_representation(self, value) -> int | None:
-        return None if value is None else int(value.timestamp())
 
 
 class ExpandHost:
@@ -68,12 +60,7 @@ class ExpandableField(serializers.Field):
     def target(self) -> type["ApiObjectSerializer"]:
         return _import(self.serializer_path)
 
-    def get_attribute(self, instance) -> Any:
-        return getattr(instance, self.source)
-
-    def to_representation(self, value: str | None) -> Any:
-        if value is None:
-            return None
+    def to_representation(self, value: str) -> Any:
         subtree = self.parent.expand_tree.get(self.field_name)
         if subtree is None:
             return value
