@@ -96,10 +96,11 @@ def error_response(error: ApiError) -> Response:
     return Response(error.body(), status=error.status, headers=error.headers)
 
 
-def unrecognized_url(method: str, path: str) -> NotFoundError:
-    return NotFoundError(f"Unrecognized request URL ({method}: {path}). Please see "
-                         "the API reference or the OpenAPI schema at /v1/openapi.json.",
-                         code=None)
+def unrecognized_url(method: str, path: str) -> InvalidRequestError:
+    # A 404 without a code, as Stripe's: NotFoundError would add `resource_missing`.
+    return InvalidRequestError(f"Unrecognized request URL ({method}: {path}). Please see "
+                               "the API reference or the OpenAPI schema at /v1/openapi.json.",
+                               status=404)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:

@@ -42,5 +42,8 @@ class RequestIdMiddleware:
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get() or "-"
+        # django.request logs 4xx/5xx after the middleware has returned, with the request.
+        request = getattr(record, "request", None)
+        record.request_id = (request_id_var.get() or getattr(request, "request_id", None)
+                             or "-")
         return True

@@ -24,11 +24,29 @@ _CODES = {
 }
 
 
+class ParamsList(serializers.ListSerializer):
+    """An array of hashes (`Params(many=True)`); with `allow_null=True`, `x=` unsets it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # DRF hands allow_null to every item too; only the whole array may be unset.
+        self.child.allow_null = False
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data == "" and self.allow_null:
+            return None
+        return super().run_validation(data)
+
+
 class Params(serializers.Serializer):
     """An input serializer that refuses parameters it does not declare.
 
-    Nested with `allow_null=True`, an empty value (`address=`) unsets the whole hash.
+    Nested with `allow_null=True`, an empty value (`address=`) unsets the whole hash, or
+    the whole array of hashes with `many=True`.
     """
+
+    class Meta:
+        list_serializer_class = ParamsList
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if data == "" and self.allow_null:
@@ -60,22 +78,25 @@ class MetadataField(serializers.Field):
     Returns a dict of updates where None deletes a key, or UNSET when `metadata=` clears all.
     """
 
-    default_error_messages = {"invalid": "Invalid metadata: must be a hash of strings."}
+    # parse() prefixes these with "Invalid metadata: ".
+    default_error_messages = {"invalid": "must be a hash of strings."}
 
     def to_internal_value(self, data: Any) -> dict[str, str | None] | type[UNSET]:
         if data == "":
             return UNSET
+        if isinstance(data, list):
+            # `metadata[0]=a&metadata[1]=b`: the form parser reads a run of indexes as an array.
+            data = {str(index): value for index, value in enumerate(data)}
         if not isinstance(data, dict):
             self.fail("invalid")
         if len(data) > METADATA_MAX_KEYS:
-            raise serializers.ValidationError(
-                f"Invalid metadata: can have at most {METADATA_MAX_KEYS} keys.")
+            raise serializers.ValidationError(f"can have at most {METADATA_MAX_KEYS} keys.")
         updates: dict[str, str | None] = {}
         for key, value in data.items():
             if not key or len(key) > METADATA_KEY_MAX or "[" in key or "]" in key:
                 raise serializers.ValidationError(
-                    f"Invalid metadata key {key!r}: keys must be 1 to {METADATA_KEY_MAX} "
-                    "characters without square brackets.")
+                    f"key {key!r} must be 1 to {METADATA_KEY_MAX} characters without "
+                    "square brackets.")
             if isinstance(value, dict | list):
                 self.fail("invalid")
             if isinstance(value, bool):
@@ -83,8 +104,7 @@ class MetadataField(serializers.Field):
             value = "" if value is None else str(value)
             if len(value) > METADATA_VALUE_MAX:
                 raise serializers.ValidationError(
-                    f"Invalid metadata value for {key!r}: values can be at most "
-                    f"{METADATA_VALUE_MAX} characters.")
+                    f"the value of {key!r} can be at most {METADATA_VALUE_MAX} characters.")
             updates[key] = value or None
         return updates
 
@@ -117,9 +137,9 @@ class OptionalString(serializers.CharField):
         kwargs.setdefault("max_length", 5000)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data: Any) -> str | None:
-        value = super().to_internal_value(data)
-        return value or None
+    def run_validation(self, data: Any = serializers.empty) -> str | None:
+        # CharField answers "" before to_internal_value runs, so unset here.
+        return super().run_validation(data) or None
 
 
 def _first_error(detail: Any, path: list[str]) -> tuple[list[str], Any]:

@@ -32,11 +32,15 @@ def _split(name: str) -> list[str]:
 
 
 def _listify(node: Any) -> Any:
-    """Turn dicts whose keys are all indexes into lists, ordered by index."""
+    """Turn dicts keyed by the indexes 0..n-1 into lists, ordered by index.
+
+    Only a full run of indexes is an array (SDKs send `x[0]`, `x[1]`…): other numeric keys
+    stay keys, so `metadata[123]=x` is metadata, not an array.
+    """
     if isinstance(node, dict):
         node = {k: _listify(v) for k, v in node.items()}
-        if node and all(k.isdigit() for k in node):
-            return [node[k] for k in sorted(node, key=int)]
+        if node and set(node) == {str(index) for index in range(len(node))}:
+            return [node[str(index)] for index in range(len(node))]
         return node
     if isinstance(node, list):
         return [_listify(v) for v in node]

@@ -17,7 +17,7 @@ from merchants.models import ApiKey
 class Usage:
     limit: int
     remaining: int
-    reset: int  # Unix seconds when the current window ends
+    reset: int  # Unix seconds when the next window starts
     exceeded: bool
 
     def headers(self) -> dict[str, str]:
@@ -34,6 +34,7 @@ def rate_limit_hit(*, request, key: ApiKey) -> Usage:
     """Counts one request against the key's per-second limit (live and test differ)."""
     limit = settings.TILL_RATE_LIMIT_LIVE if key.livemode else settings.TILL_RATE_LIMIT_TEST
     usage = get_usage(request, group="api", key=_key_id, rate=f"{limit}/s", increment=True)
+    # django-ratelimit names a window by its last whole second; the budget renews a second later.
     return Usage(limit=limit, remaining=max(0, limit - usage["count"]),
-                 reset=int(time.time()) + int(usage["time_left"]),
+                 reset=int(time.time()) + int(usage["time_left"]) + 1,
                  exceeded=usage["should_limit"])

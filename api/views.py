@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -141,6 +142,7 @@ class ApiView(APIView):
         return response
 
 
+@csrf_exempt  # API clients carry keys, not cookies: a POST here is a 404, not a CSRF page
 def unknown_route(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /v1 URL no resource claims: Stripe's 404 envelope, not an HTML page."""
     error = unrecognized_url(request.method, request.path)

@@ -25,3 +25,14 @@ def membership_for_user(*, user) -> Membership | None:
 
 def user_get_by_email(*, email: str):
     return get_user_model().objects.filter(username=email.lower()).first()
+
+
+def api_key_list_for_mode(*, merchant: Merchant, livemode: bool) -> QuerySet[ApiKey]:
+    """One mode's keys, publishable before secret, newest first within each kind."""
+    return (ApiKey.objects.filter(merchant=merchant, livemode=livemode)
+            .order_by("kind", "-created", "-id"))
+
+
+def api_key_get(*, key_id: str, merchant: Merchant) -> ApiKey | None:
+    """A key of this merchant (active or not); another merchant's key is None."""
+    return ApiKey.objects.filter(id=key_id, merchant=merchant).first()

@@ -58,7 +58,8 @@ class CustomerParams(Params):
     preferred_locales = serializers.ListField(child=serializers.CharField(max_length=20),
                                               required=False, allow_empty=True, max_length=10)
     shipping = ShippingParams(required=False, allow_null=True)
-    tax_exempt = serializers.ChoiceField(choices=Customer.TaxExempt.choices, required=False)
+    tax_exempt = serializers.ChoiceField(choices=Customer.TaxExempt.choices, required=False,
+                                         allow_blank=True)
 
     def validate_email(self, value: str | None) -> str | None:
         if value is not None:
@@ -67,6 +68,10 @@ class CustomerParams(Params):
             except DjangoValidationError as exc:
                 raise serializers.ValidationError(f"Invalid email address: {value}") from exc
         return value
+
+    def validate_tax_exempt(self, value: str) -> str:
+        # `tax_exempt=` unsets the exemption, which leaves the default.
+        return value or Customer.TaxExempt.NONE
 
 
 class CustomerListParams(ListParams):

@@ -1,0 +1,26 @@
+"""Operators' view of customers: read-only, since changes go through payments.services (which
+also record their events)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from payments.models import Customer
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("id", "email", "name", "merchant", "livemode", "created", "deleted_at")
+    list_filter = ("livemode",)
+    list_select_related = ("merchant",)
+    search_fields = ("=id", "email")
+    ordering = ("-created",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Customer | None = None) -> bool:
+        return False
