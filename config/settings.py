@@ -141,10 +141,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes a thread's database connection around every task unless told
+# to reuse it: a new PostgreSQL connection per task. Reuse it (CONN_MAX_AGE still applies,
+# through close_old_connections after each task, config/celery.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "idempotency-keys-prune": {"task": "api.tasks.idempotency_keys_prune", "schedule": 3600.0},
+    # Lost messages, dead workers and due retries: the outbox sweep re-enqueues them.
+    "webhook-deliveries-sweep": {"task": "webhooks.tasks.deliveries_sweep",
+                                 "schedule": env.float("TILL_WEBHOOK_SWEEP_SECONDS",
+                                                       default=2.0)},
+    "events-prune": {"task": "webhooks.tasks.events_prune", "schedule": 3600.0},
+}
+# Webhook sends are I/O bound and must not queue behind other work: a queue of their own,
+# consumed by workers with a thread pool (`-Q webhooks,celery --pool threads`).
+CELERY_TASK_ROUTES = {
+    "webhooks.tasks.deliveries_send": {"queue": "webhooks"},
+    "webhooks.tasks.delivery_resend": {"queue": "webhooks"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,6 +213,32 @@ TILL_IDEMPOTENCY_KEY_TTL_HOURS = env.int("TILL_IDEMPOTENCY_KEY_TTL_HOURS", defau
 # A rolled key keeps working this long unless the roll names another expiry.
 TILL_KEY_ROLL_GRACE_HOURS = env.int("TILL_KEY_ROLL_GRACE_HOURS", default=24)
 TILL_PUBLIC_URL = env.str("TILL_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+# Webhooks. Test-mode endpoints may target loopback and private networks when this is on
+# (development); live-mode endpoints never may.
+TILL_WEBHOOK_ALLOW_LOCAL = env.bool("TILL_WEBHOOK_ALLOW_LOCAL", default=DEBUG)
+# Seconds one attempt may take (connect + response) before it counts as failed.
+TILL_WEBHOOK_TIMEOUT = env.float("TILL_WEBHOOK_TIMEOUT", default=10.0)
+# Seconds between attempts. Stripe retries live events for up to three days with exponential
+# backoff, test events three times over a few hours. TILL_WEBHOOK_RETRY_SCHEDULE (seconds,
+# comma-separated) replaces both.
+TILL_WEBHOOK_RETRY_SCHEDULE_LIVE = [60, 300, 1800, 3600, 7200, 14400, 28800, 57600, 57600,
+                                    86400]
+TILL_WEBHOOK_RETRY_SCHEDULE_TEST = [300, 3600, 10800]
+if _retry_schedule := env.list("TILL_WEBHOOK_RETRY_SCHEDULE", cast=int, default=[]):
+    TILL_WEBHOOK_RETRY_SCHEDULE_LIVE = TILL_WEBHOOK_RETRY_SCHEDULE_TEST = _retry_schedule
+# An endpoint whose deliveries have failed without a success for this long is disabled.
+TILL_WEBHOOK_DISABLE_AFTER_DAYS = env.float("TILL_WEBHOOK_DISABLE_AFTER_DAYS", default=5)
+# Attempts one endpoint may have in flight at once, so a slow endpoint cannot hold every
+# sender; further deliveries wait for the next sweep.
+TILL_WEBHOOK_MAX_IN_FLIGHT = env.int("TILL_WEBHOOK_MAX_IN_FLIGHT", default=8)
+# Concurrent HTTP sends per worker process (one batch of deliveries goes out in parallel).
+TILL_WEBHOOK_SEND_THREADS = env.int("TILL_WEBHOOK_SEND_THREADS", default=64)
+# How long a rolled signing secret keeps signing (a second v1), by default.
+TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS = env.int("TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS",
+                                               default=24)
+# Events are listed, retrieved and kept (with their deliveries) this long.
+TILL_EVENT_RETENTION_DAYS = env.int("TILL_EVENT_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,33 @@
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from api.errors import NotFoundError
 from merchants.models import Merchant
-from webhooks.models import Event
+from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
+
+
+def event_retention_start(now: datetime | None = None) -> datetime:
+    """The oldest `created` still shown: TILL_EVENT_RETENTION_DAYS back from now."""
+    return (now or timezone.now()) - timedelta(days=settings.TILL_EVENT_RETENTION_DAYS)
 
 
 def event_list(*, merchant: Merchant, livemode: bool, type: str | None = None,  # noqa: A002
-               types: list[str] | None = None) -> QuerySet[Event]:
-    events = Event.objects.filter(merchant=merchant, livemode=livemode)
+               types: list[str] | None = None,
+               delivery_success: bool | None = None) -> QuerySet[Event]:
+    """Events of the retention window. `delivery_success=False`: events still pending or
+    given up at some endpoint; True: the others (Stripe's filter)."""
+    events = Event.objects.filter(merchant=merchant, livemode=livemode,
+                                  created__gte=event_retention_start())
+    if delivery_success is not None:
+        undelivered = Exists(WebhookDelivery.objects.filter(
+            event=OuterRef("pk"), status__in=[WebhookDelivery.Status.PENDING,
+                                              WebhookDelivery.Status.FAILED]))
+        events = events.filter(~undelivered if delivery_success else undelivered)
     if type:
         # Stripe accepts one wildcard: `customer.*`
         events = (events.filter(type__startswith=type[:-1]) if type.endswith(".*")
@@ -18,7 +38,204 @@ def event_list(*, merchant: Merchant, livemode: bool, type: str | None = None,  
 
 
 def event_get(*, id: str, merchant: Merchant, livemode: bool) -> Event:  # noqa: A002
-    event = Event.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    event = Event.objects.filter(pk=id, merchant=merchant, livemode=livemode,
+                                 created__gte=event_retention_start()).first()
     if event is None:
         raise NotFoundError(f"No such event: '{id}'", param="id")
     return event
+
+
+def event_list_for_object(*, merchant: Merchant, livemode: bool,
+                          object_id: str) -> QuerySet[Event]:
+    """The events about one object (its `data.object.id`), newest first."""
+    return (Event.objects.filter(merchant=merchant, livemode=livemode,
+                                 data__object__id=object_id)
+            .order_by("-created", "-id"))
+
+
+# -- webhook endpoints -----------------------------------------------------------------------
+
+def webhook_endpoint_list(*, merchant: Merchant, livemode: bool) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(merchant=merchant, livemode=livemode,
+                                          deleted_at__isnull=True)
+
+
+def _endpoint_missing(id: str, param: str) -> NotFoundError:  # noqa: A002
+    return NotFoundError(f"No such webhook endpoint: '{id}'", param=param)
+
+
+def webhook_endpoint_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                         param: str = "id") -> WebhookEndpoint:
+    """An endpoint of this merchant and mode; another's, the other mode's or a deleted one
+    is a 404 naming `param`."""
+    endpoint = webhook_endpoint_list(merchant=merchant, livemode=livemode).filter(pk=id).first()
+    if endpoint is None:
+        raise _endpoint_missing(id, param)
+    return endpoint
+
+
+def webhook_endpoint_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
+                                livemode: bool) -> WebhookEndpoint:
+    endpoint = (WebhookEndpoint.objects.select_for_update(of=("self",))
+                .filter(pk=id, merchant=merchant, livemode=livemode, deleted_at__isnull=True)
+                .first())
+    if endpoint is None:
+        raise _endpoint_missing(id, "id")
+    return endpoint
+
+
+def webhook_endpoint_get_locked_by_id(*, id: str) -> WebhookEndpoint | None:  # noqa: A002
+    """For Till's own processes (auto-disable): any endpoint by id, locked."""
+    return WebhookEndpoint.objects.select_for_update(of=("self",)).filter(pk=id).first()
+
+
+def webhook_endpoint_quota_lock(*, merchant: Merchant, livemode: bool) -> int:
+    """Locks the merchant's row (serialising endpoint creation per merchant) and returns how
+    many endpoints it has in this mode: the count cannot change until commit."""
+    Merchant.objects.select_for_update().filter(pk=merchant.pk).values_list("pk").first()
+    return webhook_endpoint_list(merchant=merchant, livemode=livemode).count()
+
+
+def webhook_endpoint_ids_subscribed(*, merchant_id: str, livemode: bool,
+                                    event_type: str) -> list[str]:
+    """The enabled endpoints that want `event_type`: one query; at most 16 rows, so the
+    subscription filter runs in Python."""
+    rows = (WebhookEndpoint.objects
+            .filter(merchant_id=merchant_id, livemode=livemode, deleted_at__isnull=True,
+                    status=WebhookEndpoint.Status.ENABLED)
+            .order_by("pk").values_list("pk", "enabled_events"))
+    return [pk for pk, enabled in rows if "*" in enabled or event_type in enabled]
+
+
+def webhook_endpoints_attempts_in_flight(*, endpoint_ids: Iterable[str],
+                                         now: datetime) -> dict[str, int]:
+    """Attempts under way per endpoint (their lease not yet expired)."""
+    return {endpoint_id: count for endpoint_id, (count, _) in
+            webhook_endpoints_in_flight(endpoint_ids=endpoint_ids, now=now).items()}
+
+
+def webhook_endpoints_in_flight(*, endpoint_ids: Iterable[str],
+                                now: datetime) -> dict[str, tuple[int, datetime]]:
+    """Per endpoint with attempts under way: how many, and the earliest end of their leases
+    (which tells how long the oldest has been running)."""
+    rows = (WebhookDelivery.objects
+            .filter(endpoint_id__in=list(endpoint_ids), in_flight_until__gt=now)
+            .values("endpoint_id").annotate(n=Count("pk"), oldest=Min("in_flight_until"))
+            .values_list("endpoint_id", "n", "oldest"))
+    return {endpoint_id: (count, oldest) for endpoint_id, count, oldest in rows}
+
+
+# -- deliveries --------------------------------------------------------------------------------
+
+def webhook_deliveries_claimable_locked(*, ids: Iterable[str],
+                                        now: datetime) -> list[WebhookDelivery]:
+    """Pending deliveries among `ids` with no attempt in flight, with their endpoint and
+    event, locked; rows another transaction holds are skipped, not waited for."""
+    return list(WebhookDelivery.objects
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("endpoint", "event")
+                .filter(pk__in=list(ids), status=WebhookDelivery.Status.PENDING)
+                .filter(Q(in_flight_until__isnull=True) | Q(in_flight_until__lt=now))
+                .order_by("pk"))
+
+
+def webhook_deliveries_locked(*, ids: Iterable[str]) -> list[WebhookDelivery]:
+    """Deliveries by id, locked in id order, with the fields their transitions use."""
+    return list(WebhookDelivery.objects.select_for_update(of=("self",))
+                .only("id", "event_id", "status", "attempt_count", "next_attempt_at",
+                      "in_flight_until", "succeeded_at")
+                .filter(pk__in=list(ids)).order_by("pk"))
+
+
+def webhook_deliveries_pending_locked(*, endpoint_id: str) -> list[WebhookDelivery]:
+    return list(WebhookDelivery.objects.select_for_update(of=("self",))
+                .filter(endpoint_id=endpoint_id, status=WebhookDelivery.Status.PENDING)
+                .order_by("pk"))
+
+
+def webhook_deliveries_due_locked(*, now: datetime, limit: int,
+                                  per_endpoint: int) -> list[tuple[str, int]]:
+    """(id, attempt_count) of pending deliveries whose next_attempt_at has come, oldest
+    first, locked with SKIP LOCKED so concurrent sweeps share the work.
+
+    No more per endpoint than it can take beside the attempts it has in flight: a dead
+    endpoint's backlog waits in the table, not in the broker, and is not re-sent to workers
+    only to be refused again.
+    """
+    candidates = list(
+        WebhookDelivery.objects
+        .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("endpoint_id")],
+                              order_by=[F("next_attempt_at").asc(), F("pk").asc()]))
+        .filter(rank__lte=per_endpoint)
+        .order_by("next_attempt_at")
+        .values_list("pk", "endpoint_id", "rank")[:limit * 2])
+    busy = webhook_endpoints_attempts_in_flight(
+        endpoint_ids={endpoint_id for _, endpoint_id, _ in candidates}, now=now)
+    ids = [pk for pk, endpoint_id, rank in candidates
+           if rank + busy.get(endpoint_id, 0) <= per_endpoint][:limit]
+    if not ids:
+        return []
+    return list(WebhookDelivery.objects
+                .select_for_update(skip_locked=True)
+                .filter(pk__in=ids, status=WebhookDelivery.Status.PENDING,
+                        next_attempt_at__lte=now)
+                .order_by("next_attempt_at").values_list("pk", "attempt_count"))
+
+
+def webhook_delivery_get(*, id: str) -> WebhookDelivery | None:  # noqa: A002
+    return (WebhookDelivery.objects.select_related("endpoint", "event")
+            .filter(pk=id).first())
+
+
+def webhook_delivery_for_event(*, event: Event, endpoint: WebhookEndpoint
+                               ) -> WebhookDelivery | None:
+    return WebhookDelivery.objects.filter(event=event, endpoint=endpoint).first()
+
+
+def webhook_delivery_list(*, endpoint: WebhookEndpoint, status: str | None = None,
+                          event_id: str | None = None) -> QuerySet[WebhookDelivery]:
+    """An endpoint's deliveries of the retention window, with their attempts."""
+    deliveries = (WebhookDelivery.objects.filter(endpoint=endpoint,
+                                                 event__created__gte=event_retention_start())
+                  .prefetch_related("attempts"))
+    if status:
+        deliveries = deliveries.filter(status=status)
+    if event_id:
+        deliveries = deliveries.filter(event_id=event_id)
+    return deliveries
+
+
+def event_ids_expired(*, before: datetime, limit: int) -> list[str]:
+    return list(Event.objects.filter(created__lt=before).order_by("created")
+                .values_list("pk", flat=True)[:limit])
+
+
+# -- dashboard reads ---------------------------------------------------------------------------
+
+def webhook_endpoints_disabled_failing(*, merchant: Merchant,
+                                       livemode: bool) -> list[WebhookEndpoint]:
+    """The endpoints Till disabled because their deliveries kept failing, oldest failure
+    first: what the dashboard warns about until the merchant re-enables or deletes them."""
+    return list(webhook_endpoint_list(merchant=merchant, livemode=livemode)
+                .filter(status=WebhookEndpoint.Status.DISABLED,
+                        disabled_reason=WebhookEndpoint.DisabledReason.FAILING)
+                .order_by("failing_since", "pk"))
+
+
+def webhook_delivery_list_with_events(*, endpoint: WebhookEndpoint, status: str | None = None
+                                      ) -> QuerySet[WebhookDelivery]:
+    """webhook_delivery_list with each delivery's event (its type and id; not its payload)
+    joined in, for pages that show them."""
+    return (webhook_delivery_list(endpoint=endpoint, status=status)
+            .select_related("event").defer("event__data"))
+
+
+def webhook_delivery_get_for_endpoint(*, id: str,  # noqa: A002
+                                      endpoint: WebhookEndpoint) -> WebhookDelivery | None:
+    """One delivery of `endpoint` (already scoped to its merchant and mode) with its event
+    and attempts; None for another endpoint's or one past the retention window."""
+    delivery = (webhook_delivery_list_with_events(endpoint=endpoint).filter(pk=id).first())
+    if delivery is not None:
+        delivery.endpoint = endpoint
+    return delivery

@@ -1,23 +1,77 @@
-"""Events: written by other apps' services inside their own transactions."""
+"""Events, webhook endpoints and the delivery of events to them.
 
+Events are written by other apps' services inside their own transactions (`event_record`);
+the same transaction writes one delivery per subscribed endpoint (the outbox), and a Celery
+message is sent once it commits.
+
+Each delivery attempt runs in atomic phases, never holding a lock across the network:
+1. claim (`deliveries_claim`): a short transaction locks the delivery (SKIP LOCKED), checks
+   the message is the one expected (its attempt count), counts the attempt and leases it;
+2. send (`webhooks.sender`), outside any transaction, to the address vetted just then;
+3. record (`deliveries_record`): a new transaction stores the attempt and moves the
+   delivery on: succeeded, a retry at the next step of the schedule, or given up.
+A worker that dies between 1 and 3 leaves a lease that expires; the sweep then re-enqueues
+the delivery. Duplicate messages are no-ops, so a delivery is repeated only by a retry.
+"""
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Case, F, When
+from django.utils import timezone
+from django_fsm import can_proceed
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from api.errors import InvalidRequestError, ParameterError
 from api.middleware import idempotency_key_var, request_id_var
 from api.objects import render
+from api.params import metadata_apply
+from merchants.models import Merchant
+from webhooks import selectors, sender
 from webhooks.events import EVENT_TYPES
-from webhooks.models import Event
+from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
+from webhooks.signing import new_signing_secret
+from webhooks.urlguard import UnsafeUrl, url_check
 
+logger = logging.getLogger("till.webhooks")
+
+MAX_ENDPOINTS_PER_MODE = 16
+# A message is on its way when a delivery is created or swept; if it is lost, the sweep
+# enqueues the delivery again after this long.
+ENQUEUE_LEASE = timedelta(seconds=30)
+# Beyond the request timeout, how long a claimed attempt is presumed alive.
+ATTEMPT_LEASE_MARGIN = timedelta(seconds=20)
+# A delivery refused by the per-endpoint cap is due again this soon (for the sweep) when its
+# endpoint is slow: its oldest attempt in flight has run for SLOW_ATTEMPT.
+BUSY_ENDPOINT_DELAY = timedelta(seconds=1)
+SLOW_ATTEMPT = timedelta(seconds=1)
+# A healthy endpoint at its cap only has a burst in flight: its refused deliveries are sent
+# again this many seconds later, not left for the sweep.
+BURST_RETRY_SECONDS = 0.1
+LOST_ATTEMPT = ("No outcome: the worker making this attempt stopped before recording it "
+                "(its lease expired).")
+MESSAGE_BATCH = 16
+SWEEP_BATCH = 1000
+SWEEP_MAX_BATCHES = 10
+
+
+# -- events --------------------------------------------------------------------------------
 
 def event_record(*, type: str, obj: models.Model,  # noqa: A002 - Stripe's field name
                  previous_attributes: dict[str, Any] | None = None,
                  payload: dict[str, Any] | None = None) -> Event:
-    """Records `type` for `obj` (rendered now, as Stripe does) in the caller's transaction.
+    """Records `type` for `obj` (rendered now, as Stripe does) in the caller's transaction,
+    with one delivery per enabled endpoint of the merchant and mode that subscribes to it.
 
-    Must run inside the transaction that made the change, so the event exists if and only
-    if the change committed.
+    Must run inside the transaction that made the change, so the event and its deliveries
+    exist if and only if the change committed; the deliveries are enqueued on commit.
+    Costs one query for the endpoints, one insert for the event and one for the deliveries.
     """
     if type not in EVENT_TYPES:
         raise ValueError(f"{type} is not in the event catalogue")
@@ -26,12 +80,461 @@ def event_record(*, type: str, obj: models.Model,  # noqa: A002 - Stripe's field
     data: dict[str, Any] = {"object": payload if payload is not None else render(obj)}
     if previous_attributes is not None:
         data["previous_attributes"] = previous_attributes
-    return Event.objects.create(
+    endpoint_ids = selectors.webhook_endpoint_ids_subscribed(
+        merchant_id=obj.merchant_id, livemode=obj.livemode, event_type=type)
+    event = Event.objects.create(
         merchant_id=obj.merchant_id, livemode=obj.livemode, type=type,
         api_version=settings.TILL_API_VERSION, data=data,
-        request_id=request_id_var.get(), idempotency_key=idempotency_key_var.get())
+        request_id=request_id_var.get(), idempotency_key=idempotency_key_var.get(),
+        pending_webhooks=len(endpoint_ids))
+    if endpoint_ids:
+        now = timezone.now()
+        deliveries = [WebhookDelivery(endpoint_id=endpoint_id, event=event, created=now,
+                                      next_attempt_at=now + ENQUEUE_LEASE)
+                      for endpoint_id in endpoint_ids]
+        WebhookDelivery.objects.bulk_create(deliveries)
+        _enqueue_on_commit([(delivery.id, 0) for delivery in deliveries])
+    return event
 
 
 def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Stripe's `previous_attributes`: the old values of the top-level keys that changed."""
     return {key: before.get(key) for key in after if before.get(key) != after.get(key)}
+
+
+def events_prune(*, batch: int = 1000) -> int:
+    """Deletes events older than TILL_EVENT_RETENTION_DAYS with their deliveries and
+    attempts, a batch per transaction; returns how many events."""
+    before = selectors.event_retention_start()
+    total = 0
+    while ids := selectors.event_ids_expired(before=before, limit=batch):
+        with transaction.atomic(durable=True):
+            WebhookDeliveryAttempt.objects.filter(delivery__event_id__in=ids).delete()
+            WebhookDelivery.objects.filter(event_id__in=ids).delete()
+            Event.objects.filter(pk__in=ids).delete()
+        total += len(ids)
+    return total
+
+
+def _events_settle(counts: Counter) -> None:
+    """One fewer pending webhook per delivery that left `pending` (succeeded, given up or
+    canceled). Events are locked in id order, so concurrent settlements cannot deadlock."""
+    counts = Counter({event_id: n for event_id, n in counts.items() if n})
+    if not counts:
+        return
+    if len(counts) == 1:
+        [(event_id, n)] = counts.items()
+        Event.objects.filter(pk=event_id).update(pending_webhooks=F("pending_webhooks") - n)
+        return
+    ids = sorted(counts)
+    list(Event.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+         .values_list("pk"))
+    Event.objects.filter(pk__in=ids).update(pending_webhooks=Case(
+        *[When(pk=event_id, then=F("pending_webhooks") - counts[event_id]) for event_id in ids],
+        default=F("pending_webhooks"), output_field=models.PositiveIntegerField()))
+
+
+def _deliveries_save(deliveries: Iterable[WebhookDelivery]) -> None:
+    """Writes deliveries after their transitions: one UPDATE per distinct set of values
+    (a batch mostly shares them), far cheaper than bulk_update's CASE per row."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for delivery in deliveries:
+        groups[(delivery.status, delivery.next_attempt_at, delivery.in_flight_until,
+                delivery.succeeded_at)].append(delivery.id)
+    for (status, next_attempt_at, in_flight_until, succeeded_at), ids in groups.items():
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            status=status, next_attempt_at=next_attempt_at, in_flight_until=in_flight_until,
+            succeeded_at=succeeded_at)
+
+
+# -- webhook endpoints ---------------------------------------------------------------------
+
+def _url_vetted(url: str, *, livemode: bool) -> str:
+    try:
+        url_check(url, livemode=livemode, allow_local=settings.TILL_WEBHOOK_ALLOW_LOCAL)
+    except UnsafeUrl as exc:
+        raise ParameterError(f"Invalid URL: {exc}.", param="url") from exc
+    return url
+
+
+def webhook_endpoint_create(*, merchant: Merchant, livemode: bool,
+                            params: dict[str, Any]) -> WebhookEndpoint:
+    """Creates an endpoint with a new signing secret (shown once, by the caller).
+
+    The URL is checked for server-side request forgery first. At most 16 endpoints per
+    merchant and mode: the merchant's row is locked while counting, so two concurrent
+    creates cannot both take the last place.
+    """
+    url = _url_vetted(params["url"], livemode=livemode)
+    endpoint = WebhookEndpoint(
+        merchant=merchant, livemode=livemode, url=url,
+        enabled_events=params["enabled_events"], description=params.get("description"),
+        api_version=params.get("api_version"), secret=new_signing_secret(),
+        metadata=metadata_apply({}, params.get("metadata") or {}))
+    with transaction.atomic(durable=True):
+        existing = selectors.webhook_endpoint_quota_lock(merchant=merchant, livemode=livemode)
+        if existing >= MAX_ENDPOINTS_PER_MODE:
+            mode = "live" if livemode else "test"
+            raise InvalidRequestError(
+                f"You have reached the maximum of {MAX_ENDPOINTS_PER_MODE} {mode} webhook "
+                "endpoints. Delete one before creating another.",
+                code="webhook_endpoint_limit_reached")
+        endpoint.save()
+    return endpoint
+
+
+def webhook_endpoint_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                            params: dict[str, Any]) -> WebhookEndpoint:
+    """Updates an endpoint under its row lock. `disabled=true` cancels its pending
+    deliveries (Stripe stops retrying); `disabled=false` enables it with a clean record."""
+    if "url" in params:
+        _url_vetted(params["url"], livemode=livemode)
+    with transaction.atomic(durable=True):
+        endpoint = selectors.webhook_endpoint_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        for field in ("url", "enabled_events", "description"):
+            if field in params:
+                setattr(endpoint, field, params[field])
+        if "metadata" in params:
+            endpoint.metadata = metadata_apply(endpoint.metadata, params["metadata"])
+        disabled = params.get("disabled")
+        if disabled is True and can_proceed(endpoint.disable):
+            endpoint.disable(reason=WebhookEndpoint.DisabledReason.REQUESTED)
+            _deliveries_cancel(endpoint_id=endpoint.id)
+        elif disabled is False and can_proceed(endpoint.enable):
+            endpoint.enable()
+        endpoint.save()
+    return endpoint
+
+
+def webhook_endpoint_delete(*, id: str, merchant: Merchant,  # noqa: A002
+                            livemode: bool) -> WebhookEndpoint:
+    """Deletes an endpoint: kept with its history (soft delete), never sent to again; its
+    pending deliveries are canceled."""
+    with transaction.atomic(durable=True):
+        endpoint = selectors.webhook_endpoint_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        endpoint.deleted_at = timezone.now()
+        endpoint.save(update_fields=["deleted_at"])
+        _deliveries_cancel(endpoint_id=endpoint.id)
+    return endpoint
+
+
+def webhook_endpoint_roll_secret(*, id: str, merchant: Merchant,  # noqa: A002
+                                 livemode: bool, expires_at: datetime | None = None
+                                 ) -> WebhookEndpoint:
+    """Gives the endpoint a new signing secret (returned once, by the caller). The old one
+    keeps signing a second `v1` until `expires_at` (default TILL_WEBHOOK_SECRET_ROLL_GRACE_
+    HOURS from now; now or earlier ends it at once)."""
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + timedelta(hours=settings.TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS)
+    with transaction.atomic(durable=True):
+        endpoint = selectors.webhook_endpoint_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        endpoint.roll_secret(secret=new_signing_secret(),
+                             previous_expires_at=max(expires_at, now))
+        endpoint.save(update_fields=["secret", "previous_secret",
+                                     "previous_secret_expires_at"])
+    return endpoint
+
+
+def webhook_endpoint_disable_failing(*, id: str) -> WebhookEndpoint | None:  # noqa: A002
+    """Disables an endpoint whose deliveries have failed, with no success, for
+    TILL_WEBHOOK_DISABLE_AFTER_DAYS; cancels its pending deliveries and tells the merchant
+    with a `webhook_endpoint.disabled` event. Re-checked under the lock: a success in the
+    meantime, or an endpoint already disabled, leaves it alone (returns None)."""
+    cutoff = timezone.now() - timedelta(days=settings.TILL_WEBHOOK_DISABLE_AFTER_DAYS)
+    with transaction.atomic(durable=True):
+        endpoint = selectors.webhook_endpoint_get_locked_by_id(id=id)
+        if (endpoint is None or not endpoint.is_active or endpoint.failing_since is None
+                or endpoint.failing_since > cutoff):
+            return None
+        endpoint.disable(reason=WebhookEndpoint.DisabledReason.FAILING)
+        endpoint.save(update_fields=["status", "disabled_reason"])
+        _deliveries_cancel(endpoint_id=endpoint.id)
+        event_record(type="webhook_endpoint.disabled", obj=endpoint)
+    logger.warning("Disabled webhook endpoint %s: failing since %s", endpoint.id,
+                   endpoint.failing_since.isoformat())
+    return endpoint
+
+
+def _deliveries_cancel(*, endpoint_id: str) -> int:
+    """Cancels an endpoint's pending deliveries (in the caller's transaction, which holds
+    the endpoint's lock). An attempt already in flight is still recorded when it ends."""
+    deliveries = selectors.webhook_deliveries_pending_locked(endpoint_id=endpoint_id)
+    for delivery in deliveries:
+        delivery.cancel()
+    _deliveries_save(deliveries)
+    _events_settle(Counter(delivery.event_id for delivery in deliveries))
+    return len(deliveries)
+
+
+# -- delivery: enqueue, sweep ----------------------------------------------------------------
+
+def _enqueue(items: Sequence[tuple[str, int]], countdown: float | None = None) -> None:
+    from webhooks.tasks import deliveries_send  # tasks import services
+
+    try:
+        for start in range(0, len(items), MESSAGE_BATCH):
+            # A broker that is down must not hold up the caller: two quick retries only.
+            deliveries_send.apply_async(
+                args=[[list(item) for item in items[start:start + MESSAGE_BATCH]]],
+                countdown=countdown, retry=True,
+                retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.1,
+                              "interval_max": 0.2})
+    except (KombuOperationalError, OSError) as exc:
+        logger.warning("Could not enqueue %d webhook deliveries (%s); the sweep will send "
+                       "them once the broker is back.", len(items), exc)
+
+
+def _enqueue_on_commit(items: Sequence[tuple[str, int]], countdown: float | None = None
+                       ) -> None:
+    items = list(items)
+
+    def enqueue_deliveries() -> None:  # named: Django logs a robust hook by its name
+        _enqueue(items, countdown=countdown)
+
+    # robust: the change has committed; a failed publish is logged and left to the sweep.
+    transaction.on_commit(enqueue_deliveries, robust=True)
+
+
+def deliveries_sweep(*, now: datetime | None = None) -> int:
+    """Enqueues the pending deliveries whose `next_attempt_at` has come: retries that are
+    due, messages lost by the broker, attempts whose worker died, deliveries a busy endpoint
+    could not take. Each is leased ENQUEUE_LEASE ahead, so it is sent again only if that
+    message is lost too. No endpoint is sent more than TILL_WEBHOOK_MAX_IN_FLIGHT at once.
+    Concurrent sweeps share the work (SKIP LOCKED). Returns how many were enqueued."""
+    total = 0
+    for _ in range(SWEEP_MAX_BATCHES):
+        now = now or timezone.now()
+        with transaction.atomic(durable=True):
+            due = selectors.webhook_deliveries_due_locked(
+                now=now, limit=SWEEP_BATCH, per_endpoint=settings.TILL_WEBHOOK_MAX_IN_FLIGHT)
+            if not due:
+                break
+            WebhookDelivery.objects.filter(pk__in=[pk for pk, _ in due]).update(
+                next_attempt_at=now + ENQUEUE_LEASE)
+            _enqueue_on_commit(due)
+        total += len(due)
+        if len(due) < SWEEP_BATCH:
+            break
+    return total
+
+
+# -- delivery: the three phases --------------------------------------------------------------
+
+def retry_delay(*, livemode: bool, attempt: int) -> timedelta | None:
+    """How long after failed attempt number `attempt` the next one is due; None when that
+    was the last."""
+    schedule = (settings.TILL_WEBHOOK_RETRY_SCHEDULE_LIVE if livemode
+                else settings.TILL_WEBHOOK_RETRY_SCHEDULE_TEST)
+    if attempt > len(schedule):
+        return None
+    return timedelta(seconds=schedule[attempt - 1])
+
+
+def deliveries_claim(*, items: Iterable[tuple[str, int]]) -> list[WebhookDelivery]:
+    """Phase 1: claims the deliveries of one message for an attempt each.
+
+    A delivery is claimed only if it is still pending, has no attempt in flight, and has
+    had exactly the attempts the message says (so a duplicate or stale message is a
+    no-op), and its endpoint has fewer than TILL_WEBHOOK_MAX_IN_FLIGHT attempts in flight.
+    Else it waits: for the sweep when the endpoint is slow (an attempt has run for
+    SLOW_ATTEMPT), so a dead endpoint's backlog stays in the table; for a message of its own
+    a moment later when the endpoint only has a burst in flight. Claimed deliveries have
+    their attempt counted and are leased for the timeout plus a margin. Deliveries whose
+    endpoint was disabled or deleted are canceled. Returns the claimed ones, with endpoint
+    and event.
+    """
+    expected = {delivery_id: int(count) for delivery_id, count in items}
+    now = timezone.now()
+    lease = timedelta(seconds=settings.TILL_WEBHOOK_TIMEOUT) + ATTEMPT_LEASE_MARGIN
+    with transaction.atomic(durable=True):
+        rows = selectors.webhook_deliveries_claimable_locked(ids=expected, now=now)
+        rows = [delivery for delivery in rows if delivery.attempt_count == expected[delivery.id]]
+        if not rows:
+            return []
+        inactive = [delivery for delivery in rows if not delivery.endpoint.is_active]
+        if inactive:
+            for delivery in inactive:
+                delivery.cancel()
+            _deliveries_save(inactive)
+            _events_settle(Counter(delivery.event_id for delivery in inactive))
+            rows = [delivery for delivery in rows if delivery.endpoint.is_active]
+            if not rows:
+                return []
+        lost = [delivery for delivery in rows if delivery.in_flight_until is not None]
+        if lost:
+            # An attempt whose lease ran out: its worker died before recording it.
+            WebhookDeliveryAttempt.objects.bulk_create([WebhookDeliveryAttempt(
+                delivery_id=delivery.id, attempted_at=delivery.in_flight_until - lease,
+                duration_ms=0, succeeded=False, error=LOST_ATTEMPT) for delivery in lost])
+        in_flight = selectors.webhook_endpoints_in_flight(
+            endpoint_ids={delivery.endpoint_id for delivery in rows}, now=now)
+        busy = {endpoint_id: count for endpoint_id, (count, _) in in_flight.items()}
+        slow = {endpoint_id for endpoint_id, (_, oldest_lease) in in_flight.items()
+                if oldest_lease - lease <= now - SLOW_ATTEMPT}
+        claimed: list[WebhookDelivery] = []
+        waiting: list[WebhookDelivery] = []  # a slow endpoint's: the sweep sends them
+        again: list[WebhookDelivery] = []  # a healthy endpoint's burst: sent again shortly
+        for delivery in rows:
+            if busy.get(delivery.endpoint_id, 0) >= settings.TILL_WEBHOOK_MAX_IN_FLIGHT:
+                (waiting if delivery.endpoint_id in slow else again).append(delivery)
+                continue
+            busy[delivery.endpoint_id] = busy.get(delivery.endpoint_id, 0) + 1
+            claimed.append(delivery)
+        lease_until = now + lease
+        if claimed:
+            WebhookDelivery.objects.filter(pk__in=[d.id for d in claimed]).update(
+                attempt_count=F("attempt_count") + 1, in_flight_until=lease_until,
+                next_attempt_at=lease_until)
+        if waiting:
+            WebhookDelivery.objects.filter(pk__in=[d.id for d in waiting]).update(
+                next_attempt_at=now + BUSY_ENDPOINT_DELAY, in_flight_until=None)
+        if again:
+            WebhookDelivery.objects.filter(pk__in=[d.id for d in again]).update(
+                next_attempt_at=now + ENQUEUE_LEASE, in_flight_until=None)
+            _enqueue_on_commit([(d.id, d.attempt_count) for d in again],
+                               countdown=BURST_RETRY_SECONDS)
+    for delivery in claimed:
+        delivery.attempt_count += 1
+        delivery.in_flight_until = delivery.next_attempt_at = lease_until
+    return claimed
+
+
+def deliveries_attempt(*, items: Iterable[tuple[str, int]]) -> int:
+    """One message's work: claim, send in parallel (outside any transaction), record as the
+    answers come. Returns how many attempts were made."""
+    claimed = deliveries_claim(items=items)
+    if not claimed:
+        return 0
+    payloads: dict[str, bytes] = {}
+    for delivery in claimed:
+        if delivery.event_id not in payloads:
+            payloads[delivery.event_id] = orjson.dumps(render(delivery.event))
+    now = timezone.now()
+
+    def send_one(delivery: WebhookDelivery) -> sender.SendResult:
+        endpoint = delivery.endpoint
+        return sender.send(url=endpoint.url, livemode=endpoint.livemode,
+                           payload=payloads[delivery.event_id],
+                           secrets=endpoint.signing_secrets(now))
+
+    for outcomes in sender.send_concurrently(claimed, send_one):
+        deliveries_record(outcomes=outcomes)
+    return len(claimed)
+
+
+def deliveries_record(*, outcomes: Sequence[tuple[WebhookDelivery, sender.SendResult]],
+                      manual: bool = False) -> None:
+    """Phase 3: stores each attempt and moves its delivery on, in one transaction.
+
+    Success: the delivery succeeded (from failed or canceled too, on a manual resend).
+    Failure of the attempt in flight: a retry at the next step of the schedule, or given up
+    when it is exhausted; a stale attempt (its lease expired and another took over) or a
+    manual one changes nothing. Endpoints' `failing_since` follows, and an endpoint failing
+    for TILL_WEBHOOK_DISABLE_AFTER_DAYS is disabled afterwards. Locks in the order
+    endpoint, delivery, event.
+    """
+    now = timezone.now()
+    disable_cutoff = now - timedelta(days=settings.TILL_WEBHOOK_DISABLE_AFTER_DAYS)
+    recovered, failing, to_disable = set(), set(), set()
+    for delivery, result in outcomes:
+        endpoint = delivery.endpoint
+        if result.succeeded:
+            if endpoint.failing_since is not None:
+                recovered.add(endpoint.id)
+        elif not manual:
+            if endpoint.failing_since is None:
+                failing.add(endpoint.id)
+            elif endpoint.failing_since <= disable_cutoff and endpoint.is_active:
+                to_disable.add(endpoint.id)
+    failing -= recovered
+    by_id = {delivery.id: (delivery, result) for delivery, result in outcomes}
+    with transaction.atomic(durable=True):
+        for endpoint_id in sorted(recovered | failing):
+            if endpoint_id in recovered:
+                WebhookEndpoint.objects.filter(pk=endpoint_id).update(failing_since=None)
+            else:
+                WebhookEndpoint.objects.filter(pk=endpoint_id, failing_since__isnull=True
+                                               ).update(failing_since=now)
+        WebhookDeliveryAttempt.objects.bulk_create([WebhookDeliveryAttempt(
+            delivery_id=delivery.id, attempted_at=result.attempted_at,
+            duration_ms=result.duration_ms, status_code=result.status_code,
+            response_excerpt=result.response_excerpt, error=result.error,
+            succeeded=result.succeeded, manual=manual) for delivery, result in outcomes])
+        changed: list[WebhookDelivery] = []
+        settled: Counter = Counter()
+        for current in selectors.webhook_deliveries_locked(ids=by_id):
+            attempted, result = by_id[current.id]
+            was_pending = current.status == WebhookDelivery.Status.PENDING
+            if result.succeeded:
+                if not can_proceed(current.mark_succeeded):
+                    continue
+                current.mark_succeeded(at=now)
+            elif (manual or not was_pending or current.in_flight_until is None
+                  or current.attempt_count != attempted.attempt_count):
+                continue
+            elif (delay := retry_delay(livemode=attempted.endpoint.livemode,
+                                       attempt=current.attempt_count)) is None:
+                current.give_up()
+            else:
+                current.schedule_retry(at=now + delay)
+            changed.append(current)
+            if was_pending and current.status != WebhookDelivery.Status.PENDING:
+                settled[current.event_id] += 1
+        _deliveries_save(changed)
+        _events_settle(settled)
+    for endpoint_id in sorted(to_disable):
+        webhook_endpoint_disable_failing(id=endpoint_id)
+
+
+# -- manual resend ---------------------------------------------------------------------------
+
+def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Queues one manual attempt of a delivery, outside its schedule (recorded with
+    manual=true; a failure changes nothing, a success marks it succeeded)."""
+    from webhooks.tasks import delivery_resend  # tasks import services
+
+    if not delivery.endpoint.is_active:
+        raise InvalidRequestError(
+            f"Webhook endpoint {delivery.endpoint_id} is disabled; enable it to resend.",
+            param="webhook_endpoint")
+    def enqueue_resend() -> None:
+        delivery_resend.delay(delivery.id)
+
+    transaction.on_commit(enqueue_resend, robust=True)
+    return delivery
+
+
+def event_retry(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                webhook_endpoint: str) -> Event:
+    """`POST /v1/events/{id}/retry` (what `stripe events resend` calls): resends an event
+    to one endpoint it was sent to."""
+    event = selectors.event_get(id=id, merchant=merchant, livemode=livemode)
+    endpoint = selectors.webhook_endpoint_get(id=webhook_endpoint, merchant=merchant,
+                                              livemode=livemode, param="webhook_endpoint")
+    delivery = selectors.webhook_delivery_for_event(event=event, endpoint=endpoint)
+    if delivery is None:
+        raise InvalidRequestError(
+            f"Event {event.id} was not sent to webhook endpoint {endpoint.id}: the endpoint "
+            "does not subscribe to its type, or was created after it.",
+            param="webhook_endpoint")
+    delivery.endpoint = endpoint
+    webhook_delivery_resend(delivery=delivery)
+    return event
+
+
+def delivery_attempt_manual(*, delivery_id: str) -> bool:
+    """Makes the manual attempt queued by webhook_delivery_resend; returns its success."""
+    delivery = selectors.webhook_delivery_get(id=delivery_id)
+    if delivery is None or not delivery.endpoint.is_active:
+        return False
+    endpoint = delivery.endpoint
+    now = timezone.now()
+    result = sender.send(url=endpoint.url, livemode=endpoint.livemode,
+                         payload=orjson.dumps(render(delivery.event)),
+                         secrets=endpoint.signing_secrets(now))
+    deliveries_record(outcomes=[(delivery, result)], manual=True)
+    return result.succeeded

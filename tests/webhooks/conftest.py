@@ -1,0 +1,77 @@
+"""Webhook test helpers: a real receiver on loopback, endpoints, events that fan out."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from payments.services import customer_create
+from tests.conftest import Api
+from tests.webhooks.receiver import Receiver, start_receiver, stop_receiver
+from webhooks import sender
+from webhooks.models import Event
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    receiver = start_receiver()
+    yield receiver
+    stop_receiver(receiver)
+    sender.pools_reset()  # no kept-alive connection to a closed server
+
+
+@pytest.fixture
+def allow_local(settings) -> None:
+    """Test-mode endpoints may target loopback (the receiver), as in development."""
+    settings.TILL_WEBHOOK_ALLOW_LOCAL = True
+
+
+def create_endpoint(api: Api, url: str, events: list[str] | None = None,
+                    **params: Any) -> dict[str, Any]:
+    response = api.post("/v1/webhook_endpoints",
+                        {"url": url, "enabled_events": events or ["*"], **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def record_event(merchant, *, livemode: bool = False, email: str = "jenny@example.test"
+                 ) -> Event:
+    """A change that records `customer.created` (and so its deliveries), committed."""
+    customer = customer_create(merchant=merchant, livemode=livemode, params={"email": email})
+    return Event.objects.filter(data__object__id=customer.id).get()
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Celery tasks run inline when enqueued. (TILL_TASKS_EAGER from the root conftest comes
+    too late for settings read by pytest-django first, so set it on the app.)"""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks, eager_tasks):
+    """Records an event and runs what its commit enqueues, inline."""
+
+    def run(merchant, **kwargs: Any) -> Event:
+        with django_capture_on_commit_callbacks(execute=True):
+            event = record_event(merchant, **kwargs)
+        return event
+
+    return run
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks, eager_tasks):
+    """Runs the sweep and what it enqueues."""
+    from webhooks.services import deliveries_sweep
+
+    def run(**kwargs: Any) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return deliveries_sweep(**kwargs)
+
+    return run
