@@ -1,8 +1,33 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
+
+from dashboard import views
+from dashboard.forms import EmailLoginForm
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/"), name="home"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm,
+                                                redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("mode/", views.mode_switch, name="mode"),
+    path("keys/<str:key_id>/roll/", views.key_roll, name="key-roll"),
+    path("keys/<str:key_id>/revoke/", views.key_revoke, name="key-revoke"),
+    path("customers/", views.customers, name="customers"),
+    path("customers/<str:customer_id>/", views.customer_detail, name="customer"),
+    path("events/", views.events, name="events"),
+    path("events/<str:event_id>/", views.event_detail, name="event"),
+    path("webhooks/", views.webhooks, name="webhooks"),
+    path("webhooks/new/", views.webhook_new, name="webhook-new"),
+    path("webhooks/<str:endpoint_id>/", views.webhook_detail, name="webhook"),
+    path("webhooks/<str:endpoint_id>/roll/", views.webhook_roll_secret, name="webhook-roll"),
+    path("webhooks/<str:endpoint_id>/disable/", views.webhook_disable, name="webhook-disable"),
+    path("webhooks/<str:endpoint_id>/enable/", views.webhook_enable, name="webhook-enable"),
+    path("webhooks/<str:endpoint_id>/delete/", views.webhook_delete, name="webhook-delete"),
+    path("webhooks/<str:endpoint_id>/deliveries/<str:delivery_id>/", views.delivery_detail,
+         name="webhook-delivery"),
+    path("webhooks/<str:endpoint_id>/deliveries/<str:delivery_id>/resend/",
+         views.delivery_resend, name="webhook-delivery-resend"),
 ]

@@ -1,0 +1,462 @@
+"""The merchant dashboard: thin views over the apps' selectors and services.
+
+Every view runs as the logged-in user's merchant (their Membership) and in one mode, test or
+live, kept in the session; every query is scoped to both.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from api.errors import InvalidRequestError, NotFoundError
+from api.objects import render as render_api_object
+from dashboard.forms import (
+    CustomerSearchForm,
+    DeliveryFilterForm,
+    EventFilterForm,
+    RollKeyForm,
+    WebhookEndpointForm,
+)
+from dashboard.pagination import keyset_page
+from merchants.models import ApiKey, Membership, Merchant
+from merchants.selectors import api_key_get, api_key_list_for_mode, membership_for_user
+from merchants.services import api_key_revoke, api_key_roll
+from payments.selectors import customer_get, customer_list
+from webhooks.models import WebhookEndpoint
+from webhooks.selectors import (
+    event_get,
+    event_list,
+    event_list_for_object,
+    webhook_delivery_get_for_endpoint,
+    webhook_delivery_list_with_events,
+    webhook_endpoint_get,
+    webhook_endpoint_list,
+    webhook_endpoints_disabled_failing,
+)
+from webhooks.services import (
+    webhook_delivery_resend,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_roll_secret,
+    webhook_endpoint_update,
+)
+
+PAGE_SIZE = 25
+OBJECT_EVENTS_SHOWN = 50
+LIVEMODE_SESSION_KEY = "dashboard_livemode"
+# A newly issued secret key travels to the next page render through the session and is
+# popped there: it is shown once and stored nowhere else.
+NEW_KEY_SESSION_KEY = "dashboard_new_key"
+# A webhook endpoint's new signing secret, the same way, shown on the endpoint's page.
+NEW_WEBHOOK_SECRET_SESSION_KEY = "dashboard_new_webhook_secret"  # noqa: S105 - a name
+KEY_MANAGERS = frozenset({Membership.Role.OWNER, Membership.Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Current:
+    """Who is looking, at which merchant, in which mode."""
+
+    membership: Membership
+    livemode: bool
+
+    @property
+    def merchant(self) -> Merchant:
+        return self.membership.merchant
+
+    @property
+    def can_manage_keys(self) -> bool:
+        return self.membership.role in KEY_MANAGERS
+
+
+DashboardView = Callable[..., HttpResponse]
+
+
+def merchant_view(view: DashboardView) -> DashboardView:
+    """Login required; the view receives the Current merchant and mode after the request."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = membership_for_user(user=request.user)
+        if membership is None:
+            return render(request, "dashboard/no_merchant.html", status=403)
+        current = Current(membership=membership,
+                          livemode=bool(request.session.get(LIVEMODE_SESSION_KEY, False)))
+        return view(request, current, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _render(request: HttpRequest, current: Current, template: str,
+            context: dict[str, Any] | None = None, *, status: int = 200) -> HttpResponse:
+    return render(request, template, {
+        "current": current, "merchant": current.merchant, "livemode": current.livemode,
+        **(context or {})}, status=status)
+
+
+def _forbidden(request: HttpRequest, current: Current, message: str) -> HttpResponse:
+    return _render(request, current, "dashboard/forbidden.html", {"message": message},
+                   status=403)
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """The POSTed `next` when it is a path on this site, else `default`."""
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return next_url
+    return default
+
+
+# -- mode ----------------------------------------------------------------------------------
+
+@require_POST
+@merchant_view
+def mode_switch(request: HttpRequest, current: Current) -> HttpResponse:
+    request.session[LIVEMODE_SESSION_KEY] = request.POST.get("mode") == "live"
+    return redirect(_next_url(request, reverse("dashboard:home")))
+
+
+# -- home and API keys ---------------------------------------------------------------------
+
+@never_cache  # the page may carry a new secret key
+@require_GET
+@merchant_view
+def home(request: HttpRequest, current: Current) -> HttpResponse:
+    keys = list(api_key_list_for_mode(merchant=current.merchant, livemode=current.livemode))
+    now = timezone.now()
+    new_key = request.session.pop(NEW_KEY_SESSION_KEY, None)
+    if new_key and new_key.get("old_expires_at"):
+        new_key["old_expires_at"] = datetime.fromisoformat(new_key["old_expires_at"])
+    return _render(request, current, "dashboard/home.html", {
+        "nav": "home",
+        "active_keys": [key for key in keys if key.is_active(now)],
+        "inactive_keys": [key for key in keys if not key.is_active(now)],
+        "new_key": new_key,
+        "roll_form": RollKeyForm(),
+        "now": now,
+        "failing_endpoints": webhook_endpoints_disabled_failing(merchant=current.merchant,
+                                                                livemode=current.livemode),
+    })
+
+
+@require_POST
+@merchant_view
+def key_roll(request: HttpRequest, current: Current, key_id: str) -> HttpResponse:
+    if not current.can_manage_keys:
+        return _forbidden(request, current, "Only owners and admins can roll API keys.")
+    form = RollKeyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose when the old key should expire.")
+        return redirect("dashboard:home")
+    try:
+        issued = api_key_roll(key_id=key_id, merchant=current.merchant,
+                              expires_at=timezone.now() + form.grace())
+    except ApiKey.DoesNotExist as exc:
+        raise Http404("No such API key") from exc
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("dashboard:home")
+    old = api_key_get(key_id=key_id, merchant=current.merchant)
+    request.session[NEW_KEY_SESSION_KEY] = {
+        "token": issued.token,
+        "kind": issued.key.kind,
+        "livemode": issued.key.livemode,
+        "replaces": old.redacted if old else "",
+        "old_expires_at": old.expires_at.isoformat() if old and old.expires_at else None,
+    }
+    return redirect("dashboard:home")
+
+
+@require_http_methods(["GET", "POST"])
+@merchant_view
+def key_revoke(request: HttpRequest, current: Current, key_id: str) -> HttpResponse:
+    """GET asks for confirmation; POST revokes."""
+    if not current.can_manage_keys:
+        return _forbidden(request, current, "Only owners and admins can revoke API keys.")
+    key = api_key_get(key_id=key_id, merchant=current.merchant)
+    if key is None:
+        raise Http404("No such API key")
+    if request.method == "POST":
+        key = api_key_revoke(key_id=key.id, merchant=current.merchant)
+        messages.success(request, f"Revoked {key.redacted}. It no longer authenticates.")
+        return redirect("dashboard:home")
+    return _render(request, current, "dashboard/keys/revoke_confirm.html",
+                   {"nav": "home", "key": key})
+
+
+# -- customers -----------------------------------------------------------------------------
+
+def _htmx_partial(request: HttpRequest, full: str, partial: str) -> str:
+    """The template to render: only the results for htmx's swaps, the page otherwise."""
+    htmx = getattr(request, "htmx", None)
+    return partial if htmx and not htmx.history_restore_request else full
+
+
+@require_GET
+@merchant_view
+def customers(request: HttpRequest, current: Current) -> HttpResponse:
+    form = CustomerSearchForm(request.GET)
+    email = (form.cleaned_data["email"] or None) if form.is_valid() else None
+    queryset = customer_list(merchant=current.merchant, livemode=current.livemode, email=email)
+    page = keyset_page(queryset, after=request.GET.get("after"),
+                       before=request.GET.get("before"), size=PAGE_SIZE)
+    template = _htmx_partial(request, "dashboard/customers/list.html",
+                             "dashboard/customers/_results.html")
+    response = _render(request, current, template,
+                       {"nav": "customers", "form": form, "email": email, "page": page})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+@merchant_view
+def customer_detail(request: HttpRequest, current: Current, customer_id: str) -> HttpResponse:
+    try:
+        customer = customer_get(id=customer_id, merchant=current.merchant,
+                                livemode=current.livemode, include_deleted=True)
+    except NotFoundError as exc:
+        raise Http404("No such customer") from exc
+    events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
+                                        object_id=customer.id)[:OBJECT_EVENTS_SHOWN])
+    return _render(request, current, "dashboard/customers/detail.html", {
+        "nav": "customers", "customer": customer, "events": events,
+        "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
+    })
+
+
+# -- events --------------------------------------------------------------------------------
+
+@require_GET
+@merchant_view
+def events(request: HttpRequest, current: Current) -> HttpResponse:
+    form = EventFilterForm(request.GET)
+    event_type = (form.cleaned_data["type"] or None) if form.is_valid() else None
+    queryset = event_list(merchant=current.merchant, livemode=current.livemode, type=event_type)
+    page = keyset_page(queryset, after=request.GET.get("after"),
+                       before=request.GET.get("before"), size=PAGE_SIZE)
+    template = _htmx_partial(request, "dashboard/events/list.html",
+                             "dashboard/events/_results.html")
+    response = _render(request, current, template,
+                       {"nav": "events", "form": form, "event_type": event_type, "page": page})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+@merchant_view
+def event_detail(request: HttpRequest, current: Current, event_id: str) -> HttpResponse:
+    try:
+        event = event_get(id=event_id, merchant=current.merchant, livemode=current.livemode)
+    except NotFoundError as exc:
+        raise Http404("No such event") from exc
+    return _render(request, current, "dashboard/events/detail.html", {
+        "nav": "events", "event": event,
+        "payload": json.dumps(render_api_object(event), indent=2, ensure_ascii=False),
+    })
+
+
+# -- webhooks ------------------------------------------------------------------------------
+
+WEBHOOK_MANAGERS_ONLY = "Only owners and admins can change webhook endpoints."
+
+
+def _endpoint(current: Current, endpoint_id: str) -> WebhookEndpoint:
+    try:
+        return webhook_endpoint_get(id=endpoint_id, merchant=current.merchant,
+                                    livemode=current.livemode)
+    except NotFoundError as exc:
+        raise Http404("No such webhook endpoint") from exc
+
+
+def _show_secret_once(request: HttpRequest, endpoint: WebhookEndpoint, *, rolled: bool) -> None:
+    request.session[NEW_WEBHOOK_SECRET_SESSION_KEY] = {
+        "endpoint_id": endpoint.id,
+        "secret": endpoint.secret,
+        "rolled": rolled,
+        "previous_expires_at": (endpoint.previous_secret_expires_at.isoformat()
+                                if rolled and endpoint.previous_secret_expires_at else None),
+    }
+
+
+def _pop_secret(request: HttpRequest, endpoint: WebhookEndpoint) -> dict[str, Any] | None:
+    """The secret waiting to be shown on this endpoint's page, taken out of the session."""
+    waiting = request.session.get(NEW_WEBHOOK_SECRET_SESSION_KEY)
+    if not waiting or waiting.get("endpoint_id") != endpoint.id:
+        return None
+    del request.session[NEW_WEBHOOK_SECRET_SESSION_KEY]
+    if waiting.get("previous_expires_at"):
+        waiting["previous_expires_at"] = datetime.fromisoformat(waiting["previous_expires_at"])
+    return waiting
+
+
+@require_GET
+@merchant_view
+def webhooks(request: HttpRequest, current: Current) -> HttpResponse:
+    queryset = webhook_endpoint_list(merchant=current.merchant, livemode=current.livemode)
+    page = keyset_page(queryset, after=request.GET.get("after"),
+                       before=request.GET.get("before"), size=PAGE_SIZE)
+    return _render(request, current, "dashboard/webhooks/list.html", {
+        "nav": "webhooks", "page": page,
+        "failing_endpoints": webhook_endpoints_disabled_failing(merchant=current.merchant,
+                                                                livemode=current.livemode),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@merchant_view
+def webhook_new(request: HttpRequest, current: Current) -> HttpResponse:
+    if not current.can_manage_keys:
+        return _forbidden(request, current, WEBHOOK_MANAGERS_ONLY)
+    form = WebhookEndpointForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            endpoint = webhook_endpoint_create(merchant=current.merchant,
+                                               livemode=current.livemode, params=form.params())
+        except InvalidRequestError as exc:
+            # The service's checks (an unsafe URL, the endpoint limit) as form errors.
+            form.add_error("url" if exc.param == "url" else None, exc.message)
+        else:
+            _show_secret_once(request, endpoint, rolled=False)
+            messages.success(request, f"Added the endpoint {endpoint.url}.")
+            return redirect("dashboard:webhook", endpoint.id)
+    return _render(request, current, "dashboard/webhooks/new.html",
+                   {"nav": "webhooks", "form": form})
+
+
+@never_cache  # the page may carry a new signing secret
+@require_GET
+@merchant_view
+def webhook_detail(request: HttpRequest, current: Current, endpoint_id: str) -> HttpResponse:
+    endpoint = _endpoint(current, endpoint_id)
+    form = DeliveryFilterForm(request.GET)
+    status = (form.cleaned_data["status"] or None) if form.is_valid() else None
+    queryset = webhook_delivery_list_with_events(endpoint=endpoint, status=status)
+    page = keyset_page(queryset, after=request.GET.get("after"),
+                       before=request.GET.get("before"), size=PAGE_SIZE)
+    context = {"nav": "webhooks", "endpoint": endpoint, "form": form, "status": status,
+               "page": page, "now": timezone.now()}
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        response = _render(request, current, "dashboard/webhooks/_deliveries.html", context)
+    else:
+        response = _render(request, current, "dashboard/webhooks/detail.html", {
+            **context, "new_secret": _pop_secret(request, endpoint),
+            "roll_form": RollKeyForm()})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_POST
+@merchant_view
+def webhook_roll_secret(request: HttpRequest, current: Current,
+                        endpoint_id: str) -> HttpResponse:
+    if not current.can_manage_keys:
+        return _forbidden(request, current, WEBHOOK_MANAGERS_ONLY)
+    form = RollKeyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose when the old signing secret should expire.")
+        return redirect("dashboard:webhook", endpoint_id)
+    try:
+        endpoint = webhook_endpoint_roll_secret(id=endpoint_id, merchant=current.merchant,
+                                                livemode=current.livemode,
+                                                expires_at=timezone.now() + form.grace())
+    except NotFoundError as exc:
+        raise Http404("No such webhook endpoint") from exc
+    _show_secret_once(request, endpoint, rolled=True)
+    return redirect("dashboard:webhook", endpoint.id)
+
+
+def _endpoint_set_disabled(request: HttpRequest, current: Current, endpoint_id: str, *,
+                           disabled: bool) -> HttpResponse:
+    if not current.can_manage_keys:
+        return _forbidden(request, current, WEBHOOK_MANAGERS_ONLY)
+    try:
+        endpoint = webhook_endpoint_update(id=endpoint_id, merchant=current.merchant,
+                                           livemode=current.livemode,
+                                           params={"disabled": disabled})
+    except NotFoundError as exc:
+        raise Http404("No such webhook endpoint") from exc
+    if disabled:
+        messages.success(request, f"Disabled {endpoint.url}. Till sends it nothing until you "
+                                  "enable it; its pending deliveries were canceled.")
+    else:
+        messages.success(request, f"Enabled {endpoint.url}. New events are sent to it again.")
+    return redirect(_next_url(request, reverse("dashboard:webhook", args=[endpoint.id])))
+
+
+@require_POST
+@merchant_view
+def webhook_disable(request: HttpRequest, current: Current, endpoint_id: str) -> HttpResponse:
+    return _endpoint_set_disabled(request, current, endpoint_id, disabled=True)
+
+
+@require_POST
+@merchant_view
+def webhook_enable(request: HttpRequest, current: Current, endpoint_id: str) -> HttpResponse:
+    return _endpoint_set_disabled(request, current, endpoint_id, disabled=False)
+
+
+@require_http_methods(["GET", "POST"])
+@merchant_view
+def webhook_delete(request: HttpRequest, current: Current, endpoint_id: str) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
+    if not current.can_manage_keys:
+        return _forbidden(request, current, WEBHOOK_MANAGERS_ONLY)
+    if request.method == "POST":
+        try:
+            endpoint = webhook_endpoint_delete(id=endpoint_id, merchant=current.merchant,
+                                               livemode=current.livemode)
+        except NotFoundError as exc:
+            raise Http404("No such webhook endpoint") from exc
+        messages.success(request, f"Deleted the endpoint {endpoint.url}. Till sends it nothing "
+                                  "more.")
+        return redirect("dashboard:webhooks")
+    return _render(request, current, "dashboard/webhooks/delete_confirm.html",
+                   {"nav": "webhooks", "endpoint": _endpoint(current, endpoint_id)})
+
+
+@require_GET
+@merchant_view
+def delivery_detail(request: HttpRequest, current: Current, endpoint_id: str,
+                     delivery_id: str) -> HttpResponse:
+    endpoint = _endpoint(current, endpoint_id)
+    delivery = webhook_delivery_get_for_endpoint(id=delivery_id, endpoint=endpoint)
+    if delivery is None:
+        raise Http404("No such webhook delivery")
+    return _render(request, current, "dashboard/webhooks/delivery.html", {
+        "nav": "webhooks", "endpoint": endpoint, "delivery": delivery})
+
+
+@require_POST
+@merchant_view
+def delivery_resend(request: HttpRequest, current: Current, endpoint_id: str,
+                    delivery_id: str) -> HttpResponse:
+    if not current.can_manage_keys:
+        return _forbidden(request, current, WEBHOOK_MANAGERS_ONLY)
+    endpoint = _endpoint(current, endpoint_id)
+    delivery = webhook_delivery_get_for_endpoint(id=delivery_id, endpoint=endpoint)
+    if delivery is None:
+        raise Http404("No such webhook delivery")
+    try:
+        webhook_delivery_resend(delivery=delivery)
+    except InvalidRequestError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Resending {delivery.event.type} ({delivery.event_id}) to "
+                                  f"{endpoint.url}. The attempt appears here once it is made.")
+    return redirect(_next_url(request, reverse("dashboard:webhook-delivery",
+                                               args=[endpoint.id, delivery.id])))

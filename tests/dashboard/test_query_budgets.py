@@ -1,0 +1,71 @@
+"""Dashboard pages cost a fixed number of queries, however many rows they show."""
+
+import pytest
+from django.utils import timezone
+
+from tests.dashboard.helpers import disabled_for_failing, new_customer, new_endpoint
+from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt
+
+# session + user + membership with its merchant, then the page's own reads.
+BUDGETS = {
+    "/": 5,  # keys, endpoints disabled for failing
+    "/customers/": 4,
+    "/events/": 4,
+    "/webhooks/": 5,  # endpoints, endpoints disabled for failing
+}
+
+
+@pytest.mark.parametrize(("path", "budget"), BUDGETS.items())
+def test_list_pages_stay_within_budget(owner, account, django_assert_max_num_queries,
+                                       path, budget):
+    for n in range(8):
+        disabled_for_failing(new_endpoint(account, url=f"https://93.184.215.14/{n}"),
+                             since=timezone.now())
+    for n in range(30):
+        new_customer(account, email=f"c{n}@example.test")
+
+    with django_assert_max_num_queries(budget):
+        assert owner.get(path).status_code == 200
+
+
+def test_a_later_page_costs_one_more_query_for_its_cursor(owner, account,
+                                                          django_assert_max_num_queries):
+    customers = [new_customer(account) for _ in range(3)]
+
+    with django_assert_max_num_queries(5):
+        assert owner.get("/customers/", {"after": customers[-1].id}).status_code == 200
+
+
+def test_detail_pages_stay_within_budget(owner, account, django_assert_max_num_queries):
+    customer = new_customer(account, email="a@example.test")
+    event = Event.objects.get()
+
+    with django_assert_max_num_queries(5):
+        assert owner.get(f"/customers/{customer.id}/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert owner.get(f"/events/{event.id}/").status_code == 200
+
+
+def attempted(delivery: WebhookDelivery, n: int) -> None:
+    WebhookDeliveryAttempt.objects.bulk_create([WebhookDeliveryAttempt(
+        delivery=delivery, attempted_at=timezone.now(), duration_ms=5, status_code=500,
+        response_excerpt="oops", succeeded=False) for _ in range(n)])
+
+
+def test_webhook_pages_stay_within_budget(owner, account, django_assert_max_num_queries):
+    # given an endpoint with 30 deliveries of three attempts each
+    endpoint = new_endpoint(account)
+    for n in range(30):
+        new_customer(account, email=f"c{n}@example.test")
+    deliveries = list(WebhookDelivery.objects.order_by("-created", "-id"))
+    for delivery in deliveries:
+        attempted(delivery, 3)
+    page = f"/webhooks/{endpoint.id}/"
+
+    # endpoint, deliveries with their events, their attempts; a later page: its cursor
+    with django_assert_max_num_queries(6):
+        assert owner.get(page).status_code == 200
+    with django_assert_max_num_queries(7):
+        assert owner.get(page, {"after": deliveries[5].id}).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert owner.get(f"{page}deliveries/{deliveries[0].id}/").status_code == 200
