@@ -13,6 +13,9 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None)
 idempotency_key_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "idempotency_key", default=None)
+# Who is acting, for the audit log: an API key's id, `user:<id>` in the dashboard, or `till`
+# for Till's own tasks.
+actor_var: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="till")
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.auth import SecretKeyRequired
 from api.errors import RateLimitError, unrecognized_url
 from api.idempotency import (
     Replay,
@@ -23,7 +24,7 @@ from api.idempotency import (
     request_fingerprint,
 )
 from api.lists import ListParams, list_page
-from api.middleware import idempotency_key_var
+from api.middleware import actor_var, idempotency_key_var
 from api.objects import ApiObjectSerializer, expand_tree
 from api.params import parse
 from api.parsers import parse_query
@@ -53,6 +54,10 @@ class ApiView(APIView):
             return dict(self.request.data)
         return parse_query(self.request.META.get("QUERY_STRING", ""))
 
+    def require_secret_key(self) -> None:
+        """For a view open to publishable keys whose other verbs are not."""
+        SecretKeyRequired().has_permission(self.request, None)
+
     def params(self, serializer_class, **context: Any) -> dict[str, Any]:
         data = {k: v for k, v in self.raw_params.items() if k != "expand"}
         return parse(serializer_class, data, **context)
@@ -79,6 +84,7 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and permissions
+        self._actor_token = actor_var.set(request.auth.id)
         usage = rate_limit_hit(request=request, key=request.auth)
         self.rate_limit_headers = usage.headers()
         if usage.exceeded:
@@ -102,6 +108,9 @@ class ApiView(APIView):
                 response = handler(request, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - the handler renders every error
             response = self.handle_exception(exc)
+        finally:
+            if (token := getattr(self, "_actor_token", None)) is not None:
+                actor_var.reset(token)
         response = self.finalize_response(request, response, *args, **kwargs)
         for name, value in self.rate_limit_headers.items():
             response[name] = value

@@ -154,6 +154,14 @@ CELERY_BEAT_SCHEDULE = {
                                  "schedule": env.float("TILL_WEBHOOK_SWEEP_SECONDS",
                                                        default=2.0)},
     "events-prune": {"task": "webhooks.tasks.events_prune", "schedule": 3600.0},
+    # Payments: settlements whose message was lost, authorizations past their capture
+    # window, and processor calls interrupted between phases.
+    "payment-intents-settle-due": {"task": "payments.tasks.payment_intents_settle_due",
+                                   "schedule": 10.0},
+    "payment-intents-expire-authorizations": {
+        "task": "payments.tasks.payment_intents_expire_authorizations", "schedule": 300.0},
+    "payment-intents-recover": {"task": "payments.tasks.payment_intents_recover",
+                                "schedule": 30.0},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own,
 # consumed by workers with a thread pool (`-Q webhooks,celery --pool threads`).
@@ -213,6 +221,14 @@ TILL_IDEMPOTENCY_KEY_TTL_HOURS = env.int("TILL_IDEMPOTENCY_KEY_TTL_HOURS", defau
 # A rolled key keeps working this long unless the roll names another expiry.
 TILL_KEY_ROLL_GRACE_HOURS = env.int("TILL_KEY_ROLL_GRACE_HOURS", default=24)
 TILL_PUBLIC_URL = env.str("TILL_PUBLIC_URL", default="http://127.0.0.1:8000")
+
+# Payments. How long the simulated processor takes to settle an `automatic_async` payment
+# (processing → succeeded), and how long a card authorization may wait for its capture.
+TILL_SIMULATED_SETTLEMENT_SECONDS = env.float("TILL_SIMULATED_SETTLEMENT_SECONDS", default=2.0)
+TILL_AUTHORIZATION_VALID_DAYS = env.int("TILL_AUTHORIZATION_VALID_DAYS", default=7)
+# A processor call in flight for this long is presumed lost with its worker: the recovery
+# task repeats it with the same idempotency key and records the answer.
+TILL_PAYMENT_RECOVERY_SECONDS = env.int("TILL_PAYMENT_RECOVERY_SECONDS", default=60)
 
 # Webhooks. Test-mode endpoints may target loopback and private networks when this is on
 # (development); live-mode endpoints never may.

@@ -7,5 +7,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("v1/", include("api.urls")),
     path("admin/", admin.site.urls),
+    path("pay/", include("payments.pages_urls")),
     path("", include("dashboard.urls")),
 ]

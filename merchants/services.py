@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from api.middleware import actor_var, request_id_var
 from merchants.ids import random_token
-from merchants.models import ApiKey, Membership, Merchant, hash_api_key
+from merchants.models import ApiKey, Membership, Merchant, StatusChange, TenantModel, hash_api_key
 from merchants.selectors import api_key_get_locked
 
 
@@ -85,3 +86,13 @@ def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
     return key
+
+
+def status_change_record(*, obj: TenantModel, source: str, target: str) -> None:
+    """Records a transition of `obj` (in the caller's transaction) with who made it: the
+    API key, the dashboard user or Till itself, and the request."""
+    if source == target:
+        return
+    StatusChange.objects.create(merchant_id=obj.merchant_id, livemode=obj.livemode,
+                                object_id=obj.pk, source=source, target=target,
+                                actor=actor_var.get(), request_id=request_id_var.get())

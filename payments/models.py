@@ -2,7 +2,10 @@ import secrets
 import string
 
 from django.db import models
+from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from merchants.ids import random_token
 from merchants.models import TenantModel, id_field
 
 
@@ -11,7 +14,7 @@ def new_invoice_prefix() -> str:
 
 
 class Customer(TenantModel):
-    API_SERIALIZER = "payments.api.CustomerSerializer"
+    API_SERIALIZER = "payments.api.customers.CustomerSerializer"
 
     class TaxExempt(models.TextChoices):
         NONE = "none"
@@ -45,3 +48,299 @@ class Customer(TenantModel):
 
     def __str__(self) -> str:
         return self.email or self.name or self.id
+
+
+class PaymentMethod(TenantModel):
+    """A card, as Till keeps it: brand, last4, expiry, funding, country and a keyed
+    fingerprint. The number and CVC are never stored; `processor_token` is what the
+    processor knows the card by."""
+
+    API_SERIALIZER = "payments.api.payment_methods.PaymentMethodSerializer"
+
+    id = id_field("pm")
+    type = models.CharField(max_length=20, default="card")
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="payment_methods")
+    card = models.JSONField()  # brand, last4, exp_month, exp_year, fingerprint, funding, ...
+    billing_details = models.JSONField(default=dict, blank=True)
+    processor_token = models.CharField(max_length=200)
+    # A card set up for later off-session use (3-D Secure done when it was saved).
+    off_session_ready = models.BooleanField(default=False)
+    # Detached, or used by a payment without a customer: cannot be used or attached again.
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="payment_method_list"),
+            models.Index(fields=["customer", "-created", "-id"],
+                         name="payment_method_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card.get('brand')} •••• {self.card.get('last4')} ({self.id})"
+
+
+def new_client_secret_token() -> str:
+    return random_token(24)
+
+
+class PaymentIntent(FSMModelMixin, TenantModel):
+    """An intent to collect `amount` from a customer, through Stripe's lifecycle.
+
+    `attempt` counts confirmations sent to the processor: with the id it makes the
+    processor's idempotency key. `operation` is set while a processor call is in flight
+    (atomic phases): another request meanwhile is refused, and a crash leaves it for the
+    recovery task to finish.
+    """
+
+    API_SERIALIZER = "payments.api.payment_intents.PaymentIntentSerializer"
+
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+        REQUIRES_CONFIRMATION = "requires_confirmation"
+        REQUIRES_ACTION = "requires_action"
+        PROCESSING = "processing"
+        REQUIRES_CAPTURE = "requires_capture"
+        CANCELED = "canceled"
+        SUCCEEDED = "succeeded"
+
+    class CaptureMethod(models.TextChoices):
+        AUTOMATIC = "automatic"
+        AUTOMATIC_ASYNC = "automatic_async"
+        MANUAL = "manual"
+
+    class ConfirmationMethod(models.TextChoices):
+        AUTOMATIC = "automatic"
+        MANUAL = "manual"
+
+    class CancellationReason(models.TextChoices):
+        DUPLICATE = "duplicate"
+        FRAUDULENT = "fraudulent"
+        REQUESTED_BY_CUSTOMER = "requested_by_customer"
+        ABANDONED = "abandoned"
+        FAILED_INVOICE = "failed_invoice"
+        VOID_INVOICE = "void_invoice"
+        AUTOMATIC = "automatic"
+
+    id = id_field("pi")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = FSMField(default=Status.REQUIRES_PAYMENT_METHOD, choices=Status.choices,
+                      protected=True)
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    payment_method = models.ForeignKey(PaymentMethod, null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    capture_method = models.CharField(max_length=20, choices=CaptureMethod.choices,
+                                      default=CaptureMethod.AUTOMATIC)
+    confirmation_method = models.CharField(max_length=20, choices=ConfirmationMethod.choices,
+                                           default=ConfirmationMethod.AUTOMATIC)
+    setup_future_usage = models.CharField(max_length=20, null=True, blank=True)
+    payment_method_types = models.JSONField(default=list)
+    description = models.CharField(max_length=1000, null=True, blank=True)
+    receipt_email = models.CharField(max_length=512, null=True, blank=True)
+    statement_descriptor = models.CharField(max_length=22, null=True, blank=True)
+    statement_descriptor_suffix = models.CharField(max_length=22, null=True, blank=True)
+    shipping = models.JSONField(null=True, blank=True)
+    client_secret_token = models.CharField(max_length=40, default=new_client_secret_token)
+    amount_capturable = models.BigIntegerField(default=0)
+    amount_received = models.BigIntegerField(default=0)
+    latest_charge = models.ForeignKey("payments.Charge", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    last_payment_error = models.JSONField(null=True, blank=True)
+    next_action = models.JSONField(null=True, blank=True)
+    return_url = models.CharField(max_length=5000, null=True, blank=True)
+    off_session = models.BooleanField(default=False)  # the latest confirmation's
+    cancellation_reason = models.CharField(max_length=30, choices=CancellationReason.choices,
+                                           null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)
+    # The cardholder passed 3-D Secure; the next confirmation tells the processor so.
+    three_d_secure_passed = models.BooleanField(default=False)
+    operation = models.CharField(max_length=20, null=True, blank=True)
+    operation_started_at = models.DateTimeField(null=True, blank=True)
+    # What the operation in flight needs to be recorded (or repeated) by another process:
+    # the confirmation's options, or the amount being captured.
+    operation_options = models.JSONField(null=True, blank=True)
+    # An authorization not captured by then is canceled (7 days for cards).
+    capture_before = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="payment_intent_list"),
+            models.Index(fields=["merchant", "livemode", "customer", "-created"],
+                         name="payment_intent_customer"),
+            models.Index(fields=["capture_before"], name="payment_intent_capture_before",
+                         condition=models.Q(status="requires_capture")),
+            models.Index(fields=["operation_started_at"], name="payment_intent_in_flight",
+                         condition=models.Q(operation__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @property
+    def client_secret(self) -> str:
+        return f"{self.id}_secret_{self.client_secret_token}"
+
+    # -- transitions: they set fields, nothing else ---------------------------------------
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.REQUIRES_CONFIRMATION)
+    def set_payment_method(self, *, payment_method: PaymentMethod) -> None:
+        self.payment_method = payment_method
+        self.last_payment_error = None
+        self.next_action = None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=None)
+    def begin_confirm(self, *, at, options: dict) -> None:
+        """Marks a confirmation in flight (target None: the status moves only when the
+        processor's answer is recorded)."""
+        self.operation = "confirm"
+        self.operation_started_at = at
+        self.operation_options = options
+        self.attempt += 1
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION,
+                                      Status.PROCESSING, Status.REQUIRES_CAPTURE],
+                target=Status.SUCCEEDED)
+    def mark_succeeded(self, *, amount_received: int) -> None:
+        self.amount_received = amount_received
+        self.amount_capturable = 0
+        self.next_action = None
+        self.last_payment_error = None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.REQUIRES_CAPTURE)
+    def mark_authorized(self, *, amount_capturable: int, capture_before) -> None:
+        self.amount_capturable = amount_capturable
+        self.capture_before = capture_before
+        self.next_action = None
+        self.last_payment_error = None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.PROCESSING)
+    def mark_processing(self) -> None:
+        self.next_action = None
+        self.last_payment_error = None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.REQUIRES_ACTION)
+    def require_action(self, *, next_action: dict) -> None:
+        self.next_action = next_action
+        self.last_payment_error = None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION,
+                                      Status.PROCESSING],
+                target=Status.REQUIRES_PAYMENT_METHOD)
+    def mark_failed(self, *, error: dict) -> None:
+        self.last_payment_error = error
+        self.next_action = None
+
+    @transition(field=status, source=Status.REQUIRES_CAPTURE, target=None)
+    def begin_capture(self, *, at, amount: int) -> None:
+        self.operation = "capture"
+        self.operation_started_at = at
+        self.operation_options = {"amount": amount}
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION,
+                                      Status.REQUIRES_CAPTURE],
+                target=None)
+    def begin_cancel(self, *, at, reason: str | None) -> None:
+        self.operation = "cancel"
+        self.operation_started_at = at
+        self.operation_options = {"reason": reason}
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION,
+                                      Status.REQUIRES_CAPTURE],
+                target=Status.CANCELED)
+    def mark_canceled(self, *, reason: str | None, at) -> None:
+        self.cancellation_reason = reason
+        self.canceled_at = at
+        self.amount_capturable = 0
+        self.next_action = None
+
+    def end_operation(self) -> None:
+        self.operation = None
+        self.operation_started_at = None
+        self.operation_options = None
+
+
+class Charge(TenantModel):
+    """One attempt to move money for a PaymentIntent, with its outcome."""
+
+    API_SERIALIZER = "payments.api.charges.ChargeSerializer"
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded"
+        PENDING = "pending"
+        FAILED = "failed"
+
+    id = id_field("ch")
+    payment_intent = models.ForeignKey(PaymentIntent, on_delete=models.PROTECT,
+                                       related_name="charges")
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    payment_method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT,
+                                       related_name="+")
+    amount = models.BigIntegerField()
+    amount_captured = models.BigIntegerField(default=0)
+    amount_refunded = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    captured = models.BooleanField(default=False)
+    refunded = models.BooleanField(default=False)
+    disputed = models.BooleanField(default=False)
+    failure_code = models.CharField(max_length=100, null=True, blank=True)
+    failure_message = models.CharField(max_length=500, null=True, blank=True)
+    outcome = models.JSONField(default=dict)
+    payment_method_details = models.JSONField(default=dict)
+    description = models.CharField(max_length=1000, null=True, blank=True)
+    receipt_email = models.CharField(max_length=512, null=True, blank=True)
+    statement_descriptor = models.CharField(max_length=22, null=True, blank=True)
+    # The processor's reference for this authorization (capture, void and refund use it).
+    processor_reference = models.CharField(max_length=200, null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"], name="charge_list"),
+            models.Index(fields=["payment_intent", "-created"], name="charge_payment_intent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @property
+    def paid(self) -> bool:
+        return self.status == self.Status.SUCCEEDED
+
+
+class SimulatedOperation(models.Model):
+    """The simulated processor's own ledger: what it was asked to do and what it answered.
+
+    A real acquirer remembers every request by its idempotency key and answers a repeat with
+    the first answer; so does this one, and the recovery task relies on it.
+    """
+
+    idempotency_key = models.CharField(max_length=200, primary_key=True)
+    kind = models.CharField(max_length=20)  # authorize, capture, void, refund
+    reference = models.CharField(max_length=60)  # the authorization it concerns
+    amount = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    result = models.JSONField()
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}"

@@ -1,8 +1,10 @@
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from api.errors import NotFoundError
 from merchants.models import Merchant
-from payments.models import Customer
+from payments.models import Charge, Customer, PaymentIntent, PaymentMethod
 
 
 def customer_list(*, merchant: Merchant, livemode: bool, email: str | None = None
@@ -34,3 +36,119 @@ def customer_get_locked(*, id: str, merchant: Merchant, livemode: bool) -> Custo
     if customer is None:
         raise _missing(id)
     return customer
+
+
+# -- payment methods -------------------------------------------------------------------------
+
+def _payment_method_missing(id: str, param: str) -> NotFoundError:  # noqa: A002
+    return NotFoundError(f"No such PaymentMethod: '{id}'", param=param)
+
+
+def payment_method_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                       param: str = "id") -> PaymentMethod:
+    payment_method = (PaymentMethod.objects
+                      .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if payment_method is None:
+        raise _payment_method_missing(id, param)
+    return payment_method
+
+
+def payment_method_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
+                              livemode: bool) -> PaymentMethod:
+    payment_method = (PaymentMethod.objects.select_for_update(of=("self",))
+                      .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if payment_method is None:
+        raise _payment_method_missing(id, "id")
+    return payment_method
+
+
+def payment_method_list(*, merchant: Merchant, livemode: bool, customer: Customer | None = None,
+                        type: str | None = None) -> QuerySet[PaymentMethod]:  # noqa: A002
+    payment_methods = PaymentMethod.objects.filter(merchant=merchant, livemode=livemode)
+    if customer is not None:
+        payment_methods = payment_methods.filter(customer=customer)
+    if type is not None:
+        payment_methods = payment_methods.filter(type=type)
+    return payment_methods
+
+
+# -- payment intents -------------------------------------------------------------------------
+
+def _payment_intent_missing(id: str, param: str = "id") -> NotFoundError:  # noqa: A002
+    return NotFoundError(f"No such payment_intent: '{id}'", param=param)
+
+
+def payment_intent_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                       param: str = "id") -> PaymentIntent:
+    intent = PaymentIntent.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    if intent is None:
+        raise _payment_intent_missing(id, param)
+    return intent
+
+
+def payment_intent_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
+                              livemode: bool) -> PaymentIntent:
+    intent = (PaymentIntent.objects.select_for_update(of=("self",))
+              .select_related("payment_method")
+              .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if intent is None:
+        raise _payment_intent_missing(id)
+    return intent
+
+
+def payment_intent_get_locked_by_id(*, id: str) -> PaymentIntent:  # noqa: A002
+    """For Till's own tasks and the phases after a processor call (already scoped)."""
+    return (PaymentIntent.objects.select_for_update(of=("self",))
+            .select_related("payment_method").get(pk=id))
+
+
+def payment_intent_list(*, merchant: Merchant, livemode: bool,
+                        customer: str | None = None) -> QuerySet[PaymentIntent]:
+    intents = PaymentIntent.objects.filter(merchant=merchant, livemode=livemode)
+    if customer is not None:
+        intents = intents.filter(customer_id=customer)
+    return intents
+
+
+def payment_intent_ids_in_flight_since(*, before: datetime, limit: int = 100) -> list[str]:
+    """Intents whose processor call started before `before` and was never recorded."""
+    return list(PaymentIntent.objects
+                .filter(operation__isnull=False, operation_started_at__lt=before)
+                .order_by("operation_started_at").values_list("pk", flat=True)[:limit])
+
+
+def payment_intent_ids_authorization_expired(*, now: datetime, limit: int = 100) -> list[str]:
+    return list(PaymentIntent.objects
+                .filter(status=PaymentIntent.Status.REQUIRES_CAPTURE, capture_before__lt=now,
+                        operation__isnull=True)
+                .order_by("capture_before").values_list("pk", flat=True)[:limit])
+
+
+def payment_intent_ids_processing(*, limit: int = 500) -> list[str]:
+    return list(PaymentIntent.objects
+                .filter(status=PaymentIntent.Status.PROCESSING, operation__isnull=True)
+                .order_by("created").values_list("pk", flat=True)[:limit])
+
+
+# -- charges ---------------------------------------------------------------------------------
+
+def charge_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+               param: str = "id") -> Charge:
+    charge = Charge.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    if charge is None:
+        raise NotFoundError(f"No such charge: '{id}'", param=param)
+    return charge
+
+
+def charge_list(*, merchant: Merchant, livemode: bool, payment_intent: str | None = None,
+                customer: str | None = None) -> QuerySet[Charge]:
+    charges = Charge.objects.filter(merchant=merchant, livemode=livemode)
+    if payment_intent is not None:
+        charges = charges.filter(payment_intent_id=payment_intent)
+    if customer is not None:
+        charges = charges.filter(customer_id=customer)
+    return charges
+
+
+def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
+    return Charge.objects.select_for_update(of=("self",)).get(pk=id)

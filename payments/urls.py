@@ -1,8 +1,37 @@
 from django.urls import path
 
-from payments.api import CustomerDetailView, CustomerListView
+from payments.api.charges import ChargeDetailView, ChargeListView
+from payments.api.customers import CustomerDetailView, CustomerListView
+from payments.api.payment_intents import (
+    PaymentIntentCancelView,
+    PaymentIntentCaptureView,
+    PaymentIntentConfirmView,
+    PaymentIntentDetailView,
+    PaymentIntentListView,
+    PaymentIntentSearchView,
+)
+from payments.api.payment_methods import (
+    CustomerPaymentMethodListView,
+    PaymentMethodAttachView,
+    PaymentMethodDetachView,
+    PaymentMethodDetailView,
+    PaymentMethodListView,
+)
 
 urlpatterns = [
     path("customers", CustomerListView.as_view()),
     path("customers/<str:id>", CustomerDetailView.as_view()),
+    path("customers/<str:id>/payment_methods", CustomerPaymentMethodListView.as_view()),
+    path("payment_methods", PaymentMethodListView.as_view()),
+    path("payment_methods/<str:id>", PaymentMethodDetailView.as_view()),
+    path("payment_methods/<str:id>/attach", PaymentMethodAttachView.as_view()),
+    path("payment_methods/<str:id>/detach", PaymentMethodDetachView.as_view()),
+    path("payment_intents", PaymentIntentListView.as_view()),
+    path("payment_intents/search", PaymentIntentSearchView.as_view()),
+    path("payment_intents/<str:id>", PaymentIntentDetailView.as_view()),
+    path("payment_intents/<str:id>/confirm", PaymentIntentConfirmView.as_view()),
+    path("payment_intents/<str:id>/capture", PaymentIntentCaptureView.as_view()),
+    path("payment_intents/<str:id>/cancel", PaymentIntentCancelView.as_view()),
+    path("charges", ChargeListView.as_view()),
+    path("charges/<str:id>", ChargeDetailView.as_view()),
 ]

@@ -3,7 +3,8 @@
 import pytest
 from django.template import Context, Template
 
-from dashboard.templatetags.money import currency_exponent, money
+from dashboard.templatetags.money import money
+from payments.money import currency_exponent
 
 
 @pytest.mark.parametrize(("amount", "currency", "shown"), [

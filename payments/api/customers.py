@@ -42,6 +42,7 @@ class CustomFieldParams(Params):
 class InvoiceSettingsParams(Params):
     custom_fields = CustomFieldParams(many=True, required=False, allow_null=True,
                                       max_length=4)
+    default_payment_method = OptionalString(max_length=100)
     footer = OptionalString(max_length=5000)
 
 
@@ -110,7 +111,7 @@ class InvoiceSettingsSerializer(NestedObject):
 
     def to_representation(self, instance: dict) -> dict:
         return {"custom_fields": instance.get("custom_fields"),
-                "default_payment_method": None,
+                "default_payment_method": instance.get("default_payment_method"),
                 "footer": instance.get("footer"),
                 "rendering_options": None}
 

@@ -1,0 +1,84 @@
+"""Charges on the wire: retrieve and list (by payment_intent or customer). Charges are
+made by payment intents, one per attempt; there is no create here."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.lists import ListParams
+from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
+from api.params import NoParams
+from api.schema import list_of
+from api.views import ApiView
+from payments import selectors
+from payments.models import Charge
+
+ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
+
+
+class ChargeListParams(ListParams):
+    payment_intent = serializers.CharField(required=False, max_length=100)
+    customer = serializers.CharField(required=False, max_length=100)
+
+
+class ChargeSerializer(ApiObjectSerializer):
+    object_name = "charge"
+    model = Charge
+
+    amount = serializers.IntegerField()
+    amount_captured = serializers.IntegerField()
+    amount_refunded = serializers.IntegerField()
+    captured = serializers.BooleanField()
+    created = TimestampField()
+    currency = serializers.CharField()
+    customer = ExpandableField("payments.api.customers.CustomerSerializer", allow_null=True,
+                               source="customer_id")
+    description = serializers.CharField(allow_null=True)
+    disputed = serializers.BooleanField()
+    failure_code = serializers.CharField(allow_null=True)
+    failure_message = serializers.CharField(allow_null=True)
+    livemode = serializers.BooleanField()
+    metadata = serializers.DictField(child=serializers.CharField())
+    outcome = serializers.DictField()
+    paid = serializers.BooleanField()
+    payment_intent = ExpandableField("payments.api.payment_intents.PaymentIntentSerializer",
+                                     source="payment_intent_id")
+    payment_method = serializers.CharField(source="payment_method_id")
+    payment_method_details = serializers.DictField()
+    receipt_email = serializers.CharField(allow_null=True)
+    refunded = serializers.BooleanField()
+    statement_descriptor = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+
+    def to_representation(self, instance: Charge) -> dict:
+        data = super().to_representation(instance)
+        # Balance transactions come with the ledger; test-mode charges have no receipt page.
+        data["balance_transaction"] = None
+        data["billing_details"] = instance.payment_method.billing_details if (
+            "payment_method" in instance._state.fields_cache) else None
+        data["calculated_statement_descriptor"] = "TILL"
+        data["receipt_url"] = None
+        data["refunds"] = None
+        data["review"] = None
+        return data
+
+
+class ChargeListView(ApiView):
+    @extend_schema(operation_id="ListCharges", parameters=[ChargeListParams],
+                   responses=list_of(ChargeSerializer))
+    def get(self, request) -> Response:
+        params = self.params(ChargeListParams)
+        charges = selectors.charge_list(merchant=self.merchant, livemode=self.livemode,
+                                        payment_intent=params.get("payment_intent"),
+                                        customer=params.get("customer"))
+        return self.respond_list(charges.select_related("payment_method"), ChargeSerializer,
+                                 params=params)
+
+
+class ChargeDetailView(ApiView):
+    @extend_schema(operation_id="RetrieveCharge", parameters=[ID_PARAM],
+                   responses=ChargeSerializer)
+    def get(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        charge = selectors.charge_get(id=id, merchant=self.merchant, livemode=self.livemode)
+        return self.respond(charge, ChargeSerializer)

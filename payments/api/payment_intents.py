@@ -1,0 +1,317 @@
+"""PaymentIntents on the wire: create, retrieve, update, confirm, capture, cancel, list,
+search. Retrieve and confirm also answer a publishable key with the intent's client_secret.
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.errors import AuthenticationError
+from api.lists import ListParams
+from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
+from api.params import MetadataField, OptionalString, Params
+from api.schema import list_of
+from api.search import SearchField, search_page, search_query_parse
+from api.views import ApiView
+from merchants.models import ApiKey
+from payments import selectors, services
+from payments.api.customers import ShippingParams
+from payments.models import PaymentIntent
+from payments.money import CURRENCIES
+
+ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
+
+
+# -- input ---------------------------------------------------------------------------------
+
+class AmountParams(Params):
+    """A lowercase ISO currency Till accepts (amount limits are the service's to check: they
+    depend on the intent's currency, which an update may not send)."""
+
+    def validate_currency(self, value: str) -> str:
+        value = value.lower()
+        if value not in CURRENCIES:
+            raise serializers.ValidationError(
+                f"{value} is not a supported currency. Use a lowercase ISO 4217 code that "
+                "Stripe supports, such as usd, eur or gbp.")
+        return value
+
+
+class PaymentIntentCreateParams(AmountParams):
+    amount = serializers.IntegerField(min_value=1)
+    currency = serializers.CharField(max_length=3)
+    customer = OptionalString(max_length=100)
+    payment_method = OptionalString(max_length=200)
+    payment_method_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=["card"]), required=False, allow_empty=False)
+    automatic_payment_methods = serializers.DictField(required=False)
+    confirm = serializers.BooleanField(required=False, default=False)
+    capture_method = serializers.ChoiceField(choices=PaymentIntent.CaptureMethod.choices,
+                                             required=False)
+    confirmation_method = serializers.ChoiceField(
+        choices=PaymentIntent.ConfirmationMethod.choices, required=False)
+    setup_future_usage = serializers.ChoiceField(choices=["on_session", "off_session"],
+                                                 required=False)
+    off_session = serializers.CharField(required=False)
+    return_url = serializers.URLField(required=False, max_length=5000)
+    error_on_requires_action = serializers.BooleanField(required=False)
+    description = OptionalString(max_length=1000)
+    receipt_email = serializers.EmailField(required=False, max_length=512)
+    statement_descriptor = serializers.CharField(required=False, max_length=22)
+    statement_descriptor_suffix = serializers.CharField(required=False, max_length=22)
+    shipping = ShippingParams(required=False, allow_null=True)
+    metadata = MetadataField(required=False)
+    use_stripe_sdk = serializers.BooleanField(required=False)
+
+    def validate_off_session(self, value: str) -> bool:
+        if value in ("true", "recurring", "one_off"):
+            return True
+        if value == "false":
+            return False
+        raise serializers.ValidationError("must be true, false, one_off or recurring.")
+
+    def validate_statement_descriptor(self, value: str) -> str:
+        raise serializers.ValidationError(
+            "The `statement_descriptor` parameter is not supported for the `card` payment "
+            "method type. Use `statement_descriptor_suffix` instead.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if "off_session" in attrs and not attrs.get("confirm"):
+            raise serializers.ValidationError({"off_session": serializers.ErrorDetail(
+                "You may only specify `off_session` when `confirm` is true.",
+                code="invalid")})
+        return attrs
+
+
+class PaymentIntentUpdateParams(AmountParams):
+    amount = serializers.IntegerField(required=False, min_value=1)
+    currency = serializers.CharField(required=False, max_length=3)
+    customer = OptionalString(max_length=100)
+    payment_method = serializers.CharField(required=False, max_length=200)
+    capture_method = serializers.ChoiceField(choices=PaymentIntent.CaptureMethod.choices,
+                                             required=False)
+    setup_future_usage = serializers.ChoiceField(choices=["on_session", "off_session"],
+                                                 required=False)
+    description = OptionalString(max_length=1000)
+    receipt_email = OptionalString(max_length=512)
+    statement_descriptor_suffix = serializers.CharField(required=False, max_length=22)
+    shipping = ShippingParams(required=False, allow_null=True)
+    metadata = MetadataField(required=False)
+
+
+class PaymentIntentConfirmParams(Params):
+    payment_method = serializers.CharField(required=False, max_length=200)
+    return_url = serializers.URLField(required=False, max_length=5000)
+    off_session = serializers.CharField(required=False)
+    setup_future_usage = serializers.ChoiceField(choices=["on_session", "off_session"],
+                                                 required=False)
+    error_on_requires_action = serializers.BooleanField(required=False)
+    receipt_email = serializers.EmailField(required=False, max_length=512)
+    capture_method = serializers.ChoiceField(choices=PaymentIntent.CaptureMethod.choices,
+                                             required=False)
+    client_secret = serializers.CharField(required=False, max_length=200)
+    use_stripe_sdk = serializers.BooleanField(required=False)
+
+    validate_off_session = PaymentIntentCreateParams.validate_off_session
+
+
+class PaymentIntentCaptureParams(Params):
+    amount_to_capture = serializers.IntegerField(required=False, min_value=1)
+    final_capture = serializers.BooleanField(required=False)
+    metadata = MetadataField(required=False)
+
+
+class PaymentIntentCancelParams(Params):
+    cancellation_reason = serializers.ChoiceField(
+        choices=["duplicate", "fraudulent", "requested_by_customer", "abandoned"],
+        required=False)
+
+
+class PaymentIntentListParams(ListParams):
+    customer = serializers.CharField(required=False, max_length=100)
+
+
+class PaymentIntentRetrieveParams(Params):
+    client_secret = serializers.CharField(required=False, max_length=200)
+
+
+class SearchParams(Params):
+    query = serializers.CharField(max_length=5000)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
+    page = serializers.CharField(required=False, max_length=500)
+
+
+# -- output --------------------------------------------------------------------------------
+
+class PaymentIntentSerializer(ApiObjectSerializer):
+    object_name = "payment_intent"
+    model = PaymentIntent
+
+    amount = serializers.IntegerField()
+    amount_capturable = serializers.IntegerField()
+    amount_received = serializers.IntegerField()
+    canceled_at = TimestampField(allow_null=True)
+    cancellation_reason = serializers.CharField(allow_null=True)
+    capture_method = serializers.CharField()
+    client_secret = serializers.CharField()
+    confirmation_method = serializers.CharField()
+    created = TimestampField()
+    currency = serializers.CharField()
+    customer = ExpandableField("payments.api.customers.CustomerSerializer", allow_null=True,
+                               source="customer_id")
+    description = serializers.CharField(allow_null=True)
+    last_payment_error = serializers.DictField(allow_null=True)
+    latest_charge = ExpandableField("payments.api.charges.ChargeSerializer", allow_null=True,
+                                    source="latest_charge_id")
+    livemode = serializers.BooleanField()
+    metadata = serializers.DictField(child=serializers.CharField())
+    next_action = serializers.DictField(allow_null=True)
+    payment_method = ExpandableField("payments.api.payment_methods.PaymentMethodSerializer",
+                                     allow_null=True, source="payment_method_id")
+    payment_method_types = serializers.ListField(child=serializers.CharField())
+    receipt_email = serializers.CharField(allow_null=True)
+    setup_future_usage = serializers.CharField(allow_null=True)
+    shipping = serializers.DictField(allow_null=True)
+    statement_descriptor = serializers.CharField(allow_null=True)
+    statement_descriptor_suffix = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+
+    def to_representation(self, instance: PaymentIntent) -> dict:
+        data = super().to_representation(instance)
+        data["automatic_payment_methods"] = None
+        data["payment_method_options"] = {"card": {
+            "installments": None, "mandate_options": None, "network": None,
+            "request_three_d_secure": "automatic"}}
+        data["processing"] = None
+        data["review"] = None
+        data["transfer_data"] = None
+        data["application_fee_amount"] = None
+        return data
+
+
+# -- views ---------------------------------------------------------------------------------
+
+class _PaymentIntentView(ApiView):
+    def client_secret_for(self, params: dict[str, Any]) -> str | None:
+        """A publishable key must present the intent's client secret; a secret key need
+        not."""
+        if self.api_key.kind == ApiKey.Kind.PUBLISHABLE:
+            secret = params.get("client_secret")
+            if not secret:
+                raise AuthenticationError(
+                    "This API call cannot be made with a publishable API key without the "
+                    "PaymentIntent's client_secret.", code="secret_key_required")
+            return secret
+        return None
+
+
+class PaymentIntentListView(ApiView):
+    @extend_schema(operation_id="ListPaymentIntents", parameters=[PaymentIntentListParams],
+                   responses=list_of(PaymentIntentSerializer))
+    def get(self, request) -> Response:
+        params = self.params(PaymentIntentListParams)
+        intents = selectors.payment_intent_list(merchant=self.merchant, livemode=self.livemode,
+                                                customer=params.get("customer"))
+        return self.respond_list(intents, PaymentIntentSerializer, params=params)
+
+    @extend_schema(operation_id="CreatePaymentIntent", request=PaymentIntentCreateParams,
+                   responses=PaymentIntentSerializer)
+    def post(self, request) -> Response:
+        params = self.params(PaymentIntentCreateParams)
+        self.expand(PaymentIntentSerializer)
+        intent = services.payment_intent_create(merchant=self.merchant, livemode=self.livemode,
+                                                params=params)
+        return self.respond(intent, PaymentIntentSerializer)
+
+
+class PaymentIntentDetailView(_PaymentIntentView):
+    allow_publishable_key = True
+
+    @extend_schema(operation_id="RetrievePaymentIntent",
+                   parameters=[ID_PARAM, PaymentIntentRetrieveParams],
+                   responses=PaymentIntentSerializer)
+    def get(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(PaymentIntentRetrieveParams)
+        client_secret = self.client_secret_for(params)
+        intent = selectors.payment_intent_get(id=id, merchant=self.merchant,
+                                              livemode=self.livemode)
+        services.client_secret_check(intent=intent, client_secret=client_secret)
+        return self.respond(intent, PaymentIntentSerializer)
+
+    @extend_schema(operation_id="UpdatePaymentIntent", parameters=[ID_PARAM],
+                   request=PaymentIntentUpdateParams, responses=PaymentIntentSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        self.require_secret_key()
+        params = self.params(PaymentIntentUpdateParams)
+        self.expand(PaymentIntentSerializer)
+        intent = services.payment_intent_update(id=id, merchant=self.merchant,
+                                                livemode=self.livemode, params=params)
+        return self.respond(intent, PaymentIntentSerializer)
+
+
+class PaymentIntentConfirmView(_PaymentIntentView):
+    allow_publishable_key = True
+
+    @extend_schema(operation_id="ConfirmPaymentIntent", parameters=[ID_PARAM],
+                   request=PaymentIntentConfirmParams, responses=PaymentIntentSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(PaymentIntentConfirmParams)
+        client_secret = self.client_secret_for(params)
+        self.expand(PaymentIntentSerializer)
+        intent = services.payment_intent_confirm(id=id, merchant=self.merchant,
+                                                 livemode=self.livemode, params=params,
+                                                 client_secret=client_secret)
+        return self.respond(intent, PaymentIntentSerializer)
+
+
+class PaymentIntentCaptureView(ApiView):
+    @extend_schema(operation_id="CapturePaymentIntent", parameters=[ID_PARAM],
+                   request=PaymentIntentCaptureParams, responses=PaymentIntentSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(PaymentIntentCaptureParams)
+        self.expand(PaymentIntentSerializer)
+        intent = services.payment_intent_capture(id=id, merchant=self.merchant,
+                                                 livemode=self.livemode, params=params)
+        return self.respond(intent, PaymentIntentSerializer)
+
+
+class PaymentIntentCancelView(ApiView):
+    @extend_schema(operation_id="CancelPaymentIntent", parameters=[ID_PARAM],
+                   request=PaymentIntentCancelParams, responses=PaymentIntentSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(PaymentIntentCancelParams)
+        self.expand(PaymentIntentSerializer)
+        intent = services.payment_intent_cancel(
+            id=id, merchant=self.merchant, livemode=self.livemode,
+            cancellation_reason=params.get("cancellation_reason"))
+        return self.respond(intent, PaymentIntentSerializer)
+
+
+SEARCH_FIELDS = {
+    "amount": SearchField("amount", "number"),
+    "created": SearchField("created", "timestamp"),
+    "currency": SearchField("currency", "token"),
+    "customer": SearchField("customer_id", "token"),
+    "status": SearchField("status", "token"),
+}
+
+
+class PaymentIntentSearchView(ApiView):
+    @extend_schema(operation_id="SearchPaymentIntents", parameters=[SearchParams],
+                   responses=PaymentIntentSerializer(many=True))
+    def get(self, request) -> Response:
+        params = self.params(SearchParams)
+        expand = self.expand(PaymentIntentSerializer, is_list=True)
+        condition = search_query_parse(params["query"], fields=SEARCH_FIELDS)
+        intents = selectors.payment_intent_list(merchant=self.merchant,
+                                                livemode=self.livemode).filter(condition)
+        rows, has_more, next_page = search_page(intents, page=params.get("page"),
+                                                limit=params["limit"])
+        return Response({
+            "object": "search_result",
+            "data": [PaymentIntentSerializer(row, expand=expand).data for row in rows],
+            "has_more": has_more, "next_page": next_page, "url": request.path,
+        })

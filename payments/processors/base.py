@@ -1,0 +1,92 @@
+"""The processor interface: what Till asks of whoever moves the money.
+
+Every call carries an idempotency key derived from Till's object id and attempt, so asking
+twice (a retry, the recovery task after a crash) gets the first answer, never a second
+charge. Results are typed values; a processor raises only ProcessorUnavailable.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class ProcessorUnavailable(Exception):  # noqa: N818 - read as "raise ProcessorUnavailable"
+    """The processor could not be reached or answered nonsense: retry with the same key."""
+
+
+class Outcome(StrEnum):
+    SUCCEEDED = "succeeded"  # authorized and captured
+    AUTHORIZED = "authorized"  # a hold, to capture later
+    PENDING = "pending"  # accepted; settles asynchronously
+    REQUIRES_ACTION = "requires_action"  # the cardholder must authenticate (3-D Secure)
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class Decline:
+    code: str
+    message: str
+    decline_code: str | None = None
+    param: str | None = None
+    advice_code: str | None = None
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    """What tokenizing a card learned: nothing is kept of the number but these."""
+
+    token: str
+    brand: str
+    funding: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Authorization:
+    outcome: Outcome
+    reference: str  # the processor's id for this authorization
+    decline: Decline | None = None
+    network_status: str = "approved_by_network"
+    risk_level: str = "normal"
+    risk_score: int = 20
+    authorization_code: str | None = None
+
+
+@dataclass(frozen=True)
+class AuthorizeRequest:
+    idempotency_key: str
+    amount: int
+    currency: str
+    card_token: str
+    capture: bool  # capture at once (automatic) or hold (manual)
+    settle_async: bool  # automatic_async: accepted now, settled in the background
+    off_session: bool
+    authenticated: bool  # the cardholder has just passed 3-D Secure for this payment
+    card_set_up: bool  # the card was saved for off-session use with authentication
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The answer about an accepted payment: settled, failed, or still on its way."""
+
+    outcome: Outcome  # SUCCEEDED, DECLINED or PENDING
+    decline: Decline | None = None
+
+
+class Processor(Protocol):
+    name: str
+
+    def tokenize_card(self, *, number: str) -> CardCheck: ...
+
+    def verify_card(self, *, card_token: str) -> Decline | None:
+        """Checks a card being saved (attach, setup): validated cards decline here."""
+
+    def setup_requires_authentication(self, *, card_token: str) -> bool: ...
+
+    def authorize(self, request: AuthorizeRequest) -> Authorization: ...
+
+    def settlement(self, *, idempotency_key: str, reference: str) -> Settlement: ...
+
+    def capture(self, *, idempotency_key: str, reference: str, amount: int) -> Settlement: ...
+
+    def void(self, *, idempotency_key: str, reference: str) -> None: ...
