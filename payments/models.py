@@ -344,3 +344,97 @@ class SimulatedOperation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference}"
+
+
+class SetupIntent(FSMModelMixin, TenantModel):
+    """Saves a card to a customer for later payments (off-session by default), with 3-D
+    Secure when the card asks for it; no money moves."""
+
+    API_SERIALIZER = "payments.api.setup_intents.SetupIntentSerializer"
+
+    class Status(models.TextChoices):
+        REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+        REQUIRES_CONFIRMATION = "requires_confirmation"
+        REQUIRES_ACTION = "requires_action"
+        PROCESSING = "processing"
+        CANCELED = "canceled"
+        SUCCEEDED = "succeeded"
+
+    id = id_field("seti")
+    status = FSMField(default=Status.REQUIRES_PAYMENT_METHOD, choices=Status.choices,
+                      protected=True)
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    payment_method = models.ForeignKey(PaymentMethod, null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    usage = models.CharField(max_length=20, default="off_session")
+    payment_method_types = models.JSONField(default=list)
+    description = models.CharField(max_length=1000, null=True, blank=True)
+    client_secret_token = models.CharField(max_length=40, default=new_client_secret_token)
+    last_setup_error = models.JSONField(null=True, blank=True)
+    next_action = models.JSONField(null=True, blank=True)
+    return_url = models.CharField(max_length=5000, null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=30, null=True, blank=True)
+    three_d_secure_passed = models.BooleanField(default=False)
+    attempt = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="setup_intent_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @property
+    def client_secret(self) -> str:
+        return f"{self.id}_secret_{self.client_secret_token}"
+
+    @property
+    def latest_attempt(self) -> str | None:
+        return f"setatt_{self.id.removeprefix('seti_')}{self.attempt}" if self.attempt else None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.REQUIRES_CONFIRMATION)
+    def set_payment_method(self, *, payment_method: PaymentMethod) -> None:
+        self.payment_method = payment_method
+        self.last_setup_error = None
+        self.next_action = None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=None)
+    def begin_confirm(self) -> None:
+        self.attempt += 1
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION],
+                target=Status.REQUIRES_ACTION)
+    def require_action(self, *, next_action: dict) -> None:
+        self.next_action = next_action
+        self.last_setup_error = None
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.SUCCEEDED)
+    def mark_succeeded(self) -> None:
+        self.next_action = None
+        self.last_setup_error = None
+        self.three_d_secure_passed = False
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.REQUIRES_PAYMENT_METHOD)
+    def mark_failed(self, *, error: dict) -> None:
+        self.last_setup_error = error
+        self.next_action = None
+        self.three_d_secure_passed = False
+
+    @transition(field=status, source=[Status.REQUIRES_PAYMENT_METHOD,
+                                      Status.REQUIRES_CONFIRMATION, Status.REQUIRES_ACTION],
+                target=Status.CANCELED)
+    def cancel(self, *, reason: str | None) -> None:
+        self.cancellation_reason = reason
+        self.next_action = None

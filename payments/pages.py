@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from api.errors import ApiError
 from payments import services
-from payments.models import PaymentIntent
+from payments.models import PaymentIntent, SetupIntent
 
 
 def _intent(intent_id: str, client_secret: str) -> PaymentIntent:
@@ -63,3 +63,36 @@ def authenticate(request: HttpRequest, intent_id: str) -> HttpResponse:
     if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
         return render(request, "pages/authenticate_done.html", {"intent": intent})
     return render(request, "pages/authenticate.html", {"intent": intent})
+
+
+SETUP_REDIRECT_STATUS = {"succeeded": "succeeded", "processing": "succeeded"}
+
+
+@csrf_exempt  # authorized by the client secret, as `authenticate`
+@require_http_methods(["GET", "POST"])
+def authenticate_setup(request: HttpRequest, setup_intent_id: str) -> HttpResponse:
+    """The same challenge for a SetupIntent saving a card; then to `return_url` with
+    `setup_intent`, `setup_intent_client_secret` and `redirect_status`."""
+    client_secret = request.GET.get("client_secret") or request.POST.get("client_secret", "")
+    setup_intent = SetupIntent.objects.select_related("payment_method").filter(
+        pk=setup_intent_id).first()
+    if setup_intent is None or not client_secret or client_secret != setup_intent.client_secret:
+        raise Http404("No such setup")
+    context = {"intent": setup_intent, "setup": True}
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        if outcome not in ("complete", "fail"):
+            return render(request, "pages/authenticate.html",
+                          {**context, "error": "Choose to complete or fail."}, status=400)
+        setup_intent = services.setup_intent_authenticate(
+            id=setup_intent.id, client_secret=client_secret, succeeded=outcome == "complete")
+        if setup_intent.return_url:
+            return redirect(_with_query(setup_intent.return_url, {
+                "setup_intent": setup_intent.id,
+                "setup_intent_client_secret": setup_intent.client_secret,
+                "redirect_status": SETUP_REDIRECT_STATUS.get(setup_intent.status, "failed")}))
+        return render(request, "pages/authenticate_done.html",
+                      {"intent": setup_intent, "setup": True})
+    if setup_intent.status != SetupIntent.Status.REQUIRES_ACTION:
+        return render(request, "pages/authenticate_done.html", context)
+    return render(request, "pages/authenticate.html", context)

@@ -6,4 +6,6 @@ app_name = "pages"
 
 urlpatterns = [
     path("authenticate/<str:intent_id>", pages.authenticate, name="authenticate"),
+    path("authenticate/setup/<str:setup_intent_id>", pages.authenticate_setup,
+         name="authenticate_setup"),
 ]

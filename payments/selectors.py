@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from api.errors import NotFoundError
 from merchants.models import Merchant
-from payments.models import Charge, Customer, PaymentIntent, PaymentMethod
+from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 
 
 def customer_list(*, merchant: Merchant, livemode: bool, email: str | None = None
@@ -16,16 +16,17 @@ def customer_list(*, merchant: Merchant, livemode: bool, email: str | None = Non
     return customers
 
 
-def _missing(id: str) -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such customer: '{id}'", param="id")
+def _missing(id: str, param: str = "id") -> NotFoundError:  # noqa: A002
+    return NotFoundError(f"No such customer: '{id}'", param=param)
 
 
 def customer_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                 include_deleted: bool = False) -> Customer:
-    """A customer of this merchant and mode; another's, or the other mode's, is a 404."""
+                 include_deleted: bool = False, param: str = "id") -> Customer:
+    """A customer of this merchant and mode; another's, or the other mode's, is a 404
+    naming `param` (the id in the path, or the parameter that gave it)."""
     customer = Customer.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
     if customer is None or (customer.deleted_at and not include_deleted):
-        raise _missing(id)
+        raise _missing(id, param)
     return customer
 
 
@@ -152,3 +153,37 @@ def charge_list(*, merchant: Merchant, livemode: bool, payment_intent: str | Non
 
 def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
     return Charge.objects.select_for_update(of=("self",)).get(pk=id)
+
+
+# -- setup intents ---------------------------------------------------------------------------
+
+def _setup_intent_missing(id: str) -> NotFoundError:  # noqa: A002
+    return NotFoundError(f"No such setupintent: '{id}'", param="id")
+
+
+def setup_intent_get(*, id: str, merchant: Merchant, livemode: bool) -> SetupIntent:  # noqa: A002
+    setup_intent = SetupIntent.objects.filter(pk=id, merchant=merchant,
+                                              livemode=livemode).first()
+    if setup_intent is None:
+        raise _setup_intent_missing(id)
+    return setup_intent
+
+
+def setup_intent_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
+                            livemode: bool) -> SetupIntent:
+    setup_intent = (SetupIntent.objects.select_for_update(of=("self",))
+                    .select_related("payment_method")
+                    .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if setup_intent is None:
+        raise _setup_intent_missing(id)
+    return setup_intent
+
+
+def setup_intent_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
+                      payment_method: str | None = None) -> QuerySet[SetupIntent]:
+    setup_intents = SetupIntent.objects.filter(merchant=merchant, livemode=livemode)
+    if customer is not None:
+        setup_intents = setup_intents.filter(customer_id=customer)
+    if payment_method is not None:
+        setup_intents = setup_intents.filter(payment_method_id=payment_method)
+    return setup_intents

@@ -25,7 +25,7 @@ from merchants.models import Merchant
 from merchants.services import status_change_record
 from payments import selectors
 from payments.cards import card_profile_for_magic_id, fingerprint, luhn_valid
-from payments.models import Charge, Customer, PaymentIntent, PaymentMethod
+from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 from payments.money import (
     MAXIMUM_AMOUNT,
     THREE_DECIMAL_CURRENCIES,
@@ -562,8 +562,10 @@ def _confirm_run(intent: PaymentIntent, processor) -> PaymentIntent:
     return intent
 
 
-def _next_action(intent: PaymentIntent) -> dict[str, Any]:
-    url = settings.TILL_PUBLIC_URL + reverse("pages:authenticate", args=[intent.id]) + (
+def _next_action(intent: PaymentIntent | SetupIntent, *, page: str) -> dict[str, Any]:
+    """3-D Secure on Till's challenge page: a redirect to it when the intent has a
+    `return_url`, else Stripe's `use_stripe_sdk` shape around the same address."""
+    url = settings.TILL_PUBLIC_URL + reverse(page, args=[intent.id]) + (
         f"?client_secret={intent.client_secret}")
     if intent.return_url:
         return {"type": "redirect_to_url",
@@ -594,7 +596,7 @@ def _confirm_record(*, intent_id: str, attempt: int, result: Authorization
                                       "complete, but `error_on_requires_action` was set.")
         error = None
         if outcome == Outcome.REQUIRES_ACTION:
-            intent.require_action(next_action=_next_action(intent))
+            intent.require_action(next_action=_next_action(intent, page="pages:authenticate"))
             intent.save()
             event_record(type="payment_intent.requires_action", obj=intent)
         else:
@@ -935,3 +937,209 @@ def payment_intents_recover() -> int:
             run(intent, processor)
         finished += 1
     return finished
+
+
+# == setup intents ==========================================================================
+
+SETUP_CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
+
+
+def _setup_unexpected_state(setup_intent: SetupIntent, action: str) -> InvalidRequestError:
+    done = {"confirm": "confirmed", "cancel": "canceled"}[action]
+    return InvalidRequestError(
+        f"You cannot {action} this SetupIntent because it has a status of "
+        f"{setup_intent.status}. Only a SetupIntent with one of the following statuses may be "
+        f"{done}: {', '.join(SETUP_CONFIRMABLE)}.", code="setup_intent_unexpected_state",
+        setup_intent=render(setup_intent))
+
+
+def setup_intent_create(*, merchant: Merchant, livemode: bool,
+                        params: dict[str, Any]) -> SetupIntent:
+    """Creates a SetupIntent (`setup_intent.created`); with `confirm=true`, confirms it."""
+    processor_for(merchant=merchant, livemode=livemode)
+    setup_intent = SetupIntent(
+        merchant=merchant, livemode=livemode, usage=params.get("usage") or "off_session",
+        payment_method_types=params.get("payment_method_types") or ["card"],
+        description=params.get("description"), return_url=params.get("return_url"),
+        metadata=metadata_apply({}, params.get("metadata") or {}))
+    with transaction.atomic(durable=True):
+        if params.get("customer"):
+            setup_intent.customer = selectors.customer_get(
+                id=params["customer"], merchant=merchant, livemode=livemode, param="customer")
+        if params.get("payment_method"):
+            payment_method = payment_method_for_use(id=params["payment_method"],
+                                                    merchant=merchant, livemode=livemode)
+            _check_usable(payment_method, setup_intent.customer)
+            setup_intent.set_payment_method(payment_method=payment_method)
+        setup_intent.save()
+        status_change_record(obj=setup_intent, source="created", target=setup_intent.status)
+        event_record(type="setup_intent.created", obj=setup_intent)
+    if params.get("confirm"):
+        return setup_intent_confirm(id=setup_intent.id, merchant=merchant, livemode=livemode,
+                                    params={})
+    return setup_intent
+
+
+def setup_intent_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                        params: dict[str, Any]) -> SetupIntent:
+    with transaction.atomic(durable=True):
+        setup_intent = selectors.setup_intent_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        source = setup_intent.status
+        if set(params) - {"metadata", "description"} and source not in SETUP_CONFIRMABLE:
+            raise _setup_unexpected_state(setup_intent, "confirm")
+        if "description" in params:
+            setup_intent.description = params["description"]
+        if "metadata" in params:
+            setup_intent.metadata = metadata_apply(setup_intent.metadata, params["metadata"])
+        if "customer" in params:
+            setup_intent.customer = selectors.customer_get(
+                id=params["customer"], merchant=merchant, livemode=livemode, param="customer")
+        if params.get("payment_method"):
+            payment_method = payment_method_for_use(id=params["payment_method"],
+                                                    merchant=merchant, livemode=livemode)
+            _check_usable(payment_method, setup_intent.customer)
+            setup_intent.set_payment_method(payment_method=payment_method)
+        setup_intent.save()
+        status_change_record(obj=setup_intent, source=source, target=setup_intent.status)
+    return setup_intent
+
+
+def setup_intent_confirm(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                         params: dict[str, Any], client_secret: str | None = None
+                         ) -> SetupIntent:
+    """Validates the card with the processor and saves it: `succeeded` (the payment method
+    attached to the customer, ready for off-session use when `usage=off_session`),
+    `requires_action` for cards that authenticate on setup, or back to
+    `requires_payment_method` with `last_setup_error` and a 402 card error."""
+    processor = processor_for(merchant=merchant, livemode=livemode)
+    with transaction.atomic(durable=True):
+        setup_intent = selectors.setup_intent_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        if client_secret is not None and client_secret != setup_intent.client_secret:
+            raise InvalidRequestError(
+                "The client_secret provided does not match the client_secret associated "
+                "with the SetupIntent.", param="client_secret")
+        if not can_proceed(setup_intent.begin_confirm):
+            raise _setup_unexpected_state(setup_intent, "confirm")
+        if params.get("payment_method"):
+            payment_method = payment_method_for_use(id=params["payment_method"],
+                                                    merchant=merchant, livemode=livemode)
+            setup_intent.payment_method = payment_method
+        if setup_intent.payment_method is None:
+            raise InvalidRequestError(
+                "You cannot confirm this SetupIntent because it's missing a payment method.",
+                code="setup_intent_unexpected_state", param="payment_method",
+                setup_intent=render(setup_intent))
+        _check_usable(setup_intent.payment_method, setup_intent.customer)
+        if params.get("return_url"):
+            setup_intent.return_url = params["return_url"]
+        setup_intent.begin_confirm()
+        setup_intent.save()
+    return _setup_run(setup_intent, processor)
+
+
+def _setup_run(setup_intent: SetupIntent, processor) -> SetupIntent:
+    """Asks the processor about the card (outside any transaction), then records the
+    answer under the lock, unless another confirmation got there first."""
+    method = setup_intent.payment_method
+    decline = processor.verify_card(card_token=method.processor_token)
+    needs_authentication = (decline is None and not setup_intent.three_d_secure_passed
+                            and processor.setup_requires_authentication(
+                                card_token=method.processor_token))
+    error = None
+    with transaction.atomic(durable=True):
+        current = SetupIntent.objects.select_for_update(of=("self",)).select_related(
+            "payment_method").get(pk=setup_intent.pk)
+        if current.attempt != setup_intent.attempt or current.status not in SETUP_CONFIRMABLE:
+            return current
+        setup_intent = current
+        source = setup_intent.status
+        if decline is not None:
+            error = _setup_failed(setup_intent, decline)
+        elif needs_authentication:
+            setup_intent.require_action(next_action=_next_action(
+                setup_intent, page="pages:authenticate_setup"))
+            setup_intent.save()
+            event_record(type="setup_intent.requires_action", obj=setup_intent)
+        else:
+            _setup_succeeded(setup_intent)
+        status_change_record(obj=setup_intent, source=source, target=setup_intent.status)
+    if error is not None:
+        raise error
+    return setup_intent
+
+
+def _setup_failed(setup_intent: SetupIntent, decline: Decline) -> CardError:
+    error = {"type": "card_error", "code": decline.code, "decline_code": decline.decline_code,
+             "message": decline.message, "param": decline.param,
+             "payment_method": render(setup_intent.payment_method)}
+    setup_intent.mark_failed(error={k: v for k, v in error.items() if v is not None})
+    setup_intent.save()
+    event_record(type="setup_intent.setup_failed", obj=setup_intent)
+    return _decline_error(decline, setup_intent=render(setup_intent))
+
+
+def _setup_succeeded(setup_intent: SetupIntent) -> None:
+    method = setup_intent.payment_method
+    setup_intent.mark_succeeded()
+    setup_intent.save()
+    changed = []
+    if setup_intent.usage == "off_session" and not method.off_session_ready:
+        method.off_session_ready = True
+        changed.append("off_session_ready")
+    attach = setup_intent.customer_id is not None and method.customer_id is None
+    if attach:
+        method.customer_id = setup_intent.customer_id
+        changed.append("customer")
+    if changed:
+        method.save(update_fields=changed)
+    if attach:
+        event_record(type="payment_method.attached", obj=method)
+    event_record(type="setup_intent.succeeded", obj=setup_intent)
+
+
+def setup_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
+                              succeeded: bool) -> SetupIntent:
+    """The cardholder's answer on the 3-D Secure page for a SetupIntent: passed, the card is
+    saved; failed, back to `requires_payment_method` with
+    `setup_intent_authentication_failure`. Never raises a card error."""
+    with transaction.atomic(durable=True):
+        setup_intent = SetupIntent.objects.select_for_update(of=("self",)).select_related(
+            "payment_method").get(pk=id)
+        if client_secret != setup_intent.client_secret:
+            raise InvalidRequestError("The client_secret provided does not match.",
+                                      param="client_secret")
+        if setup_intent.status != SetupIntent.Status.REQUIRES_ACTION:
+            return setup_intent
+        source = setup_intent.status
+        if not succeeded:
+            _setup_failed(setup_intent, Decline(
+                code="setup_intent_authentication_failure",
+                message="The latest attempt to set up the payment method has failed because "
+                        "authentication failed."))
+            status_change_record(obj=setup_intent, source=source, target=setup_intent.status)
+            return setup_intent
+        setup_intent.three_d_secure_passed = True
+        setup_intent.begin_confirm()
+        setup_intent.save()
+    processor = processor_for(merchant=setup_intent.merchant, livemode=setup_intent.livemode)
+    try:
+        return _setup_run(setup_intent, processor)
+    except CardError:
+        return SetupIntent.objects.get(pk=id)
+
+
+def setup_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                        cancellation_reason: str | None = None) -> SetupIntent:
+    with transaction.atomic(durable=True):
+        setup_intent = selectors.setup_intent_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        if not can_proceed(setup_intent.cancel):
+            raise _setup_unexpected_state(setup_intent, "cancel")
+        source = setup_intent.status
+        setup_intent.cancel(reason=cancellation_reason)
+        setup_intent.save()
+        event_record(type="setup_intent.canceled", obj=setup_intent)
+        status_change_record(obj=setup_intent, source=source, target=setup_intent.status)
+    return setup_intent

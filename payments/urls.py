@@ -17,6 +17,12 @@ from payments.api.payment_methods import (
     PaymentMethodDetailView,
     PaymentMethodListView,
 )
+from payments.api.setup_intents import (
+    SetupIntentCancelView,
+    SetupIntentConfirmView,
+    SetupIntentDetailView,
+    SetupIntentListView,
+)
 
 urlpatterns = [
     path("customers", CustomerListView.as_view()),
@@ -32,6 +38,10 @@ urlpatterns = [
     path("payment_intents/<str:id>/confirm", PaymentIntentConfirmView.as_view()),
     path("payment_intents/<str:id>/capture", PaymentIntentCaptureView.as_view()),
     path("payment_intents/<str:id>/cancel", PaymentIntentCancelView.as_view()),
+    path("setup_intents", SetupIntentListView.as_view()),
+    path("setup_intents/<str:id>", SetupIntentDetailView.as_view()),
+    path("setup_intents/<str:id>/confirm", SetupIntentConfirmView.as_view()),
+    path("setup_intents/<str:id>/cancel", SetupIntentCancelView.as_view()),
     path("charges", ChargeListView.as_view()),
     path("charges/<str:id>", ChargeDetailView.as_view()),
 ]
