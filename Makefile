@@ -24,11 +24,12 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 # Set up (venv, migrations, static files, the demo merchant), then web + worker + beat in the
-# foreground; Ctrl-C stops all three.
+# foreground; Ctrl-C stops all three. A development run: test-mode webhook endpoints may
+# target this machine (TILL_WEBHOOK_ALLOW_LOCAL, unless set otherwise).
 run: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py demo_merchant
-	$(BIN)/honcho start
+	TILL_WEBHOOK_ALLOW_LOCAL=$${TILL_WEBHOOK_ALLOW_LOCAL:-true} $(BIN)/honcho start
 
 # The whole suite, lint first. SQLite and eager tasks unless DATABASE_URL / REDIS_URL are set.
 test: install-dev
