@@ -135,7 +135,8 @@ def payment_intent_ids_processing(*, limit: int = 500) -> list[str]:
 
 def charge_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                param: str = "id") -> Charge:
-    charge = Charge.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    charge = (Charge.objects.select_related("payment_method")
+              .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if charge is None:
         raise NotFoundError(f"No such charge: '{id}'", param=param)
     return charge
@@ -143,7 +144,8 @@ def charge_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
 
 def charge_list(*, merchant: Merchant, livemode: bool, payment_intent: str | None = None,
                 customer: str | None = None) -> QuerySet[Charge]:
-    charges = Charge.objects.filter(merchant=merchant, livemode=livemode)
+    charges = Charge.objects.select_related("payment_method").filter(merchant=merchant,
+                                                                     livemode=livemode)
     if payment_intent is not None:
         charges = charges.filter(payment_intent_id=payment_intent)
     if customer is not None:

@@ -271,7 +271,7 @@ def payment_method_attach(*, id: str, merchant: Merchant, livemode: bool,  # noq
         payment_method = selectors.payment_method_get_locked(id=id, merchant=merchant,
                                                              livemode=livemode)
         customer = selectors.customer_get(id=customer_id, merchant=merchant,
-                                          livemode=livemode)
+                                          livemode=livemode, param="customer")
         if payment_method.customer_id == customer.id:
             return payment_method
         _check_attachable(payment_method)
@@ -400,9 +400,11 @@ def payment_intent_create(*, merchant: Merchant, livemode: bool,
         status_change_record(obj=intent, source="created", target=intent.status)
         event_record(type="payment_intent.created", obj=intent)
     if params.get("confirm"):
+        # The payment method is already the intent's (a magic id must not make a second).
+        options = {key: params[key] for key in CONFIRM_OPTIONS
+                   if key in params and key != "payment_method"}
         return payment_intent_confirm(id=intent.id, merchant=merchant, livemode=livemode,
-                                      params={key: params[key] for key in CONFIRM_OPTIONS
-                                              if key in params})
+                                      params=options)
     return intent
 
 

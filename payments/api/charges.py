@@ -54,8 +54,7 @@ class ChargeSerializer(ApiObjectSerializer):
         data = super().to_representation(instance)
         # Balance transactions come with the ledger; test-mode charges have no receipt page.
         data["balance_transaction"] = None
-        data["billing_details"] = instance.payment_method.billing_details if (
-            "payment_method" in instance._state.fields_cache) else None
+        data["billing_details"] = instance.payment_method.billing_details
         data["calculated_statement_descriptor"] = "TILL"
         data["receipt_url"] = None
         data["refunds"] = None
@@ -71,8 +70,7 @@ class ChargeListView(ApiView):
         charges = selectors.charge_list(merchant=self.merchant, livemode=self.livemode,
                                         payment_intent=params.get("payment_intent"),
                                         customer=params.get("customer"))
-        return self.respond_list(charges.select_related("payment_method"), ChargeSerializer,
-                                 params=params)
+        return self.respond_list(charges, ChargeSerializer, params=params)
 
 
 class ChargeDetailView(ApiView):
