@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "corsheaders",
     "merchants",
     "api",
     "payments",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +80,20 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# The API answers browsers on any origin, as Stripe's does: keys travel in the Authorization
+# header (never cookies), and a page may hold only a publishable key (till.js). Preflights
+# are answered before authentication. The dashboard and hosted pages are same-origin only.
+CORS_URLS_REGEX = r"^/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "idempotency-key", "stripe-version",
+                      "stripe-account", "x-request-id", "x-stripe-client-user-agent",
+                      "user-agent"]
+CORS_EXPOSE_HEADERS = ["request-id", "stripe-version", "idempotency-key",
+                       "idempotent-replayed", "original-request", "stripe-should-retry",
+                       "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]
+CORS_PREFLIGHT_MAX_AGE = 600
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

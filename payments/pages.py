@@ -1,24 +1,40 @@
-"""Hosted pages a cardholder sees: Till's 3-D Secure challenge (the simulated issuer's).
+"""Hosted pages a cardholder sees: the payment page, its result, and Till's 3-D Secure
+challenge (the simulated issuer's).
 
-Plain HTML forms, usable without JavaScript; the client secret in the URL is the
-cardholder's proof, as on Stripe's hosted pages.
+Plain HTML forms, usable without JavaScript (till.js only polishes the inputs); the client
+secret in the URL is the cardholder's proof, as on Stripe's hosted pages. A card number and
+CVC pass from the POST to `payment_method_create` and nowhere else: never logged, stored or
+rendered back into the form.
 """
 
+import hmac
+import re
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods
 
-from api.errors import ApiError
+from api.errors import ApiError, CardError
 from payments import services
 from payments.models import PaymentIntent, SetupIntent
 
+Status = PaymentIntent.Status
+
 
 def _intent(intent_id: str, client_secret: str) -> PaymentIntent:
-    intent = PaymentIntent.objects.filter(pk=intent_id).first()
-    if intent is None or not client_secret or client_secret != intent.client_secret:
+    """The intent whose client secret this is; anything else is the same 404."""
+    intent = (PaymentIntent.objects.select_related("merchant", "payment_method",
+                                                   "latest_charge")
+              .filter(pk=intent_id).first())
+    if intent is None or not client_secret or not hmac.compare_digest(
+            client_secret.encode(), intent.client_secret.encode()):
         raise Http404("No such payment")
     return intent
 
@@ -28,6 +44,152 @@ def _with_query(url: str, params: dict[str, str]) -> str:
     query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
     return urlunsplit(parts._replace(query=query))
 
+
+# == the payment page =======================================================================
+
+# Nothing left for the cardholder to do here: the page shows the outcome instead of the form.
+SETTLED = (Status.SUCCEEDED, Status.PROCESSING, Status.REQUIRES_CAPTURE, Status.CANCELED)
+BRAND_NAMES = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express",
+               "discover": "Discover", "diners": "Diners Club", "jcb": "JCB",
+               "unionpay": "UnionPay"}
+_EXPIRY = re.compile(r"^\s*(\d{1,2})\s*[/-]?\s*(\d{2}|\d{4})\s*$")
+# Hidden from error reports in every frame below the views (services' frames too).
+SENSITIVE_NAMES = ("number", "cvc", "card", "card_params", "params")
+# The form's fields by the `param` of a card error (`card[exp_month]` → expiry, ...).
+_FIELD_OF_PARAM = {"number": "number", "exp_month": "expiry", "exp_year": "expiry",
+                   "cvc": "cvc"}
+
+
+def _field_for(error: ApiError) -> str:
+    param = (error.param or "").removeprefix("card[").removesuffix("]")
+    return _FIELD_OF_PARAM.get(param, "form")
+
+
+@sensitive_variables(*SENSITIVE_NAMES)
+def _card_params(post: QueryDict) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """The POSTed card as `payment_method_create` params, or the form's errors. Messages are
+    Stripe.js's for an incomplete card; the service judges the rest (Luhn, dates, CVC)."""
+    errors: dict[str, str] = {}
+    number = post.get("number", "").replace(" ", "").replace("-", "")
+    cvc = post.get("cvc", "").strip()
+    name = post.get("name", "").strip()
+    expiry = _EXPIRY.match(post.get("expiry", ""))
+    if not number:
+        errors["number"] = "Your card number is incomplete."
+    elif len(number) > 19:
+        errors["number"] = "Your card number is incorrect."
+    if not post.get("expiry", "").strip():
+        errors["expiry"] = "Your card's expiration date is incomplete."
+    elif expiry is None:
+        errors["expiry"] = "Your card's expiration date is invalid."
+    if not cvc:
+        errors["cvc"] = "Your card's security code is incomplete."
+    elif len(cvc) > 4:
+        errors["cvc"] = "Your card's security code is invalid."
+    if len(name) > 256:
+        errors["name"] = "The name on the card is too long."
+    if errors or expiry is None:
+        return None, errors
+    card = {"number": number, "exp_month": int(expiry[1]), "exp_year": int(expiry[2]),
+            "cvc": cvc}
+    return {"type": "card", "card": card, "billing_details": {"name": name or None}}, {}
+
+
+def _card_summary(intent: PaymentIntent) -> dict[str, str] | None:
+    method = intent.payment_method
+    if method is None:
+        return None
+    brand = method.card.get("brand", "")
+    return {"brand": BRAND_NAMES.get(brand, brand.title()), "last4": method.card.get("last4")}
+
+
+def _render_form(request: HttpRequest, intent: PaymentIntent, *, errors: dict[str, str],
+                 values: dict[str, str], status: int = 200) -> HttpResponse:
+    """Only the name and expiry are ever given back to the form, never number or CVC."""
+    action = reverse("pages:pay", args=[intent.id]) + "?" + urlencode(
+        {"client_secret": intent.client_secret})
+    return render(request, "pages/pay.html", {
+        "intent": intent, "merchant": intent.merchant, "errors": errors, "values": values,
+        "action": action, "card": _card_summary(intent)}, status=status)
+
+
+def _render_outcome(request: HttpRequest, intent: PaymentIntent) -> HttpResponse:
+    retry = reverse("pages:pay", args=[intent.id]) + "?" + urlencode(
+        {"client_secret": intent.client_secret})
+    return render(request, "pages/pay_result.html", {
+        "intent": intent, "merchant": intent.merchant, "card": _card_summary(intent),
+        "charge": intent.latest_charge, "retry_url": retry})
+
+
+def _result_url(intent: PaymentIntent) -> str:
+    return reverse("pages:result", args=[intent.id]) + "?" + urlencode(
+        {"payment_intent": intent.id, "payment_intent_client_secret": intent.client_secret})
+
+
+# CSRF stays on (Django's default) although the client secret, not a cookie, authorizes this
+# POST, so there is no ambient credential to ride. What it still buys: another site cannot
+# make visitors' browsers submit cards here (card testing laundered through their IPs), and
+# the page needs no exemption to audit. The 3-D Secure page below is exempt: its POST carries
+# no card and its only outcome is the one the cardholder is asked to choose.
+@sensitive_variables(*SENSITIVE_NAMES)
+@sensitive_post_parameters("number", "cvc")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
+    """`/pay/<intent>?client_secret=…`: the amount, the merchant and a card form. A POST
+    tokenizes the card, then confirms the intent with Till's result page as `return_url`:
+    3-D Secure redirects to the challenge, a decline shows the form again, success the
+    result. An intent with nothing left to pay shows its outcome instead."""
+    client_secret = request.GET.get("client_secret") or request.POST.get("client_secret", "")
+    intent = _intent(intent_id, client_secret)
+    if intent.status in SETTLED:
+        return _render_outcome(request, intent)
+    if request.method == "GET":
+        return _render_form(request, intent, errors={}, values={})
+
+    values = {"name": request.POST.get("name", "")[:256],
+              "expiry": request.POST.get("expiry", "")[:9]}
+    params, errors = _card_params(request.POST)
+    if params is None:
+        return _render_form(request, intent, errors=errors, values=values, status=400)
+    try:
+        payment_method = services.payment_method_create(
+            merchant=intent.merchant, livemode=intent.livemode, params=params)
+    except ApiError as exc:
+        return _render_form(request, intent, errors={_field_for(exc): exc.message},
+                            values=values, status=exc.status)
+    try:
+        intent = services.payment_intent_confirm(
+            id=intent.id, merchant=intent.merchant, livemode=intent.livemode,
+            client_secret=client_secret, params={
+                "payment_method": payment_method.id,
+                "return_url": settings.TILL_PUBLIC_URL + reverse("pages:result",
+                                                                 args=[intent.id])})
+    except ApiError as exc:
+        # A decline is committed before it is raised: the intent is back to
+        # requires_payment_method, ready for another card (or settled by a racing request).
+        intent = _intent(intent.id, client_secret)
+        if intent.status in SETTLED:
+            return _render_outcome(request, intent)
+        field = _field_for(exc) if isinstance(exc, CardError) else "form"
+        return _render_form(request, intent, errors={field: exc.message}, values=values,
+                            status=exc.status)
+    if intent.status == Status.REQUIRES_ACTION:
+        return redirect(intent.next_action["redirect_to_url"]["url"])
+    return redirect(_result_url(intent))
+
+
+@never_cache
+@require_GET
+def result(request: HttpRequest, intent_id: str) -> HttpResponse:
+    """Where the payment page and the 3-D Secure challenge come back to (its `return_url`):
+    the intent's state, from the database, never from `redirect_status` in the URL."""
+    client_secret = (request.GET.get("payment_intent_client_secret")
+                     or request.GET.get("client_secret", ""))
+    return _render_outcome(request, _intent(intent_id, client_secret))
+
+
+# == 3-D Secure =============================================================================
 
 REDIRECT_STATUS = {"succeeded": "succeeded", "processing": "succeeded",
                    "requires_capture": "succeeded"}
