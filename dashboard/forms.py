@@ -1,8 +1,16 @@
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 
+from api.errors import ParameterError
+from api.search import search_query_parse
+from payments.api.payment_intents import SEARCH_FIELDS
+from payments.models import PaymentIntent
+from payments.money import currency_exponent
 from webhooks.events import EVENT_TYPES
 from webhooks.models import WebhookDelivery
 
@@ -87,3 +95,93 @@ class WebhookEndpointForm(forms.Form):
 class DeliveryFilterForm(forms.Form):
     status = forms.ChoiceField(required=False,
                                choices=[("", "All statuses"), *WebhookDelivery.Status.choices])
+
+
+# -- payments --------------------------------------------------------------------------------
+
+PAYMENT_STATUS_LABELS = {
+    PaymentIntent.Status.SUCCEEDED: "Succeeded",
+    PaymentIntent.Status.REQUIRES_CAPTURE: "Uncaptured",
+    PaymentIntent.Status.PROCESSING: "Processing",
+    PaymentIntent.Status.REQUIRES_ACTION: "Requires action",
+    PaymentIntent.Status.REQUIRES_CONFIRMATION: "Requires confirmation",
+    PaymentIntent.Status.REQUIRES_PAYMENT_METHOD: "Requires payment method",
+    PaymentIntent.Status.CANCELED: "Canceled",
+}
+# An id typed into the search box: found by that id, not as an order id.
+_OBJECT_ID = re.compile(r"^(pi|ch|cus)_[A-Za-z0-9]+$")
+# The start of a Stripe search query (`status:`, `amount>`, `metadata[`, `-currency:`): what
+# else is typed is an order id. `=` is here so the parser can say to use `:` instead.
+_SEARCH_QUERY = re.compile(r"^-?(metadata\s*\[|[A-Za-z_][A-Za-z0-9_.]*\s*[:~<>=])")
+
+
+def _quoted(value: str) -> str:
+    """`value` as a quoted value of Stripe's search language."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class PaymentFilterForm(forms.Form):
+    """The payments list's filters. The search box takes an order id (`metadata['order_id']`),
+    a `pi_`, `ch_` or `cus_` id, or a Stripe search query as the API's search takes it."""
+
+    q = forms.CharField(
+        label="Search", required=False, max_length=500, strip=True,
+        widget=forms.TextInput(attrs={
+            "type": "search", "autocomplete": "off", "spellcheck": "false",
+            "placeholder": "Order id, pi_…, ch_…, cus_…, or status:'succeeded'"}))
+    status = forms.ChoiceField(required=False, choices=[("", "All statuses"),
+                                                        *PAYMENT_STATUS_LABELS.items()])
+
+    condition: Q | None = None
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"]
+        self.condition = None
+        if not text:
+            return text
+        if match := _OBJECT_ID.match(text):
+            lookup = {"pi": "pk", "ch": "charges__pk", "cus": "customer_id"}[match.group(1)]
+            self.condition = Q(**{lookup: text})
+            return text
+        query = text if _SEARCH_QUERY.match(text) else f"metadata['order_id']:{_quoted(text)}"
+        try:
+            self.condition = search_query_parse(query, fields=SEARCH_FIELDS)
+        except ParameterError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return text
+
+
+class CaptureForm(forms.Form):
+    """How much of an authorization to capture, in the currency's major unit (`15.00`);
+    blank captures all of it."""
+
+    amount = forms.DecimalField(
+        label="Amount to capture", required=False, max_digits=12, decimal_places=3,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "size": 10}))
+
+    def __init__(self, *args, intent: PaymentIntent, **kwargs) -> None:
+        self.intent = intent
+        exponent = currency_exponent(intent.currency)
+        capturable = Decimal(intent.amount_capturable).scaleb(-exponent)
+        kwargs.setdefault("initial", {"amount": f"{capturable:.{exponent}f}"})
+        super().__init__(*args, **kwargs)
+
+    def clean_amount(self) -> int | None:
+        amount = self.cleaned_data["amount"]
+        if amount is None:
+            return None
+        exponent = currency_exponent(self.intent.currency)
+        minor = amount.scaleb(exponent)
+        if minor != minor.to_integral_value():
+            places = f"{exponent} decimal places" if exponent else "no decimal places"
+            raise forms.ValidationError(
+                f"{self.intent.currency.upper()} amounts have {places}.")
+        if minor <= 0:
+            raise forms.ValidationError("Enter an amount greater than zero.")
+        return int(minor)
+
+    def params(self) -> dict[str, int]:
+        """The service's params, as the API would pass them."""
+        amount = self.cleaned_data["amount"]
+        return {} if amount is None else {"amount_to_capture": amount}

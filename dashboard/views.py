@@ -21,21 +21,41 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import can_proceed
 
-from api.errors import InvalidRequestError, NotFoundError
+from api.errors import ApiError, InvalidRequestError, NotFoundError
+from api.middleware import actor_var
 from api.objects import render as render_api_object
 from dashboard.forms import (
+    CaptureForm,
     CustomerSearchForm,
     DeliveryFilterForm,
     EventFilterForm,
+    PaymentFilterForm,
     RollKeyForm,
     WebhookEndpointForm,
 )
 from dashboard.pagination import keyset_page
 from merchants.models import ApiKey, Membership, Merchant
-from merchants.selectors import api_key_get, api_key_list_for_mode, membership_for_user
+from merchants.selectors import (
+    USER_ACTOR_PREFIX,
+    actor_labels,
+    api_key_get,
+    api_key_list_for_mode,
+    membership_for_user,
+    status_change_list_for_object,
+)
 from merchants.services import api_key_revoke, api_key_roll
-from payments.selectors import customer_get, customer_list
+from payments.models import PaymentIntent
+from payments.money import format_money
+from payments.selectors import (
+    charge_list_for_payment_intent,
+    customer_get,
+    customer_list,
+    payment_intent_get_for_display,
+    payment_intent_list_for_display,
+)
+from payments.services import payment_intent_cancel, payment_intent_capture
 from webhooks.models import WebhookEndpoint
 from webhooks.selectors import (
     event_get,
@@ -57,6 +77,7 @@ from webhooks.services import (
 
 PAGE_SIZE = 25
 OBJECT_EVENTS_SHOWN = 50
+CUSTOMER_PAYMENTS_SHOWN = 10
 LIVEMODE_SESSION_KEY = "dashboard_livemode"
 # A newly issued secret key travels to the next page render through the session and is
 # popped there: it is shown once and stored nowhere else.
@@ -64,6 +85,8 @@ NEW_KEY_SESSION_KEY = "dashboard_new_key"
 # A webhook endpoint's new signing secret, the same way, shown on the endpoint's page.
 NEW_WEBHOOK_SECRET_SESSION_KEY = "dashboard_new_webhook_secret"  # noqa: S105 - a name
 KEY_MANAGERS = frozenset({Membership.Role.OWNER, Membership.Role.ADMIN})
+# Who may move money from the dashboard (capture, cancel).
+PAYMENT_MANAGERS = frozenset({Membership.Role.OWNER, Membership.Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -81,12 +104,20 @@ class Current:
     def can_manage_keys(self) -> bool:
         return self.membership.role in KEY_MANAGERS
 
+    @property
+    def can_manage_payments(self) -> bool:
+        return self.membership.role in PAYMENT_MANAGERS
+
 
 DashboardView = Callable[..., HttpResponse]
 
 
 def merchant_view(view: DashboardView) -> DashboardView:
-    """Login required; the view receives the Current merchant and mode after the request."""
+    """Login required; the view receives the Current merchant and mode after the request.
+
+    Every change the view makes through a service is recorded as this user's (the audit
+    log's actor, `user:<id>`), as the API records the key that made it.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -95,7 +126,11 @@ def merchant_view(view: DashboardView) -> DashboardView:
             return render(request, "dashboard/no_merchant.html", status=403)
         current = Current(membership=membership,
                           livemode=bool(request.session.get(LIVEMODE_SESSION_KEY, False)))
-        return view(request, current, *args, **kwargs)
+        token = actor_var.set(f"{USER_ACTOR_PREFIX}{request.user.pk}")
+        try:
+            return view(request, current, *args, **kwargs)
+        finally:
+            actor_var.reset(token)
 
     return login_required(wrapper)
 
@@ -232,10 +267,120 @@ def customer_detail(request: HttpRequest, current: Current, customer_id: str) ->
         raise Http404("No such customer") from exc
     events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
                                         object_id=customer.id)[:OBJECT_EVENTS_SHOWN])
+    customer_payments = list(payment_intent_list_for_display(
+        merchant=current.merchant, livemode=current.livemode,
+        customer=customer.id)[:CUSTOMER_PAYMENTS_SHOWN + 1])
     return _render(request, current, "dashboard/customers/detail.html", {
         "nav": "customers", "customer": customer, "events": events,
         "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
+        "payments": customer_payments[:CUSTOMER_PAYMENTS_SHOWN],
+        "payments_truncated": len(customer_payments) > CUSTOMER_PAYMENTS_SHOWN,
     })
+
+
+# -- payments ------------------------------------------------------------------------------
+
+PAYMENT_MANAGERS_ONLY = "Only owners and admins can capture or cancel payments."
+
+
+@require_GET
+@merchant_view
+def payments(request: HttpRequest, current: Current) -> HttpResponse:
+    form = PaymentFilterForm(request.GET)
+    page = None
+    if form.is_valid():
+        queryset = payment_intent_list_for_display(
+            merchant=current.merchant, livemode=current.livemode,
+            status=form.cleaned_data["status"] or None, condition=form.condition)
+        page = keyset_page(queryset, after=request.GET.get("after"),
+                           before=request.GET.get("before"), size=PAGE_SIZE)
+    template = _htmx_partial(request, "dashboard/payments/list.html",
+                             "dashboard/payments/_results.html")
+    response = _render(request, current, template, {
+        "nav": "payments", "form": form, "page": page,
+        "filtered": bool(request.GET.get("q") or request.GET.get("status"))})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
+    try:
+        return payment_intent_get_for_display(id=payment_intent_id, merchant=current.merchant,
+                                              livemode=current.livemode)
+    except NotFoundError as exc:
+        raise Http404("No such payment") from exc
+
+
+@require_GET
+@merchant_view
+def payment_detail(request: HttpRequest, current: Current,
+                   payment_intent_id: str) -> HttpResponse:
+    intent = _payment_intent(current, payment_intent_id)
+    changes = list(status_change_list_for_object(merchant=current.merchant,
+                                                 livemode=current.livemode,
+                                                 object_id=intent.id))
+    labels = actor_labels(merchant=current.merchant, actors={c.actor for c in changes})
+    events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
+                                        object_id=intent.id)[:OBJECT_EVENTS_SHOWN])
+    # A call in flight (`operation`) refuses both: the buttons wait until it is recorded.
+    idle = intent.operation is None
+    return _render(request, current, "dashboard/payments/detail.html", {
+        "nav": "payments", "intent": intent,
+        "charges": list(charge_list_for_payment_intent(intent=intent)),
+        "timeline": [(change, labels[change.actor]) for change in changes],
+        "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
+        "can_capture": idle and can_proceed(intent.begin_capture),
+        "can_cancel": idle and can_proceed(intent.begin_cancel),
+        "capture_form": CaptureForm(intent=intent),
+    })
+
+
+@require_POST
+@merchant_view
+def payment_capture(request: HttpRequest, current: Current,
+                    payment_intent_id: str) -> HttpResponse:
+    if not current.can_manage_payments:
+        return _forbidden(request, current, PAYMENT_MANAGERS_ONLY)
+    intent = _payment_intent(current, payment_intent_id)
+    form = CaptureForm(request.POST, intent=intent)
+    if not form.is_valid():
+        for error in form.errors.get("amount", ["Enter the amount to capture."]):
+            messages.error(request, error)
+        return redirect("dashboard:payment", intent.id)
+    held = intent.amount_capturable
+    try:
+        intent = payment_intent_capture(id=intent.id, merchant=current.merchant,
+                                        livemode=current.livemode, params=form.params())
+    except ApiError as exc:
+        # A state changed meanwhile, an amount over the authorization, a call in flight.
+        messages.error(request, exc.message)
+    else:
+        captured, currency = intent.amount_received, intent.currency
+        released = (f" The remaining {format_money(held - captured, currency)} was released."
+                    if held > captured else "")
+        messages.success(request, f"Captured {format_money(captured, currency)}.{released}")
+    return redirect("dashboard:payment", intent.id)
+
+
+@require_POST
+@merchant_view
+def payment_cancel(request: HttpRequest, current: Current,
+                   payment_intent_id: str) -> HttpResponse:
+    if not current.can_manage_payments:
+        return _forbidden(request, current, PAYMENT_MANAGERS_ONLY)
+    intent = _payment_intent(current, payment_intent_id)
+    held = intent.amount_capturable
+    try:
+        intent = payment_intent_cancel(
+            id=intent.id, merchant=current.merchant, livemode=current.livemode,
+            cancellation_reason=PaymentIntent.CancellationReason.REQUESTED_BY_CUSTOMER)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        released = (f" The hold of {format_money(held, intent.currency)} was released."
+                    if held else "")
+        messages.success(request, f"Canceled the payment.{released}")
+    return redirect("dashboard:payment", intent.id)
 
 
 # -- events --------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from merchants.models import ApiKey, Membership, Merchant, hash_api_key
+from merchants.models import ApiKey, Membership, Merchant, StatusChange, hash_api_key
 
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
@@ -36,3 +38,43 @@ def api_key_list_for_mode(*, merchant: Merchant, livemode: bool) -> QuerySet[Api
 def api_key_get(*, key_id: str, merchant: Merchant) -> ApiKey | None:
     """A key of this merchant (active or not); another merchant's key is None."""
     return ApiKey.objects.filter(id=key_id, merchant=merchant).first()
+
+
+def status_change_list_for_object(*, merchant: Merchant, livemode: bool,
+                                  object_id: str) -> QuerySet[StatusChange]:
+    """One object's transitions, oldest first: its timeline."""
+    return (StatusChange.objects.filter(merchant=merchant, livemode=livemode,
+                                        object_id=object_id)
+            .order_by("at", "pk"))
+
+
+USER_ACTOR_PREFIX = "user:"
+
+
+def _user_pk(actor: str) -> int | None:
+    """The user id in a `user:<id>` actor, else None."""
+    rest = actor.removeprefix(USER_ACTOR_PREFIX)
+    return int(rest) if rest != actor and rest.isdigit() else None
+
+
+def actor_labels(*, merchant: Merchant, actors: Iterable[str]) -> dict[str, str]:
+    """How the dashboard names who made a change: `API key sk_test_…abcd`, `dashboard user
+    <email>` or `Till`, for each StatusChange.actor given. At most two queries (keys, users),
+    none for actors that need neither."""
+    actors = set(actors)
+    key_ids = {actor for actor in actors if actor.startswith("key_")}
+    user_pks = {pk for actor in actors if (pk := _user_pk(actor)) is not None}
+    redacted = (dict(ApiKey.objects.filter(merchant=merchant, id__in=key_ids)
+                     .values_list("id", "redacted")) if key_ids else {})
+    emails = ({user.pk: user.email or user.get_username()
+               for user in get_user_model().objects.filter(pk__in=user_pks)}
+              if user_pks else {})
+    labels = {}
+    for actor in actors:
+        if actor in key_ids:
+            labels[actor] = f"API key {redacted.get(actor, '(deleted)')}"
+        elif actor.startswith(USER_ACTOR_PREFIX):
+            labels[actor] = f"dashboard user {emails.get(_user_pk(actor), '(deleted)')}"
+        else:
+            labels[actor] = "Till"
+    return labels

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from api.errors import NotFoundError
 from merchants.models import Merchant
@@ -189,3 +189,36 @@ def setup_intent_list(*, merchant: Merchant, livemode: bool, customer: str | Non
     if payment_method is not None:
         setup_intents = setup_intents.filter(payment_method_id=payment_method)
     return setup_intents
+
+
+# -- the dashboard ---------------------------------------------------------------------------
+
+def payment_intent_list_for_display(*, merchant: Merchant, livemode: bool,
+                                    status: str | None = None, customer: str | None = None,
+                                    condition: Q | None = None) -> QuerySet[PaymentIntent]:
+    """Intents newest first, with the customer and card a list shows joined in: one query
+    however many rows. `condition` is a parsed search (scoped here, never widened)."""
+    intents = (payment_intent_list(merchant=merchant, livemode=livemode, customer=customer)
+               .select_related("customer", "payment_method"))
+    if status is not None:
+        intents = intents.filter(status=status)
+    if condition is not None:
+        intents = intents.filter(condition)
+    return intents.order_by("-created", "-pk")
+
+
+def payment_intent_get_for_display(*, id: str, merchant: Merchant,  # noqa: A002
+                                   livemode: bool) -> PaymentIntent:
+    """An intent of this merchant and mode with its customer and card; else a 404."""
+    intent = (PaymentIntent.objects.select_related("customer", "payment_method")
+              .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if intent is None:
+        raise _payment_intent_missing(id)
+    return intent
+
+
+def charge_list_for_payment_intent(*, intent: PaymentIntent) -> QuerySet[Charge]:
+    """Every attempt to move money for `intent`, newest first."""
+    return (Charge.objects.filter(payment_intent=intent, merchant_id=intent.merchant_id,
+                                  livemode=intent.livemode)
+            .order_by("-created", "-pk"))

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from payments.models import PaymentIntent
 from tests.dashboard.helpers import disabled_for_failing, new_customer, new_endpoint
 from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt
 
@@ -40,7 +41,8 @@ def test_detail_pages_stay_within_budget(owner, account, django_assert_max_num_q
     customer = new_customer(account, email="a@example.test")
     event = Event.objects.get()
 
-    with django_assert_max_num_queries(5):
+    # the customer, their payments, their events
+    with django_assert_max_num_queries(6):
         assert owner.get(f"/customers/{customer.id}/").status_code == 200
     with django_assert_max_num_queries(4):
         assert owner.get(f"/events/{event.id}/").status_code == 200
@@ -69,3 +71,45 @@ def test_webhook_pages_stay_within_budget(owner, account, django_assert_max_num_
         assert owner.get(page, {"after": deliveries[5].id}).status_code == 200
     with django_assert_max_num_queries(6):
         assert owner.get(f"{page}deliveries/{deliveries[0].id}/").status_code == 200
+
+
+def paid(account, n: int, **params) -> str:
+    customer = new_customer(account, email=f"c{n}@example.test")
+    response = account.api().post("/v1/payment_intents", {
+        "amount": 2000 + n, "currency": "usd", "payment_method": "pm_card_visa",
+        "confirm": True, "customer": customer.id, "metadata": {"order_id": str(n % 3)},
+        **params})
+    assert response.status_code == 200, response.content
+    return response.json()["id"]
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "1"}, {"q": "status:'succeeded' AND amount>1"},
+                                    {"status": "succeeded"}])
+def test_the_payments_list_stays_within_budget(owner, account, django_assert_max_num_queries,
+                                               params):
+    # given 30 payments, each with a customer and a card to show (ten to each order id)
+    ids = [paid(account, n) for n in range(30)]
+
+    # the payments with their customers and cards; a later page: its cursor
+    with django_assert_max_num_queries(4):
+        assert owner.get("/payments/", params).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert owner.get("/payments/", {**params, "after": ids[7]}).status_code == 200
+
+
+def test_the_payment_page_stays_within_budget(owner, account, django_assert_max_num_queries):
+    # given a payment declined, retried and captured from the dashboard: two charges, and a
+    # timeline by an API key and a dashboard user
+    response = account.api().post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_chargeDeclined",
+        "confirm": True, "capture_method": "manual"})
+    intent_id = response.json()["error"]["payment_intent"]["id"]
+    account.api().post(f"/v1/payment_intents/{intent_id}/confirm",
+                       {"payment_method": "pm_card_visa"})
+    owner.post(f"/payments/{intent_id}/capture/", {"amount": "10.00"})
+    assert PaymentIntent.objects.get(pk=intent_id).status == "succeeded"
+
+    # the intent with customer and card, charges, status changes, the keys and users who
+    # made them, events
+    with django_assert_max_num_queries(9):
+        assert owner.get(f"/payments/{intent_id}/").status_code == 200

@@ -2,6 +2,7 @@
 
 import pytest
 
+from payments.models import Charge, PaymentIntent
 from tests.dashboard.helpers import new_customer, new_endpoint, switch_mode
 from webhooks.models import Event, WebhookDelivery
 
@@ -123,3 +124,53 @@ def test_mode_switch_goes_back_to_the_page_but_never_off_site(owner):
 
 def test_mode_switch_needs_a_post(owner):
     assert owner.get("/mode/", {"mode": "live"}).status_code == 405
+
+
+# -- payments ------------------------------------------------------------------------------
+
+def payment(account, **params) -> str:
+    """An authorized (capturable, cancelable) test payment made over the API; its id."""
+    response = account.api().post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True,
+        "capture_method": "manual", **params})
+    assert response.status_code == 200, response.content
+    return response.json()["id"]
+
+
+def test_another_merchants_payment_is_a_404_and_cannot_be_captured_or_canceled(
+        owner, other_account):
+    theirs = payment(other_account)
+
+    assert owner.get(f"/payments/{theirs}/").status_code == 404
+    assert owner.post(f"/payments/{theirs}/capture/", {"amount": ""}).status_code == 404
+    assert owner.post(f"/payments/{theirs}/cancel/").status_code == 404
+
+    assert PaymentIntent.objects.get(pk=theirs).status == "requires_capture"
+
+
+def test_the_payments_search_never_finds_another_merchants_payment(owner, account,
+                                                                   other_account):
+    payment(account, metadata={"order_id": "1"})
+    theirs = payment(other_account, metadata={"order_id": "6735"})
+    their_charge = Charge.objects.get(payment_intent_id=theirs)
+
+    for query in (theirs, their_charge.id, "6735", "metadata['order_id']:'6735'",
+                  "status:'requires_capture'"):
+        html = owner.get("/payments/", {"q": query}).content.decode()
+        assert f"/payments/{theirs}/" not in html, query
+    assert owner.get("/payments/", {"after": theirs}).status_code == 404
+
+
+@pytest.mark.parametrize("mode", ["test", "live"])
+def test_the_other_modes_payments_are_404s_and_unlisted(owner, account, mode):
+    if mode == "live":
+        other = payment(account)  # a test payment, seen from live mode
+    else:
+        other = PaymentIntent.objects.create(merchant=account.merchant, livemode=True,
+                                             amount=3000, currency="usd").id
+    switch_mode(owner, mode)
+
+    assert other not in owner.get("/payments/").content.decode()
+    assert owner.get(f"/payments/{other}/").status_code == 404
+    assert owner.post(f"/payments/{other}/capture/", {"amount": ""}).status_code == 404
+    assert owner.post(f"/payments/{other}/cancel/").status_code == 404
