@@ -5,7 +5,14 @@ _ALPHABET = string.ascii_letters + string.digits
 
 
 def random_token(length: int) -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    """`length` characters drawn uniformly from base62: random bytes below 248 (4 × 62, so
+    no value is likelier than another) taken modulo 62. One system call instead of one
+    `secrets.choice` per character."""
+    out: list[str] = []
+    while len(out) < length:
+        out.extend(_ALPHABET[byte % 62] for byte in secrets.token_bytes(length + 8)
+                   if byte < 248)
+    return "".join(out[:length])
 
 
 def new_id(prefix: str) -> str:

@@ -36,7 +36,7 @@ from payments.processors import processor_for
 from payments.processors.base import Authorization, AuthorizeRequest, Decline, Outcome
 from payments.processors.simulated import TOKEN_PREFIX
 from payments.selectors import customer_get_locked
-from webhooks.services import event_record, previous_attributes
+from webhooks.services import EventSpec, event_record, events_record, previous_attributes
 
 CUSTOMER_FIELDS = ("email", "name", "description", "phone", "address", "shipping", "balance",
                    "preferred_locales", "tax_exempt")
@@ -376,8 +376,9 @@ def payment_intent_create(*, merchant: Merchant, livemode: bool,
                           params: dict[str, Any]) -> PaymentIntent:
     """Creates an intent (`payment_intent.created`): `requires_payment_method`, or
     `requires_confirmation` with a payment method. With `confirm=true` it is confirmed at
-    once, in phases of its own (see payment_intent_confirm)."""
-    processor_for(merchant=merchant, livemode=livemode)  # live mode needs a processor
+    once (see payment_intent_confirm): the creating transaction is the confirmation's first
+    phase, so a create that cannot be confirmed creates nothing."""
+    processor = processor_for(merchant=merchant, livemode=livemode)  # none in live mode yet
     _check_amount(params["amount"], params["currency"])
     intent = PaymentIntent(merchant=merchant, livemode=livemode, metadata={},
                            payment_method_types=params.get("payment_method_types") or ["card"])
@@ -396,15 +397,18 @@ def payment_intent_create(*, merchant: Merchant, livemode: bool,
                                                     merchant=merchant, livemode=livemode)
             _check_usable(payment_method, intent.customer)
             intent.set_payment_method(payment_method=payment_method)
+        if params.get("confirm"):
+            # Phase 1 of the confirmation in the creating transaction: the intent is born
+            # with its processor call in flight. Its payment method is already set (a magic
+            # id must not make a second one).
+            _confirm_prepare(intent, merchant=merchant, livemode=livemode,
+                             params={key: params[key] for key in CONFIRM_OPTIONS
+                                     if key in params and key != "payment_method"})
         intent.save()
         status_change_record(obj=intent, source="created", target=intent.status)
         event_record(type="payment_intent.created", obj=intent)
     if params.get("confirm"):
-        # The payment method is already the intent's (a magic id must not make a second).
-        options = {key: params[key] for key in CONFIRM_OPTIONS
-                   if key in params and key != "payment_method"}
-        return payment_intent_confirm(id=intent.id, merchant=merchant, livemode=livemode,
-                                      params=options)
+        return _confirm_run(intent, processor)
     return intent
 
 
@@ -497,33 +501,38 @@ def payment_intent_confirm(*, id: str, merchant: Merchant, livemode: bool,  # no
                                                      livemode=livemode)
         client_secret_check(intent=intent, client_secret=client_secret)
         _refuse_if_busy(intent)
-        if not can_proceed(intent.begin_confirm):
-            raise _unexpected_state(intent, "confirm", CONFIRMABLE)
-        if params.get("payment_method"):
-            payment_method = payment_method_for_use(id=params["payment_method"],
-                                                    merchant=merchant, livemode=livemode)
-            _check_usable(payment_method, intent.customer)
-            intent.payment_method = payment_method
-        if intent.payment_method is None:
-            raise InvalidRequestError(
-                "You cannot confirm this PaymentIntent because it's missing a payment method. "
-                "Update the PaymentIntent with a payment method and then confirm it again.",
-                code="payment_intent_unexpected_state", param="payment_method",
-                payment_intent=render(intent))
-        _check_usable(intent.payment_method, intent.customer)
-        for field in ("return_url", "receipt_email", "setup_future_usage", "capture_method"):
-            if params.get(field) is not None:
-                setattr(intent, field, params[field])
-        off_session = bool(params.get("off_session"))
-        if intent.setup_future_usage and intent.customer is None:
-            raise InvalidRequestError(
-                "You must provide a customer to use setup_future_usage.",
-                param="setup_future_usage")
-        intent.off_session = off_session
-        _begin_confirm(intent, off_session=off_session,
-                       error_on_requires_action=bool(params.get("error_on_requires_action")))
+        _confirm_prepare(intent, params=params, merchant=merchant, livemode=livemode)
         intent.save()
     return _confirm_run(intent, processor)
+
+
+def _confirm_prepare(intent: PaymentIntent, *, params: dict[str, Any], merchant: Merchant,
+                     livemode: bool) -> None:
+    """Phase 1's checks and changes, in the caller's transaction (the intent locked, or new):
+    the confirmation's options applied and the attempt marked in flight."""
+    if not can_proceed(intent.begin_confirm):
+        raise _unexpected_state(intent, "confirm", CONFIRMABLE)
+    if params.get("payment_method"):
+        payment_method = payment_method_for_use(id=params["payment_method"],
+                                                merchant=merchant, livemode=livemode)
+        _check_usable(payment_method, intent.customer)
+        intent.payment_method = payment_method
+    if intent.payment_method is None:
+        raise InvalidRequestError(
+            "You cannot confirm this PaymentIntent because it's missing a payment method. "
+            "Update the PaymentIntent with a payment method and then confirm it again.",
+            code="payment_intent_unexpected_state", param="payment_method",
+            payment_intent=render(intent))
+    _check_usable(intent.payment_method, intent.customer)
+    for field in ("return_url", "receipt_email", "setup_future_usage", "capture_method"):
+        if params.get(field) is not None:
+            setattr(intent, field, params[field])
+    if intent.setup_future_usage and intent.customer is None:
+        raise InvalidRequestError("You must provide a customer to use setup_future_usage.",
+                                  param="setup_future_usage")
+    intent.off_session = bool(params.get("off_session"))
+    _begin_confirm(intent, off_session=intent.off_session,
+                   error_on_requires_action=bool(params.get("error_on_requires_action")))
 
 
 def _begin_confirm(intent: PaymentIntent, *, off_session: bool,
@@ -668,13 +677,13 @@ def _payment_accepted(intent: PaymentIntent, charge: Charge, outcome: Outcome) -
     _payment_method_after_use(intent)
     intent.save()
     if outcome == Outcome.PENDING:
-        event_record(type="charge.pending", obj=charge)
-        event_record(type="payment_intent.processing", obj=intent)
+        events_record(EventSpec("charge.pending", charge),
+                      EventSpec("payment_intent.processing", intent))
         _settle_on_commit(intent)
         return
-    event_record(type="charge.succeeded", obj=charge)
-    event_record(type="payment_intent.succeeded" if outcome == Outcome.SUCCEEDED
-                 else "payment_intent.amount_capturable_updated", obj=intent)
+    events_record(EventSpec("charge.succeeded", charge),
+                  EventSpec("payment_intent.succeeded" if outcome == Outcome.SUCCEEDED
+                            else "payment_intent.amount_capturable_updated", intent))
 
 
 def _payment_method_after_use(intent: PaymentIntent) -> None:
@@ -704,9 +713,8 @@ def _payment_failed(intent: PaymentIntent, charge: Charge | None,
                     "doc_url": f"https://stripe.com/docs/error-codes/{decline.code}"}
     intent.mark_failed(error={k: v for k, v in error_object.items() if v is not None})
     intent.save()
-    if charge is not None:
-        event_record(type="charge.failed", obj=charge)
-    event_record(type="payment_intent.payment_failed", obj=intent)
+    events_record(*([EventSpec("charge.failed", charge)] if charge is not None else []),
+                  EventSpec("payment_intent.payment_failed", intent))
     return _decline_error(decline, charge=charge.id if charge else None,
                           payment_intent=render(intent),
                           payment_method=render(intent.payment_method),
@@ -795,8 +803,8 @@ def _capture_run(intent: PaymentIntent, processor) -> PaymentIntent:
         charge.captured = True
         charge.amount_captured = amount
         charge.save(update_fields=["captured", "amount_captured"])
-        event_record(type="charge.captured", obj=charge)
-        event_record(type="payment_intent.succeeded", obj=intent)
+        events_record(EventSpec("charge.captured", charge),
+                      EventSpec("payment_intent.succeeded", intent))
         _transition(intent, source)
     return intent
 
@@ -842,9 +850,8 @@ def _cancel_run(intent: PaymentIntent, processor) -> PaymentIntent:
         charge.amount_refunded = charge.amount
         charge.refunded = True
         charge.save(update_fields=["amount_refunded", "refunded"])
-        if options.get("expired"):
-            event_record(type="charge.expired", obj=charge)
-        event_record(type="payment_intent.canceled", obj=intent)
+        events_record(*([EventSpec("charge.expired", charge)] if options.get("expired")
+                        else []), EventSpec("payment_intent.canceled", intent))
         _transition(intent, source)
     return intent
 
@@ -888,8 +895,8 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
             charge.save(update_fields=["status", "captured", "amount_captured"])
             intent.mark_succeeded(amount_received=charge.amount)
             intent.save()
-            event_record(type="charge.succeeded", obj=charge)
-            event_record(type="payment_intent.succeeded", obj=intent)
+            events_record(EventSpec("charge.succeeded", charge),
+                          EventSpec("payment_intent.succeeded", intent))
         else:
             charge.status = Charge.Status.FAILED
             charge.failure_code = settlement.decline.code

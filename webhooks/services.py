@@ -17,6 +17,7 @@ the delivery. Duplicate messages are no-ops, so a delivery is repeated only by a
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -73,28 +74,60 @@ def event_record(*, type: str, obj: models.Model,  # noqa: A002 - Stripe's field
     exist if and only if the change committed; the deliveries are enqueued on commit.
     Costs one query for the endpoints, one insert for the event and one for the deliveries.
     """
-    if type not in EVENT_TYPES:
-        raise ValueError(f"{type} is not in the event catalogue")
+    [event] = events_record(EventSpec(type=type, obj=obj,
+                                      previous_attributes=previous_attributes,
+                                      payload=payload))
+    return event
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    obj: models.Model
+    previous_attributes: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
+
+
+def events_record(*specs: EventSpec) -> list[Event]:
+    """event_record for several changes of one merchant and mode in one transaction (a
+    charge and its payment intent): one query for the endpoints, one insert for all the
+    events and one for all their deliveries, in the order given."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("event_record must run inside the change's transaction")
-    data: dict[str, Any] = {"object": payload if payload is not None else render(obj)}
-    if previous_attributes is not None:
-        data["previous_attributes"] = previous_attributes
-    endpoint_ids = selectors.webhook_endpoint_ids_subscribed(
-        merchant_id=obj.merchant_id, livemode=obj.livemode, event_type=type)
-    event = Event.objects.create(
-        merchant_id=obj.merchant_id, livemode=obj.livemode, type=type,
-        api_version=settings.TILL_API_VERSION, data=data,
-        request_id=request_id_var.get(), idempotency_key=idempotency_key_var.get(),
-        pending_webhooks=len(endpoint_ids))
-    if endpoint_ids:
-        now = timezone.now()
-        deliveries = [WebhookDelivery(endpoint_id=endpoint_id, event=event, created=now,
-                                      next_attempt_at=now + ENQUEUE_LEASE)
-                      for endpoint_id in endpoint_ids]
+        raise RuntimeError("events must be recorded inside the change's transaction")
+    for spec in specs:
+        if spec.type not in EVENT_TYPES:
+            raise ValueError(f"{spec.type} is not in the event catalogue")
+    first = specs[0].obj
+    if any((spec.obj.merchant_id, spec.obj.livemode) != (first.merchant_id, first.livemode)
+           for spec in specs):
+        raise ValueError("events_record takes the events of one merchant and mode")
+    subscriptions = selectors.webhook_endpoint_subscriptions(merchant_id=first.merchant_id,
+                                                             livemode=first.livemode)
+    request_id, idempotency_key = request_id_var.get(), idempotency_key_var.get()
+    now = timezone.now()
+    events, deliveries = [], []
+    for index, spec in enumerate(specs):
+        data: dict[str, Any] = {
+            "object": spec.payload if spec.payload is not None else render(spec.obj)}
+        if spec.previous_attributes is not None:
+            data["previous_attributes"] = spec.previous_attributes
+        endpoint_ids = [pk for pk, enabled in subscriptions
+                        if "*" in enabled or spec.type in enabled]
+        event = Event(merchant_id=first.merchant_id, livemode=first.livemode, type=spec.type,
+                      api_version=settings.TILL_API_VERSION, data=data,
+                      # a microsecond apart: lists show them in the order they happened
+                      created=now + timedelta(microseconds=index),
+                      request_id=request_id, idempotency_key=idempotency_key,
+                      pending_webhooks=len(endpoint_ids))
+        events.append(event)
+        deliveries.extend(WebhookDelivery(endpoint_id=endpoint_id, event=event, created=now,
+                                          next_attempt_at=now + ENQUEUE_LEASE)
+                          for endpoint_id in endpoint_ids)
+    Event.objects.bulk_create(events)
+    if deliveries:
         WebhookDelivery.objects.bulk_create(deliveries)
         _enqueue_on_commit([(delivery.id, 0) for delivery in deliveries])
-    return event
+    return events
 
 
 def previous_attributes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -106,9 +106,7 @@ class SimulatedProcessor:
     # -- payments ------------------------------------------------------------------------
 
     def authorize(self, request: AuthorizeRequest) -> Authorization:
-        stored = self._stored(request.idempotency_key)
-        if stored is not None:
-            return _authorization(stored.result)
+        # A repeat of a key gets the first answer: _remember keeps whichever came first.
         reference = "simauth_" + random_token(20)
         decision = self._decide(request)
         if decision is None:
@@ -173,16 +171,13 @@ class SimulatedProcessor:
         return Settlement(Outcome.SUCCEEDED)
 
     def capture(self, *, idempotency_key: str, reference: str, amount: int) -> Settlement:
-        stored = self._stored(idempotency_key)
-        if stored is None:
-            self._remember(key=idempotency_key, kind="capture", reference=reference,
-                           amount=amount, result={"outcome": Outcome.SUCCEEDED})
+        self._remember(key=idempotency_key, kind="capture", reference=reference,
+                       amount=amount, result={"outcome": Outcome.SUCCEEDED})
         return Settlement(Outcome.SUCCEEDED)
 
     def void(self, *, idempotency_key: str, reference: str) -> None:
-        if self._stored(idempotency_key) is None:
-            self._remember(key=idempotency_key, kind="void", reference=reference,
-                           result={"outcome": "voided"})
+        self._remember(key=idempotency_key, kind="void", reference=reference,
+                       result={"outcome": "voided"})
 
     # -- the ledger ----------------------------------------------------------------------
 
