@@ -30,11 +30,11 @@ def customer_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     return customer
 
 
-def customer_get_locked(*, id: str, merchant: Merchant, livemode: bool) -> Customer:  # noqa: A002
+def customer_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                        include_deleted: bool = False) -> Customer:
     customer = (Customer.objects.select_for_update(of=("self",))
-                .filter(pk=id, merchant=merchant, livemode=livemode,
-                        deleted_at__isnull=True).first())
-    if customer is None:
+                .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if customer is None or (customer.deleted_at and not include_deleted):
         raise _missing(id)
     return customer
 

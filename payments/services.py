@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from api.errors import ApiError, CardError, InvalidRequestError, ParameterError
+from api.errors import (
+    ApiError,
+    AuthenticationError,
+    CardError,
+    InvalidRequestError,
+    ParameterError,
+)
 from api.objects import render
 from api.params import metadata_apply
 from merchants.models import Merchant
@@ -305,7 +311,7 @@ def payment_method_detach(*, id: str, merchant: Merchant,  # noqa: A002
                 f"The payment method {payment_method.id} is not attached to a customer.",
                 code="payment_method_unexpected_state", param="payment_method")
         customer = customer_get_locked(id=payment_method.customer_id, merchant=merchant,
-                                       livemode=livemode)
+                                       livemode=livemode, include_deleted=True)
         if customer.invoice_settings.get("default_payment_method") == payment_method.id:
             customer.invoice_settings = {**customer.invoice_settings,
                                          "default_payment_method": None}
@@ -500,6 +506,12 @@ def payment_intent_confirm(*, id: str, merchant: Merchant, livemode: bool,  # no
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
         client_secret_check(intent=intent, client_secret=client_secret)
+        if (client_secret is not None
+                and intent.confirmation_method == PaymentIntent.ConfirmationMethod.MANUAL):
+            # The merchant's server decides when such an intent is paid, not the browser.
+            raise AuthenticationError(
+                "This PaymentIntent has confirmation_method=manual: confirm it from your "
+                "server with a secret API key.", code="secret_key_required")
         _refuse_if_busy(intent)
         _confirm_prepare(intent, params=params, merchant=merchant, livemode=livemode)
         intent.save()
@@ -611,7 +623,8 @@ def _confirm_record(*, intent_id: str, attempt: int, result: Authorization
             intent.save()
             event_record(type="payment_intent.requires_action", obj=intent)
         else:
-            charge = _charge_for(intent, result, outcome, decline)
+            charge = _charge_for(intent, result, outcome, decline,
+                                 authenticated=options.get("authenticated", False))
             intent.latest_charge = charge
             if outcome == Outcome.DECLINED:
                 error = _payment_failed(intent, charge, decline)
@@ -622,7 +635,7 @@ def _confirm_record(*, intent_id: str, attempt: int, result: Authorization
 
 
 def _charge_for(intent: PaymentIntent, result: Authorization, outcome: Outcome,
-                decline: Decline | None) -> Charge:
+                decline: Decline | None, *, authenticated: bool) -> Charge:
     method = intent.payment_method
     card = method.card
     status = {Outcome.DECLINED: Charge.Status.FAILED,
@@ -659,7 +672,7 @@ def _charge_for(intent: PaymentIntent, result: Authorization, outcome: Outcome,
             "last4": card["last4"], "network": card["brand"],
             "three_d_secure": {"authentication_flow": "challenge", "result": "authenticated",
                                "version": "2.2.0"}
-            if (intent.operation_options or {}).get("authenticated") else None,
+            if authenticated else None,
             "wallet": None}})
     if capture_before is not None:
         intent.capture_before = capture_before

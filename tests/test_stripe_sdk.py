@@ -326,3 +326,155 @@ def test_global_api_base_style_round_trip(global_stripe):
     with pytest.raises(stripe.InvalidRequestError) as raised:
         global_stripe.Customer.modify(first.id, name="Again")
     assert raised.value.http_status == 404
+
+
+# -- payments ----------------------------------------------------------------------------
+
+def test_create_and_confirm_a_payment_with_a_test_card(client):
+    # when
+    paid = client.v1.payment_intents.create(params={
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True,
+        "metadata": {"order_id": "42"}})
+    charge = client.v1.charges.retrieve(paid.latest_charge)
+
+    # then
+    assert isinstance(paid, stripe.PaymentIntent)
+    assert paid.id.startswith("pi_")
+    assert (paid.status, paid.amount_received) == ("succeeded", 2000)
+    assert paid.client_secret.startswith(paid.id + "_secret_")
+    assert isinstance(charge, stripe.Charge)
+    assert (charge.paid, charge.captured, charge.payment_intent) == (True, True, paid.id)
+    assert charge.payment_method_details.card.last4 == "4242"
+    assert client.v1.payment_intents.retrieve(paid.id).to_dict() == paid.to_dict()
+
+
+def test_a_decline_raises_card_error_carrying_the_intent(client):
+    # when
+    with pytest.raises(stripe.CardError) as raised:
+        client.v1.payment_intents.create(params={
+            "amount": 2000, "currency": "usd", "confirm": True,
+            "payment_method": "pm_card_visa_chargeDeclinedInsufficientFunds"})
+
+    # then
+    error = raised.value
+    assert error.http_status == 402
+    assert error.code == "card_declined"
+    assert error.error.decline_code == "insufficient_funds"
+    assert error.user_message == "Your card has insufficient funds."
+    failed = error.error.payment_intent
+    assert isinstance(failed, stripe.PaymentIntent)
+    assert failed.status == "requires_payment_method"
+    assert failed.last_payment_error.decline_code == "insufficient_funds"
+    assert client.v1.charges.retrieve(error.error.charge).status == "failed"
+
+
+def test_manual_capture_of_part_of_a_hold(client):
+    # given
+    held = client.v1.payment_intents.create(params={
+        "amount": 5000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True,
+        "capture_method": "manual"})
+    assert (held.status, held.amount_capturable) == ("requires_capture", 5000)
+
+    # when
+    captured = client.v1.payment_intents.capture(held.id, params={"amount_to_capture": 3500})
+
+    # then
+    assert (captured.status, captured.amount_received) == ("succeeded", 3500)
+    assert client.v1.charges.retrieve(captured.latest_charge).amount_captured == 3500
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.payment_intents.capture(held.id)
+    assert raised.value.code == "payment_intent_unexpected_state"
+
+
+def test_cancel_with_a_reason(client):
+    open_intent = client.v1.payment_intents.create(params={"amount": 1000, "currency": "eur"})
+
+    canceled = client.v1.payment_intents.cancel(
+        open_intent.id, params={"cancellation_reason": "requested_by_customer"})
+
+    assert (canceled.status, canceled.cancellation_reason) == ("canceled",
+                                                              "requested_by_customer")
+    assert canceled.canceled_at is not None
+
+
+def test_confirm_later_with_a_created_payment_method(client):
+    # given a card tokenized as Stripe.js would, and an intent
+    method = client.v1.payment_methods.create(params={"type": "card", "card": {
+        "number": "5555555555554444", "exp_month": 8,
+        "exp_year": timezone.now().year + 3, "cvc": "314"}})
+    created = client.v1.payment_intents.create(params={"amount": 1500, "currency": "usd"})
+
+    # when
+    confirmed = client.v1.payment_intents.confirm(created.id,
+                                                  params={"payment_method": method.id})
+
+    # then
+    assert isinstance(method, stripe.PaymentMethod)
+    assert (method.card.brand, method.card.last4) == ("mastercard", "4444")
+    assert (confirmed.status, confirmed.payment_method) == ("succeeded", method.id)
+
+
+def test_list_payment_intents_with_auto_paging_iter(client):
+    ids = [client.v1.payment_intents.create(params={"amount": 1000 + i, "currency": "usd"}).id
+           for i in range(12)]
+
+    seen = [i.id for i in client.v1.payment_intents.list(params={"limit": 5})
+            .auto_paging_iter()]
+
+    assert seen == list(reversed(ids))
+
+
+def test_search_payment_intents_and_page_through_results(client):
+    # given five orders of one customer's and one other payment
+    ids = [client.v1.payment_intents.create(params={
+        "amount": 1000, "currency": "usd", "metadata": {"customer_ref": "c-9"}}).id
+        for _ in range(5)]
+    client.v1.payment_intents.create(params={"amount": 1000, "currency": "usd"})
+
+    # when
+    first = client.v1.payment_intents.search(
+        params={"query": "metadata['customer_ref']:'c-9'", "limit": 2})
+    every = [i.id for i in client.v1.payment_intents.search(
+        params={"query": "metadata['customer_ref']:'c-9' AND amount>=1000", "limit": 2})
+        .auto_paging_iter()]
+
+    # then
+    assert isinstance(first, stripe.SearchResultObject)
+    assert first.has_more is True and first.next_page
+    assert [i.id for i in first.data] == [ids[4], ids[3]]
+    assert every == list(reversed(ids))
+
+
+def test_attach_and_detach_a_payment_method(client):
+    # given
+    customer = client.v1.customers.create(params={"email": "card@example.test"})
+    method = client.v1.payment_methods.create(params={"type": "card",
+                                                      "card": {"token": "tok_visa"}})
+
+    # when
+    attached = client.v1.payment_methods.attach(method.id, params={"customer": customer.id})
+    listed = client.v1.customers.payment_methods.list(customer.id)
+    detached = client.v1.payment_methods.detach(method.id)
+
+    # then
+    assert attached.customer == customer.id
+    assert [m.id for m in listed.data] == [method.id]
+    assert detached.customer is None
+    with pytest.raises(stripe.CardError) as raised:
+        declining = client.v1.payment_methods.create(params={
+            "type": "card", "card": {"token": "tok_chargeDeclined"}})
+        client.v1.payment_methods.attach(declining.id, params={"customer": customer.id})
+    assert raised.value.code == "card_declined"
+
+
+def test_global_style_payment_round_trip(global_stripe):
+    customer = global_stripe.Customer.create(email="g@example.test")
+    method = global_stripe.PaymentMethod.create(type="card", card={"token": "tok_visa"})
+    global_stripe.PaymentMethod.attach(method.id, customer=customer.id)
+
+    paid = global_stripe.PaymentIntent.create(amount=900, currency="usd", customer=customer.id,
+                                              payment_method=method.id, confirm=True,
+                                              off_session=True)
+
+    assert paid.status == "succeeded"
+    assert global_stripe.PaymentMethod.retrieve(method.id).customer == customer.id
