@@ -9,6 +9,7 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi", authentication_classes=[],
                                                 permission_classes=[]), name="api-docs"),
     path("", include("payments.urls")),
+    path("", include("refunds.urls")),
     path("", include("webhooks.urls")),
     re_path(r"^.*$", unknown_route),
 ]

@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.payment_intents_expire_authorizations", "schedule": 300.0},
     "payment-intents-recover": {"task": "payments.tasks.payment_intents_recover",
                                 "schedule": 30.0},
+    # Refunds: settlements whose message was lost, and refund calls interrupted between phases.
+    "refunds-settle-due": {"task": "refunds.tasks.refunds_settle_due", "schedule": 10.0},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own,
 # consumed by workers with a thread pool (`-Q webhooks,celery --pool threads`).
@@ -245,6 +247,8 @@ TILL_AUTHORIZATION_VALID_DAYS = env.int("TILL_AUTHORIZATION_VALID_DAYS", default
 # A processor call in flight for this long is presumed lost with its worker: the recovery
 # task repeats it with the same idempotency key and records the answer.
 TILL_PAYMENT_RECOVERY_SECONDS = env.int("TILL_PAYMENT_RECOVERY_SECONDS", default=60)
+# A charge older than this can no longer be refunded (charge_expired_for_refund).
+TILL_REFUND_WINDOW_DAYS = env.int("TILL_REFUND_WINDOW_DAYS", default=180)
 
 # Webhooks. Test-mode endpoints may target loopback and private networks when this is on
 # (development); live-mode endpoints never may.

@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from merchants.selectors import api_key_get_by_token
+from payments.models import Charge, PaymentIntent, PaymentMethod, SetupIntent
+from refunds.models import Refund
 from tests.conftest import Api
 from webhooks.models import Event
 
@@ -52,6 +55,173 @@ def own_endpoint(api: Api) -> dict[str, Any]:
     return {"webhook_endpoint": endpoints[0]["id"] if endpoints else "we_nobody"}
 
 
+# -- payment objects ---------------------------------------------------------------------
+# Live mode has no processor (a merchant connects one), so the API refuses to make payment
+# objects there. The live tenant's objects are written as rows, as a connected processor
+# would have left them: every check below still probes them, and probes with them.
+
+LIVE_CARD = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2099,
+             "funding": "credit", "country": "US", "fingerprint": "live0000fingerprint",
+             "checks": {"cvc_check": "pass"}}
+
+
+def _live_merchant(api: Api):
+    """The merchant of a live-mode client, or None for a test-mode one."""
+    key = api_key_get_by_token(token=api.key)
+    return key.merchant if key.livemode else None
+
+
+def _ok(response) -> dict[str, Any]:
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _live_payment_method(merchant, customer_id: str | None = None) -> PaymentMethod:
+    return PaymentMethod.objects.create(merchant=merchant, livemode=True, card=LIVE_CARD,
+                                        processor_token="live_processor_card",
+                                        customer_id=customer_id)
+
+
+def _live_intent(merchant, status: str = "requires_payment_method",
+                 with_card: bool = False) -> PaymentIntent:
+    method = _live_payment_method(merchant) if with_card else None
+    return PaymentIntent.objects.create(merchant=merchant, livemode=True, amount=2000,
+                                        currency="usd", status=status, payment_method=method)
+
+
+def _live_charge(merchant, intent: PaymentIntent, captured: bool) -> Charge:
+    charge = Charge.objects.create(
+        merchant=merchant, livemode=True, payment_intent=intent,
+        payment_method=intent.payment_method, amount=intent.amount, currency=intent.currency,
+        status="succeeded", captured=captured,
+        amount_captured=intent.amount if captured else 0, processor_reference="live_auth")
+    PaymentIntent.objects.filter(pk=intent.pk).update(latest_charge=charge)
+    return charge
+
+
+def new_payment_method(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return _live_payment_method(merchant).id
+    return _ok(api.post("/v1/payment_methods",
+                        {"type": "card", "card": {"token": "tok_visa"}}))["id"]
+
+
+def new_payment_method_and_customer(api: Api) -> str:
+    """A card nobody holds yet, and a customer of the same tenant to attach it to."""
+    new_customer(api)
+    return new_payment_method(api)
+
+
+def own_customer(api: Api) -> dict[str, Any]:
+    """The caller's newest customer as `customer`, or an id that is nobody's."""
+    customers = api.get("/v1/customers", {"limit": 1}).json()["data"]
+    return {"customer": customers[0]["id"] if customers else "cus_nobody"}
+
+
+def _attached_payment_method(api: Api) -> tuple[str, str]:
+    customer_id = new_customer(api)
+    if merchant := _live_merchant(api):
+        return _live_payment_method(merchant, customer_id).id, customer_id
+    method_id = new_payment_method(api)
+    _ok(api.post(f"/v1/payment_methods/{method_id}/attach", {"customer": customer_id}))
+    return method_id, customer_id
+
+
+def new_attached_payment_method(api: Api) -> str:
+    return _attached_payment_method(api)[0]
+
+
+def new_customer_with_card(api: Api) -> str:
+    return _attached_payment_method(api)[1]
+
+
+def new_payment_intent(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return _live_intent(merchant).id
+    return _ok(api.post("/v1/payment_intents", {"amount": 2000, "currency": "usd"}))["id"]
+
+
+def new_confirmable_intent(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return _live_intent(merchant, "requires_confirmation", with_card=True).id
+    return _ok(api.post("/v1/payment_intents", {"amount": 2000, "currency": "usd",
+                                                "payment_method": new_payment_method(api)}))["id"]
+
+
+def new_held_intent(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        held = _live_intent(merchant, "requires_capture", with_card=True)
+        _live_charge(merchant, held, captured=False)
+        PaymentIntent.objects.filter(pk=held.pk).update(amount_capturable=held.amount)
+        return held.id
+    return _ok(api.post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True,
+        "capture_method": "manual"}))["id"]
+
+
+def new_charge(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return _live_charge(merchant, _live_intent(merchant, "succeeded", with_card=True),
+                            captured=True).id
+    return _ok(api.post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa",
+        "confirm": True}))["latest_charge"]
+
+
+def _refund_row(api: Api, status: str) -> str:
+    """A refund written as a row (live mode has no processor to make one), counted on its
+    charge as the service would."""
+    charge = Charge.objects.get(pk=new_charge(api))
+    refund = Refund.objects.create(merchant_id=charge.merchant_id, livemode=charge.livemode,
+                                   charge=charge, payment_intent_id=charge.payment_intent_id,
+                                   amount=500, currency=charge.currency, status=status)
+    Charge.objects.filter(pk=charge.pk).update(amount_refunded=500)
+    return refund.id
+
+
+def charge_to_refund(api: Api) -> dict[str, Any]:
+    """A captured charge of the caller's, as `charge`, written as rows so that making it
+    records no event (the idempotency check counts the refund's own)."""
+    key = api_key_get_by_token(token=api.key)
+    method = PaymentMethod.objects.create(merchant=key.merchant, livemode=key.livemode,
+                                          card=LIVE_CARD, processor_token="processor_card")
+    intent = PaymentIntent.objects.create(merchant=key.merchant, livemode=key.livemode,
+                                          amount=2000, currency="usd", status="succeeded",
+                                          payment_method=method, amount_received=2000)
+    charge = Charge.objects.create(
+        merchant=key.merchant, livemode=key.livemode, payment_intent=intent,
+        payment_method=method, amount=2000, currency="usd", status="succeeded",
+        captured=True, amount_captured=2000, processor_reference="processor_auth")
+    PaymentIntent.objects.filter(pk=intent.pk).update(latest_charge=charge)
+    return {"charge": charge.id}
+
+
+def new_refund(api: Api) -> str:
+    if _live_merchant(api):
+        return _refund_row(api, "pending")
+    return _ok(api.post("/v1/refunds", {"charge": new_charge(api), "amount": 500}))["id"]
+
+
+def new_cancelable_refund(api: Api) -> str:
+    """A refund awaiting the customer's action: the only kind a cancel applies to."""
+    return _refund_row(api, "requires_action")
+
+
+def new_setup_intent(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return SetupIntent.objects.create(merchant=merchant, livemode=True).id
+    return _ok(api.post("/v1/setup_intents"))["id"]
+
+
+def new_confirmable_setup_intent(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return SetupIntent.objects.create(merchant=merchant, livemode=True,
+                                          status="requires_confirmation",
+                                          payment_method=_live_payment_method(merchant)).id
+    return _ok(api.post("/v1/setup_intents",
+                        {"payment_method": new_payment_method(api)}))["id"]
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -67,8 +237,13 @@ class Route:
     seed: Callable[[Api], str] = new_customer
     made_of: Callable[[dict], str] | None = None
     filters: tuple[dict[str, Any], ...] = ({},)
-    # For POST routes: whether a successful call records an event.
-    emits_event: bool = True
+    # For POST routes: how many events a successful call records.
+    emits_event: int = 1
+    # The route asks the payment processor, which live mode lacks: a live key is refused
+    # with `livemode_processor_missing` before any object is looked up.
+    needs_processor: bool = False
+    # List routes paged with starting_after / ending_before (search pages with `page`).
+    cursors: bool = True
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -109,9 +284,68 @@ ROUTES = [
           show="/v1/webhook_endpoints/{id}", emits_event=False),
     Route("GET", "/v1/webhook_endpoints/{id}/deliveries", make=new_endpoint,
           show="/v1/webhook_endpoints/{id}"),
+    Route("GET", "/v1/payment_methods", seed=new_payment_method, made_of=lambda obj: obj["id"],
+          filters=({}, {"type": "card"}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/payment_methods", emits_event=0, needs_processor=True,
+          params={"type": "card", "card": {"token": "tok_visa"}}),
+    Route("GET", "/v1/payment_methods/{id}", make=new_payment_method,
+          show="/v1/payment_methods/{id}"),
+    Route("POST", "/v1/payment_methods/{id}", make=new_payment_method,
+          show="/v1/payment_methods/{id}",
+          params={"billing_details": {"name": "Mallory"}, "metadata": {"tier": "x"}}),
+    Route("POST", "/v1/payment_methods/{id}/attach", make=new_payment_method_and_customer,
+          show="/v1/payment_methods/{id}", params=own_customer, needs_processor=True),
+    Route("POST", "/v1/payment_methods/{id}/detach", make=new_attached_payment_method,
+          show="/v1/payment_methods/{id}"),
+    Route("GET", "/v1/customers/{id}/payment_methods", make=new_customer_with_card,
+          show="/v1/customers/{id}"),
+    Route("GET", "/v1/payment_intents", seed=new_payment_intent, made_of=lambda obj: obj["id"],
+          filters=({}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/payment_intents", needs_processor=True,
+          params={"amount": 2000, "currency": "usd"}),
+    Route("GET", "/v1/payment_intents/search", seed=new_payment_intent,
+          made_of=lambda obj: obj["id"], cursors=False,
+          filters=({"query": "amount>0"}, {"query": "currency:'usd'"},
+                   {"query": "status:'requires_payment_method' OR amount:2000"})),
+    Route("GET", "/v1/payment_intents/{id}", make=new_payment_intent,
+          show="/v1/payment_intents/{id}"),
+    Route("POST", "/v1/payment_intents/{id}", make=new_payment_intent,
+          show="/v1/payment_intents/{id}", emits_event=0,
+          params={"amount": 4242, "metadata": {"tier": "x"}}),
+    Route("POST", "/v1/payment_intents/{id}/confirm", make=new_confirmable_intent,
+          show="/v1/payment_intents/{id}", emits_event=2, needs_processor=True),
+    Route("POST", "/v1/payment_intents/{id}/capture", make=new_held_intent,
+          show="/v1/payment_intents/{id}", emits_event=2, needs_processor=True),
+    Route("POST", "/v1/payment_intents/{id}/cancel", make=new_payment_intent,
+          show="/v1/payment_intents/{id}"),
+    Route("GET", "/v1/charges", seed=new_charge, made_of=lambda obj: obj["id"],
+          filters=({}, {"created": {"gte": 0}})),
+    Route("GET", "/v1/charges/{id}", make=new_charge, show="/v1/charges/{id}"),
+    Route("GET", "/v1/refunds", seed=new_refund, made_of=lambda obj: obj["id"],
+          filters=({}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/refunds", emits_event=2, needs_processor=True,
+          params=charge_to_refund),
+    Route("GET", "/v1/refunds/{id}", make=new_refund, show="/v1/refunds/{id}"),
+    Route("POST", "/v1/refunds/{id}", make=new_refund, show="/v1/refunds/{id}",
+          params={"metadata": {"tier": "x"}}),
+    Route("POST", "/v1/refunds/{id}/cancel", make=new_cancelable_refund,
+          show="/v1/refunds/{id}", emits_event=2),
+    Route("GET", "/v1/setup_intents", seed=new_setup_intent, made_of=lambda obj: obj["id"],
+          filters=({}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/setup_intents", needs_processor=True),
+    Route("GET", "/v1/setup_intents/{id}", make=new_setup_intent,
+          show="/v1/setup_intents/{id}"),
+    Route("POST", "/v1/setup_intents/{id}", make=new_setup_intent,
+          show="/v1/setup_intents/{id}", emits_event=0,
+          params={"description": "hijacked", "metadata": {"tier": "x"}}),
+    Route("POST", "/v1/setup_intents/{id}/confirm", make=new_confirmable_setup_intent,
+          show="/v1/setup_intents/{id}", needs_processor=True),
+    Route("POST", "/v1/setup_intents/{id}/cancel", make=new_setup_intent,
+          show="/v1/setup_intents/{id}"),
 ]
 ID_ROUTES = [r for r in ROUTES if r.make]
 LIST_ROUTES = [r for r in ROUTES if r.made_of]
+CURSOR_ROUTES = [r for r in LIST_ROUTES if r.cursors]
 POST_ROUTES = [r for r in ROUTES if r.method == "POST"]
 
 
@@ -126,6 +360,13 @@ def _assert_missing(response, object_id: str) -> None:
     assert error["code"] == "resource_missing"
     assert error["param"] == "id"
     assert object_id in error["message"]
+
+
+def _assert_no_processor(response) -> None:
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "livemode_processor_missing"
+    assert "id" not in response.json()
 
 
 def _snapshot(route: Route, owner: Api, object_id: str) -> tuple[dict, int]:
@@ -165,8 +406,12 @@ def test_the_other_modes_id_is_missing_and_untouched(route, owner_key, caller_ke
     # when the same merchant's key for the other mode uses the id
     response = route.call(other_mode, object_id)
 
-    # then
-    _assert_missing(response, object_id)
+    # then it does not exist there (a live key on a processor route is refused before any
+    # lookup: the answer is the same whatever the id), and nothing about it changed
+    if route.needs_processor and caller_key.startswith("live"):
+        _assert_no_processor(response)
+    else:
+        _assert_missing(response, object_id)
     assert _snapshot(route, owner, object_id) == before
 
 
@@ -211,7 +456,7 @@ def test_lists_show_only_the_callers_merchant_and_mode(route, tenants):
             assert {obj["livemode"] for obj in data} == {tenant.livemode}, where
 
 
-@pytest.mark.parametrize("route", LIST_ROUTES, ids=_ids(LIST_ROUTES))
+@pytest.mark.parametrize("route", CURSOR_ROUTES, ids=_ids(CURSOR_ROUTES))
 @pytest.mark.parametrize("cursor", ["starting_after", "ending_before"])
 @pytest.mark.parametrize("stranger", [1, 2], ids=["other-mode", "other-merchant"])
 def test_a_cursor_from_another_tenant_is_refused(route, cursor, stranger, tenants):
@@ -229,6 +474,25 @@ def test_a_cursor_from_another_tenant_is_refused(route, cursor, stranger, tenant
     assert error["code"] == "resource_missing"
     assert error["param"] == cursor
     assert "data" not in response.json()
+
+
+def test_a_search_page_from_another_tenant_shows_only_the_callers_objects(tenants):
+    # given each tenant's intents, and a next_page token from A's test-mode search
+    made = {tenant.name: {new_payment_intent(tenant.api) for _ in range(3)}
+            for tenant in tenants}
+    owner = tenants[0]
+    page = owner.api.get("/v1/payment_intents/search",
+                         {"query": "amount>0", "limit": 1}).json()["next_page"]
+    assert page
+
+    for tenant in tenants:
+        # when each tenant pages with it
+        response = tenant.api.get("/v1/payment_intents/search",
+                                  {"query": "amount>0", "limit": 100, "page": page})
+
+        # then it only ever sees its own objects
+        assert response.status_code == 200, response.content
+        assert {obj["id"] for obj in response.json()["data"]} <= made[tenant.name]
 
 
 # -- idempotency keys --------------------------------------------------------------------
@@ -250,7 +514,14 @@ def test_an_idempotency_key_does_not_replay_across_tenants(route, second, accoun
     # when another tenant sends the same request under the same key
     response = route.call(second_api, second_id, headers={"Idempotency-Key": "shared-key-1"})
 
-    # then it runs as a new request of its own
+    # then it runs as a new request of its own (in live mode, a processor route runs into
+    # the missing processor: still its own answer, not the replay of the first)
+    if route.needs_processor and second == "other mode":
+        _assert_no_processor(response)
+        assert "Idempotent-Replayed" not in response.headers
+        assert response["Original-Request"] == response["Request-Id"]
+        assert Event.objects.count() == events_before
+        return
     assert response.status_code == 200, response.content
     assert "Idempotent-Replayed" not in response.headers
     assert response["Original-Request"] == response["Request-Id"]

@@ -73,6 +73,16 @@ class Settlement:
     decline: Decline | None = None
 
 
+@dataclass(frozen=True)
+class RefundResult:
+    """The processor's answer to a refund request: accepted (PENDING, settled later),
+    SUCCEEDED at once, or DECLINED."""
+
+    outcome: Outcome
+    reference: str  # the processor's id for this refund
+    decline: Decline | None = None
+
+
 class Processor(Protocol):
     name: str
 
@@ -90,3 +100,10 @@ class Processor(Protocol):
     def capture(self, *, idempotency_key: str, reference: str, amount: int) -> Settlement: ...
 
     def void(self, *, idempotency_key: str, reference: str) -> None: ...
+
+    def refund(self, *, idempotency_key: str, reference: str, amount: int, currency: str,
+               card_token: str) -> RefundResult:
+        """Gives `amount` of the authorization `reference` back to the card."""
+
+    def refund_status(self, *, idempotency_key: str, reference: str) -> Settlement:
+        """Where an accepted refund stands: SUCCEEDED, DECLINED or still PENDING."""

@@ -22,6 +22,7 @@ from payments.processors.base import (
     CardCheck,
     Decline,
     Outcome,
+    RefundResult,
     Settlement,
 )
 
@@ -178,6 +179,34 @@ class SimulatedProcessor:
     def void(self, *, idempotency_key: str, reference: str) -> None:
         self._remember(key=idempotency_key, kind="void", reference=reference,
                        result={"outcome": "voided"})
+
+    # -- refunds -------------------------------------------------------------------------
+
+    def refund(self, *, idempotency_key: str, reference: str, amount: int, currency: str,
+               card_token: str) -> RefundResult:
+        """Accepts every refund; it settles after TILL_SIMULATED_SETTLEMENT_SECONDS, and
+        fails then for a card whose profile says so (pm_card_refundFail)."""
+        card = _profile(card_token)
+        settle_at = (timezone.now() + timedelta(
+            seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)).isoformat()
+        result = self._remember(
+            key=idempotency_key, kind="refund", reference=reference, amount=amount,
+            currency=currency, settle_at=settle_at,
+            result={"outcome": Outcome.PENDING.value, "refund": "simre_" + random_token(20),
+                    "fails": card is not None and card.behaviour == Behaviour.REFUND_FAIL})
+        return RefundResult(outcome=Outcome(result["outcome"]), reference=result["refund"])
+
+    def refund_status(self, *, idempotency_key: str, reference: str) -> Settlement:
+        stored = self._stored(idempotency_key)
+        if stored is None or stored.kind != "refund" or stored.result.get("refund") != reference:
+            return Settlement(Outcome.DECLINED, _decline("processing_error"))
+        settle_at = stored.result.get("settle_at")
+        if settle_at and timezone.now().isoformat() < settle_at:
+            return Settlement(Outcome.PENDING)
+        if stored.result.get("fails"):
+            return Settlement(Outcome.DECLINED, Decline(
+                code="declined", message="The card refused the refund."))
+        return Settlement(Outcome.SUCCEEDED)
 
     # -- the ledger ----------------------------------------------------------------------
 

@@ -1,0 +1,129 @@
+"""Refunds on the wire: create, retrieve, update (metadata), list, cancel."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.lists import ListParams
+from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
+from api.params import MetadataField, NoParams, Params
+from api.schema import list_of
+from api.views import ApiView
+from refunds import selectors, services
+from refunds.models import Refund
+
+ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
+
+
+# -- input ---------------------------------------------------------------------------------
+
+class RefundCreateParams(Params):
+    payment_intent = serializers.CharField(required=False, max_length=100)
+    charge = serializers.CharField(required=False, max_length=100)
+    amount = serializers.IntegerField(required=False, min_value=1)
+    reason = serializers.ChoiceField(
+        choices=["duplicate", "fraudulent", "requested_by_customer"], required=False)
+    metadata = MetadataField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "payment_intent" in attrs and "charge" in attrs:
+            raise serializers.ValidationError({"payment_intent": serializers.ErrorDetail(
+                "You may only specify one of these parameters: charge, payment_intent.",
+                code="parameters_exclusive")})
+        if "payment_intent" not in attrs and "charge" not in attrs:
+            raise serializers.ValidationError({"charge": serializers.ErrorDetail(
+                "One of the following params should be provided for this request: "
+                "payment_intent or charge.", code="required")})
+        return attrs
+
+
+class RefundUpdateParams(Params):
+    metadata = MetadataField(required=False)
+
+
+class RefundListParams(ListParams):
+    payment_intent = serializers.CharField(required=False, max_length=100)
+    charge = serializers.CharField(required=False, max_length=100)
+
+
+# -- output --------------------------------------------------------------------------------
+
+class RefundSerializer(ApiObjectSerializer):
+    object_name = "refund"
+    model = Refund
+
+    amount = serializers.IntegerField()
+    charge = ExpandableField("payments.api.charges.ChargeSerializer", source="charge_id")
+    created = TimestampField()
+    currency = serializers.CharField()
+    failure_reason = serializers.CharField(allow_null=True)
+    # Not in Stripe's refund object; Till shows every object's mode.
+    livemode = serializers.BooleanField()
+    metadata = serializers.DictField(child=serializers.CharField())
+    payment_intent = ExpandableField("payments.api.payment_intents.PaymentIntentSerializer",
+                                     source="payment_intent_id")
+    reason = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+
+    def to_representation(self, instance: Refund) -> dict:
+        data = super().to_representation(instance)
+        # Balance transactions come with the ledger; card refunds have no destination
+        # details, receipts or transfers here.
+        data["balance_transaction"] = None
+        data["destination_details"] = None
+        data["receipt_number"] = None
+        data["source_transfer_reversal"] = None
+        data["transfer_reversal"] = None
+        return data
+
+
+# -- views ---------------------------------------------------------------------------------
+
+class RefundListView(ApiView):
+    @extend_schema(operation_id="ListRefunds", parameters=[RefundListParams],
+                   responses=list_of(RefundSerializer))
+    def get(self, request) -> Response:
+        params = self.params(RefundListParams)
+        refunds = selectors.refund_list(merchant=self.merchant, livemode=self.livemode,
+                                        payment_intent=params.get("payment_intent"),
+                                        charge=params.get("charge"))
+        return self.respond_list(refunds, RefundSerializer, params=params)
+
+    @extend_schema(operation_id="CreateRefund", request=RefundCreateParams,
+                   responses=RefundSerializer)
+    def post(self, request) -> Response:
+        params = self.params(RefundCreateParams)
+        self.expand(RefundSerializer)
+        refund = services.refund_create(merchant=self.merchant, livemode=self.livemode,
+                                        params=params)
+        return self.respond(refund, RefundSerializer)
+
+
+class RefundDetailView(ApiView):
+    @extend_schema(operation_id="RetrieveRefund", parameters=[ID_PARAM],
+                   responses=RefundSerializer)
+    def get(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        refund = selectors.refund_get(id=id, merchant=self.merchant, livemode=self.livemode)
+        return self.respond(refund, RefundSerializer)
+
+    @extend_schema(operation_id="UpdateRefund", parameters=[ID_PARAM],
+                   request=RefundUpdateParams, responses=RefundSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(RefundUpdateParams)
+        self.expand(RefundSerializer)
+        refund = services.refund_update(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        params=params)
+        return self.respond(refund, RefundSerializer)
+
+
+class RefundCancelView(ApiView):
+    @extend_schema(operation_id="CancelRefund", parameters=[ID_PARAM], request=NoParams,
+                   responses=RefundSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        self.expand(RefundSerializer)
+        refund = services.refund_cancel(id=id, merchant=self.merchant, livemode=self.livemode)
+        return self.respond(refund, RefundSerializer)

@@ -1,0 +1,94 @@
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from merchants.models import TenantModel, id_field
+
+
+class Refund(FSMModelMixin, TenantModel):
+    """Money given back on a captured charge, all of it or part.
+
+    A refund is `pending` from the moment it is accepted: its amount already counts against
+    the charge (`amount_refunded`), so refunds can never add up to more than was captured.
+    `operation` is set while the processor call is in flight (atomic phases); the settle
+    task moves it to `succeeded` or `failed` (the amount goes back to the charge).
+    """
+
+    API_SERIALIZER = "refunds.api.RefundSerializer"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        REQUIRES_ACTION = "requires_action"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELED = "canceled"
+
+    class Reason(models.TextChoices):
+        DUPLICATE = "duplicate"
+        FRAUDULENT = "fraudulent"
+        REQUESTED_BY_CUSTOMER = "requested_by_customer"
+        EXPIRED_UNCAPTURED_CHARGE = "expired_uncaptured_charge"
+
+    # Statuses whose amount counts against the charge.
+    HOLDING = (Status.PENDING, Status.REQUIRES_ACTION, Status.SUCCEEDED)
+
+    id = id_field("re")
+    charge = models.ForeignKey("payments.Charge", on_delete=models.PROTECT,
+                               related_name="refunds")
+    payment_intent = models.ForeignKey("payments.PaymentIntent", on_delete=models.PROTECT,
+                                       related_name="+")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=30, choices=Reason.choices, null=True, blank=True)
+    status = FSMField(default=Status.PENDING, choices=Status.choices, protected=True)
+    failure_reason = models.CharField(max_length=60, null=True, blank=True)
+    # The processor's id for this refund, once it has accepted it.
+    processor_reference = models.CharField(max_length=200, null=True, blank=True)
+    operation = models.CharField(max_length=20, null=True, blank=True)
+    operation_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"], name="refund_list"),
+            models.Index(fields=["charge", "status"], name="refund_charge"),
+            models.Index(fields=["payment_intent", "-created"], name="refund_payment_intent"),
+            models.Index(fields=["created"], name="refund_pending",
+                         condition=models.Q(status="pending")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                   name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    # -- transitions: they set fields, nothing else ---------------------------------------
+
+    @transition(field=status, source=Status.PENDING, target=None)
+    def begin_refund(self, *, at) -> None:
+        """Marks the processor call in flight (the status moves when its answer does)."""
+        self.operation = "refund"
+        self.operation_started_at = at
+
+    @transition(field=status, source=Status.PENDING, target=None)
+    def mark_accepted(self, *, reference: str) -> None:
+        self.processor_reference = reference
+        self.end_operation()
+
+    @transition(field=status, source=Status.PENDING, target=Status.SUCCEEDED)
+    def mark_succeeded(self) -> None:
+        self.end_operation()
+
+    @transition(field=status, source=Status.PENDING, target=Status.FAILED)
+    def mark_failed(self, *, failure_reason: str) -> None:
+        self.failure_reason = failure_reason
+        self.end_operation()
+
+    @transition(field=status, source=[Status.PENDING, Status.REQUIRES_ACTION],
+                target=Status.CANCELED)
+    def cancel(self) -> None:
+        self.end_operation()
+
+    def end_operation(self) -> None:
+        self.operation = None
+        self.operation_started_at = None

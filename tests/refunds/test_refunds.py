@@ -1,0 +1,301 @@
+"""Refunds as a merchant sees them: full and partial, the refusals, settlement, lists."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from payments.models import Charge
+from refunds import services
+from refunds.models import Refund
+from tests.api.helpers import error_of
+from tests.payments.factories import authorized_intent, intent, ok, paid_intent
+from webhooks.models import Event
+
+
+def refund(api, **params):
+    return api.post("/v1/refunds", params)
+
+
+def charge_of(paid: dict) -> Charge:
+    return Charge.objects.get(pk=paid["latest_charge"])
+
+
+# -- full and partial --------------------------------------------------------------------
+
+def test_full_refund_by_payment_intent(api):
+    # given
+    paid = paid_intent(api, amount=2000)
+
+    # when
+    refunded = ok(refund(api, payment_intent=paid["id"], reason="requested_by_customer",
+                         metadata={"order_id": "42"}))
+
+    # then
+    assert refunded["id"].startswith("re_")
+    assert refunded["object"] == "refund"
+    assert (refunded["amount"], refunded["currency"], refunded["status"]) == (2000, "usd",
+                                                                              "pending")
+    assert (refunded["charge"], refunded["payment_intent"]) == (paid["latest_charge"],
+                                                                paid["id"])
+    assert refunded["reason"] == "requested_by_customer"
+    assert refunded["metadata"] == {"order_id": "42"}
+    for field in ("balance_transaction", "destination_details", "failure_reason",
+                  "receipt_number", "source_transfer_reversal", "transfer_reversal"):
+        assert refunded[field] is None
+    charge = ok(api.get(f"/v1/charges/{paid['latest_charge']}"))
+    assert (charge["amount_refunded"], charge["refunded"]) == (2000, True)
+    assert ok(api.get(f"/v1/payment_intents/{paid['id']}"))["status"] == "succeeded"
+
+
+def test_full_refund_by_charge(api):
+    paid = paid_intent(api, amount=1500)
+
+    refunded = ok(refund(api, charge=paid["latest_charge"]))
+
+    assert (refunded["amount"], refunded["payment_intent"]) == (1500, paid["id"])
+    assert ok(api.get(f"/v1/refunds/{refunded['id']}")) == refunded
+    assert charge_of(paid).refunded is True
+
+
+def test_partial_refunds_up_to_the_full_amount_then_already_refunded(api):
+    # given
+    paid = paid_intent(api, amount=2000)
+
+    # when it is refunded in three parts
+    amounts = [ok(refund(api, payment_intent=paid["id"], amount=500))["amount"],
+               ok(refund(api, charge=paid["latest_charge"], amount=700))["amount"],
+               ok(refund(api, payment_intent=paid["id"]))["amount"]]
+
+    # then the last takes what remained, and the charge is fully refunded
+    assert amounts == [500, 700, 800]
+    charge = charge_of(paid)
+    assert (charge.amount_refunded, charge.refunded) == (2000, True)
+    # and one more is refused, creating nothing
+    error = error_of(refund(api, payment_intent=paid["id"], amount=1), 400)
+    assert error["code"] == "charge_already_refunded"
+    assert error["message"] == f"Charge {paid['latest_charge']} has already been refunded."
+    assert Refund.objects.count() == 3
+
+
+def test_over_refund_names_amount_with_formatted_amounts(api):
+    paid = paid_intent(api, amount=2000)
+    ok(refund(api, payment_intent=paid["id"], amount=500))
+
+    error = error_of(refund(api, payment_intent=paid["id"], amount=3000), 400)
+
+    assert error["param"] == "amount"
+    assert error["message"] == ("Refund amount ($30.00 USD) is greater than unrefunded "
+                                "amount on charge ($15.00 USD)")
+    assert Refund.objects.count() == 1
+    assert charge_of(paid).amount_refunded == 500
+
+
+@pytest.mark.parametrize("amount", [0, -5])
+def test_an_amount_below_one_is_refused(api, amount):
+    paid = paid_intent(api)
+
+    error = error_of(refund(api, payment_intent=paid["id"], amount=amount), 400)
+
+    assert error["param"] == "amount"
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize(("params", "param"), [
+    ({}, "charge"),
+    ({"charge": "ch_x", "payment_intent": "pi_x"}, "payment_intent"),
+])
+def test_exactly_one_of_charge_and_payment_intent(api, params, param):
+    error = error_of(refund(api, **params), 400)
+    assert error["param"] == param
+
+
+# -- refusals --------------------------------------------------------------------------
+
+def test_an_uncaptured_intent_must_be_canceled_not_refunded(api):
+    held = authorized_intent(api)
+
+    error = error_of(refund(api, payment_intent=held["id"]), 400)
+
+    assert error["code"] == "payment_intent_unexpected_state"
+    assert error["param"] == "payment_intent"
+    assert "requires_capture" in error["message"] and "Cancel" in error["message"]
+    assert not Refund.objects.exists()
+    assert charge_of(held).amount_refunded == 0
+
+
+def test_a_canceled_intent_cannot_be_refunded(api):
+    canceled = ok(api.post(f"/v1/payment_intents/{intent(api)['id']}/cancel"))
+
+    error = error_of(refund(api, payment_intent=canceled["id"]), 400)
+
+    assert error["code"] == "payment_intent_unexpected_state"
+    assert "canceled" in error["message"]
+    assert not Refund.objects.exists()
+
+
+def test_a_charge_past_the_refund_window_is_expired(api, settings):
+    # given a charge made longer ago than the window
+    paid = paid_intent(api)
+    Charge.objects.filter(pk=paid["latest_charge"]).update(
+        created=timezone.now() - timedelta(days=settings.TILL_REFUND_WINDOW_DAYS + 1))
+
+    # when
+    error = error_of(refund(api, payment_intent=paid["id"]), 400)
+
+    # then
+    assert error["code"] == "charge_expired_for_refund"
+    assert not Refund.objects.exists()
+
+
+def test_a_disputed_charge_cannot_be_refunded(api):
+    paid = paid_intent(api)
+    Charge.objects.filter(pk=paid["latest_charge"]).update(disputed=True)
+
+    error = error_of(refund(api, charge=paid["latest_charge"]), 400)
+
+    assert error["code"] == "charge_disputed"
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize(("param", "object_id"), [("payment_intent", "pi_nope"),
+                                                  ("charge", "ch_nope")])
+def test_an_unknown_id_is_missing(api, param, object_id):
+    error = error_of(refund(api, **{param: object_id}), 404)
+    assert (error["code"], error["param"]) == ("resource_missing", param)
+
+
+def test_another_merchants_charge_and_refund_are_missing(api, other_account):
+    paid = paid_intent(api)
+    mine = ok(refund(api, payment_intent=paid["id"], amount=100))
+    intruder = other_account.api()
+
+    assert error_of(intruder.post("/v1/refunds", {"charge": paid["latest_charge"]}),
+                    404)["param"] == "charge"
+    assert error_of(intruder.post("/v1/refunds", {"payment_intent": paid["id"]}),
+                    404)["param"] == "payment_intent"
+    assert error_of(intruder.get(f"/v1/refunds/{mine['id']}"), 404)["param"] == "id"
+    assert Refund.objects.count() == 1
+
+
+# -- settlement --------------------------------------------------------------------------
+
+def test_a_refund_settles_as_succeeded(api, settings, django_capture_on_commit_callbacks):
+    # given an acquirer that settles at once
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
+    paid = paid_intent(api, amount=2000)
+    first_event = Event.objects.count()
+
+    # when the refund is made and its settlement runs
+    with django_capture_on_commit_callbacks(execute=True):
+        made = ok(refund(api, payment_intent=paid["id"]))
+
+    # then
+    shown = ok(api.get(f"/v1/refunds/{made['id']}"))
+    assert (shown["status"], shown["failure_reason"]) == ("succeeded", None)
+    assert (charge_of(paid).amount_refunded, charge_of(paid).refunded) == (2000, True)
+    events = Event.objects.order_by("created")[first_event:]
+    assert [e.type for e in events] == ["refund.created", "charge.refunded", "refund.updated",
+                                        "charge.refund.updated"]
+    updated = events[2]
+    assert updated.data["previous_attributes"] == {"status": "pending"}
+
+
+def test_a_refund_to_a_card_that_refuses_it_fails(api, settings,
+                                                  django_capture_on_commit_callbacks):
+    # given a payment on pm_card_refundFail, partly refunded already
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 3600
+    paid = paid_intent(api, payment_method="pm_card_refundFail", amount=2000)
+    ok(refund(api, payment_intent=paid["id"], amount=300))
+    assert charge_of(paid).amount_refunded == 300
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
+
+    # when another refund is made and settles
+    with django_capture_on_commit_callbacks(execute=True):
+        made = ok(refund(api, payment_intent=paid["id"], amount=500))
+
+    # then it failed and the charge has its amount back
+    shown = ok(api.get(f"/v1/refunds/{made['id']}"))
+    assert (shown["status"], shown["failure_reason"]) == ("failed", "declined")
+    charge = charge_of(paid)
+    assert (charge.amount_refunded, charge.refunded) == (300, False)
+    types = list(Event.objects.filter(data__object__id=made["id"]).order_by("created")
+                 .values_list("type", flat=True))
+    assert types == ["refund.created", "refund.failed", "refund.updated",
+                     "charge.refund.updated"]
+
+
+def test_the_sweep_settles_pending_refunds(api, settings):
+    # given a refund accepted while the acquirer takes its time
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 3600
+    paid = paid_intent(api)
+    made = ok(refund(api, payment_intent=paid["id"]))
+    assert services.refunds_settle_due() == 0
+
+    # when its time has come and the sweep runs
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
+    from payments.models import SimulatedOperation
+    operation = SimulatedOperation.objects.get(pk=f"{made['id']}:refund")
+    operation.result = {**operation.result, "settle_at": timezone.now().isoformat()}
+    operation.save()
+    settled = services.refunds_settle_due()
+
+    # then
+    assert settled == 1
+    assert ok(api.get(f"/v1/refunds/{made['id']}"))["status"] == "succeeded"
+    assert services.refunds_settle_due() == 0
+
+
+# -- update, cancel, list ----------------------------------------------------------------
+
+def test_metadata_is_the_only_thing_an_update_changes(api):
+    made = ok(refund(api, payment_intent=paid_intent(api)["id"]))
+
+    updated = ok(api.post(f"/v1/refunds/{made['id']}", {"metadata": {"note": "late"}}))
+    refused = error_of(api.post(f"/v1/refunds/{made['id']}", {"amount": 1}), 400)
+
+    assert updated["metadata"] == {"note": "late"}
+    assert refused["code"] == "parameter_unknown"
+    assert Event.objects.filter(type="refund.updated").count() == 1
+
+
+def test_a_card_refund_cannot_be_canceled(api):
+    paid = paid_intent(api)
+    made = ok(refund(api, payment_intent=paid["id"]))
+
+    error = error_of(api.post(f"/v1/refunds/{made['id']}/cancel"), 400)
+
+    assert error["code"] == "refund_unexpected_state"
+    assert "pending" in error["message"]
+    assert ok(api.get(f"/v1/refunds/{made['id']}"))["status"] == "pending"
+    assert charge_of(paid).amount_refunded == 2000
+
+
+def test_a_refund_awaiting_action_can_be_canceled_and_gives_the_amount_back(api):
+    paid = paid_intent(api, amount=2000)
+    made = ok(refund(api, payment_intent=paid["id"], amount=600))
+    Refund.objects.filter(pk=made["id"]).update(status="requires_action")
+
+    canceled = ok(api.post(f"/v1/refunds/{made['id']}/cancel"))
+
+    assert canceled["status"] == "canceled"
+    assert (charge_of(paid).amount_refunded, charge_of(paid).refunded) == (0, False)
+    assert ok(refund(api, payment_intent=paid["id"]))["amount"] == 2000
+
+
+def test_lists_filter_by_payment_intent_charge_and_created(api):
+    # given two payments with refunds
+    first, second = paid_intent(api), paid_intent(api)
+    a = ok(refund(api, payment_intent=first["id"], amount=100))["id"]
+    b = ok(refund(api, payment_intent=first["id"], amount=100))["id"]
+    c = ok(refund(api, payment_intent=second["id"]))["id"]
+
+    def listed(**filters) -> list[str]:
+        return [r["id"] for r in ok(api.get("/v1/refunds", filters))["data"]]
+
+    # then
+    assert listed() == [c, b, a]
+    assert listed(payment_intent=first["id"]) == [b, a]
+    assert listed(charge=second["latest_charge"]) == [c]
+    assert listed(created={"gte": 0}, limit=2) == [c, b]
+    assert listed(created={"lt": 1}) == []
