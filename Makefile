@@ -32,9 +32,11 @@ run: migrate
 	TILL_WEBHOOK_ALLOW_LOCAL=$${TILL_WEBHOOK_ALLOW_LOCAL:-true} $(BIN)/honcho start
 
 # The whole suite, lint first. SQLite and eager tasks unless DATABASE_URL / REDIS_URL are set.
+# Two pytest-xdist workers by default (each with its own database and Redis database).
+TEST_WORKERS ?= 2
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Benchmarks (docs/performance.md): they need PostgreSQL and Redis, and make their own database.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres

@@ -16,7 +16,7 @@ os.environ.setdefault("TILL_RATE_LIMIT_LIVE", "100000")
 # broker's queues, which must not reach into another worker's test.
 if (worker := os.environ.get("PYTEST_XDIST_WORKER")) and os.environ.get("REDIS_URL"):
     _redis = urlsplit(os.environ["REDIS_URL"])
-    _db = int(_redis.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    _db = (int(_redis.path.strip("/") or 0) + int(worker.removeprefix("gw"))) % 16
     os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_db}"))
     os.environ.pop("CELERY_BROKER_URL", None)
 
