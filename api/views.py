@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.auth import SecretKeyRequired
-from api.errors import RateLimitError, unrecognized_url
+from api.errors import AuthenticationError, RateLimitError, unrecognized_url
 from api.idempotency import (
     Replay,
     idempotency_key_claim,
@@ -57,6 +57,17 @@ class ApiView(APIView):
     def require_secret_key(self) -> None:
         """For a view open to publishable keys whose other verbs are not."""
         SecretKeyRequired().has_permission(self.request, None)
+
+    def client_secret_of(self, params: dict[str, Any], *, object_name: str) -> str | None:
+        """For views open to publishable keys: such a key must present the object's client
+        secret (checked by the service); a secret key need not (None)."""
+        if self.api_key.kind != ApiKey.Kind.PUBLISHABLE:
+            return None
+        if not params.get("client_secret"):
+            raise AuthenticationError(
+                "This API call cannot be made with a publishable API key without the "
+                f"{object_name}'s client_secret.", code="secret_key_required")
+        return params["client_secret"]
 
     def params(self, serializer_class, **context: Any) -> dict[str, Any]:
         data = {k: v for k, v in self.raw_params.items() if k != "expand"}

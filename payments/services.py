@@ -9,6 +9,7 @@ is finished by `payment_intents_recover`, which asks again with the same key.
 """
 
 import contextlib
+import hmac
 from datetime import date, timedelta
 from typing import Any
 
@@ -557,13 +558,17 @@ def _begin_confirm(intent: PaymentIntent, *, off_session: bool,
     intent.three_d_secure_passed = False
 
 
-def client_secret_check(*, intent: PaymentIntent, client_secret: str | None) -> None:
-    """With a publishable key, the client secret is the caller's proof of the intent."""
-    if client_secret is not None and client_secret != intent.client_secret:
+def client_secret_check(*, intent: PaymentIntent | SetupIntent,
+                        client_secret: str | None) -> None:
+    """With a publishable key, the client secret is the caller's proof of the intent (None:
+    a secret key, which needs no proof). Compared in constant time."""
+    if client_secret is not None and not hmac.compare_digest(
+            client_secret.encode(), intent.client_secret.encode()):
+        name = "PaymentIntent" if isinstance(intent, PaymentIntent) else "SetupIntent"
         raise InvalidRequestError(
-            "The client_secret provided does not match the client_secret associated with "
-            "the PaymentIntent.", code="payment_intent_invalid_parameter",
-            param="client_secret")
+            f"The client_secret provided does not match the client_secret associated with "
+            f"the {name}.", code="payment_intent_invalid_parameter"
+            if name == "PaymentIntent" else None, param="client_secret")
 
 
 def _confirm_run(intent: PaymentIntent, processor) -> PaymentIntent:
@@ -742,9 +747,7 @@ def payment_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
     a card error: the page shows the intent's outcome."""
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked_by_id(id=id)
-        if client_secret != intent.client_secret:
-            raise InvalidRequestError("The client_secret provided does not match.",
-                                      param="client_secret")
+        client_secret_check(intent=intent, client_secret=client_secret)
         _refuse_if_busy(intent)
         if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
             return intent
@@ -1038,10 +1041,7 @@ def setup_intent_confirm(*, id: str, merchant: Merchant, livemode: bool,  # noqa
     with transaction.atomic(durable=True):
         setup_intent = selectors.setup_intent_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
-        if client_secret is not None and client_secret != setup_intent.client_secret:
-            raise InvalidRequestError(
-                "The client_secret provided does not match the client_secret associated "
-                "with the SetupIntent.", param="client_secret")
+        client_secret_check(intent=setup_intent, client_secret=client_secret)
         if not can_proceed(setup_intent.begin_confirm):
             raise _setup_unexpected_state(setup_intent, "confirm")
         if params.get("payment_method"):
@@ -1129,9 +1129,7 @@ def setup_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
     with transaction.atomic(durable=True):
         setup_intent = SetupIntent.objects.select_for_update(of=("self",)).select_related(
             "payment_method").get(pk=id)
-        if client_secret != setup_intent.client_secret:
-            raise InvalidRequestError("The client_secret provided does not match.",
-                                      param="client_secret")
+        client_secret_check(intent=setup_intent, client_secret=client_secret)
         if setup_intent.status != SetupIntent.Status.REQUIRES_ACTION:
             return setup_intent
         source = setup_intent.status

@@ -8,14 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from api.errors import AuthenticationError
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import MetadataField, OptionalString, Params
 from api.schema import list_of
 from api.search import SearchField, search_page, search_query_parse
 from api.views import ApiView
-from merchants.models import ApiKey
 from payments import selectors, services
 from payments.api.customers import ShippingParams
 from payments.models import PaymentIntent
@@ -194,20 +192,6 @@ class PaymentIntentSerializer(ApiObjectSerializer):
 
 # -- views ---------------------------------------------------------------------------------
 
-class _PaymentIntentView(ApiView):
-    def client_secret_for(self, params: dict[str, Any]) -> str | None:
-        """A publishable key must present the intent's client secret; a secret key need
-        not."""
-        if self.api_key.kind == ApiKey.Kind.PUBLISHABLE:
-            secret = params.get("client_secret")
-            if not secret:
-                raise AuthenticationError(
-                    "This API call cannot be made with a publishable API key without the "
-                    "PaymentIntent's client_secret.", code="secret_key_required")
-            return secret
-        return None
-
-
 class PaymentIntentListView(ApiView):
     @extend_schema(operation_id="ListPaymentIntents", parameters=[PaymentIntentListParams],
                    responses=list_of(PaymentIntentSerializer))
@@ -227,7 +211,7 @@ class PaymentIntentListView(ApiView):
         return self.respond(intent, PaymentIntentSerializer)
 
 
-class PaymentIntentDetailView(_PaymentIntentView):
+class PaymentIntentDetailView(ApiView):
     allow_publishable_key = True
 
     @extend_schema(operation_id="RetrievePaymentIntent",
@@ -235,7 +219,7 @@ class PaymentIntentDetailView(_PaymentIntentView):
                    responses=PaymentIntentSerializer)
     def get(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(PaymentIntentRetrieveParams)
-        client_secret = self.client_secret_for(params)
+        client_secret = self.client_secret_of(params, object_name="PaymentIntent")
         intent = selectors.payment_intent_get(id=id, merchant=self.merchant,
                                               livemode=self.livemode)
         services.client_secret_check(intent=intent, client_secret=client_secret)
@@ -252,14 +236,14 @@ class PaymentIntentDetailView(_PaymentIntentView):
         return self.respond(intent, PaymentIntentSerializer)
 
 
-class PaymentIntentConfirmView(_PaymentIntentView):
+class PaymentIntentConfirmView(ApiView):
     allow_publishable_key = True
 
     @extend_schema(operation_id="ConfirmPaymentIntent", parameters=[ID_PARAM],
                    request=PaymentIntentConfirmParams, responses=PaymentIntentSerializer)
     def post(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(PaymentIntentConfirmParams)
-        client_secret = self.client_secret_for(params)
+        client_secret = self.client_secret_of(params, object_name="PaymentIntent")
         self.expand(PaymentIntentSerializer)
         intent = services.payment_intent_confirm(id=id, merchant=self.merchant,
                                                  livemode=self.livemode, params=params,

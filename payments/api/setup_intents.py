@@ -1,19 +1,16 @@
 """SetupIntents on the wire: create, retrieve, update, confirm, cancel, list. Retrieve and
 confirm also answer a publishable key with the intent's client_secret."""
 
-from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from api.errors import AuthenticationError, InvalidRequestError
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import MetadataField, OptionalString, Params
 from api.schema import list_of
 from api.views import ApiView
-from merchants.models import ApiKey
 from payments import selectors, services
 from payments.models import SetupIntent
 
@@ -95,16 +92,6 @@ class SetupIntentSerializer(ApiObjectSerializer):
         return data
 
 
-def _client_secret(view: ApiView, params: dict[str, Any]) -> str | None:
-    if view.api_key.kind != ApiKey.Kind.PUBLISHABLE:
-        return None
-    if not params.get("client_secret"):
-        raise AuthenticationError(
-            "This API call cannot be made with a publishable API key without the "
-            "SetupIntent's client_secret.", code="secret_key_required")
-    return params["client_secret"]
-
-
 class SetupIntentListView(ApiView):
     @extend_schema(operation_id="ListSetupIntents", parameters=[SetupIntentListParams],
                    responses=list_of(SetupIntentSerializer))
@@ -133,13 +120,10 @@ class SetupIntentDetailView(ApiView):
                    responses=SetupIntentSerializer)
     def get(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(SetupIntentRetrieveParams)
-        client_secret = _client_secret(self, params)
+        client_secret = self.client_secret_of(params, object_name="SetupIntent")
         setup_intent = selectors.setup_intent_get(id=id, merchant=self.merchant,
                                                   livemode=self.livemode)
-        if client_secret is not None and client_secret != setup_intent.client_secret:
-            raise InvalidRequestError(
-                "The client_secret provided does not match the client_secret associated "
-                "with the SetupIntent.", param="client_secret")
+        services.client_secret_check(intent=setup_intent, client_secret=client_secret)
         return self.respond(setup_intent, SetupIntentSerializer)
 
     @extend_schema(operation_id="UpdateSetupIntent", parameters=[ID_PARAM],
@@ -160,7 +144,7 @@ class SetupIntentConfirmView(ApiView):
                    request=SetupIntentConfirmParams, responses=SetupIntentSerializer)
     def post(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(SetupIntentConfirmParams)
-        client_secret = _client_secret(self, params)
+        client_secret = self.client_secret_of(params, object_name="SetupIntent")
         self.expand(SetupIntentSerializer)
         setup_intent = services.setup_intent_confirm(
             id=id, merchant=self.merchant, livemode=self.livemode, params=params,
