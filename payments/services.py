@@ -485,6 +485,7 @@ def payment_intent_update(*, id: str, merchant: Merchant, livemode: bool,  # noq
     return intent
 
 
+SERVER_ONLY_CONFIRM_OPTIONS = ("capture_method", "off_session")
 CONFIRM_OPTIONS = ("payment_method", "return_url", "off_session", "setup_future_usage",
                    "error_on_requires_action", "receipt_email", "capture_method",
                    "payment_method_types", "use_stripe_sdk")
@@ -507,6 +508,14 @@ def payment_intent_confirm(*, id: str, merchant: Merchant, livemode: bool,  # no
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
         client_secret_check(intent=intent, client_secret=client_secret)
+        if client_secret is not None:
+            # What only the merchant decides: how the money is captured, and charging the
+            # customer in their absence.
+            for param in SERVER_ONLY_CONFIRM_OPTIONS:
+                if params.get(param) not in (None, False):
+                    raise InvalidRequestError(
+                        f"The parameter {param} can only be set on confirmation with a "
+                        "secret API key.", code="parameter_unknown", param=param)
         if (client_secret is not None
                 and intent.confirmation_method == PaymentIntent.ConfirmationMethod.MANUAL):
             # The merchant's server decides when such an intent is paid, not the browser.

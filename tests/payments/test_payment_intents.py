@@ -591,3 +591,20 @@ def test_create_and_confirm_with_a_magic_id_makes_one_payment_method(api):
     assert list(PaymentMethod.objects.values_list("id", flat=True)) == [paid["payment_method"]]
     created_event = Event.objects.get(type="payment_intent.created")
     assert created_event.data["object"]["payment_method"] == paid["payment_method"]
+
+
+@pytest.mark.parametrize(("param", "value"), [("capture_method", "automatic"),
+                                              ("off_session", "true")])
+def test_a_browser_cannot_choose_how_the_merchant_captures_or_charge_off_session(
+        api, browser, param, value):
+    # given an intent the merchant authorizes only (manual capture)
+    created = intent(api, payment_method=card_payment_method(api)["id"],
+                     capture_method="manual")
+
+    # when the browser, with the client secret, tries to change how it is paid
+    response = browser.post(f"/v1/payment_intents/{created['id']}/confirm",
+                            {"client_secret": created["client_secret"], param: value})
+
+    # then it is refused, naming the parameter, and nothing was charged
+    assert error_of(response, 400)["param"] == param
+    assert not Charge.objects.exists()
