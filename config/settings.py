@@ -180,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
                                 "schedule": 30.0},
     # Refunds: settlements whose message was lost, and refund calls interrupted between phases.
     "refunds-settle-due": {"task": "refunds.tasks.refunds_settle_due", "schedule": 10.0},
+    # Refund batches whose chunk message was lost with a broker or a worker.
+    "refund-batches-resume": {"task": "refunds.tasks.refund_batches_resume", "schedule": 60.0},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own,
 # consumed by workers with a thread pool (`-Q webhooks,celery --pool threads`).

@@ -1,4 +1,5 @@
-"""Refunds on the wire: create, retrieve, update (metadata), list, cancel."""
+"""Refunds on the wire: create, retrieve, update (metadata), list, cancel; batches of
+refunds: create and retrieve."""
 
 from typing import Any
 
@@ -12,7 +13,7 @@ from api.params import MetadataField, NoParams, Params
 from api.schema import list_of
 from api.views import ApiView
 from refunds import selectors, services
-from refunds.models import Refund
+from refunds.models import Refund, RefundBatch
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -37,6 +38,13 @@ class RefundCreateParams(Params):
                 "One of the following params should be provided for this request: "
                 "payment_intent or charge.", code="required")})
         return attrs
+
+
+class RefundBatchCreateParams(Params):
+    # Each item is checked for shape here, so a malformed array creates nothing; the rules
+    # that need the charge apply item by item when the batch is processed.
+    refunds = RefundCreateParams(many=True, allow_empty=False,
+                                 max_length=services.BATCH_MAX_ITEMS)
 
 
 class RefundUpdateParams(Params):
@@ -77,6 +85,26 @@ class RefundSerializer(ApiObjectSerializer):
         data["source_transfer_reversal"] = None
         data["transfer_reversal"] = None
         return data
+
+
+class RefundBatchItemSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    refund = serializers.CharField(source="refund_id", allow_null=True)
+    error = serializers.DictField(allow_null=True)
+
+
+class RefundBatchSerializer(ApiObjectSerializer):
+    object_name = "refund_batch"
+    model = RefundBatch
+
+    completed_at = TimestampField(allow_null=True)
+    created = TimestampField()
+    failed_count = serializers.IntegerField()
+    items = RefundBatchItemSerializer(many=True, source="item_list")
+    livemode = serializers.BooleanField()
+    status = serializers.CharField()
+    succeeded_count = serializers.IntegerField()
+    total_count = serializers.IntegerField()
 
 
 # -- views ---------------------------------------------------------------------------------
@@ -127,3 +155,24 @@ class RefundCancelView(ApiView):
         self.expand(RefundSerializer)
         refund = services.refund_cancel(id=id, merchant=self.merchant, livemode=self.livemode)
         return self.respond(refund, RefundSerializer)
+
+
+class RefundBatchCreateView(ApiView):
+    @extend_schema(operation_id="CreateRefundBatch", request=RefundBatchCreateParams,
+                   responses=RefundBatchSerializer)
+    def post(self, request) -> Response:
+        params = self.params(RefundBatchCreateParams)
+        self.expand(RefundBatchSerializer)
+        batch = services.refund_batch_create(merchant=self.merchant, livemode=self.livemode,
+                                             refunds=params["refunds"])
+        return self.respond(batch, RefundBatchSerializer)
+
+
+class RefundBatchDetailView(ApiView):
+    @extend_schema(operation_id="RetrieveRefundBatch", parameters=[ID_PARAM],
+                   responses=RefundBatchSerializer)
+    def get(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        batch = selectors.refund_batch_get(id=id, merchant=self.merchant,
+                                           livemode=self.livemode)
+        return self.respond(batch, RefundBatchSerializer)

@@ -92,3 +92,58 @@ class Refund(FSMModelMixin, TenantModel):
     def end_operation(self) -> None:
         self.operation = None
         self.operation_started_at = None
+
+
+class RefundBatch(FSMModelMixin, TenantModel):
+    """Up to 1,000 refund requests accepted in one call and worked through by Celery.
+
+    Each item is refunded (or refused) on its own through `refund_create`; the batch is
+    `completed` once every item has an outcome. Counts derive from the items.
+    """
+
+    API_SERIALIZER = "refunds.api.RefundBatchSerializer"
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing"
+        COMPLETED = "completed"
+
+    id = id_field("rfb")
+    status = FSMField(default=Status.PROCESSING, choices=Status.choices, protected=True)
+    total_count = models.PositiveIntegerField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="refund_batch_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @transition(field=status, source=Status.PROCESSING, target=Status.COMPLETED)
+    def mark_completed(self, *, at) -> None:
+        self.completed_at = at
+
+
+class RefundBatchItem(models.Model):
+    """One refund request of a batch: its parameters, then its refund or its error (never
+    both). An item with either has its outcome and is never processed again."""
+
+    batch = models.ForeignKey(RefundBatch, on_delete=models.CASCADE, related_name="items")
+    index = models.PositiveIntegerField()
+    params = models.JSONField()
+    refund = models.OneToOneField(Refund, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    error = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "index"], name="refund_batch_item_index"),
+            models.CheckConstraint(
+                condition=models.Q(refund__isnull=True) | models.Q(error__isnull=True),
+                name="refund_batch_item_one_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}[{self.index}]"

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from api.errors import NotFoundError
 from merchants.models import Merchant
 from payments.models import Charge
-from refunds.models import Refund
+from refunds.models import Refund, RefundBatch, RefundBatchItem
 
 
 def _refund_missing(id: str) -> NotFoundError:  # noqa: A002
@@ -79,3 +79,45 @@ def charge_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A
 def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
     return (Charge.objects.select_for_update(of=("self",))
             .select_related("payment_method").get(pk=id))
+
+
+# -- batches (lock order: batch item → charge → refund; the batch row last, alone) ---------
+
+def refund_batch_get(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002
+                     ) -> RefundBatch:
+    """The batch with its counts (`succeeded_count`, `failed_count`) and its items."""
+    batch = (RefundBatch.objects.filter(pk=id, merchant=merchant, livemode=livemode)
+             .annotate(succeeded_count=Count("items", filter=Q(items__refund__isnull=False)),
+                       failed_count=Count("items", filter=Q(items__error__isnull=False)))
+             .first())
+    if batch is None:
+        raise NotFoundError(f"No such refund batch: '{id}'", param="id")
+    batch.item_list = list(batch.items.order_by("index"))
+    return batch
+
+
+def refund_batch_get_locked_by_id(*, id: str) -> RefundBatch:  # noqa: A002
+    return RefundBatch.objects.select_for_update(of=("self",)).get(pk=id)
+
+
+def refund_batch_item_claim(*, batch_id: str, start: int, stop: int
+                            ) -> RefundBatchItem | None:
+    """The next item of `[start, stop)` still without an outcome, locked; items another
+    worker holds are skipped (it records their outcome)."""
+    return (RefundBatchItem.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(batch_id=batch_id, index__gte=start, index__lt=stop,
+                    refund__isnull=True, error__isnull=True)
+            .order_by("index").first())
+
+
+def refund_batch_items_open(*, batch_id: str) -> bool:
+    """Whether some item of the batch still awaits its outcome."""
+    return RefundBatchItem.objects.filter(batch_id=batch_id, refund__isnull=True,
+                                          error__isnull=True).exists()
+
+
+def refund_batch_ids_stalled(*, before: datetime, limit: int = 20) -> list[tuple[str, int]]:
+    """(id, total_count) of batches accepted before `before` and still processing."""
+    return list(RefundBatch.objects
+                .filter(status=RefundBatch.Status.PROCESSING, created__lt=before)
+                .order_by("created").values_list("pk", "total_count")[:limit])

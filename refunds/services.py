@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from api.errors import InvalidRequestError
+from api.errors import ApiError, InvalidRequestError
 from api.objects import render
 from api.params import metadata_apply
 from merchants.models import Merchant
@@ -29,7 +29,7 @@ from payments.money import format_money
 from payments.processors import processor_for
 from payments.processors.base import Outcome, ProcessorUnavailable
 from refunds import selectors
-from refunds.models import Refund
+from refunds.models import Refund, RefundBatch, RefundBatchItem
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 logger = logging.getLogger("till.refunds")
@@ -110,16 +110,27 @@ def refund_create(*, merchant: Merchant, livemode: bool, params: dict[str, Any])
     """
     processor = processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
-        charge = _charge_to_refund(merchant=merchant, livemode=livemode, params=params)
-        amount = _check_refundable(charge, amount=params.get("amount"))
-        refund = Refund(merchant=merchant, livemode=livemode, charge=charge,
-                        payment_intent_id=charge.payment_intent_id, amount=amount,
-                        currency=charge.currency, reason=params.get("reason"),
-                        metadata=metadata_apply({}, params.get("metadata") or {}))
-        refund.begin_refund(at=timezone.now())
-        refund.save()
-        _charge_refunded_by(charge, amount)
-        events_record(EventSpec("refund.created", refund), EventSpec("charge.refunded", charge))
+        refund = _refund_accept(merchant=merchant, livemode=livemode, params=params)
+    return _refund_run_or_recover(refund, processor)
+
+
+def _refund_accept(*, merchant: Merchant, livemode: bool, params: dict[str, Any]) -> Refund:
+    """Phase 1, in the caller's transaction: the refund created `pending` and counted on
+    its charge (locked here), with its events."""
+    charge = _charge_to_refund(merchant=merchant, livemode=livemode, params=params)
+    amount = _check_refundable(charge, amount=params.get("amount"))
+    refund = Refund(merchant=merchant, livemode=livemode, charge=charge,
+                    payment_intent_id=charge.payment_intent_id, amount=amount,
+                    currency=charge.currency, reason=params.get("reason"),
+                    metadata=metadata_apply({}, params.get("metadata") or {}))
+    refund.begin_refund(at=timezone.now())
+    refund.save()
+    _charge_refunded_by(charge, amount)
+    events_record(EventSpec("refund.created", refund), EventSpec("charge.refunded", charge))
+    return refund
+
+
+def _refund_run_or_recover(refund: Refund, processor) -> Refund:
     try:
         return _refund_run(refund, processor)
     except ProcessorUnavailable:
@@ -288,3 +299,128 @@ def refund_cancel(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # 
                                 payload=after))
         _transition(refund, source)
     return refund
+
+
+# -- batches -------------------------------------------------------------------------------
+
+BATCH_MAX_ITEMS = 1000
+# Items per Celery message: several workers share a batch, and a redelivered message redoes
+# little (items with an outcome are skipped).
+BATCH_CHUNK_SIZE = 50
+
+
+def _batch_item_params(params: dict[str, Any]) -> dict[str, Any]:
+    """An item's validated parameters as stored JSON (metadata applied to nothing)."""
+    stored = {name: params[name] for name in ("payment_intent", "charge", "amount", "reason")
+              if name in params}
+    if "metadata" in params:
+        stored["metadata"] = metadata_apply({}, params["metadata"])
+    return stored
+
+
+def refund_batch_create(*, merchant: Merchant, livemode: bool,
+                        refunds: list[dict[str, Any]]) -> RefundBatch:
+    """Accepts a batch of refund requests (already validated one by one for shape): the
+    batch and its items commit together, then the items are enqueued in chunks of
+    BATCH_CHUNK_SIZE. A mode without a processor refuses the whole batch up front. Returns
+    the batch as `refund_batch_get` reads it (in eager mode, already completed)."""
+    processor_for(merchant=merchant, livemode=livemode)
+    with transaction.atomic(durable=True):
+        batch = RefundBatch.objects.create(merchant=merchant, livemode=livemode,
+                                           total_count=len(refunds))
+        RefundBatchItem.objects.bulk_create(
+            RefundBatchItem(batch=batch, index=index, params=_batch_item_params(params))
+            for index, params in enumerate(refunds))
+        for start in range(0, len(refunds), BATCH_CHUNK_SIZE):
+            _batch_chunk_on_commit(batch.id, start, min(start + BATCH_CHUNK_SIZE, len(refunds)))
+    return selectors.refund_batch_get(id=batch.id, merchant=merchant, livemode=livemode)
+
+
+def _batch_chunk_on_commit(batch_id: str, start: int, stop: int) -> None:
+    from refunds.tasks import refund_batch_process
+
+    def enqueue_chunk() -> None:
+        refund_batch_process.delay(batch_id, start, stop)
+
+    # One callback per chunk, each robust: a chunk that fails to enqueue is not the others'.
+    transaction.on_commit(enqueue_chunk, robust=True)
+
+
+def refund_batch_process(*, batch_id: str, start: int, stop: int) -> int:
+    """Refunds the batch's items `[start, stop)` that have no outcome yet, one transaction
+    each: the item is claimed under its row lock (skipping items another worker holds), and
+    its refund (through `refund_create`'s phase 1, so every rule, lock and event applies) or
+    its error envelope commits with it. Safe to run twice: an item with an outcome is never
+    processed again, so nothing is refunded twice. The processor is asked after each commit,
+    as `refund_create` does. Returns how many items this run processed."""
+    batch = RefundBatch.objects.select_related("merchant").get(pk=batch_id)
+    try:
+        processor = processor_for(merchant=batch.merchant, livemode=batch.livemode)
+        refused: ApiError | None = None
+    except ApiError as exc:
+        processor, refused = None, exc
+    processed = 0
+    while True:
+        with transaction.atomic(durable=True):
+            item = selectors.refund_batch_item_claim(batch_id=batch_id, start=start, stop=stop)
+            if item is None:
+                break
+            refund = _batch_item_run(item, batch, refused=refused)
+        processed += 1
+        if refund is not None:
+            _refund_run_or_recover(refund, processor)
+    _refund_batch_complete_if_done(batch_id=batch_id)
+    return processed
+
+
+def _batch_item_run(item: RefundBatchItem, batch: RefundBatch, *,
+                    refused: ApiError | None) -> Refund | None:
+    """Records one claimed item's outcome in the caller's transaction."""
+    try:
+        if refused is not None:
+            raise refused
+        with transaction.atomic():  # a refused item leaves nothing of its refund behind
+            refund = _refund_accept(merchant=batch.merchant, livemode=batch.livemode,
+                                    params=item.params)
+    except ApiError as exc:
+        item.error = exc.body()["error"]
+        item.save(update_fields=["error"])
+        return None
+    except Exception:  # noqa: BLE001 - one bad item never blocks the others
+        logger.exception("refund batch %s item %s failed unexpectedly", batch.id, item.index)
+        item.error = {"type": "api_error",
+                      "message": "An unexpected error occurred while refunding this item."}
+        item.save(update_fields=["error"])
+        return None
+    item.refund = refund
+    item.save(update_fields=["refund"])
+    return refund
+
+
+def _refund_batch_complete_if_done(*, batch_id: str) -> None:
+    """Marks the batch completed, under its row lock, once no item awaits an outcome: the
+    last chunk to finish does it."""
+    with transaction.atomic(durable=True):
+        batch = selectors.refund_batch_get_locked_by_id(id=batch_id)
+        if (batch.status != RefundBatch.Status.PROCESSING
+                or selectors.refund_batch_items_open(batch_id=batch_id)):
+            return
+        source = batch.status
+        batch.mark_completed(at=timezone.now())
+        batch.save()
+        status_change_record(obj=batch, source=source, target=batch.status)
+
+
+# A batch still processing this long after it was accepted has lost a message (or a worker).
+BATCH_RESUME_AFTER = timedelta(minutes=2)
+
+
+def refund_batches_resume() -> int:
+    """The sweep behind the chunk messages: finishes batches still processing
+    BATCH_RESUME_AFTER after they were accepted, by running every item that has no outcome
+    (items a live worker holds are skipped; none is refunded twice). Returns how many
+    batches it worked on."""
+    stalled = selectors.refund_batch_ids_stalled(before=timezone.now() - BATCH_RESUME_AFTER)
+    for batch_id, total in stalled:
+        refund_batch_process(batch_id=batch_id, start=0, stop=total)
+    return len(stalled)

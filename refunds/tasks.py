@@ -13,3 +13,14 @@ def refund_settle(refund_id: str) -> str:
 @shared_task(name="refunds.tasks.refunds_settle_due", acks_late=True, ignore_result=True)
 def refunds_settle_due() -> int:
     return services.refunds_settle_due()
+
+
+@shared_task(name="refunds.tasks.refund_batch_process", acks_late=True, ignore_result=True)
+def refund_batch_process(batch_id: str, start: int, stop: int) -> int:
+    """One chunk of a batch: items `[start, stop)`."""
+    return services.refund_batch_process(batch_id=batch_id, start=int(start), stop=int(stop))
+
+
+@shared_task(name="refunds.tasks.refund_batches_resume", acks_late=True, ignore_result=True)
+def refund_batches_resume() -> int:
+    return services.refund_batches_resume()

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from merchants.selectors import api_key_get_by_token
 from payments.models import Charge, PaymentIntent, PaymentMethod, SetupIntent
-from refunds.models import Refund
+from refunds.models import Refund, RefundBatch
 from tests.conftest import Api
 from webhooks.models import Event
 
@@ -202,6 +202,17 @@ def new_refund(api: Api) -> str:
     return _ok(api.post("/v1/refunds", {"charge": new_charge(api), "amount": 500}))["id"]
 
 
+def new_refund_batch(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return RefundBatch.objects.create(merchant=merchant, livemode=True, total_count=0).id
+    return _ok(api.post("/v1/refunds/batch",
+                        {"refunds": [{"charge": new_charge(api), "amount": 500}]}))["id"]
+
+
+def charges_to_refund_in_batch(api: Api) -> dict[str, Any]:
+    return {"refunds": [charge_to_refund(api)]}
+
+
 def new_cancelable_refund(api: Api) -> str:
     """A refund awaiting the customer's action: the only kind a cancel applies to."""
     return _refund_row(api, "requires_action")
@@ -325,6 +336,11 @@ ROUTES = [
           filters=({}, {"created": {"gte": 0}})),
     Route("POST", "/v1/refunds", emits_event=2, needs_processor=True,
           params=charge_to_refund),
+    # The batch's refunds (and their events) come from its chunks, enqueued on commit.
+    Route("POST", "/v1/refunds/batch", emits_event=0, needs_processor=True,
+          params=charges_to_refund_in_batch),
+    Route("GET", "/v1/refunds/batch/{id}", make=new_refund_batch,
+          show="/v1/refunds/batch/{id}"),
     Route("GET", "/v1/refunds/{id}", make=new_refund, show="/v1/refunds/{id}"),
     Route("POST", "/v1/refunds/{id}", make=new_refund, show="/v1/refunds/{id}",
           params={"metadata": {"tier": "x"}}),
