@@ -43,6 +43,12 @@ class RollKeyForm(forms.Form):
         return self.EXPIRIES[self.cleaned_data["expires_in"]]
 
 
+class RefundApprovalThresholdForm(forms.Form):
+    threshold = forms.IntegerField(
+        label="Approve refunds above", required=False, min_value=0,
+        help_text="In minor units (cents). Empty: refunds never wait for approval.")
+
+
 class CustomerSearchForm(forms.Form):
     email = forms.CharField(required=False, max_length=512, strip=True,
                             widget=forms.TextInput(attrs={

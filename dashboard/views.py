@@ -32,6 +32,7 @@ from dashboard.forms import (
     DeliveryFilterForm,
     EventFilterForm,
     PaymentFilterForm,
+    RefundApprovalThresholdForm,
     RollKeyForm,
     WebhookEndpointForm,
 )
@@ -56,6 +57,8 @@ from payments.selectors import (
     payment_intent_list_for_display,
 )
 from payments.services import payment_intent_cancel, payment_intent_capture
+from refunds.selectors import refund_get, refund_list_awaiting_approval, refund_list_recent
+from refunds.services import refund_approval_threshold_set, refund_approve, refund_reject
 from webhooks.models import WebhookEndpoint
 from webhooks.selectors import (
     event_get,
@@ -381,6 +384,78 @@ def payment_cancel(request: HttpRequest, current: Current,
                     if held else "")
         messages.success(request, f"Canceled the payment.{released}")
     return redirect("dashboard:payment", intent.id)
+
+
+# -- refunds -------------------------------------------------------------------------------
+
+RECENT_REFUNDS_SHOWN = 25
+REFUND_MANAGERS_ONLY = ("Only owners and admins can approve or reject refunds and change the "
+                        "approval threshold.")
+
+
+@require_GET
+@merchant_view
+def refunds(request: HttpRequest, current: Current) -> HttpResponse:
+    """The approval queue (oldest first), the threshold, then the latest refunds."""
+    return _render(request, current, "dashboard/refunds/list.html", {
+        "nav": "refunds",
+        "waiting": list(refund_list_awaiting_approval(merchant=current.merchant,
+                                                      livemode=current.livemode)),
+        "recent": list(refund_list_recent(merchant=current.merchant,
+                                          livemode=current.livemode)[:RECENT_REFUNDS_SHOWN]),
+        "threshold_form": RefundApprovalThresholdForm(
+            initial={"threshold": current.merchant.refund_approval_threshold}),
+    })
+
+
+def _refund_decide(request: HttpRequest, current: Current, refund_id: str, *,
+                   approve: bool) -> HttpResponse:
+    if not current.can_manage_payments:
+        return _forbidden(request, current, REFUND_MANAGERS_ONLY)
+    try:
+        refund = refund_get(id=refund_id, merchant=current.merchant, livemode=current.livemode)
+    except NotFoundError as exc:
+        raise Http404("No such refund") from exc
+    decide = refund_approve if approve else refund_reject
+    try:
+        refund = decide(id=refund.id, merchant=current.merchant, livemode=current.livemode)
+    except ApiError as exc:
+        # Decided meanwhile by someone else, or no processor in this mode.
+        messages.error(request, exc.message)
+    else:
+        amount = format_money(refund.amount, refund.currency)
+        messages.success(request, f"Approved the refund of {amount}." if approve else
+                         f"Rejected the refund of {amount}; the charge has it back.")
+    return redirect("dashboard:refunds")
+
+
+@require_POST
+@merchant_view
+def refund_approve_view(request: HttpRequest, current: Current, refund_id: str) -> HttpResponse:
+    return _refund_decide(request, current, refund_id, approve=True)
+
+
+@require_POST
+@merchant_view
+def refund_reject_view(request: HttpRequest, current: Current, refund_id: str) -> HttpResponse:
+    return _refund_decide(request, current, refund_id, approve=False)
+
+
+@require_POST
+@merchant_view
+def refund_settings(request: HttpRequest, current: Current) -> HttpResponse:
+    if not current.can_manage_payments:
+        return _forbidden(request, current, REFUND_MANAGERS_ONLY)
+    form = RefundApprovalThresholdForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("threshold", ["Enter a whole number of minor units."]):
+            messages.error(request, error)
+        return redirect("dashboard:refunds")
+    threshold = form.cleaned_data["threshold"]
+    refund_approval_threshold_set(merchant=current.merchant, threshold=threshold)
+    messages.success(request, "Refunds no longer wait for approval." if threshold is None
+                     else f"Refunds above {threshold} (minor units) now wait for approval.")
+    return redirect("dashboard:refunds")
 
 
 # -- events --------------------------------------------------------------------------------

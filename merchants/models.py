@@ -1,6 +1,7 @@
 import hashlib
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -17,6 +18,12 @@ class Merchant(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     created = models.DateTimeField(default=timezone.now)
+    # Refunds of more than this (minor units of the charge's currency) wait in
+    # `pending_approval` for an owner or admin; null: no refund waits.
+    refund_approval_threshold = models.BigIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Refunds above this amount (minor units) wait for an owner's or admin's "
+                  "approval. Empty: refunds never wait.")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"

@@ -1,5 +1,5 @@
-"""Refunds on the wire: create, retrieve, update (metadata), list, cancel; batches of
-refunds: create and retrieve."""
+"""Refunds on the wire: create, retrieve, update (metadata), list, cancel, approve and
+reject (refund approvals); batches of refunds: create and retrieve."""
 
 from typing import Any
 
@@ -154,6 +154,26 @@ class RefundCancelView(ApiView):
         self.params(NoParams)
         self.expand(RefundSerializer)
         refund = services.refund_cancel(id=id, merchant=self.merchant, livemode=self.livemode)
+        return self.respond(refund, RefundSerializer)
+
+
+class RefundApproveView(ApiView):
+    @extend_schema(operation_id="ApproveRefund", parameters=[ID_PARAM], request=NoParams,
+                   responses=RefundSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        self.expand(RefundSerializer)
+        refund = services.refund_approve(id=id, merchant=self.merchant, livemode=self.livemode)
+        return self.respond(refund, RefundSerializer)
+
+
+class RefundRejectView(ApiView):
+    @extend_schema(operation_id="RejectRefund", parameters=[ID_PARAM], request=NoParams,
+                   responses=RefundSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        self.expand(RefundSerializer)
+        refund = services.refund_reject(id=id, merchant=self.merchant, livemode=self.livemode)
         return self.respond(refund, RefundSerializer)
 
 

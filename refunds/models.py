@@ -11,12 +11,17 @@ class Refund(FSMModelMixin, TenantModel):
     the charge (`amount_refunded`), so refunds can never add up to more than was captured.
     `operation` is set while the processor call is in flight (atomic phases); the settle
     task moves it to `succeeded` or `failed` (the amount goes back to the charge).
+
+    Above the merchant's `refund_approval_threshold` a refund starts `pending_approval`:
+    counted on the charge like a pending one, but the processor is not asked until an owner
+    or admin approves it (then `pending`); rejected, it is `canceled` and gives it back.
     """
 
     API_SERIALIZER = "refunds.api.RefundSerializer"
 
     class Status(models.TextChoices):
         PENDING = "pending"
+        PENDING_APPROVAL = "pending_approval"
         REQUIRES_ACTION = "requires_action"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
@@ -29,7 +34,8 @@ class Refund(FSMModelMixin, TenantModel):
         EXPIRED_UNCAPTURED_CHARGE = "expired_uncaptured_charge"
 
     # Statuses whose amount counts against the charge.
-    HOLDING = (Status.PENDING, Status.REQUIRES_ACTION, Status.SUCCEEDED)
+    HOLDING = (Status.PENDING, Status.PENDING_APPROVAL, Status.REQUIRES_ACTION,
+               Status.SUCCEEDED)
 
     id = id_field("re")
     charge = models.ForeignKey("payments.Charge", on_delete=models.PROTECT,
@@ -69,6 +75,21 @@ class Refund(FSMModelMixin, TenantModel):
         """Marks the processor call in flight (the status moves when its answer does)."""
         self.operation = "refund"
         self.operation_started_at = at
+
+    @transition(field=status, source=Status.PENDING, target=Status.PENDING_APPROVAL)
+    def hold_for_approval(self) -> None:
+        """Above the approval threshold: no processor call until someone approves."""
+        self.end_operation()
+
+    @transition(field=status, source=Status.PENDING_APPROVAL, target=Status.PENDING)
+    def approve(self, *, at) -> None:
+        """Approved: pending, with the processor call in flight (as `begin_refund`)."""
+        self.operation = "refund"
+        self.operation_started_at = at
+
+    @transition(field=status, source=Status.PENDING_APPROVAL, target=Status.CANCELED)
+    def reject(self) -> None:
+        self.end_operation()
 
     @transition(field=status, source=Status.PENDING, target=None)
     def mark_accepted(self, *, reference: str) -> None:

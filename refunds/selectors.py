@@ -44,8 +44,22 @@ def refund_list(*, merchant: Merchant, livemode: bool, payment_intent: str | Non
     return refunds
 
 
+def refund_list_awaiting_approval(*, merchant: Merchant, livemode: bool) -> QuerySet[Refund]:
+    """The approval queue: refunds in pending_approval, oldest first, with their charges."""
+    return (Refund.objects.filter(merchant=merchant, livemode=livemode,
+                                  status=Refund.Status.PENDING_APPROVAL)
+            .select_related("charge").order_by("created", "id"))
+
+
+def refund_list_recent(*, merchant: Merchant, livemode: bool) -> QuerySet[Refund]:
+    """Every refund of the merchant and mode, newest first (slice it)."""
+    return (Refund.objects.filter(merchant=merchant, livemode=livemode)
+            .order_by("-created", "-id"))
+
+
 def refund_amount_held(*, charge: Charge) -> int:
-    """What the charge's refunds in pending, requires_action or succeeded add up to."""
+    """What the charge's refunds in pending, pending_approval, requires_action or succeeded
+    add up to."""
     return (Refund.objects.filter(charge=charge, status__in=Refund.HOLDING)
             .aggregate(total=Sum("amount"))["total"] or 0)
 

@@ -106,7 +106,8 @@ def refund_create(*, merchant: Merchant, livemode: bool, params: dict[str, Any])
     never exceed its captured amount; the refund (`pending`), the charge's
     `amount_refunded`/`refunded` and the events `refund.created` + `charge.refunded` commit
     together. The processor is then asked under the key `<re_id>:refund`; the settlement
-    task finishes the refund.
+    task finishes the refund. Above the merchant's approval threshold the refund is counted
+    the same way but left `pending_approval`, and the processor is not asked.
     """
     processor = processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
@@ -124,13 +125,22 @@ def _refund_accept(*, merchant: Merchant, livemode: bool, params: dict[str, Any]
                     currency=charge.currency, reason=params.get("reason"),
                     metadata=metadata_apply({}, params.get("metadata") or {}))
     refund.begin_refund(at=timezone.now())
+    if _needs_approval(merchant, amount):
+        refund.hold_for_approval()
     refund.save()
     _charge_refunded_by(charge, amount)
     events_record(EventSpec("refund.created", refund), EventSpec("charge.refunded", charge))
     return refund
 
 
+def _needs_approval(merchant: Merchant, amount: int) -> bool:
+    threshold = merchant.refund_approval_threshold
+    return threshold is not None and amount > threshold
+
+
 def _refund_run_or_recover(refund: Refund, processor) -> Refund:
+    if refund.operation != "refund":
+        return refund  # waiting for approval: nothing to ask the processor yet
     try:
         return _refund_run(refund, processor)
     except ProcessorUnavailable:
@@ -299,6 +309,73 @@ def refund_cancel(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # 
                                 payload=after))
         _transition(refund, source)
     return refund
+
+
+def _refund_awaiting_approval_locked(*, id: str, merchant: Merchant,  # noqa: A002
+                                     livemode: bool, action: str) -> tuple[Refund, Charge]:
+    """The refund and its charge, locked in the fixed order (charge, then refund), once the
+    refund is known to await approval; else the error naming its status."""
+    charge_id = selectors.refund_get(id=id, merchant=merchant, livemode=livemode).charge_id
+    charge = selectors.charge_get_locked_by_id(id=charge_id)
+    refund = selectors.refund_get_locked(id=id, merchant=merchant, livemode=livemode)
+    if refund.status != Refund.Status.PENDING_APPROVAL:
+        raise InvalidRequestError(
+            f"You cannot {action} this refund because it has a status of {refund.status}. "
+            f"Only a refund with a status of pending_approval may be "
+            f"{ {'approve': 'approved', 'reject': 'rejected'}[action]}.",
+            code="refund_unexpected_state", param="id")
+    return refund, charge
+
+
+def refund_approve(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # noqa: A002
+    """Approves a refund waiting in `pending_approval`: under the charge and refund locks it
+    becomes `pending` with its processor call in flight, `refund.updated` and the audit
+    record (who approved, when) commit together; then the processor is asked under
+    `<re_id>:refund` and the refund settles as any other (`refund_create`'s phases 2-3)."""
+    processor = processor_for(merchant=merchant, livemode=livemode)
+    with transaction.atomic(durable=True):
+        refund, _charge = _refund_awaiting_approval_locked(
+            id=id, merchant=merchant, livemode=livemode, action="approve")
+        source = refund.status
+        before = render(refund)
+        refund.approve(at=timezone.now())
+        refund.save()
+        after = render(refund)
+        events_record(EventSpec("refund.updated", refund,
+                                previous_attributes=previous_attributes(before, after),
+                                payload=after))
+        _transition(refund, source)
+    return _refund_run_or_recover(refund, processor)
+
+
+def refund_reject(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # noqa: A002
+    """Rejects a refund waiting in `pending_approval`: it is `canceled` and its amount goes
+    back to the charge, with `refund.updated` + `charge.refund.updated` and the audit record,
+    in one transaction under the charge and refund locks. The processor was never asked."""
+    with transaction.atomic(durable=True):
+        refund, charge = _refund_awaiting_approval_locked(
+            id=id, merchant=merchant, livemode=livemode, action="reject")
+        source = refund.status
+        before = render(refund)
+        refund.reject()
+        refund.save()
+        _charge_refunded_by(charge, -refund.amount)
+        after = render(refund)
+        changed = previous_attributes(before, after)
+        events_record(EventSpec("refund.updated", refund, previous_attributes=changed,
+                                payload=after),
+                      EventSpec("charge.refund.updated", refund, previous_attributes=changed,
+                                payload=after))
+        _transition(refund, source)
+    return refund
+
+
+def refund_approval_threshold_set(*, merchant: Merchant, threshold: int | None) -> Merchant:
+    """Sets the amount (minor units) above which new refunds wait for approval; None turns
+    approvals off. Refunds already waiting keep waiting."""
+    merchant.refund_approval_threshold = threshold
+    merchant.save(update_fields=["refund_approval_threshold"])
+    return merchant
 
 
 # -- batches -------------------------------------------------------------------------------

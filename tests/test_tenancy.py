@@ -218,6 +218,11 @@ def new_cancelable_refund(api: Api) -> str:
     return _refund_row(api, "requires_action")
 
 
+def new_refund_awaiting_approval(api: Api) -> str:
+    """A refund above its merchant's approval threshold, waiting for an owner or admin."""
+    return _refund_row(api, "pending_approval")
+
+
 def new_setup_intent(api: Api) -> str:
     if merchant := _live_merchant(api):
         return SetupIntent.objects.create(merchant=merchant, livemode=True).id
@@ -345,6 +350,11 @@ ROUTES = [
     Route("POST", "/v1/refunds/{id}", make=new_refund, show="/v1/refunds/{id}",
           params={"metadata": {"tier": "x"}}),
     Route("POST", "/v1/refunds/{id}/cancel", make=new_cancelable_refund,
+          show="/v1/refunds/{id}", emits_event=2),
+    # The processor is asked after the approval commits; its answer settles later.
+    Route("POST", "/v1/refunds/{id}/approve", make=new_refund_awaiting_approval,
+          show="/v1/refunds/{id}", needs_processor=True),
+    Route("POST", "/v1/refunds/{id}/reject", make=new_refund_awaiting_approval,
           show="/v1/refunds/{id}", emits_event=2),
     Route("GET", "/v1/setup_intents", seed=new_setup_intent, made_of=lambda obj: obj["id"],
           filters=({}, {"created": {"gte": 0}})),

@@ -1,0 +1,151 @@
+"""Refund approvals in the dashboard: the queue of this merchant's and mode's refunds waiting
+for approval, the Approve and Reject buttons (owners and admins, attributed to the user),
+and the threshold form."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from merchants.models import StatusChange
+from payments.models import Charge
+from refunds.models import Refund
+from tests.conftest import Account
+from tests.dashboard.helpers import owner_of, switch_mode
+from tests.payments.factories import ok, paid_intent
+
+
+def waiting_refund(account: Account, amount: int = 1500) -> Refund:
+    """A refund of `amount` (of a 20.00 payment) waiting for approval, made over the API."""
+    account.merchant.refund_approval_threshold = 1000
+    account.merchant.save()
+    api = account.api()
+    paid = paid_intent(api, amount=2000)
+    made = ok(api.post("/v1/refunds", {"payment_intent": paid["id"], "amount": amount}))
+    assert made["status"] == "pending_approval"
+    return Refund.objects.get(pk=made["id"])
+
+
+def queue(html: str) -> str:
+    start = html.index("<h2>Waiting for approval</h2>")
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_queue_lists_only_this_merchants_waiting_refunds(owner, account, other_account):
+    # given a waiting refund, one that never waited, and another merchant's waiting one
+    mine = waiting_refund(account)
+    paid = paid_intent(account.api(), amount=500)
+    proceeded = ok(account.api().post("/v1/refunds", {"payment_intent": paid["id"]}))
+    theirs = waiting_refund(other_account)
+
+    # when
+    response = owner.get("/refunds/")
+
+    # then only mine waits in the queue, with its amount, payment and buttons
+    html = response.content.decode()
+    assert response.status_code == 200
+    waiting = queue(html)
+    assert mine.id in waiting and "$15.00" in waiting
+    assert f"/payments/{mine.payment_intent_id}/" in waiting
+    assert f"/refunds/{mine.id}/approve/" in waiting
+    assert f"/refunds/{mine.id}/reject/" in waiting
+    assert proceeded["id"] not in waiting
+    assert theirs.id not in html
+    # and the recent list shows both of mine
+    assert proceeded["id"] in html
+    assert 'aria-current="page">Refunds' in html
+
+
+def test_the_other_modes_waiting_refunds_are_not_listed_or_decided(owner, account):
+    refund = waiting_refund(account)
+    switch_mode(owner, "live")
+
+    assert refund.id not in owner.get("/refunds/").content.decode()
+    assert owner.post(f"/refunds/{refund.id}/approve/").status_code == 404
+    assert owner.post(f"/refunds/{refund.id}/reject/").status_code == 404
+    assert Refund.objects.get(pk=refund.id).status == "pending_approval"
+
+
+def test_another_merchants_refund_is_missing(owner, other_account):
+    theirs = waiting_refund(other_account)
+
+    for action in ("approve", "reject"):
+        assert owner.post(f"/refunds/{theirs.id}/{action}/").status_code == 404
+    assert Refund.objects.get(pk=theirs.id).status == "pending_approval"
+
+
+def test_approve_sends_it_to_the_processor_as_the_user(owner, account):
+    refund = waiting_refund(account)
+
+    response = owner.post(f"/refunds/{refund.id}/approve/", follow=True)
+
+    assert response.status_code == 200
+    assert "Approved the refund of $15.00 USD." in response.content.decode()
+    refund.refresh_from_db()
+    assert refund.status in ("pending", "succeeded")
+    assert refund.processor_reference
+    change = StatusChange.objects.filter(object_id=refund.id).order_by("at", "pk").first()
+    assert (change.source, change.target, change.actor) == (
+        "pending_approval", "pending", f"user:{owner_of(account).pk}")
+
+
+def test_reject_cancels_it_and_gives_the_charge_its_amount_back(admin_member, account):
+    refund = waiting_refund(account)
+
+    response = admin_member.post(f"/refunds/{refund.id}/reject/")
+
+    assert response.status_code == 302
+    refund.refresh_from_db()
+    assert refund.status == "canceled"
+    assert Charge.objects.get(pk=refund.charge_id).amount_refunded == 0
+    admin = get_user_model().objects.get(email="admin@shop.test")
+    change = StatusChange.objects.get(object_id=refund.id)
+    assert (change.source, change.target, change.actor) == ("pending_approval", "canceled",
+                                                            f"user:{admin.pk}")
+
+
+def test_deciding_twice_shows_the_status_it_has(owner, account):
+    refund = waiting_refund(account)
+    owner.post(f"/refunds/{refund.id}/reject/")
+
+    response = owner.post(f"/refunds/{refund.id}/approve/", follow=True)
+
+    assert "has a status of canceled" in response.content.decode()
+    assert Refund.objects.get(pk=refund.id).status == "canceled"
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_a_viewer_cannot_decide(viewer, account, action):
+    refund = waiting_refund(account)
+
+    page = viewer.get("/refunds/").content.decode()
+    response = viewer.post(f"/refunds/{refund.id}/{action}/")
+
+    assert refund.id in page and f"/refunds/{refund.id}/{action}/" not in page
+    assert response.status_code == 403
+    assert Refund.objects.get(pk=refund.id).status == "pending_approval"
+    assert not StatusChange.objects.filter(object_id=refund.id).exists()
+
+
+def test_the_threshold_form_saves_and_clears(owner, account):
+    response = owner.post("/refunds/settings/", {"threshold": "5000"})
+    assert response.status_code == 302
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_threshold == 5000
+    assert 'value="5000"' in owner.get("/refunds/").content.decode()
+
+    owner.post("/refunds/settings/", {"threshold": ""})
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_threshold is None
+
+
+def test_the_threshold_form_refuses_a_negative_amount(owner, account):
+    response = owner.post("/refunds/settings/", {"threshold": "-1"}, follow=True)
+
+    assert response.status_code == 200
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_threshold is None
+
+
+def test_a_viewer_cannot_change_the_threshold(viewer, account):
+    assert viewer.post("/refunds/settings/", {"threshold": "1"}).status_code == 403
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_threshold is None

@@ -1,0 +1,183 @@
+"""Refund approvals over the API: above the merchant's threshold a refund waits in
+`pending_approval` (counted on the charge, the processor not asked) until it is approved
+(then refunded as any other) or rejected (canceled, the amount given back)."""
+
+from merchants.models import StatusChange
+from payments.models import Charge, SimulatedOperation
+from refunds import services
+from tests.api.helpers import error_of
+from tests.payments.factories import event_types, ok, paid_intent, secret_key_id
+
+
+def refund(api, **params):
+    return api.post("/v1/refunds", params)
+
+
+def charge_of(paid: dict) -> Charge:
+    return Charge.objects.get(pk=paid["latest_charge"])
+
+
+def approvals_above(account, threshold: int | None) -> None:
+    account.merchant.refund_approval_threshold = threshold
+    account.merchant.save()
+
+
+def waiting_refund(api, account, amount: int = 1500, paid_amount: int = 2000
+                   ) -> tuple[dict, dict]:
+    approvals_above(account, 1000)
+    paid = paid_intent(api, amount=paid_amount)
+    made = ok(refund(api, payment_intent=paid["id"], amount=amount))
+    assert made["status"] == "pending_approval"
+    return paid, made
+
+
+def asked_processor(refund_id: str) -> bool:
+    return SimulatedOperation.objects.filter(pk=f"{refund_id}:refund").exists()
+
+
+# -- creation ------------------------------------------------------------------------------
+
+def test_a_refund_above_the_threshold_waits_counted_on_the_charge(api, account):
+    # given a merchant whose refunds above 10.00 need approval
+    approvals_above(account, 1000)
+    paid = paid_intent(api, amount=2000)
+
+    # when a refund of 15.00 is made
+    made = ok(refund(api, payment_intent=paid["id"], amount=1500))
+
+    # then it waits, counted on the charge, and the processor was not asked
+    assert (made["status"], made["amount"]) == ("pending_approval", 1500)
+    charge = charge_of(paid)
+    assert (charge.amount_refunded, charge.refunded) == (1500, False)
+    assert not asked_processor(made["id"])
+    assert event_types(made["id"]) == ["refund.created"]
+    assert event_types(paid["latest_charge"])[-1] == "charge.refunded"
+
+
+def test_a_refund_at_or_below_the_threshold_proceeds(api, account):
+    approvals_above(account, 1000)
+    paid = paid_intent(api, amount=2000)
+
+    at = ok(refund(api, payment_intent=paid["id"], amount=1000))
+    below = ok(refund(api, payment_intent=paid["id"], amount=999))
+
+    assert (at["status"], below["status"]) == ("pending", "pending")
+    assert asked_processor(at["id"]) and asked_processor(below["id"])
+
+
+def test_without_a_threshold_nothing_waits(api, account):
+    approvals_above(account, None)
+    paid = paid_intent(api, amount=2000)
+
+    made = ok(refund(api, payment_intent=paid["id"]))
+
+    assert made["status"] == "pending"
+    assert asked_processor(made["id"])
+
+
+def test_a_further_refund_cannot_exceed_what_the_waiting_one_leaves(api, account):
+    # given 15.00 of 20.00 waiting for approval
+    paid, _made = waiting_refund(api, account)
+
+    # when 6.00 more is asked for
+    error = error_of(refund(api, payment_intent=paid["id"], amount=600), 400)
+
+    # then it is refused: only 5.00 remains
+    assert error["param"] == "amount"
+    assert "unrefunded amount on charge ($5.00 USD)" in error["message"]
+    assert ok(refund(api, payment_intent=paid["id"], amount=500))["status"] == "pending"
+    assert charge_of(paid).amount_refunded == 2000
+
+
+# -- approve -------------------------------------------------------------------------------
+
+def test_approving_refunds_it_as_any_other(api, account, settings,
+                                           django_capture_on_commit_callbacks):
+    # given a waiting refund and an acquirer that settles at once
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
+    paid, made = waiting_refund(api, account)
+
+    # when it is approved
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = ok(api.post(f"/v1/refunds/{made['id']}/approve"))
+
+    # then it is pending with the processor asked, and the settlement finishes it
+    assert approved["status"] == "pending"
+    assert asked_processor(made["id"])
+    services.refunds_settle_due()
+    assert ok(api.get(f"/v1/refunds/{made['id']}"))["status"] == "succeeded"
+    assert charge_of(paid).amount_refunded == 1500
+    assert event_types(made["id"])[:2] == ["refund.created", "refund.updated"]
+    # and the audit log names the key that approved it
+    changes = list(StatusChange.objects.filter(object_id=made["id"]).order_by("at", "pk")
+                   .values_list("source", "target", "actor"))
+    assert changes[0] == ("pending_approval", "pending", secret_key_id(account))
+
+
+def test_approving_twice_is_refused_naming_the_status(api, account):
+    _paid, made = waiting_refund(api, account)
+    ok(api.post(f"/v1/refunds/{made['id']}/approve"))
+
+    error = error_of(api.post(f"/v1/refunds/{made['id']}/approve"), 400)
+
+    assert error["code"] == "refund_unexpected_state"
+    assert "has a status of pending" in error["message"]
+    assert "pending_approval" in error["message"]
+
+
+def test_a_refund_that_never_waited_cannot_be_approved_or_rejected(api):
+    paid = paid_intent(api, amount=2000)
+    made = ok(refund(api, payment_intent=paid["id"]))
+
+    for action in ("approve", "reject"):
+        error = error_of(api.post(f"/v1/refunds/{made['id']}/{action}"), 400)
+        assert error["code"] == "refund_unexpected_state"
+        assert f"cannot {action} this refund" in error["message"]
+
+
+# -- reject --------------------------------------------------------------------------------
+
+def test_rejecting_cancels_it_and_gives_the_amount_back(api, account):
+    # given a waiting refund
+    paid, made = waiting_refund(api, account)
+
+    # when it is rejected
+    rejected = ok(api.post(f"/v1/refunds/{made['id']}/reject"))
+
+    # then it is canceled, the charge has its amount back, the processor was never asked
+    assert rejected["status"] == "canceled"
+    charge = charge_of(paid)
+    assert (charge.amount_refunded, charge.refunded) == (0, False)
+    assert not asked_processor(made["id"])
+    assert event_types(made["id"]) == ["refund.created", "refund.updated",
+                                       "charge.refund.updated"]
+    change = StatusChange.objects.get(object_id=made["id"])
+    assert (change.source, change.target, change.actor) == ("pending_approval", "canceled",
+                                                            secret_key_id(account))
+    # and a rejected refund cannot be approved afterward
+    error = error_of(api.post(f"/v1/refunds/{made['id']}/approve"), 400)
+    assert "has a status of canceled" in error["message"]
+
+
+def test_a_publishable_key_cannot_approve_or_reject(api, account):
+    _paid, made = waiting_refund(api, account)
+    publishable = account.api("test_publishable_key")
+
+    for action in ("approve", "reject"):
+        response = publishable.post(f"/v1/refunds/{made['id']}/{action}")
+        assert response.status_code in (401, 403), response.content
+    assert ok(api.get(f"/v1/refunds/{made['id']}"))["status"] == "pending_approval"
+
+
+def test_rejecting_a_refund_that_no_longer_waits_names_its_status(api, account):
+    # given a refund that waited for approval and was rejected
+    _, made = waiting_refund(api, account)
+    ok(api.post(f"/v1/refunds/{made['id']}/reject"))
+
+    # when it is rejected again
+    again = api.post(f"/v1/refunds/{made['id']}/reject")
+
+    # then the error says what it is now and what would have been allowed
+    message = error_of(again, 400)["message"]
+    assert "status of canceled" in message
+    assert message.endswith("may be rejected.")
