@@ -24,6 +24,7 @@ from api.params import metadata_apply
 from merchants.models import Merchant
 from merchants.services import status_change_record
 from payments import selectors as payment_selectors
+from payments import services as payment_services
 from payments.models import Charge, PaymentIntent
 from payments.money import format_money
 from payments.processors import processor_for
@@ -110,9 +111,62 @@ def refund_create(*, merchant: Merchant, livemode: bool, params: dict[str, Any])
     the same way but left `pending_approval`, and the processor is not asked.
     """
     processor = processor_for(merchant=merchant, livemode=livemode)
+    held = _uncaptured_intent(merchant=merchant, livemode=livemode, params=params)
+    if held is not None:
+        return _refund_release_authorization(intent=held, merchant=merchant,
+                                             livemode=livemode, params=params)
     with transaction.atomic(durable=True):
         refund = _refund_accept(merchant=merchant, livemode=livemode, params=params)
     return _refund_run_or_recover(refund, processor)
+
+
+def _uncaptured_intent(*, merchant: Merchant, livemode: bool,
+                       params: dict[str, Any]) -> PaymentIntent | None:
+    """The intent a refund request names, when it holds an uncaptured authorization."""
+    if params.get("payment_intent"):
+        intent = payment_selectors.payment_intent_get(
+            id=params["payment_intent"], merchant=merchant, livemode=livemode,
+            param="payment_intent")
+    else:
+        intent = payment_selectors.charge_get(id=params["charge"], merchant=merchant,
+                                              livemode=livemode, param="charge").payment_intent
+    return intent if intent.status == PaymentIntent.Status.REQUIRES_CAPTURE else None
+
+
+def _refund_release_authorization(*, intent: PaymentIntent, merchant: Merchant,
+                                  livemode: bool, params: dict[str, Any]) -> Refund:
+    """Refunding an uncaptured authorization releases it, as Stripe does: the intent is
+    canceled (the processor voids the hold and the charge shows the amount refunded, through
+    payments' own service), then a `succeeded` refund of the whole amount records the
+    release, with `refund.created` + `charge.refunded`. Only the whole amount: a hold is not
+    released in part."""
+    param = "payment_intent" if params.get("payment_intent") else "charge"
+    if params.get("amount") not in (None, intent.amount_capturable):
+        raise InvalidRequestError(
+            f"PaymentIntent {intent.id} is uncaptured: refunding it releases the whole "
+            f"authorization ({format_money(intent.amount_capturable, intent.currency)}). "
+            "Capture the part you keep instead, then refund.", param="amount")
+    try:
+        payment_services.payment_intent_cancel(id=intent.id, merchant=merchant,
+                                               livemode=livemode)
+    except InvalidRequestError:
+        # Captured or canceled meanwhile: answer as a refund of it would now be answered.
+        intent.refresh_from_db()
+        _check_intent_refundable(intent, param=param)
+        raise
+    with transaction.atomic(durable=True):
+        charge = selectors.charge_get_locked(id=intent.latest_charge_id, merchant=merchant,
+                                             livemode=livemode, param=param)
+        refund = Refund(merchant=merchant, livemode=livemode, charge=charge,
+                        payment_intent_id=intent.id, amount=charge.amount,
+                        currency=charge.currency, reason=params.get("reason"),
+                        status=Refund.Status.SUCCEEDED,
+                        metadata=metadata_apply({}, params.get("metadata") or {}))
+        refund.save()
+        status_change_record(obj=refund, source="created", target=refund.status)
+        events_record(EventSpec("refund.created", refund),
+                      EventSpec("charge.refunded", charge))
+    return refund
 
 
 def _refund_accept(*, merchant: Merchant, livemode: bool, params: dict[str, Any]) -> Refund:

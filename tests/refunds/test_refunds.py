@@ -112,16 +112,37 @@ def test_exactly_one_of_charge_and_payment_intent(api, params, param):
 
 # -- refusals --------------------------------------------------------------------------
 
-def test_an_uncaptured_intent_must_be_canceled_not_refunded(api):
+def test_refunding_an_uncaptured_authorization_releases_it(api):
+    # given an authorization that was never captured
     held = authorized_intent(api)
 
-    error = error_of(refund(api, payment_intent=held["id"]), 400)
+    # when the merchant refunds it
+    released = ok(refund(api, payment_intent=held["id"], reason="requested_by_customer"))
 
-    assert error["code"] == "payment_intent_unexpected_state"
-    assert error["param"] == "payment_intent"
-    assert "requires_capture" in error["message"] and "Cancel" in error["message"]
+    # then the hold is released, as Stripe does: the intent is canceled, the charge shows the
+    # whole amount refunded, and a succeeded refund records it
+    assert (released["status"], released["amount"]) == ("succeeded", held["amount"])
+    assert released["reason"] == "requested_by_customer"
+    assert api.get(f"/v1/payment_intents/{held['id']}").json()["status"] == "canceled"
+    charge = charge_of(held)
+    assert (charge.amount_refunded, charge.refunded, charge.captured) == (
+        held["amount"], True, False)
+    assert Refund.objects.get().status == "succeeded"
+    # and a second refund finds nothing left to release
+    again = error_of(refund(api, payment_intent=held["id"]), 400)
+    assert again["code"] == "payment_intent_unexpected_state"
+    assert Refund.objects.count() == 1
+
+
+def test_an_uncaptured_authorization_is_released_whole_or_not_at_all(api):
+    held = authorized_intent(api)
+
+    error = error_of(refund(api, charge=held["latest_charge"], amount=500), 400)
+
+    assert error["param"] == "amount"
+    assert "releases the whole authorization" in error["message"]
     assert not Refund.objects.exists()
-    assert charge_of(held).amount_refunded == 0
+    assert api.get(f"/v1/payment_intents/{held['id']}").json()["status"] == "requires_capture"
 
 
 def test_a_canceled_intent_cannot_be_refunded(api):
