@@ -303,6 +303,10 @@ class Charge(TenantModel):
     captured = models.BooleanField(default=False)
     refunded = models.BooleanField(default=False)
     disputed = models.BooleanField(default=False)
+    # Withdrawn from the merchant while a dispute is open or lost (back to 0 when won).
+    amount_disputed = models.BigIntegerField(default=0)
+    # The network's dispute fee, kept whatever the outcome: Stripe's $15 (1500 minor units).
+    dispute_fee = models.BigIntegerField(default=0)
     failure_code = models.CharField(max_length=100, null=True, blank=True)
     failure_message = models.CharField(max_length=500, null=True, blank=True)
     outcome = models.JSONField(default=dict)

@@ -100,7 +100,7 @@ def payment_intent_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
 def payment_intent_get_locked_by_id(*, id: str) -> PaymentIntent:  # noqa: A002
     """For Till's own tasks and the phases after a processor call (already scoped)."""
     return (PaymentIntent.objects.select_for_update(of=("self",))
-            .select_related("payment_method").get(pk=id))
+            .select_related("payment_method", "merchant").get(pk=id))
 
 
 def payment_intent_list(*, merchant: Merchant, livemode: bool,

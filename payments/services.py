@@ -711,6 +711,27 @@ def _payment_accepted(intent: PaymentIntent, charge: Charge, outcome: Outcome) -
     events_record(EventSpec("charge.succeeded", charge),
                   EventSpec("payment_intent.succeeded" if outcome == Outcome.SUCCEEDED
                             else "payment_intent.amount_capturable_updated", intent))
+    if outcome == Outcome.SUCCEEDED:
+        _dispute_on_commit_if_expected(intent, charge)
+
+
+def _dispute_on_commit_if_expected(intent: PaymentIntent, charge: Charge) -> None:
+    """A card whose bank disputes its charges (pm_card_createDispute): once the payment
+    commits, the processor is asked (outside the locks) whether the card's bank disputes,
+    and if so the dispute opens shortly after, as Stripe's does."""
+    merchant, livemode, charge_id = intent.merchant, intent.livemode, charge.id
+    card_token = intent.payment_method.processor_token
+
+    def enqueue_dispute() -> None:
+        from refunds.tasks import dispute_open
+
+        processor = processor_for(merchant=merchant, livemode=livemode)
+        if processor.dispute_expected(card_token=card_token) is None:
+            return
+        dispute_open.apply_async(args=[charge_id],
+                                 countdown=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
+
+    transaction.on_commit(enqueue_dispute, robust=True)
 
 
 def _payment_method_after_use(intent: PaymentIntent) -> None:

@@ -168,3 +168,112 @@ class RefundBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}[{self.index}]"
+
+
+class Dispute(FSMModelMixin, TenantModel):
+    """A cardholder's bank contesting a charge (a chargeback), with Stripe's statuses.
+
+    Opened by Till when the processor reports it: the disputed amount and the dispute fee
+    are recorded on the charge. The merchant answers with evidence (`under_review`) or
+    accepts the loss (`close`); the processor's decision makes it `won` or `lost`.
+    """
+
+    API_SERIALIZER = "refunds.api.DisputeSerializer"
+
+    class Status(models.TextChoices):
+        WARNING_NEEDS_RESPONSE = "warning_needs_response"
+        WARNING_UNDER_REVIEW = "warning_under_review"
+        WARNING_CLOSED = "warning_closed"
+        NEEDS_RESPONSE = "needs_response"
+        UNDER_REVIEW = "under_review"
+        WON = "won"
+        LOST = "lost"
+
+    class Reason(models.TextChoices):
+        BANK_CANNOT_PROCESS = "bank_cannot_process"
+        CHECK_RETURNED = "check_returned"
+        CREDIT_NOT_PROCESSED = "credit_not_processed"
+        CUSTOMER_INITIATED = "customer_initiated"
+        DEBIT_NOT_AUTHORIZED = "debit_not_authorized"
+        DUPLICATE = "duplicate"
+        FRAUDULENT = "fraudulent"
+        GENERAL = "general"
+        INCORRECT_ACCOUNT_DETAILS = "incorrect_account_details"
+        INSUFFICIENT_FUNDS = "insufficient_funds"
+        PRODUCT_NOT_RECEIVED = "product_not_received"
+        PRODUCT_UNACCEPTABLE = "product_unacceptable"
+        SUBSCRIPTION_CANCELED = "subscription_canceled"
+        UNRECOGNIZED = "unrecognized"
+
+    # Statuses that still accept evidence.
+    AWAITING_RESPONSE = (Status.NEEDS_RESPONSE, Status.WARNING_NEEDS_RESPONSE)
+
+    id = id_field("dp")
+    charge = models.ForeignKey("payments.Charge", on_delete=models.PROTECT,
+                               related_name="disputes")
+    payment_intent = models.ForeignKey("payments.PaymentIntent", on_delete=models.PROTECT,
+                                       related_name="+")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=40, choices=Reason.choices, default=Reason.GENERAL)
+    status = FSMField(default=Status.NEEDS_RESPONSE, choices=Status.choices, protected=True)
+    evidence = models.JSONField(default=dict)
+    due_by = models.DateTimeField(null=True, blank=True)
+    submission_count = models.PositiveIntegerField(default=0)
+    # Set while the processor's decision on submitted evidence is awaited.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="dispute_list"),
+            models.Index(fields=["charge", "-created"], name="dispute_charge"),
+            models.Index(fields=["payment_intent", "-created"], name="dispute_payment_intent"),
+            models.Index(fields=["submitted_at"], name="dispute_under_review",
+                         condition=models.Q(status="under_review")),
+        ]
+        constraints = [
+            # One dispute per charge: opening twice (a redelivered task) creates nothing.
+            models.UniqueConstraint(fields=["charge"], name="dispute_one_per_charge"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    # -- transitions: they set fields, nothing else ---------------------------------------
+
+    @transition(field=status, source=[Status.NEEDS_RESPONSE, Status.WARNING_NEEDS_RESPONSE],
+                target=None)
+    def add_evidence(self, *, evidence: dict) -> None:
+        self.evidence = {**self.evidence, **evidence}
+
+    @transition(field=status, source=Status.NEEDS_RESPONSE, target=Status.UNDER_REVIEW)
+    def submit(self, *, at) -> None:
+        self.submission_count += 1
+        self.submitted_at = at
+
+    @transition(field=status, source=Status.WARNING_NEEDS_RESPONSE,
+                target=Status.WARNING_UNDER_REVIEW)
+    def submit_inquiry(self, *, at) -> None:
+        self.submission_count += 1
+        self.submitted_at = at
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.WON)
+    def mark_won(self) -> None:
+        self.submitted_at = None
+
+    @transition(field=status, source=[Status.UNDER_REVIEW, Status.NEEDS_RESPONSE],
+                target=Status.LOST)
+    def mark_lost(self) -> None:
+        self.submitted_at = None
+
+    @transition(field=status, source=Status.NEEDS_RESPONSE, target=Status.LOST)
+    def accept_loss(self) -> None:
+        """`close`: the merchant concedes."""
+        self.submitted_at = None
+
+    @transition(field=status, source=[Status.WARNING_NEEDS_RESPONSE,
+                                      Status.WARNING_UNDER_REVIEW],
+                target=Status.WARNING_CLOSED)
+    def close_inquiry(self) -> None:
+        self.submitted_at = None

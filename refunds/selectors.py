@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from api.errors import NotFoundError
 from merchants.models import Merchant
 from payments.models import Charge
-from refunds.models import Refund, RefundBatch, RefundBatchItem
+from refunds.models import Dispute, Refund, RefundBatch, RefundBatchItem
 
 
 def _refund_missing(id: str) -> NotFoundError:  # noqa: A002
@@ -135,3 +135,43 @@ def refund_batch_ids_stalled(*, before: datetime, limit: int = 20) -> list[tuple
     return list(RefundBatch.objects
                 .filter(status=RefundBatch.Status.PROCESSING, created__lt=before)
                 .order_by("created").values_list("pk", "total_count")[:limit])
+
+
+# -- disputes (lock order: charge → dispute) ----------------------------------------------
+
+def _dispute_missing(id: str) -> NotFoundError:  # noqa: A002
+    return NotFoundError(f"No such dispute: '{id}'", param="id")
+
+
+def dispute_get(*, id: str, merchant: Merchant, livemode: bool) -> Dispute:  # noqa: A002
+    dispute = Dispute.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    if dispute is None:
+        raise _dispute_missing(id)
+    return dispute
+
+
+def dispute_get_locked_by_id(*, id: str) -> Dispute:  # noqa: A002
+    """For services that have already scoped the dispute (and locked its charge)."""
+    return Dispute.objects.select_for_update(of=("self",)).get(pk=id)
+
+
+def dispute_of_charge(*, charge_id: str) -> Dispute | None:
+    return Dispute.objects.filter(charge_id=charge_id).first()
+
+
+def dispute_list(*, merchant: Merchant, livemode: bool, charge: str | None = None,
+                 payment_intent: str | None = None) -> QuerySet[Dispute]:
+    disputes = Dispute.objects.filter(merchant=merchant, livemode=livemode)
+    if charge is not None:
+        disputes = disputes.filter(charge_id=charge)
+    if payment_intent is not None:
+        disputes = disputes.filter(payment_intent_id=payment_intent)
+    return disputes
+
+
+def dispute_ids_under_review(*, before: datetime, limit: int = 500) -> list[str]:
+    """Disputes whose evidence was submitted before `before` and not yet decided: the
+    decision sweep's work."""
+    return list(Dispute.objects
+                .filter(status=Dispute.Status.UNDER_REVIEW, submitted_at__lt=before)
+                .order_by("submitted_at").values_list("pk", flat=True)[:limit])

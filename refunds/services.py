@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -30,7 +30,7 @@ from payments.money import format_money
 from payments.processors import processor_for
 from payments.processors.base import Outcome, ProcessorUnavailable
 from refunds import selectors
-from refunds.models import Refund, RefundBatch, RefundBatchItem
+from refunds.models import Dispute, Refund, RefundBatch, RefundBatchItem
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 logger = logging.getLogger("till.refunds")
@@ -555,3 +555,185 @@ def refund_batches_resume() -> int:
     for batch_id, total in stalled:
         refund_batch_process(batch_id=batch_id, start=0, stop=total)
     return len(stalled)
+
+
+# -- disputes ------------------------------------------------------------------------------
+
+# The network's fee for a dispute, charged when it opens and kept whatever the outcome:
+# Stripe's $15, as 1500 minor units of the charge's currency.
+DISPUTE_FEE = 1500
+# How long the merchant has to answer (Stripe's `evidence_details.due_by` is 7-21 days).
+DISPUTE_RESPONSE_DAYS = 7
+
+
+def _dispute_transition(dispute: Dispute, source: str) -> None:
+    status_change_record(obj=dispute, source=source, target=dispute.status)
+
+
+def dispute_open(*, charge_id: str) -> Dispute | None:
+    """Opens the dispute the processor reported for a successful charge (Till's task, after
+    the payment commits). Under the charge's lock: the dispute (`needs_response`), the
+    charge's `disputed`, `amount_disputed` (its captured amount, withdrawn) and
+    `dispute_fee`, and `charge.dispute.created` + `charge.dispute.funds_withdrawn` commit
+    together. Safe to run twice: a charge has one dispute (a unique constraint); the second
+    run returns it. None when the processor reports no dispute for the charge."""
+    charge = Charge.objects.select_related("merchant", "payment_method").get(pk=charge_id)
+    existing = selectors.dispute_of_charge(charge_id=charge_id)
+    if existing is not None:
+        return existing
+    try:
+        processor = processor_for(merchant=charge.merchant, livemode=charge.livemode)
+    except InvalidRequestError:
+        return None
+    reason = processor.dispute_expected(card_token=charge.payment_method.processor_token)
+    if reason is None or charge.amount_captured <= 0:
+        return None
+    try:
+        with transaction.atomic(durable=True):
+            charge = selectors.charge_get_locked_by_id(id=charge_id)
+            dispute = Dispute.objects.create(
+                merchant_id=charge.merchant_id, livemode=charge.livemode, charge=charge,
+                payment_intent_id=charge.payment_intent_id, amount=charge.amount_captured,
+                currency=charge.currency, reason=reason,
+                due_by=timezone.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
+            charge.disputed = True
+            charge.amount_disputed = dispute.amount
+            charge.dispute_fee = DISPUTE_FEE
+            charge.save(update_fields=["disputed", "amount_disputed", "dispute_fee"])
+            status_change_record(obj=dispute, source="created", target=dispute.status)
+            events_record(EventSpec("charge.dispute.created", dispute),
+                          EventSpec("charge.dispute.funds_withdrawn", dispute))
+    except IntegrityError:
+        return selectors.dispute_of_charge(charge_id=charge_id)
+    return dispute
+
+
+def _dispute_locked(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002
+                    ) -> tuple[Dispute, Charge]:
+    """The dispute and its charge, locked in order (charge, then dispute)."""
+    found = selectors.dispute_get(id=id, merchant=merchant, livemode=livemode)
+    charge = selectors.charge_get_locked_by_id(id=found.charge_id)
+    return selectors.dispute_get_locked_by_id(id=id), charge
+
+
+def _evidence_refused(dispute: Dispute) -> InvalidRequestError:
+    return InvalidRequestError(
+        f"This dispute has a status of {dispute.status}, so evidence can no longer be "
+        "submitted or changed. Only a dispute with a status of needs_response or "
+        "warning_needs_response accepts evidence.",
+        code="dispute_unexpected_state", param="evidence")
+
+
+def dispute_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                   params: dict[str, Any]) -> Dispute:
+    """Stores evidence and metadata; with evidence given, `submit` (true unless false, as
+    Stripe) sends it to the bank: `needs_response` → `under_review`. Under the charge and
+    dispute locks, the change, `charge.dispute.updated` (with the old values) and the audit
+    record commit together; the bank's decision is then awaited (a task on commit, the
+    sweep behind it). Evidence on a dispute past needs_response is refused (400)."""
+    with transaction.atomic(durable=True):
+        dispute, _charge = _dispute_locked(id=id, merchant=merchant, livemode=livemode)
+        evidence = params.get("evidence")
+        submit = params.get("submit", evidence is not None)
+        if (evidence is not None or submit) and dispute.status not in Dispute.AWAITING_RESPONSE:
+            raise _evidence_refused(dispute)
+        source = dispute.status
+        before = render(dispute)
+        if evidence is not None:
+            dispute.add_evidence(evidence=evidence)
+        if "metadata" in params:
+            dispute.metadata = metadata_apply(dispute.metadata, params["metadata"])
+        if submit:
+            if dispute.status == Dispute.Status.NEEDS_RESPONSE:
+                dispute.submit(at=timezone.now())
+            else:
+                dispute.submit_inquiry(at=timezone.now())
+        dispute.save()
+        after = render(dispute)
+        changed = previous_attributes(before, after)
+        if changed:
+            events_record(EventSpec("charge.dispute.updated", dispute,
+                                    previous_attributes=changed, payload=after))
+        _dispute_transition(dispute, source)
+        if submit:
+            _dispute_decide_on_commit(dispute)
+    return dispute
+
+
+def _dispute_decide_on_commit(dispute: Dispute) -> None:
+    from refunds.tasks import dispute_decide
+
+    dispute_id = dispute.id
+
+    def enqueue_decision() -> None:
+        dispute_decide.apply_async(args=[dispute_id],
+                                   countdown=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
+
+    transaction.on_commit(enqueue_decision, robust=True)
+
+
+def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
+    """Asks the bank's decision on a dispute under review (outside any transaction, under
+    the key `<dp_id>:decide:<submission>`), then records it once under the charge and
+    dispute locks: won (`charge.dispute.closed` + `charge.dispute.funds_reinstated`, the
+    charge's `amount_disputed` back to 0; the fee stays) or lost (`charge.dispute.closed`).
+    Safe to run twice: a dispute no longer under review is returned as it is."""
+    dispute = Dispute.objects.select_related("merchant", "charge").get(pk=id)
+    if dispute.status != Dispute.Status.UNDER_REVIEW:
+        return dispute
+    try:
+        processor = processor_for(merchant=dispute.merchant, livemode=dispute.livemode)
+        won = processor.dispute_decide(
+            idempotency_key=f"{dispute.id}:decide:{dispute.submission_count}",
+            reference=dispute.charge.processor_reference or "", evidence=dispute.evidence)
+    except (InvalidRequestError, ProcessorUnavailable):
+        return dispute  # no processor to ask now: the next sweep asks again
+    with transaction.atomic(durable=True):
+        charge = selectors.charge_get_locked_by_id(id=dispute.charge_id)
+        dispute = selectors.dispute_get_locked_by_id(id=id)
+        if dispute.status != Dispute.Status.UNDER_REVIEW:
+            return dispute
+        source = dispute.status
+        if won:
+            dispute.mark_won()
+            dispute.save()
+            charge.amount_disputed = 0
+            charge.save(update_fields=["amount_disputed"])
+            events_record(EventSpec("charge.dispute.closed", dispute),
+                          EventSpec("charge.dispute.funds_reinstated", dispute))
+        else:
+            dispute.mark_lost()
+            dispute.save()
+            events_record(EventSpec("charge.dispute.closed", dispute))
+        _dispute_transition(dispute, source)
+    return dispute
+
+
+def disputes_decide_due() -> int:
+    """The sweep behind the decision messages: decides disputes whose evidence was
+    submitted more than TILL_SIMULATED_SETTLEMENT_SECONDS ago. Returns how many closed."""
+    before = timezone.now() - timedelta(seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
+    return sum(dispute_decide(id=pk).status != Dispute.Status.UNDER_REVIEW
+               for pk in selectors.dispute_ids_under_review(before=before))
+
+
+def dispute_close(*, id: str, merchant: Merchant, livemode: bool) -> Dispute:  # noqa: A002
+    """Accepts the loss: `needs_response` → `lost` (an inquiry, `warning_needs_response`,
+    → `warning_closed`), with `charge.dispute.closed` and the audit record, under the charge
+    and dispute locks. The withdrawn funds stay withdrawn. Any other status is a 400."""
+    with transaction.atomic(durable=True):
+        dispute, _charge = _dispute_locked(id=id, merchant=merchant, livemode=livemode)
+        source = dispute.status
+        if can_proceed(dispute.accept_loss):
+            dispute.accept_loss()
+        elif source == Dispute.Status.WARNING_NEEDS_RESPONSE:
+            dispute.close_inquiry()
+        else:
+            raise InvalidRequestError(
+                f"This dispute has a status of {source} and cannot be closed. Only a "
+                "dispute with a status of needs_response can be closed.",
+                code="dispute_unexpected_state", param="id")
+        dispute.save()
+        events_record(EventSpec("charge.dispute.closed", dispute))
+        _dispute_transition(dispute, source)
+    return dispute

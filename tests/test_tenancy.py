@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from merchants.selectors import api_key_get_by_token
 from payments.models import Charge, PaymentIntent, PaymentMethod, SetupIntent
-from refunds.models import Refund, RefundBatch
+from refunds.models import Dispute, Refund, RefundBatch
 from tests.conftest import Api
 from webhooks.models import Event
 
@@ -223,6 +223,20 @@ def new_refund_awaiting_approval(api: Api) -> str:
     return _refund_row(api, "pending_approval")
 
 
+def new_dispute(api: Api) -> str:
+    """A dispute written as a row, as its opening task would (in either mode), with the
+    charge's disputed funds recorded."""
+    charge = Charge.objects.get(pk=new_charge(api))
+    dispute = Dispute.objects.create(merchant_id=charge.merchant_id, livemode=charge.livemode,
+                                     charge=charge, payment_intent_id=charge.payment_intent_id,
+                                     amount=charge.amount_captured, currency=charge.currency,
+                                     reason="fraudulent")
+    Charge.objects.filter(pk=charge.pk).update(disputed=True,
+                                               amount_disputed=charge.amount_captured,
+                                               dispute_fee=1500)
+    return dispute.id
+
+
 def new_setup_intent(api: Api) -> str:
     if merchant := _live_merchant(api):
         return SetupIntent.objects.create(merchant=merchant, livemode=True).id
@@ -356,6 +370,13 @@ ROUTES = [
           show="/v1/refunds/{id}", needs_processor=True),
     Route("POST", "/v1/refunds/{id}/reject", make=new_refund_awaiting_approval,
           show="/v1/refunds/{id}", emits_event=2),
+    Route("GET", "/v1/disputes", seed=new_dispute, made_of=lambda obj: obj["id"],
+          filters=({}, {"created": {"gte": 0}})),
+    Route("GET", "/v1/disputes/{id}", make=new_dispute, show="/v1/disputes/{id}"),
+    # Metadata alone: nothing is submitted, so no decision is enqueued.
+    Route("POST", "/v1/disputes/{id}", make=new_dispute, show="/v1/disputes/{id}",
+          params={"metadata": {"tier": "x"}}),
+    Route("POST", "/v1/disputes/{id}/close", make=new_dispute, show="/v1/disputes/{id}"),
     Route("GET", "/v1/setup_intents", seed=new_setup_intent, made_of=lambda obj: obj["id"],
           filters=({}, {"created": {"gte": 0}})),
     Route("POST", "/v1/setup_intents", needs_processor=True),

@@ -107,3 +107,11 @@ class Processor(Protocol):
 
     def refund_status(self, *, idempotency_key: str, reference: str) -> Settlement:
         """Where an accepted refund stands: SUCCEEDED, DECLINED or still PENDING."""
+
+    def dispute_expected(self, *, card_token: str) -> str | None:
+        """The reason of the dispute the card's bank will open on a successful charge (a
+        lookup of what the processor knows of the card, no call), or None."""
+
+    def dispute_decide(self, *, idempotency_key: str, reference: str,
+                       evidence: dict[str, str]) -> bool:
+        """The bank's decision on submitted evidence: True if the merchant won."""

@@ -29,6 +29,8 @@ from payments.processors.base import (
 TOKEN_PREFIX = "sim_"  # noqa: S105 - a prefix, not a credential
 # A valid number that is not one of the test cards: test mode declines it, as Stripe does.
 LIVE_CARD = "live_card"
+# Stripe's test-mode evidence text that wins a dispute.
+WINNING_EVIDENCE = "winning_evidence"
 
 DECLINE_MESSAGES = {
     "generic_decline": "Your card was declined.",
@@ -207,6 +209,24 @@ class SimulatedProcessor:
             return Settlement(Outcome.DECLINED, Decline(
                 code="declined", message="The card refused the refund."))
         return Settlement(Outcome.SUCCEEDED)
+
+    # -- disputes ------------------------------------------------------------------------
+
+    def dispute_expected(self, *, card_token: str) -> str | None:
+        """pm_card_createDispute's bank disputes every successful charge as fraudulent."""
+        card = _profile(card_token)
+        if card is not None and card.behaviour == Behaviour.DISPUTE:
+            return "fraudulent"
+        return None
+
+    def dispute_decide(self, *, idempotency_key: str, reference: str,
+                       evidence: dict[str, str]) -> bool:
+        """As Stripe's test mode: evidence containing `winning_evidence` wins, anything else
+        (`losing_evidence`) loses. The first decision for a key is kept."""
+        won = any(WINNING_EVIDENCE in str(text) for text in evidence.values() if text)
+        result = self._remember(key=idempotency_key, kind="dispute", reference=reference,
+                                result={"won": won})
+        return bool(result["won"])
 
     # -- the ledger ----------------------------------------------------------------------
 

@@ -1,0 +1,261 @@
+"""Disputes: pm_card_createDispute opens one; evidence wins or loses it; close concedes."""
+
+import pytest
+import stripe
+
+from payments.models import Charge
+from refunds import services, tasks
+from refunds.models import Dispute
+from tests.api.helpers import error_of
+from tests.conftest import Account, make_account
+from tests.payments.factories import ok, paid_intent
+from webhooks.models import Event
+
+
+@pytest.fixture(autouse=True)
+def _settle_at_once(settings) -> None:
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
+
+
+def disputed_payment(api, django_capture_on_commit_callbacks, amount: int = 2000
+                     ) -> tuple[dict, dict]:
+    """A payment on pm_card_createDispute and the dispute its bank opened."""
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = paid_intent(api, payment_method="pm_card_createDispute", amount=amount)
+    listed = ok(api.get("/v1/disputes", {"charge": paid["latest_charge"]}))["data"]
+    assert len(listed) == 1
+    return paid, listed[0]
+
+
+def types_since(count: int) -> list[str]:
+    return [e.type for e in Event.objects.order_by("created", "id")[count:]]
+
+
+def test_a_disputing_card_opens_a_dispute_after_the_charge_succeeds(
+        api, django_capture_on_commit_callbacks):
+    # when
+    paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+
+    # then
+    assert dispute["id"].startswith("dp_")
+    assert dispute["object"] == "dispute"
+    assert (dispute["amount"], dispute["currency"], dispute["status"], dispute["reason"]) == (
+        2000, "usd", "needs_response", "fraudulent")
+    assert (dispute["charge"], dispute["payment_intent"]) == (paid["latest_charge"],
+                                                              paid["id"])
+    assert dispute["is_charge_refundable"] is False
+    assert dispute["balance_transactions"] == []
+    assert dispute["evidence"]["uncategorized_text"] is None
+    assert dispute["evidence_details"]["submission_count"] == 0
+    assert dispute["evidence_details"]["has_evidence"] is False
+    assert dispute["evidence_details"]["due_by"] > dispute["created"]
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.disputed, charge.amount_disputed, charge.dispute_fee) == (
+        True, 2000, services.DISPUTE_FEE)
+    assert ok(api.get(f"/v1/charges/{charge.id}"))["disputed"] is True
+    events = Event.objects.filter(type__startswith="charge.dispute").order_by("created", "id")
+    assert [e.type for e in events] == ["charge.dispute.created",
+                                        "charge.dispute.funds_withdrawn"]
+    assert {e.data["object"]["id"] for e in events} == {dispute["id"]}
+    assert ok(api.get(f"/v1/disputes/{dispute['id']}")) == dispute
+
+
+def test_opening_twice_makes_one_dispute(api, django_capture_on_commit_callbacks):
+    paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    events = Event.objects.count()
+
+    again = tasks.dispute_open(paid["latest_charge"])
+
+    assert again == dispute["id"]
+    assert Dispute.objects.count() == 1
+    assert Event.objects.count() == events
+
+
+def test_an_ordinary_card_opens_no_dispute(api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = paid_intent(api, amount=2000)
+
+    assert services.dispute_open(charge_id=paid["latest_charge"]) is None
+    assert not Dispute.objects.exists()
+    assert Charge.objects.get(pk=paid["latest_charge"]).disputed is False
+
+
+def test_winning_evidence_wins_and_reinstates_the_funds(api,
+                                                        django_capture_on_commit_callbacks):
+    # given
+    paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    first_event = Event.objects.count()
+
+    # when the evidence is submitted (submit defaults to true)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        updated = ok(api.post(f"/v1/disputes/{dispute['id']}", {
+            "evidence": {"uncategorized_text": "winning_evidence",
+                         "product_description": "A teapot"},
+            "metadata": {"case": "7"}}))
+
+    # then it is under review until the bank decides
+    assert updated["status"] == "under_review"
+    assert updated["evidence"]["uncategorized_text"] == "winning_evidence"
+    assert updated["evidence"]["product_description"] == "A teapot"
+    assert updated["evidence_details"]["submission_count"] == 1
+    assert updated["metadata"] == {"case": "7"}
+    assert types_since(first_event) == ["charge.dispute.updated"]
+    changed = Event.objects.get(type="charge.dispute.updated").data["previous_attributes"]
+    assert changed["status"] == "needs_response"
+
+    # when the decision runs
+    for callback in callbacks:
+        callback()
+
+    # then it is won, the funds back, the fee kept
+    assert ok(api.get(f"/v1/disputes/{dispute['id']}"))["status"] == "won"
+    assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.closed",
+                                        "charge.dispute.funds_reinstated"]
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_disputed, charge.dispute_fee) == (0, services.DISPUTE_FEE)
+
+
+def test_losing_evidence_loses(api, django_capture_on_commit_callbacks):
+    paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    first_event = Event.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ok(api.post(f"/v1/disputes/{dispute['id']}",
+                    {"evidence": {"customer_communication": "losing_evidence"}}))
+
+    assert ok(api.get(f"/v1/disputes/{dispute['id']}"))["status"] == "lost"
+    assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.closed"]
+    assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 2000
+
+
+def test_staged_evidence_waits_and_the_sweep_decides_a_lost_message(
+        api, django_capture_on_commit_callbacks):
+    # given evidence staged, then submitted without its decision message being sent
+    _paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    staged = ok(api.post(f"/v1/disputes/{dispute['id']}",
+                         {"evidence": {"uncategorized_text": "winning_evidence"},
+                          "submit": False}))
+    assert (staged["status"], staged["evidence_details"]["has_evidence"]) == (
+        "needs_response", True)
+    ok(api.post(f"/v1/disputes/{dispute['id']}", {"submit": True}))
+
+    # when the sweep runs
+    decided = tasks.disputes_decide_due()
+
+    # then
+    assert decided == 1
+    assert ok(api.get(f"/v1/disputes/{dispute['id']}"))["status"] == "won"
+    assert tasks.disputes_decide_due() == 0
+
+
+def test_close_accepts_the_loss(api, django_capture_on_commit_callbacks):
+    paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    first_event = Event.objects.count()
+
+    closed = ok(api.post(f"/v1/disputes/{dispute['id']}/close"))
+
+    assert closed["status"] == "lost"
+    assert types_since(first_event) == ["charge.dispute.closed"]
+    assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 2000
+    # and a closed dispute cannot be closed again, nor take evidence
+    error = error_of(api.post(f"/v1/disputes/{dispute['id']}/close"), 400)
+    assert "lost" in error["message"]
+    error = error_of(api.post(f"/v1/disputes/{dispute['id']}",
+                              {"evidence": {"uncategorized_text": "winning_evidence"}}), 400)
+    assert (error["code"], error["param"]) == ("dispute_unexpected_state", "evidence")
+    assert "status of lost" in error["message"]
+    assert Event.objects.count() == first_event + 1
+
+
+def test_evidence_on_a_dispute_under_review_is_refused(api,
+                                                       django_capture_on_commit_callbacks):
+    _paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        ok(api.post(f"/v1/disputes/{dispute['id']}",
+                    {"evidence": {"uncategorized_text": "x"}}))
+
+    error = error_of(api.post(f"/v1/disputes/{dispute['id']}",
+                              {"evidence": {"uncategorized_text": "more"}}), 400)
+
+    assert "under_review" in error["message"]
+
+
+def test_unknown_evidence_fields_are_refused(api, django_capture_on_commit_callbacks):
+    _paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+
+    response = api.post(f"/v1/disputes/{dispute['id']}", {"evidence": {"nonsense": "x"}})
+
+    assert response.status_code == 400
+    assert Dispute.objects.get().status == "needs_response"
+
+
+def test_a_disputed_charge_cannot_be_refunded(api, django_capture_on_commit_callbacks):
+    paid, _dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+
+    error = error_of(api.post("/v1/refunds", {"payment_intent": paid["id"]}), 400)
+
+    assert error["code"] == "charge_disputed"
+
+
+def test_another_merchants_dispute_is_missing(api, other_account,
+                                              django_capture_on_commit_callbacks):
+    _paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    intruder = other_account.api()
+
+    for response in (intruder.get(f"/v1/disputes/{dispute['id']}"),
+                     intruder.post(f"/v1/disputes/{dispute['id']}",
+                                   {"evidence": {"uncategorized_text": "x"}}),
+                     intruder.post(f"/v1/disputes/{dispute['id']}/close")):
+        assert error_of(response, 404)["param"] == "id"
+    assert intruder.get("/v1/disputes").json()["data"] == []
+    assert Dispute.objects.get().status == "needs_response"
+
+
+def test_list_filters_by_charge_and_payment_intent(api, django_capture_on_commit_callbacks):
+    first, first_dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    second, second_dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+
+    everything = ok(api.get("/v1/disputes"))["data"]
+    by_charge = ok(api.get("/v1/disputes", {"charge": first["latest_charge"]}))["data"]
+    by_intent = ok(api.get("/v1/disputes", {"payment_intent": second["id"]}))["data"]
+    since = ok(api.get("/v1/disputes", {"created": {"gte": 0}}))["data"]
+
+    assert [d["id"] for d in everything] == [second_dispute["id"], first_dispute["id"]]
+    assert [d["id"] for d in by_charge] == [first_dispute["id"]]
+    assert [d["id"] for d in by_intent] == [second_dispute["id"]]
+    assert len(since) == 2
+
+
+# -- the SDK -------------------------------------------------------------------------------
+
+@pytest.fixture
+def client(live_server, transactional_db, monkeypatch, settings):
+    monkeypatch.setattr(stripe, "enable_telemetry", False)
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    account: Account = make_account("SDK")
+    http = stripe.RequestsClient()
+    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
+                              max_network_retries=0, http_client=http)
+    http.close()
+
+
+def test_the_sdk_wins_a_dispute(client):
+    # given a payment whose bank disputes it
+    paid = client.v1.payment_intents.create(params={
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_createDispute",
+        "confirm": True})
+    disputes = client.v1.disputes.list(params={"payment_intent": paid.id})
+    assert len(disputes.data) == 1
+    dispute = disputes.data[0]
+    assert isinstance(dispute, stripe.Dispute)
+    assert dispute.status == "needs_response"
+
+    # when the evidence is submitted
+    updated = client.v1.disputes.update(
+        dispute.id, params={"evidence": {"uncategorized_text": "winning_evidence"}})
+
+    # then
+    assert updated.evidence.uncategorized_text == "winning_evidence"
+    assert client.v1.disputes.retrieve(dispute.id).status == "won"
+    assert client.v1.charges.retrieve(paid.latest_charge).disputed is True
