@@ -8,9 +8,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from api.errors import ParameterError
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
-from api.params import MetadataField, NoParams, Params
+from api.params import MetadataField, NoParams, Params, parse
 from api.schema import list_of
 from api.views import ApiView
 from refunds import selectors, services
@@ -42,10 +43,20 @@ class RefundCreateParams(Params):
 
 
 class RefundBatchCreateParams(Params):
-    # Each item is checked for shape here, so a malformed array creates nothing; the rules
-    # that need the charge apply item by item when the batch is processed.
-    refunds = RefundCreateParams(many=True, allow_empty=False,
-                                 max_length=services.BATCH_MAX_ITEMS)
+    # The array's shape is checked whole (a malformed array creates nothing); each item is
+    # validated on its own in the view, so one malformed item only gets its own error.
+    refunds = serializers.ListField(child=serializers.DictField(), allow_empty=False,
+                                    max_length=services.BATCH_MAX_ITEMS)
+
+
+def batch_item_parse(index: int, item: dict[str, Any]) -> tuple[dict | None, dict | None]:
+    """One batch item's parameters, or its error envelope naming `refunds[i][param]`."""
+    try:
+        return parse(RefundCreateParams, item), None
+    except ParameterError as exc:
+        error = exc.body()["error"]
+        error["param"] = f"refunds[{index}][{exc.param}]" if exc.param else f"refunds[{index}]"
+        return None, error
 
 
 class RefundUpdateParams(Params):
@@ -184,8 +195,9 @@ class RefundBatchCreateView(ApiView):
     def post(self, request) -> Response:
         params = self.params(RefundBatchCreateParams)
         self.expand(RefundBatchSerializer)
+        items = [batch_item_parse(index, item) for index, item in enumerate(params["refunds"])]
         batch = services.refund_batch_create(merchant=self.merchant, livemode=self.livemode,
-                                             refunds=params["refunds"])
+                                             items=items)
         return self.respond(batch, RefundBatchSerializer)
 
 

@@ -450,20 +450,23 @@ def _batch_item_params(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def refund_batch_create(*, merchant: Merchant, livemode: bool,
-                        refunds: list[dict[str, Any]]) -> RefundBatch:
-    """Accepts a batch of refund requests (already validated one by one for shape): the
-    batch and its items commit together, then the items are enqueued in chunks of
+                        items: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]
+                        ) -> RefundBatch:
+    """Accepts a batch of refund requests, each given as (parameters, None) once validated
+    or (None, error envelope) when malformed: the batch and its items commit together (a
+    malformed item with its error as its outcome), then the items are enqueued in chunks of
     BATCH_CHUNK_SIZE. A mode without a processor refuses the whole batch up front. Returns
     the batch as `refund_batch_get` reads it (in eager mode, already completed)."""
     processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
         batch = RefundBatch.objects.create(merchant=merchant, livemode=livemode,
-                                           total_count=len(refunds))
+                                           total_count=len(items))
         RefundBatchItem.objects.bulk_create(
-            RefundBatchItem(batch=batch, index=index, params=_batch_item_params(params))
-            for index, params in enumerate(refunds))
-        for start in range(0, len(refunds), BATCH_CHUNK_SIZE):
-            _batch_chunk_on_commit(batch.id, start, min(start + BATCH_CHUNK_SIZE, len(refunds)))
+            RefundBatchItem(batch=batch, index=index, error=error,
+                            params=_batch_item_params(params) if params is not None else {})
+            for index, (params, error) in enumerate(items))
+        for start in range(0, len(items), BATCH_CHUNK_SIZE):
+            _batch_chunk_on_commit(batch.id, start, min(start + BATCH_CHUNK_SIZE, len(items)))
     return selectors.refund_batch_get(id=batch.id, merchant=merchant, livemode=livemode)
 
 

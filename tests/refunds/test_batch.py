@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from payments.models import Charge
 from refunds import services, tasks
-from refunds.models import Refund, RefundBatch, RefundBatchItem
+from refunds.models import Refund, RefundBatch
 from tests.api.helpers import error_of
 from tests.payments.factories import ok, paid_intent
 
@@ -111,7 +111,7 @@ def test_a_batch_larger_than_a_chunk_is_shared_out_and_completes(
     ({"charge": "ch_1", "reason": "bored"}, "refunds[1][reason]"),
     ({"charge": "ch_1", "currency": "usd"}, "refunds[1][currency]"),
 ])
-def test_a_malformed_item_refuses_the_batch_and_creates_nothing(
+def test_a_malformed_item_gets_its_own_error_and_the_others_proceed(
         api, item, param, django_capture_on_commit_callbacks):
     # given a good charge and a malformed second item
     paid = paid_intent(api, amount=1000)
@@ -120,11 +120,24 @@ def test_a_malformed_item_refuses_the_batch_and_creates_nothing(
     response = batch(api, [{"charge": paid["latest_charge"]}, item],
                      django_capture_on_commit_callbacks)
 
-    # then
-    error = error_of(response, 400)
-    assert error["param"] == param
-    assert RefundBatch.objects.count() == RefundBatchItem.objects.count() == 0
-    assert Refund.objects.count() == 0
+    # then the batch is accepted: the good item refunds, the malformed one carries its error
+    accepted = ok(response)
+    body = shown(api, accepted["id"])
+    assert (body["status"], body["succeeded_count"], body["failed_count"]) == ("completed", 1,
+                                                                               1)
+    good, bad = body["items"]
+    assert good["refund"] is not None and good["error"] is None
+    assert bad["refund"] is None
+    assert bad["error"]["type"] == "invalid_request_error"
+    assert bad["error"]["param"] == param
+    assert Refund.objects.count() == 1
+
+
+def test_an_item_that_is_not_a_hash_refuses_the_whole_batch(api):
+    error = error_of(api.post("/v1/refunds/batch", {"refunds": ["ch_1", "ch_2"]}), 400)
+
+    assert error["param"].startswith("refunds")
+    assert RefundBatch.objects.count() == 0
 
 
 @pytest.mark.parametrize("refunds", [[], [{"charge": "ch_1"}] * 1001])
