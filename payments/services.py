@@ -851,6 +851,7 @@ def _capture_run(intent: PaymentIntent, processor) -> PaymentIntent:
         charge.save(update_fields=["captured", "amount_captured"])
         events_record(EventSpec("charge.captured", charge),
                       EventSpec("payment_intent.succeeded", intent))
+        _dispute_on_commit_if_expected(intent, charge)
         _transition(intent, source)
     return intent
 
@@ -943,6 +944,7 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
             intent.save()
             events_record(EventSpec("charge.succeeded", charge),
                           EventSpec("payment_intent.succeeded", intent))
+            _dispute_on_commit_if_expected(intent, charge)
         else:
             charge.status = Charge.Status.FAILED
             charge.failure_code = settlement.decline.code

@@ -60,6 +60,24 @@ def test_a_disputing_card_opens_a_dispute_after_the_charge_succeeds(
     assert ok(api.get(f"/v1/disputes/{dispute['id']}")) == dispute
 
 
+def test_a_disputing_card_captured_later_opens_its_dispute_on_capture(
+        api, django_capture_on_commit_callbacks):
+    # given an authorization on a card whose bank disputes
+    with django_capture_on_commit_callbacks(execute=True):
+        held = ok(api.post("/v1/payment_intents", {
+            "amount": 3000, "currency": "usd", "payment_method": "pm_card_createDispute",
+            "confirm": True, "capture_method": "manual"}))
+    assert ok(api.get("/v1/disputes"))["data"] == []
+
+    # when the merchant captures it
+    with django_capture_on_commit_callbacks(execute=True):
+        ok(api.post(f"/v1/payment_intents/{held['id']}/capture"))
+
+    # then the dispute opens on the captured charge
+    [dispute] = ok(api.get("/v1/disputes"))["data"]
+    assert (dispute["charge"], dispute["amount"]) == (held["latest_charge"], 3000)
+
+
 def test_opening_twice_makes_one_dispute(api, django_capture_on_commit_callbacks):
     paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
     events = Event.objects.count()
