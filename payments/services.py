@@ -39,7 +39,7 @@ from payments.money import (
     format_money,
     minimum_amount,
 )
-from payments.processors import processor_for
+from payments.processors import processor_answer_on_commit, processor_for
 from payments.processors.base import Authorization, AuthorizeRequest, Decline, Outcome
 from payments.processors.simulated import TOKEN_PREFIX
 from payments.selectors import customer_get_locked
@@ -906,15 +906,9 @@ def _cancel_run(intent: PaymentIntent, processor) -> PaymentIntent:
 # -- Till's own tasks ------------------------------------------------------------------------
 
 def _settle_on_commit(intent: PaymentIntent) -> None:
-    from payments.tasks import payment_intent_settle
+    from payments.tasks import payment_intent_settle  # tasks import services
 
-    intent_id = intent.id
-
-    def enqueue_settlement() -> None:
-        payment_intent_settle.apply_async(
-            args=[intent_id], countdown=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
-
-    transaction.on_commit(enqueue_settlement, robust=True)
+    processor_answer_on_commit(payment_intent_settle, intent.id)
 
 
 def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002

@@ -27,7 +27,7 @@ from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import Charge, PaymentIntent
 from payments.money import format_money
-from payments.processors import processor_for
+from payments.processors import processor_answer_on_commit, processor_for
 from payments.processors.base import Outcome, ProcessorUnavailable
 from refunds import selectors
 from refunds.models import Dispute, Refund, RefundBatch, RefundBatchItem
@@ -265,15 +265,9 @@ def _refund_settled(refund: Refund, charge: Charge, *, succeeded: bool,
 
 
 def _settle_on_commit(refund: Refund) -> None:
-    from refunds.tasks import refund_settle
+    from refunds.tasks import refund_settle  # tasks import services
 
-    refund_id = refund.id
-
-    def enqueue_settlement() -> None:
-        refund_settle.apply_async(args=[refund_id],
-                                  countdown=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
-
-    transaction.on_commit(enqueue_settlement, robust=True)
+    processor_answer_on_commit(refund_settle, refund.id)
 
 
 def refund_settle(*, id: str) -> Refund:  # noqa: A002
@@ -664,15 +658,9 @@ def dispute_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
 
 
 def _dispute_decide_on_commit(dispute: Dispute) -> None:
-    from refunds.tasks import dispute_decide
+    from refunds.tasks import dispute_decide  # tasks import services
 
-    dispute_id = dispute.id
-
-    def enqueue_decision() -> None:
-        dispute_decide.apply_async(args=[dispute_id],
-                                   countdown=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
-
-    transaction.on_commit(enqueue_decision, robust=True)
+    processor_answer_on_commit(dispute_decide, dispute.id)
 
 
 def dispute_decide(*, id: str) -> Dispute:  # noqa: A002

@@ -5,6 +5,11 @@ connected; until one is, live payment requests fail with a clear error, never a 
 success.
 """
 
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
 from api.errors import InvalidRequestError
 from merchants.models import Merchant
 from payments.processors.base import Processor
@@ -21,3 +26,14 @@ def processor_for(*, merchant: Merchant, livemode: bool) -> Processor:
     if livemode:
         raise InvalidRequestError(LIVE_MODE_UNAVAILABLE, code="livemode_processor_missing")
     return _SIMULATED
+
+
+def processor_answer_on_commit(task: Any, *args: str) -> None:
+    """Enqueues `task(*args)` once the caller's transaction commits, after the time the
+    processor takes to answer (TILL_SIMULATED_SETTLEMENT_SECONDS): a settlement or a
+    decision. Robust: a message that cannot be sent is left to the task's beat sweep."""
+
+    def enqueue_processor_answer() -> None:  # named: Django logs a robust hook by its name
+        task.apply_async(args=list(args), countdown=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
+
+    transaction.on_commit(enqueue_processor_answer, robust=True)
