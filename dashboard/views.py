@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -238,10 +239,26 @@ def key_revoke(request: HttpRequest, current: Current, key_id: str) -> HttpRespo
 
 # -- customers -----------------------------------------------------------------------------
 
-def _htmx_partial(request: HttpRequest, full: str, partial: str) -> str:
-    """The template to render: only the results for htmx's swaps, the page otherwise."""
+def _htmx_swap(request: HttpRequest) -> bool:
+    """An htmx request that swaps in only the results (not a history restore)."""
     htmx = getattr(request, "htmx", None)
-    return partial if htmx and not htmx.history_restore_request else full
+    return bool(htmx and not htmx.history_restore_request)
+
+
+def _page(request: HttpRequest, queryset: QuerySet) -> Any:
+    """The page of `queryset` the request's `after` / `before` cursor names."""
+    return keyset_page(queryset, after=request.GET.get("after"),
+                       before=request.GET.get("before"), size=PAGE_SIZE)
+
+
+def _render_filtered(request: HttpRequest, current: Current, *, full: str, partial: str,
+                     context: dict[str, Any]) -> HttpResponse:
+    """A filtered list: only its results for htmx's swaps, the whole page otherwise (and
+    caches told that the two differ)."""
+    template = partial if _htmx_swap(request) else full
+    response = _render(request, current, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_GET
@@ -250,14 +267,11 @@ def customers(request: HttpRequest, current: Current) -> HttpResponse:
     form = CustomerSearchForm(request.GET)
     email = (form.cleaned_data["email"] or None) if form.is_valid() else None
     queryset = customer_list(merchant=current.merchant, livemode=current.livemode, email=email)
-    page = keyset_page(queryset, after=request.GET.get("after"),
-                       before=request.GET.get("before"), size=PAGE_SIZE)
-    template = _htmx_partial(request, "dashboard/customers/list.html",
-                             "dashboard/customers/_results.html")
-    response = _render(request, current, template,
-                       {"nav": "customers", "form": form, "email": email, "page": page})
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    page = _page(request, queryset)
+    return _render_filtered(request, current, full="dashboard/customers/list.html",
+                            partial="dashboard/customers/_results.html",
+                            context={"nav": "customers", "form": form, "email": email,
+                                     "page": page})
 
 
 @require_GET
@@ -295,15 +309,12 @@ def payments(request: HttpRequest, current: Current) -> HttpResponse:
         queryset = payment_intent_list_for_display(
             merchant=current.merchant, livemode=current.livemode,
             status=form.cleaned_data["status"] or None, condition=form.condition)
-        page = keyset_page(queryset, after=request.GET.get("after"),
-                           before=request.GET.get("before"), size=PAGE_SIZE)
-    template = _htmx_partial(request, "dashboard/payments/list.html",
-                             "dashboard/payments/_results.html")
-    response = _render(request, current, template, {
-        "nav": "payments", "form": form, "page": page,
-        "filtered": bool(request.GET.get("q") or request.GET.get("status"))})
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+        page = _page(request, queryset)
+    return _render_filtered(request, current, full="dashboard/payments/list.html",
+                            partial="dashboard/payments/_results.html", context={
+                                "nav": "payments", "form": form, "page": page,
+                                "filtered": bool(request.GET.get("q")
+                                                 or request.GET.get("status"))})
 
 
 def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
@@ -466,14 +477,11 @@ def events(request: HttpRequest, current: Current) -> HttpResponse:
     form = EventFilterForm(request.GET)
     event_type = (form.cleaned_data["type"] or None) if form.is_valid() else None
     queryset = event_list(merchant=current.merchant, livemode=current.livemode, type=event_type)
-    page = keyset_page(queryset, after=request.GET.get("after"),
-                       before=request.GET.get("before"), size=PAGE_SIZE)
-    template = _htmx_partial(request, "dashboard/events/list.html",
-                             "dashboard/events/_results.html")
-    response = _render(request, current, template,
-                       {"nav": "events", "form": form, "event_type": event_type, "page": page})
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    page = _page(request, queryset)
+    return _render_filtered(request, current, full="dashboard/events/list.html",
+                            partial="dashboard/events/_results.html",
+                            context={"nav": "events", "form": form, "event_type": event_type,
+                                     "page": page})
 
 
 @require_GET
@@ -527,8 +535,7 @@ def _pop_secret(request: HttpRequest, endpoint: WebhookEndpoint) -> dict[str, An
 @merchant_view
 def webhooks(request: HttpRequest, current: Current) -> HttpResponse:
     queryset = webhook_endpoint_list(merchant=current.merchant, livemode=current.livemode)
-    page = keyset_page(queryset, after=request.GET.get("after"),
-                       before=request.GET.get("before"), size=PAGE_SIZE)
+    page = _page(request, queryset)
     return _render(request, current, "dashboard/webhooks/list.html", {
         "nav": "webhooks", "page": page,
         "failing_endpoints": webhook_endpoints_disabled_failing(merchant=current.merchant,
@@ -565,12 +572,10 @@ def webhook_detail(request: HttpRequest, current: Current, endpoint_id: str) -> 
     form = DeliveryFilterForm(request.GET)
     status = (form.cleaned_data["status"] or None) if form.is_valid() else None
     queryset = webhook_delivery_list_with_events(endpoint=endpoint, status=status)
-    page = keyset_page(queryset, after=request.GET.get("after"),
-                       before=request.GET.get("before"), size=PAGE_SIZE)
+    page = _page(request, queryset)
     context = {"nav": "webhooks", "endpoint": endpoint, "form": form, "status": status,
                "page": page, "now": timezone.now()}
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
+    if _htmx_swap(request):
         response = _render(request, current, "dashboard/webhooks/_deliveries.html", context)
     else:
         response = _render(request, current, "dashboard/webhooks/detail.html", {
