@@ -18,11 +18,12 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from api.errors import ConflictError, IdempotencyError, ParameterError
 from api.models import IdempotencyKey
+from merchants.db import unique_insert
 from merchants.models import Merchant
 
 MAX_KEY_LENGTH = 255
@@ -56,7 +57,7 @@ def idempotency_key_claim(*, merchant: Merchant, livemode: bool, key: str, finge
             param="Idempotency-Key")
     for _ in range(2):
         try:
-            with transaction.atomic():
+            with unique_insert():
                 return IdempotencyKey.objects.create(
                     merchant=merchant, livemode=livemode, key=key,
                     request_fingerprint=fingerprint, request_id=request_id)

@@ -8,8 +8,9 @@ from merchants.models import ApiKey, Membership, Merchant, StatusChange, hash_ap
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
     """The key row for a presented token (active or not), with its merchant; one query."""
-    return (ApiKey.objects.select_related("merchant")
-            .filter(key_hash=hash_api_key(token)).first())
+    # key_hash is unique: a slice, not first(), which would add an ORDER BY to compile and run.
+    keys = ApiKey.objects.select_related("merchant").filter(key_hash=hash_api_key(token))[:1]
+    return next(iter(keys), None)
 
 
 def api_key_list(*, merchant: Merchant) -> QuerySet[ApiKey]:

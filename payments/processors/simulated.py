@@ -10,9 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
+from merchants.db import unique_insert
 from merchants.ids import random_token
 from payments.cards import Behaviour, CardProfile, brand_for_number, card_profile_for_number
 from payments.models import SimulatedOperation
@@ -242,7 +243,7 @@ class SimulatedProcessor:
         if settle_at:
             result = {**result, "settle_at": settle_at}
         try:
-            with transaction.atomic():
+            with unique_insert():
                 SimulatedOperation.objects.create(idempotency_key=key, kind=kind,
                                                   reference=reference, amount=amount,
                                                   currency=currency, result=result)
