@@ -48,3 +48,24 @@ def test_the_printed_demo_key_works(var_dir):
     response = Api(secret).get("/v1/customers")
 
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+def test_a_demo_file_from_another_database_is_replaced_by_keys_that_work(var_dir):
+    # given a demo merchant here, and a demo.json written against another database
+    first = re.search(r"Test secret key:\s+(sk_test_\w+)", run_demo()).group(1)
+    stored = json.loads((var_dir / "demo.json").read_text())
+    (var_dir / "demo.json").write_text(json.dumps(
+        {**stored, "id": "acct_elsewhere", "test_secret_key": "sk_test_fromanotherdatabase"}))
+
+    # when make run prints the demo again
+    output = run_demo()
+
+    # then it prints this database's merchant, with a fresh test key that works
+    secret = re.search(r"Test secret key:\s+(sk_test_\w+)", output).group(1)
+    assert secret not in (first, "sk_test_fromanotherdatabase")
+    assert f"Merchant:     {Merchant.objects.get().id}" in output
+    assert Api(secret).get("/v1/customers").status_code == 200
+    assert Api(first).get("/v1/customers").status_code == 401  # rolled away at once
+    # and the next run prints the same keys again
+    assert run_demo() == output
