@@ -99,7 +99,7 @@ def list_page(*, queryset: QuerySet, params: dict[str, Any],
         rows.reverse()
     return {
         "object": "list",
-        "data": [serializer(row, expand=expand).data for row in rows],
+        "data": [serializer.render_object(row, expand=expand) for row in rows],
         "has_more": has_more,
         "url": url,
     }

@@ -81,7 +81,7 @@ class ApiView(APIView):
     def respond(self, obj: Any, serializer: type[ApiObjectSerializer], *,
                 status: int = 200) -> Response:
         expand = self.expand(serializer)
-        return Response(serializer(obj, expand=expand).data, status=status)
+        return Response(serializer.render_object(obj, expand=expand), status=status)
 
     def respond_list(self, queryset: QuerySet, serializer: type[ApiObjectSerializer], *,
                      params: dict[str, Any] | None = None,

@@ -296,6 +296,6 @@ class PaymentIntentSearchView(ApiView):
                                                 limit=params["limit"])
         return Response({
             "object": "search_result",
-            "data": [PaymentIntentSerializer(row, expand=expand).data for row in rows],
+            "data": [PaymentIntentSerializer.render_object(row, expand=expand) for row in rows],
             "has_more": has_more, "next_page": next_page, "url": request.path,
         })
