@@ -182,7 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "refunds-settle-due": {"task": "refunds.tasks.refunds_settle_due", "schedule": 10.0},
     # Refund batches whose chunk message was lost with a broker or a worker.
     "refund-batches-resume": {"task": "refunds.tasks.refund_batches_resume", "schedule": 60.0},
-    # Disputes: decisions on submitted evidence whose message was lost.
+    # Disputes: openings and decisions on submitted evidence whose message was lost.
+    "disputes-open-due": {"task": "refunds.tasks.disputes_open_due", "schedule": 60.0},
     "disputes-decide-due": {"task": "refunds.tasks.disputes_decide_due", "schedule": 10.0},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own,

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from api.errors import NotFoundError
 from merchants.models import Merchant
@@ -167,6 +167,20 @@ def dispute_list(*, merchant: Merchant, livemode: bool, charge: str | None = Non
     if payment_intent is not None:
         disputes = disputes.filter(payment_intent_id=payment_intent)
     return disputes
+
+
+def charge_ids_awaiting_dispute(*, card_tokens: frozenset[str], since: datetime,
+                                before: datetime, limit: int = 100) -> list[str]:
+    """Captured charges made between `since` and `before` on a card whose bank disputes
+    (`card_tokens`) that have no dispute yet: openings whose message was lost."""
+    if not card_tokens:
+        return []
+    return list(Charge.objects
+                .filter(status=Charge.Status.SUCCEEDED, amount_captured__gt=0,
+                        created__gte=since, created__lt=before,
+                        payment_method__processor_token__in=card_tokens)
+                .exclude(Exists(Dispute.objects.filter(charge_id=OuterRef("pk"))))
+                .order_by("created").values_list("pk", flat=True)[:limit])
 
 
 def dispute_ids_under_review(*, before: datetime, limit: int = 500) -> list[str]:

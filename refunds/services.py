@@ -27,7 +27,11 @@ from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import Charge, PaymentIntent
 from payments.money import format_money
-from payments.processors import processor_answer_on_commit, processor_for
+from payments.processors import (
+    disputing_card_tokens,
+    processor_answer_on_commit,
+    processor_for,
+)
 from payments.processors.base import Outcome, ProcessorUnavailable
 from refunds import selectors
 from refunds.models import Dispute, Refund, RefundBatch, RefundBatchItem
@@ -603,6 +607,29 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
     except IntegrityError:
         return selectors.dispute_of_charge(charge_id=charge_id)
     return dispute
+
+
+# The sweep behind the opening messages looks this far back: a charge older than this (made
+# before its card's bank could be asked, or while beat was down for days) is left alone.
+DISPUTE_OPEN_LOOKBACK = timedelta(days=7)
+
+
+def disputes_open_due() -> int:
+    """The sweep behind the opening messages: opens the dispute of every captured charge on
+    a disputing card that has none, once its message has had time to arrive (the processor's
+    answer time plus TILL_PAYMENT_RECOVERY_SECONDS). Through `dispute_open`, so a charge
+    never gets two (its unique constraint), even when the message arrives meanwhile.
+    Returns how many it opened."""
+    now = timezone.now()
+    before = now - timedelta(seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS
+                             + settings.TILL_PAYMENT_RECOVERY_SECONDS)
+    opened = 0
+    for charge_id in selectors.charge_ids_awaiting_dispute(
+            card_tokens=disputing_card_tokens(), since=now - DISPUTE_OPEN_LOOKBACK,
+            before=before):
+        if dispute_open(charge_id=charge_id) is not None:
+            opened += 1
+    return opened
 
 
 def _dispute_locked(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002

@@ -32,6 +32,11 @@ def dispute_open(charge_id: str) -> str | None:
     return dispute.id if dispute is not None else None
 
 
+@shared_task(name="refunds.tasks.disputes_open_due", acks_late=True, ignore_result=True)
+def disputes_open_due() -> int:
+    return services.disputes_open_due()
+
+
 @shared_task(name="refunds.tasks.dispute_decide", acks_late=True, ignore_result=True)
 def dispute_decide(dispute_id: str) -> str:
     return services.dispute_decide(id=dispute_id).status

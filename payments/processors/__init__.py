@@ -28,6 +28,12 @@ def processor_for(*, merchant: Merchant, livemode: bool) -> Processor:
     return _SIMULATED
 
 
+def disputing_card_tokens() -> frozenset[str]:
+    """Across every processor Till runs: the tokens of cards whose bank disputes their
+    successful charges (refunds' sweep for lost dispute openings)."""
+    return _SIMULATED.disputing_card_tokens()
+
+
 def processor_answer_on_commit(task: Any, *args: str) -> None:
     """Enqueues `task(*args)` once the caller's transaction commits, after the time the
     processor takes to answer (TILL_SIMULATED_SETTLEMENT_SECONDS): a settlement or a

@@ -112,6 +112,11 @@ class Processor(Protocol):
         """The reason of the dispute the card's bank will open on a successful charge (a
         lookup of what the processor knows of the card, no call), or None."""
 
+    def disputing_card_tokens(self) -> frozenset[str]:
+        """The tokens of every card whose bank disputes its successful charges (the test
+        cards that do): what the sweep for lost dispute openings looks for. A processor
+        that reports disputes itself (by webhook) has none."""
+
     def dispute_decide(self, *, idempotency_key: str, reference: str,
                        evidence: dict[str, str]) -> bool:
         """The bank's decision on submitted evidence: True if the merchant won."""

@@ -220,6 +220,12 @@ class SimulatedProcessor:
             return "fraudulent"
         return None
 
+    def disputing_card_tokens(self) -> frozenset[str]:
+        from payments.cards import TEST_CARDS
+
+        return frozenset(TOKEN_PREFIX + name for card in TEST_CARDS
+                         if card.behaviour == Behaviour.DISPUTE for name in card.names)
+
     def dispute_decide(self, *, idempotency_key: str, reference: str,
                        evidence: dict[str, str]) -> bool:
         """As Stripe's test mode: evidence containing `winning_evidence` wins, anything else
