@@ -263,18 +263,31 @@ class DisputeSerializer(ApiObjectSerializer):
         data = super().to_representation(instance)
         data["evidence"] = {name: instance.evidence.get(name) or None
                             for name in EVIDENCE_FIELDS}
+        data["evidence"]["enhanced_evidence"] = {}
         due_by = instance.due_by
         data["evidence_details"] = {
             "due_by": int(due_by.timestamp()) if due_by else None,
+            "enhanced_eligibility": {},
             "has_evidence": any(instance.evidence.values()),
-            "past_due": False,
+            "past_due": instance.past_due,
             "submission_count": instance.submission_count,
         }
-        # Card disputes: the charge cannot be refunded while disputed; balance transactions
-        # come with the ledger.
-        data["balance_transactions"] = []
+        # A card chargeback: the charge cannot be refunded while disputed.
+        data["enhanced_eligibility_types"] = []
         data["is_charge_refundable"] = False
-        data["network_reason_code"] = None
+        data["payment_method_details"] = {
+            "type": "card",
+            "card": {"brand": (instance.charge.payment_method_details.get("card") or {})
+                     .get("brand"),
+                     "case_type": "inquiry" if instance.is_inquiry else "chargeback",
+                     "network_reason_code": None}}
+        # Stripe lists the withdrawal and the reinstatement as balance transactions, which
+        # come with the ledger; until then Till's extension shows the same money.
+        data["balance_transactions"] = []
+        funds = instance.funds
+        data["till_funds"] = {"currency": funds.currency, "withdrawn": funds.withdrawn,
+                              "reinstated": funds.reinstated, "fee": funds.fee,
+                              "net": funds.net}
         return data
 
 

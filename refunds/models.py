@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -170,6 +172,23 @@ class RefundBatchItem(models.Model):
         return f"{self.batch_id}[{self.index}]"
 
 
+@dataclass(frozen=True)
+class DisputeFunds:
+    """What a dispute did to the merchant's money, in minor units of its currency: the
+    disputed amount withdrawn when it opened, what a win gave back, and the network's fee
+    (kept whatever the outcome). `net` is their sum as the balance sees it (negative: taken).
+    Stripe shows these as balance transactions; until Till's ledger exists, this."""
+
+    currency: str
+    withdrawn: int
+    reinstated: int
+    fee: int
+
+    @property
+    def net(self) -> int:
+        return self.reinstated - self.withdrawn - self.fee
+
+
 class Dispute(FSMModelMixin, TenantModel):
     """A cardholder's bank contesting a charge (a chargeback), with Stripe's statuses.
 
@@ -220,6 +239,8 @@ class Dispute(FSMModelMixin, TenantModel):
     evidence = models.JSONField(default=dict)
     due_by = models.DateTimeField(null=True, blank=True)
     submission_count = models.PositiveIntegerField(default=0)
+    # Whether the last evidence submission came after `due_by` (Stripe's `past_due`).
+    past_due = models.BooleanField(default=False)
     # Set while the processor's decision on submitted evidence is awaited.
     submitted_at = models.DateTimeField(null=True, blank=True)
 
@@ -240,6 +261,22 @@ class Dispute(FSMModelMixin, TenantModel):
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"
 
+    @property
+    def is_inquiry(self) -> bool:
+        """An inquiry (`warning_*`) withdraws nothing; a chargeback withdraws its amount."""
+        return self.status.startswith("warning_")
+
+    @property
+    def funds(self) -> DisputeFunds:
+        """From what its charge records (`amount_disputed`, `dispute_fee`): the charge's
+        disputed amount is what is still withdrawn, the rest of the dispute's amount was
+        reinstated."""
+        charge = self.charge
+        withdrawn = 0 if self.is_inquiry else self.amount
+        return DisputeFunds(currency=self.currency, withdrawn=withdrawn,
+                            reinstated=max(withdrawn - charge.amount_disputed, 0),
+                            fee=charge.dispute_fee)
+
     # -- transitions: they set fields, nothing else ---------------------------------------
 
     @transition(field=status, source=[Status.NEEDS_RESPONSE, Status.WARNING_NEEDS_RESPONSE],
@@ -251,12 +288,14 @@ class Dispute(FSMModelMixin, TenantModel):
     def submit(self, *, at) -> None:
         self.submission_count += 1
         self.submitted_at = at
+        self.past_due = self.due_by is not None and at > self.due_by
 
     @transition(field=status, source=Status.WARNING_NEEDS_RESPONSE,
                 target=Status.WARNING_UNDER_REVIEW)
     def submit_inquiry(self, *, at) -> None:
         self.submission_count += 1
         self.submitted_at = at
+        self.past_due = self.due_by is not None and at > self.due_by
 
     @transition(field=status, source=Status.UNDER_REVIEW, target=Status.WON)
     def mark_won(self) -> None:

@@ -144,7 +144,9 @@ def _dispute_missing(id: str) -> NotFoundError:  # noqa: A002
 
 
 def dispute_get(*, id: str, merchant: Merchant, livemode: bool) -> Dispute:  # noqa: A002
-    dispute = Dispute.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    """The dispute with its charge (which records the funds withdrawn and the fee)."""
+    dispute = (Dispute.objects.select_related("charge")
+               .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if dispute is None:
         raise _dispute_missing(id)
     return dispute
@@ -161,7 +163,8 @@ def dispute_of_charge(*, charge_id: str) -> Dispute | None:
 
 def dispute_list(*, merchant: Merchant, livemode: bool, charge: str | None = None,
                  payment_intent: str | None = None) -> QuerySet[Dispute]:
-    disputes = Dispute.objects.filter(merchant=merchant, livemode=livemode)
+    disputes = (Dispute.objects.select_related("charge")
+                .filter(merchant=merchant, livemode=livemode))
     if charge is not None:
         disputes = disputes.filter(charge_id=charge)
     if payment_intent is not None:

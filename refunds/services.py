@@ -637,7 +637,9 @@ def _dispute_locked(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002
     """The dispute and its charge, locked in order (charge, then dispute)."""
     found = selectors.dispute_get(id=id, merchant=merchant, livemode=livemode)
     charge = selectors.charge_get_locked_by_id(id=found.charge_id)
-    return selectors.dispute_get_locked_by_id(id=id), charge
+    dispute = selectors.dispute_get_locked_by_id(id=id)
+    dispute.charge = charge
+    return dispute, charge
 
 
 def _evidence_refused(dispute: Dispute) -> InvalidRequestError:
@@ -709,6 +711,7 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
     with transaction.atomic(durable=True):
         charge = selectors.charge_get_locked_by_id(id=dispute.charge_id)
         dispute = selectors.dispute_get_locked_by_id(id=id)
+        dispute.charge = charge
         if dispute.status != Dispute.Status.UNDER_REVIEW:
             return dispute
         source = dispute.status

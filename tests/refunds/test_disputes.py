@@ -1,7 +1,10 @@
 """Disputes: pm_card_createDispute opens one; evidence wins or loses it; close concedes."""
 
+from datetime import timedelta
+
 import pytest
 import stripe
+from django.utils import timezone
 
 from payments.models import Charge
 from refunds import services, tasks
@@ -45,6 +48,14 @@ def test_a_disputing_card_opens_a_dispute_after_the_charge_succeeds(
                                                               paid["id"])
     assert dispute["is_charge_refundable"] is False
     assert dispute["balance_transactions"] == []
+    assert dispute["payment_method_details"] == {
+        "type": "card", "card": {"brand": "visa", "case_type": "chargeback",
+                                 "network_reason_code": None}}
+    assert dispute["evidence_details"]["past_due"] is False
+    # the funds withdrawn and the fee, which Stripe shows as balance transactions
+    assert dispute["till_funds"] == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
+                                     "fee": services.DISPUTE_FEE,
+                                     "net": -2000 - services.DISPUTE_FEE}
     assert dispute["evidence"]["uncategorized_text"] is None
     assert dispute["evidence_details"]["submission_count"] == 0
     assert dispute["evidence_details"]["has_evidence"] is False
@@ -131,6 +142,12 @@ def test_winning_evidence_wins_and_reinstates_the_funds(api,
                                         "charge.dispute.funds_reinstated"]
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_disputed, charge.dispute_fee) == (0, services.DISPUTE_FEE)
+    # and the merchant sees the funds back and the fee gone, on the dispute and its event
+    funds = ok(api.get(f"/v1/disputes/{dispute['id']}"))["till_funds"]
+    assert funds == {"currency": "usd", "withdrawn": 2000, "reinstated": 2000,
+                     "fee": services.DISPUTE_FEE, "net": -services.DISPUTE_FEE}
+    reinstated = Event.objects.get(type="charge.dispute.funds_reinstated")
+    assert reinstated.data["object"]["till_funds"] == funds
 
 
 def test_losing_evidence_loses(api, django_capture_on_commit_callbacks):
@@ -166,6 +183,39 @@ def test_staged_evidence_waits_and_the_sweep_decides_a_lost_message(
     assert tasks.disputes_decide_due() == 0
 
 
+def test_evidence_submitted_after_the_due_date_is_past_due(
+        api, django_capture_on_commit_callbacks):
+    # given a dispute whose response was due yesterday
+    _paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
+    Dispute.objects.filter(pk=dispute["id"]).update(
+        due_by=timezone.now() - timedelta(days=1))
+
+    # when evidence is submitted anyway
+    with django_capture_on_commit_callbacks(execute=False):
+        late = ok(api.post(f"/v1/disputes/{dispute['id']}",
+                           {"evidence": {"uncategorized_text": "winning_evidence"}}))
+
+    # then the submission is marked past due
+    assert late["evidence_details"]["past_due"] is True
+    assert late["evidence_details"]["submission_count"] == 1
+
+
+def test_the_list_reads_every_disputes_funds_in_one_query(
+        api, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    for _ in range(3):
+        disputed_payment(api, django_capture_on_commit_callbacks)
+
+    # auth, rate limit and the rest cost the same for one dispute or many
+    with django_assert_max_num_queries(8) as queries:
+        listed = ok(api.get("/v1/disputes"))["data"]
+
+    assert len(listed) == 3
+    assert not [q for q in queries.captured_queries
+                if 'FROM "payments_charge"' in q["sql"]
+                and 'FROM "refunds_dispute"' not in q["sql"]]
+    assert {d["till_funds"]["withdrawn"] for d in listed} == {2000}
+
+
 def test_close_accepts_the_loss(api, django_capture_on_commit_callbacks):
     paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks)
     first_event = Event.objects.count()
@@ -173,6 +223,8 @@ def test_close_accepts_the_loss(api, django_capture_on_commit_callbacks):
     closed = ok(api.post(f"/v1/disputes/{dispute['id']}/close"))
 
     assert closed["status"] == "lost"
+    assert closed["till_funds"]["reinstated"] == 0
+    assert closed["till_funds"]["net"] == -2000 - services.DISPUTE_FEE
     assert types_since(first_event) == ["charge.dispute.closed"]
     assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 2000
     # and a closed dispute cannot be closed again, nor take evidence
