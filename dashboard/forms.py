@@ -11,6 +11,7 @@ from api.search import search_query_parse
 from payments.api.payment_intents import SEARCH_FIELDS
 from payments.models import PaymentIntent
 from payments.money import currency_exponent
+from refunds.models import Dispute
 from webhooks.events import EVENT_TYPES
 from webhooks.models import WebhookDelivery
 
@@ -191,3 +192,62 @@ class CaptureForm(forms.Form):
         """The service's params, as the API would pass them."""
         amount = self.cleaned_data["amount"]
         return {} if amount is None else {"amount_to_capture": amount}
+
+
+# -- disputes --------------------------------------------------------------------------------
+
+DISPUTE_STATUS_LABELS = {
+    Dispute.Status.NEEDS_RESPONSE: "Needs response",
+    Dispute.Status.UNDER_REVIEW: "Under review",
+    Dispute.Status.WON: "Won",
+    Dispute.Status.LOST: "Lost",
+    Dispute.Status.WARNING_NEEDS_RESPONSE: "Inquiry: needs response",
+    Dispute.Status.WARNING_UNDER_REVIEW: "Inquiry: under review",
+    Dispute.Status.WARNING_CLOSED: "Inquiry: closed",
+}
+
+
+class DisputeFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "All statuses"),
+                                                        *DISPUTE_STATUS_LABELS.items()])
+
+
+class DisputeEvidenceForm(forms.Form):
+    """The evidence most disputes are answered with: some of Stripe's evidence fields, as the
+    API takes them (`evidence[…]`), shown with what is saved; a field cleared is cleared.
+    The button pressed decides whether the evidence goes to the bank now or is saved."""
+
+    FIELDS = ("product_description", "customer_name", "customer_email_address",
+              "customer_communication", "refund_policy", "shipping_tracking_number",
+              "uncategorized_text")
+    SUBMIT = "submit"
+
+    product_description = forms.CharField(label="Product or service", required=False,
+                                          max_length=20000, widget=forms.Textarea(
+                                              attrs={"rows": 2}))
+    customer_name = forms.CharField(label="Customer name", required=False, max_length=20000)
+    customer_email_address = forms.CharField(label="Customer email", required=False,
+                                             max_length=20000)
+    customer_communication = forms.CharField(label="Communication with the customer",
+                                             required=False, max_length=20000,
+                                             widget=forms.Textarea(attrs={"rows": 3}))
+    refund_policy = forms.CharField(label="Refund policy", required=False, max_length=20000,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    shipping_tracking_number = forms.CharField(label="Shipping tracking number",
+                                               required=False, max_length=20000)
+    uncategorized_text = forms.CharField(label="Anything else", required=False,
+                                         max_length=20000,
+                                         widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, dispute: Dispute, **kwargs) -> None:
+        kwargs.setdefault("initial", {name: dispute.evidence.get(name) or ""
+                                      for name in self.FIELDS})
+        super().__init__(*args, **kwargs)
+
+    def has_evidence(self) -> bool:
+        return any(self.cleaned_data[name] for name in self.FIELDS)
+
+    def params(self, *, submit: bool) -> dict[str, dict[str, str] | bool]:
+        """The service's params, as the API would pass them."""
+        return {"evidence": {name: self.cleaned_data[name] for name in self.FIELDS},
+                "submit": submit}

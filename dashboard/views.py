@@ -31,6 +31,8 @@ from dashboard.forms import (
     CaptureForm,
     CustomerSearchForm,
     DeliveryFilterForm,
+    DisputeEvidenceForm,
+    DisputeFilterForm,
     EventFilterForm,
     PaymentFilterForm,
     RefundApprovalThresholdForm,
@@ -58,8 +60,21 @@ from payments.selectors import (
     payment_intent_list_for_display,
 )
 from payments.services import payment_intent_cancel, payment_intent_capture
-from refunds.selectors import refund_get, refund_list_awaiting_approval, refund_list_recent
-from refunds.services import refund_approval_threshold_set, refund_approve, refund_reject
+from refunds.models import Dispute
+from refunds.selectors import (
+    dispute_get,
+    dispute_list,
+    refund_get,
+    refund_list_awaiting_approval,
+    refund_list_recent,
+)
+from refunds.services import (
+    dispute_close,
+    dispute_update,
+    refund_approval_threshold_set,
+    refund_approve,
+    refund_reject,
+)
 from webhooks.models import WebhookEndpoint
 from webhooks.selectors import (
     event_get,
@@ -325,23 +340,32 @@ def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
         raise Http404("No such payment") from exc
 
 
+def _timeline(current: Current, object_id: str) -> list[tuple[Any, str]]:
+    """An object's status changes, oldest first, each with who made it."""
+    changes = list(status_change_list_for_object(merchant=current.merchant,
+                                                 livemode=current.livemode,
+                                                 object_id=object_id))
+    labels = actor_labels(merchant=current.merchant, actors={c.actor for c in changes})
+    return [(change, labels[change.actor]) for change in changes]
+
+
 @require_GET
 @merchant_view
 def payment_detail(request: HttpRequest, current: Current,
                    payment_intent_id: str) -> HttpResponse:
     intent = _payment_intent(current, payment_intent_id)
-    changes = list(status_change_list_for_object(merchant=current.merchant,
-                                                 livemode=current.livemode,
-                                                 object_id=intent.id))
-    labels = actor_labels(merchant=current.merchant, actors={c.actor for c in changes})
     events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
                                         object_id=intent.id)[:OBJECT_EVENTS_SHOWN])
+    charges = list(charge_list_for_payment_intent(intent=intent))
+    # Only a payment with a disputed charge spends a query on its disputes.
+    disputes = (list(dispute_list(merchant=current.merchant, livemode=current.livemode,
+                                  payment_intent=intent.id))
+                if any(charge.disputed for charge in charges) else [])
     # A call in flight (`operation`) refuses both: the buttons wait until it is recorded.
     idle = intent.operation is None
     return _render(request, current, "dashboard/payments/detail.html", {
-        "nav": "payments", "intent": intent,
-        "charges": list(charge_list_for_payment_intent(intent=intent)),
-        "timeline": [(change, labels[change.actor]) for change in changes],
+        "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
+        "timeline": _timeline(current, intent.id),
         "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
         "can_capture": idle and can_proceed(intent.begin_capture),
         "can_cancel": idle and can_proceed(intent.begin_cancel),
@@ -467,6 +491,94 @@ def refund_settings(request: HttpRequest, current: Current) -> HttpResponse:
     messages.success(request, "Refunds no longer wait for approval." if threshold is None
                      else f"Refunds above {threshold} (minor units) now wait for approval.")
     return redirect("dashboard:refunds")
+
+
+# -- disputes ------------------------------------------------------------------------------
+
+DISPUTE_MANAGERS_ONLY = "Only owners and admins can answer disputes."
+
+
+@require_GET
+@merchant_view
+def disputes(request: HttpRequest, current: Current) -> HttpResponse:
+    form = DisputeFilterForm(request.GET)
+    status = (form.cleaned_data["status"] or None) if form.is_valid() else None
+    queryset = dispute_list(merchant=current.merchant, livemode=current.livemode,
+                            status=status)
+    page = _page(request, queryset)
+    return _render_filtered(request, current, full="dashboard/disputes/list.html",
+                            partial="dashboard/disputes/_results.html",
+                            context={"nav": "disputes", "form": form, "status": status,
+                                     "page": page})
+
+
+def _dispute(current: Current, dispute_id: str) -> Dispute:
+    try:
+        return dispute_get(id=dispute_id, merchant=current.merchant, livemode=current.livemode)
+    except NotFoundError as exc:
+        raise Http404("No such dispute") from exc
+
+
+@require_GET
+@merchant_view
+def dispute_detail(request: HttpRequest, current: Current, dispute_id: str) -> HttpResponse:
+    dispute = _dispute(current, dispute_id)
+    events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
+                                        object_id=dispute.id)[:OBJECT_EVENTS_SHOWN])
+    return _render(request, current, "dashboard/disputes/detail.html", {
+        "nav": "disputes", "dispute": dispute, "funds": dispute.funds,
+        "evidence": [(name, dispute.evidence[name]) for name in sorted(dispute.evidence)
+                     if dispute.evidence[name]],
+        "timeline": _timeline(current, dispute.id),
+        "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
+        "can_answer": dispute.status in Dispute.AWAITING_RESPONSE,
+        "evidence_form": DisputeEvidenceForm(dispute=dispute),
+    })
+
+
+@require_POST
+@merchant_view
+def dispute_evidence(request: HttpRequest, current: Current, dispute_id: str) -> HttpResponse:
+    """Saves the evidence, or submits it to the bank (the button pressed decides)."""
+    if not current.can_manage_payments:
+        return _forbidden(request, current, DISPUTE_MANAGERS_ONLY)
+    dispute = _dispute(current, dispute_id)
+    form = DisputeEvidenceForm(request.POST, dispute=dispute)
+    submit = request.POST.get("action") == DisputeEvidenceForm.SUBMIT
+    if not form.is_valid():
+        messages.error(request, "The evidence could not be saved: "
+                       + " ".join(error for errors in form.errors.values() for error in errors))
+    elif submit and not form.has_evidence():
+        messages.error(request, "Add some evidence before submitting it to the bank.")
+    else:
+        try:
+            dispute = dispute_update(id=dispute.id, merchant=current.merchant,
+                                     livemode=current.livemode,
+                                     params=form.params(submit=submit))
+        except ApiError as exc:
+            # Answered or closed meanwhile by someone else.
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Submitted the evidence: the bank decides next."
+                             if submit else "Saved the evidence. Submit it before the due date.")
+    return redirect("dashboard:dispute", dispute.id)
+
+
+@require_POST
+@merchant_view
+def dispute_accept(request: HttpRequest, current: Current, dispute_id: str) -> HttpResponse:
+    """Accepts the dispute (the API's `close`): the loss is conceded."""
+    if not current.can_manage_payments:
+        return _forbidden(request, current, DISPUTE_MANAGERS_ONLY)
+    dispute = _dispute(current, dispute_id)
+    try:
+        dispute = dispute_close(id=dispute.id, merchant=current.merchant,
+                                livemode=current.livemode)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Accepted the dispute: the disputed amount stays withdrawn.")
+    return redirect("dashboard:dispute", dispute.id)
 
 
 # -- events --------------------------------------------------------------------------------

@@ -162,9 +162,13 @@ def dispute_of_charge(*, charge_id: str) -> Dispute | None:
 
 
 def dispute_list(*, merchant: Merchant, livemode: bool, charge: str | None = None,
-                 payment_intent: str | None = None) -> QuerySet[Dispute]:
+                 payment_intent: str | None = None, status: str | None = None
+                 ) -> QuerySet[Dispute]:
+    """The merchant's disputes in a mode, with their charges, filtered as asked."""
     disputes = (Dispute.objects.select_related("charge")
                 .filter(merchant=merchant, livemode=livemode))
+    if status is not None:
+        disputes = disputes.filter(status=status)
     if charge is not None:
         disputes = disputes.filter(charge_id=charge)
     if payment_intent is not None:

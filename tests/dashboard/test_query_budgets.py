@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from payments.models import PaymentIntent
+from refunds.models import Dispute
 from tests.dashboard.helpers import disabled_for_failing, new_customer, new_endpoint
 from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt
 
@@ -111,5 +112,26 @@ def test_the_payment_page_stays_within_budget(owner, account, django_assert_max_
 
     # the intent with customer and card, charges, status changes, the keys and users who
     # made them, events
+    with django_assert_max_num_queries(9):
+        assert owner.get(f"/payments/{intent_id}/").status_code == 200
+
+
+def test_the_dispute_pages_stay_within_budget(owner, account, django_assert_max_num_queries,
+                                              django_capture_on_commit_callbacks):
+    # given eight disputed payments, one answered from the dashboard (under review)
+    for n in range(8):
+        with django_capture_on_commit_callbacks(execute=True):
+            intent_id = paid(account, n, payment_method="pm_card_createDispute")
+    dispute = Dispute.objects.get(payment_intent_id=intent_id)
+    owner.post(f"/disputes/{dispute.id}/evidence/", {"uncategorized_text": "x",
+                                                     "action": "submit"})
+
+    # the disputes with their charges
+    with django_assert_max_num_queries(4):
+        assert owner.get("/disputes/").status_code == 200
+    # the dispute with its charge, status changes, the users who made them, events
+    with django_assert_max_num_queries(7):
+        assert owner.get(f"/disputes/{dispute.id}/").status_code == 200
+    # the payment page spends one query on the disputes of its disputed charge
     with django_assert_max_num_queries(9):
         assert owner.get(f"/payments/{intent_id}/").status_code == 200
