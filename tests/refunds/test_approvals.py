@@ -2,6 +2,8 @@
 `pending_approval` (counted on the charge, the processor not asked) until it is approved
 (then refunded as any other) or rejected (canceled, the amount given back)."""
 
+from django.utils import timezone
+
 from merchants.models import StatusChange
 from payments.models import Charge, SimulatedOperation
 from refunds import services
@@ -98,8 +100,10 @@ def test_approving_refunds_it_as_any_other(api, account, settings,
     paid, made = waiting_refund(api, account)
 
     # when it is approved
+    before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         approved = ok(api.post(f"/v1/refunds/{made['id']}/approve"))
+    after = timezone.now()
 
     # then it is pending with the processor asked, and the settlement finishes it
     assert approved["status"] == "pending"
@@ -108,10 +112,11 @@ def test_approving_refunds_it_as_any_other(api, account, settings,
     assert ok(api.get(f"/v1/refunds/{made['id']}"))["status"] == "succeeded"
     assert charge_of(paid).amount_refunded == 1500
     assert event_types(made["id"])[:2] == ["refund.created", "refund.updated"]
-    # and the audit log names the key that approved it
+    # and the audit log names the key that approved it, and when
     changes = list(StatusChange.objects.filter(object_id=made["id"]).order_by("at", "pk")
-                   .values_list("source", "target", "actor"))
-    assert changes[0] == ("pending_approval", "pending", secret_key_id(account))
+                   .values_list("source", "target", "actor", "at"))
+    assert changes[0][:3] == ("pending_approval", "pending", secret_key_id(account))
+    assert before <= changes[0][3] <= after
 
 
 def test_approving_twice_is_refused_naming_the_status(api, account):

@@ -140,6 +140,21 @@ def test_an_item_that_is_not_a_hash_refuses_the_whole_batch(api):
     assert RefundBatch.objects.count() == 0
 
 
+def test_a_batch_of_a_thousand_is_accepted_in_chunks(api, django_capture_on_commit_callbacks):
+    # given the most a batch may hold
+    refunds = [{"payment_intent": f"pi_nobody_{n}"} for n in range(services.BATCH_MAX_ITEMS)]
+
+    # when it is sent (its chunks not yet run)
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        accepted = ok(api.post("/v1/refunds/batch", {"refunds": refunds}))
+
+    # then it is accepted whole, one message per chunk of 50
+    assert services.BATCH_MAX_ITEMS == 1000
+    assert (accepted["status"], accepted["total_count"]) == ("processing", 1000)
+    assert [item["index"] for item in accepted["items"]] == list(range(1000))
+    assert len(enqueued) == 1000 // services.BATCH_CHUNK_SIZE
+
+
 @pytest.mark.parametrize("refunds", [[], [{"charge": "ch_1"}] * 1001])
 def test_an_empty_or_oversized_array_is_refused(api, refunds):
     error = error_of(api.post("/v1/refunds/batch", {"refunds": refunds}), 400)

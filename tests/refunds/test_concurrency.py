@@ -1,4 +1,5 @@
-"""Simultaneous refunds of one charge on PostgreSQL: never more than was captured."""
+"""Simultaneous refunds on PostgreSQL: never more than was captured, and a batch's items,
+shared by several workers, each refunded once."""
 
 import threading
 
@@ -6,7 +7,8 @@ import pytest
 from django.db import connection
 
 from payments.models import Charge
-from refunds.models import Refund
+from refunds import services
+from refunds.models import Refund, RefundBatch
 from tests.conftest import Api, needs_postgres
 from tests.payments.factories import paid_intent
 
@@ -51,3 +53,51 @@ def test_ten_simultaneous_refunds_accept_only_what_the_charge_holds(account, set
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_refunded, charge.refunded) == (1800, False)
     assert Refund.objects.filter(charge=charge).count() == 6
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_workers_sharing_a_batch_refund_each_item_once(account, settings, monkeypatch):
+    # given a batch of 60 items of 300 over four 2000 charges (more than they hold), whose
+    # chunk messages are delivered to several workers at once (and redelivered)
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 3600
+    monkeypatch.setattr(services, "_batch_chunk_on_commit", lambda *args: None)
+    api = account.api()
+    charges = [paid_intent(api, amount=2000)["latest_charge"] for _ in range(4)]
+    items = [({"charge": charges[n % 4], "amount": 300}, None) for n in range(60)]
+    batch = services.refund_batch_create(merchant=account.merchant, livemode=False,
+                                         items=items)
+    ranges = [(0, 60), (0, 60), (0, 30), (30, 60), (0, 60), (30, 60)]
+    barrier = threading.Barrier(len(ranges))
+    processed: list[int] = []
+    errors: list[BaseException] = []
+
+    def work(start: int, stop: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            processed.append(services.refund_batch_process(batch_id=batch.id, start=start,
+                                                           stop=stop))
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=bounds) for bounds in ranges]
+    # when the workers run together
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    # then every item was processed exactly once, and each charge refunded six times 300
+    assert not errors, errors
+    assert sum(processed) == 60
+    shown = services.selectors.refund_batch_get(id=batch.id, merchant=account.merchant,
+                                                livemode=False)
+    assert shown.status == RefundBatch.Status.COMPLETED
+    assert (shown.succeeded_count, shown.failed_count) == (24, 36)
+    assert Refund.objects.count() == 24
+    for charge_id in charges:
+        charge = Charge.objects.get(pk=charge_id)
+        assert charge.amount_refunded == 1800
+        assert Refund.objects.filter(charge=charge).count() == 6

@@ -155,6 +155,74 @@ def test_a_canceled_intent_cannot_be_refunded(api):
     assert not Refund.objects.exists()
 
 
+@pytest.mark.parametrize("confirm", [False, True])
+def test_an_unpaid_intent_cannot_be_refunded(api, confirm):
+    # given an intent never paid: not confirmed, or declined (back to a payment method)
+    unpaid = intent(api)
+    if confirm:
+        api.post(f"/v1/payment_intents/{unpaid['id']}/confirm",
+                 {"payment_method": "pm_card_chargeDeclined"})
+    status = api.get(f"/v1/payment_intents/{unpaid['id']}").json()["status"]
+    assert status in ("requires_payment_method", "requires_confirmation")
+
+    # when
+    error = error_of(refund(api, payment_intent=unpaid["id"]), 400)
+
+    # then
+    assert (error["code"], error["param"]) == ("payment_intent_unexpected_state",
+                                               "payment_intent")
+    assert f"status of {status}" in error["message"]
+    assert not Refund.objects.exists()
+
+
+def test_a_declined_charge_cannot_be_refunded(api):
+    # given a payment whose first charge was declined and second succeeded
+    paying = intent(api)
+    api.post(f"/v1/payment_intents/{paying['id']}/confirm",
+             {"payment_method": "pm_card_chargeDeclined"})
+    declined = Charge.objects.get(payment_intent_id=paying["id"])
+    ok(api.post(f"/v1/payment_intents/{paying['id']}/confirm",
+                {"payment_method": "pm_card_visa"}))
+
+    # when the declined charge is refunded
+    error = error_of(refund(api, charge=declined.id), 400)
+
+    # then nothing was captured on it to refund
+    assert (error["code"], error["param"]) == ("charge_not_refundable", "charge")
+    assert not Refund.objects.exists()
+
+
+def test_a_reason_outside_stripes_enum_is_refused(api):
+    paid = paid_intent(api)
+
+    error = error_of(refund(api, payment_intent=paid["id"], reason="bored"), 400)
+
+    assert error["param"] == "reason"
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize(("window_days", "age", "refused"), [
+    (1, timedelta(hours=23), False),
+    (1, timedelta(hours=25), True),
+    (30, timedelta(days=29), False),
+])
+def test_the_refund_window_is_configurable(api, settings, window_days, age, refused):
+    # given a refund window of `window_days` and a charge made `age` ago
+    settings.TILL_REFUND_WINDOW_DAYS = window_days
+    paid = paid_intent(api)
+    Charge.objects.filter(pk=paid["latest_charge"]).update(created=timezone.now() - age)
+
+    # when
+    response = refund(api, payment_intent=paid["id"])
+
+    # then
+    if refused:
+        assert error_of(response, 400)["code"] == "charge_expired_for_refund"
+        assert f"older than {window_days} days" in response.json()["error"]["message"]
+    else:
+        assert ok(response)["status"] == "pending"
+
+
 def test_a_charge_past_the_refund_window_is_expired(api, settings):
     # given a charge made longer ago than the window
     paid = paid_intent(api)
