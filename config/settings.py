@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
     # Disputes: openings and decisions on submitted evidence whose message was lost.
     "disputes-open-due": {"task": "refunds.tasks.disputes_open_due", "schedule": 60.0},
     "disputes-decide-due": {"task": "refunds.tasks.disputes_decide_due", "schedule": 10.0},
+    # Disputes nobody answered by their due date close as lost, as Stripe's do.
+    "disputes-expire-due": {"task": "refunds.tasks.disputes_expire_due", "schedule": 300.0},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own,
 # consumed by workers with a thread pool (`-Q webhooks,celery --pool threads`).

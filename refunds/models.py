@@ -252,6 +252,9 @@ class Dispute(FSMModelMixin, TenantModel):
             models.Index(fields=["payment_intent", "-created"], name="dispute_payment_intent"),
             models.Index(fields=["submitted_at"], name="dispute_under_review",
                          condition=models.Q(status="under_review")),
+            models.Index(fields=["due_by"], name="dispute_awaiting_response",
+                         condition=models.Q(status__in=["needs_response",
+                                                        "warning_needs_response"])),
         ]
         constraints = [
             # One dispute per charge: opening twice (a redelivered task) creates nothing.

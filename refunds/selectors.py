@@ -196,3 +196,11 @@ def dispute_ids_under_review(*, before: datetime, limit: int = 500) -> list[str]
     return list(Dispute.objects
                 .filter(status=Dispute.Status.UNDER_REVIEW, submitted_at__lt=before)
                 .order_by("submitted_at").values_list("pk", flat=True)[:limit])
+
+
+def dispute_ids_past_due(*, now: datetime, limit: int = 500) -> list[str]:
+    """Disputes still awaiting a response whose `due_by` has passed: the expiry sweep's
+    work."""
+    return list(Dispute.objects
+                .filter(status__in=Dispute.AWAITING_RESPONSE, due_by__lt=now)
+                .order_by("due_by").values_list("pk", flat=True)[:limit])

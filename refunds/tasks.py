@@ -45,3 +45,8 @@ def dispute_decide(dispute_id: str) -> str:
 @shared_task(name="refunds.tasks.disputes_decide_due", acks_late=True, ignore_result=True)
 def disputes_decide_due() -> int:
     return services.disputes_decide_due()
+
+
+@shared_task(name="refunds.tasks.disputes_expire_due", acks_late=True, ignore_result=True)
+def disputes_expire_due() -> int:
+    return services.disputes_expire_due()
