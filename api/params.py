@@ -16,6 +16,10 @@ METADATA_MAX_KEYS = 50
 METADATA_KEY_MAX = 40
 METADATA_VALUE_MAX = 500
 
+# Error codes of Stripe's that a validator may raise itself (ValidationError(..., code=…)),
+# with Stripe's message as it stands.
+STRIPE_CODES = frozenset({"email_invalid"})
+
 _CODES = {
     "required": "parameter_missing",
     "null": "parameter_invalid_empty",
@@ -182,6 +186,8 @@ def parse(serializer_class: type[serializers.Serializer], data: Any, **context: 
     if code == "invalid" and isinstance(_field_at(serializer, path), serializers.IntegerField):
         raise ParameterError(f"Invalid integer: {_value_at(data, path)}",
                              code="parameter_invalid_integer", param=param)
+    if code in STRIPE_CODES:  # the validator wrote Stripe's own message for its own code
+        raise ParameterError(str(error), code=code, param=param)
     message = f"Invalid {param}: {error}" if param else str(error)
     raise ParameterError(message, code=_CODES.get(code), param=param)
 

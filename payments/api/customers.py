@@ -67,7 +67,8 @@ class CustomerParams(Params):
             try:
                 validate_email(value)
             except DjangoValidationError as exc:
-                raise serializers.ValidationError(f"Invalid email address: {value}") from exc
+                raise serializers.ValidationError(f"Invalid email address: {value}",
+                                                  code="email_invalid") from exc
         return value
 
     def validate_tax_exempt(self, value: str) -> str:

@@ -24,7 +24,7 @@ def error_of(response, status: int = 400) -> dict:
 # -- validation --------------------------------------------------------------------------
 
 INVALID = [
-    pytest.param({"email": "not-an-email"}, "email", None, id="email"),
+    pytest.param({"email": "not-an-email"}, "email", "email_invalid", id="email"),
     pytest.param({"balance": "ten"}, "balance", "parameter_invalid_integer", id="balance-word"),
     pytest.param({"balance": "1.5"}, "balance", "parameter_invalid_integer",
                  id="balance-decimal"),
@@ -68,6 +68,12 @@ def test_update_rejects_invalid_params_and_changes_nothing(api, params, param, c
     assert error_of(response)["param"] == param
     assert api.get(f"/v1/customers/{customer['id']}").json() == customer
     assert event_types(customer["id"]) == ["customer.created"]
+
+
+def test_an_invalid_email_gets_stripes_message_once(api):
+    error = error_of(api.post("/v1/customers", {"email": "jenny@"}))
+
+    assert (error["code"], error["message"]) == ("email_invalid", "Invalid email address: jenny@")
 
 
 def test_metadata_key_with_an_opening_bracket_is_refused(api):
