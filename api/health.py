@@ -1,9 +1,22 @@
-"""/healthz: 200 when the database and the broker answer, 503 when either does not."""
+"""/healthz: 200 when the database and the broker answer, 503 when either does not.
+
+The answer is public (load balancers call it without credentials), so it names only the kind
+of failure; the details, which hold host names and ports, go to the log.
+"""
+
+import logging
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
 from config.celery import app as celery_app
+
+logger = logging.getLogger("till.health")
+
+
+def _failure(check: str, exc: Exception) -> str:
+    logger.warning("healthz: %s is down: %s: %s", check, exc.__class__.__name__, exc)
+    return f"error: {exc.__class__.__name__}"
 
 
 def _database() -> str:
@@ -11,8 +24,8 @@ def _database() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure means "down", reported as text
-        return f"error: {exc.__class__.__name__}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        return _failure("database", exc)
     return "ok"
 
 
@@ -21,7 +34,7 @@ def _broker() -> str:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # noqa: BLE001
-        return f"error: {exc.__class__.__name__}: {exc}"
+        return _failure("broker", exc)
     return "ok"
 
 
