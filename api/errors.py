@@ -87,6 +87,10 @@ class RateLimitError(InvalidRequestError):
     stored = False
 
 
+RATE_LIMITED = ("Request rate limit exceeded. You can learn more about rate limits in the "
+                "README.")
+
+
 class ApiServerError(ApiError):
     status = 500
     type = "api_error"

@@ -1,4 +1,5 @@
-"""Request ids: every request gets one, every response and log line carries it."""
+"""Request ids (every request gets one, every response and log line carries it) and the rate
+limit of API requests that no valid key answered for."""
 
 import contextvars
 import logging
@@ -6,7 +7,7 @@ import re
 import secrets
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 # The current request's id and idempotency key, for logs and for Event.request.
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -50,3 +51,28 @@ class RequestIdLogFilter(logging.Filter):
         record.request_id = (request_id_var.get() or getattr(request, "request_id", None)
                              or "-")
         return True
+
+
+class AnonymousRateLimitMiddleware:
+    """Gives every /v1 response its X-RateLimit-* headers: a response that carries none was
+    not counted against a key (a missing or wrong key, an unknown URL, the public schema), so
+    it counts against the client's address; over that budget it becomes a 429."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (not request.path.startswith("/v1/") or request.method == "OPTIONS"
+                or "X-RateLimit-Limit" in response):
+            return response
+        from api.errors import RATE_LIMITED, RateLimitError
+        from api.ratelimit import rate_limit_hit_anonymous
+
+        usage = rate_limit_hit_anonymous(request=request)
+        if usage.exceeded:
+            error = RateLimitError(RATE_LIMITED, headers={"Stripe-Should-Retry": "true"})
+            response = JsonResponse(error.body(), status=error.status, headers=error.headers)
+        for name, value in usage.headers().items():
+            response[name] = value
+        return response

@@ -1,7 +1,10 @@
-"""Per-key request rate limits with X-RateLimit-* headers on every response.
+"""Request rate limits with X-RateLimit-* headers on every API response.
 
-Counted by django-ratelimit in the cache: Redis when REDIS_URL is set, so every web process
-shares one count; without Redis each process counts on its own.
+A request with a valid key counts against the key's budget (live and test differ). Any other
+API request (a missing or wrong key, an unknown URL, the public schema) counts against its
+client address: that also slows anyone guessing keys. Counted by django-ratelimit in the
+cache: Redis when REDIS_URL is set, so every web process shares one count; without Redis each
+process counts on its own.
 """
 
 import time
@@ -35,6 +38,17 @@ def rate_limit_hit(*, request, key: ApiKey) -> Usage:
     limit = settings.TILL_RATE_LIMIT_LIVE if key.livemode else settings.TILL_RATE_LIMIT_TEST
     usage = get_usage(request, group="api", key=_key_id, rate=f"{limit}/s", increment=True)
     # django-ratelimit names a window by its last whole second; the budget renews a second later.
+    return Usage(limit=limit, remaining=max(0, limit - usage["count"]),
+                 reset=int(time.time()) + int(usage["time_left"]) + 1,
+                 exceeded=usage["should_limit"])
+
+
+def rate_limit_hit_anonymous(*, request) -> Usage:
+    """Counts one request that no valid key answered for against its client address
+    (REMOTE_ADDR: behind a proxy, every such request through it shares one budget)."""
+    limit = settings.TILL_RATE_LIMIT_ANONYMOUS
+    usage = get_usage(request, group="api-anonymous", key="ip", rate=f"{limit}/s",
+                      increment=True)
     return Usage(limit=limit, remaining=max(0, limit - usage["count"]),
                  reset=int(time.time()) + int(usage["time_left"]) + 1,
                  exceeded=usage["should_limit"])

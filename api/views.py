@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.auth import SecretKeyRequired
-from api.errors import AuthenticationError, RateLimitError, unrecognized_url
+from api.errors import RATE_LIMITED, AuthenticationError, RateLimitError, unrecognized_url
 from api.idempotency import (
     Replay,
     idempotency_key_claim,
@@ -99,9 +99,7 @@ class ApiView(APIView):
         usage = rate_limit_hit(request=request, key=request.auth)
         self.rate_limit_headers = usage.headers()
         if usage.exceeded:
-            raise RateLimitError(
-                "Request rate limit exceeded. You can learn more about rate limits in the "
-                "README.", headers={"Stripe-Should-Retry": "true"})
+            raise RateLimitError(RATE_LIMITED, headers={"Stripe-Should-Retry": "true"})
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.args, self.kwargs = args, kwargs

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
+    "api.middleware.AnonymousRateLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -242,6 +243,8 @@ TILL_API_VERSION = "2025-02-24.acacia"
 # Requests per second per API key; the 429 carries code rate_limit.
 TILL_RATE_LIMIT_LIVE = env.int("TILL_RATE_LIMIT_LIVE", default=100)
 TILL_RATE_LIMIT_TEST = env.int("TILL_RATE_LIMIT_TEST", default=25)
+# Per client address, for API requests without a valid key (slows key guessing too).
+TILL_RATE_LIMIT_ANONYMOUS = env.int("TILL_RATE_LIMIT_ANONYMOUS", default=25)
 TILL_IDEMPOTENCY_KEY_TTL_HOURS = env.int("TILL_IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # A rolled key keeps working this long unless the roll names another expiry.
 TILL_KEY_ROLL_GRACE_HOURS = env.int("TILL_KEY_ROLL_GRACE_HOURS", default=24)

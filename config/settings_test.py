@@ -10,6 +10,7 @@ os.environ.setdefault("TILL_TASKS_EAGER", "true")
 # Rate limits are tested on their own with small limits; elsewhere they must not interfere.
 os.environ.setdefault("TILL_RATE_LIMIT_TEST", "100000")
 os.environ.setdefault("TILL_RATE_LIMIT_LIVE", "100000")
+os.environ.setdefault("TILL_RATE_LIMIT_ANONYMOUS", "100000")
 
 # Under pytest-xdist each worker gets a Redis database of its own (the next numbers after
 # REDIS_URL's), as it gets a test database of its own: tests clear the cache and empty the

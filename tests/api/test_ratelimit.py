@@ -121,3 +121,55 @@ def test_the_next_second_has_a_fresh_budget(api, settings, monkeypatch):
     response = api.get("/v1/customers")
     assert response.status_code == 200
     assert response["X-RateLimit-Remaining"] == "2"
+
+
+# -- requests no valid key answers for: counted per client address ----------------------
+
+@pytest.fixture
+def anonymous_limit_of_three(settings, frozen_rate_clock):
+    settings.TILL_RATE_LIMIT_ANONYMOUS = 3
+    return frozen_rate_clock
+
+
+@pytest.mark.parametrize(("headers", "path", "status"), [
+    ({}, "/v1/customers", 401),
+    ({"HTTP_AUTHORIZATION": "Bearer sk_test_wrongwrongwrong"}, "/v1/customers", 401),
+    ({}, "/v1/nothing_here", 404),
+    ({}, "/v1/openapi.json", 200),
+])
+def test_responses_without_a_valid_key_carry_the_headers_too(db, client, anonymous_limit_of_three,
+                                                             headers, path, status):
+    response = client.get(path, **headers)
+
+    assert response.status_code == status
+    assert response["X-RateLimit-Limit"] == "3"
+    assert response["X-RateLimit-Remaining"] == "2"
+    assert int(response["X-RateLimit-Reset"]) == int(anonymous_limit_of_three) + 1
+
+
+def test_guessing_keys_is_slowed_to_the_anonymous_limit(db, client, api,
+                                                        anonymous_limit_of_three):
+    # given three wrong keys from one address within a second
+    for guess in range(3):
+        response = client.get("/v1/customers", HTTP_AUTHORIZATION=f"Bearer sk_test_guess{guess}")
+        assert response.status_code == 401
+    # when a fourth comes
+    response = client.get("/v1/customers", HTTP_AUTHORIZATION="Bearer sk_test_guess4")
+    # then it is refused as rate limited, retryable, in the one envelope
+    error = error_of(response, 429)
+    assert (error["type"], error["code"]) == ("invalid_request_error", "rate_limit")
+    assert response["Stripe-Should-Retry"] == "true"
+    assert response["X-RateLimit-Remaining"] == "0"
+    # and a valid key, which has a budget of its own, is not held back
+    assert api.get("/v1/customers").status_code == 200
+
+
+def test_another_address_has_its_own_anonymous_budget(db, client, anonymous_limit_of_three):
+    for _ in range(3):
+        client.get("/v1/customers")
+    assert client.get("/v1/customers").status_code == 429
+
+    response = client.get("/v1/customers", REMOTE_ADDR="192.0.2.7")
+
+    assert response.status_code == 401
+    assert response["X-RateLimit-Remaining"] == "2"
