@@ -848,7 +848,10 @@ def _capture_run(intent: PaymentIntent, processor) -> PaymentIntent:
         intent.save()
         charge.captured = True
         charge.amount_captured = amount
-        charge.save(update_fields=["captured", "amount_captured"])
+        # As Stripe's capture: the part of the hold not captured is released, and the charge
+        # shows it refunded (no Refund object); what was captured stays refundable.
+        charge.amount_refunded = charge.amount - amount
+        charge.save(update_fields=["captured", "amount_captured", "amount_refunded"])
         events_record(EventSpec("charge.captured", charge),
                       EventSpec("payment_intent.succeeded", intent))
         _dispute_on_commit_if_expected(intent, charge)

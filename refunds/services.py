@@ -208,9 +208,11 @@ def _refund_run_or_recover(refund: Refund, processor) -> Refund:
 
 
 def _charge_refunded_by(charge: Charge, amount: int) -> None:
-    """Counts `amount` on the charge (negative: gives it back); the caller holds its lock."""
+    """Counts `amount` on the charge (negative: gives it back); the caller holds its lock.
+    `amount_refunded` also holds what a partial capture released, so the charge is fully
+    refunded when it reaches the whole amount charged."""
     charge.amount_refunded = max(charge.amount_refunded + amount, 0)
-    charge.refunded = charge.amount_refunded >= charge.amount_captured > 0
+    charge.refunded = charge.amount_refunded >= charge.amount and charge.amount_captured > 0
     charge.save(update_fields=["amount_refunded", "refunded"])
 
 

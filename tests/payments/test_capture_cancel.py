@@ -80,6 +80,9 @@ def test_capturing_part_releases_the_rest(api):
         "succeeded", 1800, 0)
     charge = Charge.objects.get()
     assert (charge.captured, charge.amount_captured, charge.amount) == (True, 1800, 3000)
+    # and, as on Stripe, the charge shows the released 1200 refunded, without being refunded
+    wire = ok(api.get(f"/v1/charges/{charge.id}"))
+    assert (wire["amount_refunded"], wire["refunded"]) == (1200, False)
 
 
 def test_capturing_more_than_was_held_is_refused(api):

@@ -78,6 +78,25 @@ def test_partial_refunds_up_to_the_full_amount_then_already_refunded(api):
     assert Refund.objects.count() == 3
 
 
+def test_a_partly_captured_charge_refunds_what_was_captured_and_no_more(api):
+    # given a 3000 hold of which 1800 was captured (1200 released, shown as refunded)
+    held = authorized_intent(api, amount=3000)
+    ok(api.post(f"/v1/payment_intents/{held['id']}/capture", {"amount_to_capture": 1800}))
+
+    # when the merchant refunds 1000, then the rest by default
+    first = ok(refund(api, payment_intent=held["id"], amount=1000))
+    charge = ok(api.get(f"/v1/charges/{held['latest_charge']}"))
+    assert (charge["amount_refunded"], charge["refunded"]) == (2200, False)
+    rest = ok(refund(api, payment_intent=held["id"]))
+
+    # then the default takes what was captured and remains, and the charge is refunded
+    assert (first["amount"], rest["amount"]) == (1000, 800)
+    charge = ok(api.get(f"/v1/charges/{held['latest_charge']}"))
+    assert (charge["amount_refunded"], charge["refunded"]) == (3000, True)
+    assert error_of(refund(api, payment_intent=held["id"], amount=1),
+                    400)["code"] == "charge_already_refunded"
+
+
 def test_over_refund_names_amount_with_formatted_amounts(api):
     paid = paid_intent(api, amount=2000)
     ok(refund(api, payment_intent=paid["id"], amount=500))
