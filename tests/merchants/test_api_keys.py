@@ -3,7 +3,8 @@
 import pytest
 from django.conf import settings
 
-from merchants.models import ApiKey, hash_api_key
+from merchants.models import ApiKey, Merchant, hash_api_key
+from merchants.selectors import api_key_get_by_token
 from merchants.services import api_key_revoke, api_key_roll
 from tests.conftest import Api
 
@@ -112,3 +113,24 @@ def test_revoking_twice_keeps_the_first_time(account, clock):
     second = api_key_revoke(key_id=key_id, merchant=account.merchant).revoked_at
 
     assert second == first
+
+
+def test_the_hand_written_key_lookup_reads_what_the_orm_reads(account):
+    # given a key whose row and merchant have values of every kind (times, booleans, nulls)
+    token = account.key("live_secret_key")
+    api_key_roll(key_id=key_row(token).id, merchant=account.merchant)
+
+    # when the authentication lookup reads it
+    found = api_key_get_by_token(token=token)
+
+    # then the key and its merchant are what the ORM loads, field by field and typed alike
+    expected = ApiKey.objects.select_related("merchant").get(key_hash=hash_api_key(token))
+    for field in ApiKey._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    for field in Merchant._meta.concrete_fields:
+        assert getattr(found.merchant, field.attname) == getattr(expected.merchant,
+                                                                 field.attname), field.name
+    assert found.expires_at is not None and found.expires_at.tzinfo is not None
+    assert found.livemode is True
+    assert found._state.adding is False
+    assert api_key_get_by_token(token="sk_test_nobodyhasthis") is None
