@@ -5,6 +5,7 @@ one and turns the first failure into a ParameterError naming the parameter in br
 (`metadata[order_id]`), with Stripe's codes and messages.
 """
 
+import copy
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -56,6 +57,13 @@ class Params(serializers.Serializer):
         if data == "" and self.allow_null:
             return None
         return super().run_validation(data)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # DRF deep-copies every declared field for every request. A leaf field keeps no state
+        # while it validates, so a shallow copy (to bind) is enough, and costs a fraction;
+        # nested serializers are still deep-copied, since they bind fields of their own.
+        return {name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer)
+                else copy.copy(field) for name, field in self._declared_fields.items()}
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):
