@@ -218,10 +218,11 @@ def setup_intent_list(*, merchant: Merchant, livemode: bool, customer: str | Non
 def payment_intent_list_for_display(*, merchant: Merchant, livemode: bool,
                                     status: str | None = None, customer: str | None = None,
                                     condition: Q | None = None) -> QuerySet[PaymentIntent]:
-    """Intents newest first, with the customer and card a list shows joined in: one query
-    however many rows. `condition` is a parsed search (scoped here, never widened)."""
+    """Intents newest first, with the customer, card and latest charge (whose refunds and
+    dispute decide the badge) a list shows joined in: one query however many rows.
+    `condition` is a parsed search (scoped here, never widened)."""
     intents = (payment_intent_list(merchant=merchant, livemode=livemode, customer=customer)
-               .select_related("customer", "payment_method"))
+               .select_related("customer", "payment_method", "latest_charge"))
     if status is not None:
         intents = intents.filter(status=status)
     if condition is not None:
@@ -231,8 +232,10 @@ def payment_intent_list_for_display(*, merchant: Merchant, livemode: bool,
 
 def payment_intent_get_for_display(*, id: str, merchant: Merchant,  # noqa: A002
                                    livemode: bool) -> PaymentIntent:
-    """An intent of this merchant and mode with its customer and card; else a 404."""
-    intent = (PaymentIntent.objects.select_related("customer", "payment_method")
+    """An intent of this merchant and mode with its customer, card and latest charge; else
+    a 404."""
+    intent = (PaymentIntent.objects.select_related("customer", "payment_method",
+                                                   "latest_charge")
               .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if intent is None:
         raise _payment_intent_missing(id)
