@@ -1,4 +1,5 @@
 import re
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from api.errors import ParameterError
 from api.search import search_query_parse
 from payments.api.payment_intents import SEARCH_FIELDS
 from payments.models import PaymentIntent
-from payments.money import currency_exponent
-from refunds.models import Dispute
+from payments.money import CURRENCIES, SYMBOLS, currency_exponent
+from refunds.models import Dispute, Refund
 from webhooks.events import EVENT_TYPES
 from webhooks.models import WebhookDelivery
 
@@ -44,10 +45,63 @@ class RollKeyForm(forms.Form):
         return self.EXPIRIES[self.cleaned_data["expires_in"]]
 
 
+def minor_units(amount: Decimal, currency: str) -> int:
+    """An amount typed in the currency's major unit (`15.00`) as integer minor units, by the
+    currency's exponent (Stripe's zero- and three-decimal tables); never through a float."""
+    exponent = currency_exponent(currency)
+    minor = amount.scaleb(exponent)
+    if minor != minor.to_integral_value():
+        places = f"{exponent} decimal places" if exponent else "no decimal places"
+        raise forms.ValidationError(f"{currency.upper()} amounts have {places}.")
+    return int(minor)
+
+
+def major_units(amount: int, currency: str) -> str:
+    """Integer minor units as the form fields show them: `1500, "usd"` → `15.00`."""
+    exponent = currency_exponent(currency)
+    return f"{Decimal(amount).scaleb(-exponent):.{exponent}f}"
+
+
+# `100.00`, `100.00 USD`, `USD 100`, `$1,000.50`: a number, a symbol and a code at most.
+_TYPED_AMOUNT = re.compile(
+    r"^(?P<pre>[A-Za-z]{3})?\s*(?P<symbol>[" + "".join(SYMBOLS.values()) + r"])?\s*"
+    r"(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<post>[A-Za-z]{3})?$")
+
+
 class RefundApprovalThresholdForm(forms.Form):
-    threshold = forms.IntegerField(
-        label="Approve refunds above", required=False, min_value=0,
-        help_text="In minor units (cents). Empty: refunds never wait for approval.")
+    """The approval threshold typed as an amount in a currency's major unit (`100.00 USD`,
+    or `100.00` and the currency chosen beside it), stored as the minor units the refunds
+    service compares every refund's amount with."""
+
+    threshold = forms.CharField(
+        label="Approve refunds above", required=False, max_length=40, strip=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "placeholder": "100.00", "spellcheck": "false"}))
+    currency = forms.ChoiceField(label="Currency", required=False,
+                                 choices=[(code, code.upper()) for code in sorted(CURRENCIES)])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        text = cleaned.get("threshold") or ""
+        cleaned["minor"] = None
+        if not text or "currency" not in cleaned:
+            return cleaned
+        match = _TYPED_AMOUNT.match(text)
+        if match is None:
+            raise forms.ValidationError({"threshold": "Enter an amount such as 100.00 or "
+                                                      "100.00 USD, or leave it empty."})
+        code = (match["pre"] or match["post"] or cleaned["currency"] or "usd").lower()
+        if match["pre"] and match["post"] and match["pre"].lower() != match["post"].lower():
+            raise forms.ValidationError({"threshold": "Name one currency."})
+        if code not in CURRENCIES:
+            raise forms.ValidationError({"threshold": f"{code.upper()} is not a currency "
+                                                      "Till takes payments in."})
+        try:
+            cleaned["minor"] = minor_units(Decimal(match["number"].replace(",", "")), code)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError({"threshold": exc.messages}) from exc
+        cleaned["currency"] = code
+        return cleaned
 
 
 class CustomerSearchForm(forms.Form):
@@ -169,29 +223,65 @@ class CaptureForm(forms.Form):
 
     def __init__(self, *args, intent: PaymentIntent, **kwargs) -> None:
         self.intent = intent
-        exponent = currency_exponent(intent.currency)
-        capturable = Decimal(intent.amount_capturable).scaleb(-exponent)
-        kwargs.setdefault("initial", {"amount": f"{capturable:.{exponent}f}"})
+        kwargs.setdefault("initial", {"amount": major_units(intent.amount_capturable,
+                                                            intent.currency)})
         super().__init__(*args, **kwargs)
 
     def clean_amount(self) -> int | None:
         amount = self.cleaned_data["amount"]
         if amount is None:
             return None
-        exponent = currency_exponent(self.intent.currency)
-        minor = amount.scaleb(exponent)
-        if minor != minor.to_integral_value():
-            places = f"{exponent} decimal places" if exponent else "no decimal places"
-            raise forms.ValidationError(
-                f"{self.intent.currency.upper()} amounts have {places}.")
+        minor = minor_units(amount, self.intent.currency)
         if minor <= 0:
             raise forms.ValidationError("Enter an amount greater than zero.")
-        return int(minor)
+        return minor
 
     def params(self) -> dict[str, int]:
         """The service's params, as the API would pass them."""
         amount = self.cleaned_data["amount"]
         return {} if amount is None else {"amount_to_capture": amount}
+
+
+REFUND_REASONS = [
+    (Refund.Reason.REQUESTED_BY_CUSTOMER, "Requested by customer"),
+    (Refund.Reason.DUPLICATE, "Duplicate"),
+    (Refund.Reason.FRAUDULENT, "Fraudulent"),
+]
+
+
+class RefundForm(forms.Form):
+    """A refund of a payment's latest charge: an amount in the currency's major unit (by
+    default what remains unrefunded), Stripe's reason, and a token minted with the form so
+    that submitting it twice refunds once (see dashboard.views.payment_refund)."""
+
+    amount = forms.DecimalField(
+        label="Amount to refund", max_digits=12, decimal_places=3,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "size": 10}))
+    reason = forms.ChoiceField(label="Reason", required=False,
+                               choices=[("", "No reason given"), *REFUND_REASONS])
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, intent: PaymentIntent, refundable: int, **kwargs) -> None:
+        self.intent = intent
+        kwargs.setdefault("initial", {"amount": major_units(refundable, intent.currency),
+                                      "token": uuid.uuid4()})
+        kwargs.setdefault("auto_id", "refund_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_amount(self) -> int:
+        minor = minor_units(self.cleaned_data["amount"], self.intent.currency)
+        if minor <= 0:
+            raise forms.ValidationError("Enter an amount greater than zero.")
+        return minor
+
+    def params(self) -> dict[str, str | int]:
+        """The service's params, as the API would pass them."""
+        params: dict[str, str | int] = {"payment_intent": self.intent.id,
+                                        "amount": self.cleaned_data["amount"]}
+        if self.cleaned_data["reason"]:
+            params["reason"] = self.cleaned_data["reason"]
+        return params
 
 
 # -- disputes --------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ urlpatterns = [
          name="payment-capture"),
     path("payments/<str:payment_intent_id>/cancel/", views.payment_cancel,
          name="payment-cancel"),
+    path("payments/<str:payment_intent_id>/refund/", views.payment_refund,
+         name="payment-refund"),
     path("refunds/", views.refunds, name="refunds"),
     path("refunds/settings/", views.refund_settings, name="refund-settings"),
     path("refunds/<str:refund_id>/approve/", views.refund_approve_view, name="refund-approve"),

@@ -24,8 +24,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import can_proceed
 
-from api.errors import ApiError, InvalidRequestError, NotFoundError
-from api.middleware import actor_var
+from api.errors import (
+    ApiError,
+    ConflictError,
+    IdempotencyError,
+    InvalidRequestError,
+    NotFoundError,
+)
+from api.idempotency import (
+    Replay,
+    idempotency_key_claim,
+    idempotency_key_complete,
+    idempotency_key_release,
+    request_fingerprint,
+)
+from api.middleware import actor_var, new_request_id
 from api.objects import render as render_api_object
 from dashboard.forms import (
     CaptureForm,
@@ -36,10 +49,13 @@ from dashboard.forms import (
     EventFilterForm,
     PaymentFilterForm,
     RefundApprovalThresholdForm,
+    RefundForm,
     RollKeyForm,
     WebhookEndpointForm,
+    major_units,
 )
 from dashboard.pagination import keyset_page
+from dashboard.selectors import event_list_for_payment
 from merchants.models import ApiKey, Membership, Merchant
 from merchants.selectors import (
     USER_ACTOR_PREFIX,
@@ -60,7 +76,7 @@ from payments.selectors import (
     payment_intent_list_for_display,
 )
 from payments.services import payment_intent_cancel, payment_intent_capture
-from refunds.models import Dispute
+from refunds.models import Dispute, Refund
 from refunds.selectors import (
     dispute_get,
     dispute_list,
@@ -73,6 +89,7 @@ from refunds.services import (
     dispute_update,
     refund_approval_threshold_set,
     refund_approve,
+    refund_create,
     refund_reject,
 )
 from webhooks.models import WebhookEndpoint
@@ -313,6 +330,7 @@ def customer_detail(request: HttpRequest, current: Current, customer_id: str) ->
 # -- payments ------------------------------------------------------------------------------
 
 PAYMENT_MANAGERS_ONLY = "Only owners and admins can capture or cancel payments."
+REFUND_ACTION_MANAGERS_ONLY = "Only owners and admins can refund payments."
 
 
 @require_GET
@@ -349,28 +367,52 @@ def _timeline(current: Current, object_id: str) -> list[tuple[Any, str]]:
     return [(change, labels[change.actor]) for change in changes]
 
 
-@require_GET
-@merchant_view
-def payment_detail(request: HttpRequest, current: Current,
-                   payment_intent_id: str) -> HttpResponse:
-    intent = _payment_intent(current, payment_intent_id)
-    events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
-                                        object_id=intent.id)[:OBJECT_EVENTS_SHOWN])
+def _refundable(intent: PaymentIntent) -> int:
+    """What of the payment's latest charge is left to refund (its captured amount less the
+    refunds counted on it, pending ones included); 0 when it can't be refunded at all."""
+    charge = intent.latest_charge
+    if (intent.status != PaymentIntent.Status.SUCCEEDED or charge is None or charge.disputed
+            or intent.operation is not None):
+        return 0
+    return max(charge.amount_captured - charge.amount_refunded, 0)
+
+
+def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent, *,
+                  refund_form: RefundForm | None = None, status: int = 200) -> HttpResponse:
+    events = list(event_list_for_payment(merchant=current.merchant, livemode=current.livemode,
+                                         payment_intent_id=intent.id)[:OBJECT_EVENTS_SHOWN])
     charges = list(charge_list_for_payment_intent(intent=intent))
+    # Only a payment that moved money (captured, or an authorization released as a refund)
+    # spends a query on its refunds.
+    refunds = (list(refund_list_recent(merchant=current.merchant, livemode=current.livemode,
+                                       payment_intent=intent.id))
+               if any(charge.amount_captured or charge.amount_refunded for charge in charges)
+               else [])
     # Only a payment with a disputed charge spends a query on its disputes.
     disputes = (list(dispute_list(merchant=current.merchant, livemode=current.livemode,
                                   payment_intent=intent.id))
                 if any(charge.disputed for charge in charges) else [])
     # A call in flight (`operation`) refuses both: the buttons wait until it is recorded.
     idle = intent.operation is None
+    refundable = _refundable(intent)
+    if refund_form is None and refundable:
+        refund_form = RefundForm(intent=intent, refundable=refundable)
     return _render(request, current, "dashboard/payments/detail.html", {
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
+        "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
         "timeline": _timeline(current, intent.id),
         "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
         "can_capture": idle and can_proceed(intent.begin_capture),
         "can_cancel": idle and can_proceed(intent.begin_cancel),
         "capture_form": CaptureForm(intent=intent),
-    })
+    }, status=status)
+
+
+@require_GET
+@merchant_view
+def payment_detail(request: HttpRequest, current: Current,
+                   payment_intent_id: str) -> HttpResponse:
+    return _payment_page(request, current, _payment_intent(current, payment_intent_id))
 
 
 @require_POST
@@ -421,6 +463,88 @@ def payment_cancel(request: HttpRequest, current: Current,
     return redirect("dashboard:payment", intent.id)
 
 
+# Dashboard refunds claim their form's token in the API's idempotency table, under a prefix
+# no API client is handed: one refund per form, however often it is submitted.
+REFUND_TOKEN_PREFIX = "dashboard-refund:"  # noqa: S105 - a name
+
+
+class AlreadySubmitted(Exception):  # noqa: N818 - a state, not a failure
+    """The refund form was submitted before: nothing more is refunded."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _refund_once(request: HttpRequest, current: Current, form: RefundForm) -> Refund:
+    """`refund_create` with the form's params, once per form token.
+
+    The token is claimed by inserting it in the API's idempotency table (a unique
+    constraint, not a read-then-write): a second submission of the same form, while the
+    first runs or after it, raises AlreadySubmitted instead of refunding again. A refused
+    refund releases the token, so the corrected form can be sent again.
+    """
+    params = form.params()
+    try:
+        claim = idempotency_key_claim(
+            merchant=current.merchant, livemode=current.livemode,
+            key=f"{REFUND_TOKEN_PREFIX}{form.cleaned_data['token']}",
+            fingerprint=request_fingerprint(method="POST", path=request.path, params=params),
+            request_id=getattr(request, "request_id", None) or new_request_id())
+    except ConflictError as exc:
+        raise AlreadySubmitted("This refund is already being submitted; its outcome shows "
+                               "here in a moment.") from exc
+    except IdempotencyError as exc:
+        raise AlreadySubmitted("This form was already used for a refund. Reload the page to "
+                               "make another one.") from exc
+    if isinstance(claim, Replay):
+        raise AlreadySubmitted("This refund was already submitted; it was not made twice.")
+    try:
+        refund = refund_create(merchant=current.merchant, livemode=current.livemode,
+                               params=params)
+    except BaseException:
+        idempotency_key_release(record=claim)
+        raise
+    idempotency_key_complete(record=claim, status=200, body=refund.id.encode())
+    return refund
+
+
+@require_POST
+@merchant_view
+def payment_refund(request: HttpRequest, current: Current,
+                   payment_intent_id: str) -> HttpResponse:
+    """Refunds the payment's latest charge as `POST /v1/refunds` would; the service's
+    refusals (over-refund, a disputed charge, ...) are shown on the form, nothing made."""
+    if not current.can_manage_payments:
+        return _forbidden(request, current, REFUND_ACTION_MANAGERS_ONLY)
+    intent = _payment_intent(current, payment_intent_id)
+    form = RefundForm(request.POST, intent=intent, refundable=_refundable(intent))
+    if form.is_valid():
+        try:
+            refund = _refund_once(request, current, form)
+        except AlreadySubmitted as exc:
+            messages.info(request, exc.message)
+            return redirect("dashboard:payment", intent.id)
+        except ApiError as exc:
+            form.add_error("amount" if exc.param == "amount" else None, exc.message)
+        else:
+            amount = format_money(refund.amount, refund.currency)
+            if refund.status == Refund.Status.PENDING_APPROVAL:
+                messages.success(request, f"The refund of {amount} is above the approval "
+                                          "threshold: it waits on the Refunds page for an "
+                                          "owner or admin to approve it.")
+            elif refund.status == Refund.Status.FAILED:
+                messages.error(request, f"The refund of {amount} failed "
+                                        f"({refund.failure_reason}).")
+            elif refund.status == Refund.Status.SUCCEEDED:
+                messages.success(request, f"Refunded {amount}.")
+            else:
+                messages.success(request, f"Refund of {amount} sent to the processor; its "
+                                          "outcome shows under Refunds below.")
+            return redirect("dashboard:payment", intent.id)
+    return _payment_page(request, current, intent, refund_form=form, status=400)
+
+
 # -- refunds -------------------------------------------------------------------------------
 
 RECENT_REFUNDS_SHOWN = 25
@@ -428,18 +552,30 @@ REFUND_MANAGERS_ONLY = ("Only owners and admins can approve or reject refunds an
                         "approval threshold.")
 
 
+def _threshold_currency(refunds: list[Refund]) -> str:
+    """The currency the threshold is shown and typed in: the merchant's latest refund's.
+    The threshold itself is minor units, compared with every refund's amount."""
+    return refunds[0].currency if refunds else "usd"
+
+
 @require_GET
 @merchant_view
 def refunds(request: HttpRequest, current: Current) -> HttpResponse:
     """The approval queue (oldest first), the threshold, then the latest refunds."""
+    recent = list(refund_list_recent(merchant=current.merchant,
+                                     livemode=current.livemode)[:RECENT_REFUNDS_SHOWN])
+    currency = _threshold_currency(recent)
+    threshold = current.merchant.refund_approval_threshold
     return _render(request, current, "dashboard/refunds/list.html", {
         "nav": "refunds",
         "waiting": list(refund_list_awaiting_approval(merchant=current.merchant,
                                                       livemode=current.livemode)),
-        "recent": list(refund_list_recent(merchant=current.merchant,
-                                          livemode=current.livemode)[:RECENT_REFUNDS_SHOWN]),
-        "threshold_form": RefundApprovalThresholdForm(
-            initial={"threshold": current.merchant.refund_approval_threshold}),
+        "recent": recent,
+        "threshold": threshold,
+        "threshold_currency": currency,
+        "threshold_form": RefundApprovalThresholdForm(initial={
+            "threshold": None if threshold is None else major_units(threshold, currency),
+            "currency": currency}),
     })
 
 
@@ -483,13 +619,16 @@ def refund_settings(request: HttpRequest, current: Current) -> HttpResponse:
         return _forbidden(request, current, REFUND_MANAGERS_ONLY)
     form = RefundApprovalThresholdForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("threshold", ["Enter a whole number of minor units."]):
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("dashboard:refunds")
-    threshold = form.cleaned_data["threshold"]
+    threshold = form.cleaned_data["minor"]
     refund_approval_threshold_set(merchant=current.merchant, threshold=threshold)
     messages.success(request, "Refunds no longer wait for approval." if threshold is None
-                     else f"Refunds above {threshold} (minor units) now wait for approval.")
+                     else "Refunds above "
+                     f"{format_money(threshold, form.cleaned_data['currency'])} now wait for "
+                     "approval.")
     return redirect("dashboard:refunds")
 
 

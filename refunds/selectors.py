@@ -51,9 +51,11 @@ def refund_list_awaiting_approval(*, merchant: Merchant, livemode: bool) -> Quer
             .select_related("charge").order_by("created", "id"))
 
 
-def refund_list_recent(*, merchant: Merchant, livemode: bool) -> QuerySet[Refund]:
-    """Every refund of the merchant and mode, newest first (slice it)."""
-    return (Refund.objects.filter(merchant=merchant, livemode=livemode)
+def refund_list_recent(*, merchant: Merchant, livemode: bool,
+                       payment_intent: str | None = None) -> QuerySet[Refund]:
+    """Every refund of the merchant and mode (or of one payment), newest first (slice
+    it)."""
+    return (refund_list(merchant=merchant, livemode=livemode, payment_intent=payment_intent)
             .order_by("-created", "-id"))
 
 

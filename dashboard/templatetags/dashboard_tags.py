@@ -46,3 +46,9 @@ def object_kind(event_data: dict[str, Any] | None) -> str | None:
     """The kind of the object an event is about (`data.object.object`)."""
     obj = (event_data or {}).get("object")
     return obj.get("object") if isinstance(obj, dict) else None
+
+
+@register.filter
+def words(code: str | None) -> str:
+    """An API code as words: `requested_by_customer` → `requested by customer`."""
+    return (code or "").replace("_", " ")

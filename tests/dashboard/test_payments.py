@@ -422,7 +422,7 @@ def test_viewers_and_developers_see_no_buttons_and_may_not_capture_or_cancel(req
     cancel = client.post(f"/payments/{intent_id}/cancel/")
 
     assert "/capture/" not in page and "/cancel/" not in page
-    assert "Only owners and admins can capture or cancel payments" in page
+    assert "Only owners and admins can capture, cancel or refund payments" in page
     assert capture.status_code == 403 and cancel.status_code == 403
     assert status_of(intent_id) == "requires_capture"
 

@@ -88,8 +88,11 @@ def paid(account, n: int, **params) -> str:
                                     {"status": "succeeded"}])
 def test_the_payments_list_stays_within_budget(owner, account, django_assert_max_num_queries,
                                                params):
-    # given 30 payments, each with a customer and a card to show (ten to each order id)
+    # given 30 payments, each with a customer and a card to show (ten to each order id),
+    # every third refunded (its badge reads the latest charge)
     ids = [paid(account, n) for n in range(30)]
+    for intent_id in ids[::3]:
+        account.api().post("/v1/refunds", {"payment_intent": intent_id, "amount": 100})
 
     # the payments with their customers and cards; a later page: its cursor
     with django_assert_max_num_queries(4):
@@ -110,9 +113,9 @@ def test_the_payment_page_stays_within_budget(owner, account, django_assert_max_
     owner.post(f"/payments/{intent_id}/capture/", {"amount": "10.00"})
     assert PaymentIntent.objects.get(pk=intent_id).status == "succeeded"
 
-    # the intent with customer and card, charges, status changes, the keys and users who
-    # made them, events
-    with django_assert_max_num_queries(9):
+    # the intent with customer, card and latest charge, charges, refunds (a captured
+    # payment's), status changes, the keys and users who made them, events
+    with django_assert_max_num_queries(10):
         assert owner.get(f"/payments/{intent_id}/").status_code == 200
 
 
@@ -132,6 +135,21 @@ def test_the_dispute_pages_stay_within_budget(owner, account, django_assert_max_
     # the dispute with its charge, status changes, the users who made them, events
     with django_assert_max_num_queries(7):
         assert owner.get(f"/disputes/{dispute.id}/").status_code == 200
-    # the payment page spends one query on the disputes of its disputed charge
-    with django_assert_max_num_queries(9):
+    # the payment page spends one query on the disputes of its disputed charge (and, its
+    # charge captured, one on its refunds)
+    with django_assert_max_num_queries(10):
         assert owner.get(f"/payments/{intent_id}/").status_code == 200
+
+
+def test_the_refunds_page_stays_within_budget(owner, account, django_assert_max_num_queries):
+    # given twelve refunds, three of them waiting for approval
+    ids = [paid(account, n) for n in range(12)]
+    for n, intent_id in enumerate(ids):
+        if n == 9:
+            account.merchant.refund_approval_threshold = 10
+            account.merchant.save()
+        account.api().post("/v1/refunds", {"payment_intent": intent_id, "amount": 100})
+
+    # the waiting refunds with their charges, the recent ones
+    with django_assert_max_num_queries(5):
+        assert owner.get("/refunds/").status_code == 200

@@ -126,11 +126,13 @@ def test_a_viewer_cannot_decide(viewer, account, action):
 
 
 def test_the_threshold_form_saves_and_clears(owner, account):
-    response = owner.post("/refunds/settings/", {"threshold": "5000"})
+    response = owner.post("/refunds/settings/", {"threshold": "50.00", "currency": "usd"})
     assert response.status_code == 302
     account.merchant.refresh_from_db()
     assert account.merchant.refund_approval_threshold == 5000
-    assert 'value="5000"' in owner.get("/refunds/").content.decode()
+    page = owner.get("/refunds/").content.decode()
+    assert 'value="50.00"' in page
+    assert "Refunds above <strong>$50.00 USD</strong> wait" in page
 
     owner.post("/refunds/settings/", {"threshold": ""})
     account.merchant.refresh_from_db()
@@ -149,3 +151,46 @@ def test_a_viewer_cannot_change_the_threshold(viewer, account):
     assert viewer.post("/refunds/settings/", {"threshold": "1"}).status_code == 403
     account.merchant.refresh_from_db()
     assert account.merchant.refund_approval_threshold is None
+
+
+@pytest.mark.parametrize(("typed", "currency", "minor"), [
+    ("100.00 USD", "eur", 10000),  # a code typed wins over the select
+    ("USD 1,250.5", "eur", 125050),
+    ("$20", "usd", 2000),
+    ("5000", "jpy", 5000),  # a zero-decimal currency: whole yen
+    ("1.5", "kwd", 1500),  # a three-decimal currency
+    ("0", "usd", 0),
+])
+def test_the_threshold_is_typed_in_major_units(owner, account, typed, currency, minor):
+    response = owner.post("/refunds/settings/", {"threshold": typed, "currency": currency})
+
+    assert response.status_code == 302
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_threshold == minor
+
+
+@pytest.mark.parametrize(("typed", "currency", "error"), [
+    ("1.001", "usd", "USD amounts have 2 decimal places."),
+    ("10.5 JPY", "usd", "JPY amounts have no decimal places."),
+    ("100 XYZ", "usd", "XYZ is not a currency Till takes payments in."),
+    ("a lot", "usd", "Enter an amount such as 100.00"),
+])
+def test_a_threshold_that_is_not_an_amount_is_refused(owner, account, typed, currency, error):
+    response = owner.post("/refunds/settings/", {"threshold": typed, "currency": currency},
+                          follow=True)
+
+    assert error in response.content.decode()
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_threshold is None
+
+
+def test_the_threshold_input_is_a_styled_text_box_in_major_units(owner, account):
+    account.merchant.refund_approval_threshold = 123456
+    account.merchant.save()
+
+    html = owner.get("/refunds/").content.decode()
+
+    assert 'type="number"' not in html
+    assert 'name="threshold" value="1234.56"' in html and 'inputmode="decimal"' in html
+    assert "Refunds above <strong>$1,234.56 USD</strong> wait" in html
+    assert "minor units" not in html
