@@ -368,13 +368,14 @@ def _timeline(current: Current, object_id: str) -> list[tuple[Any, str]]:
 
 
 def _refundable(intent: PaymentIntent) -> int:
-    """What of the payment's latest charge is left to refund (its captured amount less the
-    refunds counted on it, pending ones included); 0 when it can't be refunded at all."""
+    """What of the payment's latest charge is left to refund (its amount less what is counted
+    refunded on it: refunds, pending ones included, and what a partial capture released);
+    0 when it can't be refunded at all."""
     charge = intent.latest_charge
     if (intent.status != PaymentIntent.Status.SUCCEEDED or charge is None or charge.disputed
             or intent.operation is not None):
         return 0
-    return max(charge.amount_captured - charge.amount_refunded, 0)
+    return max(charge.amount - charge.amount_refunded, 0)
 
 
 def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent, *,

@@ -58,6 +58,19 @@ def test_the_form_offers_what_remains_in_major_units(owner, account):
     assert "Refund it through the API" not in html
 
 
+def test_a_partly_captured_payment_offers_what_was_captured(owner, account):
+    # given a $30.00 hold of which $18.00 was captured (the rest released)
+    api = account.api()
+    intent_id = authorized_intent(api, amount=3000)["id"]
+    ok(api.post(f"/v1/payment_intents/{intent_id}/capture", {"amount_to_capture": 1800}))
+
+    # when
+    form = manage_card(owner.get(f"/payments/{intent_id}/").content.decode())
+
+    # then the form proposes the $18.00 captured, not the released $12.00 nor the hold
+    assert 'name="amount" value="18.00"' in form
+
+
 def test_a_refund_is_made_as_the_api_makes_it(owner, account):
     intent_id = paid(account)
 
