@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from merchants.db import SavesChangedFields
 from merchants.ids import random_token
 from merchants.models import TenantModel, id_field
 
@@ -85,7 +86,7 @@ def new_client_secret_token() -> str:
     return random_token(24)
 
 
-class PaymentIntent(FSMModelMixin, TenantModel):
+class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
     """An intent to collect `amount` from a customer, through Stripe's lifecycle.
 
     `attempt` counts confirmations sent to the processor: with the id it makes the
