@@ -13,7 +13,10 @@ What it runs, all on this machine and all stopped by itself:
 It reports deliveries per second to the healthy endpoints (successful deliveries over the
 time from the first commit to the last receipt), attempts per second including the failing
 endpoints and their retries, and p50/p95/p99/max from commit (the instant the transaction
-committed) to receipt by the receiver, for the healthy endpoints.
+committed) to receipt by the receiver, for the healthy endpoints. It also reports CPU
+milliseconds per healthy delivery, read from /proc for the workers, the receiver, the
+PostgreSQL backends of its database and this process (producer and sweep): unlike wall-clock
+throughput, that hardly depends on what else a shared machine runs.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/till REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/webhooks_bench.py --endpoints 20 --rate 60 --seconds 30
@@ -161,6 +164,59 @@ def machine() -> dict:
             "kernel": platform.release()}
 
 
+def _process_cpu(pid: int) -> float | None:
+    """A process's user + system CPU seconds, from /proc (None where unreadable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuSampler(threading.Thread):
+    """CPU seconds spent during the run by the workers, the receiver, the PostgreSQL backends
+    of the benchmark's database and this process, read from /proc every quarter second (a
+    backend that ends between two samples loses at most a quarter second of its time)."""
+
+    def __init__(self, *, pids: dict[str, list[int]], database: str) -> None:
+        super().__init__(daemon=True)
+        self.pids, self.database = pids, database
+        self.stopping = threading.Event()
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+
+    def keys(self, conn) -> list[tuple[str, int]]:
+        found = [(name, pid) for name, pids in self.pids.items() for pid in pids]
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                            [self.database]).fetchall()
+        return found + [("postgres", pid) for (pid,) in rows]
+
+    def sample(self, conn, initial: bool = False) -> None:
+        for key in self.keys(conn):
+            cpu = _process_cpu(key[1])
+            if cpu is None:
+                continue
+            self.first.setdefault(key, cpu if initial else 0.0)  # born during the run: 0
+            self.last[key] = cpu
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            self.sample(conn, initial=True)
+            while not self.stopping.wait(0.25):
+                self.sample(conn)
+            self.sample(conn)
+
+    def totals(self) -> dict[str, float]:
+        self.stopping.set()
+        self.join(10)
+        out = dict.fromkeys([*self.pids, "postgres"], 0.0)
+        for key, cpu in self.last.items():
+            out[key[0]] += cpu - self.first[key]
+        return out
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -208,6 +264,7 @@ def main() -> None:
     receiver = ctx.Process(target=run_receiver, args=(port_queue,), daemon=True)
     receiver.start()
     port = port_queue.get(timeout=10)
+    args.receiver_pid = receiver.pid
 
     env = {**os.environ, "DATABASE_URL": bench_url, "REDIS_URL": redis_url,
            "CELERY_BROKER_URL": redis_url, "TILL_TASKS_EAGER": "false",
@@ -291,6 +348,11 @@ def run(args, env: dict, port: int, workers: list) -> dict:
         connection.close()
 
     threading.Thread(target=sweeper, daemon=True).start()
+    sampler = CpuSampler(pids={"workers": [w.pid for w in workers],
+                               "receiver": [args.receiver_pid], "producer": [os.getpid()]},
+                         database=connection.settings_dict["NAME"])
+    sampler.start()
+    time.sleep(0.3)  # the first sample, before the first event
 
     commits: dict[str, float] = {}
     expected_healthy = 0
@@ -325,6 +387,7 @@ def run(args, env: dict, port: int, workers: list) -> dict:
     # Let the failing endpoints' retries finish (their schedule is short here).
     time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
     stop.set()
+    cpu_seconds = sampler.totals()
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/dump", timeout=30) as response:
         records = json.loads(response.read())
@@ -356,6 +419,12 @@ def run(args, env: dict, port: int, workers: list) -> dict:
                        for name, q in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))},
         "latency_mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         "statuses": dict(Counter_of(WebhookDelivery)),
+        # CPU milliseconds per healthy delivery received (the failing endpoints' attempts
+        # and retries are paid for by these too); "all" sums the processes measured.
+        "cpu_ms_per_delivery": {
+            name: round(seconds / len(set(pairs)) * 1000, 3) if pairs else None
+            for name, seconds in {**cpu_seconds,
+                                  "all": sum(cpu_seconds.values())}.items()},
         "celery": app.conf.broker_url.split("@")[-1],
     }
 
@@ -398,6 +467,9 @@ def report(results: dict) -> None:
     print(f"commit -> receipt (healthy): p50 {lat['p50']} ms, p95 {lat['p95']} ms, "
           f"p99 {lat['p99']} ms, max {lat['max']} ms")
     print(f"delivery statuses: {results['statuses']}")
+    cpu = results["cpu_ms_per_delivery"]
+    print("CPU ms per healthy delivery: " + ", ".join(f"{name} {ms}" for name, ms in
+                                                      cpu.items()))
 
 
 if __name__ == "__main__":
