@@ -7,15 +7,16 @@ What it runs, all on this machine and all stopped by itself:
   healthy endpoints' paths answer 200, the failing ones' (10% by default) answer 500;
 - Celery workers (`celery -A config worker -Q webhooks,celery --pool threads`) on the Redis
   REDIS_URL names; the sweep runs every second in this process, as beat would;
-- a producer, here: events committed at --rate per second (each one a customer and its
-  `customer.created` event, fanned out to every endpoint of its merchant), for --seconds.
+- producers (--producers processes): events committed at --rate per second in all (each one
+  a customer and its `customer.created` event, fanned out to every endpoint of its
+  merchant), for --seconds.
 
 It reports deliveries per second to the healthy endpoints (successful deliveries over the
 time from the first commit to the last receipt), attempts per second including the failing
 endpoints and their retries, and p50/p95/p99/max from commit (the instant the transaction
 committed) to receipt by the receiver, for the healthy endpoints. It also reports CPU
 milliseconds per healthy delivery, read from /proc for the workers, the receiver, the
-PostgreSQL backends of its database and this process (producer and sweep): unlike wall-clock
+PostgreSQL backends of its database, the producers and this process (the sweep): unlike wall-clock
 throughput, that hardly depends on what else a shared machine runs.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/till REDIS_URL=redis://127.0.0.1:6379/5 \\
@@ -38,6 +39,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -236,6 +238,8 @@ def main() -> None:
                         help="events committed per second (default 60: 600 deliveries/s)")
     parser.add_argument("--seconds", type=float, default=30.0,
                         help="how long events are produced (default 30)")
+    parser.add_argument("--producers", type=int, default=1,
+                        help="producer processes sharing --rate (default 1)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--concurrency", type=int, default=16,
                         help="threads per worker process (default 16)")
@@ -302,13 +306,12 @@ def run(args, env: dict, port: int, workers: list) -> dict:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
     from config.celery import app
     from merchants.services import merchant_create
-    from payments.models import Customer
     from webhooks.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
-    from webhooks.services import deliveries_sweep, event_record
+    from webhooks.services import deliveries_sweep
     from webhooks.signing import new_signing_secret
 
     call_command("migrate", verbosity=0)
@@ -349,33 +352,42 @@ def run(args, env: dict, port: int, workers: list) -> dict:
 
     threading.Thread(target=sweeper, daemon=True).start()
     sampler = CpuSampler(pids={"workers": [w.pid for w in workers],
-                               "receiver": [args.receiver_pid], "producer": [os.getpid()]},
+                               "receiver": [args.receiver_pid], "sweep": [os.getpid()],
+                               "producer": []},
                          database=connection.settings_dict["NAME"])
     sampler.start()
     time.sleep(0.3)  # the first sample, before the first event
 
-    commits: dict[str, float] = {}
-    expected_healthy = 0
-    interval = 1.0 / args.rate
-    started = time.monotonic()
+    # The producers: processes of their own, so that one Python thread does not cap the
+    # offered load; event n is committed at start + n / rate by producer n % producers.
+    ctx = multiprocessing.get_context("spawn")
+    out, go, start_at = ctx.Queue(), ctx.Event(), ctx.Value("d", 0.0)
     count = int(args.rate * args.seconds)
-    for n in range(count):
-        target = started + n * interval
-        delay = target - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        merchant = merchants[n % len(merchants)]
-        stamp: dict[str, float] = {}
-        with transaction.atomic(durable=True):
-            # Runs first among the commit hooks: the instant of the commit.
-            transaction.on_commit(lambda stamp=stamp: stamp.__setitem__("t", time.time()))
-            customer = Customer.objects.create(merchant=merchant, livemode=False,
-                                               email=f"c{n}@bench.test")
-            event = event_record(type="customer.created", obj=customer)
-        commits[event.id] = stamp["t"]
-        expected_healthy += per_event[merchant.id] - (per_event[merchant.id] // 10
-                                                      if failing_every else 0)
-    produced_in = time.monotonic() - started
+    producers = [ctx.Process(target=produce, daemon=True, args=(
+        {"index": index, "producers": args.producers, "count": count, "rate": args.rate,
+         "merchants": [m.id for m in merchants]}, out, go, start_at))
+        for index in range(args.producers)]
+    for process in producers:
+        process.start()
+    for _ in producers:
+        assert out.get(timeout=60) == "ready"
+    sampler.pids["producer"] = [process.pid for process in producers]
+    start_at.value = time.time() + 0.2
+    go.set()
+    commits: dict[str, float] = {}
+    events_by_merchant: Counter = Counter()
+    last_commit = 0.0
+    for _ in producers:
+        produced = out.get(timeout=args.seconds * 20 + 60)
+        commits.update(produced["commits"])
+        events_by_merchant.update(produced["by_merchant"])
+        last_commit = max(last_commit, produced["finished"])
+    for process in producers:
+        process.join(10)
+    produced_in = last_commit - start_at.value
+    expected_healthy = sum(n * (per_event[merchant_id] - (per_event[merchant_id] // 10
+                                                          if failing_every else 0))
+                           for merchant_id, n in events_by_merchant.items())
 
     # Drain: wait for every healthy delivery, or the timeout.
     deadline = time.monotonic() + args.drain_timeout
@@ -427,6 +439,42 @@ def run(args, env: dict, port: int, workers: list) -> dict:
                                   "all": sum(cpu_seconds.values())}.items()},
         "celery": app.conf.broker_url.split("@")[-1],
     }
+
+
+def produce(spec: dict, out, go, start_at) -> None:
+    """A producer process: commits its share of the events on schedule (see run)."""
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from merchants.models import Merchant
+    from payments.models import Customer
+    from webhooks.services import event_record
+
+    by_id = Merchant.objects.in_bulk(spec["merchants"])
+    merchants = [by_id[merchant_id] for merchant_id in spec["merchants"]]
+    out.put("ready")
+    go.wait()
+    interval = 1.0 / spec["rate"]
+    commits: dict[str, float] = {}
+    by_merchant: Counter = Counter()
+    for n in range(spec["index"], spec["count"], spec["producers"]):
+        delay = start_at.value + n * interval - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        merchant = merchants[n % len(merchants)]
+        stamp: dict[str, float] = {}
+        with transaction.atomic(durable=True):
+            # Runs first among the commit hooks: the instant of the commit.
+            transaction.on_commit(lambda stamp=stamp: stamp.__setitem__("t", time.time()))
+            customer = Customer.objects.create(merchant=merchant, livemode=False,
+                                               email=f"c{n}@bench.test")
+            event = event_record(type="customer.created", obj=customer)
+        commits[event.id] = stamp["t"]
+        by_merchant[merchant.id] += 1
+    connection.close()
+    out.put({"commits": commits, "by_merchant": dict(by_merchant), "finished": time.time()})
 
 
 def Counter_of(model) -> dict:  # noqa: N802 - reads as a noun
