@@ -1,4 +1,4 @@
-from collections.abc import Iterable, Sized
+from collections.abc import Iterable, Sequence, Sized
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -181,6 +181,41 @@ def _lock_clause(*, of: str | None = None, skip_locked: bool = False) -> str:
 
 
 @dataclass(frozen=True)
+class _Loader:
+    """Builds model instances from raw rows as the ORM does (`Model.from_db`): the columns
+    in the model's field order, values converted, the other fields deferred, so a `save()`
+    on such an instance writes only what was read."""
+
+    model: type[models.Model]
+    fields: tuple[models.Field, ...]
+
+    @classmethod
+    def of(cls, model: type[models.Model], names: set[str]) -> "_Loader":
+        return cls(model, tuple(f for f in model._meta.concrete_fields if f.attname in names))
+
+    def columns(self, alias: str) -> str:
+        return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
+
+    def load(self, values: Sequence[Any]) -> models.Model:
+        converted = [_aware(value) if isinstance(field, models.DateTimeField)
+                     else bool(value) if isinstance(field, models.BooleanField) else value
+                     for field, value in zip(self.fields, values, strict=True)]
+        return self.model.from_db(connection.alias, [f.attname for f in self.fields],
+                                  converted)
+
+
+_CLAIM_DELIVERY = _Loader.of(WebhookDelivery, {
+    "id", "endpoint_id", "event_id", "status", "attempt_count", "in_flight_until"})
+# What sending and recording use: address, mode, secrets, state.
+_CLAIM_ENDPOINT = _Loader.of(WebhookEndpoint, {
+    "id", "merchant_id", "livemode", "url", "status", "secret", "previous_secret",
+    "previous_secret_expires_at", "failing_since", "deleted_at"})
+_RECORD_DELIVERY = _Loader.of(WebhookDelivery, {
+    "id", "event_id", "status", "attempt_count", "next_attempt_at", "in_flight_until",
+    "succeeded_at"})
+
+
+@dataclass(frozen=True)
 class ClaimCandidates:
     """What a claim decides on: the deliveries (each with its endpoint, not its event) and,
     per endpoint, the attempts in flight (count, earliest end of their leases)."""
@@ -202,9 +237,7 @@ def webhook_deliveries_claimable_locked(*, ids: Iterable[str], now: datetime
     now_param = _db_datetime(now)
     in_flight = (f"FROM {deliveries_table} f WHERE f.endpoint_id = d.endpoint_id "
                  f"AND f.in_flight_until > %s")
-    sql = (f"SELECT d.id, d.event_id, d.attempt_count, d.in_flight_until, e.id, "  # noqa: S608
-           f"e.merchant_id, e.livemode, e.url, e.status, e.deleted_at, e.secret, "
-           f"e.previous_secret, e.previous_secret_expires_at, e.failing_since, "
+    sql = (f"SELECT {_CLAIM_DELIVERY.columns('d')}, {_CLAIM_ENDPOINT.columns('e')}, "  # noqa: S608
            f"(SELECT COUNT(*) {in_flight}), (SELECT MIN(f.in_flight_until) {in_flight}) "
            f"FROM {deliveries_table} d JOIN {endpoints_table} e ON e.id = d.endpoint_id "
            f"WHERE d.id IN ({_placeholders(ids)}) AND d.status = %s "
@@ -214,28 +247,18 @@ def webhook_deliveries_claimable_locked(*, ids: Iterable[str], now: datetime
         cursor.execute(sql, [now_param, now_param, *ids, WebhookDelivery.Status.PENDING,
                              now_param])
         rows = cursor.fetchall()
+    split = len(_CLAIM_DELIVERY.fields)
     endpoints: dict[str, WebhookEndpoint] = {}
     busy: dict[str, tuple[int, datetime]] = {}
     deliveries = []
-    for (delivery_id, event_id, attempt_count, in_flight_until, endpoint_id, merchant_id,
-         livemode, url, status, deleted_at, secret, previous_secret, previous_expires_at,
-         failing_since, in_flight_count, oldest_lease) in rows:
-        endpoint = endpoints.get(endpoint_id)
-        if endpoint is None:
-            endpoint = endpoints[endpoint_id] = WebhookEndpoint(
-                id=endpoint_id, merchant_id=merchant_id, livemode=bool(livemode), url=url,
-                status=status, deleted_at=_aware(deleted_at), secret=secret,
-                previous_secret=previous_secret,
-                previous_secret_expires_at=_aware(previous_expires_at),
-                failing_since=_aware(failing_since))
-            endpoint._state.adding, endpoint._state.db = False, connection.alias
+    for row in rows:
+        delivery = _CLAIM_DELIVERY.load(row[:split])
+        endpoint = endpoints.get(delivery.endpoint_id)
+        if endpoint is None:  # one instance per endpoint, however many of its deliveries
+            endpoint = endpoints[delivery.endpoint_id] = _CLAIM_ENDPOINT.load(row[split:-2])
+            in_flight_count, oldest_lease = row[-2:]
             if in_flight_count:
-                busy[endpoint_id] = (in_flight_count, _aware(oldest_lease))
-        delivery = WebhookDelivery(id=delivery_id, endpoint_id=endpoint_id, event_id=event_id,
-                                   status=WebhookDelivery.Status.PENDING,
-                                   attempt_count=attempt_count,
-                                   in_flight_until=_aware(in_flight_until))
-        delivery._state.adding, delivery._state.db = False, connection.alias
+                busy[endpoint.id] = (in_flight_count, _aware(oldest_lease))
         delivery.endpoint = endpoint
         deliveries.append(delivery)
     return ClaimCandidates(deliveries, busy)
@@ -246,23 +269,11 @@ def webhook_deliveries_locked(*, ids: Iterable[str]) -> list[WebhookDelivery]:
     ids = sorted(ids)
     if not ids:
         return []
-    sql = (f"SELECT id, event_id, status, attempt_count, next_attempt_at, in_flight_until, "  # noqa: S608
-           f"succeeded_at FROM {_table(WebhookDelivery)} WHERE id IN ({_placeholders(ids)}) "
-           f"ORDER BY id" + _lock_clause())
+    sql = (f"SELECT {_RECORD_DELIVERY.columns('d')} FROM {_table(WebhookDelivery)} d "  # noqa: S608
+           f"WHERE d.id IN ({_placeholders(ids)}) ORDER BY d.id" + _lock_clause())
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
-        rows = cursor.fetchall()
-    deliveries = []
-    for (delivery_id, event_id, status, attempt_count, next_attempt_at, in_flight_until,
-         succeeded_at) in rows:
-        delivery = WebhookDelivery(id=delivery_id, event_id=event_id, status=status,
-                                   attempt_count=attempt_count,
-                                   next_attempt_at=_aware(next_attempt_at),
-                                   in_flight_until=_aware(in_flight_until),
-                                   succeeded_at=_aware(succeeded_at))
-        delivery._state.adding, delivery._state.db = False, connection.alias
-        deliveries.append(delivery)
-    return deliveries
+        return [_RECORD_DELIVERY.load(row) for row in cursor.fetchall()]
 
 
 def events_by_id(*, ids: Iterable[str]) -> dict[str, Event]:

@@ -111,6 +111,8 @@ def test_a_batch_claim_takes_what_it_may_and_settles_the_rest(account, api, rece
         assert delivery.endpoint.url == receiver.url(f"/{ids.index(delivery.endpoint_id)}")
         assert delivery.endpoint.signing_secrets(timezone.now()) == [
             WebhookEndpoint.objects.get(pk=delivery.endpoint_id).secret]
+        # what was not read is deferred, so a save() could not overwrite it with defaults
+        assert {"enabled_events", "metadata"} <= delivery.endpoint.get_deferred_fields()
     assert WebhookDelivery.objects.get(pk=lost.pk).attempt_count == 2
     # and the lost attempt is on record, dated when it began
     [recovered] = WebhookDeliveryAttempt.objects.filter(delivery=lost)
