@@ -142,10 +142,10 @@ def webhook_endpoints_in_flight(*, endpoint_ids: Iterable[str],
 
 # -- deliveries --------------------------------------------------------------------------------
 
-# The worker's hot path (claim, record) is raw SQL: on two cores a delivery costs about a
-# millisecond of CPU, and the ORM compiling these few statements and building three models per
-# row was a third of it (profiled, docs/performance.md). Written once for PostgreSQL and SQLite;
-# the lock clauses are added where the database has them.
+# The worker's hot path (claim, record) is raw SQL: claim and record were two thirds of a
+# delivery's app CPU, mostly the ORM compiling these few statements and building three models
+# per row, not the database (profiled, docs/performance.md). Written once for PostgreSQL and
+# SQLite; the lock clauses are added where the database has them.
 
 def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
