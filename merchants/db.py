@@ -1,9 +1,10 @@
 """Database helpers every app shares."""
 
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
-from functools import cache
+from datetime import datetime
+from functools import cache, cached_property
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -27,52 +28,105 @@ def unique_insert() -> Iterator[None]:
 # -- hand-written reads on the hot path --------------------------------------------------------
 #
 # Compiling a queryset costs more CPU than PostgreSQL spends running it: for the few reads
-# every payment makes (its API key, its intent under lock), the SQL is written once here and
-# rows become model instances through Django's own converters, as the ORM would make them.
+# every payment and every webhook delivery makes (an API key, an intent under lock, the
+# deliveries a worker claims), the SQL is written by hand, and rows become model instances
+# through Django's own converters (as the ORM would make them) by a Reader.
 
-def columns(model: type[models.Model], alias: str) -> str:
-    """`alias."col", …` for every concrete field of `model`, in the order rows_as reads them."""
-    quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+def table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def placeholders(values: Sized) -> str:
+    """`%s, %s, …`, one per value (for `IN (…)`)."""
+    return ", ".join(["%s"] * len(values))
+
+
+def db_datetime(value: datetime | None) -> Any:
+    """A datetime as a hand-written query's parameter (SQLite keeps naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def execute(sql: str, params: Sequence[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def lock_clause(*, of: str | None = None, skip_locked: bool = False) -> str:
+    """`FOR UPDATE [OF alias] [SKIP LOCKED]` as far as the database has them (SQLite: none;
+    its writers take the whole database in turn)."""
+    features = connection.features
+    if not features.has_select_for_update:
+        return ""
+    clause = " FOR UPDATE"
+    if of and features.has_select_for_update_of:
+        clause += f" OF {of}"
+    if skip_locked and features.has_select_for_update_skip_locked:
+        clause += " SKIP LOCKED"
+    return clause
+
+
+class Reader:
+    """Reads one model's columns of a hand-written query into instances: all its concrete
+    fields, or only those named (the others deferred, so a `save()` of such an instance
+    writes only what was read)."""
+
+    def __init__(self, model: type[models.Model], names: Iterable[str] | None = None) -> None:
+        wanted = None if names is None else set(names)
+        self.model = model
+        self.fields = tuple(field for field in model._meta.concrete_fields
+                            if wanted is None or field.attname in wanted)
+        self.attnames = [field.attname for field in self.fields]
+        self.complete = wanted is None
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def columns(self, alias: str) -> str:
+        """`alias."col", …`, in the order `load` reads them."""
+        quote = connection.ops.quote_name
+        return ", ".join(f"{alias}.{quote(field.column)}" for field in self.fields)
+
+    @cached_property
+    def _converters(self) -> list[tuple[Any, tuple[Callable, ...]]]:
+        converters = []
+        for field in self.fields:
+            column = field.get_col(self.model._meta.db_table)
+            converters.append((column, tuple(connection.ops.get_db_converters(column)
+                                             + field.get_db_converters(connection))))
+        return converters
+
+    def load(self, values: Sequence[Any]) -> models.Model:
+        values = list(values)
+        for index, (column, chain) in enumerate(self._converters):
+            for convert in chain:
+                values[index] = convert(values[index], column, connection)
+        instance = self.model.from_db(connection.alias, self.attnames, values)
+        if self.complete and isinstance(instance, SavesChangedFields):
+            instance.remember_loaded()
+        return instance
 
 
 @cache
-def _reader(model: type[models.Model]) -> tuple[list[str], list[tuple[Any, tuple[Callable, ...]]]]:
-    fields = model._meta.concrete_fields
-    converters = []
-    for field in fields:
-        column = field.get_col(model._meta.db_table)
-        converters.append((column, tuple(connection.ops.get_db_converters(column)
-                                         + field.get_db_converters(connection))))
-    return [field.attname for field in fields], converters
+def reader(model: type[models.Model]) -> Reader:
+    """The Reader of every concrete field of `model`."""
+    return Reader(model)
 
 
-def rows_as(rows: Iterable[Sequence[Any]], *model_classes: type[models.Model]
-            ) -> list[tuple[models.Model, ...]]:
-    """Each row (the `columns` of each model, one after another) as model instances."""
-    readers = [(model, *_reader(model)) for model in model_classes]
+def fetch_as(sql: str, params: Sequence[Any], *readers: Reader
+             ) -> list[tuple[models.Model, ...]]:
+    """Runs `sql` and reads each row (the `columns` of each reader, one after another) as a
+    tuple of instances."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     out = []
     for row in rows:
         instances, start = [], 0
-        for model, attnames, converters in readers:
-            values = list(row[start:start + len(attnames)])
-            for index, (column, chain) in enumerate(converters):
-                for convert in chain:
-                    values[index] = convert(values[index], column, connection)
-            instance = model.from_db(connection.alias, attnames, values)
-            if isinstance(instance, SavesChangedFields):
-                instance.remember_loaded()
-            instances.append(instance)
-            start += len(attnames)
+        for each in readers:
+            instances.append(each.load(row[start:start + len(each)]))
+            start += len(each)
         out.append(tuple(instances))
     return out
-
-
-def fetch_as(sql: str, params: Sequence[Any], *model_classes: type[models.Model]
-             ) -> list[tuple[models.Model, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return rows_as(cursor.fetchall(), *model_classes)
 
 
 class SavesChangedFields(models.Model):

@@ -4,14 +4,14 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from merchants.db import columns, fetch_as
+from merchants.db import fetch_as, reader, table
 from merchants.models import ApiKey, Membership, Merchant, StatusChange, hash_api_key
 
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
     """The key row for a presented token (active or not), with its merchant; one query,
     written by hand: every API request makes it (see merchants.db)."""
-    rows = fetch_as(_api_key_sql(), [hash_api_key(token)], ApiKey, Merchant)
+    rows = fetch_as(_api_key_sql(), [hash_api_key(token)], reader(ApiKey), reader(Merchant))
     if not rows:
         return None
     [(key, merchant)] = rows
@@ -22,8 +22,8 @@ def api_key_get_by_token(*, token: str) -> ApiKey | None:
 @cache
 def _api_key_sql() -> str:
     # Identifiers from the models' metadata; the only value is a parameter.
-    return (f"SELECT {columns(ApiKey, 'k')}, {columns(Merchant, 'm')} "  # noqa: S608
-            f"FROM {ApiKey._meta.db_table} k JOIN {Merchant._meta.db_table} m "
+    return (f"SELECT {reader(ApiKey).columns('k')}, {reader(Merchant).columns('m')} "  # noqa: S608
+            f"FROM {table(ApiKey)} k JOIN {table(Merchant)} m "
             "ON m.id = k.merchant_id WHERE k.key_hash = %s")
 
 

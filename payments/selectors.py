@@ -1,11 +1,10 @@
 from datetime import datetime
 from functools import cache
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from api.errors import NotFoundError
-from merchants.db import columns, fetch_as
+from merchants.db import fetch_as, lock_clause, reader, table
 from merchants.models import Merchant
 from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 
@@ -104,7 +103,8 @@ def payment_intent_get_locked_by_id(*, id: str) -> PaymentIntent:  # noqa: A002
     """For Till's own tasks and the phases after a processor call (already scoped): the
     intent locked, with its payment method and merchant. Hand-written SQL: every payment's
     last phase makes this read (see merchants.db)."""
-    rows = fetch_as(_payment_intent_locked_sql(), [id], PaymentIntent, PaymentMethod, Merchant)
+    rows = fetch_as(_payment_intent_locked_sql(), [id], reader(PaymentIntent),
+                    reader(PaymentMethod), reader(Merchant))
     if not rows:
         raise PaymentIntent.DoesNotExist(f"No PaymentIntent {id}")
     [(intent, payment_method, merchant)] = rows
@@ -117,12 +117,12 @@ def payment_intent_get_locked_by_id(*, id: str) -> PaymentIntent:  # noqa: A002
 @cache
 def _payment_intent_locked_sql() -> str:
     # Identifiers from the models' metadata; the only value is a parameter.
-    lock = " FOR UPDATE OF pi" if connection.features.has_select_for_update_of else ""
-    return (f"SELECT {columns(PaymentIntent, 'pi')}, {columns(PaymentMethod, 'pm')}, "  # noqa: S608
-            f"{columns(Merchant, 'm')} FROM {PaymentIntent._meta.db_table} pi "
-            f"LEFT JOIN {PaymentMethod._meta.db_table} pm ON pm.id = pi.payment_method_id "
-            f"JOIN {Merchant._meta.db_table} m ON m.id = pi.merchant_id WHERE pi.id = %s"
-            + lock)
+    return (f"SELECT {reader(PaymentIntent).columns('pi')}, "  # noqa: S608
+            f"{reader(PaymentMethod).columns('pm')}, {reader(Merchant).columns('m')} "
+            f"FROM {table(PaymentIntent)} pi "
+            f"LEFT JOIN {table(PaymentMethod)} pm ON pm.id = pi.payment_method_id "
+            f"JOIN {table(Merchant)} m ON m.id = pi.merchant_id WHERE pi.id = %s"
+            + lock_clause(of="pi"))
 
 
 def payment_intent_list(*, merchant: Merchant, livemode: bool,

@@ -1,17 +1,17 @@
-from collections.abc import Iterable, Sequence, Sized
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from api.errors import NotFoundError
+from merchants.db import Reader, db_datetime, lock_clause, placeholders, table
 from merchants.models import Merchant
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
 
@@ -147,21 +147,8 @@ def webhook_endpoints_in_flight(*, endpoint_ids: Iterable[str],
 # per row, not the database (profiled, docs/performance.md). Written once for PostgreSQL and
 # SQLite; the lock clauses are added where the database has them.
 
-def _table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _placeholders(values: Sized) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _db_datetime(value: datetime | None) -> Any:
-    """A datetime as a raw query's parameter (SQLite stores naive UTC text)."""
-    return connection.ops.adapt_datetimefield_value(value)
-
-
 def _aware(value: datetime | str | None) -> datetime | None:
-    """A datetime read by a raw query (SQLite gives it naive, in UTC)."""
+    """A datetime a raw query computed (SQLite gives it as naive UTC text)."""
     if isinstance(value, str):
         value = parse_datetime(value)
     if value is not None and timezone.is_naive(value):
@@ -169,48 +156,13 @@ def _aware(value: datetime | str | None) -> datetime | None:
     return value
 
 
-def _lock_clause(*, of: str | None = None, skip_locked: bool = False) -> str:
-    if not connection.features.has_select_for_update:
-        return ""
-    clause = " FOR UPDATE"
-    if of and connection.features.has_select_for_update_of:
-        clause += f" OF {of}"
-    if skip_locked and connection.features.has_select_for_update_skip_locked:
-        clause += " SKIP LOCKED"
-    return clause
-
-
-@dataclass(frozen=True)
-class _Loader:
-    """Builds model instances from raw rows as the ORM does (`Model.from_db`): the columns
-    in the model's field order, values converted, the other fields deferred, so a `save()`
-    on such an instance writes only what was read."""
-
-    model: type[models.Model]
-    fields: tuple[models.Field, ...]
-
-    @classmethod
-    def of(cls, model: type[models.Model], names: set[str]) -> "_Loader":
-        return cls(model, tuple(f for f in model._meta.concrete_fields if f.attname in names))
-
-    def columns(self, alias: str) -> str:
-        return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
-
-    def load(self, values: Sequence[Any]) -> models.Model:
-        converted = [_aware(value) if isinstance(field, models.DateTimeField)
-                     else bool(value) if isinstance(field, models.BooleanField) else value
-                     for field, value in zip(self.fields, values, strict=True)]
-        return self.model.from_db(connection.alias, [f.attname for f in self.fields],
-                                  converted)
-
-
-_CLAIM_DELIVERY = _Loader.of(WebhookDelivery, {
+_CLAIM_DELIVERY = Reader(WebhookDelivery, {
     "id", "endpoint_id", "event_id", "status", "attempt_count", "in_flight_until"})
 # What sending and recording use: address, mode, secrets, state.
-_CLAIM_ENDPOINT = _Loader.of(WebhookEndpoint, {
+_CLAIM_ENDPOINT = Reader(WebhookEndpoint, {
     "id", "merchant_id", "livemode", "url", "status", "secret", "previous_secret",
     "previous_secret_expires_at", "failing_since", "deleted_at"})
-_RECORD_DELIVERY = _Loader.of(WebhookDelivery, {
+_RECORD_DELIVERY = Reader(WebhookDelivery, {
     "id", "event_id", "status", "attempt_count", "next_attempt_at", "in_flight_until",
     "succeeded_at"})
 
@@ -233,21 +185,21 @@ def webhook_deliveries_claimable_locked(*, ids: Iterable[str], now: datetime
     ids = list(ids)
     if not ids:
         return ClaimCandidates([], {})
-    deliveries_table, endpoints_table = _table(WebhookDelivery), _table(WebhookEndpoint)
-    now_param = _db_datetime(now)
+    deliveries_table, endpoints_table = table(WebhookDelivery), table(WebhookEndpoint)
+    now_param = db_datetime(now)
     in_flight = (f"FROM {deliveries_table} f WHERE f.endpoint_id = d.endpoint_id "
                  f"AND f.in_flight_until > %s")
     sql = (f"SELECT {_CLAIM_DELIVERY.columns('d')}, {_CLAIM_ENDPOINT.columns('e')}, "  # noqa: S608
            f"(SELECT COUNT(*) {in_flight}), (SELECT MIN(f.in_flight_until) {in_flight}) "
            f"FROM {deliveries_table} d JOIN {endpoints_table} e ON e.id = d.endpoint_id "
-           f"WHERE d.id IN ({_placeholders(ids)}) AND d.status = %s "
+           f"WHERE d.id IN ({placeholders(ids)}) AND d.status = %s "
            f"AND (d.in_flight_until IS NULL OR d.in_flight_until < %s) ORDER BY d.id"
-           + _lock_clause(of="d", skip_locked=True))
+           + lock_clause(of="d", skip_locked=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, [now_param, now_param, *ids, WebhookDelivery.Status.PENDING,
                              now_param])
         rows = cursor.fetchall()
-    split = len(_CLAIM_DELIVERY.fields)
+    split = len(_CLAIM_DELIVERY)
     endpoints: dict[str, WebhookEndpoint] = {}
     busy: dict[str, tuple[int, datetime]] = {}
     deliveries = []
@@ -269,8 +221,8 @@ def webhook_deliveries_locked(*, ids: Iterable[str]) -> list[WebhookDelivery]:
     ids = sorted(ids)
     if not ids:
         return []
-    sql = (f"SELECT {_RECORD_DELIVERY.columns('d')} FROM {_table(WebhookDelivery)} d "  # noqa: S608
-           f"WHERE d.id IN ({_placeholders(ids)}) ORDER BY d.id" + _lock_clause())
+    sql = (f"SELECT {_RECORD_DELIVERY.columns('d')} FROM {table(WebhookDelivery)} d "  # noqa: S608
+           f"WHERE d.id IN ({placeholders(ids)}) ORDER BY d.id" + lock_clause())
     with connection.cursor() as cursor:
         cursor.execute(sql, ids)
         return [_RECORD_DELIVERY.load(row) for row in cursor.fetchall()]

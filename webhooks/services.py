@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Case, F, When
 from django.utils import timezone
 from django_fsm import can_proceed
@@ -33,6 +33,7 @@ from api.errors import InvalidRequestError, ParameterError
 from api.middleware import idempotency_key_var, request_id_var
 from api.objects import render
 from api.params import metadata_apply
+from merchants.db import db_datetime, execute, placeholders, table
 from merchants.models import Merchant
 from webhooks import selectors, sender
 from webhooks.events import EVENT_TYPES
@@ -149,15 +150,6 @@ def events_prune(*, batch: int = 1000) -> int:
     return total
 
 
-def _sql(sql: str, params: Sequence[Any]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _events_settle(counts: Counter) -> None:
     """One fewer pending webhook per delivery that left `pending` (succeeded, given up or
     canceled). Events are locked in id order, so concurrent settlements cannot deadlock."""
@@ -167,8 +159,8 @@ def _events_settle(counts: Counter) -> None:
     if len(counts) == 1:
         # The common case (one event's deliveries per message), on the worker's hot path.
         [(event_id, n)] = counts.items()
-        _sql(f"UPDATE {_table(Event)} SET pending_webhooks = pending_webhooks - %s "  # noqa: S608
-             "WHERE id = %s", [n, event_id])
+        execute(f"UPDATE {table(Event)} SET pending_webhooks = pending_webhooks - %s "  # noqa: S608
+                "WHERE id = %s", [n, event_id])
         return
     ids = sorted(counts)
     list(Event.objects.select_for_update().filter(pk__in=ids).order_by("pk")
@@ -186,28 +178,25 @@ def _deliveries_save(deliveries: Iterable[WebhookDelivery]) -> None:
     for delivery in deliveries:
         groups[(delivery.status, delivery.next_attempt_at, delivery.in_flight_until,
                 delivery.succeeded_at)].append(delivery.id)
-    adapt = connection.ops.adapt_datetimefield_value
     for (status, next_attempt_at, in_flight_until, succeeded_at), ids in groups.items():
-        _sql(f"UPDATE {_table(WebhookDelivery)} SET status = %s, next_attempt_at = %s, "  # noqa: S608
-             f"in_flight_until = %s, succeeded_at = %s "
-             f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
-             [status, adapt(next_attempt_at), adapt(in_flight_until), adapt(succeeded_at),
-              *ids])
+        execute(f"UPDATE {table(WebhookDelivery)} SET status = %s, next_attempt_at = %s, "  # noqa: S608
+                f"in_flight_until = %s, succeeded_at = %s WHERE id IN ({placeholders(ids)})",
+                [status, db_datetime(next_attempt_at), db_datetime(in_flight_until),
+                 db_datetime(succeeded_at), *ids])
 
 
 def _attempts_insert(rows: Sequence[tuple[str, sender.SendResult]], *, manual: bool) -> None:
     """Stores attempts, (delivery id, result) each, in one multi-row INSERT (not the ORM's
     bulk_create: about half its CPU for the ten rows of a message, profiled)."""
-    adapt = connection.ops.adapt_datetimefield_value
     params: list[Any] = []
     for delivery_id, result in rows:
-        params += [delivery_id, adapt(result.attempted_at), result.duration_ms,
+        params += [delivery_id, db_datetime(result.attempted_at), result.duration_ms,
                    result.status_code, result.response_excerpt, result.error,
                    result.succeeded, manual]
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    _sql(f"INSERT INTO {_table(WebhookDeliveryAttempt)} (delivery_id, attempted_at, "  # noqa: S608
-         f"duration_ms, status_code, response_excerpt, error, succeeded, manual) "
-         f"VALUES {values}", params)
+    execute(f"INSERT INTO {table(WebhookDeliveryAttempt)} (delivery_id, attempted_at, "  # noqa: S608
+            f"duration_ms, status_code, response_excerpt, error, succeeded, manual) "
+            f"VALUES {values}", params)
 
 
 # -- webhook endpoints ---------------------------------------------------------------------
@@ -449,13 +438,12 @@ def deliveries_claim(*, items: Iterable[tuple[str, int]]) -> list[WebhookDeliver
             claimed.append(delivery)
         lease_until = now + lease
         if claimed:
-            adapt = connection.ops.adapt_datetimefield_value
             ids = [delivery.id for delivery in claimed]
             # Raw: the hot path's one write in this phase (see _deliveries_save).
-            _sql(f"UPDATE {_table(WebhookDelivery)} SET attempt_count = attempt_count + 1, "  # noqa: S608
-                 f"in_flight_until = %s, next_attempt_at = %s "
-                 f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
-                 [adapt(lease_until), adapt(lease_until), *ids])
+            execute(f"UPDATE {table(WebhookDelivery)} "  # noqa: S608
+                    "SET attempt_count = attempt_count + 1, in_flight_until = %s, "
+                    f"next_attempt_at = %s WHERE id IN ({placeholders(ids)})",
+                    [db_datetime(lease_until), db_datetime(lease_until), *ids])
         if waiting:
             WebhookDelivery.objects.filter(pk__in=[d.id for d in waiting]).update(
                 next_attempt_at=now + BUSY_ENDPOINT_DELAY, in_flight_until=None)
