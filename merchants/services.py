@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.middleware import actor_var, request_id_var
+from merchants.db import insert
 from merchants.ids import random_token
 from merchants.models import ApiKey, Membership, Merchant, StatusChange, TenantModel, hash_api_key
 from merchants.selectors import api_key_get_locked
@@ -93,6 +94,6 @@ def status_change_record(*, obj: TenantModel, source: str, target: str) -> None:
     API key, the dashboard user or Till itself, and the request."""
     if source == target:
         return
-    StatusChange.objects.create(merchant_id=obj.merchant_id, livemode=obj.livemode,
-                                object_id=obj.pk, source=source, target=target,
-                                actor=actor_var.get(), request_id=request_id_var.get())
+    insert(StatusChange(merchant_id=obj.merchant_id, livemode=obj.livemode, object_id=obj.pk,
+                        source=source, target=target, actor=actor_var.get(),
+                        request_id=request_id_var.get()))

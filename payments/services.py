@@ -28,6 +28,7 @@ from api.errors import (
 )
 from api.objects import render
 from api.params import metadata_apply
+from merchants.db import insert
 from merchants.models import Merchant
 from merchants.services import status_change_record
 from payments import selectors
@@ -658,7 +659,7 @@ def _charge_for(intent: PaymentIntent, result: Authorization, outcome: Outcome,
     capture_before = None
     if outcome == Outcome.AUTHORIZED:
         capture_before = timezone.now() + timedelta(days=settings.TILL_AUTHORIZATION_VALID_DAYS)
-    charge = Charge.objects.create(
+    charge = Charge(
         merchant_id=intent.merchant_id, livemode=intent.livemode, payment_intent=intent,
         customer_id=intent.customer_id, payment_method=method, amount=intent.amount,
         amount_captured=intent.amount if captured else 0, currency=intent.currency,
@@ -688,6 +689,7 @@ def _charge_for(intent: PaymentIntent, result: Authorization, outcome: Outcome,
                                "version": "2.2.0"}
             if authenticated else None,
             "wallet": None}})
+    insert(charge)
     if capture_before is not None:
         intent.capture_before = capture_before
     return charge

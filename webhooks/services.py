@@ -33,7 +33,7 @@ from api.errors import InvalidRequestError, ParameterError
 from api.middleware import idempotency_key_var, request_id_var
 from api.objects import render
 from api.params import metadata_apply
-from merchants.db import db_datetime, execute, placeholders, table
+from merchants.db import db_datetime, execute, insert, placeholders, table
 from merchants.models import Merchant
 from webhooks import selectors, sender
 from webhooks.events import EVENT_TYPES
@@ -124,9 +124,9 @@ def events_record(*specs: EventSpec) -> list[Event]:
         deliveries.extend(WebhookDelivery(endpoint_id=endpoint_id, event=event, created=now,
                                           next_attempt_at=now + ENQUEUE_LEASE)
                           for endpoint_id in endpoint_ids)
-    Event.objects.bulk_create(events)
+    insert(*events)
     if deliveries:
-        WebhookDelivery.objects.bulk_create(deliveries)
+        insert(*deliveries)
         _enqueue_on_commit([(delivery.id, 0) for delivery in deliveries])
     return events
 
