@@ -1,10 +1,8 @@
 """Idempotency-Key: replays, mismatches, in-flight conflicts, scope, expiry and pruning."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from api.idempotency import request_fingerprint
@@ -13,6 +11,7 @@ from api.tasks import idempotency_keys_prune
 from payments import services
 from payments.models import Customer
 from tests.api.helpers import error_of
+from tests.concurrency import run_together
 from tests.conftest import Api, needs_postgres
 from webhooks.models import Event
 
@@ -257,31 +256,12 @@ def test_key_of_the_longest_length_works(api):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_create_one_customer(account, roomy_rate_limit):
     # given sixteen clients sending the same create with the same key at the same moment
-    threads_count = 16
-    barrier = threading.Barrier(threads_count)
-    responses: list = [None] * threads_count
-    errors: list[BaseException] = []
     token = account.key()
-
-    def send(index: int) -> None:
-        try:
-            api = Api(token)
-            barrier.wait(timeout=30)
-            responses[index] = api.post("/v1/customers", {"email": "race@b.test"},
-                                        headers=KEY)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(threads_count)]
+    apis = [Api(token) for _ in range(16)]
     # when they all run
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    responses = run_together(16, lambda i: apis[i].post(
+        "/v1/customers", {"email": "race@b.test"}, headers=KEY), timeout=60)
     # then exactly one customer exists
-    assert not errors, errors
     assert Customer.objects.count() == 1
     customer_id = Customer.objects.get().id
     # and every answer is that customer or a retryable 409

@@ -3,18 +3,17 @@ refunds.services.refund_create as `POST /v1/refunds` does, shows the service's r
 the form, and refunds once however often the same form is submitted."""
 
 import re
-import threading
 import uuid
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from api.idempotency import request_fingerprint
 from api.models import IdempotencyKey
 from payments.models import PaymentIntent
 from refunds.models import Refund
+from tests.concurrency import run_together
 from tests.conftest import Account, needs_postgres
 from tests.dashboard.helpers import logged_in, owner_of, switch_mode
 from tests.payments.factories import authorized_intent, ok, paid_intent
@@ -262,28 +261,16 @@ def test_a_form_submitted_from_five_tabs_at_once_refunds_once(account, settings)
     token = str(uuid.uuid4())
     user = owner_of(account)
     submits = 5
-    barrier = threading.Barrier(submits)
-    statuses: list[int | None] = [None] * submits
-    errors: list[BaseException] = []
+    clients: dict[int, Client] = {}
 
-    def submit(index: int) -> None:
-        try:
-            client = logged_in(user)
-            barrier.wait(timeout=30)
-            statuses[index] = refund(client, intent_id, token=token,
-                                     amount="5.00").status_code
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
+    def log_in(index: int) -> None:
+        clients[index] = logged_in(user)
 
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(submits)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # when
+    statuses = run_together(submits, lambda i: refund(
+        clients[i], intent_id, token=token, amount="5.00").status_code,
+        prepare=log_in, timeout=60)
 
     # then every submission is answered with the payment's page, and one refund was made
-    assert not errors, errors
     assert statuses == [302] * submits
     assert [r.amount for r in refunds_of(intent_id)] == [500]

@@ -4,45 +4,16 @@ Each thread is a client with its own database connection (closed when it is done
 together by a barrier.
 """
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from payments.models import Charge, PaymentIntent, SimulatedOperation
 from tests.api.helpers import error_of
+from tests.concurrency import run_together
 from tests.conftest import Api, needs_postgres
 from tests.payments.factories import authorized_intent, intent
 from webhooks.models import Event
 
 pytestmark = [needs_postgres(), pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count: int, request: Callable[[int], Any]) -> list[Any]:
-    """Runs `request(i)` in `count` threads released at the same moment; their answers."""
-    barrier = threading.Barrier(count)
-    answers: list[Any] = [None] * count
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            answers[index] = request(index)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert not errors, errors
-    assert all(answer is not None for answer in answers), "a thread did not finish"
-    return answers
 
 
 def _refused_as_busy_or_done(response) -> None:

@@ -1,17 +1,16 @@
 """A lost opening message never loses a dispute: beat's sweep opens it, and never twice."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
 from payments.models import Charge
 from refunds import services, tasks
 from refunds.models import Dispute
+from tests.concurrency import run_together
 from tests.conftest import needs_postgres
 from tests.payments.factories import authorized_intent, ok, paid_intent
 from webhooks.models import Event
@@ -109,33 +108,17 @@ def test_the_message_and_the_sweep_at_once_open_one_dispute(account):
     charge.payment_method.processor_token = "sim_createDispute"
     charge.payment_method.save(update_fields=["processor_token"])
     Charge.objects.filter(pk=charge.pk).update(created=timezone.now() - long_enough())
-    openers = 6
-    barrier = threading.Barrier(openers)
-    results: list = [None] * openers
-    errors: list[BaseException] = []
 
-    def open_it(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            if index % 2:
-                results[index] = tasks.dispute_open(paid["latest_charge"])
-            else:
-                services.disputes_open_due()
-                results[index] = Dispute.objects.get(charge_id=paid["latest_charge"]).id
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
+    def open_it(index: int) -> str | None:
+        if index % 2:
+            return tasks.dispute_open(paid["latest_charge"])
+        services.disputes_open_due()
+        return Dispute.objects.get(charge_id=paid["latest_charge"]).id
 
-    threads = [threading.Thread(target=open_it, args=(i,)) for i in range(openers)]
     # when the late messages and the sweeps run at the same moment
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_together(6, open_it, timeout=60)
 
     # then there is one dispute, withdrawn once, announced once
-    assert not errors, errors
     dispute = Dispute.objects.get()
     assert set(results) == {dispute.id}
     charge = Charge.objects.get(pk=paid["latest_charge"])
