@@ -6,6 +6,7 @@ one and turns the first failure into a ParameterError naming the parameter in br
 """
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -13,6 +14,8 @@ from rest_framework import serializers
 
 from api.errors import ParameterError
 
+# 9999-12-31T23:59:59Z, the last second a datetime holds.
+MAX_TIMESTAMP = 253_402_300_799
 METADATA_MAX_KEYS = 50
 METADATA_KEY_MAX = 40
 METADATA_VALUE_MAX = 500
@@ -138,6 +141,19 @@ def metadata_apply(current: dict[str, str], update: Any) -> dict[str, str]:
         raise ParameterError(f"Invalid metadata: can have at most {METADATA_MAX_KEYS} keys.",
                              param="metadata")
     return merged
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_TIMESTAMP})
+class TimestampParam(serializers.IntegerField):
+    """A moment as Unix seconds, given back as an aware datetime; one past the last second
+    a datetime can hold (9999-12-31) is refused as any bad integer is."""
+
+    def to_internal_value(self, data: Any) -> datetime:
+        seconds = super().to_internal_value(data)
+        if not 0 <= seconds <= MAX_TIMESTAMP:
+            raise serializers.ValidationError(
+                f"must be a Unix timestamp between 0 and {MAX_TIMESTAMP}.")
+        return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 class OptionalString(serializers.CharField):

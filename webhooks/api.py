@@ -1,7 +1,6 @@
 """Events and webhook endpoints on the wire: /v1/events, /v1/webhook_endpoints."""
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
-from api.params import MetadataField, NoParams, OptionalString, Params
+from api.params import MetadataField, NoParams, OptionalString, Params, TimestampParam
 from api.schema import list_of
 from api.views import ApiView
 from webhooks import selectors, services
@@ -141,8 +140,7 @@ class WebhookEndpointCreateParams(Params):
 
 
 class RollSecretParams(Params):
-    expires_at = serializers.IntegerField(required=False, min_value=0,
-                                          max_value=2**41)
+    expires_at = TimestampParam(required=False)
 
 
 class WebhookDeliveryListParams(ListParams):
@@ -268,10 +266,9 @@ class WebhookEndpointRollSecretView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(RollSecretParams)
         self.expand(WebhookEndpointSerializer)
-        expires_at = params.get("expires_at")
         endpoint = services.webhook_endpoint_roll_secret(
             id=id, merchant=self.merchant, livemode=self.livemode,
-            expires_at=None if expires_at is None else datetime.fromtimestamp(expires_at, UTC))
+            expires_at=params.get("expires_at"))
         return self.respond(endpoint, WebhookEndpointWithSecretSerializer)
 
 

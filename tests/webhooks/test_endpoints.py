@@ -228,6 +228,29 @@ def test_roll_secret_with_expires_at_now_ends_the_old_secret_at_once(api):
     assert stored.signing_secrets(timezone.now()) == [stored.secret]
 
 
+@pytest.mark.parametrize("expires_at", ["253402300800", "2199023255551", "-1", "soon"])
+def test_roll_secret_refuses_a_moment_no_calendar_holds(api, expires_at):
+    # given an endpoint / when its secret is rolled with an expiry past 9999 (or not a time)
+    endpoint = create_endpoint(api, URL)
+    response = api.post(f"/v1/webhook_endpoints/{endpoint['id']}/roll_secret",
+                        {"expires_at": expires_at})
+
+    # then a 400 naming the parameter, and the secret unchanged
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["param"] == "expires_at"
+    assert WebhookEndpoint.objects.get(pk=endpoint["id"]).secret == endpoint["secret"]
+
+
+def test_roll_secret_takes_the_last_second_of_9999(api):
+    endpoint = create_endpoint(api, URL)
+
+    response = api.post(f"/v1/webhook_endpoints/{endpoint['id']}/roll_secret",
+                        {"expires_at": "253402300799"})
+
+    assert response.status_code == 200, response.content
+    assert WebhookEndpoint.objects.get(pk=endpoint["id"]).previous_secret_expires_at.year == 9999
+
+
 def test_the_stripe_sdk_manages_endpoints(live_server, transactional_db, monkeypatch):
     # given a merchant, and the official SDK pointed at Till
     from tests.conftest import make_account
