@@ -7,6 +7,7 @@ cache: Redis when REDIS_URL is set, so every web process shares one count; witho
 process counts on its own.
 """
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -43,11 +44,23 @@ def rate_limit_hit(*, request, key: ApiKey) -> Usage:
                  exceeded=usage["should_limit"])
 
 
+def _client_address(_group: str, request) -> str:
+    """REMOTE_ADDR (behind a proxy, the proxy's), an IPv6 client by its /64 as one host
+    holds a whole /64; a server that sets none (a Unix socket) counts them all as one."""
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def rate_limit_hit_anonymous(*, request) -> Usage:
-    """Counts one request that no valid key answered for against its client address
-    (REMOTE_ADDR: behind a proxy, every such request through it shares one budget)."""
+    """Counts one request that no valid key answered for against its client address."""
     limit = settings.TILL_RATE_LIMIT_ANONYMOUS
-    usage = get_usage(request, group="api-anonymous", key="ip", rate=f"{limit}/s",
+    usage = get_usage(request, group="api-anonymous", key=_client_address, rate=f"{limit}/s",
                       increment=True)
     return Usage(limit=limit, remaining=max(0, limit - usage["count"]),
                  reset=int(time.time()) + int(usage["time_left"]) + 1,

@@ -3,7 +3,7 @@
 import re
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -94,6 +94,7 @@ class EventRetryView(ApiView):
 _API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string", "enum": ["*", *EVENT_TYPES]}})
 class EnabledEventsField(serializers.Field):
     """`enabled_events[]`: types from the catalogue (webhooks.events), or `*` for all."""
 

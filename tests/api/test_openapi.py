@@ -93,3 +93,22 @@ def test_docs_page_is_public_html(db):
     assert response["Content-Type"].startswith("text/html")
     assert b"<html" in response.content
     assert b"/v1/openapi.json" in response.content
+
+
+def test_an_expandable_field_is_an_id_or_the_object(schema):
+    latest_charge = schema["components"]["schemas"]["PaymentIntent"]["properties"][
+        "latest_charge"]
+
+    assert latest_charge["anyOf"][0]["type"] == "string"
+    assert latest_charge["anyOf"][1] == {"$ref": "#/components/schemas/Charge"}
+    assert latest_charge["nullable"] is True
+
+
+def test_enabled_events_are_the_catalogue(schema):
+    from webhooks.events import EVENT_TYPES
+
+    components = schema["components"]["schemas"]
+    items = components["WebhookEndpointCreateParamsRequest"]["properties"]["enabled_events"][
+        "items"]
+    enum = components[items["$ref"].rsplit("/", 1)[1]]["enum"]
+    assert set(enum) == {"*", *EVENT_TYPES}

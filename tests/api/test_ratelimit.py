@@ -173,3 +173,20 @@ def test_another_address_has_its_own_anonymous_budget(db, client, anonymous_limi
 
     assert response.status_code == 401
     assert response["X-RateLimit-Remaining"] == "2"
+
+
+def test_a_request_without_a_client_address_is_counted_not_refused(db, client,
+                                                                    anonymous_limit_of_three):
+    # a WSGI server on a Unix socket may set no REMOTE_ADDR at all
+    response = client.get("/v1/customers", REMOTE_ADDR="")
+
+    assert response.status_code == 401
+    assert response["X-RateLimit-Remaining"] == "2"
+
+
+def test_an_ipv6_client_is_counted_by_its_64(db, client, anonymous_limit_of_three):
+    for host in ("2001:db8::1", "2001:db8::2", "2001:db8::3"):
+        client.get("/v1/customers", REMOTE_ADDR=host)
+
+    assert client.get("/v1/customers", REMOTE_ADDR="2001:db8::4").status_code == 429
+    assert client.get("/v1/customers", REMOTE_ADDR="2001:db8:0:1::1").status_code == 401
