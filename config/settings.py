@@ -305,5 +305,11 @@ LOGGING = {
                     "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # A line per task received, run and scheduled: beat's sweeps alone make one every
+        # two seconds. Failures and retries are still logged at WARNING and above.
+        **{name: {"level": env.str("TILL_TASK_LOG_LEVEL", default="WARNING")}
+           for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat")},
+    },
 }
