@@ -55,7 +55,6 @@ from dashboard.forms import (
     major_units,
 )
 from dashboard.pagination import keyset_page
-from dashboard.selectors import event_list_for_payment
 from merchants.models import ApiKey, Membership, Merchant
 from merchants.selectors import (
     USER_ACTOR_PREFIX,
@@ -97,6 +96,7 @@ from webhooks.selectors import (
     event_get,
     event_list,
     event_list_for_object,
+    event_list_for_payment,
     webhook_delivery_get_for_endpoint,
     webhook_delivery_list_with_events,
     webhook_endpoint_get,

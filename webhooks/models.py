@@ -22,15 +22,35 @@ class Event(TenantModel):
     request_id = models.CharField(max_length=200, null=True, blank=True)
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     pending_webhooks = models.PositiveIntegerField(default=0)
+    # What the event is about, beside its payload, so that an object's history is an index
+    # lookup rather than a scan of every event's JSON: the object's id, and the payment intent
+    # it belongs to (an intent's own id; a charge's, refund's or dispute's intent).
+    object_id = models.CharField(max_length=40, blank=True, default="")
+    related_payment_intent = models.CharField(max_length=40, null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["merchant", "livemode", "-created", "-id"],
                          name="event_list"),
+            models.Index(fields=["merchant", "livemode", "object_id", "-created", "-id"],
+                         name="event_object"),
+            models.Index(fields=["merchant", "livemode", "related_payment_intent", "-created",
+                                 "-id"],
+                         name="event_payment_intent",
+                         condition=models.Q(related_payment_intent__isnull=False)),
             models.Index(fields=["merchant", "livemode", "type", "-created"],
                          name="event_type_list"),
             models.Index(fields=["created"], name="event_created"),
         ]
+
+
+def event_subjects(obj: dict) -> tuple[str, str | None]:
+    """(object_id, related_payment_intent) of an event whose `data.object` is `obj`."""
+    object_id = obj.get("id") or ""
+    if obj.get("object") == "payment_intent":
+        return object_id, object_id or None
+    intent = obj.get("payment_intent")
+    return object_id, intent if isinstance(intent, str) else None
 
 
 class WebhookEndpoint(FSMModelMixin, TenantModel):

@@ -53,8 +53,17 @@ def event_get(*, id: str, merchant: Merchant, livemode: bool) -> Event:  # noqa:
 def event_list_for_object(*, merchant: Merchant, livemode: bool,
                           object_id: str) -> QuerySet[Event]:
     """The events about one object (its `data.object.id`), newest first."""
+    return (Event.objects.filter(merchant=merchant, livemode=livemode, object_id=object_id)
+            .order_by("-created", "-id"))
+
+
+def event_list_for_payment(*, merchant: Merchant, livemode: bool,
+                           payment_intent_id: str) -> QuerySet[Event]:
+    """The events about a payment and everything hanging off it, newest first: the intent's
+    own, and its charges', refunds' and disputes' (whose objects name it in
+    `payment_intent`, as Stripe's do)."""
     return (Event.objects.filter(merchant=merchant, livemode=livemode,
-                                 data__object__id=object_id)
+                                 related_payment_intent=payment_intent_id)
             .order_by("-created", "-id"))
 
 

@@ -37,7 +37,13 @@ from merchants.db import db_datetime, execute, insert, placeholders, table
 from merchants.models import Merchant
 from webhooks import selectors, sender
 from webhooks.events import EVENT_TYPES
-from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
+from webhooks.models import (
+    Event,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookEndpoint,
+    event_subjects,
+)
 from webhooks.signing import new_signing_secret
 from webhooks.urlguard import UnsafeUrl, url_check
 
@@ -114,8 +120,10 @@ def events_record(*specs: EventSpec) -> list[Event]:
             data["previous_attributes"] = spec.previous_attributes
         endpoint_ids = [pk for pk, enabled in subscriptions
                         if "*" in enabled or spec.type in enabled]
+        object_id, related_payment_intent = event_subjects(data["object"])
         event = Event(merchant_id=first.merchant_id, livemode=first.livemode, type=spec.type,
-                      api_version=settings.TILL_API_VERSION, data=data,
+                      api_version=settings.TILL_API_VERSION, data=data, object_id=object_id,
+                      related_payment_intent=related_payment_intent,
                       # a microsecond apart: lists show them in the order they happened
                       created=now + timedelta(microseconds=index),
                       request_id=request_id, idempotency_key=idempotency_key,
