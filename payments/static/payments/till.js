@@ -232,9 +232,12 @@
   }
 
   function groupExpiry(digits) {
-    if (digits.length === 6) { digits = digits.slice(0, 2) + digits.slice(4); }  // autofilled MM/YYYY
+    if (digits.length === 6) { digits = digits.slice(0, 2) + digits.slice(4); }  // MM/YYYY
     if (digits.length === 1 && digits > "1") { digits = "0" + digits; }
-    return digits.length > 2 ? digits.slice(0, 2) + " / " + digits.slice(2, 4) : digits;
+    // A year typed in full ("12/20" on the way to "12/2034") keeps its third digit, so the
+    // fourth can arrive and the whole shrinks to MM / YY; any other extra digit is dropped.
+    var yearEnd = digits.length === 5 && digits.slice(2, 4) === "20" ? 5 : 4;
+    return digits.length > 2 ? digits.slice(0, 2) + " / " + digits.slice(2, yearEnd) : digits;
   }
 
   function formatAtEnd(input, format) {
