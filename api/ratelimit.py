@@ -34,14 +34,19 @@ def _key_id(_group: str, request) -> str:
     return request.auth.id
 
 
-def rate_limit_hit(*, request, key: ApiKey) -> Usage:
-    """Counts one request against the key's per-second limit (live and test differ)."""
-    limit = settings.TILL_RATE_LIMIT_LIVE if key.livemode else settings.TILL_RATE_LIMIT_TEST
-    usage = get_usage(request, group="api", key=_key_id, rate=f"{limit}/s", increment=True)
+def _hit(request, *, group: str, key, limit: int) -> Usage:
+    usage = get_usage(request, group=group, key=key, rate=f"{limit}/s", increment=True)
     # django-ratelimit names a window by its last whole second; the budget renews a second later.
     return Usage(limit=limit, remaining=max(0, limit - usage["count"]),
                  reset=int(time.time()) + int(usage["time_left"]) + 1,
                  exceeded=usage["should_limit"])
+
+
+def rate_limit_hit(*, request, key: ApiKey) -> Usage:
+    """Counts one request against the key's per-second limit (live and test differ)."""
+    return _hit(request, group="api", key=_key_id,
+                limit=settings.TILL_RATE_LIMIT_LIVE if key.livemode
+                else settings.TILL_RATE_LIMIT_TEST)
 
 
 def _client_address(_group: str, request) -> str:
@@ -59,9 +64,5 @@ def _client_address(_group: str, request) -> str:
 
 def rate_limit_hit_anonymous(*, request) -> Usage:
     """Counts one request that no valid key answered for against its client address."""
-    limit = settings.TILL_RATE_LIMIT_ANONYMOUS
-    usage = get_usage(request, group="api-anonymous", key=_client_address, rate=f"{limit}/s",
-                      increment=True)
-    return Usage(limit=limit, remaining=max(0, limit - usage["count"]),
-                 reset=int(time.time()) + int(usage["time_left"]) + 1,
-                 exceeded=usage["should_limit"])
+    return _hit(request, group="api-anonymous", key=_client_address,
+                limit=settings.TILL_RATE_LIMIT_ANONYMOUS)

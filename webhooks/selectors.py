@@ -5,7 +5,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -134,19 +134,10 @@ def _subscriptions_sql() -> str:
 def webhook_endpoints_attempts_in_flight(*, endpoint_ids: Iterable[str],
                                          now: datetime) -> dict[str, int]:
     """Attempts under way per endpoint (their lease not yet expired)."""
-    return {endpoint_id: count for endpoint_id, (count, _) in
-            webhook_endpoints_in_flight(endpoint_ids=endpoint_ids, now=now).items()}
-
-
-def webhook_endpoints_in_flight(*, endpoint_ids: Iterable[str],
-                                now: datetime) -> dict[str, tuple[int, datetime]]:
-    """Per endpoint with attempts under way: how many, and the earliest end of their leases
-    (which tells how long the oldest has been running)."""
-    rows = (WebhookDelivery.objects
-            .filter(endpoint_id__in=list(endpoint_ids), in_flight_until__gt=now)
-            .values("endpoint_id").annotate(n=Count("pk"), oldest=Min("in_flight_until"))
-            .values_list("endpoint_id", "n", "oldest"))
-    return {endpoint_id: (count, oldest) for endpoint_id, count, oldest in rows}
+    return dict(WebhookDelivery.objects
+                .filter(endpoint_id__in=list(endpoint_ids), in_flight_until__gt=now)
+                .values("endpoint_id").annotate(n=Count("pk"))
+                .values_list("endpoint_id", "n"))
 
 
 # -- deliveries --------------------------------------------------------------------------------
