@@ -4,7 +4,7 @@ import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -66,6 +66,23 @@ def lock_clause(*, of: str | None = None, skip_locked: bool = False) -> str:
     return clause
 
 
+@cache
+def _converters(model: type[models.Model], attname: str) -> tuple[Any, tuple[Callable, ...]]:
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    column = field.get_col(model._meta.db_table)
+    return column, tuple(connection.ops.get_db_converters(column)
+                         + field.get_db_converters(connection))
+
+
+def converted(model: type[models.Model], attname: str, value: Any) -> Any:
+    """A value of `model`'s column `attname` as read by a hand-written query, converted as
+    the ORM converts it (SQLite's datetimes and booleans, JSON, ...)."""
+    column, chain = _converters(model, attname)
+    for convert in chain:
+        value = convert(value, column, connection)
+    return value
+
+
 class Reader:
     """Reads one model's columns of a hand-written query into instances: all its concrete
     fields, or only those named (the others deferred, so a `save()` of such an instance
@@ -87,20 +104,14 @@ class Reader:
         quote = connection.ops.quote_name
         return ", ".join(f"{alias}.{quote(field.column)}" for field in self.fields)
 
-    @cached_property
-    def _converters(self) -> list[tuple[Any, tuple[Callable, ...]]]:
-        converters = []
-        for field in self.fields:
-            column = field.get_col(self.model._meta.db_table)
-            converters.append((column, tuple(connection.ops.get_db_converters(column)
-                                             + field.get_db_converters(connection))))
-        return converters
-
-    def load(self, values: Sequence[Any]) -> models.Model:
-        values = list(values)
-        for index, (column, chain) in enumerate(self._converters):
-            for convert in chain:
-                values[index] = convert(values[index], column, connection)
+    def load(self, values: Sequence[Any]) -> models.Model | None:
+        """The instance these values describe; None when its key is null (the side of a LEFT
+        JOIN that found nothing)."""
+        values = [converted(self.model, attname, value)
+                  for attname, value in zip(self.attnames, values, strict=True)]
+        pk = self.model._meta.pk.attname
+        if pk in self.attnames and values[self.attnames.index(pk)] is None:
+            return None
         instance = self.model.from_db(connection.alias, self.attnames, values)
         if self.complete and isinstance(instance, SavesChangedFields):
             instance.remember_loaded()

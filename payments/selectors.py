@@ -108,8 +108,7 @@ def payment_intent_get_locked_by_id(*, id: str) -> PaymentIntent:  # noqa: A002
     if not rows:
         raise PaymentIntent.DoesNotExist(f"No PaymentIntent {id}")
     [(intent, payment_method, merchant)] = rows
-    PaymentIntent._meta.get_field("payment_method").set_cached_value(
-        intent, payment_method if payment_method.pk is not None else None)
+    PaymentIntent._meta.get_field("payment_method").set_cached_value(intent, payment_method)
     PaymentIntent._meta.get_field("merchant").set_cached_value(intent, merchant)
     return intent
 

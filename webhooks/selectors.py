@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -8,10 +8,9 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from api.errors import NotFoundError
-from merchants.db import Reader, db_datetime, lock_clause, placeholders, table
+from merchants.db import Reader, converted, db_datetime, fetch_as, lock_clause, placeholders, table
 from merchants.models import Merchant
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
 
@@ -115,18 +114,18 @@ def webhook_endpoint_subscriptions(*, merchant_id: str, livemode: bool
     """(id, enabled_events) of the enabled endpoints of a merchant and mode: one query; at
     most 16 rows, so which event types they want is decided in Python. Hand-written SQL:
     every change that records events makes this read (see merchants.db)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_subscriptions_sql(), [merchant_id, livemode,
-                                              WebhookEndpoint.Status.ENABLED])
-        rows = cursor.fetchall()
-    decode = WebhookEndpoint._meta.get_field("enabled_events").from_db_value
-    return [(pk, decode(enabled, None, connection)) for pk, enabled in rows]
+    rows = fetch_as(_subscriptions_sql(), [merchant_id, livemode,
+                                           WebhookEndpoint.Status.ENABLED], _SUBSCRIPTION)
+    return [(endpoint.id, endpoint.enabled_events) for (endpoint,) in rows]
+
+
+_SUBSCRIPTION = Reader(WebhookEndpoint, {"id", "enabled_events"})
 
 
 @cache
 def _subscriptions_sql() -> str:
     # Identifiers from the model's metadata; the values are parameters.
-    return (f"SELECT id, enabled_events FROM {WebhookEndpoint._meta.db_table} "  # noqa: S608
+    return (f"SELECT {_SUBSCRIPTION.columns('e')} FROM {table(WebhookEndpoint)} e "  # noqa: S608
             "WHERE merchant_id = %s AND livemode = %s AND deleted_at IS NULL AND status = %s "
             "ORDER BY id")
 
@@ -146,15 +145,6 @@ def webhook_endpoints_attempts_in_flight(*, endpoint_ids: Iterable[str],
 # delivery's app CPU, mostly the ORM compiling these few statements and building three models
 # per row, not the database (profiled, docs/performance.md). Written once for PostgreSQL and
 # SQLite; the lock clauses are added where the database has them.
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    """A datetime a raw query computed (SQLite gives it as naive UTC text)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
-
 
 _CLAIM_DELIVERY = Reader(WebhookDelivery, {
     "id", "endpoint_id", "event_id", "status", "attempt_count", "in_flight_until"})
@@ -210,7 +200,8 @@ def webhook_deliveries_claimable_locked(*, ids: Iterable[str], now: datetime
             endpoint = endpoints[delivery.endpoint_id] = _CLAIM_ENDPOINT.load(row[split:-2])
             in_flight_count, oldest_lease = row[-2:]
             if in_flight_count:
-                busy[endpoint.id] = (in_flight_count, _aware(oldest_lease))
+                busy[endpoint.id] = (in_flight_count,
+                                      converted(WebhookDelivery, "in_flight_until", oldest_lease))
         delivery.endpoint = endpoint
         deliveries.append(delivery)
     return ClaimCandidates(deliveries, busy)
@@ -223,9 +214,7 @@ def webhook_deliveries_locked(*, ids: Iterable[str]) -> list[WebhookDelivery]:
         return []
     sql = (f"SELECT {_RECORD_DELIVERY.columns('d')} FROM {table(WebhookDelivery)} d "  # noqa: S608
            f"WHERE d.id IN ({placeholders(ids)}) ORDER BY d.id" + lock_clause())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        return [_RECORD_DELIVERY.load(row) for row in cursor.fetchall()]
+    return [delivery for (delivery,) in fetch_as(sql, ids, _RECORD_DELIVERY)]
 
 
 def events_by_id(*, ids: Iterable[str]) -> dict[str, Event]:
