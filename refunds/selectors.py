@@ -159,6 +159,19 @@ def dispute_get_locked_by_id(*, id: str) -> Dispute:  # noqa: A002
     return Dispute.objects.select_for_update(of=("self",)).get(pk=id)
 
 
+def dispute_with_charge_locked(*, id: str, charge_id: str) -> tuple[Dispute, Charge]:  # noqa: A002
+    """A dispute and its charge (which records the disputed funds), locked in the fixed
+    order: charge, then dispute."""
+    charge = charge_get_locked_by_id(id=charge_id)
+    dispute = dispute_get_locked_by_id(id=id)
+    dispute.charge = charge
+    return dispute, charge
+
+
+def dispute_charge_id(*, id: str) -> str:  # noqa: A002
+    return Dispute.objects.values_list("charge_id", flat=True).get(pk=id)
+
+
 def dispute_of_charge(*, charge_id: str) -> Dispute | None:
     return Dispute.objects.filter(charge_id=charge_id).first()
 

@@ -638,10 +638,7 @@ def _dispute_locked(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002
                     ) -> tuple[Dispute, Charge]:
     """The dispute and its charge, locked in order (charge, then dispute)."""
     found = selectors.dispute_get(id=id, merchant=merchant, livemode=livemode)
-    charge = selectors.charge_get_locked_by_id(id=found.charge_id)
-    dispute = selectors.dispute_get_locked_by_id(id=id)
-    dispute.charge = charge
-    return dispute, charge
+    return selectors.dispute_with_charge_locked(id=id, charge_id=found.charge_id)
 
 
 def _evidence_refused(dispute: Dispute) -> InvalidRequestError:
@@ -711,9 +708,7 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
     except (InvalidRequestError, ProcessorUnavailable):
         return dispute  # no processor to ask now: the next sweep asks again
     with transaction.atomic(durable=True):
-        charge = selectors.charge_get_locked_by_id(id=dispute.charge_id)
-        dispute = selectors.dispute_get_locked_by_id(id=id)
-        dispute.charge = charge
+        dispute, charge = selectors.dispute_with_charge_locked(id=id, charge_id=dispute.charge_id)
         if dispute.status != Dispute.Status.UNDER_REVIEW:
             return dispute
         source = dispute.status
@@ -745,11 +740,9 @@ def dispute_expire(*, id: str) -> Dispute:  # noqa: A002
     `lost` (its funds stay withdrawn), an inquiry `warning_closed`; with
     `charge.dispute.closed` and the audit record (by Till), under the charge and dispute
     locks. Safe to run twice: a dispute answered or closed meanwhile is returned as it is."""
-    charge_id = Dispute.objects.values_list("charge_id", flat=True).get(pk=id)
+    charge_id = selectors.dispute_charge_id(id=id)
     with transaction.atomic(durable=True):
-        charge = selectors.charge_get_locked_by_id(id=charge_id)
-        dispute = selectors.dispute_get_locked_by_id(id=id)
-        dispute.charge = charge
+        dispute, _charge = selectors.dispute_with_charge_locked(id=id, charge_id=charge_id)
         if (dispute.status not in Dispute.AWAITING_RESPONSE or dispute.due_by is None
                 or dispute.due_by >= timezone.now()):
             return dispute
