@@ -26,17 +26,8 @@ from django_fsm import can_proceed
 
 from api.errors import (
     ApiError,
-    ConflictError,
-    IdempotencyError,
     InvalidRequestError,
     NotFoundError,
-)
-from api.idempotency import (
-    Replay,
-    idempotency_key_claim,
-    idempotency_key_complete,
-    idempotency_key_release,
-    request_fingerprint,
 )
 from api.middleware import actor_var, new_request_id
 from api.objects import render as render_api_object
@@ -84,11 +75,12 @@ from refunds.selectors import (
     refund_list_recent,
 )
 from refunds.services import (
+    RefundAlreadySubmitted,
     dispute_close,
     dispute_update,
     refund_approval_threshold_set,
     refund_approve,
-    refund_create,
+    refund_create_once,
     refund_reject,
 )
 from webhooks.models import WebhookEndpoint
@@ -464,52 +456,6 @@ def payment_cancel(request: HttpRequest, current: Current,
     return redirect("dashboard:payment", intent.id)
 
 
-# Dashboard refunds claim their form's token in the API's idempotency table, under a prefix
-# no API client is handed: one refund per form, however often it is submitted.
-REFUND_TOKEN_PREFIX = "dashboard-refund:"  # noqa: S105 - a name
-
-
-class AlreadySubmitted(Exception):  # noqa: N818 - a state, not a failure
-    """The refund form was submitted before: nothing more is refunded."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _refund_once(request: HttpRequest, current: Current, form: RefundForm) -> Refund:
-    """`refund_create` with the form's params, once per form token.
-
-    The token is claimed by inserting it in the API's idempotency table (a unique
-    constraint, not a read-then-write): a second submission of the same form, while the
-    first runs or after it, raises AlreadySubmitted instead of refunding again. A refused
-    refund releases the token, so the corrected form can be sent again.
-    """
-    params = form.params()
-    try:
-        claim = idempotency_key_claim(
-            merchant=current.merchant, livemode=current.livemode,
-            key=f"{REFUND_TOKEN_PREFIX}{form.cleaned_data['token']}",
-            fingerprint=request_fingerprint(method="POST", path=request.path, params=params),
-            request_id=getattr(request, "request_id", None) or new_request_id())
-    except ConflictError as exc:
-        raise AlreadySubmitted("This refund is already being submitted; its outcome shows "
-                               "here in a moment.") from exc
-    except IdempotencyError as exc:
-        raise AlreadySubmitted("This form was already used for a refund. Reload the page to "
-                               "make another one.") from exc
-    if isinstance(claim, Replay):
-        raise AlreadySubmitted("This refund was already submitted; it was not made twice.")
-    try:
-        refund = refund_create(merchant=current.merchant, livemode=current.livemode,
-                               params=params)
-    except BaseException:
-        idempotency_key_release(record=claim)
-        raise
-    idempotency_key_complete(record=claim, status=200, body=refund.id.encode())
-    return refund
-
-
 @require_POST
 @merchant_view
 def payment_refund(request: HttpRequest, current: Current,
@@ -522,8 +468,12 @@ def payment_refund(request: HttpRequest, current: Current,
     form = RefundForm(request.POST, intent=intent, refundable=_refundable(intent))
     if form.is_valid():
         try:
-            refund = _refund_once(request, current, form)
-        except AlreadySubmitted as exc:
+            refund = refund_create_once(
+                merchant=current.merchant, livemode=current.livemode,
+                token=form.cleaned_data["token"], params=form.params(),
+                request_path=request.path,
+                request_id=getattr(request, "request_id", None) or new_request_id())
+        except RefundAlreadySubmitted as exc:
             messages.info(request, exc.message)
             return redirect("dashboard:payment", intent.id)
         except ApiError as exc:

@@ -18,7 +18,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from api.errors import ApiError, InvalidRequestError
+from api.errors import ApiError, ConflictError, IdempotencyError, InvalidRequestError
+from api.idempotency import (
+    Replay,
+    idempotency_key_claim,
+    idempotency_key_complete,
+    idempotency_key_release,
+    request_fingerprint,
+)
 from api.objects import render
 from api.params import metadata_apply
 from merchants.models import Merchant
@@ -362,6 +369,52 @@ def refund_cancel(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # 
                       EventSpec("charge.refund.updated", refund, previous_attributes=changed,
                                 payload=after))
         _transition(refund, source)
+    return refund
+
+
+# A refund form of the dashboard claims its token in the API's idempotency table, under a
+# prefix no API client is handed: one refund per form, however often it is submitted.
+REFUND_TOKEN_PREFIX = "dashboard-refund:"  # noqa: S105 - a name
+
+
+class RefundAlreadySubmitted(Exception):  # noqa: N818 - a state, not a failure
+    """The refund form was submitted before: nothing more is refunded."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def refund_create_once(*, merchant: Merchant, livemode: bool, token: str,
+                       params: dict[str, Any], request_path: str, request_id: str) -> Refund:
+    """`refund_create`, once per form token (the dashboard's Refund form).
+
+    The token is claimed by inserting it in the idempotency table (a unique constraint, not
+    a read-then-write): a second submission of the same form, while the first runs or after
+    it, raises RefundAlreadySubmitted instead of refunding again; the same token with other
+    params (`request_path` and `params` make the fingerprint) is refused too. A refused refund
+    releases the token, so the corrected form can be sent again.
+    """
+    try:
+        claim = idempotency_key_claim(
+            merchant=merchant, livemode=livemode, key=f"{REFUND_TOKEN_PREFIX}{token}",
+            fingerprint=request_fingerprint(method="POST", path=request_path, params=params),
+            request_id=request_id)
+    except ConflictError as exc:
+        raise RefundAlreadySubmitted("This refund is already being submitted; its outcome "
+                                     "shows here in a moment.") from exc
+    except IdempotencyError as exc:
+        raise RefundAlreadySubmitted("This form was already used for a refund. Reload the "
+                                     "page to make another one.") from exc
+    if isinstance(claim, Replay):
+        raise RefundAlreadySubmitted("This refund was already submitted; it was not made "
+                                     "twice.")
+    try:
+        refund = refund_create(merchant=merchant, livemode=livemode, params=params)
+    except BaseException:
+        idempotency_key_release(record=claim)
+        raise
+    idempotency_key_complete(record=claim, status=200, body=refund.id.encode())
     return refund
 
 
