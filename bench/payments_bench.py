@@ -58,6 +58,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 CEILING_DIR = Path(__file__).resolve().parent / "ceiling"
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.common import create_database, drop_database, percentile, process_cpu  # noqa: E402
+
 PATH = "/v1/payment_intents"
 PARAMS = {"amount": "2000", "currency": "usd", "payment_method": "pm_card_visa",
           "confirm": "true"}
@@ -247,7 +249,7 @@ class CpuSampler(threading.Thread):
 
     def sample(self, initial: bool = False) -> None:
         for key in self.pids():
-            cpu = _process_cpu(key[1])
+            cpu = process_cpu(key[1])
             if cpu is None:
                 continue
             # A process born during the phase counts from zero.
@@ -312,19 +314,6 @@ def database_urls(args) -> tuple[str, str, str]:
             urlunsplit(parts._replace(path="/postgres")))
 
 
-def create_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:
@@ -426,12 +415,6 @@ def machine() -> dict:
             "django": django.get_version(), "gunicorn": gunicorn.__version__,
             "postgresql": pg.split(" ")[0], "redis": redis_version}
 
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 def summarize(target: str, phase: str, offered: float | None, outcome: dict) -> dict:
@@ -673,13 +656,13 @@ def profile(secret_key: str, requests: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    backend_before = _process_cpu(backend)
+    backend_before = process_cpu(backend)
     started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(requests):
         post()
     plain_ms = (time.perf_counter() - started) / requests * 1000
     cpu_ms = (time.process_time() - cpu_started) / requests * 1000
-    backend_after = _process_cpu(backend)
+    backend_after = process_cpu(backend)
     backend_ms = ((backend_after - backend_before) / requests * 1000
                   if backend_before is not None and backend_after is not None else None)
 
@@ -748,14 +731,6 @@ def profile(secret_key: str, requests: int) -> dict:
         "top_cumulative": top("cumulative"), "top_own": top("tottime"),
     }
 
-
-def _process_cpu(pid: int) -> float | None:
-    """A process's user + system CPU seconds, from /proc (None where unreadable)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- output ----------------------------------------------------------------------------------

@@ -46,6 +46,8 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.common import create_database, drop_database, percentile, process_cpu  # noqa: E402
+
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 FAIL = (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
         b"Content-Length: 2\r\n\r\n{}")
@@ -119,19 +121,6 @@ def database_urls(args) -> tuple[str, str | None]:
             urlunsplit(parts._replace(path="/postgres")))
 
 
-def create_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def start_worker(n: int, env: dict, concurrency: int, log: list[str]) -> subprocess.Popen:
@@ -166,14 +155,6 @@ def machine() -> dict:
             "kernel": platform.release()}
 
 
-def _process_cpu(pid: int) -> float | None:
-    """A process's user + system CPU seconds, from /proc (None where unreadable)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
 
 class CpuSampler(threading.Thread):
     """CPU seconds spent during the run by the workers, the receiver, the PostgreSQL backends
@@ -195,7 +176,7 @@ class CpuSampler(threading.Thread):
 
     def sample(self, conn, initial: bool = False) -> None:
         for key in self.keys(conn):
-            cpu = _process_cpu(key[1])
+            cpu = process_cpu(key[1])
             if cpu is None:
                 continue
             self.first.setdefault(key, cpu if initial else 0.0)  # born during the run: 0
@@ -218,12 +199,6 @@ class CpuSampler(threading.Thread):
             out[key[0]] += cpu - self.first[key]
         return out
 
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
 # -- the run ---------------------------------------------------------------------------------
