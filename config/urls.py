@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from api.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Pages without an icon link (admin, API docs) still get the icon browsers ask for.
+    path("favicon.ico", RedirectView.as_view(url=static("dashboard/favicon.svg"))),
     path("v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("pay/", include("payments.pages_urls")),

@@ -33,6 +33,15 @@ def test_the_login_page_renders(db):
     assert b'name="username"' in response.content
     assert b'type="email"' in response.content
     assert b"csrfmiddlewaretoken" in response.content
+    assert b'rel="icon" href="/static/dashboard/favicon.svg"' in response.content
+
+
+def test_the_icon_browsers_ask_for_is_there(db):
+    # a page without an icon link (the admin, the API docs) makes the browser ask for this
+    response = Client().get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/dashboard/favicon.svg"
 
 
 def test_login_with_the_email_leads_to_the_home_page(account):
