@@ -27,6 +27,9 @@ class Behaviour(StrEnum):
     AUTH_ON_SESSION = "auth_on_session"  # off-session succeeds, on-session needs 3DS
     AUTH_THEN_DECLINE = "auth_then_decline"  # 3DS, then the decline in `decline_code`
     AUTH_OPTIONAL = "auth_optional"  # 3DS supported, not required: succeeds
+    RISK_ELEVATED = "risk_elevated"  # succeeds, with an elevated risk level
+    BLOCK = "block"  # the fraud screen blocks every charge (highest risk); saving is fine
+    CVC_CHECK_FAIL = "cvc_check_fail"  # with a CVC given, its check fails and charges decline
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,15 @@ class CardProfile:
     code: str | None = None  # the error code of a decline
     decline_code: str | None = None
     names: tuple[str, ...] = ()  # `visa` → pm_card_visa and tok_visa
+    # What the bank's checks answer when the detail is given (Stripe's `card.checks`).
+    cvc_check: str = "pass"
+    address_line1_check: str = "pass"
+    address_postal_code_check: str = "pass"
+
+    @property
+    def tests_address(self) -> bool:
+        """An address-check test card: its test id carries an address, so the checks show."""
+        return (self.address_line1_check, self.address_postal_code_check) != ("pass", "pass")
 
 
 def _decline(number: str, code: str, decline_code: str | None, *names: str,
@@ -71,6 +83,23 @@ TEST_CARDS: tuple[CardProfile, ...] = (
     CardProfile("4000002760000016", "visa", country="DE", names=("de",)),
     CardProfile("4000008260000000", "visa", country="GB", names=("gb",)),
     CardProfile("4000003920000003", "visa", country="JP", names=("jp",)),
+    CardProfile("4000000000000093", "visa", names=("domesticPricing",)),
+    CardProfile("4000000000000010", "visa", address_line1_check="fail",
+                address_postal_code_check="fail", names=("avsFail",)),
+    CardProfile("4000000000000028", "visa", address_line1_check="fail",
+                names=("avsLine1Fail",)),
+    CardProfile("4000000000000036", "visa", address_postal_code_check="fail",
+                names=("avsZipFail",)),
+    CardProfile("4000000000000044", "visa", address_line1_check="unavailable",
+                address_postal_code_check="unavailable", names=("avsUnchecked",)),
+    CardProfile("4000000000000101", "visa", Behaviour.CVC_CHECK_FAIL, cvc_check="fail",
+                code="incorrect_cvc", decline_code="incorrect_cvc", names=("cvcCheckFail",)),
+    CardProfile("4000000000009235", "visa", Behaviour.RISK_ELEVATED,
+                names=("riskLevelElevated",)),
+    CardProfile("4000000000004954", "visa", Behaviour.BLOCK, code="card_declined",
+                decline_code="fraudulent", names=("riskLevelHighest",)),
+    CardProfile("4100000000000019", "visa", Behaviour.BLOCK, code="card_declined",
+                decline_code="fraudulent", names=("radarBlock", "chargeDeclinedFraudulent")),
     _decline("4000000000000002", "card_declined", "generic_decline",
              "chargeDeclined", "visa_chargeDeclined"),
     _decline("4000000000009995", "card_declined", "insufficient_funds",
@@ -88,7 +117,6 @@ TEST_CARDS: tuple[CardProfile, ...] = (
     _decline("4000000000006975", "card_declined", "card_velocity_exceeded",
              "chargeDeclinedVelocityLimitExceeded",
              "visa_chargeDeclinedVelocityLimitExceeded"),
-    _decline("4100000000000019", "card_declined", "fraudulent", "radarBlock"),
     _decline("4000000000000341", "card_declined", "generic_decline", "chargeCustomerFail",
              behaviour=Behaviour.DECLINE_CHARGES),
     CardProfile("4000000000000259", "visa", Behaviour.DISPUTE, names=("createDispute",)),
@@ -122,12 +150,29 @@ def card_profile_for_number(number: str) -> CardProfile | None:
     return _BY_NUMBER.get(number)
 
 
+def card_profile_for_name(name: str) -> CardProfile | None:
+    """`visa` → the visa test card."""
+    return _BY_NAME.get(name)
+
+
 def card_profile_for_magic_id(magic_id: str) -> CardProfile | None:
     """`pm_card_visa` or `tok_visa` → the visa test card; anything else → None."""
     for prefix in ("pm_card_", "tok_"):
         if magic_id.startswith(prefix):
             return _BY_NAME.get(magic_id.removeprefix(prefix))
     return None
+
+
+def card_checks(card: CardProfile | None, *, cvc: bool, line1: bool, postal_code: bool
+                ) -> dict[str, str | None]:
+    """Stripe's `card.checks` for the details given with a card: a check with nothing to
+    check is null; a test card's profile says which fail (any other card passes)."""
+    return {
+        "address_line1_check": (card.address_line1_check if card else "pass") if line1 else None,
+        "address_postal_code_check": ((card.address_postal_code_check if card else "pass")
+                                      if postal_code else None),
+        "cvc_check": (card.cvc_check if card else "pass") if cvc else None,
+    }
 
 
 def luhn_valid(number: str) -> bool:

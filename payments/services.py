@@ -32,7 +32,7 @@ from merchants.db import insert
 from merchants.models import Merchant
 from merchants.services import status_change_record
 from payments import selectors
-from payments.cards import card_profile_for_magic_id, fingerprint, luhn_valid
+from payments.cards import brand_for_number, card_profile_for_magic_id, fingerprint, luhn_valid
 from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 from payments.money import (
     MAXIMUM_AMOUNT,
@@ -41,8 +41,7 @@ from payments.money import (
     minimum_amount,
 )
 from payments.processors import processor_answer_on_commit, processor_for
-from payments.processors.base import Authorization, AuthorizeRequest, Decline, Outcome
-from payments.processors.simulated import TOKEN_PREFIX
+from payments.processors.base import Authorization, AuthorizeRequest, CardCheck, Decline, Outcome
 from payments.selectors import customer_get_locked
 from webhooks.services import EventSpec, event_record, events_record, previous_attributes
 
@@ -138,8 +137,9 @@ def _card_error(code: str, *, prefix: str = "card") -> CardError:
 
 
 def _card_from_number(*, number: str, exp_month: int, exp_year: int, cvc: str | None,
-                      processor) -> tuple[dict[str, Any], str]:
-    """Validates a raw card and keeps what may be kept: the number and CVC go no further."""
+                      address: dict[str, Any], processor) -> tuple[dict[str, Any], str]:
+    """Validates a raw card and keeps what may be kept: the number and CVC go no further.
+    The processor checks the CVC and the billing address given with it."""
     number = number.replace(" ", "").replace("-", "")
     if not number.isdigit() or not luhn_valid(number):
         raise _card_error("incorrect_number")
@@ -152,22 +152,22 @@ def _card_from_number(*, number: str, exp_month: int, exp_year: int, cvc: str | 
         raise _card_error("invalid_expiry_year")
     if (exp_year, exp_month) < (today.year, today.month):
         raise _card_error("expired_card")
-    check = processor.tokenize_card(number=number)
     if cvc is not None and (not cvc.isdigit()
-                            or len(cvc) != (4 if check.brand == "amex" else 3)):
+                            or len(cvc) != (4 if brand_for_number(number) == "amex" else 3)):
         raise _card_error("invalid_cvc")
-    card = _card_details(brand=check.brand, last4=number[-4:], exp_month=exp_month,
-                         exp_year=exp_year, funding=check.funding, country=check.country,
-                         fingerprint=fingerprint(number), cvc_checked=cvc is not None)
+    check = processor.tokenize_card(number=number, cvc=cvc is not None,
+                                    line1=bool(address.get("line1")),
+                                    postal_code=bool(address.get("postal_code")))
+    card = _card_details(check, last4=number[-4:], exp_month=exp_month, exp_year=exp_year,
+                         fingerprint=fingerprint(number))
     return card, check.token
 
 
-def _card_details(*, brand: str, last4: str, exp_month: int, exp_year: int, funding: str,
-                  country: str, fingerprint: str, cvc_checked: bool) -> dict[str, Any]:
+def _card_details(check: CardCheck, *, last4: str, exp_month: int, exp_year: int,
+                  fingerprint: str) -> dict[str, Any]:
+    brand, funding, country = check.brand, check.funding, check.country
     return {
-        "brand": brand, "checks": {"address_line1_check": None,
-                                   "address_postal_code_check": None,
-                                   "cvc_check": "pass" if cvc_checked else None},
+        "brand": brand, "checks": check.checks,
         "country": country, "display_brand": brand, "exp_month": exp_month,
         "exp_year": exp_year, "fingerprint": fingerprint, "funding": funding,
         "generated_from": None, "last4": last4,
@@ -176,17 +176,21 @@ def _card_details(*, brand: str, last4: str, exp_month: int, exp_year: int, fund
     }
 
 
-def _card_from_test_profile(magic_id: str, *, param: str) -> tuple[dict[str, Any], str]:
-    """`pm_card_visa` / `tok_visa`: the test card's details, as if its number was given."""
+def _card_from_test_profile(magic_id: str, *, param: str, processor
+                            ) -> tuple[dict[str, Any], str]:
+    """`pm_card_visa` / `tok_visa`: the test card's details, as if its number was given with
+    a CVC (and, for the address-check test cards, an address)."""
     profile = card_profile_for_magic_id(magic_id)
     if profile is None:
         raise InvalidRequestError(f"No such token: '{magic_id}'", code="resource_missing",
                                   param=param)
+    check = processor.tokenize_card(number=profile.number, cvc=True,
+                                    line1=profile.tests_address,
+                                    postal_code=profile.tests_address)
     year = date.today().year + 1  # noqa: DTZ011 - a calendar year
-    card = _card_details(brand=profile.brand, last4=profile.number[-4:], exp_month=12,
-                         exp_year=year, funding=profile.funding, country=profile.country,
-                         fingerprint=fingerprint(profile.number), cvc_checked=True)
-    return card, TOKEN_PREFIX + profile.names[0]
+    card = _card_details(check, last4=profile.number[-4:], exp_month=12, exp_year=year,
+                         fingerprint=fingerprint(profile.number))
+    return card, check.token
 
 
 def payment_method_create(*, merchant: Merchant, livemode: bool,
@@ -196,7 +200,8 @@ def payment_method_create(*, merchant: Merchant, livemode: bool,
     processor = processor_for(merchant=merchant, livemode=livemode)
     card_params = params.get("card") or {}
     if card_params.get("token"):
-        card, token = _card_from_test_profile(card_params["token"], param="card[token]")
+        card, token = _card_from_test_profile(card_params["token"], param="card[token]",
+                                              processor=processor)
     else:
         for field in ("number", "exp_month", "exp_year"):
             if card_params.get(field) in (None, ""):
@@ -204,7 +209,9 @@ def payment_method_create(*, merchant: Merchant, livemode: bool,
                                      code="parameter_missing", param=f"card[{field}]")
         card, token = _card_from_number(
             number=card_params["number"], exp_month=card_params["exp_month"],
-            exp_year=card_params["exp_year"], cvc=card_params.get("cvc"), processor=processor)
+            exp_year=card_params["exp_year"], cvc=card_params.get("cvc"),
+            address=(params.get("billing_details") or {}).get("address") or {},
+            processor=processor)
     payment_method = PaymentMethod(
         merchant=merchant, livemode=livemode, card=card, processor_token=token,
         billing_details=_billing_details(params.get("billing_details") or {}),
@@ -227,8 +234,8 @@ def payment_method_for_use(*, id: str, merchant: Merchant, livemode: bool,  # no
     (`pm_card_visa`), which makes a new PaymentMethod each time, as Stripe does. Written in
     the caller's transaction."""
     if card_profile_for_magic_id(id) is not None:
-        processor_for(merchant=merchant, livemode=livemode)
-        card, token = _card_from_test_profile(id, param=param)
+        card, token = _card_from_test_profile(
+            id, param=param, processor=processor_for(merchant=merchant, livemode=livemode))
         payment_method = PaymentMethod(merchant=merchant, livemode=livemode, card=card,
                                        processor_token=token,
                                        billing_details=_billing_details({}))
@@ -593,7 +600,8 @@ def _confirm_run(intent: PaymentIntent, processor) -> PaymentIntent:
         settle_async=intent.capture_method == PaymentIntent.CaptureMethod.AUTOMATIC_ASYNC,
         off_session=options.get("off_session", False),
         authenticated=options.get("authenticated", False),
-        card_set_up=method.off_session_ready))
+        card_set_up=method.off_session_ready,
+        cvc_check=method.card.get("checks", {}).get("cvc_check")))
     intent, error = _confirm_record(intent_id=intent.id, attempt=intent.attempt, result=result)
     if error is not None:
         raise error
@@ -669,14 +677,7 @@ def _charge_for(intent: PaymentIntent, result: Authorization, outcome: Outcome,
         failure_code=decline.code if decline else None,
         failure_message=decline.message if decline else None,
         processor_reference=result.reference,
-        outcome={
-            "network_status": result.network_status,
-            "reason": decline.decline_code if decline else None,
-            "risk_level": result.risk_level, "risk_score": result.risk_score,
-            "seller_message": ("The bank did not return any further details with this "
-                               "decline." if decline else "Payment complete."),
-            "type": "issuer_declined" if decline else "authorized",
-        },
+        outcome=_charge_outcome(result, decline),
         payment_method_details={"type": "card", "card": {
             "amount_authorized": None if decline else intent.amount,
             "brand": card["brand"], "capture_before": int(capture_before.timestamp())
@@ -693,6 +694,22 @@ def _charge_for(intent: PaymentIntent, result: Authorization, outcome: Outcome,
     if capture_before is not None:
         intent.capture_before = capture_before
     return charge
+
+
+def _charge_outcome(result: Authorization, decline: Decline | None) -> dict[str, Any]:
+    """Stripe's `charge.outcome`: authorized, declined by the bank, or blocked as too risky
+    before reaching it."""
+    if result.blocked:
+        reason, kind = "highest_risk_level", "blocked"
+        message = "Till blocked this payment as too risky."
+    elif decline:
+        reason, kind = decline.decline_code, "issuer_declined"
+        message = "The bank did not return any further details with this decline."
+    else:
+        reason, kind, message = None, "authorized", "Payment complete."
+    return {"network_status": result.network_status, "reason": reason,
+            "risk_level": result.risk_level, "risk_score": result.risk_score,
+            "seller_message": message, "type": kind}
 
 
 def _payment_accepted(intent: PaymentIntent, charge: Charge, outcome: Outcome) -> None:

@@ -39,6 +39,8 @@ class CardCheck:
     brand: str
     funding: str
     country: str
+    # The bank's answers for the CVC and address given (Stripe's `card.checks`).
+    checks: dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Authorization:
     risk_level: str = "normal"
     risk_score: int = 20
     authorization_code: str | None = None
+    blocked: bool = False  # the processor's fraud screen refused it (not sent to the bank)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class AuthorizeRequest:
     off_session: bool
     authenticated: bool  # the cardholder has just passed 3-D Secure for this payment
     card_set_up: bool  # the card was saved for off-session use with authentication
+    cvc_check: str | None = None  # the CVC check's answer when the card was tokenized
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,10 @@ class RefundResult:
 class Processor(Protocol):
     name: str
 
-    def tokenize_card(self, *, number: str) -> CardCheck: ...
+    def tokenize_card(self, *, number: str, cvc: bool, line1: bool, postal_code: bool
+                      ) -> CardCheck:
+        """Tokenizes a card number; the flags say which details came with it (a CVC, an
+        address line, a postal code), for the checks."""
 
     def verify_card(self, *, card_token: str) -> Decline | None:
         """Checks a card being saved (attach, setup): validated cards decline here."""

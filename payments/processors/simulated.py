@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from merchants.db import unique_insert
 from merchants.ids import random_token
-from payments.cards import Behaviour, CardProfile, brand_for_number, card_profile_for_number
+from payments.cards import (
+    Behaviour,
+    CardProfile,
+    brand_for_number,
+    card_checks,
+    card_profile_for_name,
+    card_profile_for_number,
+)
 from payments.models import SimulatedOperation
 from payments.processors.base import (
     Authorization,
@@ -59,13 +66,7 @@ _AUTH_ON_SETUP = {Behaviour.AUTH_ALWAYS, Behaviour.AUTH_ON_SETUP, Behaviour.AUTH
 
 
 def _profile(card_token: str) -> CardProfile | None:
-    from payments.cards import TEST_CARDS
-
-    name = card_token.removeprefix(TOKEN_PREFIX)
-    for card in TEST_CARDS:
-        if name in card.names:
-            return card
-    return None
+    return card_profile_for_name(card_token.removeprefix(TOKEN_PREFIX))
 
 
 def _decline(code: str, decline_code: str | None = None) -> Decline:
@@ -87,13 +88,15 @@ class SimulatedProcessor:
 
     # -- cards ---------------------------------------------------------------------------
 
-    def tokenize_card(self, *, number: str) -> CardCheck:
+    def tokenize_card(self, *, number: str, cvc: bool, line1: bool, postal_code: bool
+                      ) -> CardCheck:
         card = card_profile_for_number(number)
+        checks = card_checks(card, cvc=cvc, line1=line1, postal_code=postal_code)
         if card is None:
             return CardCheck(token=TOKEN_PREFIX + LIVE_CARD, brand=brand_for_number(number),
-                             funding="credit", country="US")
+                             funding="credit", country="US", checks=checks)
         return CardCheck(token=TOKEN_PREFIX + card.names[0], brand=card.brand,
-                         funding=card.funding, country=card.country)
+                         funding=card.funding, country=card.country, checks=checks)
 
     def verify_card(self, *, card_token: str) -> Decline | None:
         if card_token == TOKEN_PREFIX + LIVE_CARD:
@@ -112,10 +115,20 @@ class SimulatedProcessor:
     def authorize(self, request: AuthorizeRequest) -> Authorization:
         # A repeat of a key gets the first answer: _remember keeps whichever came first.
         reference = "simauth_" + random_token(20)
-        decision = self._decide(request)
-        if decision is None:
+        card = _profile(request.card_token)
+        behaviour = card.behaviour if card is not None else None
+        decision = self._decide(request, card)
+        if behaviour == Behaviour.BLOCK:
+            result = Authorization(outcome=Outcome.DECLINED, reference=reference,
+                                   decline=decision.decline, risk_level="highest",
+                                   risk_score=95, network_status="not_sent_to_network",
+                                   blocked=True)
+        elif decision is None:
+            elevated = behaviour == Behaviour.RISK_ELEVATED
             result = Authorization(outcome=self._success(request), reference=reference,
-                                   authorization_code=random_token(6).upper())
+                                   authorization_code=random_token(6).upper(),
+                                   risk_level="elevated" if elevated else "normal",
+                                   risk_score=70 if elevated else 20)
         elif decision.outcome == Outcome.REQUIRES_ACTION:
             result = Authorization(outcome=Outcome.REQUIRES_ACTION, reference=reference)
         else:
@@ -140,15 +153,16 @@ class SimulatedProcessor:
         return Outcome.PENDING if request.settle_async else Outcome.SUCCEEDED
 
     @staticmethod
-    def _decide(request: AuthorizeRequest) -> Settlement | None:
+    def _decide(request: AuthorizeRequest, card: CardProfile | None) -> Settlement | None:
         """None: approved. Otherwise a decline or a demand for authentication."""
         if request.card_token == TOKEN_PREFIX + LIVE_CARD:
             return Settlement(Outcome.DECLINED, _decline("card_declined", "test_mode_live_card"))
-        card = _profile(request.card_token)
         if card is None:
             return Settlement(Outcome.DECLINED, _decline("card_declined", "generic_decline"))
         behaviour = card.behaviour
-        if behaviour in (Behaviour.DECLINE, Behaviour.DECLINE_CHARGES):
+        if behaviour in (Behaviour.DECLINE, Behaviour.DECLINE_CHARGES, Behaviour.BLOCK):
+            return Settlement(Outcome.DECLINED, _card_decline(card))
+        if behaviour == Behaviour.CVC_CHECK_FAIL and request.cvc_check == "fail":
             return Settlement(Outcome.DECLINED, _card_decline(card))
         needs_authentication = {
             Behaviour.AUTH_ALWAYS: True,
@@ -263,7 +277,8 @@ def _as_dict(result: Authorization) -> dict[str, Any]:
     return {"outcome": result.outcome.value, "reference": result.reference,
             "decline": None if decline is None else decline.__dict__,
             "network_status": result.network_status, "risk_level": result.risk_level,
-            "risk_score": result.risk_score, "authorization_code": result.authorization_code}
+            "risk_score": result.risk_score, "authorization_code": result.authorization_code,
+            "blocked": result.blocked}
 
 
 def _authorization(data: dict[str, Any]) -> Authorization:
@@ -272,4 +287,5 @@ def _authorization(data: dict[str, Any]) -> Authorization:
                          decline=Decline(**decline) if decline else None,
                          network_status=data["network_status"], risk_level=data["risk_level"],
                          risk_score=data["risk_score"],
-                         authorization_code=data.get("authorization_code"))
+                         authorization_code=data.get("authorization_code"),
+                         blocked=data.get("blocked", False))

@@ -260,6 +260,18 @@ def test_a_declined_payment_shows_why(owner, account):
     assert "Failed" in charges and "Your card has insufficient funds." in charges
 
 
+def test_a_charge_shows_its_risk_and_a_block(owner, account):
+    risky = pay(account, payment_method="pm_card_riskLevelElevated")
+    blocked = pay(account, payment_method="pm_card_riskLevelHighest")
+
+    risky_charges = section(owner.get(f"/payments/{risky}/").content.decode(), "Charges")
+    blocked_charges = section(owner.get(f"/payments/{blocked}/").content.decode(), "Charges")
+
+    assert "Succeeded" in risky_charges and "Elevated risk" in risky_charges
+    assert "Blocked" in blocked_charges and "Highest risk" in blocked_charges
+    assert "highest_risk_level" in blocked_charges
+
+
 def test_a_payment_waiting_for_3d_secure_names_the_next_action(owner, account):
     intent_id = pay(account, payment_method="pm_card_threeDSecure2Required",
                     return_url="https://shop.example.test/done")

@@ -34,6 +34,11 @@ def test_luhn_rejects_stripes_incorrect_number_card():
     ("pm_card_chargeCustomerFail", "4000000000000341"),
     ("pm_card_refundFail", "4000000000005126"),
     ("pm_card_createDispute", "4000000000000259"),
+    ("pm_card_chargeDeclinedFraudulent", "4100000000000019"),
+    ("pm_card_riskLevelHighest", "4000000000004954"),
+    ("pm_card_riskLevelElevated", "4000000000009235"),
+    ("pm_card_cvcCheckFail", "4000000000000101"),
+    ("tok_avsZipFail", "4000000000000036"),
 ])
 def test_magic_ids_name_stripes_test_cards(magic_id, number):
     assert card_profile_for_magic_id(magic_id).number == number
