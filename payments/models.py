@@ -76,6 +76,8 @@ class PaymentMethod(TenantModel):
                          name="payment_method_list"),
             models.Index(fields=["customer", "-created", "-id"],
                          name="payment_method_customer"),
+            # The dispute-opening sweep starts from the cards whose bank disputes.
+            models.Index(fields=["processor_token"], name="payment_method_token"),
         ]
 
     def __str__(self) -> str:
