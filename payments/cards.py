@@ -43,6 +43,7 @@ class CardProfile:
     country: str = "US"
     code: str | None = None  # the error code of a decline
     decline_code: str | None = None
+    dispute_reason: str | None = None  # the reason the bank gives when it disputes
     names: tuple[str, ...] = ()  # `visa` → pm_card_visa and tok_visa
     # What the bank's checks answer when the detail is given (Stripe's `card.checks`).
     cvc_check: str = "pass"
@@ -119,9 +120,12 @@ TEST_CARDS: tuple[CardProfile, ...] = (
              "visa_chargeDeclinedVelocityLimitExceeded"),
     _decline("4000000000000341", "card_declined", "generic_decline", "chargeCustomerFail",
              behaviour=Behaviour.DECLINE_CHARGES),
-    CardProfile("4000000000000259", "visa", Behaviour.DISPUTE, names=("createDispute",)),
+    CardProfile("4000000000000259", "visa", Behaviour.DISPUTE, dispute_reason="fraudulent",
+             names=("createDispute",)),
     CardProfile("4000000000001976", "visa", Behaviour.DISPUTE_INQUIRY,
-             names=("createDisputeInquiry",)),
+             dispute_reason="fraudulent", names=("createDisputeInquiry",)),
+    CardProfile("4000000000002685", "visa", Behaviour.DISPUTE,
+             dispute_reason="product_not_received", names=("createDisputeProductNotReceived",)),
     CardProfile("4000000000005126", "visa", Behaviour.REFUND_FAIL, names=("refundFail",)),
     CardProfile("4000002760003184", "visa", Behaviour.AUTH_ALWAYS, country="DE",
              names=("authenticationRequired",)),

@@ -735,9 +735,10 @@ def _payment_accepted(intent: PaymentIntent, charge: Charge, outcome: Outcome) -
 
 
 def _dispute_on_commit_if_expected(intent: PaymentIntent, charge: Charge) -> None:
-    """A card whose bank disputes its charges (pm_card_createDispute): once the payment
-    commits, the processor is asked (outside the locks) whether the card's bank disputes,
-    and if so the dispute opens shortly after, as Stripe's does."""
+    """A card whose bank disputes its charges (pm_card_createDispute and Stripe's other
+    dispute test cards): once the payment commits, the processor is asked (outside the
+    locks) whether the card's bank disputes, and if so the dispute (or inquiry) opens
+    shortly after, as Stripe's does."""
     merchant, livemode, charge_id = intent.merchant, intent.livemode, charge.id
     card_token = intent.payment_method.processor_token
 

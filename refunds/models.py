@@ -195,6 +195,10 @@ class Dispute(FSMModelMixin, TenantModel):
     Opened by Till when the processor reports it: the disputed amount and the dispute fee
     are recorded on the charge. The merchant answers with evidence (`under_review`) or
     accepts the loss (`close`); the processor's decision makes it `won` or `lost`.
+
+    An inquiry (`warning_*`) is the bank asking before it charges back: nothing is
+    withdrawn. Answered well it closes (`warning_closed`); otherwise it escalates to a
+    chargeback (`needs_response`), and only then are the amount and the fee withdrawn.
     """
 
     API_SERIALIZER = "refunds.api.DisputeSerializer"
@@ -226,6 +230,8 @@ class Dispute(FSMModelMixin, TenantModel):
 
     # Statuses that still accept evidence.
     AWAITING_RESPONSE = (Status.NEEDS_RESPONSE, Status.WARNING_NEEDS_RESPONSE)
+    # Statuses whose submitted evidence awaits the bank's decision.
+    UNDER_REVIEW_STATUSES = (Status.UNDER_REVIEW, Status.WARNING_UNDER_REVIEW)
 
     id = id_field("dp")
     charge = models.ForeignKey("payments.Charge", on_delete=models.PROTECT,
@@ -251,7 +257,8 @@ class Dispute(FSMModelMixin, TenantModel):
             models.Index(fields=["charge", "-created"], name="dispute_charge"),
             models.Index(fields=["payment_intent", "-created"], name="dispute_payment_intent"),
             models.Index(fields=["submitted_at"], name="dispute_under_review",
-                         condition=models.Q(status="under_review")),
+                         condition=models.Q(status__in=["under_review",
+                                                        "warning_under_review"])),
             models.Index(fields=["due_by"], name="dispute_awaiting_response",
                          condition=models.Q(status__in=["needs_response",
                                                         "warning_needs_response"])),
@@ -319,3 +326,11 @@ class Dispute(FSMModelMixin, TenantModel):
                 target=Status.WARNING_CLOSED)
     def close_inquiry(self) -> None:
         self.submitted_at = None
+
+    @transition(field=status, source=Status.WARNING_UNDER_REVIEW, target=Status.NEEDS_RESPONSE)
+    def escalate(self, *, due_by) -> None:
+        """The bank was not satisfied by the answer to its inquiry: a chargeback, to answer
+        by a new `due_by`. The evidence and the submission count stay (the next submission
+        is the next one)."""
+        self.submitted_at = None
+        self.due_by = due_by

@@ -193,8 +193,8 @@ def dispute_list(*, merchant: Merchant, livemode: bool, charge: str | None = Non
 
 def charge_ids_awaiting_dispute(*, card_tokens: frozenset[str], since: datetime,
                                 before: datetime, limit: int = 100) -> list[str]:
-    """Captured charges made between `since` and `before` on a card whose bank disputes
-    (`card_tokens`) that have no dispute yet: openings whose message was lost."""
+    """Captured charges made between `since` and `before` on a card whose bank disputes or
+    inquires (`card_tokens`) that have no dispute yet: openings whose message was lost."""
     if not card_tokens:
         return []
     return list(Charge.objects
@@ -206,10 +206,10 @@ def charge_ids_awaiting_dispute(*, card_tokens: frozenset[str], since: datetime,
 
 
 def dispute_ids_under_review(*, before: datetime, limit: int = 500) -> list[str]:
-    """Disputes whose evidence was submitted before `before` and not yet decided: the
-    decision sweep's work."""
+    """Disputes and inquiries whose evidence was submitted before `before` and not yet
+    decided: the decision sweep's work."""
     return list(Dispute.objects
-                .filter(status=Dispute.Status.UNDER_REVIEW, submitted_at__lt=before)
+                .filter(status__in=Dispute.UNDER_REVIEW_STATUSES, submitted_at__lt=before)
                 .order_by("submitted_at").values_list("pk", flat=True)[:limit])
 
 

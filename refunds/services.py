@@ -628,11 +628,13 @@ def _dispute_transition(dispute: Dispute, source: str) -> None:
 
 def dispute_open(*, charge_id: str) -> Dispute | None:
     """Opens the dispute the processor reported for a successful charge (Till's task, after
-    the payment commits). Under the charge's lock: the dispute (`needs_response`), the
-    charge's `disputed`, `amount_disputed` (its captured amount, withdrawn) and
-    `dispute_fee`, and `charge.dispute.created` + `charge.dispute.funds_withdrawn` commit
-    together. Safe to run twice: a charge has one dispute (a unique constraint); the second
-    run returns it. None when the processor reports no dispute for the charge."""
+    the payment commits). Under the charge's lock, together: the dispute and the charge's
+    `disputed`, the audit record and `charge.dispute.created`. A chargeback
+    (`needs_response`) also withdraws the charge's captured amount (`amount_disputed`) and
+    the fee (`dispute_fee`), with `charge.dispute.funds_withdrawn`; an inquiry
+    (`warning_needs_response`) withdraws nothing. Safe to run twice: a charge has one
+    dispute (a unique constraint); the second run returns it. None when the processor
+    reports no dispute for the charge."""
     charge = Charge.objects.select_related("merchant", "payment_method").get(pk=charge_id)
     existing = selectors.dispute_of_charge(charge_id=charge_id)
     if existing is not None:
@@ -641,27 +643,39 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
         processor = processor_for(merchant=charge.merchant, livemode=charge.livemode)
     except InvalidRequestError:
         return None
-    reason = processor.dispute_expected(card_token=charge.payment_method.processor_token)
-    if reason is None or charge.amount_captured <= 0:
+    expected = processor.dispute_expected(card_token=charge.payment_method.processor_token)
+    if expected is None or charge.amount_captured <= 0:
         return None
+    status = (Dispute.Status.WARNING_NEEDS_RESPONSE if expected.inquiry
+              else Dispute.Status.NEEDS_RESPONSE)
     try:
         with transaction.atomic(durable=True):
             charge = selectors.charge_get_locked_by_id(id=charge_id)
             dispute = Dispute.objects.create(
                 merchant_id=charge.merchant_id, livemode=charge.livemode, charge=charge,
                 payment_intent_id=charge.payment_intent_id, amount=charge.amount_captured,
-                currency=charge.currency, reason=reason,
+                currency=charge.currency, reason=expected.reason, status=status,
                 due_by=timezone.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
             charge.disputed = True
-            charge.amount_disputed = dispute.amount
-            charge.dispute_fee = DISPUTE_FEE
-            charge.save(update_fields=["disputed", "amount_disputed", "dispute_fee"])
+            changed = ["disputed"]
+            if not expected.inquiry:
+                changed += _dispute_withdraw(dispute, charge)
+            charge.save(update_fields=changed)
             status_change_record(obj=dispute, source="created", target=dispute.status)
             events_record(EventSpec("charge.dispute.created", dispute),
-                          EventSpec("charge.dispute.funds_withdrawn", dispute))
+                          *([] if expected.inquiry
+                            else [EventSpec("charge.dispute.funds_withdrawn", dispute)]))
     except IntegrityError:
         return selectors.dispute_of_charge(charge_id=charge_id)
     return dispute
+
+
+def _dispute_withdraw(dispute: Dispute, charge: Charge) -> list[str]:
+    """A chargeback takes the disputed amount and the fee: recorded on its (locked) charge,
+    which the caller saves with the fields returned."""
+    charge.amount_disputed = dispute.amount
+    charge.dispute_fee = DISPUTE_FEE
+    return ["amount_disputed", "dispute_fee"]
 
 
 # The sweep behind the opening messages looks this far back: a charge older than this (made
@@ -747,11 +761,16 @@ def _dispute_decide_on_commit(dispute: Dispute) -> None:
 def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
     """Asks the bank's decision on a dispute under review (outside any transaction, under
     the key `<dp_id>:decide:<submission>`), then records it once under the charge and
-    dispute locks: won (`charge.dispute.closed` + `charge.dispute.funds_reinstated`, the
-    charge's `amount_disputed` back to 0; the fee stays) or lost (`charge.dispute.closed`).
+    dispute locks, with the audit record:
+    - a chargeback won: `charge.dispute.closed` + `charge.dispute.funds_reinstated`, the
+      charge's `amount_disputed` back to 0 (the fee stays); lost: `charge.dispute.closed`;
+    - an inquiry answered well: `warning_closed` and `charge.dispute.closed`; otherwise it
+      escalates to a chargeback: `needs_response` with a new `due_by`, the amount and the
+      fee withdrawn, `charge.dispute.updated` (with the old values) +
+      `charge.dispute.funds_withdrawn`.
     Safe to run twice: a dispute no longer under review is returned as it is."""
     dispute = Dispute.objects.select_related("merchant", "charge").get(pk=id)
-    if dispute.status != Dispute.Status.UNDER_REVIEW:
+    if dispute.status not in Dispute.UNDER_REVIEW_STATUSES:
         return dispute
     try:
         processor = processor_for(merchant=dispute.merchant, livemode=dispute.livemode)
@@ -762,10 +781,12 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
         return dispute  # no processor to ask now: the next sweep asks again
     with transaction.atomic(durable=True):
         dispute, charge = selectors.dispute_with_charge_locked(id=id, charge_id=dispute.charge_id)
-        if dispute.status != Dispute.Status.UNDER_REVIEW:
+        if dispute.status not in Dispute.UNDER_REVIEW_STATUSES:
             return dispute
         source = dispute.status
-        if won:
+        if source == Dispute.Status.WARNING_UNDER_REVIEW:
+            _inquiry_decided(dispute, charge, won=won)
+        elif won:
             dispute.mark_won()
             dispute.save()
             charge.amount_disputed = 0
@@ -780,11 +801,31 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
     return dispute
 
 
+def _inquiry_decided(dispute: Dispute, charge: Charge, *, won: bool) -> None:
+    """The bank's answer to an inquiry, under the caller's locks: closed, or escalated to a
+    chargeback that withdraws the amount and the fee now."""
+    if won:
+        dispute.close_inquiry()
+        dispute.save()
+        events_record(EventSpec("charge.dispute.closed", dispute))
+        return
+    before = render(dispute)
+    dispute.escalate(due_by=timezone.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
+    dispute.save()
+    charge.save(update_fields=_dispute_withdraw(dispute, charge))
+    after = render(dispute)
+    events_record(EventSpec("charge.dispute.updated", dispute,
+                            previous_attributes=previous_attributes(before, after),
+                            payload=after),
+                  EventSpec("charge.dispute.funds_withdrawn", dispute))
+
+
 def disputes_decide_due() -> int:
-    """The sweep behind the decision messages: decides disputes whose evidence was
-    submitted more than TILL_SIMULATED_SETTLEMENT_SECONDS ago. Returns how many closed."""
+    """The sweep behind the decision messages: decides disputes and inquiries whose evidence
+    was submitted more than TILL_SIMULATED_SETTLEMENT_SECONDS ago. Returns how many it
+    decided (closed, or escalated to a chargeback)."""
     before = timezone.now() - timedelta(seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
-    return sum(dispute_decide(id=pk).status != Dispute.Status.UNDER_REVIEW
+    return sum(dispute_decide(id=pk).status not in Dispute.UNDER_REVIEW_STATUSES
                for pk in selectors.dispute_ids_under_review(before=before))
 
 
@@ -831,7 +872,8 @@ def dispute_close(*, id: str, merchant: Merchant, livemode: bool) -> Dispute:  #
         else:
             raise InvalidRequestError(
                 f"This dispute has a status of {source} and cannot be closed. Only a "
-                "dispute with a status of needs_response can be closed.",
+                "dispute with a status of needs_response or warning_needs_response can be "
+                "closed.",
                 code="dispute_unexpected_state", param="id")
         dispute.save()
         events_record(EventSpec("charge.dispute.closed", dispute))

@@ -87,6 +87,16 @@ class RefundResult:
     decline: Decline | None = None
 
 
+@dataclass(frozen=True)
+class DisputeExpectation:
+    """What the card's bank will open on a successful charge: a chargeback (the disputed
+    amount and the fee are withdrawn) or, with `inquiry`, an inquiry (nothing withdrawn
+    unless it escalates to a chargeback)."""
+
+    reason: str  # Stripe's dispute reason: fraudulent, product_not_received, ...
+    inquiry: bool = False
+
+
 class Processor(Protocol):
     name: str
 
@@ -115,9 +125,9 @@ class Processor(Protocol):
     def refund_status(self, *, idempotency_key: str, reference: str) -> Settlement:
         """Where an accepted refund stands: SUCCEEDED, DECLINED or still PENDING."""
 
-    def dispute_expected(self, *, card_token: str) -> str | None:
-        """The reason of the dispute the card's bank will open on a successful charge (a
-        lookup of what the processor knows of the card, no call), or None."""
+    def dispute_expected(self, *, card_token: str) -> DisputeExpectation | None:
+        """The dispute the card's bank will open on a successful charge (a lookup of what
+        the processor knows of the card, no call), or None."""
 
     def disputing_card_tokens(self) -> frozenset[str]:
         """The tokens of every card whose bank disputes its successful charges (the test
@@ -126,4 +136,6 @@ class Processor(Protocol):
 
     def dispute_decide(self, *, idempotency_key: str, reference: str,
                        evidence: dict[str, str]) -> bool:
-        """The bank's decision on submitted evidence: True if the merchant won."""
+        """The bank's decision on submitted evidence: True if the merchant won (an inquiry
+        closes; a chargeback is won), False if not (an inquiry escalates to a chargeback; a
+        chargeback is lost)."""

@@ -29,6 +29,7 @@ from payments.processors.base import (
     AuthorizeRequest,
     CardCheck,
     Decline,
+    DisputeExpectation,
     Outcome,
     RefundResult,
     Settlement,
@@ -61,6 +62,9 @@ DECLINE_MESSAGES = {
 _PARAMS = {"incorrect_cvc": "cvc"}
 # Behaviours that decline a card being saved: attaching validates the card.
 _DECLINE_ON_SAVE = {Behaviour.DECLINE}
+# Behaviours whose bank disputes every successful charge, with the reason the card's profile
+# gives: a chargeback, or an inquiry.
+_DISPUTING = {Behaviour.DISPUTE, Behaviour.DISPUTE_INQUIRY}
 _AUTH_ON_SETUP = {Behaviour.AUTH_ALWAYS, Behaviour.AUTH_ON_SETUP, Behaviour.AUTH_THEN_DECLINE,
                   Behaviour.AUTH_ON_SESSION}
 
@@ -227,23 +231,28 @@ class SimulatedProcessor:
 
     # -- disputes ------------------------------------------------------------------------
 
-    def dispute_expected(self, *, card_token: str) -> str | None:
-        """pm_card_createDispute's bank disputes every successful charge as fraudulent."""
+    def dispute_expected(self, *, card_token: str) -> DisputeExpectation | None:
+        """The dispute test cards' banks dispute every successful charge, for the reason in
+        the card's profile: pm_card_createDispute (fraudulent) and
+        pm_card_createDisputeProductNotReceived with a chargeback,
+        pm_card_createDisputeInquiry with an inquiry."""
         card = _profile(card_token)
-        if card is not None and card.behaviour == Behaviour.DISPUTE:
-            return "fraudulent"
-        return None
+        if card is None or card.behaviour not in _DISPUTING:
+            return None
+        return DisputeExpectation(reason=card.dispute_reason or "general",
+                                  inquiry=card.behaviour == Behaviour.DISPUTE_INQUIRY)
 
     def disputing_card_tokens(self) -> frozenset[str]:
         from payments.cards import TEST_CARDS
 
         return frozenset(TOKEN_PREFIX + name for card in TEST_CARDS
-                         if card.behaviour == Behaviour.DISPUTE for name in card.names)
+                         if card.behaviour in _DISPUTING for name in card.names)
 
     def dispute_decide(self, *, idempotency_key: str, reference: str,
                        evidence: dict[str, str]) -> bool:
         """As Stripe's test mode: evidence containing `winning_evidence` wins, anything else
-        (`losing_evidence`) loses. The first decision for a key is kept."""
+        (`losing_evidence`) loses; the same rule for an inquiry and a chargeback. The first
+        decision for a key is kept."""
         won = any(WINNING_EVIDENCE in str(text) for text in evidence.values() if text)
         result = self._remember(key=idempotency_key, kind="dispute", reference=reference,
                                 result={"won": won})

@@ -39,6 +39,9 @@ def test_luhn_rejects_stripes_incorrect_number_card():
     ("pm_card_riskLevelElevated", "4000000000009235"),
     ("pm_card_cvcCheckFail", "4000000000000101"),
     ("tok_avsZipFail", "4000000000000036"),
+    ("pm_card_createDisputeInquiry", "4000000000001976"),
+    ("tok_createDisputeInquiry", "4000000000001976"),
+    ("pm_card_createDisputeProductNotReceived", "4000000000002685"),
 ])
 def test_magic_ids_name_stripes_test_cards(magic_id, number):
     assert card_profile_for_magic_id(magic_id).number == number

@@ -73,6 +73,26 @@ def test_an_unanswered_inquiry_closes(api, django_capture_on_commit_callbacks):
     assert Dispute.objects.get(pk=dispute.pk).status == "warning_closed"
 
 
+def test_an_unanswered_inquiry_from_the_inquiry_card_closes_without_moving_money(
+        api, django_capture_on_commit_callbacks):
+    # given an inquiry nobody answered by its due date
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = paid_intent(api, payment_method="pm_card_createDisputeInquiry", amount=2000)
+    inquiry = Dispute.objects.get(charge_id=paid["latest_charge"])
+    due(inquiry, -timedelta(minutes=1))
+
+    # when beat's sweep runs
+    assert tasks.disputes_expire_due() == 1
+
+    # then it closed as an inquiry does, with nothing withdrawn
+    shown = ok(api.get(f"/v1/disputes/{inquiry.id}"))
+    assert shown["status"] == "warning_closed"
+    assert shown["till_funds"]["net"] == 0
+    assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 0
+    change = StatusChange.objects.get(object_id=inquiry.id, target="warning_closed")
+    assert (change.source, change.actor) == ("warning_needs_response", "till")
+
+
 def test_beat_runs_the_expiry_sweep():
     tasks_scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
 

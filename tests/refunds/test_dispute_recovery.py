@@ -1,4 +1,5 @@
-"""A lost opening message never loses a dispute: beat's sweep opens it, and never twice."""
+"""A lost opening message never loses a dispute (or an inquiry): beat's sweep opens it, and
+never twice."""
 
 from datetime import timedelta
 
@@ -62,6 +63,26 @@ def test_the_sweep_opens_a_dispute_whose_message_was_lost(api,
     assert tasks.dispute_open(paid["latest_charge"]) == dispute["id"]
     assert Dispute.objects.count() == 1
     assert len(dispute_event_types()) == 2
+
+
+def test_the_sweep_opens_an_inquiry_whose_message_was_lost(api,
+                                                          django_capture_on_commit_callbacks):
+    # given a payment on the inquiry card whose opening message was lost
+    with django_capture_on_commit_callbacks(execute=False):
+        paid = paid_intent(api, payment_method="pm_card_createDisputeInquiry", amount=2500)
+    made_ago(paid, long_enough())
+
+    # when beat's sweep runs
+    opened = tasks.disputes_open_due()
+
+    # then the inquiry is open as the message would have opened it: nothing withdrawn
+    assert opened == 1
+    [inquiry] = ok(api.get("/v1/disputes", {"charge": paid["latest_charge"]}))["data"]
+    assert (inquiry["status"], inquiry["amount"]) == ("warning_needs_response", 2500)
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.disputed, charge.amount_disputed, charge.dispute_fee) == (True, 0, 0)
+    assert dispute_event_types() == ["charge.dispute.created"]
+    assert tasks.disputes_open_due() == 0
 
 
 def test_the_sweep_leaves_charges_no_bank_disputes(api, django_capture_on_commit_callbacks):

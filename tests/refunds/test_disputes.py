@@ -1,4 +1,6 @@
-"""Disputes: pm_card_createDispute opens one; evidence wins or loses it; close concedes."""
+"""Disputes: pm_card_createDispute opens one (and its siblings a product_not_received one,
+or an inquiry); evidence wins or loses it (an inquiry closes or escalates to a chargeback);
+close concedes."""
 
 from datetime import timedelta
 
@@ -6,12 +8,14 @@ import pytest
 import stripe
 from django.utils import timezone
 
+from merchants.models import StatusChange
 from payments.models import Charge
 from refunds import services, tasks
 from refunds.models import Dispute
 from tests.api.helpers import error_of
-from tests.conftest import Account, make_account
-from tests.payments.factories import ok, paid_intent
+from tests.concurrency import run_together
+from tests.conftest import Account, make_account, needs_postgres
+from tests.payments.factories import card_payment_method, ok, paid_intent
 from webhooks.models import Event
 
 
@@ -20,11 +24,12 @@ def _settle_at_once(settings) -> None:
     settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
 
 
-def disputed_payment(api, django_capture_on_commit_callbacks, amount: int = 2000
-                     ) -> tuple[dict, dict]:
-    """A payment on pm_card_createDispute and the dispute its bank opened."""
+def disputed_payment(api, django_capture_on_commit_callbacks, amount: int = 2000,
+                     payment_method: str = "pm_card_createDispute") -> tuple[dict, dict]:
+    """A payment on a dispute test card (pm_card_createDispute unless told) and the dispute
+    its bank opened."""
     with django_capture_on_commit_callbacks(execute=True):
-        paid = paid_intent(api, payment_method="pm_card_createDispute", amount=amount)
+        paid = paid_intent(api, payment_method=payment_method, amount=amount)
     listed = ok(api.get("/v1/disputes", {"charge": paid["latest_charge"]}))["data"]
     assert len(listed) == 1
     return paid, listed[0]
@@ -294,6 +299,208 @@ def test_list_filters_by_charge_and_payment_intent(api, django_capture_on_commit
     assert [d["id"] for d in by_charge] == [first_dispute["id"]]
     assert [d["id"] for d in by_intent] == [second_dispute["id"]]
     assert len(since) == 2
+
+
+# -- the other dispute test cards ---------------------------------------------------------
+
+def test_the_product_not_received_card_opens_a_chargeback_for_that_reason(
+        api, django_capture_on_commit_callbacks):
+    # given a payment with Stripe's "not received" dispute card, entered by its number
+    card = card_payment_method(api, "4000000000002685")
+
+    # when
+    paid, dispute = disputed_payment(api, django_capture_on_commit_callbacks,
+                                     payment_method=card["id"])
+
+    # then its bank charged it back: the funds and the fee withdrawn, as for createDispute
+    assert (dispute["status"], dispute["reason"]) == ("needs_response", "product_not_received")
+    assert dispute["payment_method_details"]["card"]["case_type"] == "chargeback"
+    assert dispute["till_funds"]["withdrawn"] == 2000
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_disputed, charge.dispute_fee) == (2000, services.DISPUTE_FEE)
+    assert types_since(0)[-2:] == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+
+
+def inquired_payment(api, capture, amount: int = 2000) -> tuple[dict, dict]:
+    return disputed_payment(api, capture, amount=amount,
+                            payment_method="pm_card_createDisputeInquiry")
+
+
+def test_the_inquiry_card_opens_an_inquiry_that_withdraws_nothing(
+        api, django_capture_on_commit_callbacks):
+    # when a payment is made with pm_card_createDisputeInquiry
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+
+    # then its bank opened an inquiry, not a chargeback
+    assert (inquiry["status"], inquiry["reason"], inquiry["amount"]) == (
+        "warning_needs_response", "fraudulent", 2000)
+    assert (inquiry["charge"], inquiry["payment_intent"]) == (paid["latest_charge"],
+                                                              paid["id"])
+    assert inquiry["payment_method_details"]["card"]["case_type"] == "inquiry"
+    assert inquiry["evidence_details"]["due_by"] > inquiry["created"]
+    # and no money moved: nothing withdrawn, no fee
+    assert inquiry["till_funds"] == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
+                                     "fee": 0, "net": 0}
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.disputed, charge.amount_disputed, charge.dispute_fee) == (True, 0, 0)
+    assert ok(api.get(f"/v1/charges/{charge.id}"))["disputed"] is True
+    events = Event.objects.filter(type__startswith="charge.dispute").order_by("created", "id")
+    assert [e.type for e in events] == ["charge.dispute.created"]
+    assert events[0].data["object"]["status"] == "warning_needs_response"
+    change = StatusChange.objects.get(object_id=inquiry["id"])
+    assert (change.source, change.target) == ("created", "warning_needs_response")
+
+
+def test_the_inquiry_token_opens_an_inquiry_too(api, django_capture_on_commit_callbacks):
+    card = ok(api.post("/v1/payment_methods", {"type": "card",
+                                               "card": {"token": "tok_createDisputeInquiry"}}))
+
+    _paid, inquiry = disputed_payment(api, django_capture_on_commit_callbacks,
+                                      payment_method=card["id"])
+
+    assert inquiry["status"] == "warning_needs_response"
+
+
+def test_winning_evidence_closes_an_inquiry(api, django_capture_on_commit_callbacks):
+    # given an inquiry
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+    first_event = Event.objects.count()
+
+    # when the merchant answers it (submit defaults to true)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        answered = ok(api.post(f"/v1/disputes/{inquiry['id']}",
+                               {"evidence": {"uncategorized_text": "winning_evidence"}}))
+
+    # then the bank reviews the answer
+    assert answered["status"] == "warning_under_review"
+    assert answered["evidence_details"]["submission_count"] == 1
+
+    # when it decides
+    for callback in callbacks:
+        callback()
+
+    # then the inquiry closes with no money having moved at any point
+    closed = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
+    assert closed["status"] == "warning_closed"
+    assert closed["till_funds"] == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
+                                    "fee": 0, "net": 0}
+    assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.closed"]
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_disputed, charge.dispute_fee) == (0, 0)
+    change = StatusChange.objects.get(object_id=inquiry["id"], target="warning_closed")
+    assert (change.source, change.actor) == ("warning_under_review", "till")
+
+
+def test_losing_evidence_escalates_an_inquiry_to_a_chargeback(
+        api, django_capture_on_commit_callbacks):
+    # given an inquiry answered with evidence that does not convince its bank
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks, amount=2500)
+    first_event = Event.objects.count()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ok(api.post(f"/v1/disputes/{inquiry['id']}",
+                    {"evidence": {"uncategorized_text": "losing_evidence"}}))
+
+    # when the bank decides, and the decision is delivered twice
+    for callback in callbacks:
+        callback()
+    for callback in callbacks:
+        callback()
+    assert tasks.dispute_decide(inquiry["id"]) == "needs_response"
+
+    # then it became a chargeback, once: to answer again by a new date, funds withdrawn now
+    chargeback = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
+    assert chargeback["status"] == "needs_response"
+    assert chargeback["payment_method_details"]["card"]["case_type"] == "chargeback"
+    assert chargeback["evidence_details"]["due_by"] >= inquiry["evidence_details"]["due_by"]
+    assert chargeback["till_funds"] == {"currency": "usd", "withdrawn": 2500,
+                                        "reinstated": 0, "fee": services.DISPUTE_FEE,
+                                        "net": -2500 - services.DISPUTE_FEE}
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_disputed, charge.dispute_fee) == (2500, services.DISPUTE_FEE)
+    assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.updated",
+                                        "charge.dispute.funds_withdrawn"]
+    escalated = Event.objects.filter(type="charge.dispute.updated").order_by("created")[1]
+    assert escalated.data["previous_attributes"]["status"] == "warning_under_review"
+    assert escalated.data["object"]["status"] == "needs_response"
+    change = StatusChange.objects.get(object_id=inquiry["id"], target="needs_response")
+    assert (change.source, change.actor) == ("warning_under_review", "till")
+    assert tasks.disputes_decide_due() == 0
+
+
+def test_an_escalated_inquiry_is_answered_again_as_a_chargeback(
+        api, django_capture_on_commit_callbacks):
+    # given an inquiry that escalated to a chargeback
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        ok(api.post(f"/v1/disputes/{inquiry['id']}",
+                    {"evidence": {"uncategorized_text": "losing_evidence"}}))
+    assert Dispute.objects.get(pk=inquiry["id"]).status == "needs_response"
+
+    # when the merchant answers the chargeback, this time convincingly
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = ok(api.post(f"/v1/disputes/{inquiry['id']}",
+                               {"evidence": {"uncategorized_text": "winning_evidence"}}))
+
+    # then the bank decides this second answer on its own: won, the funds back
+    assert answered["evidence_details"]["submission_count"] == 2
+    won = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
+    assert won["status"] == "won"
+    assert won["till_funds"]["reinstated"] == 2000
+    assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 0
+
+
+def test_the_sweep_decides_an_inquiry_whose_decision_message_was_lost(
+        api, django_capture_on_commit_callbacks):
+    _paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        ok(api.post(f"/v1/disputes/{inquiry['id']}",
+                    {"evidence": {"uncategorized_text": "winning_evidence"}}))
+
+    assert tasks.disputes_decide_due() == 1
+
+    assert ok(api.get(f"/v1/disputes/{inquiry['id']}"))["status"] == "warning_closed"
+    assert tasks.disputes_decide_due() == 0
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_decisions_delivered_at_once_escalate_an_inquiry_once(account, monkeypatch):
+    # given an inquiry answered with losing evidence, its decision not yet made
+    monkeypatch.setattr(services, "_dispute_decide_on_commit", lambda dispute: None)
+    api = account.api()
+    paid = paid_intent(api, payment_method="pm_card_createDisputeInquiry", amount=2000)
+    inquiry = services.dispute_open(charge_id=paid["latest_charge"])
+    ok(api.post(f"/v1/disputes/{inquiry.id}",
+                {"evidence": {"uncategorized_text": "losing_evidence"}}))
+    assert Dispute.objects.get(pk=inquiry.id).status == "warning_under_review"
+    first_event = Event.objects.count()
+
+    # when its decision message and the sweep run at the same moment, several times over
+    run_together(6, lambda i: (services.dispute_decide(id=inquiry.id) if i % 2
+                               else services.disputes_decide_due()), timeout=60)
+
+    # then it escalated once: withdrawn once, announced once, recorded once
+    assert Dispute.objects.get(pk=inquiry.id).status == "needs_response"
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_disputed, charge.dispute_fee) == (2000, services.DISPUTE_FEE)
+    assert types_since(first_event) == ["charge.dispute.updated",
+                                        "charge.dispute.funds_withdrawn"]
+    assert StatusChange.objects.filter(object_id=inquiry.id, target="needs_response").count() == 1
+
+
+def test_closing_an_inquiry_moves_no_money(api, django_capture_on_commit_callbacks):
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+    first_event = Event.objects.count()
+
+    closed = ok(api.post(f"/v1/disputes/{inquiry['id']}/close"))
+
+    assert closed["status"] == "warning_closed"
+    assert closed["till_funds"]["net"] == 0
+    assert types_since(first_event) == ["charge.dispute.closed"]
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_disputed, charge.dispute_fee) == (0, 0)
+    error = error_of(api.post(f"/v1/disputes/{inquiry['id']}/close"), 400)
+    assert "warning_closed" in error["message"]
 
 
 # -- the SDK -------------------------------------------------------------------------------
