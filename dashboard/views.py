@@ -657,7 +657,7 @@ def dispute_evidence(request: HttpRequest, current: Current, dispute_id: str) ->
 @require_POST
 @merchant_view
 def dispute_accept(request: HttpRequest, current: Current, dispute_id: str) -> HttpResponse:
-    """Accepts the dispute (the API's `close`): the loss is conceded."""
+    """Accepts the dispute (the API's `close`): the loss is conceded; an inquiry closes."""
     if not current.can_manage_payments:
         return _forbidden(request, current, DISPUTE_MANAGERS_ONLY)
     dispute = _dispute(current, dispute_id)
@@ -667,7 +667,9 @@ def dispute_accept(request: HttpRequest, current: Current, dispute_id: str) -> H
     except ApiError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Accepted the dispute: the disputed amount stays withdrawn.")
+        messages.success(request, "Closed the inquiry: nothing was withdrawn."
+                         if dispute.status == Dispute.Status.WARNING_CLOSED
+                         else "Accepted the dispute: the disputed amount stays withdrawn.")
     return redirect("dashboard:dispute", dispute.id)
 
 

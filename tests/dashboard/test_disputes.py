@@ -1,7 +1,7 @@
 """Disputes in the dashboard: the list (newest first, status filter), the dispute's page
 (its charge, the funds withdrawn and reinstated, the fee, its evidence, its timeline), the
 dispute on its payment's page, and answering it (owners and admins, through the services,
-attributed to the dashboard user)."""
+attributed to the dashboard user); inquiries, which withdraw nothing, shown as such."""
 
 import pytest
 
@@ -16,16 +16,24 @@ from tests.payments.factories import ok, paid_intent
 
 @pytest.fixture
 def dispute_of(django_capture_on_commit_callbacks):
-    """Makes a payment of `amount` on pm_card_createDispute; returns the dispute its bank
-    opened."""
+    """Makes a payment of `amount` on pm_card_createDispute (or another dispute test card);
+    returns the dispute its bank opened."""
 
-    def make(account: Account, amount: int = 2000) -> Dispute:
+    def make(account: Account, amount: int = 2000,
+             payment_method: str = "pm_card_createDispute") -> Dispute:
         with django_capture_on_commit_callbacks(execute=True):
-            paid = paid_intent(account.api(), payment_method="pm_card_createDispute",
-                               amount=amount)
+            paid = paid_intent(account.api(), payment_method=payment_method, amount=amount)
         return Dispute.objects.get(charge_id=paid["latest_charge"])
 
     return make
+
+
+@pytest.fixture
+def inquiry_of(dispute_of):
+    """Makes a payment on pm_card_createDisputeInquiry; returns the inquiry its bank
+    opened."""
+    return lambda account, amount=2000: dispute_of(account, amount,
+                                                   "pm_card_createDisputeInquiry")
 
 
 @pytest.fixture
@@ -239,6 +247,78 @@ def test_viewers_and_developers_see_but_cannot_answer(request, account, dispute_
     assert f"/disputes/{dispute.id}/accept/" not in page
     assert (evidence.status_code, accept.status_code) == (403, 403)
     assert Dispute.objects.get(pk=dispute.id).status == "needs_response"
+
+
+# -- inquiries -----------------------------------------------------------------------------
+
+def test_an_inquiry_is_listed_and_shown_as_an_inquiry_with_nothing_withdrawn(
+        owner, account, inquiry_of):
+    # given an inquiry of 20.00 just opened
+    inquiry = inquiry_of(account, 2000)
+
+    # when the merchant looks at the list, the inquiry and its payment
+    listed = text(owner.get("/disputes/").content.decode())
+    html = owner.get(f"/disputes/{inquiry.id}/").content.decode()
+    payment = text(owner.get(f"/payments/{inquiry.payment_intent_id}/").content.decode())
+
+    # then it reads as an inquiry to answer, and no money is said to have moved
+    assert "Inquiry: needs response" in listed
+    page = text(html)
+    assert "has an inquiry about this payment" in page
+    assert "Inquiry" in section(html, "Details")
+    funds = section(html, "Funds")
+    assert "Nothing withdrawn" in funds
+    assert "Withdrawn" not in funds and "Net" not in funds
+    assert "Close inquiry" in page and "Accept dispute" not in page
+    assert "created → warning_needs_response" in section(html, "Timeline")
+    assert "has an inquiry about this payment" in payment
+    assert "$20.00 was withdrawn" not in payment and "Nothing was withdrawn" in payment
+
+
+def test_the_status_filter_offers_and_finds_inquiries(owner, account, dispute_of,
+                                                      inquiry_of):
+    chargeback, inquiry = dispute_of(account), inquiry_of(account)
+
+    page = owner.get("/disputes/").content.decode()
+    inquiries = owner.get("/disputes/", {"status": "warning_needs_response"}).content.decode()
+
+    for status in ("warning_needs_response", "warning_under_review", "warning_closed"):
+        assert f'value="{status}"' in page
+    assert inquiry.id in inquiries and chargeback.id not in inquiries
+
+
+def test_an_owner_closes_an_inquiry(owner, account, inquiry_of):
+    inquiry = inquiry_of(account)
+
+    response = owner.post(f"/disputes/{inquiry.id}/accept/", follow=True)
+
+    inquiry.refresh_from_db()
+    assert inquiry.status == "warning_closed"
+    html = response.content.decode()
+    assert "Closed the inquiry: nothing was withdrawn" in text(html)
+    assert "Inquiry: closed" in text(html)
+    assert "Nothing withdrawn" in section(html, "Funds")
+    assert "warning_needs_response → warning_closed" in section(html, "Timeline")
+
+
+def test_an_inquiry_answered_unconvincingly_shows_the_chargeback_and_its_funds(
+        owner, account, inquiry_of, run_on_commit):
+    # given an inquiry the owner answers with evidence the bank rejects
+    inquiry = inquiry_of(account, 2000)
+    with run_on_commit():
+        owner.post(f"/disputes/{inquiry.id}/evidence/",
+                   {"uncategorized_text": "losing_evidence", "action": "submit"})
+
+    # when the owner looks at it again
+    html = owner.get(f"/disputes/{inquiry.id}/").content.decode()
+
+    # then it is a chargeback now, to answer again, with its money withdrawn
+    assert "Needs response" in section(html, "Details")
+    assert "Chargeback" in section(html, "Details")
+    funds = section(html, "Funds")
+    assert "Withdrawn $20.00" in funds and "Net -$35.00" in funds
+    assert "warning_under_review → needs_response" in section(html, "Timeline")
+    assert "Accept dispute" in text(html)
 
 
 # -- tenancy -------------------------------------------------------------------------------
