@@ -272,7 +272,8 @@ class DisputeSerializer(ApiObjectSerializer):
             "past_due": instance.past_due,
             "submission_count": instance.submission_count,
         }
-        # A card chargeback: the charge cannot be refunded while disputed.
+        # Till refuses refunds of a disputed charge, an inquiry's included (Stripe lets an
+        # inquiry's charge be refunded: see the README's limits).
         data["enhanced_eligibility_types"] = []
         data["is_charge_refundable"] = False
         data["payment_method_details"] = {
