@@ -43,6 +43,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import signal
 import socket
 import subprocess
@@ -685,6 +686,8 @@ def profile(secret_key: str, requests: int) -> dict:
             post()
     db_ms = sum(db_by_kind.values()) / requests * 1000
 
+    floor = sql_floor(post, requests)
+
     # CPU time, not wall time: waits on PostgreSQL and Redis are measured above.
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
@@ -729,6 +732,71 @@ def profile(secret_key: str, requests: int) -> dict:
         "own_time_by_package": {name: round(t / total * 100, 1)
                                 for name, t in groups.most_common(15)},
         "top_cumulative": top("cumulative"), "top_own": top("tottime"),
+        **floor,
+    }
+
+
+ID_PATTERN = re.compile(r"\b(?:pi|ch|evt|pm|req|profile)[_-][A-Za-z0-9_-]+")
+
+
+def sql_floor(post, requests: int) -> dict:
+    """The SQL of one create-and-confirm, replayed by psycopg alone: the statements, their
+    parameters and transactions exactly as Django sent them (fresh ids each time), with no
+    HTTP, Django, serializers or Python of Till's. What this costs in CPU, in this process and
+    in its PostgreSQL backend, is the floor under any Python implementation that writes the
+    same rows the same way."""
+    import psycopg
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sent: list[tuple[str, object]] = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
+        post()
+    bodies = iter(sent)
+    script = [(q["sql"], None) if q["sql"] in ("BEGIN", "COMMIT") else next(bodies)
+              for q in captured.captured_queries]
+
+    def fresh(params, ids: dict):
+        def one(value):
+            if isinstance(value, str):
+                return ID_PATTERN.sub(lambda m: ids.setdefault(m.group(0), m.group(0)[:3]
+                                                               + uuid.uuid4().hex), value)
+            return value
+        return [one(v) for v in params] if params is not None else None
+
+    settings = connection.settings_dict
+    with psycopg.connect(dbname=settings["NAME"], host=settings["HOST"] or None,
+                         port=settings["PORT"] or None, user=settings["USER"] or None,
+                         autocommit=True, prepare_threshold=0) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+
+        def replay() -> None:
+            ids: dict = {}
+            for sql, params in script:
+                if params is None:
+                    conn.execute(sql)
+                else:
+                    conn.execute(sql, fresh(params, ids))
+
+        for _ in range(20):
+            replay()
+        backend_before, cpu_started = process_cpu(backend), time.process_time()
+        started = time.perf_counter()
+        for _ in range(requests):
+            replay()
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+        backend_after = process_cpu(backend)
+    return {
+        "floor_ms_per_request": round(wall / requests * 1000, 2),
+        "floor_cpu_ms_per_request": round(cpu / requests * 1000, 2),
+        "floor_postgres_cpu_ms_per_request": round((backend_after - backend_before)
+                                                   / requests * 1000, 2),
     }
 
 
@@ -809,6 +877,10 @@ def report(results: dict) -> None:
             print(f"  {n:2}. {sql[:150]}")
         print(f"CPU per request: {p['cpu_ms_per_request']} ms in Django (this process), "
               f"{p['postgres_cpu_ms_per_request']} ms in its PostgreSQL backend")
+        print(f"the same SQL replayed by psycopg alone (the floor): "
+              f"{p['floor_cpu_ms_per_request']} ms of CPU in this process, "
+              f"{p['floor_postgres_cpu_ms_per_request']} ms in PostgreSQL, "
+              f"{p['floor_ms_per_request']} ms wall")
         print(f"time in the database (statement round trips; transaction COMMITs not counted): "
               f"{p['db_ms_per_request']} ms per request")
         for kind, ms in p["db_ms_by_statement"].items():
