@@ -919,7 +919,10 @@ def markdown(results: dict) -> str:
                   f"{p['ms_per_request']} ms per request in-process (test client, one "
                   f"thread): {p['cpu_ms_per_request']} ms of CPU in Django, "
                   f"{p['postgres_cpu_ms_per_request']} ms in PostgreSQL's backend; "
-                  f"{p['db_ms_per_request']} ms inside database calls"]
+                  f"{p['db_ms_per_request']} ms inside database calls",
+                  f"- The same SQL replayed by psycopg alone (the floor): "
+                  f"{p['floor_cpu_ms_per_request']} ms of CPU in the process, "
+                  f"{p['floor_postgres_cpu_ms_per_request']} ms in PostgreSQL"]
     return "\n".join(lines)
 
 
