@@ -272,10 +272,10 @@ class DisputeSerializer(ApiObjectSerializer):
             "past_due": instance.past_due,
             "submission_count": instance.submission_count,
         }
-        # Till refuses refunds of a disputed charge, an inquiry's included (Stripe lets an
-        # inquiry's charge be refunded: see the README's limits).
+        # As Stripe: an inquiry's charge can be refunded while something of it remains (an
+        # escalation then withdraws only what is left); a chargeback's cannot.
         data["enhanced_eligibility_types"] = []
-        data["is_charge_refundable"] = False
+        data["is_charge_refundable"] = instance.is_charge_refundable
         data["payment_method_details"] = {
             "type": "card",
             "card": {"brand": (instance.charge.payment_method_details.get("card") or {})

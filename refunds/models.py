@@ -197,8 +197,10 @@ class Dispute(FSMModelMixin, TenantModel):
     accepts the loss (`close`); the processor's decision makes it `won` or `lost`.
 
     An inquiry (`warning_*`) is the bank asking before it charges back: nothing is
-    withdrawn. Answered well it closes (`warning_closed`); otherwise it escalates to a
-    chargeback (`needs_response`), and only then are the amount and the fee withdrawn.
+    withdrawn, and the charge can still be refunded. Answered well it closes
+    (`warning_closed`); otherwise it escalates to a chargeback (`needs_response`), and only
+    then are the fee and the amount withdrawn: at most what refunds have not given back
+    (a fully refunded charge's inquiry closes instead).
     """
 
     API_SERIALIZER = "refunds.api.DisputeSerializer"
@@ -238,7 +240,11 @@ class Dispute(FSMModelMixin, TenantModel):
                                related_name="disputes")
     payment_intent = models.ForeignKey("payments.PaymentIntent", on_delete=models.PROTECT,
                                        related_name="+")
+    # The bank's disputed amount (what was captured when it opened).
     amount = models.BigIntegerField()
+    # What the chargeback withdrew from the merchant: `amount`, or less when refunds gave
+    # part of it back before an inquiry escalated; 0 for an inquiry.
+    amount_withdrawn = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=40, choices=Reason.choices, default=Reason.GENERAL)
     status = FSMField(default=Status.NEEDS_RESPONSE, choices=Status.choices, protected=True)
@@ -277,12 +283,18 @@ class Dispute(FSMModelMixin, TenantModel):
         return self.status.startswith("warning_")
 
     @property
+    def is_charge_refundable(self) -> bool:
+        """Stripe's flag: an inquiry's charge can still be refunded while something of it
+        remains (a chargeback's cannot)."""
+        return self.is_inquiry and not self.charge.refunded
+
+    @property
     def funds(self) -> DisputeFunds:
-        """From what its charge records (`amount_disputed`, `dispute_fee`): the charge's
-        disputed amount is what is still withdrawn, the rest of the dispute's amount was
-        reinstated."""
+        """What the dispute withdrew (`amount_withdrawn`) and, from what its charge records
+        (`amount_disputed`, `dispute_fee`), the fee and what a win reinstated: the charge's
+        disputed amount is what is still withdrawn."""
         charge = self.charge
-        withdrawn = 0 if self.is_inquiry else self.amount
+        withdrawn = self.amount_withdrawn
         return DisputeFunds(currency=self.currency, withdrawn=withdrawn,
                             reinstated=max(withdrawn - charge.amount_disputed, 0),
                             fee=charge.dispute_fee)

@@ -82,8 +82,10 @@ def _check_intent_refundable(intent: PaymentIntent, *, param: str) -> None:
 
 
 def _check_refundable(charge: Charge, *, amount: int | None) -> int:
-    """The amount to refund (by default what remains), or the error Stripe gives."""
-    if charge.disputed:
+    """The amount to refund (by default what remains), or the error Stripe gives. The
+    caller holds the charge's lock, under which every dispute status change happens: a
+    charge under an inquiry is refundable as any other, a charged-back one is not."""
+    if charge.disputed and not _under_inquiry(charge):
         raise InvalidRequestError(
             f"Charge {charge.id} has been charged back; cannot issue a refund.",
             code="charge_disputed", param="charge")
@@ -108,6 +110,13 @@ def _check_refundable(charge: Charge, *, amount: int | None) -> int:
             f"unrefunded amount on charge ({format_money(remaining, charge.currency)})",
             param="amount")
     return amount
+
+
+def _under_inquiry(charge: Charge) -> bool:
+    """Whether the (locked) charge's dispute is an inquiry (`warning_*`). A charge marked
+    disputed without its dispute row counts as charged back."""
+    dispute = selectors.dispute_of_charge(charge_id=charge.id)
+    return dispute is not None and dispute.is_inquiry
 
 
 def refund_create(*, merchant: Merchant, livemode: bool, params: dict[str, Any]) -> Refund:
@@ -651,7 +660,7 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
     try:
         with transaction.atomic(durable=True):
             charge = selectors.charge_get_locked_by_id(id=charge_id)
-            dispute = Dispute.objects.create(
+            dispute = Dispute(
                 merchant_id=charge.merchant_id, livemode=charge.livemode, charge=charge,
                 payment_intent_id=charge.payment_intent_id, amount=charge.amount_captured,
                 currency=charge.currency, reason=expected.reason, status=status,
@@ -659,7 +668,8 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
             charge.disputed = True
             changed = ["disputed"]
             if not expected.inquiry:
-                changed += _dispute_withdraw(dispute, charge)
+                changed += _dispute_withdraw(dispute, charge, amount=dispute.amount)
+            dispute.save(force_insert=True)
             charge.save(update_fields=changed)
             status_change_record(obj=dispute, source="created", target=dispute.status)
             events_record(EventSpec("charge.dispute.created", dispute),
@@ -670,10 +680,12 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
     return dispute
 
 
-def _dispute_withdraw(dispute: Dispute, charge: Charge) -> list[str]:
-    """A chargeback takes the disputed amount and the fee: recorded on its (locked) charge,
-    which the caller saves with the fields returned."""
-    charge.amount_disputed = dispute.amount
+def _dispute_withdraw(dispute: Dispute, charge: Charge, *, amount: int) -> list[str]:
+    """A chargeback takes `amount` (its disputed amount, or what refunds left of it) and the
+    fee: recorded on the dispute (`amount_withdrawn`) and on its (locked) charge, which the
+    caller saves, the charge with the fields returned."""
+    dispute.amount_withdrawn = amount
+    charge.amount_disputed = amount
     charge.dispute_fee = DISPUTE_FEE
     return ["amount_disputed", "dispute_fee"]
 
@@ -764,10 +776,11 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
     dispute locks, with the audit record:
     - a chargeback won: `charge.dispute.closed` + `charge.dispute.funds_reinstated`, the
       charge's `amount_disputed` back to 0 (the fee stays); lost: `charge.dispute.closed`;
-    - an inquiry answered well: `warning_closed` and `charge.dispute.closed`; otherwise it
-      escalates to a chargeback: `needs_response` with a new `due_by`, the amount and the
-      fee withdrawn, `charge.dispute.updated` (with the old values) +
-      `charge.dispute.funds_withdrawn`.
+    - an inquiry answered well, or whose charge refunds have given back whole (Stripe: no
+      funds are withdrawn once the payment is fully refunded): `warning_closed` and
+      `charge.dispute.closed`; otherwise it escalates to a chargeback: `needs_response`
+      with a new `due_by`, the fee and what refunds left of the amount withdrawn,
+      `charge.dispute.updated` (with the old values) + `charge.dispute.funds_withdrawn`.
     Safe to run twice: a dispute no longer under review is returned as it is."""
     dispute = Dispute.objects.select_related("merchant", "charge").get(pk=id)
     if dispute.status not in Dispute.UNDER_REVIEW_STATUSES:
@@ -802,17 +815,21 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
 
 
 def _inquiry_decided(dispute: Dispute, charge: Charge, *, won: bool) -> None:
-    """The bank's answer to an inquiry, under the caller's locks: closed, or escalated to a
-    chargeback that withdraws the amount and the fee now."""
-    if won:
+    """The bank's answer to an inquiry, under the caller's locks (so no refund of the charge
+    is counted meanwhile): closed, or escalated to a chargeback that withdraws the fee and
+    what the charge's refunds (pending or succeeded) have not given back. A charge refunded
+    whole is not charged back: its inquiry closes whatever the evidence."""
+    unrefunded = charge.amount_captured - selectors.refund_amount_held(charge=charge)
+    if won or unrefunded <= 0:
         dispute.close_inquiry()
         dispute.save()
         events_record(EventSpec("charge.dispute.closed", dispute))
         return
     before = render(dispute)
     dispute.escalate(due_by=timezone.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
+    changed = _dispute_withdraw(dispute, charge, amount=min(dispute.amount, unrefunded))
     dispute.save()
-    charge.save(update_fields=_dispute_withdraw(dispute, charge))
+    charge.save(update_fields=changed)
     after = render(dispute)
     events_record(EventSpec("charge.dispute.updated", dispute,
                             previous_attributes=previous_attributes(before, after),

@@ -229,8 +229,9 @@ def new_dispute(api: Api) -> str:
     charge = Charge.objects.get(pk=new_charge(api))
     dispute = Dispute.objects.create(merchant_id=charge.merchant_id, livemode=charge.livemode,
                                      charge=charge, payment_intent_id=charge.payment_intent_id,
-                                     amount=charge.amount_captured, currency=charge.currency,
-                                     reason="fraudulent")
+                                     amount=charge.amount_captured,
+                                     amount_withdrawn=charge.amount_captured,
+                                     currency=charge.currency, reason="fraudulent")
     Charge.objects.filter(pk=charge.pk).update(disputed=True,
                                                amount_disputed=charge.amount_captured,
                                                dispute_fee=1500)
