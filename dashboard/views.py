@@ -359,13 +359,21 @@ def _timeline(current: Current, object_id: str) -> list[tuple[Any, str]]:
     return [(change, labels[change.actor]) for change in changes]
 
 
-def _refundable(intent: PaymentIntent) -> int:
+def _charged_back(intent: PaymentIntent, disputes: list[Dispute]) -> bool:
+    """Whether the payment's latest charge is disputed by anything but an inquiry (an
+    inquiry's charge can still be refunded; `disputes` are the payment's)."""
+    charge = intent.latest_charge
+    return charge is not None and charge.disputed and not any(
+        dispute.charge_id == charge.id and dispute.is_inquiry for dispute in disputes)
+
+
+def _refundable(intent: PaymentIntent, disputes: list[Dispute]) -> int:
     """What of the payment's latest charge is left to refund (its amount less what is counted
     refunded on it: refunds, pending ones included, and what a partial capture released);
-    0 when it can't be refunded at all."""
+    0 when it can't be refunded at all (charged back, say; under an inquiry it can)."""
     charge = intent.latest_charge
-    if (intent.status != PaymentIntent.Status.SUCCEEDED or charge is None or charge.disputed
-            or intent.operation is not None):
+    if (intent.status != PaymentIntent.Status.SUCCEEDED or charge is None
+            or _charged_back(intent, disputes) or intent.operation is not None):
         return 0
     return max(charge.amount - charge.amount_refunded, 0)
 
@@ -387,12 +395,13 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
                 if any(charge.disputed for charge in charges) else [])
     # A call in flight (`operation`) refuses both: the buttons wait until it is recorded.
     idle = intent.operation is None
-    refundable = _refundable(intent)
+    refundable = _refundable(intent, disputes)
     if refund_form is None and refundable:
         refund_form = RefundForm(intent=intent, refundable=refundable)
     return _render(request, current, "dashboard/payments/detail.html", {
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
+        "charged_back": _charged_back(intent, disputes),
         "timeline": _timeline(current, intent.id),
         "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
         "can_capture": idle and can_proceed(intent.begin_capture),
@@ -465,7 +474,9 @@ def payment_refund(request: HttpRequest, current: Current,
     if not current.can_manage_payments:
         return _forbidden(request, current, REFUND_ACTION_MANAGERS_ONLY)
     intent = _payment_intent(current, payment_intent_id)
-    form = RefundForm(request.POST, intent=intent, refundable=_refundable(intent))
+    # The form is bound: what remains only sets its initial amount, so the disputes are not
+    # read here (the service decides under the charge's lock).
+    form = RefundForm(request.POST, intent=intent, refundable=0)
     if form.is_valid():
         try:
             refund = refund_create_once(

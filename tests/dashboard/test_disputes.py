@@ -3,6 +3,8 @@
 dispute on its payment's page, and answering it (owners and admins, through the services,
 attributed to the dashboard user); inquiries, which withdraw nothing, shown as such."""
 
+import uuid
+
 import pytest
 
 from dashboard import views
@@ -319,6 +321,29 @@ def test_an_inquiry_answered_unconvincingly_shows_the_chargeback_and_its_funds(
     assert "Withdrawn $20.00" in funds and "Net -$35.00" in funds
     assert "warning_under_review → needs_response" in section(html, "Timeline")
     assert "Accept dispute" in text(html)
+
+
+def test_a_partly_refunded_inquiry_that_escalates_shows_only_what_was_withdrawn(
+        owner, account, inquiry_of, run_on_commit):
+    # given a $20.00 inquiry, $7.50 of it refunded from its payment's page, then answered
+    # with evidence the bank rejects
+    inquiry = inquiry_of(account, 2000)
+    with run_on_commit():
+        owner.post(f"/payments/{inquiry.payment_intent_id}/refund/",
+                   {"amount": "7.50", "reason": "", "token": str(uuid.uuid4())})
+    with run_on_commit():
+        owner.post(f"/disputes/{inquiry.id}/evidence/",
+                   {"uncategorized_text": "losing_evidence", "action": "submit"})
+
+    # when the owner looks at the chargeback and its payment
+    html = owner.get(f"/disputes/{inquiry.id}/").content.decode()
+    payment = text(owner.get(f"/payments/{inquiry.payment_intent_id}/").content.decode())
+
+    # then both show the $12.50 withdrawn, not the $20.00 disputed, and no refund form
+    funds = section(html, "Funds")
+    assert "Withdrawn $12.50" in funds and "Net -$27.50" in funds
+    assert "$12.50 USD was withdrawn" in payment and "$20.00 USD was withdrawn" not in payment
+    assert "a disputed payment can't be refunded" in payment
 
 
 # -- tenancy -------------------------------------------------------------------------------

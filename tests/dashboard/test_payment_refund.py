@@ -12,7 +12,7 @@ from django.test import Client
 from api.idempotency import request_fingerprint
 from api.models import IdempotencyKey
 from payments.models import PaymentIntent
-from refunds.models import Refund
+from refunds.models import Dispute, Refund
 from tests.concurrency import run_together
 from tests.conftest import Account, needs_postgres
 from tests.dashboard.helpers import logged_in, owner_of, switch_mode
@@ -139,6 +139,33 @@ def test_a_disputed_charge_is_refused_on_the_form(owner, account,
     assert response.status_code == 400
     assert "has been charged back; cannot issue a refund" in response.content.decode()
     assert refunds_of(intent_id) == []
+
+
+def test_a_payment_under_an_inquiry_offers_the_refund_form_and_refunds(
+        owner, account, django_capture_on_commit_callbacks):
+    # given a $20.00 payment whose bank opened an inquiry (nothing withdrawn)
+    with django_capture_on_commit_callbacks(execute=True):
+        intent_id = paid(account, payment_method="pm_card_createDisputeInquiry")
+    inquiry = Dispute.objects.get(payment_intent_id=intent_id)
+    html = owner.get(f"/payments/{intent_id}/").content.decode()
+
+    # then its page offers the refund form for the whole amount, and claims no withdrawal
+    form = manage_card(html)
+    assert f'action="/payments/{intent_id}/refund/"' in form
+    assert 'name="amount" value="20.00"' in form
+    assert "can't be refunded" not in form
+    assert "Nothing was withdrawn" in html and "USD was withdrawn" not in html
+
+    # when the owner refunds $5.00 through it
+    response = refund(owner, intent_id, amount="5.00")
+
+    # then the refund is made, the inquiry stays one, and the form offers the rest
+    assert response.status_code == 302
+    [made] = refunds_of(intent_id)
+    assert made.amount == 500
+    inquiry.refresh_from_db()
+    assert inquiry.status == "warning_needs_response"
+    assert "up to $15.00 USD" in manage_card(owner.get(response.url).content.decode())
 
 
 def test_the_same_form_submitted_twice_refunds_once(owner, account):
