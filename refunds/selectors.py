@@ -176,6 +176,11 @@ def dispute_of_charge(*, charge_id: str) -> Dispute | None:
     return Dispute.objects.filter(charge_id=charge_id).first()
 
 
+def dispute_of_charge_locked(*, charge_id: str) -> Dispute | None:
+    """The charge's dispute, locked; the caller holds the charge's lock (taken first)."""
+    return Dispute.objects.select_for_update(of=("self",)).filter(charge_id=charge_id).first()
+
+
 def dispute_list(*, merchant: Merchant, livemode: bool, charge: str | None = None,
                  payment_intent: str | None = None, status: str | None = None
                  ) -> QuerySet[Dispute]:

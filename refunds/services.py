@@ -284,6 +284,32 @@ def _refund_settled(refund: Refund, charge: Charge, *, succeeded: bool,
                             payload=after),
                   EventSpec("charge.refund.updated", refund, previous_attributes=changed,
                             payload=after))
+    if not succeeded:
+        _chargeback_withdraw_released(charge, refund.amount)
+
+
+def _chargeback_withdraw_released(charge: Charge, amount: int) -> None:
+    """A refund's `amount` just given back to its (locked) charge (failed, canceled or
+    rejected) never reached the customer. If the charge was charged back since the refund
+    was counted (an inquiry escalated, withdrawing only what refunds had left), the
+    chargeback withdraws that amount too, up to its disputed amount, with
+    `charge.dispute.funds_withdrawn`: refunds and chargeback together never exceed what
+    was disputed, nor fall short of it. Under an inquiry (the charge can be refunded again)
+    or a won chargeback nothing more is withdrawn."""
+    if not charge.disputed:
+        return
+    dispute = selectors.dispute_of_charge_locked(charge_id=charge.id)
+    if dispute is None or dispute.status not in (Dispute.Status.NEEDS_RESPONSE,
+                                                 Dispute.Status.UNDER_REVIEW,
+                                                 Dispute.Status.LOST):
+        return
+    more = min(amount, dispute.amount - dispute.amount_withdrawn)
+    if more <= 0:
+        return
+    changed = _dispute_withdraw(dispute, charge, amount=dispute.amount_withdrawn + more)
+    dispute.save(update_fields=["amount_withdrawn"])
+    charge.save(update_fields=changed)
+    events_record(EventSpec("charge.dispute.funds_withdrawn", dispute))
 
 
 def _settle_on_commit(refund: Refund) -> None:
@@ -377,6 +403,7 @@ def refund_cancel(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # 
                                 payload=after),
                       EventSpec("charge.refund.updated", refund, previous_attributes=changed,
                                 payload=after))
+        _chargeback_withdraw_released(charge, refund.amount)
         _transition(refund, source)
     return refund
 
@@ -482,6 +509,7 @@ def refund_reject(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # 
                                 payload=after),
                       EventSpec("charge.refund.updated", refund, previous_attributes=changed,
                                 payload=after))
+        _chargeback_withdraw_released(charge, refund.amount)
         _transition(refund, source)
     return refund
 

@@ -3,6 +3,7 @@ and what the refunds leave an escalation to withdraw: only what they have not gi
 nothing at all once the charge is refunded whole (the inquiry closes instead)."""
 
 import pytest
+from django.db import transaction
 
 from payments.models import Charge
 from refunds import services
@@ -186,3 +187,72 @@ def test_a_partly_refunded_inquiry_escalates_withdrawing_only_the_rest(
     assert won["till_funds"] == {"currency": "usd", "withdrawn": 1250, "reinstated": 1250,
                                  "fee": services.DISPUTE_FEE, "net": -services.DISPUTE_FEE}
     assert Dispute.objects.get(pk=inquiry["id"]).amount_withdrawn == 1250
+
+
+def test_a_refund_held_at_escalation_then_rejected_is_withdrawn_after_all(
+        api, account, django_capture_on_commit_callbacks):
+    # given a $20.00 inquiry with a $15.00 refund waiting for approval (counted as given
+    # back), escalated: only the $5.00 left was withdrawn
+    account.merchant.refund_approval_threshold = 1000
+    account.merchant.save()
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+    held = ok(api.post("/v1/refunds", {"payment_intent": paid["id"], "amount": 1500}))
+    assert held["status"] == "pending_approval"
+    escalated = answered(api, django_capture_on_commit_callbacks, inquiry["id"],
+                         "losing_evidence")
+    assert (escalated["status"], escalated["till_funds"]["withdrawn"]) == (
+        "needs_response", 500)
+    first_event = Event.objects.count()
+
+    # when the merchant rejects the refund: the customer never gets that $15.00
+    assert ok(api.post(f"/v1/refunds/{held['id']}/reject"))["status"] == "canceled"
+
+    # then the chargeback withdraws it too: the whole $20.00 disputed, the fee once
+    shown = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
+    assert shown["till_funds"] == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
+                                   "fee": services.DISPUTE_FEE,
+                                   "net": -2000 - services.DISPUTE_FEE}
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_refunded, charge.amount_disputed) == (0, 2000)
+    assert types_since(first_event) == ["refund.updated", "charge.refund.updated",
+                                        "charge.dispute.funds_withdrawn"]
+
+
+def test_a_refund_held_at_escalation_then_approved_is_not_withdrawn_twice(
+        api, account, django_capture_on_commit_callbacks):
+    # given the same escalation, $5.00 withdrawn and $15.00 awaiting approval
+    account.merchant.refund_approval_threshold = 1000
+    account.merchant.save()
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+    held = ok(api.post("/v1/refunds", {"payment_intent": paid["id"], "amount": 1500}))
+    answered(api, django_capture_on_commit_callbacks, inquiry["id"], "losing_evidence")
+
+    # when it is approved and settles
+    with django_capture_on_commit_callbacks(execute=True):
+        ok(api.post(f"/v1/refunds/{held['id']}/approve"))
+
+    # then the customer gets $15.00 back and the chargeback keeps only the $5.00
+    assert Refund.objects.get(pk=held["id"]).status == "succeeded"
+    assert ok(api.get(f"/v1/disputes/{inquiry['id']}"))["till_funds"]["withdrawn"] == 500
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_refunded, charge.amount_disputed) == (1500, 500)
+
+
+def test_a_failed_refund_under_an_inquiry_just_frees_its_amount(
+        api, django_capture_on_commit_callbacks):
+    # given an inquiry whose charge has a pending $20.00 refund
+    paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        made = ok(api.post("/v1/refunds", {"payment_intent": paid["id"]}))
+    refund = Refund.objects.get(pk=made["id"])
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+
+    # when the refund fails (recorded as its settlement records a refusal)
+    with transaction.atomic():
+        services._refund_settled(refund, charge, succeeded=False, failure_reason="declined")
+
+    # then the amount is refundable again and nothing is withdrawn
+    shown = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
+    assert (shown["status"], shown["is_charge_refundable"]) == ("warning_needs_response", True)
+    assert shown["till_funds"]["withdrawn"] == 0
+    assert Charge.objects.get(pk=charge.pk).amount_disputed == 0
