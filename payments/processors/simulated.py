@@ -16,6 +16,7 @@ from django.utils import timezone
 from merchants.db import unique_insert
 from merchants.ids import random_token
 from payments.cards import (
+    TEST_CARDS,
     Behaviour,
     CardProfile,
     brand_for_number,
@@ -65,6 +66,8 @@ _DECLINE_ON_SAVE = {Behaviour.DECLINE}
 # Behaviours whose bank disputes every successful charge, with the reason the card's profile
 # gives: a chargeback, or an inquiry.
 _DISPUTING = {Behaviour.DISPUTE, Behaviour.DISPUTE_INQUIRY}
+# The fraud screen's score for each risk level; Stripe's default rule blocks the highest.
+_RISK_SCORES = {"normal": 20, "elevated": 70, "highest": 95}
 _AUTH_ON_SETUP = {Behaviour.AUTH_ALWAYS, Behaviour.AUTH_ON_SETUP, Behaviour.AUTH_THEN_DECLINE,
                   Behaviour.AUTH_ON_SESSION}
 
@@ -120,19 +123,17 @@ class SimulatedProcessor:
         # A repeat of a key gets the first answer: _remember keeps whichever came first.
         reference = "simauth_" + random_token(20)
         card = _profile(request.card_token)
-        behaviour = card.behaviour if card is not None else None
+        risk_level = card.risk_level if card is not None else "normal"
         decision = self._decide(request, card)
-        if behaviour == Behaviour.BLOCK:
+        if risk_level == "highest":
             result = Authorization(outcome=Outcome.DECLINED, reference=reference,
-                                   decline=decision.decline, risk_level="highest",
-                                   risk_score=95, network_status="not_sent_to_network",
-                                   blocked=True)
+                                   decline=decision.decline, risk_level=risk_level,
+                                   risk_score=_RISK_SCORES[risk_level],
+                                   network_status="not_sent_to_network", blocked=True)
         elif decision is None:
-            elevated = behaviour == Behaviour.RISK_ELEVATED
             result = Authorization(outcome=self._success(request), reference=reference,
                                    authorization_code=random_token(6).upper(),
-                                   risk_level="elevated" if elevated else "normal",
-                                   risk_score=70 if elevated else 20)
+                                   risk_level=risk_level, risk_score=_RISK_SCORES[risk_level])
         elif decision.outcome == Outcome.REQUIRES_ACTION:
             result = Authorization(outcome=Outcome.REQUIRES_ACTION, reference=reference)
         else:
@@ -164,10 +165,11 @@ class SimulatedProcessor:
         if card is None:
             return Settlement(Outcome.DECLINED, _decline("card_declined", "generic_decline"))
         behaviour = card.behaviour
-        if behaviour in (Behaviour.DECLINE, Behaviour.DECLINE_CHARGES, Behaviour.BLOCK):
+        if behaviour in (Behaviour.DECLINE, Behaviour.DECLINE_CHARGES) \
+                or card.risk_level == "highest":
             return Settlement(Outcome.DECLINED, _card_decline(card))
-        if behaviour == Behaviour.CVC_CHECK_FAIL and request.cvc_check == "fail":
-            return Settlement(Outcome.DECLINED, _card_decline(card))
+        if request.cvc_check == "fail":  # Stripe's default rule: a failed CVC check declines
+            return Settlement(Outcome.DECLINED, _decline("incorrect_cvc", "incorrect_cvc"))
         needs_authentication = {
             Behaviour.AUTH_ALWAYS: True,
             Behaviour.AUTH_THEN_DECLINE: True,
@@ -243,8 +245,6 @@ class SimulatedProcessor:
                                   inquiry=card.behaviour == Behaviour.DISPUTE_INQUIRY)
 
     def disputing_card_tokens(self) -> frozenset[str]:
-        from payments.cards import TEST_CARDS
-
         return frozenset(TOKEN_PREFIX + name for card in TEST_CARDS
                          if card.behaviour in _DISPUTING for name in card.names)
 
