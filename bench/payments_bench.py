@@ -649,9 +649,19 @@ def profile(secret_key: str, requests: int) -> dict:
 
     for _ in range(20):  # warm: imports, connections, caches
         post()
-    with CaptureQueriesContext(connection) as captured:
+    # One request's SQL as sent: the statements with their parameters (Django's query log
+    # has the transactions' BEGIN and COMMIT, the execute wrapper the parameters).
+    sent: list[tuple[str, object]] = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
         post()
     queries = [q["sql"] for q in captured.captured_queries]
+    bodies = iter(sent)
+    script = [(sql, None) if sql in ("BEGIN", "COMMIT") else next(bodies) for sql in queries]
 
     # Wall time, this process's CPU time and the PostgreSQL backend's CPU time (same machine).
     with connection.cursor() as cursor:
@@ -686,7 +696,7 @@ def profile(secret_key: str, requests: int) -> dict:
             post()
     db_ms = sum(db_by_kind.values()) / requests * 1000
 
-    floor = sql_floor(post, requests)
+    floor = sql_floor(script, requests)
 
     # CPU time, not wall time: waits on PostgreSQL and Redis are measured above.
     profiler = cProfile.Profile(time.process_time)
@@ -739,27 +749,15 @@ def profile(secret_key: str, requests: int) -> dict:
 ID_PATTERN = re.compile(r"\b(?:pi|ch|evt|pm|req|profile)[_-][A-Za-z0-9_-]+")
 
 
-def sql_floor(post, requests: int) -> dict:
-    """The SQL of one create-and-confirm, replayed by psycopg alone: the statements, their
-    parameters and transactions exactly as Django sent them (fresh ids each time), with no
+def sql_floor(script: list[tuple[str, object]], requests: int) -> dict:
+    """The SQL of one create-and-confirm (`script`: each statement with its parameters, None
+    for BEGIN and COMMIT), replayed by psycopg alone: the statements, their parameters and
+    transactions exactly as Django sent them (fresh ids each time), with no
     HTTP, Django, serializers or Python of Till's. What this costs in CPU, in this process and
     in its PostgreSQL backend, is the floor under any Python implementation that writes the
     same rows the same way."""
     import psycopg
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    sent: list[tuple[str, object]] = []
-
-    def keep(execute, sql, params, many, context):
-        sent.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
-        post()
-    bodies = iter(sent)
-    script = [(q["sql"], None) if q["sql"] in ("BEGIN", "COMMIT") else next(bodies)
-              for q in captured.captured_queries]
 
     def fresh(params, ids: dict):
         def one(value):
