@@ -367,13 +367,13 @@ def _charged_back(intent: PaymentIntent, disputes: list[Dispute]) -> bool:
         dispute.charge_id == charge.id and dispute.is_inquiry for dispute in disputes)
 
 
-def _refundable(intent: PaymentIntent, disputes: list[Dispute]) -> int:
+def _refundable(intent: PaymentIntent, *, charged_back: bool) -> int:
     """What of the payment's latest charge is left to refund (its amount less what is counted
     refunded on it: refunds, pending ones included, and what a partial capture released);
     0 when it can't be refunded at all (charged back, say; under an inquiry it can)."""
     charge = intent.latest_charge
     if (intent.status != PaymentIntent.Status.SUCCEEDED or charge is None
-            or _charged_back(intent, disputes) or intent.operation is not None):
+            or charged_back or intent.operation is not None):
         return 0
     return max(charge.amount - charge.amount_refunded, 0)
 
@@ -395,13 +395,14 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
                 if any(charge.disputed for charge in charges) else [])
     # A call in flight (`operation`) refuses both: the buttons wait until it is recorded.
     idle = intent.operation is None
-    refundable = _refundable(intent, disputes)
+    charged_back = _charged_back(intent, disputes)
+    refundable = _refundable(intent, charged_back=charged_back)
     if refund_form is None and refundable:
         refund_form = RefundForm(intent=intent, refundable=refundable)
     return _render(request, current, "dashboard/payments/detail.html", {
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
-        "charged_back": _charged_back(intent, disputes),
+        "charged_back": charged_back,
         "timeline": _timeline(current, intent.id),
         "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
         "can_capture": idle and can_proceed(intent.begin_capture),
