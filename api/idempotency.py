@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from api.errors import ConflictError, IdempotencyError, ParameterError
 from api.models import IdempotencyKey
-from merchants.db import unique_insert
+from core.db import unique_insert
 from merchants.models import Merchant
 
 MAX_KEY_LENGTH = 255

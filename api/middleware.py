@@ -9,11 +9,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-# The current request's id and idempotency key, for logs and for Event.request.
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "request_id", default=None)
-idempotency_key_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "idempotency_key", default=None)
+from core.context import request_id_var
+
 # Who is acting, for the audit log: an API key's id, `user:<id>` in the dashboard, or `till`
 # for Till's own tasks.
 actor_var: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="till")

@@ -24,11 +24,12 @@ from api.idempotency import (
     request_fingerprint,
 )
 from api.lists import ListParams, list_page
-from api.middleware import actor_var, idempotency_key_var
+from api.middleware import actor_var
 from api.objects import ApiObjectSerializer, expand_tree
 from api.params import parse
 from api.parsers import parse_query
 from api.ratelimit import rate_limit_hit
+from core.context import idempotency_key_var
 from merchants.models import ApiKey, Merchant
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "corsheaders",
+    "core",
     "merchants",
     "api",
     "payments",

@@ -9,9 +9,9 @@ from django.db.models import Q
 
 from api.errors import ParameterError
 from api.search import search_query_parse
+from core.money import CURRENCIES, SYMBOLS, currency_exponent
 from payments.api.payment_intents import SEARCH_FIELDS
 from payments.models import PaymentIntent
-from payments.money import CURRENCIES, SYMBOLS, currency_exponent
 from refunds.models import Dispute, Refund
 from webhooks.events import EVENT_TYPES
 from webhooks.models import WebhookDelivery

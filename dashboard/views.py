@@ -31,6 +31,7 @@ from api.errors import (
 )
 from api.middleware import actor_var, new_request_id
 from api.objects import render as render_api_object
+from core.money import format_money
 from dashboard.forms import (
     CaptureForm,
     CustomerSearchForm,
@@ -57,7 +58,6 @@ from merchants.selectors import (
 )
 from merchants.services import api_key_revoke, api_key_roll
 from payments.models import PaymentIntent
-from payments.money import format_money
 from payments.selectors import (
     charge_list_for_payment_intent,
     customer_get,

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from merchants.ids import IdFactory
+from core.ids import IdFactory
 
 
 def id_field(prefix: str) -> models.CharField:

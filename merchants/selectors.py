@@ -4,13 +4,13 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from merchants.db import fetch_as, reader, table
+from core.db import fetch_as, reader, table
 from merchants.models import ApiKey, Membership, Merchant, StatusChange, hash_api_key
 
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
     """The key row for a presented token (active or not), with its merchant; one query,
-    written by hand: every API request makes it (see merchants.db)."""
+    written by hand: every API request makes it (see core.db)."""
     rows = fetch_as(_api_key_sql(), [hash_api_key(token)], reader(ApiKey), reader(Merchant))
     if not rows:
         return None

@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from api.middleware import actor_var, request_id_var
-from merchants.db import insert
-from merchants.ids import random_token
+from api.middleware import actor_var
+from core.context import request_id_var
+from core.db import insert
+from core.ids import random_token
 from merchants.models import ApiKey, Membership, Merchant, StatusChange, TenantModel, hash_api_key
 from merchants.selectors import api_key_get_locked
 

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from merchants.db import SavesChangedFields
-from merchants.ids import random_token
+from core.db import SavesChangedFields
+from core.ids import random_token
 from merchants.models import TenantModel, id_field
 
 

@@ -4,7 +4,7 @@ from functools import cache
 from django.db.models import Q, QuerySet
 
 from api.errors import NotFoundError
-from merchants.db import fetch_as, lock_clause, reader, table
+from core.db import fetch_as, lock_clause, reader, table
 from merchants.models import Merchant
 from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 
@@ -102,7 +102,7 @@ def payment_intent_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
 def payment_intent_get_locked_by_id(*, id: str) -> PaymentIntent:  # noqa: A002
     """For Till's own tasks and the phases after a processor call (already scoped): the
     intent locked, with its payment method and merchant. Hand-written SQL: every payment's
-    last phase makes this read (see merchants.db)."""
+    last phase makes this read (see core.db)."""
     rows = fetch_as(_payment_intent_locked_sql(), [id], reader(PaymentIntent),
                     reader(PaymentMethod), reader(Merchant))
     if not rows:

@@ -28,18 +28,18 @@ from api.errors import (
 )
 from api.objects import render
 from api.params import metadata_apply
-from merchants.db import insert
-from merchants.models import Merchant
-from merchants.services import status_change_record
-from payments import selectors
-from payments.cards import brand_for_number, card_profile_for_magic_id, fingerprint, luhn_valid
-from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
-from payments.money import (
+from core.db import insert
+from core.money import (
     MAXIMUM_AMOUNT,
     THREE_DECIMAL_CURRENCIES,
     format_money,
     minimum_amount,
 )
+from merchants.models import Merchant
+from merchants.services import status_change_record
+from payments import selectors
+from payments.cards import brand_for_number, card_profile_for_magic_id, fingerprint, luhn_valid
+from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 from payments.processors import processor_answer_on_commit, processor_for
 from payments.processors.base import Authorization, AuthorizeRequest, CardCheck, Decline, Outcome
 from payments.selectors import customer_get_locked

@@ -28,12 +28,12 @@ from api.idempotency import (
 )
 from api.objects import render
 from api.params import metadata_apply
+from core.money import format_money
 from merchants.models import Merchant
 from merchants.services import status_change_record
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import Charge, PaymentIntent
-from payments.money import format_money
 from payments.processors import (
     disputing_card_tokens,
     processor_answer_on_commit,

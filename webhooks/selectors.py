@@ -10,7 +10,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from api.errors import NotFoundError
-from merchants.db import Reader, converted, db_datetime, fetch_as, lock_clause, placeholders, table
+from core.db import Reader, converted, db_datetime, fetch_as, lock_clause, placeholders, table
 from merchants.models import Merchant
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
 
@@ -113,7 +113,7 @@ def webhook_endpoint_subscriptions(*, merchant_id: str, livemode: bool
                                    ) -> list[tuple[str, list[str]]]:
     """(id, enabled_events) of the enabled endpoints of a merchant and mode: one query; at
     most 16 rows, so which event types they want is decided in Python. Hand-written SQL:
-    every change that records events makes this read (see merchants.db)."""
+    every change that records events makes this read (see core.db)."""
     rows = fetch_as(_subscriptions_sql(), [merchant_id, livemode,
                                            WebhookEndpoint.Status.ENABLED], _SUBSCRIPTION)
     return [(endpoint.id, endpoint.enabled_events) for (endpoint,) in rows]

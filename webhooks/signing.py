@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-from merchants.ids import random_token
+from core.ids import random_token
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a credential
 

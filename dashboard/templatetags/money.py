@@ -6,7 +6,7 @@ one major unit depends on the currency (Stripe's tables of zero- and three-decim
 
 from django import template
 
-from payments.money import format_money
+from core.money import format_money
 
 register = template.Library()
 

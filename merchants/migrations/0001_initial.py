@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import merchants.ids
+import core.ids
 from django.conf import settings
 from django.db import migrations, models
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Merchant',
             fields=[
-                ('id', models.CharField(default=merchants.ids.IdFactory('acct'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('acct'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=200)),
                 ('email', models.EmailField(max_length=254)),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ApiKey',
             fields=[
-                ('id', models.CharField(default=merchants.ids.IdFactory('key'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('key'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('livemode', models.BooleanField()),
                 ('kind', models.CharField(choices=[('secret', 'Secret'), ('publishable', 'Publishable')], max_length=20)),
                 ('key_hash', models.CharField(max_length=64, unique=True)),

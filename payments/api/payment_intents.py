@@ -14,10 +14,10 @@ from api.params import MetadataField, OptionalString, Params
 from api.schema import list_of
 from api.search import SearchField, search_page, search_query_parse
 from api.views import ApiView
+from core.money import CURRENCIES
 from payments import selectors, services
 from payments.api.customers import ShippingParams
 from payments.models import PaymentIntent
-from payments.money import CURRENCIES
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 

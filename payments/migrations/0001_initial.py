@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import merchants.ids
+import core.ids
 import payments.models
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('cus'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('cus'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('email', models.CharField(blank=True, max_length=512, null=True)),
                 ('name', models.CharField(blank=True, max_length=256, null=True)),
                 ('description', models.CharField(blank=True, max_length=5000, null=True)),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import merchants.ids
+import core.ids
 import payments.models
 from django.db import migrations, models
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('ch'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('ch'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('amount', models.BigIntegerField()),
                 ('amount_captured', models.BigIntegerField(default=0)),
                 ('amount_refunded', models.BigIntegerField(default=0)),
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('pi'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('pi'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('amount', models.BigIntegerField()),
                 ('currency', models.CharField(max_length=3)),
                 ('status', django_fsm.FSMField(choices=[('requires_payment_method', 'Requires Payment Method'), ('requires_confirmation', 'Requires Confirmation'), ('requires_action', 'Requires Action'), ('processing', 'Processing'), ('requires_capture', 'Requires Capture'), ('canceled', 'Canceled'), ('succeeded', 'Succeeded')], default='requires_payment_method', max_length=50, protected=True)),
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('pm'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('pm'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('type', models.CharField(default='card', max_length=20)),
                 ('card', models.JSONField()),
                 ('billing_details', models.JSONField(blank=True, default=dict)),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import merchants.ids
+import core.ids
 import payments.models
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('seti'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('seti'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('status', django_fsm.FSMField(choices=[('requires_payment_method', 'Requires Payment Method'), ('requires_confirmation', 'Requires Confirmation'), ('requires_action', 'Requires Action'), ('processing', 'Processing'), ('canceled', 'Canceled'), ('succeeded', 'Succeeded')], default='requires_payment_method', max_length=50, protected=True)),
                 ('usage', models.CharField(default='off_session', max_length=20)),
                 ('payment_method_types', models.JSONField(default=list)),

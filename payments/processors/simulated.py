@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
-from merchants.db import unique_insert
-from merchants.ids import random_token
+from core.db import unique_insert
+from core.ids import random_token
 from payments.cards import (
     TEST_CARDS,
     Behaviour,

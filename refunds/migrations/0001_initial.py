@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import merchants.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('re'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('re'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('amount', models.BigIntegerField()),
                 ('currency', models.CharField(max_length=3)),
                 ('reason', models.CharField(blank=True, choices=[('duplicate', 'Duplicate'), ('fraudulent', 'Fraudulent'), ('requested_by_customer', 'Requested By Customer'), ('expired_uncaptured_charge', 'Expired Uncaptured Charge')], max_length=30, null=True)),

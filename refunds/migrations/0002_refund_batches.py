@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import merchants.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('rfb'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('rfb'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('status', django_fsm.FSMField(choices=[('processing', 'Processing'), ('completed', 'Completed')], default='processing', max_length=50, protected=True)),
                 ('total_count', models.PositiveIntegerField()),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_fsm
-import merchants.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('dp'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('dp'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('amount', models.BigIntegerField()),
                 ('currency', models.CharField(max_length=3)),
                 ('reason', models.CharField(choices=[('bank_cannot_process', 'Bank Cannot Process'), ('check_returned', 'Check Returned'), ('credit_not_processed', 'Credit Not Processed'), ('customer_initiated', 'Customer Initiated'), ('debit_not_authorized', 'Debit Not Authorized'), ('duplicate', 'Duplicate'), ('fraudulent', 'Fraudulent'), ('general', 'General'), ('incorrect_account_details', 'Incorrect Account Details'), ('insufficient_funds', 'Insufficient Funds'), ('product_not_received', 'Product Not Received'), ('product_unacceptable', 'Product Unacceptable'), ('subscription_canceled', 'Subscription Canceled'), ('unrecognized', 'Unrecognized')], default='general', max_length=40)),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import merchants.ids
+import core.ids
 from django.db import migrations, models
 
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('livemode', models.BooleanField()),
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
-                ('id', models.CharField(default=merchants.ids.IdFactory('evt'), editable=False, max_length=40, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=core.ids.IdFactory('evt'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('type', models.CharField(max_length=100)),
                 ('api_version', models.CharField(max_length=40)),
                 ('data', models.JSONField()),

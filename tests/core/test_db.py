@@ -1,10 +1,10 @@
-"""merchants.db: the hand-written writes and reads of the hot path store and load exactly
+"""core.db: the hand-written writes and reads of the hot path store and load exactly
 what the ORM would."""
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from merchants.db import insert
+from core.db import insert
 from payments.models import Charge, PaymentIntent
 from payments.selectors import payment_intent_get_locked_by_id
 from tests.payments.factories import paid_intent

@@ -3,8 +3,8 @@
 import pytest
 from django.template import Context, Template
 
+from core.money import currency_exponent
 from dashboard.templatetags.money import money
-from payments.money import currency_exponent
 
 
 @pytest.mark.parametrize(("amount", "currency", "shown"), [

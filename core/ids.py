@@ -30,7 +30,7 @@ class IdFactory:
         return new_id(self.prefix)
 
     def deconstruct(self) -> tuple[str, tuple[str], dict]:
-        return ("merchants.ids.IdFactory", (self.prefix,), {})
+        return ("core.ids.IdFactory", (self.prefix,), {})
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, IdFactory) and other.prefix == self.prefix

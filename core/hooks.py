@@ -1,0 +1,62 @@
+"""Outcome hooks: how payments tells the apps above it what became of a payment.
+
+Payments imports nothing above itself. An app that needs to act when a payment intent
+succeeds, fails, needs an action or is canceled (billing's invoice, a checkout session, the
+dispute a disputing card's bank opens) registers a handler at start-up, for every intent or
+for the intents of one `purpose`. Payments dispatches inside the transaction that records the
+outcome, with the intent and charge locked, so the handler's writes commit or roll back with
+the outcome itself: an invoice becomes paid atomically with its payment.
+
+Handlers must not call a processor or anything remote; they may schedule such work with
+`transaction.on_commit`.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class PaymentOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # declined, or authentication failed: back to requires_payment_method
+    REQUIRES_ACTION = "requires_action"
+    CANCELED = "canceled"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOutcomeEvent:
+    intent: Any  # payments.PaymentIntent, locked
+    outcome: PaymentOutcome
+    charge: Any | None  # the attempt's payments.Charge, locked where it exists
+
+
+Handler = Callable[[PaymentOutcomeEvent], None]
+
+# purpose (None: every intent) -> handlers, in registration order.
+_handlers: dict[str | None, list[Handler]] = defaultdict(list)
+
+
+def on_payment_outcome(*, purpose: str | None = None) -> Callable[[Handler], Handler]:
+    """Registers the decorated function for the outcomes of intents of `purpose` (every
+    intent when None). Registering the same function twice keeps one."""
+
+    def register(handler: Handler) -> Handler:
+        if handler not in _handlers[purpose]:
+            _handlers[purpose].append(handler)
+        return handler
+
+    return register
+
+
+def payment_outcome_dispatch(*, intent: Any, outcome: PaymentOutcome,
+                             charge: Any | None = None) -> None:
+    """Calls the handlers for this outcome, in the caller's transaction."""
+    event = PaymentOutcomeEvent(intent=intent, outcome=outcome, charge=charge)
+    for handler in _handlers[None]:
+        handler(event)
+    purpose = getattr(intent, "purpose", None)
+    if purpose is not None:
+        for handler in _handlers.get(purpose, ()):
+            handler(event)
