@@ -29,6 +29,7 @@ from api.errors import (
 from api.objects import render
 from api.params import metadata_apply
 from core.db import insert
+from core.hooks import PaymentOutcome, payment_outcome_dispatch
 from core.money import (
     MAXIMUM_AMOUNT,
     THREE_DECIMAL_CURRENCIES,
@@ -645,6 +646,7 @@ def _confirm_record(*, intent_id: str, attempt: int, result: Authorization
             intent.require_action(next_action=_next_action(intent, page="pages:authenticate"))
             intent.save()
             event_record(type="payment_intent.requires_action", obj=intent)
+            payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.REQUIRES_ACTION)
         else:
             charge = _charge_for(intent, result, outcome, decline,
                                  authenticated=options.get("authenticated", False))
@@ -731,27 +733,7 @@ def _payment_accepted(intent: PaymentIntent, charge: Charge, outcome: Outcome) -
                   EventSpec("payment_intent.succeeded" if outcome == Outcome.SUCCEEDED
                             else "payment_intent.amount_capturable_updated", intent))
     if outcome == Outcome.SUCCEEDED:
-        _dispute_on_commit_if_expected(intent, charge)
-
-
-def _dispute_on_commit_if_expected(intent: PaymentIntent, charge: Charge) -> None:
-    """A card whose bank disputes its charges (pm_card_createDispute and Stripe's other
-    dispute test cards): once the payment commits, the processor is asked (outside the
-    locks) whether the card's bank disputes, and if so the dispute (or inquiry) opens
-    shortly after, as Stripe's does."""
-    merchant, livemode, charge_id = intent.merchant, intent.livemode, charge.id
-    card_token = intent.payment_method.processor_token
-
-    def enqueue_dispute() -> None:
-        from refunds.tasks import dispute_open
-
-        processor = processor_for(merchant=merchant, livemode=livemode)
-        if processor.dispute_expected(card_token=card_token) is None:
-            return
-        dispute_open.apply_async(args=[charge_id],
-                                 countdown=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
-
-    transaction.on_commit(enqueue_dispute, robust=True)
+        payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.SUCCEEDED, charge=charge)
 
 
 def _payment_method_after_use(intent: PaymentIntent) -> None:
@@ -783,6 +765,7 @@ def _payment_failed(intent: PaymentIntent, charge: Charge | None,
     intent.save()
     events_record(*([EventSpec("charge.failed", charge)] if charge is not None else []),
                   EventSpec("payment_intent.payment_failed", intent))
+    payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.FAILED, charge=charge)
     return _decline_error(decline, charge=charge.id if charge else None,
                           payment_intent=render(intent),
                           payment_method=render(intent.payment_method),
@@ -874,7 +857,7 @@ def _capture_run(intent: PaymentIntent, processor) -> PaymentIntent:
         charge.save(update_fields=["captured", "amount_captured", "amount_refunded"])
         events_record(EventSpec("charge.captured", charge),
                       EventSpec("payment_intent.succeeded", intent))
-        _dispute_on_commit_if_expected(intent, charge)
+        payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.SUCCEEDED, charge=charge)
         _transition(intent, source)
     return intent
 
@@ -895,6 +878,7 @@ def payment_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noq
             intent.mark_canceled(reason=cancellation_reason, at=timezone.now())
             intent.save()
             event_record(type="payment_intent.canceled", obj=intent)
+            payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED)
             _transition(intent, source)
             return intent
         intent.begin_cancel(at=timezone.now(), reason=cancellation_reason)
@@ -922,6 +906,7 @@ def _cancel_run(intent: PaymentIntent, processor) -> PaymentIntent:
         charge.save(update_fields=["amount_refunded", "refunded"])
         events_record(*([EventSpec("charge.expired", charge)] if options.get("expired")
                         else []), EventSpec("payment_intent.canceled", intent))
+        payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED, charge=charge)
         _transition(intent, source)
     return intent
 
@@ -961,7 +946,8 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
             intent.save()
             events_record(EventSpec("charge.succeeded", charge),
                           EventSpec("payment_intent.succeeded", intent))
-            _dispute_on_commit_if_expected(intent, charge)
+            payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.SUCCEEDED,
+                                     charge=charge)
         else:
             charge.status = Charge.Status.FAILED
             charge.failure_code = settlement.decline.code

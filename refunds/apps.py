@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class RefundsConfig(AppConfig):
+    name = "refunds"
+
+    def ready(self) -> None:
+        from refunds import outcomes  # noqa: F401 - registers the payment-outcome handlers

@@ -1,0 +1,67 @@
+"""Outcome hooks: payments tells the apps above it what became of a payment, inside the
+transaction that records it."""
+
+import pytest
+from django.db import connection
+
+from core import hooks
+from core.hooks import PaymentOutcome, on_payment_outcome
+
+
+@pytest.fixture
+def seen():
+    """A handler for every intent, removed after the test."""
+    outcomes = []
+
+    def handler(event):
+        outcomes.append((event.intent.id, event.outcome, getattr(event.charge, "id", None),
+                         connection.in_atomic_block))
+
+    on_payment_outcome()(handler)
+    yield outcomes
+    hooks._handlers[None].remove(handler)
+
+
+def _pay(api, payment_method, **extra):
+    return api.post("/v1/payment_intents", {"amount": 2000, "currency": "usd", "confirm": True,
+                                            "payment_method": payment_method, **extra})
+
+
+def test_success_reaches_the_handler_in_the_recording_transaction(api, seen):
+    intent = _pay(api, "pm_card_visa").json()
+
+    assert seen == [(intent["id"], PaymentOutcome.SUCCEEDED, intent["latest_charge"], True)]
+
+
+def test_a_decline_reaches_the_handler_with_its_failed_charge(api, seen):
+    body = _pay(api, "pm_card_chargeDeclined").json()["error"]
+
+    assert seen == [(body["payment_intent"]["id"], PaymentOutcome.FAILED, body["charge"], True)]
+
+
+def test_three_d_secure_and_cancel_reach_the_handler(api, seen):
+    intent = _pay(api, "pm_card_authenticationRequired").json()
+    api.post(f"/v1/payment_intents/{intent['id']}/cancel")
+
+    assert [outcome for _, outcome, _, _ in seen] == [PaymentOutcome.REQUIRES_ACTION,
+                                                      PaymentOutcome.CANCELED]
+
+
+def test_a_manual_capture_succeeds_only_when_captured(api, seen):
+    intent = _pay(api, "pm_card_visa", capture_method="manual").json()
+    assert seen == []
+
+    api.post(f"/v1/payment_intents/{intent['id']}/capture")
+
+    assert [outcome for _, outcome, _, _ in seen] == [PaymentOutcome.SUCCEEDED]
+
+
+def test_handlers_of_another_purpose_are_not_called(api):
+    called = []
+    handler = on_payment_outcome(purpose="invoice")(called.append)
+    try:
+        _pay(api, "pm_card_visa")
+    finally:
+        hooks._handlers["invoice"].remove(handler)
+
+    assert called == []
