@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class ApiConfig(AppConfig):
@@ -6,3 +7,7 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from api import schema  # noqa: F401 - registers the OpenAPI extensions
+
+        # Every app's wire (`<app>/api.py` or `<app>/api/`): its serializers register as the
+        # renderers the domain's events and errors use (core.wire), in web and worker alike.
+        autodiscover_modules("api")

@@ -13,6 +13,9 @@ from django_fsm import TransitionNotAllowed
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
+from core import exceptions as domain
+from core.wire import render
+
 logger = logging.getLogger("till.api")
 
 
@@ -96,6 +99,37 @@ class ApiServerError(ApiError):
     type = "api_error"
 
 
+def _related_on_the_wire(related: dict[str, Any]) -> dict[str, Any]:
+    """Objects named beside a domain error: models rendered as the API renders them."""
+    return {name: value if value is None or isinstance(value, str | int) else render(value)
+            for name, value in related.items()}
+
+
+def api_error_from_domain(exc: domain.DomainError) -> ApiError:
+    """The one place a domain exception becomes Stripe's envelope: its type and status."""
+    extra = _related_on_the_wire(exc.related)
+    fields = {"code": exc.code, "param": exc.param, **extra}
+    if isinstance(exc, domain.CardError):
+        return CardError(exc.message, decline_code=exc.decline_code,
+                         advice_code=exc.advice_code, **fields)
+    if isinstance(exc, domain.InvalidParameter):
+        return ParameterError(exc.message, **fields)
+    if isinstance(exc, domain.NotFound):
+        return NotFoundError(exc.message, **fields)
+    if isinstance(exc, domain.ObjectBusy):
+        return RateLimitError(exc.message, headers={"Stripe-Should-Retry": "true"}, **fields)
+    if isinstance(exc, domain.SecretKeyRequired):
+        return AuthenticationError(exc.message, **fields)
+    if isinstance(exc, domain.NotPermitted):
+        return PermissionError(exc.message, **fields)
+    return InvalidRequestError(exc.message, **fields)
+
+
+def as_api_error(exc: Exception) -> Exception:
+    """A domain exception as the API error it is on the wire; any other exception as is."""
+    return api_error_from_domain(exc) if isinstance(exc, domain.DomainError) else exc
+
+
 def error_response(error: ApiError) -> Response:
     return Response(error.body(), status=error.status, headers=error.headers)
 
@@ -110,6 +144,7 @@ def unrecognized_url(method: str, path: str) -> InvalidRequestError:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: translate every exception into the envelope."""
     request = context.get("request")
+    exc = as_api_error(exc)
     if isinstance(exc, ApiError):
         return error_response(exc)
     if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):

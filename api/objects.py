@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import ParameterError
+from core.wire import renderer_register
 
 MAX_EXPAND_DEPTH = 4
 
@@ -95,6 +96,12 @@ class ApiObjectSerializer(ExpandHost, serializers.Serializer):
         super().__init__(*args, **kwargs)
         self._expand_tree = expand or {}
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # The wire form of the model, for the domain's events and errors (core.wire).
+        if "model" in cls.__dict__:
+            renderer_register(cls.model, cls.render_object)
+
     def get_object(self, obj: Any) -> str:
         return self.object_name
 
@@ -122,9 +129,6 @@ def _import(path: str) -> Any:
     return import_string(path)
 
 
-def render(obj: models.Model, *, expand: dict[str, dict] | None = None) -> dict[str, Any]:
-    """The wire form of a model instance; its model names its serializer (API_SERIALIZER)."""
-    return _import(obj.API_SERIALIZER).render_object(obj, expand=expand)
 
 
 def expand_tree(paths: Any, *, serializer: type[ApiObjectSerializer], is_list: bool = False

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import ParameterError
+from core.metadata import CLEAR_ALL
 
 # 9999-12-31T23:59:59Z, the last second a datetime holds.
 MAX_TIMESTAMP = 253_402_300_799
@@ -81,8 +82,8 @@ class Params(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class UNSET:
-    """A sentinel: the parameter was sent empty (`name=`), which unsets it."""
+# `metadata=`: every key removed (the domain's sentinel).
+UNSET = CLEAR_ALL
 
 
 @extend_schema_field({"oneOf": [{"type": "object", "additionalProperties": {"type": "string"}},
@@ -125,22 +126,6 @@ class MetadataField(serializers.Field):
 
     def to_representation(self, value: dict[str, str]) -> dict[str, str]:
         return value
-
-
-def metadata_apply(current: dict[str, str], update: Any) -> dict[str, str]:
-    """Applies a MetadataField result to stored metadata and checks the 50-key limit."""
-    if update is UNSET:
-        return {}
-    merged = dict(current)
-    for key, value in update.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    if len(merged) > METADATA_MAX_KEYS:
-        raise ParameterError(f"Invalid metadata: can have at most {METADATA_MAX_KEYS} keys.",
-                             param="metadata")
-    return merged
 
 
 @extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_TIMESTAMP})

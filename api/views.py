@@ -15,7 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.auth import SecretKeyRequired
-from api.errors import RATE_LIMITED, AuthenticationError, RateLimitError, unrecognized_url
+from api.errors import (
+    RATE_LIMITED,
+    AuthenticationError,
+    RateLimitError,
+    as_api_error,
+    unrecognized_url,
+)
 from api.idempotency import (
     Replay,
     idempotency_key_claim,
@@ -29,6 +35,7 @@ from api.objects import ApiObjectSerializer, expand_tree
 from api.params import parse
 from api.parsers import parse_query
 from api.ratelimit import rate_limit_hit
+from core.actor import Actor
 from core.context import idempotency_key_var
 from merchants.models import ApiKey, Merchant
 
@@ -47,6 +54,11 @@ class ApiView(APIView):
     @property
     def livemode(self) -> bool:
         return self.request.auth.livemode
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, for the services' audit records: the request's API key."""
+        return Actor.api_key(self.request.auth.id)
 
     @cached_property
     def raw_params(self) -> dict[str, Any]:
@@ -146,6 +158,7 @@ class ApiView(APIView):
         try:
             response = handler(request, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - stored (or not) like any response
+            exc = as_api_error(exc)
             stored = getattr(exc, "stored", True)
             response = self.handle_exception(exc)
         finally:

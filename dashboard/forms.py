@@ -236,11 +236,6 @@ class CaptureForm(forms.Form):
             raise forms.ValidationError("Enter an amount greater than zero.")
         return minor
 
-    def params(self) -> dict[str, int]:
-        """The service's params, as the API would pass them."""
-        amount = self.cleaned_data["amount"]
-        return {} if amount is None else {"amount_to_capture": amount}
-
 
 REFUND_REASONS = [
     (Refund.Reason.REQUESTED_BY_CUSTOMER, "Requested by customer"),

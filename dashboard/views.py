@@ -30,8 +30,10 @@ from api.errors import (
     NotFoundError,
 )
 from api.middleware import actor_var, new_request_id
-from api.objects import render as render_api_object
+from core.actor import Actor
+from core.exceptions import DomainError, NotFound
 from core.money import format_money
+from core.wire import render as render_api_object
 from dashboard.forms import (
     CaptureForm,
     CustomerSearchForm,
@@ -127,6 +129,11 @@ class Current:
     @property
     def merchant(self) -> Merchant:
         return self.membership.merchant
+
+    @property
+    def actor(self) -> Actor:
+        """The logged-in user, as the services record who acted."""
+        return Actor.user(self.membership.user_id)
 
     @property
     def can_manage_keys(self) -> bool:
@@ -304,7 +311,7 @@ def customer_detail(request: HttpRequest, current: Current, customer_id: str) ->
     try:
         customer = customer_get(id=customer_id, merchant=current.merchant,
                                 livemode=current.livemode, include_deleted=True)
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such customer") from exc
     events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
                                         object_id=customer.id)[:OBJECT_EVENTS_SHOWN])
@@ -346,7 +353,7 @@ def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
     try:
         return payment_intent_get_for_display(id=payment_intent_id, merchant=current.merchant,
                                               livemode=current.livemode)
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such payment") from exc
 
 
@@ -433,8 +440,9 @@ def payment_capture(request: HttpRequest, current: Current,
     held = intent.amount_capturable
     try:
         intent = payment_intent_capture(id=intent.id, merchant=current.merchant,
-                                        livemode=current.livemode, params=form.params())
-    except ApiError as exc:
+                                        livemode=current.livemode, actor=current.actor,
+                                        amount_to_capture=form.cleaned_data["amount"])
+    except DomainError as exc:
         # A state changed meanwhile, an amount over the authorization, a call in flight.
         messages.error(request, exc.message)
     else:
@@ -456,8 +464,9 @@ def payment_cancel(request: HttpRequest, current: Current,
     try:
         intent = payment_intent_cancel(
             id=intent.id, merchant=current.merchant, livemode=current.livemode,
+            actor=current.actor,
             cancellation_reason=PaymentIntent.CancellationReason.REQUESTED_BY_CUSTOMER)
-    except ApiError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         released = (f" The hold of {format_money(held, intent.currency)} was released."
@@ -488,7 +497,7 @@ def payment_refund(request: HttpRequest, current: Current,
         except RefundAlreadySubmitted as exc:
             messages.info(request, exc.message)
             return redirect("dashboard:payment", intent.id)
-        except ApiError as exc:
+        except (DomainError, ApiError) as exc:
             form.add_error("amount" if exc.param == "amount" else None, exc.message)
         else:
             amount = format_money(refund.amount, refund.currency)
@@ -548,12 +557,12 @@ def _refund_decide(request: HttpRequest, current: Current, refund_id: str, *,
         return _forbidden(request, current, REFUND_MANAGERS_ONLY)
     try:
         refund = refund_get(id=refund_id, merchant=current.merchant, livemode=current.livemode)
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such refund") from exc
     decide = refund_approve if approve else refund_reject
     try:
         refund = decide(id=refund.id, merchant=current.merchant, livemode=current.livemode)
-    except ApiError as exc:
+    except (DomainError, ApiError) as exc:
         # Decided meanwhile by someone else, or no processor in this mode.
         messages.error(request, exc.message)
     else:
@@ -617,7 +626,7 @@ def disputes(request: HttpRequest, current: Current) -> HttpResponse:
 def _dispute(current: Current, dispute_id: str) -> Dispute:
     try:
         return dispute_get(id=dispute_id, merchant=current.merchant, livemode=current.livemode)
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such dispute") from exc
 
 
@@ -657,7 +666,7 @@ def dispute_evidence(request: HttpRequest, current: Current, dispute_id: str) ->
             dispute = dispute_update(id=dispute.id, merchant=current.merchant,
                                      livemode=current.livemode,
                                      params=form.params(submit=submit))
-        except ApiError as exc:
+        except (DomainError, ApiError) as exc:
             # Answered or closed meanwhile by someone else.
             messages.error(request, exc.message)
         else:
@@ -676,7 +685,7 @@ def dispute_accept(request: HttpRequest, current: Current, dispute_id: str) -> H
     try:
         dispute = dispute_close(id=dispute.id, merchant=current.merchant,
                                 livemode=current.livemode)
-    except ApiError as exc:
+    except (DomainError, ApiError) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Closed the inquiry: nothing was withdrawn."
@@ -705,7 +714,7 @@ def events(request: HttpRequest, current: Current) -> HttpResponse:
 def event_detail(request: HttpRequest, current: Current, event_id: str) -> HttpResponse:
     try:
         event = event_get(id=event_id, merchant=current.merchant, livemode=current.livemode)
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such event") from exc
     return _render(request, current, "dashboard/events/detail.html", {
         "nav": "events", "event": event,
@@ -722,7 +731,7 @@ def _endpoint(current: Current, endpoint_id: str) -> WebhookEndpoint:
     try:
         return webhook_endpoint_get(id=endpoint_id, merchant=current.merchant,
                                     livemode=current.livemode)
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such webhook endpoint") from exc
 
 
@@ -815,7 +824,7 @@ def webhook_roll_secret(request: HttpRequest, current: Current,
         endpoint = webhook_endpoint_roll_secret(id=endpoint_id, merchant=current.merchant,
                                                 livemode=current.livemode,
                                                 expires_at=timezone.now() + form.grace())
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such webhook endpoint") from exc
     _show_secret_once(request, endpoint, rolled=True)
     return redirect("dashboard:webhook", endpoint.id)
@@ -829,7 +838,7 @@ def _endpoint_set_disabled(request: HttpRequest, current: Current, endpoint_id: 
         endpoint = webhook_endpoint_update(id=endpoint_id, merchant=current.merchant,
                                            livemode=current.livemode,
                                            params={"disabled": disabled})
-    except NotFoundError as exc:
+    except (NotFound, NotFoundError) as exc:
         raise Http404("No such webhook endpoint") from exc
     if disabled:
         messages.success(request, f"Disabled {endpoint.url}. Till sends it nothing until you "
@@ -861,7 +870,7 @@ def webhook_delete(request: HttpRequest, current: Current, endpoint_id: str) -> 
         try:
             endpoint = webhook_endpoint_delete(id=endpoint_id, merchant=current.merchant,
                                                livemode=current.livemode)
-        except NotFoundError as exc:
+        except (NotFound, NotFoundError) as exc:
             raise Http404("No such webhook endpoint") from exc
         messages.success(request, f"Deleted the endpoint {endpoint.url}. Till sends it nothing "
                                   "more.")

@@ -15,7 +15,6 @@ def new_invoice_prefix() -> str:
 
 
 class Customer(TenantModel):
-    API_SERIALIZER = "payments.api.customers.CustomerSerializer"
 
     class TaxExempt(models.TextChoices):
         NONE = "none"
@@ -56,7 +55,6 @@ class PaymentMethod(TenantModel):
     fingerprint. The number and CVC are never stored; `processor_token` is what the
     processor knows the card by."""
 
-    API_SERIALIZER = "payments.api.payment_methods.PaymentMethodSerializer"
 
     id = id_field("pm")
     type = models.CharField(max_length=20, default="card")
@@ -97,7 +95,6 @@ class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
     recovery task to finish.
     """
 
-    API_SERIALIZER = "payments.api.payment_intents.PaymentIntentSerializer"
 
     class Status(models.TextChoices):
         REQUIRES_PAYMENT_METHOD = "requires_payment_method"
@@ -284,7 +281,6 @@ class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
 class Charge(TenantModel):
     """One attempt to move money for a PaymentIntent, with its outcome."""
 
-    API_SERIALIZER = "payments.api.charges.ChargeSerializer"
 
     class Status(models.TextChoices):
         SUCCEEDED = "succeeded"
@@ -357,7 +353,6 @@ class SetupIntent(FSMModelMixin, TenantModel):
     """Saves a card to a customer for later payments (off-session by default), with 3-D
     Secure when the card asks for it; no money moves."""
 
-    API_SERIALIZER = "payments.api.setup_intents.SetupIntentSerializer"
 
     class Status(models.TextChoices):
         REQUIRES_PAYMENT_METHOD = "requires_payment_method"

@@ -21,7 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from api.errors import ApiError, CardError
+from core.actor import TILL
+from core.exceptions import CardError, DomainError, ObjectBusy
 from payments import services
 from payments.models import PaymentIntent, SetupIntent
 
@@ -60,7 +61,7 @@ _FIELD_OF_PARAM = {"number": "number", "exp_month": "expiry", "exp_year": "expir
                    "cvc": "cvc"}
 
 
-def _field_for(error: ApiError) -> str:
+def _field_for(error: DomainError) -> str:
     param = (error.param or "").removeprefix("card[").removesuffix("]")
     return _FIELD_OF_PARAM.get(param, "form")
 
@@ -90,9 +91,9 @@ def _card_params(post: QueryDict) -> tuple[dict[str, Any] | None, dict[str, str]
         errors["name"] = "The name on the card is too long."
     if errors or expiry is None:
         return None, errors
-    card = {"number": number, "exp_month": int(expiry[1]), "exp_year": int(expiry[2]),
-            "cvc": cvc}
-    return {"type": "card", "card": card, "billing_details": {"name": name or None}}, {}
+    card = services.CardInput(number=number, exp_month=int(expiry[1]),
+                              exp_year=int(expiry[2]), cvc=cvc)
+    return {"card": card, "billing_details": {"name": name or None}}, {}
 
 
 def _card_summary(intent: PaymentIntent) -> dict[str, str] | None:
@@ -119,6 +120,14 @@ def _render_outcome(request: HttpRequest, intent: PaymentIntent) -> HttpResponse
     return render(request, "pages/pay_result.html", {
         "intent": intent, "merchant": intent.merchant, "card": _card_summary(intent),
         "charge": intent.latest_charge, "retry_url": retry})
+
+
+def _status(error: DomainError) -> int:
+    """The page's HTTP status for a refusal, as the API would answer it: 402 for the card,
+    429 while the payment is busy, else 400."""
+    if isinstance(error, CardError):
+        return 402
+    return 429 if isinstance(error, ObjectBusy) else 400
 
 
 def _result_url(intent: PaymentIntent) -> str:
@@ -154,18 +163,16 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
         return _render_form(request, intent, errors=errors, values=values, status=400)
     try:
         payment_method = services.payment_method_create(
-            merchant=intent.merchant, livemode=intent.livemode, params=params)
-    except ApiError as exc:
+            merchant=intent.merchant, livemode=intent.livemode, **params)
+    except DomainError as exc:
         return _render_form(request, intent, errors={_field_for(exc): exc.message},
-                            values=values, status=exc.status)
+                            values=values, status=_status(exc))
     try:
         intent = services.payment_intent_confirm(
-            id=intent.id, merchant=intent.merchant, livemode=intent.livemode,
-            client_secret=client_secret, params={
-                "payment_method": payment_method.id,
-                "return_url": settings.TILL_PUBLIC_URL + reverse("pages:result",
-                                                                 args=[intent.id])})
-    except ApiError as exc:
+            id=intent.id, merchant=intent.merchant, livemode=intent.livemode, actor=TILL,
+            client_secret=client_secret, payment_method=payment_method.id,
+            return_url=settings.TILL_PUBLIC_URL + reverse("pages:result", args=[intent.id]))
+    except DomainError as exc:
         # A decline is committed before it is raised: the intent is back to
         # requires_payment_method, ready for another card (or settled by a racing request).
         intent = _intent(intent.id, client_secret)
@@ -173,7 +180,7 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
             return _render_outcome(request, intent)
         field = _field_for(exc) if isinstance(exc, CardError) else "form"
         return _render_form(request, intent, errors={field: exc.message}, values=values,
-                            status=exc.status)
+                            status=_status(exc))
     if intent.status == Status.REQUIRES_ACTION:
         return redirect(intent.next_action["redirect_to_url"]["url"])
     return redirect(_result_url(intent))
@@ -212,10 +219,11 @@ def authenticate(request: HttpRequest, intent_id: str) -> HttpResponse:
                           status=400)
         try:
             intent = services.payment_intent_authenticate(
-                id=intent.id, client_secret=client_secret, succeeded=outcome == "complete")
-        except ApiError as exc:
+                id=intent.id, client_secret=client_secret, succeeded=outcome == "complete",
+                actor=TILL)
+        except DomainError as exc:
             return render(request, "pages/authenticate.html",
-                          {"intent": intent, "error": exc.message}, status=exc.status)
+                          {"intent": intent, "error": exc.message}, status=_status(exc))
         if intent.return_url:
             return redirect(_with_query(intent.return_url, {
                 "payment_intent": intent.id,
@@ -247,7 +255,8 @@ def authenticate_setup(request: HttpRequest, setup_intent_id: str) -> HttpRespon
             return render(request, "pages/authenticate.html",
                           {**context, "error": "Choose to complete or fail."}, status=400)
         setup_intent = services.setup_intent_authenticate(
-            id=setup_intent.id, client_secret=client_secret, succeeded=outcome == "complete")
+            id=setup_intent.id, client_secret=client_secret, succeeded=outcome == "complete",
+            actor=TILL)
         if setup_intent.return_url:
             return redirect(_with_query(setup_intent.return_url, {
                 "setup_intent": setup_intent.id,

@@ -3,8 +3,8 @@ from functools import cache
 
 from django.db.models import Q, QuerySet
 
-from api.errors import NotFoundError
 from core.db import fetch_as, lock_clause, reader, table
+from core.exceptions import NotFound
 from merchants.models import Merchant
 from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 
@@ -18,8 +18,8 @@ def customer_list(*, merchant: Merchant, livemode: bool, email: str | None = Non
     return customers
 
 
-def _missing(id: str, param: str = "id") -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such customer: '{id}'", param=param)
+def _missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
+    return NotFound(f"No such customer: '{id}'", param=param)
 
 
 def customer_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
@@ -43,8 +43,8 @@ def customer_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
 
 # -- payment methods -------------------------------------------------------------------------
 
-def _payment_method_missing(id: str, param: str) -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such PaymentMethod: '{id}'", param=param)
+def _payment_method_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such PaymentMethod: '{id}'", param=param)
 
 
 def payment_method_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
@@ -77,8 +77,8 @@ def payment_method_list(*, merchant: Merchant, livemode: bool, customer: Custome
 
 # -- payment intents -------------------------------------------------------------------------
 
-def _payment_intent_missing(id: str, param: str = "id") -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such payment_intent: '{id}'", param=param)
+def _payment_intent_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
+    return NotFound(f"No such payment_intent: '{id}'", param=param)
 
 
 def payment_intent_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
@@ -159,7 +159,7 @@ def charge_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     charge = (Charge.objects.select_related("payment_method")
               .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if charge is None:
-        raise NotFoundError(f"No such charge: '{id}'", param=param)
+        raise NotFound(f"No such charge: '{id}'", param=param)
     return charge
 
 
@@ -180,8 +180,8 @@ def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
 
 # -- setup intents ---------------------------------------------------------------------------
 
-def _setup_intent_missing(id: str) -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such setupintent: '{id}'", param="id")
+def _setup_intent_missing(id: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such setupintent: '{id}'", param="id")
 
 
 def setup_intent_get(*, id: str, merchant: Merchant, livemode: bool) -> SetupIntent:  # noqa: A002

@@ -19,7 +19,6 @@ class Refund(FSMModelMixin, TenantModel):
     or admin approves it (then `pending`); rejected, it is `canceled` and gives it back.
     """
 
-    API_SERIALIZER = "refunds.api.RefundSerializer"
 
     class Status(models.TextChoices):
         PENDING = "pending"
@@ -124,7 +123,6 @@ class RefundBatch(FSMModelMixin, TenantModel):
     `completed` once every item has an outcome. Counts derive from the items.
     """
 
-    API_SERIALIZER = "refunds.api.RefundBatchSerializer"
 
     class Status(models.TextChoices):
         PROCESSING = "processing"
@@ -203,7 +201,6 @@ class Dispute(FSMModelMixin, TenantModel):
     (a fully refunded charge's inquiry closes instead).
     """
 
-    API_SERIALIZER = "refunds.api.DisputeSerializer"
 
     class Status(models.TextChoices):
         WARNING_NEEDS_RESPONSE = "warning_needs_response"

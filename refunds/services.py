@@ -18,7 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from api.errors import ApiError, ConflictError, IdempotencyError, InvalidRequestError
+from api.errors import (
+    ApiError,
+    ConflictError,
+    IdempotencyError,
+    InvalidRequestError,
+    as_api_error,
+)
 from api.idempotency import (
     Replay,
     idempotency_key_claim,
@@ -26,9 +32,12 @@ from api.idempotency import (
     idempotency_key_release,
     request_fingerprint,
 )
-from api.objects import render
-from api.params import metadata_apply
+from api.middleware import actor_var
+from core.actor import Actor
+from core.exceptions import DomainError
+from core.metadata import metadata_apply
 from core.money import format_money
+from core.wire import render
 from merchants.models import Merchant
 from merchants.services import status_change_record
 from payments import selectors as payment_selectors
@@ -168,8 +177,9 @@ def _refund_release_authorization(*, intent: PaymentIntent, merchant: Merchant,
             "Capture the part you keep instead, then refund.", param="amount")
     try:
         payment_services.payment_intent_cancel(id=intent.id, merchant=merchant,
-                                               livemode=livemode)
-    except InvalidRequestError:
+                                               livemode=livemode,
+                                               actor=Actor(actor_var.get()))
+    except (InvalidRequestError, DomainError):
         # Captured or canceled meanwhile: answer as a refund of it would now be answered.
         intent.refresh_from_db()
         _check_intent_refundable(intent, param=param)
@@ -328,7 +338,7 @@ def refund_settle(*, id: str) -> Refund:  # noqa: A002
         processor = processor_for(merchant=refund.merchant, livemode=refund.livemode)
         status = processor.refund_status(idempotency_key=f"{refund.id}:refund",
                                          reference=refund.processor_reference or "")
-    except (InvalidRequestError, ProcessorUnavailable):
+    except (InvalidRequestError, DomainError, ProcessorUnavailable):
         return refund  # no processor to ask now: the next sweep asks again
     if status.outcome == Outcome.PENDING:
         return refund
@@ -354,7 +364,7 @@ def refunds_settle_due() -> int:
         try:
             _refund_run(refund, processor_for(merchant=refund.merchant,
                                               livemode=refund.livemode))
-        except (InvalidRequestError, ProcessorUnavailable):
+        except (InvalidRequestError, DomainError, ProcessorUnavailable):
             continue
     return sum(refund_settle(id=pk).status != Refund.Status.PENDING
                for pk in selectors.refund_ids_pending())
@@ -580,8 +590,8 @@ def refund_batch_process(*, batch_id: str, start: int, stop: int) -> int:
     batch = RefundBatch.objects.select_related("merchant").get(pk=batch_id)
     try:
         processor = processor_for(merchant=batch.merchant, livemode=batch.livemode)
-        refused: ApiError | None = None
-    except ApiError as exc:
+        refused: ApiError | DomainError | None = None
+    except (ApiError, DomainError) as exc:
         processor, refused = None, exc
     processed = 0
     while True:
@@ -598,7 +608,7 @@ def refund_batch_process(*, batch_id: str, start: int, stop: int) -> int:
 
 
 def _batch_item_run(item: RefundBatchItem, batch: RefundBatch, *,
-                    refused: ApiError | None) -> Refund | None:
+                    refused: ApiError | DomainError | None) -> Refund | None:
     """Records one claimed item's outcome in the caller's transaction."""
     try:
         if refused is not None:
@@ -606,8 +616,8 @@ def _batch_item_run(item: RefundBatchItem, batch: RefundBatch, *,
         with transaction.atomic():  # a refused item leaves nothing of its refund behind
             refund = _refund_accept(merchant=batch.merchant, livemode=batch.livemode,
                                     params=item.params)
-    except ApiError as exc:
-        item.error = exc.body()["error"]
+    except (ApiError, DomainError) as exc:
+        item.error = as_api_error(exc).body()["error"]
         item.save(update_fields=["error"])
         return None
     except Exception:  # noqa: BLE001 - one bad item never blocks the others
@@ -678,7 +688,7 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
         return existing
     try:
         processor = processor_for(merchant=charge.merchant, livemode=charge.livemode)
-    except InvalidRequestError:
+    except (InvalidRequestError, DomainError):
         return None
     expected = processor.dispute_expected(card_token=charge.payment_method.processor_token)
     if expected is None or charge.amount_captured <= 0:
@@ -818,7 +828,7 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
         won = processor.dispute_decide(
             idempotency_key=f"{dispute.id}:decide:{dispute.submission_count}",
             reference=dispute.charge.processor_reference or "", evidence=dispute.evidence)
-    except (InvalidRequestError, ProcessorUnavailable):
+    except (InvalidRequestError, DomainError, ProcessorUnavailable):
         return dispute  # no processor to ask now: the next sweep asks again
     with transaction.atomic(durable=True):
         dispute, charge = selectors.dispute_with_charge_locked(id=id, charge_id=dispute.charge_id)

@@ -13,7 +13,6 @@ class Event(TenantModel):
     It is the outbox: webhook deliveries are made from these rows.
     """
 
-    API_SERIALIZER = "webhooks.api.EventSerializer"
 
     id = id_field("evt")
     type = models.CharField(max_length=100)
@@ -57,7 +56,6 @@ class WebhookEndpoint(FSMModelMixin, TenantModel):
     """Where a merchant wants events sent, in one mode. Deleted endpoints are kept (soft
     delete) so their delivery history survives; they are never listed or sent to again."""
 
-    API_SERIALIZER = "webhooks.api.WebhookEndpointSerializer"
 
     class Status(models.TextChoices):
         ENABLED = "enabled"
@@ -132,7 +130,6 @@ class WebhookDelivery(FSMModelMixin, models.Model):
     `in_flight_until` is set while an attempt runs (its lease), null otherwise.
     """
 
-    API_SERIALIZER = "webhooks.api.WebhookDeliverySerializer"
 
     class Status(models.TextChoices):
         PENDING = "pending"

@@ -30,10 +30,10 @@ from django_fsm import can_proceed
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from api.errors import InvalidRequestError, ParameterError
-from api.objects import render
-from api.params import metadata_apply
 from core.context import idempotency_key_var, request_id_var
 from core.db import db_datetime, execute, insert, placeholders, table
+from core.metadata import metadata_apply
+from core.wire import render
 from merchants.models import Merchant
 from webhooks import selectors, sender
 from webhooks.events import EVENT_TYPES

@@ -183,7 +183,7 @@ class CustomerListView(ApiView):
         params = self.params(CustomerParams)
         self.expand(CustomerSerializer)  # a bad expand fails before anything is written
         customer = services.customer_create(merchant=self.merchant, livemode=self.livemode,
-                                            params=params)
+                                            **params)
         return self.respond(customer, CustomerSerializer)
 
 
@@ -204,7 +204,7 @@ class CustomerDetailView(ApiView):
         params = self.params(CustomerParams)
         self.expand(CustomerSerializer)
         customer = services.customer_update(id=id, merchant=self.merchant,
-                                            livemode=self.livemode, params=params)
+                                            livemode=self.livemode, **params)
         return self.respond(customer, CustomerSerializer)
 
     @extend_schema(operation_id="DeleteCustomer", parameters=[ID_PARAM],

@@ -206,8 +206,10 @@ class PaymentIntentListView(ApiView):
     def post(self, request) -> Response:
         params = self.params(PaymentIntentCreateParams)
         self.expand(PaymentIntentSerializer)
+        for wire_only in ("automatic_payment_methods", "use_stripe_sdk"):
+            params.pop(wire_only, None)
         intent = services.payment_intent_create(merchant=self.merchant, livemode=self.livemode,
-                                                params=params)
+                                                actor=self.actor, **params)
         return self.respond(intent, PaymentIntentSerializer)
 
 
@@ -232,7 +234,8 @@ class PaymentIntentDetailView(ApiView):
         params = self.params(PaymentIntentUpdateParams)
         self.expand(PaymentIntentSerializer)
         intent = services.payment_intent_update(id=id, merchant=self.merchant,
-                                                livemode=self.livemode, params=params)
+                                                livemode=self.livemode, actor=self.actor,
+                                                **params)
         return self.respond(intent, PaymentIntentSerializer)
 
 
@@ -245,9 +248,11 @@ class PaymentIntentConfirmView(ApiView):
         params = self.params(PaymentIntentConfirmParams)
         client_secret = self.client_secret_of(params, object_name="PaymentIntent")
         self.expand(PaymentIntentSerializer)
+        params.pop("client_secret", None)
+        params.pop("use_stripe_sdk", None)
         intent = services.payment_intent_confirm(id=id, merchant=self.merchant,
-                                                 livemode=self.livemode, params=params,
-                                                 client_secret=client_secret)
+                                                 livemode=self.livemode, actor=self.actor,
+                                                 client_secret=client_secret, **params)
         return self.respond(intent, PaymentIntentSerializer)
 
 
@@ -257,8 +262,10 @@ class PaymentIntentCaptureView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(PaymentIntentCaptureParams)
         self.expand(PaymentIntentSerializer)
+        params.pop("final_capture", None)  # every capture is final: the rest is released
         intent = services.payment_intent_capture(id=id, merchant=self.merchant,
-                                                 livemode=self.livemode, params=params)
+                                                 livemode=self.livemode, actor=self.actor,
+                                                 **params)
         return self.respond(intent, PaymentIntentSerializer)
 
 
@@ -269,7 +276,7 @@ class PaymentIntentCancelView(ApiView):
         params = self.params(PaymentIntentCancelParams)
         self.expand(PaymentIntentSerializer)
         intent = services.payment_intent_cancel(
-            id=id, merchant=self.merchant, livemode=self.livemode,
+            id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor,
             cancellation_reason=params.get("cancellation_reason"))
         return self.respond(intent, PaymentIntentSerializer)
 

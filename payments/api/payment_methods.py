@@ -115,8 +115,9 @@ class PaymentMethodListView(ApiView):
     def post(self, request) -> Response:
         params = self.params(PaymentMethodCreateParams)
         self.expand(PaymentMethodSerializer)
-        method = services.payment_method_create(merchant=self.merchant, livemode=self.livemode,
-                                                params=params)
+        method = services.payment_method_create(
+            merchant=self.merchant, livemode=self.livemode,
+            card=services.CardInput(**params.pop("card")), **params)
         return self.respond(method, PaymentMethodSerializer)
 
 
@@ -135,7 +136,7 @@ class PaymentMethodDetailView(ApiView):
         params = self.params(PaymentMethodUpdateParams)
         self.expand(PaymentMethodSerializer)
         method = services.payment_method_update(id=id, merchant=self.merchant,
-                                                livemode=self.livemode, params=params)
+                                                livemode=self.livemode, **params)
         return self.respond(method, PaymentMethodSerializer)
 
 

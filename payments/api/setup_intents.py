@@ -107,8 +107,11 @@ class SetupIntentListView(ApiView):
     def post(self, request) -> Response:
         params = self.params(SetupIntentCreateParams)
         self.expand(SetupIntentSerializer)
+        for wire_only in ("automatic_payment_methods", "use_stripe_sdk"):
+            params.pop(wire_only, None)
         setup_intent = services.setup_intent_create(merchant=self.merchant,
-                                                    livemode=self.livemode, params=params)
+                                                    livemode=self.livemode, actor=self.actor,
+                                                    **params)
         return self.respond(setup_intent, SetupIntentSerializer)
 
 
@@ -133,7 +136,8 @@ class SetupIntentDetailView(ApiView):
         params = self.params(SetupIntentUpdateParams)
         self.expand(SetupIntentSerializer)
         setup_intent = services.setup_intent_update(id=id, merchant=self.merchant,
-                                                    livemode=self.livemode, params=params)
+                                                    livemode=self.livemode, actor=self.actor,
+                                                    **params)
         return self.respond(setup_intent, SetupIntentSerializer)
 
 
@@ -147,7 +151,8 @@ class SetupIntentConfirmView(ApiView):
         client_secret = self.client_secret_of(params, object_name="SetupIntent")
         self.expand(SetupIntentSerializer)
         setup_intent = services.setup_intent_confirm(
-            id=id, merchant=self.merchant, livemode=self.livemode, params=params,
+            id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor,
+            payment_method=params.get("payment_method"), return_url=params.get("return_url"),
             client_secret=client_secret)
         return self.respond(setup_intent, SetupIntentSerializer)
 
@@ -159,6 +164,6 @@ class SetupIntentCancelView(ApiView):
         params = self.params(SetupIntentCancelParams)
         self.expand(SetupIntentSerializer)
         setup_intent = services.setup_intent_cancel(
-            id=id, merchant=self.merchant, livemode=self.livemode,
+            id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor,
             cancellation_reason=params.get("cancellation_reason"))
         return self.respond(setup_intent, SetupIntentSerializer)

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from api.errors import InvalidRequestError
+from core.exceptions import InvalidRequest
 from merchants.models import Merchant
 from payments.processors.base import Processor
 from payments.processors.simulated import SimulatedProcessor
@@ -24,7 +24,7 @@ LIVE_MODE_UNAVAILABLE = (
 
 def processor_for(*, merchant: Merchant, livemode: bool) -> Processor:
     if livemode:
-        raise InvalidRequestError(LIVE_MODE_UNAVAILABLE, code="livemode_processor_missing")
+        raise InvalidRequest(LIVE_MODE_UNAVAILABLE, code="livemode_processor_missing")
     return _SIMULATED
 
 

@@ -42,7 +42,7 @@ def shop(db):
     }
     ids = {}
     for offset, (who, params) in enumerate(people.items()):
-        customer = customer_create(merchant=account.merchant, livemode=False, params=params)
+        customer = customer_create(merchant=account.merchant, livemode=False, **params)
         # Microseconds inside the second, as real rows have: searches compare whole seconds.
         created = T0 + timedelta(seconds=100 * offset, microseconds=250_000)
         Customer.objects.filter(pk=customer.pk).update(created=created)
@@ -76,8 +76,8 @@ def test_metadata_keys_are_literal(shop):
 @pytest.mark.parametrize("key", ["a.b", 'a"b', "it's", "$", "$.a", "a b", "é", "\\", "*", "12"])
 def test_any_stripe_metadata_key_is_searchable(db, key):
     merchant = make_account().merchant
-    customer_create(merchant=merchant, livemode=False, params={"metadata": {"other": "v"}})
-    wanted = customer_create(merchant=merchant, livemode=False, params={"metadata": {key: "v"}})
+    customer_create(merchant=merchant, livemode=False, metadata={"other": "v"})
+    wanted = customer_create(merchant=merchant, livemode=False, metadata={key: "v"})
     quoted = key.replace("\\", "\\\\").replace('"', '\\"')
     rows = Customer.objects.filter(merchant=merchant).filter(
         search_query_parse(f'metadata["{quoted}"]:"v"', fields=FIELDS))

@@ -39,7 +39,7 @@ def key_row(token: str) -> ApiKey:
 
 
 def new_customer(account: Account, *, livemode: bool = False, **params: Any) -> Customer:
-    return customer_create(merchant=account.merchant, livemode=livemode, params=params)
+    return customer_create(merchant=account.merchant, livemode=livemode, **params)
 
 
 def switch_mode(client: Client, mode: str) -> None:

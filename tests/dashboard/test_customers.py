@@ -95,7 +95,7 @@ def test_detail_shows_fields_metadata_and_the_customers_events(owner, account):
     customer.currency = "usd"
     customer.save(update_fields=["currency"])
     customer_update(id=customer.id, merchant=account.merchant, livemode=False,
-                    params={"name": "Jenny R."})
+                    name="Jenny R.")
     unrelated = new_customer(account, email="other@example.test")
 
     # when

@@ -20,7 +20,7 @@ def listed(html: str) -> list[str]:
 def test_lists_events_newest_first(owner, account):
     customer = new_customer(account, email="a@example.test")
     customer_update(id=customer.id, merchant=account.merchant, livemode=False,
-                    params={"name": "A"})
+                    name="A")
     created, updated = Event.objects.order_by("created")
 
     response = owner.get("/events/")
@@ -32,7 +32,7 @@ def test_lists_events_newest_first(owner, account):
 def test_filter_by_type_and_wildcard(owner, account):
     customer = new_customer(account)
     customer_update(id=customer.id, merchant=account.merchant, livemode=False,
-                    params={"name": "A"})
+                    name="A")
     updated = Event.objects.get(type="customer.updated")
 
     only_updates = owner.get("/events/", {"type": "customer.updated"}).content.decode()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from payments import services
 from payments.models import Customer
+from payments.services import customers
 from webhooks.models import Event
 
 ADDRESS = {"line1": "10 Downing St", "city": "London", "postal_code": "SW1A 2AA",
@@ -217,14 +217,14 @@ def test_an_update_that_changes_nothing_writes_no_event(api, event_types):
 
 def _fail_after_recording(monkeypatch) -> None:
     """Makes the customer services' event step write its row, then fail."""
-    real = services.event_record
+    real = customers.event_record
 
     def record_then_fail(**kwargs):
         real(**kwargs)
         raise RuntimeError("the outbox is on fire")
 
     # The services call the name they imported; patch it there.
-    monkeypatch.setattr(services, "event_record", record_then_fail)
+    monkeypatch.setattr(customers, "event_record", record_then_fail)
 
 
 def test_create_is_atomic_with_its_event(api, monkeypatch):

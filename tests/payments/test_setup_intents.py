@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.actor import TILL
 from payments import services
 from payments.models import PaymentMethod, SetupIntent
 from tests.conftest import Api
@@ -41,7 +42,7 @@ def test_then_an_off_session_payment_needs_no_authentication(api, customer):
     status, body = setup(api, customer, "pm_card_authenticationRequiredOnSetup")
     assert status == 200 and body["status"] == "requires_action"
     services.setup_intent_authenticate(id=body["id"], client_secret=body["client_secret"],
-                                       succeeded=True)
+                                       succeeded=True, actor=TILL)
     saved = api.get(f"/v1/setup_intents/{body['id']}").json()
     assert saved["status"] == "succeeded"
 
@@ -75,7 +76,7 @@ def test_failed_authentication_leaves_the_card_unsaved(api, customer, event_type
     status, body = setup(api, customer, "pm_card_authenticationRequired")
 
     services.setup_intent_authenticate(id=body["id"], client_secret=body["client_secret"],
-                                       succeeded=False)
+                                       succeeded=False, actor=TILL)
 
     after = api.get(f"/v1/setup_intents/{body['id']}").json()
     assert after["status"] == "requires_payment_method"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from merchants.models import StatusChange
 from payments import services, tasks
 from payments.models import Charge, PaymentIntent, SimulatedOperation
+from payments.services import payment_intents
 from tests.api.helpers import error_of
 from tests.payments.factories import authorized_intent, event_types, intent, ok
 
@@ -70,16 +71,16 @@ def test_the_settle_task_settles_one_payment(api, settings):
 def crash_once(monkeypatch):
     """The first recording of a processor's answer dies (the worker crashed after the
     processor answered, before Till wrote it down)."""
-    real = services._confirm_record
+    real = payment_intents._confirm_record
     calls = {"n": 0}
 
-    def record(**kwargs):
+    def record(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("worker killed")
-        return real(**kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_confirm_record", record)
+    monkeypatch.setattr(payment_intents, "_confirm_record", record)
     return calls
 
 

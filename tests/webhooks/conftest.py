@@ -37,7 +37,7 @@ def create_endpoint(api: Api, url: str, events: list[str] | None = None,
 def record_event(merchant, *, livemode: bool = False, email: str = "jenny@example.test"
                  ) -> Event:
     """A change that records `customer.created` (and so its deliveries), committed."""
-    customer = customer_create(merchant=merchant, livemode=livemode, params={"email": email})
+    customer = customer_create(merchant=merchant, livemode=livemode, email=email)
     return Event.objects.filter(data__object__id=customer.id).get()
 
 

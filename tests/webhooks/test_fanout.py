@@ -50,7 +50,7 @@ def test_deliveries_roll_back_with_the_change(account, api):
     create_endpoint(api, URL)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        customer_create(merchant=account.merchant, livemode=False, params={})
+        customer_create(merchant=account.merchant, livemode=False)
         raise RuntimeError("the caller's transaction fails after the event")
 
     assert not Event.objects.exists()
@@ -80,12 +80,12 @@ def test_fan_out_costs_one_query_for_endpoints_and_one_insert(account, api,
                                                              django_assert_num_queries):
     for _ in range(16):
         create_endpoint(api, URL)
-    customer = customer_create(merchant=account.merchant, livemode=False, params={})
+    customer = customer_create(merchant=account.merchant, livemode=False)
 
     # the transaction (a savepoint pair in tests), lock, update, and for the event: the
     # endpoints, the event insert, one insert for all 16 deliveries
     with django_assert_num_queries(7):
         customer_update(id=customer.id, merchant=account.merchant, livemode=False,
-                        params={"name": "New"})
+                        name="New")
 
     assert WebhookDelivery.objects.filter(event__type="customer.updated").count() == 16

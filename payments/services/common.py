@@ -1,0 +1,68 @@
+"""What the payments services share: the client-secret proof, 3-D Secure's next action,
+a decline as the domain's card error, the amount limits and the status-change record."""
+
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from core.actor import Actor
+from core.exceptions import InvalidParameter, InvalidRequest, PaymentDeclined
+from core.money import MAXIMUM_AMOUNT, THREE_DECIMAL_CURRENCIES, format_money, minimum_amount
+from merchants.services import status_change_record
+from payments.models import PaymentIntent, SetupIntent
+from payments.processors.base import Decline
+
+
+def client_secret_check(*, intent: PaymentIntent | SetupIntent,
+                        client_secret: str | None) -> None:
+    """With a publishable key, the client secret is the caller's proof of the intent (None:
+    a secret key, which needs no proof). Compared in constant time."""
+    if client_secret is not None and not hmac.compare_digest(
+            client_secret.encode(), intent.client_secret.encode()):
+        name = "PaymentIntent" if isinstance(intent, PaymentIntent) else "SetupIntent"
+        raise InvalidRequest(
+            f"The client_secret provided does not match the client_secret associated with "
+            f"the {name}.", code="payment_intent_invalid_parameter"
+            if name == "PaymentIntent" else None, param="client_secret")
+
+
+def next_action(intent: PaymentIntent | SetupIntent, *, page: str) -> dict:
+    """3-D Secure on Till's challenge page: a redirect to it when the intent has a
+    `return_url`, else Stripe's `use_stripe_sdk` shape around the same address."""
+    url = settings.TILL_PUBLIC_URL + reverse(page, args=[intent.id]) + (
+        f"?client_secret={intent.client_secret}")
+    if intent.return_url:
+        return {"type": "redirect_to_url",
+                "redirect_to_url": {"url": url, "return_url": intent.return_url}}
+    return {"type": "use_stripe_sdk",
+            "use_stripe_sdk": {"type": "three_d_secure_redirect", "stripe_js": url,
+                               "source": intent.id}}
+
+
+def decline_error(decline: Decline, **related: Any) -> PaymentDeclined:
+    return PaymentDeclined(decline.message, code=decline.code,
+                           decline_code=decline.decline_code, param=decline.param,
+                           advice_code=decline.advice_code, **related)
+
+
+def check_amount(amount: int, currency: str) -> None:
+    """Stripe's limits: at least about US$0.50 in the currency, at most eight digits."""
+    least = minimum_amount(currency)
+    if amount < least:
+        raise InvalidParameter(f"Amount must be at least {format_money(least, currency)}",
+                               code="amount_too_small", param="amount")
+    if amount > MAXIMUM_AMOUNT:
+        raise InvalidParameter(
+            f"Amount must be no more than {format_money(MAXIMUM_AMOUNT, currency)}",
+            code="amount_too_large", param="amount")
+    if currency in THREE_DECIMAL_CURRENCIES and amount % 10:
+        raise InvalidParameter(
+            f"Amounts in {currency.upper()} must be a multiple of 10 minor units: card "
+            "networks settle three-decimal currencies to two decimals.",
+            code="invalid_amount", param="amount")
+
+
+def transition_record(obj: PaymentIntent | SetupIntent, source: str, actor: Actor) -> None:
+    status_change_record(obj=obj, source=source, target=obj.status, actor=actor)

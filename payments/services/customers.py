@@ -1,0 +1,106 @@
+"""Customers: create, update, delete (a tombstone), each with its event."""
+
+from typing import Any
+
+from django.db import transaction
+
+from core import clock
+from core.exceptions import InvalidRequest
+from core.metadata import MetadataUpdate, metadata_apply
+from core.types import NOT_GIVEN, Maybe
+from core.wire import render
+from merchants.models import Merchant
+from payments.models import Customer, PaymentMethod
+from payments.selectors import customer_get_locked
+from webhooks.services import event_record, previous_attributes
+
+
+def _customer_apply(customer: Customer, *, changes: dict[str, Any],
+                    metadata: MetadataUpdate | None,
+                    invoice_settings: dict[str, Any] | None) -> None:
+    for field, value in changes.items():
+        if value is not NOT_GIVEN:
+            setattr(customer, field, value)
+    customer.metadata = metadata_apply(customer.metadata, metadata)
+    if invoice_settings is not None:
+        merged = {**customer.invoice_settings, **invoice_settings}
+        default = merged.get("default_payment_method")
+        if default is not None:
+            _check_default_payment_method(customer, default)
+        customer.invoice_settings = merged
+    if customer.preferred_locales is None:
+        customer.preferred_locales = []
+
+
+def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = None,
+                    name: str | None = None, description: str | None = None,
+                    phone: str | None = None, address: dict[str, Any] | None = None,
+                    shipping: dict[str, Any] | None = None, balance: int = 0,
+                    preferred_locales: list[str] | None = None, tax_exempt: str = "none",
+                    metadata: MetadataUpdate | None = None,
+                    invoice_settings: dict[str, Any] | None = None) -> Customer:
+    """Creates a customer and its `customer.created` event in one transaction."""
+    customer = Customer(merchant=merchant, livemode=livemode)
+    _customer_apply(customer, changes={
+        "email": email, "name": name, "description": description, "phone": phone,
+        "address": address, "shipping": shipping, "balance": balance,
+        "preferred_locales": preferred_locales or [], "tax_exempt": tax_exempt},
+        metadata=metadata, invoice_settings=invoice_settings)
+    with transaction.atomic(durable=True):
+        customer.save()
+        event_record(type="customer.created", obj=customer)
+    return customer
+
+
+def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                    email: Maybe[str | None] = NOT_GIVEN, name: Maybe[str | None] = NOT_GIVEN,
+                    description: Maybe[str | None] = NOT_GIVEN,
+                    phone: Maybe[str | None] = NOT_GIVEN,
+                    address: Maybe[dict[str, Any] | None] = NOT_GIVEN,
+                    shipping: Maybe[dict[str, Any] | None] = NOT_GIVEN,
+                    balance: Maybe[int] = NOT_GIVEN,
+                    preferred_locales: Maybe[list[str] | None] = NOT_GIVEN,
+                    tax_exempt: Maybe[str] = NOT_GIVEN,
+                    metadata: MetadataUpdate | None = None,
+                    invoice_settings: dict[str, Any] | None = None) -> Customer:
+    """Updates a customer under its row lock; `customer.updated` carries the old values.
+
+    Only what is given changes (None clears a field). An update that changes nothing writes
+    no event, as Stripe does."""
+    with transaction.atomic(durable=True):
+        customer = customer_get_locked(id=id, merchant=merchant, livemode=livemode)
+        before = render(customer)
+        _customer_apply(customer, changes={
+            "email": email, "name": name, "description": description, "phone": phone,
+            "address": address, "shipping": shipping, "balance": balance,
+            "preferred_locales": preferred_locales, "tax_exempt": tax_exempt},
+            metadata=metadata, invoice_settings=invoice_settings)
+        customer.save()
+        after = render(customer)
+        changed = previous_attributes(before, after)
+        if changed:
+            event_record(type="customer.updated", obj=customer, payload=after,
+                         previous_attributes=changed)
+    return customer
+
+
+def customer_delete(*, id: str, merchant: Merchant, livemode: bool) -> Customer:  # noqa: A002
+    """Deletes a customer (kept as a tombstone: retrieve answers `deleted: true`)."""
+    with transaction.atomic(durable=True):
+        customer = customer_get_locked(id=id, merchant=merchant, livemode=livemode)
+        payload = render(customer)
+        customer.deleted_at = clock.now()
+        customer.save(update_fields=["deleted_at"])
+        event_record(type="customer.deleted", obj=customer, payload=payload)
+    return customer
+
+
+def _check_default_payment_method(customer: Customer, payment_method_id: str) -> None:
+    """`invoice_settings.default_payment_method` must be attached to this customer."""
+    param = "invoice_settings[default_payment_method]"
+    if customer._state.adding or not PaymentMethod.objects.filter(
+            pk=payment_method_id, customer_id=customer.pk).exists():
+        raise InvalidRequest(
+            f"No such PaymentMethod: '{payment_method_id}'; it must be attached to the "
+            f"customer {customer.pk or ''} first.".replace("  ", " "),
+            code="resource_missing", param=param)

@@ -1,0 +1,98 @@
+"""Till's own work on payment intents, run by Celery (and beat's sweeps): settling a
+`processing` payment, expiring uncaptured authorizations, finishing processor calls whose
+answer was never recorded."""
+
+import contextlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from core import clock
+from core.actor import TILL
+from core.exceptions import DomainError, PaymentDeclined
+from merchants.models import Merchant
+from payments import selectors
+from payments.models import Charge, PaymentIntent
+from payments.processors import processor_for
+from payments.processors.base import Outcome
+from payments.services.common import transition_record
+from payments.services.payment_intents import OPERATION_RUNS, payment_intent_cancel
+from payments.services.payment_outcomes import outcome_record
+
+
+def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
+    """Asks the processor where a `processing` payment stands and records the answer:
+    `charge.succeeded` + `payment_intent.succeeded`, or the failure. Safe to run twice; a
+    payment still pending is left for the next sweep."""
+    intent = PaymentIntent.objects.select_related("latest_charge").get(pk=id)
+    if intent.status != PaymentIntent.Status.PROCESSING:
+        return intent
+    processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
+    settlement = processor.settlement(idempotency_key=f"{intent.id}:confirm:{intent.attempt}",
+                                      reference=intent.latest_charge.processor_reference)
+    if settlement.outcome == Outcome.PENDING:
+        return intent
+    with transaction.atomic(durable=True):
+        intent = selectors.payment_intent_get_locked_by_id(id=id)
+        if intent.status != PaymentIntent.Status.PROCESSING:
+            return intent
+        charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
+        source = intent.status
+        if settlement.outcome == Outcome.SUCCEEDED:
+            charge.status = Charge.Status.SUCCEEDED
+            charge.captured = True
+            charge.amount_captured = charge.amount
+            charge.save(update_fields=["status", "captured", "amount_captured"])
+            outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge,
+                           amount_received=charge.amount)
+        else:
+            charge.status = Charge.Status.FAILED
+            charge.failure_code = settlement.decline.code
+            charge.failure_message = settlement.decline.message
+            charge.save(update_fields=["status", "failure_code", "failure_message"])
+            outcome_record(intent, outcome=Outcome.DECLINED, charge=charge,
+                           decline=settlement.decline)
+        transition_record(intent, source, TILL)
+    return intent
+
+
+def payment_intents_settle_due() -> int:
+    """The sweep behind the settle messages: a lost message only delays a settlement."""
+    return sum(payment_intent_settle(id=pk).status != PaymentIntent.Status.PROCESSING
+               for pk in selectors.payment_intent_ids_processing())
+
+
+def payment_intents_expire_authorizations() -> int:
+    """Cancels authorizations not captured in time (reason `automatic`, `charge.expired`)."""
+    count = 0
+    for pk in selectors.payment_intent_ids_authorization_expired(now=clock.now()):
+        intent = PaymentIntent.objects.select_related("merchant").get(pk=pk)
+        merchant: Merchant = intent.merchant
+        try:
+            payment_intent_cancel(id=pk, merchant=merchant, livemode=intent.livemode,
+                                  actor=TILL, cancellation_reason="automatic", expired=True)
+        except DomainError:
+            continue  # captured or canceled meanwhile, or busy: the next run sees it
+        count += 1
+    return count
+
+
+def payment_intents_recover() -> int:
+    """Finishes processor calls whose answer was never recorded (a crash between phases):
+    the same call again, with the same idempotency key, gets the processor's first answer,
+    which is then recorded. Returns how many were finished."""
+    before = clock.now() - timedelta(seconds=settings.TILL_PAYMENT_RECOVERY_SECONDS)
+    finished = 0
+    for pk in selectors.payment_intent_ids_in_flight_since(before=before):
+        intent = PaymentIntent.objects.select_related(
+            "payment_method", "latest_charge", "merchant").get(pk=pk)
+        run = OPERATION_RUNS.get(intent.operation)
+        if run is None:
+            continue
+        processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
+        # A card error is recorded as the intent's outcome; nobody awaits it here.
+        with contextlib.suppress(PaymentDeclined):
+            run(intent, processor, actor=TILL)
+        finished += 1
+    return finished
