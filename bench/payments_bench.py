@@ -732,6 +732,8 @@ def profile(secret_key: str, requests: int) -> dict:
     return {
         "queries_per_request": len(queries), "queries": queries,
         "requests": requests, "ms_per_request": round(plain_ms, 2),
+        # Machine-independent: the count of Python function calls one request makes.
+        "python_calls_per_request": round(stats.total_calls / requests),
         "cpu_ms_per_request": round(cpu_ms, 2),
         "postgres_cpu_ms_per_request": round(backend_ms, 2) if backend_ms is not None else None,
         "db_ms_per_request": round(db_ms, 2),
@@ -870,7 +872,8 @@ def report(results: dict) -> None:
         print(f"\nprofile: {p['queries_per_request']} SQL queries per create-and-confirm; "
               f"{p['ms_per_request']} ms per request in-process "
               f"({p['cpu_ms_per_request_profiled']} ms of CPU under cProfile, "
-              f"{p['requests']} requests)")
+              f"{p['requests']} requests); {p['python_calls_per_request']:,} Python calls "
+              "per request")
         for n, sql in enumerate(p["queries"], 1):
             print(f"  {n:2}. {sql[:150]}")
         print(f"CPU per request: {p['cpu_ms_per_request']} ms in Django (this process), "
