@@ -31,11 +31,12 @@ run: migrate
 	$(BIN)/python manage.py demo_merchant
 	TILL_WEBHOOK_ALLOW_LOCAL=$${TILL_WEBHOOK_ALLOW_LOCAL:-true} $(BIN)/honcho start
 
-# The whole suite, lint first. SQLite and eager tasks unless DATABASE_URL / REDIS_URL are set.
+# The whole suite, lint (ruff, the apps' layering) first. SQLite and eager tasks unless DATABASE_URL / REDIS_URL are set.
 # Two pytest-xdist workers by default (each with its own database and Redis database).
 TEST_WORKERS ?= 2
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Benchmarks (docs/performance.md): they need PostgreSQL and Redis, and make their own database.
@@ -52,6 +53,7 @@ bench-webhooks: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var/
