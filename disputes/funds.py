@@ -4,17 +4,16 @@ chargeback).
 
 Every function runs in the caller's transaction, with the charge locked (then the dispute:
 the lock order charge → dispute), and leaves the saving of the dispute to the caller unless
-it says otherwise. Amounts are minor units of the charge's currency.
+it says otherwise. Amounts are minor units of the charge's currency; the fee is the one of
+that currency (`core.money.dispute_fee`).
 """
 
+from core.money import dispute_fee
 from disputes import selectors
 from disputes.models import Dispute
 from payments.models import Charge
 from webhooks.services import EventSpec, events_record
 
-# The network's fee for a dispute, charged when it opens and kept whatever the outcome:
-# Stripe's $15, as 1500 minor units of the charge's currency.
-DISPUTE_FEE = 1500
 # A chargeback whose withdrawal stands: open, answered, or lost (won gave it back).
 _CHARGED_BACK = (Dispute.Status.NEEDS_RESPONSE, Dispute.Status.UNDER_REVIEW,
                  Dispute.Status.LOST)
@@ -31,11 +30,11 @@ def charge_amount_unrefunded(*, charge: Charge) -> int:
 
 def chargeback_withdraw(*, dispute: Dispute, charge: Charge, amount: int) -> list[str]:
     """A chargeback takes `amount` (its disputed amount, or what refunds left of it) and the
-    fee: recorded on the dispute (`amount_withdrawn`) and on its
+    fee of the charge's currency: recorded on the dispute (`amount_withdrawn`) and on its
     charge, which the caller saves, the charge with the fields returned."""
     dispute.amount_withdrawn = amount
     charge.amount_disputed = amount
-    charge.dispute_fee = DISPUTE_FEE
+    charge.dispute_fee = dispute_fee(charge.currency).amount
     return ["amount_disputed", "dispute_fee"]
 
 

@@ -1,18 +1,46 @@
-"""What a dispute withdraws from the merchant: only what refunds have not given back, whatever
-part of the authorization was captured."""
+"""What a dispute withdraws from the merchant: the fee in the disputed charge's own currency
+(core.money's table, or fifteen major units where it has none), and only what refunds have
+not given back, whatever part of the authorization was captured."""
 
 import pytest
 
-from core.money import dispute_fee
+from core.money import DISPUTE_FEES, Money, dispute_fee
 from payments.models import Charge
 from tests.disputes.test_disputes import types_since
-from tests.payments.factories import ok
+from tests.payments.factories import ok, paid_intent
 from webhooks.models import Event
 
 
 @pytest.fixture(autouse=True)
 def _settle_at_once(settings) -> None:
     settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
+
+
+@pytest.mark.parametrize(("currency", "amount", "fee"), [
+    ("jpy", 5000, 2000),     # ¥5,000 disputed, Stripe's ¥2,000 fee (not ¥1,500)
+    ("kwd", 20000, 15000),   # 20.000 KWD disputed, 15.000 KWD (not 1.500 KWD)
+])
+def test_a_chargeback_withdraws_the_fee_of_its_charges_currency(
+        api, django_capture_on_commit_callbacks, currency, amount, fee):
+    # given core.money's fee for the currency: its table's for yen, fifteen major units for
+    # dinars (which the table does not list)
+    assert (DISPUTE_FEES["jpy"], "kwd" in DISPUTE_FEES) == (2000, False)
+    assert dispute_fee(currency) == Money(fee, currency)
+
+    # when the bank of a card disputes a payment in that currency
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = paid_intent(api, payment_method="pm_card_createDispute", amount=amount,
+                           currency=currency)
+    [dispute] = ok(api.get("/v1/disputes", {"charge": paid["latest_charge"]}))["data"]
+
+    # then the amount and that currency's fee are withdrawn, in that currency
+    assert (dispute["currency"], dispute["status"]) == (currency, "needs_response")
+    assert dispute["till_funds"] == {"currency": currency, "withdrawn": amount,
+                                     "reinstated": 0, "fee": fee, "net": -amount - fee}
+    charge = Charge.objects.get(pk=paid["latest_charge"])
+    assert (charge.amount_disputed, charge.dispute_fee) == (amount, fee)
+    withdrawn = Event.objects.get(type="charge.dispute.funds_withdrawn")
+    assert withdrawn.data["object"]["till_funds"]["fee"] == fee
 
 
 def test_a_partly_captured_and_refunded_inquiry_escalates_withdrawing_what_remains(
