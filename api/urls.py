@@ -10,6 +10,7 @@ urlpatterns = [
                                                 permission_classes=[]), name="api-docs"),
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
+    path("", include("disputes.urls")),
     path("", include("webhooks.urls")),
     re_path(r"^.*$", unknown_route),
 ]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "merchants",
     "api",
     "payments",
+    "disputes",
     "refunds",
     "billing",
     "webhooks",

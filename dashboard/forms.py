@@ -10,9 +10,10 @@ from django.db.models import Q
 from api.errors import ParameterError
 from api.search import search_query_parse
 from core.money import CURRENCIES, SYMBOLS, currency_exponent
+from disputes.models import Dispute
 from payments.api.payment_intents import SEARCH_FIELDS
 from payments.models import PaymentIntent
-from refunds.models import Dispute, Refund
+from refunds.models import Refund
 from webhooks.events import EVENT_TYPES
 from webhooks.models import WebhookDelivery
 

@@ -49,6 +49,9 @@ from dashboard.forms import (
     major_units,
 )
 from dashboard.pagination import keyset_page
+from disputes.models import Dispute
+from disputes.selectors import dispute_get, dispute_list
+from disputes.services import dispute_close, dispute_update
 from merchants.models import ApiKey, Membership, Merchant
 from merchants.selectors import (
     USER_ACTOR_PREFIX,
@@ -68,18 +71,14 @@ from payments.selectors import (
     payment_intent_list_for_display,
 )
 from payments.services import payment_intent_cancel, payment_intent_capture
-from refunds.models import Dispute, Refund
+from refunds.models import Refund
 from refunds.selectors import (
-    dispute_get,
-    dispute_list,
     refund_get,
     refund_list_awaiting_approval,
     refund_list_recent,
 )
 from refunds.services import (
     RefundAlreadySubmitted,
-    dispute_close,
-    dispute_update,
     refund_approval_threshold_set,
     refund_approve,
     refund_create_once,

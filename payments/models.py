@@ -304,7 +304,8 @@ class Charge(TenantModel):
     disputed = models.BooleanField(default=False)
     # Withdrawn from the merchant while a dispute is open or lost (back to 0 when won).
     amount_disputed = models.BigIntegerField(default=0)
-    # The network's dispute fee, kept whatever the outcome: Stripe's $15 (1500 minor units).
+    # The network's dispute fee, kept whatever the outcome: the one of the charge's currency
+    # (core.money.dispute_fee), in its minor units.
     dispute_fee = models.BigIntegerField(default=0)
     failure_code = models.CharField(max_length=100, null=True, blank=True)
     failure_message = models.CharField(max_length=500, null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from refunds.models import Dispute, Refund, RefundBatch, RefundBatchItem
+from refunds.models import Refund, RefundBatch, RefundBatchItem
 
 
 @admin.register(Refund)
@@ -28,13 +28,3 @@ class RefundBatchAdmin(admin.ModelAdmin):
     readonly_fields = ("status",)
     raw_id_fields = ("merchant",)
     inlines = [RefundBatchItemInline]
-
-
-@admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
-    list_display = ("id", "merchant", "livemode", "amount", "currency", "status", "reason",
-                    "created")
-    list_filter = ("livemode", "status", "reason")
-    search_fields = ("id", "charge__id", "payment_intent__id")
-    readonly_fields = ("status",)
-    raw_id_fields = ("merchant", "charge", "payment_intent")

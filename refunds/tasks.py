@@ -24,29 +24,3 @@ def refund_batch_process(batch_id: str, start: int, stop: int) -> int:
 @shared_task(name="refunds.tasks.refund_batches_resume", acks_late=True, ignore_result=True)
 def refund_batches_resume() -> int:
     return services.refund_batches_resume()
-
-
-@shared_task(name="refunds.tasks.dispute_open", acks_late=True, ignore_result=True)
-def dispute_open(charge_id: str) -> str | None:
-    dispute = services.dispute_open(charge_id=charge_id)
-    return dispute.id if dispute is not None else None
-
-
-@shared_task(name="refunds.tasks.disputes_open_due", acks_late=True, ignore_result=True)
-def disputes_open_due() -> int:
-    return services.disputes_open_due()
-
-
-@shared_task(name="refunds.tasks.dispute_decide", acks_late=True, ignore_result=True)
-def dispute_decide(dispute_id: str) -> str:
-    return services.dispute_decide(id=dispute_id).status
-
-
-@shared_task(name="refunds.tasks.disputes_decide_due", acks_late=True, ignore_result=True)
-def disputes_decide_due() -> int:
-    return services.disputes_decide_due()
-
-
-@shared_task(name="refunds.tasks.disputes_expire_due", acks_late=True, ignore_result=True)
-def disputes_expire_due() -> int:
-    return services.disputes_expire_due()

@@ -1,9 +1,6 @@
 from django.urls import path
 
 from refunds.api import (
-    DisputeCloseView,
-    DisputeDetailView,
-    DisputeListView,
     RefundApproveView,
     RefundBatchCreateView,
     RefundBatchDetailView,
@@ -22,7 +19,4 @@ urlpatterns = [
     path("refunds/<str:id>/cancel", RefundCancelView.as_view()),
     path("refunds/<str:id>/approve", RefundApproveView.as_view()),
     path("refunds/<str:id>/reject", RefundRejectView.as_view()),
-    path("disputes", DisputeListView.as_view()),
-    path("disputes/<str:id>", DisputeDetailView.as_view()),
-    path("disputes/<str:id>/close", DisputeCloseView.as_view()),
 ]

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from disputes.models import Dispute
 from merchants.selectors import api_key_get_by_token
 from payments.models import Charge, PaymentIntent, PaymentMethod, SetupIntent
-from refunds.models import Dispute, Refund, RefundBatch
+from refunds.models import Refund, RefundBatch
 from tests.conftest import Api
 from webhooks.models import Event
 

@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from dashboard import views
+from disputes.models import Dispute
 from merchants.models import StatusChange
-from refunds.models import Dispute
 from tests.conftest import Account
 from tests.dashboard.helpers import owner_of, switch_mode
 from tests.dashboard.test_payments import section, text

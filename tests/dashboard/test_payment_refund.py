@@ -11,8 +11,9 @@ from django.test import Client
 
 from api.idempotency import request_fingerprint
 from api.models import IdempotencyKey
+from disputes.models import Dispute
 from payments.models import PaymentIntent
-from refunds.models import Dispute, Refund
+from refunds.models import Refund
 from tests.concurrency import run_together
 from tests.conftest import Account, needs_postgres
 from tests.dashboard.helpers import logged_in, owner_of, switch_mode

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
+from disputes.models import Dispute
 from payments.models import PaymentIntent
-from refunds.models import Dispute
 from tests.dashboard.helpers import disabled_for_failing, new_customer, new_endpoint
 from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt
 

@@ -8,9 +8,10 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from config.celery import app
+from core.money import dispute_fee
+from disputes import services, tasks
+from disputes.models import Dispute
 from payments.models import Charge
-from refunds import services, tasks
-from refunds.models import Dispute
 from tests.concurrency import run_together
 from tests.conftest import needs_postgres
 from tests.payments.factories import authorized_intent, ok, paid_intent
@@ -55,7 +56,7 @@ def test_the_sweep_opens_a_dispute_whose_message_was_lost(api,
         "needs_response", 2500, paid["id"])
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.disputed, charge.amount_disputed, charge.dispute_fee) == (
-        True, 2500, services.DISPUTE_FEE)
+        True, 2500, dispute_fee("usd").amount)
     assert dispute_event_types() == ["charge.dispute.created",
                                      "charge.dispute.funds_withdrawn"]
     # and the next sweep, and the late message, open nothing more
@@ -144,6 +145,6 @@ def test_the_message_and_the_sweep_at_once_open_one_dispute(account):
     assert set(results) == {dispute.id}
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.disputed, charge.amount_disputed, charge.dispute_fee) == (
-        True, 2000, services.DISPUTE_FEE)
+        True, 2000, dispute_fee("usd").amount)
     assert dispute_event_types() == ["charge.dispute.created",
                                      "charge.dispute.funds_withdrawn"]

@@ -5,12 +5,15 @@ nothing at all once the charge is refunded whole (the inquiry closes instead).""
 import pytest
 from django.db import transaction
 
+from core.money import dispute_fee
+from disputes import services
+from disputes.models import Dispute
 from payments.models import Charge
-from refunds import services
-from refunds.models import Dispute, Refund
+from refunds import services as refund_services
+from refunds.models import Refund
 from tests.api.helpers import error_of
+from tests.disputes.test_disputes import disputed_payment, inquired_payment, types_since
 from tests.payments.factories import ok
-from tests.refunds.test_disputes import disputed_payment, inquired_payment, types_since
 from webhooks.models import Event
 
 
@@ -171,10 +174,10 @@ def test_a_partly_refunded_inquiry_escalates_withdrawing_only_the_rest(
     assert chargeback["status"] == "needs_response"
     assert chargeback["amount"] == 2000  # the bank's disputed amount
     assert chargeback["till_funds"] == {"currency": "usd", "withdrawn": 1250,
-                                        "reinstated": 0, "fee": services.DISPUTE_FEE,
-                                        "net": -1250 - services.DISPUTE_FEE}
+                                        "reinstated": 0, "fee": dispute_fee("usd").amount,
+                                        "net": -1250 - dispute_fee("usd").amount}
     charge = Charge.objects.get(pk=paid["latest_charge"])
-    assert (charge.amount_disputed, charge.dispute_fee) == (1250, services.DISPUTE_FEE)
+    assert (charge.amount_disputed, charge.dispute_fee) == (1250, dispute_fee("usd").amount)
     assert (charge.amount_refunded, charge.refunded) == (750, False)
     assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.updated",
                                         "charge.dispute.funds_withdrawn"]
@@ -185,7 +188,8 @@ def test_a_partly_refunded_inquiry_escalates_withdrawing_only_the_rest(
     won = answered(api, django_capture_on_commit_callbacks, inquiry["id"], "winning_evidence")
     assert won["status"] == "won"
     assert won["till_funds"] == {"currency": "usd", "withdrawn": 1250, "reinstated": 1250,
-                                 "fee": services.DISPUTE_FEE, "net": -services.DISPUTE_FEE}
+                                 "fee": dispute_fee("usd").amount,
+                                 "net": -dispute_fee("usd").amount}
     assert Dispute.objects.get(pk=inquiry["id"]).amount_withdrawn == 1250
 
 
@@ -210,8 +214,8 @@ def test_a_refund_held_at_escalation_then_rejected_is_withdrawn_after_all(
     # then the chargeback withdraws it too: the whole $20.00 disputed, the fee once
     shown = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
     assert shown["till_funds"] == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
-                                   "fee": services.DISPUTE_FEE,
-                                   "net": -2000 - services.DISPUTE_FEE}
+                                   "fee": dispute_fee("usd").amount,
+                                   "net": -2000 - dispute_fee("usd").amount}
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_refunded, charge.amount_disputed) == (0, 2000)
     assert types_since(first_event) == ["refund.updated", "charge.refund.updated",
@@ -249,7 +253,7 @@ def test_a_failed_refund_under_an_inquiry_just_frees_its_amount(
 
     # when the refund fails (recorded as its settlement records a refusal)
     with transaction.atomic():
-        services._refund_settled(refund, charge, succeeded=False, failure_reason="declined")
+        refund_services._refund_settled(refund, charge, succeeded=False, failure_reason="declined")
 
     # then the amount is refundable again and nothing is withdrawn
     shown = ok(api.get(f"/v1/disputes/{inquiry['id']}"))

@@ -1,4 +1,4 @@
-"""What refunds' disputes learn from payments' outcome hooks."""
+"""What disputes learn from payments' outcome hooks."""
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +20,7 @@ def dispute_when_the_bank_disputes(event: PaymentOutcomeEvent) -> None:
     card_token = intent.payment_method.processor_token
 
     def enqueue_dispute() -> None:
-        from refunds.tasks import dispute_open  # tasks import services
+        from disputes.tasks import dispute_open  # tasks import services
 
         processor = processor_for(merchant=merchant, livemode=livemode)
         if processor.dispute_expected(card_token=card_token) is None:

@@ -8,10 +8,11 @@ import pytest
 import stripe
 from django.utils import timezone
 
+from core.money import dispute_fee
+from disputes import services, tasks
+from disputes.models import Dispute
 from merchants.models import StatusChange
 from payments.models import Charge
-from refunds import services, tasks
-from refunds.models import Dispute
 from tests.api.helpers import error_of
 from tests.concurrency import run_together
 from tests.conftest import Account, make_account, needs_postgres
@@ -59,15 +60,15 @@ def test_a_disputing_card_opens_a_dispute_after_the_charge_succeeds(
     assert dispute["evidence_details"]["past_due"] is False
     # the funds withdrawn and the fee, which Stripe shows as balance transactions
     assert dispute["till_funds"] == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
-                                     "fee": services.DISPUTE_FEE,
-                                     "net": -2000 - services.DISPUTE_FEE}
+                                     "fee": dispute_fee("usd").amount,
+                                     "net": -2000 - dispute_fee("usd").amount}
     assert dispute["evidence"]["uncategorized_text"] is None
     assert dispute["evidence_details"]["submission_count"] == 0
     assert dispute["evidence_details"]["has_evidence"] is False
     assert dispute["evidence_details"]["due_by"] > dispute["created"]
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.disputed, charge.amount_disputed, charge.dispute_fee) == (
-        True, 2000, services.DISPUTE_FEE)
+        True, 2000, dispute_fee("usd").amount)
     assert ok(api.get(f"/v1/charges/{charge.id}"))["disputed"] is True
     events = Event.objects.filter(type__startswith="charge.dispute").order_by("created", "id")
     assert [e.type for e in events] == ["charge.dispute.created",
@@ -146,11 +147,11 @@ def test_winning_evidence_wins_and_reinstates_the_funds(api,
     assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.closed",
                                         "charge.dispute.funds_reinstated"]
     charge = Charge.objects.get(pk=paid["latest_charge"])
-    assert (charge.amount_disputed, charge.dispute_fee) == (0, services.DISPUTE_FEE)
+    assert (charge.amount_disputed, charge.dispute_fee) == (0, dispute_fee("usd").amount)
     # and the merchant sees the funds back and the fee gone, on the dispute and its event
     funds = ok(api.get(f"/v1/disputes/{dispute['id']}"))["till_funds"]
     assert funds == {"currency": "usd", "withdrawn": 2000, "reinstated": 2000,
-                     "fee": services.DISPUTE_FEE, "net": -services.DISPUTE_FEE}
+                     "fee": dispute_fee("usd").amount, "net": -dispute_fee("usd").amount}
     reinstated = Event.objects.get(type="charge.dispute.funds_reinstated")
     assert reinstated.data["object"]["till_funds"] == funds
 
@@ -229,7 +230,7 @@ def test_close_accepts_the_loss(api, django_capture_on_commit_callbacks):
 
     assert closed["status"] == "lost"
     assert closed["till_funds"]["reinstated"] == 0
-    assert closed["till_funds"]["net"] == -2000 - services.DISPUTE_FEE
+    assert closed["till_funds"]["net"] == -2000 - dispute_fee("usd").amount
     assert types_since(first_event) == ["charge.dispute.closed"]
     assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 2000
     # and a closed dispute cannot be closed again, nor take evidence
@@ -317,7 +318,7 @@ def test_the_product_not_received_card_opens_a_chargeback_for_that_reason(
     assert dispute["payment_method_details"]["card"]["case_type"] == "chargeback"
     assert dispute["till_funds"]["withdrawn"] == 2000
     charge = Charge.objects.get(pk=paid["latest_charge"])
-    assert (charge.amount_disputed, charge.dispute_fee) == (2000, services.DISPUTE_FEE)
+    assert (charge.amount_disputed, charge.dispute_fee) == (2000, dispute_fee("usd").amount)
     assert types_since(0)[-2:] == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
 
 
@@ -413,10 +414,10 @@ def test_losing_evidence_escalates_an_inquiry_to_a_chargeback(
     assert chargeback["payment_method_details"]["card"]["case_type"] == "chargeback"
     assert chargeback["evidence_details"]["due_by"] >= inquiry["evidence_details"]["due_by"]
     assert chargeback["till_funds"] == {"currency": "usd", "withdrawn": 2500,
-                                        "reinstated": 0, "fee": services.DISPUTE_FEE,
-                                        "net": -2500 - services.DISPUTE_FEE}
+                                        "reinstated": 0, "fee": dispute_fee("usd").amount,
+                                        "net": -2500 - dispute_fee("usd").amount}
     charge = Charge.objects.get(pk=paid["latest_charge"])
-    assert (charge.amount_disputed, charge.dispute_fee) == (2500, services.DISPUTE_FEE)
+    assert (charge.amount_disputed, charge.dispute_fee) == (2500, dispute_fee("usd").amount)
     assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.updated",
                                         "charge.dispute.funds_withdrawn"]
     escalated = Event.objects.filter(type="charge.dispute.updated").order_by("created")[1]
@@ -482,7 +483,7 @@ def test_decisions_delivered_at_once_escalate_an_inquiry_once(account, monkeypat
     # then it escalated once: withdrawn once, announced once, recorded once
     assert Dispute.objects.get(pk=inquiry.id).status == "needs_response"
     charge = Charge.objects.get(pk=paid["latest_charge"])
-    assert (charge.amount_disputed, charge.dispute_fee) == (2000, services.DISPUTE_FEE)
+    assert (charge.amount_disputed, charge.dispute_fee) == (2000, dispute_fee("usd").amount)
     assert types_since(first_event) == ["charge.dispute.updated",
                                         "charge.dispute.funds_withdrawn"]
     assert StatusChange.objects.filter(object_id=inquiry.id, target="needs_response").count() == 1
