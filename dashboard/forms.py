@@ -333,7 +333,6 @@ class DisputeEvidenceForm(forms.Form):
     def has_evidence(self) -> bool:
         return any(self.cleaned_data[name] for name in self.FIELDS)
 
-    def params(self, *, submit: bool) -> dict[str, dict[str, str] | bool]:
-        """The service's params, as the API would pass them."""
-        return {"evidence": {name: self.cleaned_data[name] for name in self.FIELDS},
-                "submit": submit}
+    def evidence(self) -> dict[str, str]:
+        """The evidence as the service takes it: every field, empty ones as ''."""
+        return {name: self.cleaned_data[name] for name in self.FIELDS}

@@ -663,8 +663,8 @@ def dispute_evidence(request: HttpRequest, current: Current, dispute_id: str) ->
     else:
         try:
             dispute = dispute_update(id=dispute.id, merchant=current.merchant,
-                                     livemode=current.livemode,
-                                     params=form.params(submit=submit))
+                                     livemode=current.livemode, actor=current.actor,
+                                     evidence=form.evidence(), submit=submit)
         except (DomainError, ApiError) as exc:
             # Answered or closed meanwhile by someone else.
             messages.error(request, exc.message)
@@ -683,7 +683,7 @@ def dispute_accept(request: HttpRequest, current: Current, dispute_id: str) -> H
     dispute = _dispute(current, dispute_id)
     try:
         dispute = dispute_close(id=dispute.id, merchant=current.merchant,
-                                livemode=current.livemode)
+                                livemode=current.livemode, actor=current.actor)
     except (DomainError, ApiError) as exc:
         messages.error(request, exc.message)
     else:

@@ -125,7 +125,7 @@ class DisputeDetailView(ApiView):
         params = self.params(DisputeUpdateParams)
         self.expand(DisputeSerializer)
         dispute = services.dispute_update(id=id, merchant=self.merchant,
-                                          livemode=self.livemode, params=params)
+                                          livemode=self.livemode, actor=self.actor, **params)
         return self.respond(dispute, DisputeSerializer)
 
 
@@ -135,5 +135,6 @@ class DisputeCloseView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(DisputeSerializer)
-        dispute = services.dispute_close(id=id, merchant=self.merchant, livemode=self.livemode)
+        dispute = services.dispute_close(id=id, merchant=self.merchant, livemode=self.livemode,
+                                         actor=self.actor)
         return self.respond(dispute, DisputeSerializer)

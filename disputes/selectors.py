@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from api.errors import NotFoundError
+from core.exceptions import NotFound
 from disputes.models import Dispute
 from merchants.models import Merchant
 from payments.models import Charge
@@ -15,8 +15,8 @@ def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
             .select_related("payment_method").get(pk=id))
 
 
-def _dispute_missing(id: str) -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such dispute: '{id}'", param="id")
+def _dispute_missing(id: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such dispute: '{id}'", param="id")
 
 
 def dispute_get(*, id: str, merchant: Merchant, livemode: bool) -> Dispute:  # noqa: A002

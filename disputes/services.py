@@ -13,12 +13,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django_fsm import can_proceed
 
-from api.errors import InvalidRequestError
-from api.objects import render
-from api.params import metadata_apply
+from core import clock
+from core.actor import TILL, Actor
+from core.exceptions import DomainError, InvalidState
+from core.metadata import MetadataUpdate, metadata_apply
+from core.wire import render
 from disputes import funds, selectors
 from disputes.models import Dispute
 from merchants.models import Merchant
@@ -36,8 +37,8 @@ from webhooks.services import EventSpec, events_record, previous_attributes
 DISPUTE_RESPONSE_DAYS = 7
 
 
-def _dispute_transition(dispute: Dispute, source: str) -> None:
-    status_change_record(obj=dispute, source=source, target=dispute.status)
+def _dispute_transition(dispute: Dispute, source: str, actor: Actor) -> None:
+    status_change_record(obj=dispute, source=source, target=dispute.status, actor=actor)
 
 
 def dispute_open(*, charge_id: str) -> Dispute | None:
@@ -55,7 +56,7 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
         return existing
     try:
         processor = processor_for(merchant=charge.merchant, livemode=charge.livemode)
-    except InvalidRequestError:
+    except DomainError:
         return None
     expected = processor.dispute_expected(card_token=charge.payment_method.processor_token)
     if expected is None or charge.amount_captured <= 0:
@@ -69,7 +70,7 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
                 merchant_id=charge.merchant_id, livemode=charge.livemode, charge=charge,
                 payment_intent_id=charge.payment_intent_id, amount=charge.amount_captured,
                 currency=charge.currency, reason=expected.reason, status=status,
-                due_by=timezone.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
+                due_by=clock.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
             charge.disputed = True
             changed = ["disputed"]
             if not expected.inquiry:
@@ -77,7 +78,7 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
                                                      amount=dispute.amount)
             dispute.save(force_insert=True)
             charge.save(update_fields=changed)
-            status_change_record(obj=dispute, source="created", target=dispute.status)
+            _dispute_transition(dispute, "created", TILL)
             events_record(EventSpec("charge.dispute.created", dispute),
                           *([] if expected.inquiry
                             else [EventSpec("charge.dispute.funds_withdrawn", dispute)]))
@@ -97,7 +98,7 @@ def disputes_open_due() -> int:
     answer time plus TILL_PAYMENT_RECOVERY_SECONDS). Through `dispute_open`, so a charge
     never gets two (its unique constraint), even when the message arrives meanwhile.
     Returns how many it opened."""
-    now = timezone.now()
+    now = clock.now()
     before = now - timedelta(seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS
                              + settings.TILL_PAYMENT_RECOVERY_SECONDS)
     opened = 0
@@ -116,8 +117,8 @@ def _dispute_locked(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002
     return selectors.dispute_with_charge_locked(id=id, charge_id=found.charge_id)
 
 
-def _evidence_refused(dispute: Dispute) -> InvalidRequestError:
-    return InvalidRequestError(
+def _evidence_refused(dispute: Dispute) -> InvalidState:
+    return InvalidState(
         f"This dispute has a status of {dispute.status}, so evidence can no longer be "
         "submitted or changed. Only a dispute with a status of needs_response or "
         "warning_needs_response accepts evidence.",
@@ -125,7 +126,9 @@ def _evidence_refused(dispute: Dispute) -> InvalidRequestError:
 
 
 def dispute_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                   params: dict[str, Any]) -> Dispute:
+                   actor: Actor, evidence: dict[str, Any] | None = None,
+                   submit: bool | None = None,
+                   metadata: MetadataUpdate | None = None) -> Dispute:
     """Stores evidence and metadata; with evidence given, `submit` (true unless false, as
     Stripe) sends it to the bank: `needs_response` → `under_review`. Under the charge and
     dispute locks, the change, `charge.dispute.updated` (with the old values) and the audit
@@ -133,28 +136,27 @@ def dispute_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     sweep behind it). Evidence on a dispute past needs_response is refused (400)."""
     with transaction.atomic(durable=True):
         dispute, _charge = _dispute_locked(id=id, merchant=merchant, livemode=livemode)
-        evidence = params.get("evidence")
-        submit = params.get("submit", evidence is not None)
+        if submit is None:
+            submit = evidence is not None
         if (evidence is not None or submit) and dispute.status not in Dispute.AWAITING_RESPONSE:
             raise _evidence_refused(dispute)
         source = dispute.status
         before = render(dispute)
         if evidence is not None:
             dispute.add_evidence(evidence=evidence)
-        if "metadata" in params:
-            dispute.metadata = metadata_apply(dispute.metadata, params["metadata"])
+        dispute.metadata = metadata_apply(dispute.metadata, metadata)
         if submit:
             if dispute.status == Dispute.Status.NEEDS_RESPONSE:
-                dispute.submit(at=timezone.now())
+                dispute.submit(at=clock.now())
             else:
-                dispute.submit_inquiry(at=timezone.now())
+                dispute.submit_inquiry(at=clock.now())
         dispute.save()
         after = render(dispute)
         changed = previous_attributes(before, after)
         if changed:
             events_record(EventSpec("charge.dispute.updated", dispute,
                                     previous_attributes=changed, payload=after))
-        _dispute_transition(dispute, source)
+        _dispute_transition(dispute, source, actor)
         if submit:
             _dispute_decide_on_commit(dispute)
     return dispute
@@ -186,7 +188,7 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
         won = processor.dispute_decide(
             idempotency_key=f"{dispute.id}:decide:{dispute.submission_count}",
             reference=dispute.charge.processor_reference or "", evidence=dispute.evidence)
-    except (InvalidRequestError, ProcessorUnavailable):
+    except (DomainError, ProcessorUnavailable):
         return dispute  # no processor to ask now: the next sweep asks again
     with transaction.atomic(durable=True):
         dispute, charge = selectors.dispute_with_charge_locked(id=id, charge_id=dispute.charge_id)
@@ -205,7 +207,7 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
             dispute.mark_lost()
             dispute.save()
             events_record(EventSpec("charge.dispute.closed", dispute))
-        _dispute_transition(dispute, source)
+        _dispute_transition(dispute, source, TILL)
     return dispute
 
 
@@ -221,7 +223,7 @@ def _inquiry_decided(dispute: Dispute, charge: Charge, *, won: bool) -> None:
         events_record(EventSpec("charge.dispute.closed", dispute))
         return
     before = render(dispute)
-    dispute.escalate(due_by=timezone.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
+    dispute.escalate(due_by=clock.now() + timedelta(days=DISPUTE_RESPONSE_DAYS))
     changed = funds.chargeback_withdraw(dispute=dispute, charge=charge,
                                         amount=min(dispute.amount, unrefunded))
     dispute.save()
@@ -237,7 +239,7 @@ def disputes_decide_due() -> int:
     """The sweep behind the decision messages: decides disputes and inquiries whose evidence
     was submitted more than TILL_SIMULATED_SETTLEMENT_SECONDS ago. Returns how many it
     decided (closed, or escalated to a chargeback)."""
-    before = timezone.now() - timedelta(seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
+    before = clock.now() - timedelta(seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
     return sum(dispute_decide(id=pk).status not in Dispute.UNDER_REVIEW_STATUSES
                for pk in selectors.dispute_ids_under_review(before=before))
 
@@ -251,7 +253,7 @@ def dispute_expire(*, id: str) -> Dispute:  # noqa: A002
     with transaction.atomic(durable=True):
         dispute, _charge = selectors.dispute_with_charge_locked(id=id, charge_id=charge_id)
         if (dispute.status not in Dispute.AWAITING_RESPONSE or dispute.due_by is None
-                or dispute.due_by >= timezone.now()):
+                or dispute.due_by >= clock.now()):
             return dispute
         source = dispute.status
         if source == Dispute.Status.NEEDS_RESPONSE:
@@ -260,7 +262,7 @@ def dispute_expire(*, id: str) -> Dispute:  # noqa: A002
             dispute.close_inquiry()
         dispute.save()
         events_record(EventSpec("charge.dispute.closed", dispute))
-        _dispute_transition(dispute, source)
+        _dispute_transition(dispute, source, TILL)
     return dispute
 
 
@@ -268,10 +270,11 @@ def disputes_expire_due() -> int:
     """The sweep that closes disputes left unanswered past their due date. Returns how many
     it closed."""
     return sum(dispute_expire(id=pk).status not in Dispute.AWAITING_RESPONSE
-               for pk in selectors.dispute_ids_past_due(now=timezone.now()))
+               for pk in selectors.dispute_ids_past_due(now=clock.now()))
 
 
-def dispute_close(*, id: str, merchant: Merchant, livemode: bool) -> Dispute:  # noqa: A002
+def dispute_close(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                  actor: Actor) -> Dispute:
     """Accepts the loss: `needs_response` → `lost` (an inquiry, `warning_needs_response`,
     → `warning_closed`), with `charge.dispute.closed` and the audit record, under the charge
     and dispute locks. The withdrawn funds stay withdrawn. Any other status is a 400."""
@@ -283,12 +286,12 @@ def dispute_close(*, id: str, merchant: Merchant, livemode: bool) -> Dispute:  #
         elif source == Dispute.Status.WARNING_NEEDS_RESPONSE:
             dispute.close_inquiry()
         else:
-            raise InvalidRequestError(
+            raise InvalidState(
                 f"This dispute has a status of {source} and cannot be closed. Only a "
                 "dispute with a status of needs_response or warning_needs_response can be "
                 "closed.",
                 code="dispute_unexpected_state", param="id")
         dispute.save()
         events_record(EventSpec("charge.dispute.closed", dispute))
-        _dispute_transition(dispute, source)
+        _dispute_transition(dispute, source, actor)
     return dispute
