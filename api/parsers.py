@@ -5,9 +5,9 @@ Stripe's form encoding nests with brackets: `metadata[order_id]=42`, `items[0][p
 of strings (form) or JSON values (JSON), so one set of validators serves both.
 
 Whatever no parameter may hold is refused here, once, for form bodies, query strings and
-JSON alike (names and keys too), before any validator runs: nesting deeper than
-MAX_NESTING_DEPTH, a name given twice, invalid UTF-8 and NUL characters (which PostgreSQL
-cannot store).
+JSON alike (names and keys too), before any validator runs: more than TILL_MAX_PARAMETERS
+parameters, nesting deeper than MAX_NESTING_DEPTH, a name given twice, invalid UTF-8 and NUL
+characters (which PostgreSQL cannot store).
 """
 
 import json
@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import orjson
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
@@ -29,6 +30,11 @@ TOO_DEEP = f"Parameters can be nested at most {MAX_NESTING_DEPTH} levels deep."
 
 def _name(parts: list[str]) -> str:
     return parts[0] + "".join(f"[{part}]" for part in parts[1:])
+
+
+def _too_many() -> ParameterError:
+    return ParameterError(f"Too many parameters: a request can carry at most "
+                          f"{settings.TILL_MAX_PARAMETERS} parameters.")
 
 
 def _refuse_nul(text: str, *, param: str) -> None:
@@ -110,6 +116,13 @@ def parse_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return _listify(root)
 
 
+def _count_fields(raw: bytes) -> None:
+    """Refuses more fields than allowed, counted before anything is split or decoded."""
+    limit = settings.TILL_MAX_PARAMETERS
+    if raw.count(b"&") >= limit and sum(1 for field in raw.split(b"&") if field) > limit:
+        raise _too_many()
+
+
 def _unquote(raw: bytes, charset: str) -> str:
     if b"%" in raw or b"+" in raw:
         raw = unquote_to_bytes(raw.replace(b"+", b" "))
@@ -140,6 +153,7 @@ def _decoded_pairs(raw: bytes, charset: str) -> list[tuple[str, str]]:
 
 def parse_form(raw: bytes, charset: str = "utf-8") -> dict[str, Any]:
     """A form-encoded body (or a query string's bytes) into the nested structure."""
+    _count_fields(raw)
     return parse_pairs(_decoded_pairs(raw, charset))
 
 
@@ -153,8 +167,11 @@ def parse_query(query_string: str) -> dict[str, Any]:
 
 
 def _check_json(data: dict[str, Any]) -> None:
-    """Refuses NUL characters (in keys too) and nesting past the limit, in one walk without
+    """Refuses NUL characters (in keys too), nesting past the limit and too many values (each
+    scalar or empty hash or array counts once, as a form field does), in one walk without
     recursion."""
+    limit = settings.TILL_MAX_PARAMETERS
+    count = 0
     stack: list[tuple[list[str], dict | list]] = [([], data)]
     while stack:
         path, node = stack.pop()
@@ -168,6 +185,9 @@ def _check_json(data: dict[str, Any]) -> None:
                     raise ParameterError(TOO_DEEP, param=_name([*here, str(first)]))
                 stack.append((here, value))
                 continue
+            count += 1
+            if count > limit:
+                raise _too_many()
             if isinstance(value, str):
                 _refuse_nul(value, param=_name(here))
 
