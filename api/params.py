@@ -6,6 +6,7 @@ one and turns the first failure into a ParameterError naming the parameter in br
 """
 
 import copy
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +24,11 @@ METADATA_VALUE_MAX = 500
 
 # Error codes of Stripe's that a validator may raise itself (ValidationError(..., code=…)),
 # with Stripe's message as it stands.
-STRIPE_CODES = frozenset({"email_invalid"})
+STRIPE_CODES = frozenset({"email_invalid", "parameter_invalid_integer"})
+
+# Stripe's integers: ASCII digits, with a sign only for a negative. Python's int() would also
+# take " 100", "+100", "1_000", "١٠٠" and "１００", and DRF "100.0".
+_INTEGER = re.compile(r"-?[0-9]+")
 
 _CODES = {
     "required": "parameter_missing",
@@ -31,6 +36,16 @@ _CODES = {
     "blank": "parameter_invalid_string_blank",
     "parameter_unknown": "parameter_unknown",
 }
+
+
+def is_integer(value: Any) -> bool:
+    """An integer as Stripe takes one: a JSON integer (not a bool or a float), or a string of
+    ASCII digits with an optional leading `-`."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and _INTEGER.fullmatch(value) is not None
 
 
 class ParamsList(serializers.ListSerializer):
@@ -71,10 +86,16 @@ class Params(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):
-            unknown = [name for name in data if name not in self.fields]
+            fields = self.fields
+            unknown = [name for name in data if name not in fields]
             if unknown:
                 raise serializers.ValidationError(
                     {unknown[0]: [serializers.ErrorDetail("unknown", code="parameter_unknown")]})
+            for name, value in data.items():
+                if (value is not None and isinstance(fields[name], serializers.IntegerField)
+                        and not is_integer(value)):
+                    raise serializers.ValidationError({name: [serializers.ErrorDetail(
+                        "A valid integer is required.", code="invalid")]})
         elif data is not None and not isinstance(data, dict):
             raise serializers.ValidationError(
                 {serializers.api_settings.NON_FIELD_ERRORS_KEY: [serializers.ErrorDetail(
