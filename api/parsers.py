@@ -28,6 +28,12 @@ MAX_NESTING_DEPTH = 8
 TOO_DEEP = f"Parameters can be nested at most {MAX_NESTING_DEPTH} levels deep."
 
 
+class FormArray(list):
+    """An array the form encoding made from the indexes 0..n-1 (`x[0]=a&x[1]=b`). stripe-python
+    encodes a hash with keys "0", "1"… the same way, so a hash-valued parameter may take one
+    as a hash; a JSON array is never a hash."""
+
+
 def _name(parts: list[str]) -> str:
     return parts[0] + "".join(f"[{part}]" for part in parts[1:])
 
@@ -69,7 +75,7 @@ def _listify(node: Any) -> Any:
     if isinstance(node, dict):
         node = {k: _listify(v) for k, v in node.items()}
         if node and set(node) == {str(index) for index in range(len(node))}:
-            return [node[str(index)] for index in range(len(node))]
+            return FormArray(node[str(index)] for index in range(len(node)))
         return node
     if isinstance(node, list):
         return [_listify(v) for v in node]

@@ -187,6 +187,45 @@ def test_a_json_integer_or_digit_string_is_an_integer(api):
         "amount"] == 200
 
 
+@pytest.mark.parametrize("currency", ["usd ", " usd", "u sd", "usd\t", "usd\n", "\u00a0usd"])
+def test_a_currency_with_whitespace_is_a_400(api, currency):
+    response = api.post("/v1/payment_intents", {"amount": "2000", "currency": currency})
+    error = invalid_request(response)
+    assert error["param"] == "currency"
+    assert not PaymentIntent.objects.exists()
+
+
+def test_an_uppercase_currency_is_answered_lowercase(api):
+    assert ok(api.post("/v1/payment_intents", {"amount": "2000", "currency": "USD"}))[
+        "currency"] == "usd"
+
+
+@pytest.mark.parametrize(("body", "param"), [
+    ({"metadata": ["a"]}, "metadata"),
+    ({"address": ["1 Main St"]}, "address"),
+    ({"email": {"a": "b"}}, "email"),
+    ({"balance": {"a": 1}}, "balance"),
+    ({"name": ["Ada"]}, "name"),
+    ({"tax_exempt": {"a": "none"}}, "tax_exempt"),
+    ({"metadata": {"k": {"a": "b"}}}, "metadata"),
+])
+def test_a_json_value_of_the_wrong_shape_is_a_400(api, body, param):
+    error = invalid_request(api.post_json("/v1/customers", body))
+    assert error["param"] == param
+    assert not Customer.objects.exists()
+
+
+def test_a_hash_where_a_boolean_is_expected_is_a_400(api):
+    error = invalid_request(api.post_json("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "confirm": {"a": 1}}))
+    assert error["param"] == "confirm"
+
+
+def test_form_metadata_with_numeric_keys_is_still_a_hash(api):
+    customer = ok(api.post("/v1/customers", {"metadata": {"0": "a", "1": "b"}}))
+    assert customer["metadata"] == {"0": "a", "1": "b"}
+
+
 @pytest.mark.parametrize(("query", "param"), [
     ("created=-1", "created"),
     ("created[gte]=-1", "created[gte]"),
