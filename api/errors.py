@@ -55,6 +55,13 @@ class ParameterError(InvalidRequestError):
     stored = False
 
 
+class RequestTooLargeError(InvalidRequestError):
+    """A body over TILL_MAX_REQUEST_BYTES, refused before it is read (or parsed)."""
+
+    status = 413
+    stored = False
+
+
 class NotFoundError(InvalidRequestError):
     status = 404
     default_code = "resource_missing"

@@ -51,10 +51,10 @@ def _expired_before() -> Any:
 def idempotency_key_claim(*, merchant: Merchant, livemode: bool, key: str, fingerprint: str,
                           request_id: str) -> IdempotencyKey | Replay:
     """Claims `key` for this request, or answers with the replay or the error that applies."""
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:  # PostgreSQL stores no NUL
         raise ParameterError(
-            f"Invalid Idempotency-Key: must be 1 to {MAX_KEY_LENGTH} characters.",
-            param="Idempotency-Key")
+            f"Invalid Idempotency-Key: must be 1 to {MAX_KEY_LENGTH} characters, without NUL "
+            "characters.", param="Idempotency-Key")
     for _ in range(2):
         try:
             with unique_insert():

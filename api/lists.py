@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from api.errors import ParameterError
 from api.objects import ApiObjectSerializer
-from api.params import Params
+from api.params import MAX_TIMESTAMP, Params, is_integer
 
 _RANGE_LOOKUPS = ("gt", "gte", "lt", "lte")
 
@@ -30,14 +30,23 @@ class RangeFilter(serializers.Field):
             unknown = set(data) - set(_RANGE_LOOKUPS)
             if unknown or not data:
                 self.fail("invalid")
-            return {op: self._timestamp(value) for op, value in data.items()}
+            return {op: self._timestamp(value, op=op) for op, value in data.items()}
         return {"exact": self._timestamp(data)}
 
-    def _timestamp(self, value: Any) -> datetime:
-        try:
-            return datetime.fromtimestamp(int(value), tz=UTC)
-        except (TypeError, ValueError, OverflowError, OSError):
+    def _timestamp(self, value: Any, *, op: str | None = None) -> datetime:
+        """Unix seconds from 0 to the last second of 9999, as TimestampParam takes them; a
+        failure names `created[op]` when it is one of the hash's."""
+        if isinstance(value, dict | list):
             self.fail("invalid")
+        if not is_integer(value):
+            error = serializers.ErrorDetail(f"Invalid integer: {value}",
+                                            code="parameter_invalid_integer")
+        elif not 0 <= int(value) <= MAX_TIMESTAMP:
+            error = serializers.ErrorDetail(
+                f"must be a Unix timestamp between 0 and {MAX_TIMESTAMP}.", code="invalid")
+        else:
+            return datetime.fromtimestamp(int(value), tz=UTC)
+        raise serializers.ValidationError({op: [error]} if op else [error])
 
 
 class ListParams(Params):
@@ -57,14 +66,15 @@ class ListParams(Params):
 def _range_filter(field: str, lookups: dict[str, datetime]) -> Q:
     q = Q()
     for op, value in lookups.items():
-        # Stored times have microseconds, wire timestamps whole seconds: compare by second.
-        next_second = value + timedelta(seconds=1)
+        # Stored times have microseconds, wire timestamps whole seconds: compare by second
+        # (to its last microsecond, which exists even in the last second of 9999).
+        end_of_second = value + timedelta(microseconds=999_999)
         if op == "exact":
-            q &= Q(**{f"{field}__gte": value, f"{field}__lt": next_second})
+            q &= Q(**{f"{field}__gte": value, f"{field}__lte": end_of_second})
         elif op == "gt":
-            q &= Q(**{f"{field}__gte": next_second})
+            q &= Q(**{f"{field}__gt": end_of_second})
         elif op == "lte":
-            q &= Q(**{f"{field}__lt": next_second})
+            q &= Q(**{f"{field}__lte": end_of_second})
         else:
             q &= Q(**{f"{field}__{op}": value})
     return q

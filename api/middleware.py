@@ -1,12 +1,15 @@
-"""Request ids (every request gets one, every response and log line carries it) and the rate
-limit of API requests that no valid key answered for."""
+"""Request ids (every request gets one, every response and log line carries it), the rate
+limit of API requests that no valid key answered for, and the size limit of API bodies."""
 
 import contextvars
+import io
 import logging
 import re
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from core.context import request_id_var
@@ -73,3 +76,51 @@ class AnonymousRateLimitMiddleware:
         for name, value in usage.headers().items():
             response[name] = value
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """API request bodies of at most TILL_MAX_REQUEST_BYTES, answered 413 in Stripe's envelope.
+
+    A declared Content-Length is judged before a byte is read. A chunked body (no length:
+    gunicorn decodes the chunks and ends the stream) is read up to one byte past the limit
+    and, when within it, handed on with its length, so it is parsed as any other body
+    (Django alone would read such a body as empty).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/v1/") and not self._within_limit(request):
+            from api.errors import RequestTooLargeError
+
+            error = RequestTooLargeError(
+                "Request body too large: a request can carry at most "
+                f"{settings.TILL_MAX_REQUEST_BYTES} bytes.")
+            return JsonResponse(error.body(), status=error.status)
+        return self.get_response(request)
+
+    @staticmethod
+    def _within_limit(request: HttpRequest) -> bool:
+        limit = settings.TILL_MAX_REQUEST_BYTES
+        declared = request.META.get("CONTENT_LENGTH")
+        if declared:
+            try:
+                return int(declared) <= limit
+            except ValueError:
+                return True  # Django reads a malformed length as no body at all
+        if ("chunked" not in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+                or not request.META.get("wsgi.input_terminated")):
+            return True
+        stream = request.META["wsgi.input"]
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit and (chunk := stream.read(min(65536, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            return False
+        body = b"".join(chunks)
+        request.META["CONTENT_LENGTH"] = str(size)
+        request._stream = LimitedStream(io.BytesIO(body), size)  # what WSGIRequest builds
+        return True

@@ -6,6 +6,7 @@ one and turns the first failure into a ParameterError naming the parameter in br
 """
 
 import copy
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.errors import ParameterError
+from api.parsers import FormArray
 from core.metadata import CLEAR_ALL
 
 # 9999-12-31T23:59:59Z, the last second a datetime holds.
@@ -23,7 +25,12 @@ METADATA_VALUE_MAX = 500
 
 # Error codes of Stripe's that a validator may raise itself (ValidationError(..., code=…)),
 # with Stripe's message as it stands.
-STRIPE_CODES = frozenset({"email_invalid"})
+STRIPE_CODES = frozenset({"email_invalid", "parameter_invalid_integer"})
+
+# Stripe's integers: ASCII digits, with a sign only for a negative. Python's int() would also
+# take " 100", "+100", "1_000", "١٠٠" and "１００", and DRF "100.0".
+_INTEGER = re.compile(r"-?[0-9]+")
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 _CODES = {
     "required": "parameter_missing",
@@ -31,6 +38,16 @@ _CODES = {
     "blank": "parameter_invalid_string_blank",
     "parameter_unknown": "parameter_unknown",
 }
+
+
+def is_integer(value: Any) -> bool:
+    """An integer as Stripe takes one: a JSON integer (not a bool or a float), or a string of
+    ASCII digits with an optional leading `-`."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and _INTEGER.fullmatch(value) is not None
 
 
 class ParamsList(serializers.ListSerializer):
@@ -71,10 +88,16 @@ class Params(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):
-            unknown = [name for name in data if name not in self.fields]
+            fields = self.fields
+            unknown = [name for name in data if name not in fields]
             if unknown:
                 raise serializers.ValidationError(
                     {unknown[0]: [serializers.ErrorDetail("unknown", code="parameter_unknown")]})
+            for name, value in data.items():
+                if (value is not None and isinstance(fields[name], serializers.IntegerField)
+                        and not is_integer(value)):
+                    raise serializers.ValidationError({name: [serializers.ErrorDetail(
+                        "A valid integer is required.", code="invalid")]})
         elif data is not None and not isinstance(data, dict):
             raise serializers.ValidationError(
                 {serializers.api_settings.NON_FIELD_ERRORS_KEY: [serializers.ErrorDetail(
@@ -100,8 +123,9 @@ class MetadataField(serializers.Field):
     def to_internal_value(self, data: Any) -> dict[str, str | None] | type[UNSET]:
         if data == "":
             return UNSET
-        if isinstance(data, list):
-            # `metadata[0]=a&metadata[1]=b`: the form parser reads a run of indexes as an array.
+        if isinstance(data, FormArray):
+            # `metadata[0]=a&metadata[1]=b`: the form parser reads a run of indexes as an array
+            # (a JSON array is not a hash, and stays refused).
             data = {str(index): value for index, value in enumerate(data)}
         if not isinstance(data, dict):
             self.fail("invalid")
@@ -139,6 +163,25 @@ class TimestampParam(serializers.IntegerField):
             raise serializers.ValidationError(
                 f"must be a Unix timestamp between 0 and {MAX_TIMESTAMP}.")
         return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{3}$"})
+class CurrencyParam(serializers.CharField):
+    """A three-letter ISO 4217 code, given back lowercase (Stripe takes `USD` as `usd`).
+    Whitespace is refused, not trimmed: `usd ` is not a currency."""
+
+    default_error_messages = {"currency": "must be a three-letter ISO 4217 code such as usd, "
+                                          "without spaces."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["trim_whitespace"] = False
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if not _CURRENCY.fullmatch(value):
+            self.fail("currency")
+        return value.lower()
 
 
 class OptionalString(serializers.CharField):

@@ -18,6 +18,7 @@ from api.auth import SecretKeyRequired
 from api.errors import (
     RATE_LIMITED,
     AuthenticationError,
+    NotFoundError,
     RateLimitError,
     as_api_error,
     unrecognized_url,
@@ -113,6 +114,7 @@ class ApiView(APIView):
         self.rate_limit_headers = usage.headers()
         if usage.exceeded:
             raise RateLimitError(RATE_LIMITED, headers={"Stripe-Should-Retry": "true"})
+        refuse_impossible_ids(request.path, kwargs)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.args, self.kwargs = args, kwargs
@@ -172,6 +174,18 @@ class ApiView(APIView):
             idempotency_key_release(record=claim)
         response["Original-Request"] = request.request_id
         return response
+
+
+def refuse_impossible_ids(path: str, ids: dict[str, Any]) -> None:
+    """An id in the path with a NUL character names no object (and PostgreSQL refuses to
+    look for one): Stripe's 404 for a missing object, before any query carries it. The object
+    is named by the path's resource (`/v1/refunds/batch/{id}`: refund_batch)."""
+    for param, value in ids.items():
+        if isinstance(value, str) and "\x00" in value:
+            segments = path.split("/")
+            resource = segments[2:segments.index(value)] if value in segments else []
+            noun = "_".join(part.removesuffix("s") for part in resource) or "object"
+            raise NotFoundError(f"No such {noun}: '{value}'", param=param)
 
 
 @csrf_exempt  # API clients carry keys, not cookies: a POST here is a 404, not a CSRF page

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
     "api.middleware.AnonymousRateLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,6 +263,12 @@ TILL_RATE_LIMIT_TEST = env.int("TILL_RATE_LIMIT_TEST", default=25)
 # Per client address, for API requests without a valid key (slows key guessing too).
 TILL_RATE_LIMIT_ANONYMOUS = env.int("TILL_RATE_LIMIT_ANONYMOUS", default=25)
 TILL_IDEMPOTENCY_KEY_TTL_HOURS = env.int("TILL_IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+# The largest API request body (a 413 above it, judged before reading) and the most parameters
+# one request may carry (a refund batch's 1,000 items with a few fields each fit). The rest
+# of the site (dashboard, hosted pages) has the same byte limit through Django's own.
+TILL_MAX_REQUEST_BYTES = env.int("TILL_MAX_REQUEST_BYTES", default=1024 * 1024)
+TILL_MAX_PARAMETERS = env.int("TILL_MAX_PARAMETERS", default=10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TILL_MAX_REQUEST_BYTES
 # A rolled key keeps working this long unless the roll names another expiry.
 TILL_KEY_ROLL_GRACE_HOURS = env.int("TILL_KEY_ROLL_GRACE_HOURS", default=24)
 TILL_PUBLIC_URL = env.str("TILL_PUBLIC_URL", default="http://127.0.0.1:8000")

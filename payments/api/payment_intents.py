@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
-from api.params import MetadataField, OptionalString, Params
+from api.params import CurrencyParam, MetadataField, OptionalString, Params
 from api.schema import list_of
 from api.search import SearchField, search_page, search_query_parse
 from api.views import ApiView
@@ -39,7 +39,7 @@ class AmountParams(Params):
 
 class PaymentIntentCreateParams(AmountParams):
     amount = serializers.IntegerField(min_value=1)
-    currency = serializers.CharField(max_length=3)
+    currency = CurrencyParam()
     customer = OptionalString(max_length=100)
     payment_method = OptionalString(max_length=200)
     payment_method_types = serializers.ListField(
@@ -86,7 +86,7 @@ class PaymentIntentCreateParams(AmountParams):
 
 class PaymentIntentUpdateParams(AmountParams):
     amount = serializers.IntegerField(required=False, min_value=1)
-    currency = serializers.CharField(required=False, max_length=3)
+    currency = CurrencyParam(required=False)
     customer = OptionalString(max_length=100)
     payment_method = serializers.CharField(required=False, max_length=200)
     capture_method = serializers.ChoiceField(choices=PaymentIntent.CaptureMethod.choices,

@@ -18,3 +18,22 @@ def error_of(response, status: int) -> dict[str, Any]:
     assert None not in error.values(), "null fields are omitted"
     assert isinstance(error["message"], str) and error["message"]
     return error
+
+
+def post_raw(api, path: str, body: bytes | str,
+             content_type: str = "application/x-www-form-urlencoded", **extra):
+    """A POST of exactly these bytes (form-encoded unless told), with the client's key."""
+    return api.client.generic("POST", path, body, content_type=content_type,
+                              HTTP_AUTHORIZATION=f"Bearer {api.key}", **extra)
+
+
+def get_raw(api, path_and_query: str):
+    """A GET of exactly this path and query string, with the client's key."""
+    return api.client.get(path_and_query, HTTP_AUTHORIZATION=f"Bearer {api.key}")
+
+
+def invalid_request(response, status: int = 400) -> dict[str, Any]:
+    """The error of an `invalid_request_error` envelope with this status."""
+    error = error_of(response, status)
+    assert error["type"] == "invalid_request_error", error
+    return error
