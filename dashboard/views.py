@@ -54,6 +54,7 @@ from merchants.selectors import (
     api_key_list_for_mode,
     membership_for_user,
     status_change_list_for_object,
+    status_change_list_for_objects,
 )
 from merchants.services import api_key_revoke, api_key_roll
 from payments.models import PaymentIntent
@@ -154,13 +155,19 @@ def merchant_view(view: DashboardView) -> DashboardView:
             return render(request, "dashboard/no_merchant.html", status=403)
         current = Current(membership=membership,
                           livemode=bool(request.session.get(LIVEMODE_SESSION_KEY, False)))
-        token = actor_var.set(f"{USER_ACTOR_PREFIX}{request.user.pk}")
+        token = actor_var.set(_actor(request))
         try:
             return view(request, current, *args, **kwargs)
         finally:
             actor_var.reset(token)
 
     return login_required(wrapper)
+
+
+def _actor(request: HttpRequest) -> str:
+    """The logged-in user as the audit log's actor (`user:<id>`), passed to services that
+    must know who acts."""
+    return f"{USER_ACTOR_PREFIX}{request.user.pk}"
 
 
 def _render(request: HttpRequest, current: Current, template: str,
@@ -350,11 +357,18 @@ def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
         raise Http404("No such payment") from exc
 
 
-def _timeline(current: Current, object_id: str) -> list[tuple[Any, str]]:
-    """An object's status changes, oldest first, each with who made it."""
-    changes = list(status_change_list_for_object(merchant=current.merchant,
-                                                 livemode=current.livemode,
-                                                 object_id=object_id))
+def _timeline(current: Current, object_id: str, *,
+              also: list[str] | None = None) -> list[tuple[Any, str]]:
+    """An object's status changes (with those of the objects `also` names: a payment's
+    refunds), oldest first, each with who made it."""
+    if also:
+        changes = list(status_change_list_for_objects(
+            merchant=current.merchant, livemode=current.livemode,
+            object_ids=[object_id, *also]))
+    else:
+        changes = list(status_change_list_for_object(merchant=current.merchant,
+                                                     livemode=current.livemode,
+                                                     object_id=object_id))
     labels = actor_labels(merchant=current.merchant, actors={c.actor for c in changes})
     return [(change, labels[change.actor]) for change in changes]
 
@@ -403,7 +417,9 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
         "charged_back": charged_back,
-        "timeline": _timeline(current, intent.id),
+        # Who requested and who approved each refund shows beside the payment's own changes.
+        "timeline": _timeline(current, intent.id, also=[refund.id for refund in refunds]),
+        "timeline_object": intent.id,
         "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
         "can_capture": idle and can_proceed(intent.begin_capture),
         "can_cancel": idle and can_proceed(intent.begin_cancel),
@@ -484,7 +500,8 @@ def payment_refund(request: HttpRequest, current: Current,
                 merchant=current.merchant, livemode=current.livemode,
                 token=form.cleaned_data["token"], params=form.params(),
                 request_path=request.path,
-                request_id=getattr(request, "request_id", None) or new_request_id())
+                request_id=getattr(request, "request_id", None) or new_request_id(),
+                actor=_actor(request))
         except RefundAlreadySubmitted as exc:
             messages.info(request, exc.message)
             return redirect("dashboard:payment", intent.id)
@@ -529,10 +546,12 @@ def refunds(request: HttpRequest, current: Current) -> HttpResponse:
                                      livemode=current.livemode)[:RECENT_REFUNDS_SHOWN])
     currency = _threshold_currency(recent)
     threshold = current.merchant.refund_approval_threshold
+    waiting = list(refund_list_awaiting_approval(merchant=current.merchant,
+                                                 livemode=current.livemode))
     return _render(request, current, "dashboard/refunds/list.html", {
         "nav": "refunds",
-        "waiting": list(refund_list_awaiting_approval(merchant=current.merchant,
-                                                      livemode=current.livemode)),
+        "waiting": waiting,
+        "actor": _actor(request),
         "recent": recent,
         "threshold": threshold,
         "threshold_currency": currency,
@@ -552,9 +571,11 @@ def _refund_decide(request: HttpRequest, current: Current, refund_id: str, *,
         raise Http404("No such refund") from exc
     decide = refund_approve if approve else refund_reject
     try:
-        refund = decide(id=refund.id, merchant=current.merchant, livemode=current.livemode)
+        refund = decide(id=refund.id, merchant=current.merchant, livemode=current.livemode,
+                        actor=_actor(request))
     except ApiError as exc:
-        # Decided meanwhile by someone else, or no processor in this mode.
+        # Decided meanwhile by someone else, no processor in this mode, or the user's own
+        # request (an approval needs someone else): nothing changed.
         messages.error(request, exc.message)
     else:
         amount = format_money(refund.amount, refund.currency)

@@ -89,11 +89,13 @@ def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
     return key
 
 
-def status_change_record(*, obj: TenantModel, source: str, target: str) -> None:
+def status_change_record(*, obj: TenantModel, source: str, target: str,
+                         actor: str | None = None) -> None:
     """Records a transition of `obj` (in the caller's transaction) with who made it: the
-    API key, the dashboard user or Till itself, and the request."""
+    API key, the dashboard user or Till itself (`actor` when the service was told, else
+    the request's), and the request."""
     if source == target:
         return
     insert(StatusChange(merchant_id=obj.merchant_id, livemode=obj.livemode, object_id=obj.pk,
-                        source=source, target=target, actor=actor_var.get(),
+                        source=source, target=target, actor=actor or actor_var.get(),
                         request_id=request_id_var.get()))

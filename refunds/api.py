@@ -137,7 +137,7 @@ class RefundListView(ApiView):
         params = self.params(RefundCreateParams)
         self.expand(RefundSerializer)
         refund = services.refund_create(merchant=self.merchant, livemode=self.livemode,
-                                        params=params)
+                                        params=params, actor=self.api_key.id)
         return self.respond(refund, RefundSerializer)
 
 
@@ -175,7 +175,8 @@ class RefundApproveView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(RefundSerializer)
-        refund = services.refund_approve(id=id, merchant=self.merchant, livemode=self.livemode)
+        refund = services.refund_approve(id=id, merchant=self.merchant, livemode=self.livemode,
+                                         actor=self.api_key.id)
         return self.respond(refund, RefundSerializer)
 
 
@@ -185,7 +186,8 @@ class RefundRejectView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(RefundSerializer)
-        refund = services.refund_reject(id=id, merchant=self.merchant, livemode=self.livemode)
+        refund = services.refund_reject(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        actor=self.api_key.id)
         return self.respond(refund, RefundSerializer)
 
 
@@ -197,7 +199,7 @@ class RefundBatchCreateView(ApiView):
         self.expand(RefundBatchSerializer)
         items = [batch_item_parse(index, item) for index, item in enumerate(params["refunds"])]
         batch = services.refund_batch_create(merchant=self.merchant, livemode=self.livemode,
-                                             items=items)
+                                             items=items, actor=self.api_key.id)
         return self.respond(batch, RefundBatchSerializer)
 
 

@@ -53,6 +53,9 @@ class Refund(FSMModelMixin, TenantModel):
     processor_reference = models.CharField(max_length=200, null=True, blank=True)
     operation = models.CharField(max_length=20, null=True, blank=True)
     operation_started_at = models.DateTimeField(null=True, blank=True)
+    # Who asked for it (`key_…`, `user:<id>`, as StatusChange.actor): an approval needs
+    # someone else. Null on refunds made before it was recorded.
+    requested_by = models.CharField(max_length=60, null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -134,6 +137,8 @@ class RefundBatch(FSMModelMixin, TenantModel):
     status = FSMField(default=Status.PROCESSING, choices=Status.choices, protected=True)
     total_count = models.PositiveIntegerField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Who sent the batch: its refunds are requested by them, not by the worker making them.
+    requested_by = models.CharField(max_length=60, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -2,10 +2,13 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 
 from api.errors import NotFoundError
-from merchants.models import Merchant
+from merchants.models import ApiKey, Merchant
+from merchants.selectors import USER_ACTOR_PREFIX
 from payments.models import Charge
 from refunds.models import Dispute, Refund, RefundBatch, RefundBatchItem
 
@@ -45,10 +48,19 @@ def refund_list(*, merchant: Merchant, livemode: bool, payment_intent: str | Non
 
 
 def refund_list_awaiting_approval(*, merchant: Merchant, livemode: bool) -> QuerySet[Refund]:
-    """The approval queue: refunds in pending_approval, oldest first, with their charges."""
+    """The approval queue: refunds in pending_approval, oldest first, with their charges and
+    who requested each (`requester_key`: the key's redacted form; `requester_email`: the
+    dashboard user's), in the same query."""
+    users = get_user_model().objects.annotate(
+        actor=Concat(Value(USER_ACTOR_PREFIX), Cast("pk", CharField())))
     return (Refund.objects.filter(merchant=merchant, livemode=livemode,
                                   status=Refund.Status.PENDING_APPROVAL)
-            .select_related("charge").order_by("created", "id"))
+            .select_related("charge")
+            .annotate(requester_key=Subquery(ApiKey.objects.filter(
+                          merchant=merchant, id=OuterRef("requested_by")).values("redacted")[:1]),
+                      requester_email=Subquery(users.filter(
+                          actor=OuterRef("requested_by")).values("email")[:1]))
+            .order_by("created", "id"))
 
 
 def refund_list_recent(*, merchant: Merchant, livemode: bool,

@@ -29,6 +29,7 @@ from api.idempotency import (
 from api.objects import render
 from api.params import metadata_apply
 from merchants.models import Merchant
+from merchants.selectors import api_key_roll_chain_ids
 from merchants.services import status_change_record
 from payments import selectors as payment_selectors
 from payments import services as payment_services
@@ -119,9 +120,10 @@ def _under_inquiry(charge: Charge) -> bool:
     return dispute is not None and dispute.is_inquiry
 
 
-def refund_create(*, merchant: Merchant, livemode: bool, params: dict[str, Any]) -> Refund:
+def refund_create(*, merchant: Merchant, livemode: bool, params: dict[str, Any],
+                  actor: str) -> Refund:
     """Refunds a captured charge, given as `charge` or `payment_intent`: all that remains
-    unrefunded, or `amount` of it.
+    unrefunded, or `amount` of it, as asked by `actor` (recorded as its `requested_by`).
 
     Guarantees, under the charge's row lock: the charge's pending and succeeded refunds
     never exceed its captured amount; the refund (`pending`), the charge's
@@ -134,9 +136,10 @@ def refund_create(*, merchant: Merchant, livemode: bool, params: dict[str, Any])
     held = _uncaptured_intent(merchant=merchant, livemode=livemode, params=params)
     if held is not None:
         return _refund_release_authorization(intent=held, merchant=merchant,
-                                             livemode=livemode, params=params)
+                                             livemode=livemode, params=params, actor=actor)
     with transaction.atomic(durable=True):
-        refund = _refund_accept(merchant=merchant, livemode=livemode, params=params)
+        refund = _refund_accept(merchant=merchant, livemode=livemode, params=params,
+                                actor=actor)
     return _refund_run_or_recover(refund, processor)
 
 
@@ -154,7 +157,8 @@ def _uncaptured_intent(*, merchant: Merchant, livemode: bool,
 
 
 def _refund_release_authorization(*, intent: PaymentIntent, merchant: Merchant,
-                                  livemode: bool, params: dict[str, Any]) -> Refund:
+                                  livemode: bool, params: dict[str, Any],
+                                  actor: str) -> Refund:
     """Refunding an uncaptured authorization releases it, as Stripe does: the intent is
     canceled (the processor voids the hold and the charge shows the amount refunded, through
     payments' own service), then a `succeeded` refund of the whole amount records the
@@ -180,28 +184,30 @@ def _refund_release_authorization(*, intent: PaymentIntent, merchant: Merchant,
         refund = Refund(merchant=merchant, livemode=livemode, charge=charge,
                         payment_intent_id=intent.id, amount=charge.amount,
                         currency=charge.currency, reason=params.get("reason"),
-                        status=Refund.Status.SUCCEEDED,
+                        status=Refund.Status.SUCCEEDED, requested_by=actor,
                         metadata=metadata_apply({}, params.get("metadata") or {}))
         refund.save()
-        status_change_record(obj=refund, source="created", target=refund.status)
+        status_change_record(obj=refund, source="created", target=refund.status, actor=actor)
         events_record(EventSpec("refund.created", refund),
                       EventSpec("charge.refunded", charge))
     return refund
 
 
-def _refund_accept(*, merchant: Merchant, livemode: bool, params: dict[str, Any]) -> Refund:
+def _refund_accept(*, merchant: Merchant, livemode: bool, params: dict[str, Any],
+                   actor: str) -> Refund:
     """Phase 1, in the caller's transaction: the refund created `pending` and counted on
-    its charge (locked here), with its events."""
+    its charge (locked here), with its events and the audit record of who asked for it."""
     charge = _charge_to_refund(merchant=merchant, livemode=livemode, params=params)
     amount = _check_refundable(charge, amount=params.get("amount"))
     refund = Refund(merchant=merchant, livemode=livemode, charge=charge,
                     payment_intent_id=charge.payment_intent_id, amount=amount,
-                    currency=charge.currency, reason=params.get("reason"),
+                    currency=charge.currency, reason=params.get("reason"), requested_by=actor,
                     metadata=metadata_apply({}, params.get("metadata") or {}))
     refund.begin_refund(at=timezone.now())
     if _needs_approval(merchant, amount):
         refund.hold_for_approval()
     refund.save()
+    status_change_record(obj=refund, source="created", target=refund.status, actor=actor)
     _charge_refunded_by(charge, amount)
     events_record(EventSpec("refund.created", refund), EventSpec("charge.refunded", charge))
     return refund
@@ -422,7 +428,8 @@ class RefundAlreadySubmitted(Exception):  # noqa: N818 - a state, not a failure
 
 
 def refund_create_once(*, merchant: Merchant, livemode: bool, token: str,
-                       params: dict[str, Any], request_path: str, request_id: str) -> Refund:
+                       params: dict[str, Any], request_path: str, request_id: str,
+                       actor: str) -> Refund:
     """`refund_create`, once per form token (the dashboard's Refund form).
 
     The token is claimed by inserting it in the idempotency table (a unique constraint, not
@@ -446,7 +453,8 @@ def refund_create_once(*, merchant: Merchant, livemode: bool, token: str,
         raise RefundAlreadySubmitted("This refund was already submitted; it was not made "
                                      "twice.")
     try:
-        refund = refund_create(merchant=merchant, livemode=livemode, params=params)
+        refund = refund_create(merchant=merchant, livemode=livemode, params=params,
+                               actor=actor)
     except BaseException:
         idempotency_key_release(record=claim)
         raise
@@ -470,8 +478,34 @@ def _refund_awaiting_approval_locked(*, id: str, merchant: Merchant,  # noqa: A0
     return refund, charge
 
 
-def refund_approve(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # noqa: A002
-    """Approves a refund waiting in `pending_approval`: under the charge and refund locks it
+def _same_principal(requested_by: str, actor: str) -> bool:
+    """Whether `actor` is who requested the refund: the same dashboard user, the same API
+    key, or a key of the same roll chain (a rolled key is the same principal's)."""
+    if actor == requested_by:
+        return True
+    if actor.startswith("key_") and requested_by.startswith("key_"):
+        return actor in api_key_roll_chain_ids(key_id=requested_by)
+    return False
+
+
+def _self_approval_refused(refund: Refund, actor: str) -> InvalidRequestError:
+    if actor.startswith("key_"):
+        message = (
+            f"Refund {refund.id} was requested with this API key (or one rolled from or into "
+            "it), which cannot also approve it. Approve it with another secret key, or as an "
+            "owner or admin in the dashboard; rejecting it withdraws the request.")
+    else:
+        message = (
+            f"You requested refund {refund.id}, so you cannot also approve it: another owner "
+            "or admin must. Rejecting it withdraws your request.")
+    return InvalidRequestError(message, code="refund_approval_forbidden", param="id")
+
+
+def refund_approve(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                   actor: str) -> Refund:
+    """Approves a refund waiting in `pending_approval`, as `actor`, who must not be who
+    requested it (`requested_by`: the same user, key or roll chain of keys is refused with
+    `refund_approval_forbidden`, changing nothing). Under the charge and refund locks it
     becomes `pending` with its processor call in flight, `refund.updated` and the audit
     record (who approved, when) commit together; then the processor is asked under
     `<re_id>:refund` and the refund settles as any other (`refund_create`'s phases 2-3)."""
@@ -479,6 +513,8 @@ def refund_approve(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  #
     with transaction.atomic(durable=True):
         refund, _charge = _refund_awaiting_approval_locked(
             id=id, merchant=merchant, livemode=livemode, action="approve")
+        if refund.requested_by is not None and _same_principal(refund.requested_by, actor):
+            raise _self_approval_refused(refund, actor)
         source = refund.status
         before = render(refund)
         refund.approve(at=timezone.now())
@@ -487,12 +523,14 @@ def refund_approve(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  #
         events_record(EventSpec("refund.updated", refund,
                                 previous_attributes=previous_attributes(before, after),
                                 payload=after))
-        _transition(refund, source)
+        status_change_record(obj=refund, source=source, target=refund.status, actor=actor)
     return _refund_run_or_recover(refund, processor)
 
 
-def refund_reject(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # noqa: A002
-    """Rejects a refund waiting in `pending_approval`: it is `canceled` and its amount goes
+def refund_reject(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                  actor: str) -> Refund:
+    """Rejects a refund waiting in `pending_approval`, as `actor` (who may be its requester:
+    withdrawing one's own request moves no money): it is `canceled` and its amount goes
     back to the charge, with `refund.updated` + `charge.refund.updated` and the audit record,
     in one transaction under the charge and refund locks. The processor was never asked."""
     with transaction.atomic(durable=True):
@@ -510,7 +548,7 @@ def refund_reject(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # 
                       EventSpec("charge.refund.updated", refund, previous_attributes=changed,
                                 payload=after))
         _chargeback_withdraw_released(charge, refund.amount)
-        _transition(refund, source)
+        status_change_record(obj=refund, source=source, target=refund.status, actor=actor)
     return refund
 
 
@@ -540,17 +578,19 @@ def _batch_item_params(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def refund_batch_create(*, merchant: Merchant, livemode: bool,
-                        items: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]
-                        ) -> RefundBatch:
+                        items: list[tuple[dict[str, Any] | None, dict[str, Any] | None]],
+                        actor: str) -> RefundBatch:
     """Accepts a batch of refund requests, each given as (parameters, None) once validated
     or (None, error envelope) when malformed: the batch and its items commit together (a
     malformed item with its error as its outcome), then the items are enqueued in chunks of
-    BATCH_CHUNK_SIZE. A mode without a processor refuses the whole batch up front. Returns
-    the batch as `refund_batch_get` reads it (in eager mode, already completed)."""
+    BATCH_CHUNK_SIZE; their refunds are requested by `actor`, who sent the batch (not by
+    the worker that makes them). A mode without a processor refuses the whole batch up
+    front. Returns the batch as `refund_batch_get` reads it (in eager mode, already
+    completed)."""
     processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
         batch = RefundBatch.objects.create(merchant=merchant, livemode=livemode,
-                                           total_count=len(items))
+                                           total_count=len(items), requested_by=actor)
         RefundBatchItem.objects.bulk_create(
             RefundBatchItem(batch=batch, index=index, error=error,
                             params=_batch_item_params(params) if params is not None else {})
@@ -605,7 +645,7 @@ def _batch_item_run(item: RefundBatchItem, batch: RefundBatch, *,
             raise refused
         with transaction.atomic():  # a refused item leaves nothing of its refund behind
             refund = _refund_accept(merchant=batch.merchant, livemode=batch.livemode,
-                                    params=item.params)
+                                    params=item.params, actor=batch.requested_by or "till")
     except ApiError as exc:
         item.error = exc.body()["error"]
         item.save(update_fields=["error"])

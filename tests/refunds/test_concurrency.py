@@ -8,7 +8,7 @@ from refunds import services
 from refunds.models import Refund, RefundBatch
 from tests.concurrency import run_together
 from tests.conftest import Api, needs_postgres
-from tests.payments.factories import paid_intent
+from tests.payments.factories import paid_intent, secret_key_id
 
 
 @needs_postgres()
@@ -46,7 +46,7 @@ def test_workers_sharing_a_batch_refund_each_item_once(account, settings, monkey
     charges = [paid_intent(api, amount=2000)["latest_charge"] for _ in range(4)]
     items = [({"charge": charges[n % 4], "amount": 300}, None) for n in range(60)]
     batch = services.refund_batch_create(merchant=account.merchant, livemode=False,
-                                         items=items)
+                                         items=items, actor=secret_key_id(account))
     ranges = [(0, 60), (0, 60), (0, 30), (30, 60), (0, 60), (30, 60)]
 
     # when the workers run together

@@ -9,7 +9,7 @@ from payments.models import Charge
 from refunds import services
 from refunds.models import Dispute, Refund
 from tests.api.helpers import error_of
-from tests.payments.factories import ok
+from tests.payments.factories import another_secret_key, ok
 from tests.refunds.test_disputes import disputed_payment, inquired_payment, types_since
 from webhooks.models import Event
 
@@ -229,7 +229,7 @@ def test_a_refund_held_at_escalation_then_approved_is_not_withdrawn_twice(
 
     # when it is approved and settles
     with django_capture_on_commit_callbacks(execute=True):
-        ok(api.post(f"/v1/refunds/{held['id']}/approve"))
+        ok(another_secret_key(account).post(f"/v1/refunds/{held['id']}/approve"))
 
     # then the customer gets $15.00 back and the chargeback keeps only the $5.00
     assert Refund.objects.get(pk=held["id"]).status == "succeeded"
