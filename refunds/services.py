@@ -163,34 +163,117 @@ def _refund_release_authorization(*, intent: PaymentIntent, merchant: Merchant,
     canceled (the processor voids the hold and the charge shows the amount refunded, through
     payments' own service), then a `succeeded` refund of the whole amount records the
     release, with `refund.created` + `charge.refunded`. Only the whole amount: a hold is not
-    released in part."""
+    released in part.
+
+    Recoverable as the payment phases are: first, under the intent and charge locks, the
+    refund is written `pending` with its `release` owed (no event yet: nothing happened), so
+    a second refund of the charge finds the amount held; then payments cancels the intent
+    in its own phases; then the release is recorded. A crash anywhere between leaves the
+    owed release for the sweep (`refunds_settle_due`), which finishes the cancel if it never
+    began (payments' recovery finishes one in flight) and records it once."""
     param = "payment_intent" if params.get("payment_intent") else "charge"
     if params.get("amount") not in (None, intent.amount_capturable):
         raise InvalidRequestError(
             f"PaymentIntent {intent.id} is uncaptured: refunding it releases the whole "
             f"authorization ({format_money(intent.amount_capturable, intent.currency)}). "
             "Capture the part you keep instead, then refund.", param="amount")
-    try:
-        payment_services.payment_intent_cancel(id=intent.id, merchant=merchant,
-                                               livemode=livemode)
-    except InvalidRequestError:
-        # Captured or canceled meanwhile: answer as a refund of it would now be answered.
-        intent.refresh_from_db()
-        _check_intent_refundable(intent, param=param)
-        raise
     with transaction.atomic(durable=True):
+        intent = payment_selectors.payment_intent_get_locked(id=intent.id, merchant=merchant,
+                                                             livemode=livemode)
         charge = selectors.charge_get_locked(id=intent.latest_charge_id, merchant=merchant,
                                              livemode=livemode, param=param)
+        _check_releasable(intent, charge, param=param)
         refund = Refund(merchant=merchant, livemode=livemode, charge=charge,
                         payment_intent_id=intent.id, amount=charge.amount,
                         currency=charge.currency, reason=params.get("reason"),
-                        status=Refund.Status.SUCCEEDED, requested_by=actor,
+                        requested_by=actor,
                         metadata=metadata_apply({}, params.get("metadata") or {}))
+        refund.begin_release(at=timezone.now())
         refund.save()
-        status_change_record(obj=refund, source="created", target=refund.status, actor=actor)
+    try:
+        payment_services.payment_intent_cancel(id=intent.id, merchant=merchant,
+                                               livemode=livemode)
+    except ProcessorUnavailable:
+        # The void is in flight with payments (its recovery finishes it); so is the release.
+        logger.warning("processor unavailable releasing %s; left for recovery", intent.id)
+        return refund
+    except InvalidRequestError:
+        # Captured or canceled meanwhile: no release of ours happened. Answer as a refund of
+        # the intent would now be answered.
+        _release_abandon(refund_id=refund.id)
+        intent.refresh_from_db()
+        _check_intent_refundable(intent, param=param)
+        raise
+    return _release_record(refund_id=refund.id, actor=actor)
+
+
+def _check_releasable(intent: PaymentIntent, charge: Charge, *, param: str) -> None:
+    """Under the intent and charge locks: still an idle authorization, not being released."""
+    if intent.status != PaymentIntent.Status.REQUIRES_CAPTURE:
+        _check_intent_refundable(intent, param=param)
+        raise InvalidRequestError(  # captured meanwhile: its refund is an ordinary one
+            f"PaymentIntent {intent.id} was captured meanwhile; refund it again to refund "
+            "what was captured.", code="payment_intent_unexpected_state", param=param)
+    if intent.operation is not None:
+        raise payment_services.LockTimeoutError
+    if selectors.refund_amount_held(charge=charge) > 0:
+        raise InvalidRequestError(f"Charge {charge.id} has already been refunded.",
+                                  code="charge_already_refunded", param="charge")
+
+
+def _release_record(*, refund_id: str, actor: str | None = None) -> Refund:
+    """The release done (the intent canceled): the refund `succeeded`, with
+    `refund.created` + `charge.refunded` and the audit record, under the charge and refund
+    locks. Once: a refund whose release is recorded is returned as it is."""
+    charge_id = Refund.objects.values_list("charge_id", flat=True).get(pk=refund_id)
+    with transaction.atomic(durable=True):
+        charge = selectors.charge_get_locked_by_id(id=charge_id)
+        refund = selectors.refund_get_locked_by_id(id=refund_id)
+        if refund.operation != "release":
+            return refund
+        refund.mark_succeeded()
+        refund.save()
+        status_change_record(obj=refund, source="created", target=refund.status,
+                             actor=actor or refund.requested_by)
         events_record(EventSpec("refund.created", refund),
                       EventSpec("charge.refunded", charge))
     return refund
+
+
+def _release_abandon(*, refund_id: str) -> None:
+    """The release will not happen (the intent was captured, or canceled by another
+    request): the refund written for it goes, unannounced (no event was sent, no money moved
+    by it), so the charge's amount is free again."""
+    charge_id = Refund.objects.values_list("charge_id", flat=True).get(pk=refund_id)
+    with transaction.atomic(durable=True):
+        selectors.charge_get_locked_by_id(id=charge_id)
+        refund = selectors.refund_get_locked_by_id(id=refund_id)
+        if refund.operation == "release":
+            refund.delete()
+
+
+def _release_finish(refund: Refund) -> None:
+    """The sweep's part of a release a crash interrupted: the intent's cancel, if it never
+    began (one in flight is payments' recovery's to finish), then the release recorded;
+    an intent captured meanwhile, or canceled with its cancel failing, abandons it."""
+    intent = PaymentIntent.objects.select_related("merchant").get(pk=refund.payment_intent_id)
+    if intent.operation is not None:
+        return  # payments' own recovery finishes its call first
+    if intent.status == PaymentIntent.Status.REQUIRES_CAPTURE:
+        try:
+            payment_services.payment_intent_cancel(id=intent.id, merchant=intent.merchant,
+                                                   livemode=intent.livemode)
+        except ProcessorUnavailable:
+            return
+        except InvalidRequestError:
+            pass  # busy, captured or canceled meanwhile: decided below, or next time
+        intent.refresh_from_db()
+    if intent.operation is not None or intent.status == PaymentIntent.Status.REQUIRES_CAPTURE:
+        return
+    if intent.status == PaymentIntent.Status.CANCELED:
+        _release_record(refund_id=refund.id)
+    else:
+        _release_abandon(refund_id=refund.id)
 
 
 def _refund_accept(*, merchant: Merchant, livemode: bool, params: dict[str, Any],
@@ -352,14 +435,18 @@ def refund_settle(*, id: str) -> Refund:  # noqa: A002
 
 
 def refunds_settle_due() -> int:
-    """The sweep behind the settle messages: finishes processor calls interrupted between
-    phases, then settles pending refunds. Returns how many refunds left `pending`."""
+    """The sweep behind the settle messages: finishes processor calls (and releases of
+    uncaptured authorizations) interrupted between phases, then settles pending refunds.
+    Returns how many refunds left `pending`."""
     before = timezone.now() - timedelta(seconds=settings.TILL_PAYMENT_RECOVERY_SECONDS)
     for pk in selectors.refund_ids_in_flight_since(before=before):
         refund = Refund.objects.select_related("merchant", "charge__payment_method").get(pk=pk)
         try:
-            _refund_run(refund, processor_for(merchant=refund.merchant,
-                                              livemode=refund.livemode))
+            if refund.operation == "release":
+                _release_finish(refund)
+            else:
+                _refund_run(refund, processor_for(merchant=refund.merchant,
+                                                  livemode=refund.livemode))
         except (InvalidRequestError, ProcessorUnavailable):
             continue
     return sum(refund_settle(id=pk).status != Refund.Status.PENDING
