@@ -11,3 +11,8 @@ class ApiConfig(AppConfig):
         # Every app's wire (`<app>/api.py` or `<app>/api/`): its serializers register as the
         # renderers the domain's events and errors use (core.wire), in web and worker alike.
         autodiscover_modules("api")
+
+        from api.errors import api_error_from_domain
+        from core.wire import error_renderer_register
+
+        error_renderer_register(lambda exc: api_error_from_domain(exc).body()["error"])

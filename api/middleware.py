@@ -1,7 +1,6 @@
 """Request ids (every request gets one, every response and log line carries it), the rate
 limit of API requests that no valid key answered for, and the size limit of API bodies."""
 
-import contextvars
 import io
 import logging
 import re
@@ -13,10 +12,6 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from core.context import request_id_var
-
-# Who is acting, for the audit log: an API key's id, `user:<id>` in the dashboard, or `till`
-# for Till's own tasks.
-actor_var: contextvars.ContextVar[str] = contextvars.ContextVar("actor", default="till")
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 

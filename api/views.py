@@ -31,7 +31,6 @@ from api.idempotency import (
     request_fingerprint,
 )
 from api.lists import ListParams, list_page
-from api.middleware import actor_var
 from api.objects import ApiObjectSerializer, expand_tree
 from api.params import parse
 from api.parsers import parse_query
@@ -109,7 +108,6 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and permissions
-        self._actor_token = actor_var.set(request.auth.id)
         usage = rate_limit_hit(request=request, key=request.auth)
         self.rate_limit_headers = usage.headers()
         if usage.exceeded:
@@ -132,9 +130,6 @@ class ApiView(APIView):
                 response = handler(request, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - the handler renders every error
             response = self.handle_exception(exc)
-        finally:
-            if (token := getattr(self, "_actor_token", None)) is not None:
-                actor_var.reset(token)
         response = self.finalize_response(request, response, *args, **kwargs)
         for name, value in self.rate_limit_headers.items():
             response[name] = value

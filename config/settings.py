@@ -4,6 +4,7 @@ Every variable is listed in the README's configuration table.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "corsheaders",
     "core",
+    "axes",
     "merchants",
     "api",
     "payments",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The API answers browsers on any origin, as Stripe's does: keys travel in the Authorization
@@ -211,6 +215,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Logins (the dashboard's and the admin's) are throttled by django-axes, per account and per
+# client address, each on its own: after TILL_LOGIN_FAILURE_LIMIT failures within the
+# cool-off, further attempts are refused for TILL_LOGIN_COOLOFF_MINUTES, and every attempt
+# during the lockout starts the wait again. Axes' backend comes first and refuses a
+# locked-out attempt before ModelBackend runs the password hasher.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("TILL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("TILL_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_VERBOSE = False
+# The client address a login counts against: REMOTE_ADDR, or behind N proxies that append
+# to X-Forwarded-For, the address the outermost of them saw (dashboard/login.py).
+TILL_LOGIN_PROXY_COUNT = env.int("TILL_LOGIN_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "dashboard.login.client_address"
+
+# Email (password resets): printed to the console unless EMAIL_URL names an SMTP server
+# (`smtp+tls://user:password@host:587`, django-environ's email_url).
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Till <till@localhost>")
+PASSWORD_RESET_TIMEOUT = env.int("TILL_PASSWORD_RESET_TIMEOUT_HOURS", default=24) * 3600
+
 LOGIN_URL = "dashboard:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "dashboard:login"
@@ -323,6 +356,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
+        # django-axes: a line per failed login and lockout (WARNING), not its INFO chatter.
+        "axes": {"level": "WARNING"},
         # A line per task received, run and scheduled: beat's sweeps alone make one every
         # two seconds. Failures and retries are still logged at WARNING and above.
         **{name: {"level": env.str("TILL_TASK_LOG_LEVEL", default="WARNING")}

@@ -28,3 +28,19 @@ def render(obj: models.Model) -> dict[str, Any]:
         raise LookupError(f"No wire renderer is registered for {type(obj).__name__}; is the "
                           "app's api module imported (api.apps)?") from None
     return renderer(obj)
+
+
+ErrorRenderer = Callable[[Exception], dict[str, Any]]
+_error_renderer: list[ErrorRenderer] = []
+
+
+def error_renderer_register(renderer: ErrorRenderer) -> None:
+    _error_renderer[:] = [renderer]
+
+
+def render_error(exc: Exception) -> dict[str, Any]:
+    """A domain exception as the API's error hash (`type`, `code`, `message`, `param`), for
+    outcomes stored to be shown later (a refund batch's items)."""
+    if not _error_renderer:
+        raise LookupError("No wire error renderer is registered; is the api app installed?")
+    return _error_renderer[0](exc)

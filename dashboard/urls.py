@@ -1,16 +1,29 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
-from dashboard import views
+from dashboard import login, views
 from dashboard.forms import EmailLoginForm
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(authentication_form=EmailLoginForm,
-                                                redirect_authenticated_user=True),
+    path("login/", login.LoginView.as_view(authentication_form=EmailLoginForm,
+                                           redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by email (Django's views, dashboard/login.py).
+    path("password-reset/", login.PasswordResetView.as_view(
+        success_url=reverse_lazy("dashboard:password-reset-done")),
+        name="password-reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
+        extra_context={"timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}),
+        name="password-reset-done"),
+    path("password-reset/<uidb64>/<token>/", login.PasswordResetConfirmView.as_view(
+        success_url=reverse_lazy("dashboard:password-reset-complete")),
+        name="password-reset-confirm"),
+    path("password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password-reset-complete"),
     path("", views.home, name="home"),
     path("mode/", views.mode_switch, name="mode"),
     path("keys/<str:key_id>/roll/", views.key_roll, name="key-roll"),

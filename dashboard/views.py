@@ -29,7 +29,7 @@ from api.errors import (
     InvalidRequestError,
     NotFoundError,
 )
-from api.middleware import actor_var, new_request_id
+from api.middleware import new_request_id
 from core.actor import Actor
 from core.exceptions import DomainError, NotFound
 from core.money import format_money
@@ -49,17 +49,18 @@ from dashboard.forms import (
     major_units,
 )
 from dashboard.pagination import keyset_page
+from dashboard.refund_once import RefundAlreadySubmitted, refund_create_once
 from disputes.models import Dispute
 from disputes.selectors import dispute_get, dispute_list
 from disputes.services import dispute_close, dispute_update
 from merchants.models import ApiKey, Membership, Merchant
 from merchants.selectors import (
-    USER_ACTOR_PREFIX,
     actor_labels,
     api_key_get,
     api_key_list_for_mode,
     membership_for_user,
     status_change_list_for_object,
+    status_change_list_for_objects,
 )
 from merchants.services import api_key_revoke, api_key_roll
 from payments.models import PaymentIntent
@@ -78,10 +79,8 @@ from refunds.selectors import (
     refund_list_recent,
 )
 from refunds.services import (
-    RefundAlreadySubmitted,
     refund_approval_threshold_set,
     refund_approve,
-    refund_create_once,
     refund_reject,
 )
 from webhooks.models import WebhookEndpoint
@@ -149,8 +148,8 @@ DashboardView = Callable[..., HttpResponse]
 def merchant_view(view: DashboardView) -> DashboardView:
     """Login required; the view receives the Current merchant and mode after the request.
 
-    Every change the view makes through a service is recorded as this user's (the audit
-    log's actor, `user:<id>`), as the API records the key that made it.
+    Every change the view makes goes through a service with `current.actor`: recorded as
+    this user's (`user:<id>`), as the API records the key that made it.
     """
 
     @wraps(view)
@@ -160,11 +159,7 @@ def merchant_view(view: DashboardView) -> DashboardView:
             return render(request, "dashboard/no_merchant.html", status=403)
         current = Current(membership=membership,
                           livemode=bool(request.session.get(LIVEMODE_SESSION_KEY, False)))
-        token = actor_var.set(f"{USER_ACTOR_PREFIX}{request.user.pk}")
-        try:
-            return view(request, current, *args, **kwargs)
-        finally:
-            actor_var.reset(token)
+        return view(request, current, *args, **kwargs)
 
     return login_required(wrapper)
 
@@ -356,11 +351,18 @@ def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
         raise Http404("No such payment") from exc
 
 
-def _timeline(current: Current, object_id: str) -> list[tuple[Any, str]]:
-    """An object's status changes, oldest first, each with who made it."""
-    changes = list(status_change_list_for_object(merchant=current.merchant,
-                                                 livemode=current.livemode,
-                                                 object_id=object_id))
+def _timeline(current: Current, object_id: str, *,
+              also: list[str] | None = None) -> list[tuple[Any, str]]:
+    """An object's status changes (with those of the objects `also` names: a payment's
+    refunds), oldest first, each with who made it."""
+    if also:
+        changes = list(status_change_list_for_objects(
+            merchant=current.merchant, livemode=current.livemode,
+            object_ids=[object_id, *also]))
+    else:
+        changes = list(status_change_list_for_object(merchant=current.merchant,
+                                                     livemode=current.livemode,
+                                                     object_id=object_id))
     labels = actor_labels(merchant=current.merchant, actors={c.actor for c in changes})
     return [(change, labels[change.actor]) for change in changes]
 
@@ -409,7 +411,9 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
         "charged_back": charged_back,
-        "timeline": _timeline(current, intent.id),
+        # Who requested and who approved each refund shows beside the payment's own changes.
+        "timeline": _timeline(current, intent.id, also=[refund.id for refund in refunds]),
+        "timeline_object": intent.id,
         "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
         "can_capture": idle and can_proceed(intent.begin_capture),
         "can_cancel": idle and can_proceed(intent.begin_cancel),
@@ -492,7 +496,8 @@ def payment_refund(request: HttpRequest, current: Current,
                 merchant=current.merchant, livemode=current.livemode,
                 token=form.cleaned_data["token"], params=form.params(),
                 request_path=request.path,
-                request_id=getattr(request, "request_id", None) or new_request_id())
+                request_id=getattr(request, "request_id", None) or new_request_id(),
+                actor=current.actor)
         except RefundAlreadySubmitted as exc:
             messages.info(request, exc.message)
             return redirect("dashboard:payment", intent.id)
@@ -537,10 +542,12 @@ def refunds(request: HttpRequest, current: Current) -> HttpResponse:
                                      livemode=current.livemode)[:RECENT_REFUNDS_SHOWN])
     currency = _threshold_currency(recent)
     threshold = current.merchant.refund_approval_threshold
+    waiting = list(refund_list_awaiting_approval(merchant=current.merchant,
+                                                 livemode=current.livemode))
     return _render(request, current, "dashboard/refunds/list.html", {
         "nav": "refunds",
-        "waiting": list(refund_list_awaiting_approval(merchant=current.merchant,
-                                                      livemode=current.livemode)),
+        "waiting": waiting,
+        "actor": current.actor.id,
         "recent": recent,
         "threshold": threshold,
         "threshold_currency": currency,
@@ -560,9 +567,11 @@ def _refund_decide(request: HttpRequest, current: Current, refund_id: str, *,
         raise Http404("No such refund") from exc
     decide = refund_approve if approve else refund_reject
     try:
-        refund = decide(id=refund.id, merchant=current.merchant, livemode=current.livemode)
+        refund = decide(id=refund.id, merchant=current.merchant, livemode=current.livemode,
+                        actor=current.actor)
     except (DomainError, ApiError) as exc:
-        # Decided meanwhile by someone else, or no processor in this mode.
+        # Decided meanwhile by someone else, no processor in this mode, or the user's own
+        # request (an approval needs someone else): nothing changed.
         messages.error(request, exc.message)
     else:
         amount = format_money(refund.amount, refund.currency)

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.db import fetch_as, reader, table
 from merchants.models import ApiKey, Membership, Merchant, StatusChange, hash_api_key
@@ -44,6 +44,20 @@ def user_get_by_email(*, email: str):
     return get_user_model().objects.filter(username=email.lower()).first()
 
 
+def api_key_roll_chain_ids(*, key_id: str) -> set[str]:
+    """The key and every key rolled from it or into it, transitively (`rolled_into`): one
+    principal under successive secrets. A query per step of the chain (chains are short)."""
+    chain = {key_id}
+    frontier = {key_id}
+    while frontier:
+        linked = ApiKey.objects.filter(Q(id__in=frontier) | Q(rolled_into_id__in=frontier))
+        found = {pk for pair in linked.values_list("id", "rolled_into_id") for pk in pair}
+        found.discard(None)
+        frontier = found - chain
+        chain |= frontier
+    return chain
+
+
 def api_key_list_for_mode(*, merchant: Merchant, livemode: bool) -> QuerySet[ApiKey]:
     """One mode's keys, publishable before secret, newest first within each kind."""
     return (ApiKey.objects.filter(merchant=merchant, livemode=livemode)
@@ -60,6 +74,15 @@ def status_change_list_for_object(*, merchant: Merchant, livemode: bool,
     """One object's transitions, oldest first: its timeline."""
     return (StatusChange.objects.filter(merchant=merchant, livemode=livemode,
                                         object_id=object_id)
+            .order_by("at", "pk"))
+
+
+def status_change_list_for_objects(*, merchant: Merchant, livemode: bool,
+                                   object_ids: Iterable[str]) -> QuerySet[StatusChange]:
+    """Several objects' transitions (a payment's and its refunds'), oldest first: one
+    timeline, in one query."""
+    return (StatusChange.objects.filter(merchant=merchant, livemode=livemode,
+                                        object_id__in=list(object_ids))
             .order_by("at", "pk"))
 
 

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from api.middleware import actor_var
 from core.actor import Actor
 from core.context import request_id_var
 from core.db import insert
@@ -91,14 +90,11 @@ def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
     return key
 
 
-def status_change_record(*, obj: TenantModel, source: str, target: str,
-                         actor: Actor | None = None) -> None:
+def status_change_record(*, obj: TenantModel, source: str, target: str, actor: Actor) -> None:
     """Records a transition of `obj` (in the caller's transaction) with who made it — the
-    API key, the dashboard user or Till itself — and the request. Payments' services pass
-    the actor; refunds' and disputes' still leave it to the request's (None)."""
+    API key, the dashboard user or Till itself — and the request it was part of."""
     if source == target:
         return
     insert(StatusChange(merchant_id=obj.merchant_id, livemode=obj.livemode, object_id=obj.pk,
-                        source=source, target=target,
-                        actor=actor.id if actor is not None else actor_var.get(),
+                        source=source, target=target, actor=actor.id,
                         request_id=request_id_var.get()))

@@ -7,7 +7,6 @@ CVC pass from the POST to `payment_method_create` and nowhere else: never logged
 rendered back into the form.
 """
 
-import hmac
 import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -22,11 +21,23 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.actor import TILL
-from core.exceptions import CardError, DomainError, ObjectBusy
+from core.exceptions import CardError, DomainError, InvalidRequest, ObjectBusy
 from payments import services
 from payments.models import PaymentIntent, SetupIntent
 
 Status = PaymentIntent.Status
+
+
+def _secret_matches(intent: PaymentIntent | SetupIntent, client_secret: str) -> bool:
+    """Whether `client_secret` is the intent's, through the API's own constant-time check
+    (an empty secret never is: None would mean a secret key, which a page never has)."""
+    if not client_secret:
+        return False
+    try:
+        services.client_secret_check(intent=intent, client_secret=client_secret)
+    except InvalidRequest:
+        return False
+    return True
 
 
 def _intent(intent_id: str, client_secret: str) -> PaymentIntent:
@@ -34,8 +45,7 @@ def _intent(intent_id: str, client_secret: str) -> PaymentIntent:
     intent = (PaymentIntent.objects.select_related("merchant", "payment_method",
                                                    "latest_charge")
               .filter(pk=intent_id).first())
-    if intent is None or not client_secret or not hmac.compare_digest(
-            client_secret.encode(), intent.client_secret.encode()):
+    if intent is None or not _secret_matches(intent, client_secret):
         raise Http404("No such payment")
     return intent
 
@@ -246,7 +256,7 @@ def authenticate_setup(request: HttpRequest, setup_intent_id: str) -> HttpRespon
     client_secret = request.GET.get("client_secret") or request.POST.get("client_secret", "")
     setup_intent = SetupIntent.objects.select_related("payment_method").filter(
         pk=setup_intent_id).first()
-    if setup_intent is None or not client_secret or client_secret != setup_intent.client_secret:
+    if setup_intent is None or not _secret_matches(setup_intent, client_secret):
         raise Http404("No such setup")
     context = {"intent": setup_intent, "setup": True}
     if request.method == "POST":

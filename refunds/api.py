@@ -136,7 +136,7 @@ class RefundListView(ApiView):
         params = self.params(RefundCreateParams)
         self.expand(RefundSerializer)
         refund = services.refund_create(merchant=self.merchant, livemode=self.livemode,
-                                        params=params)
+                                        actor=self.actor, **params)
         return self.respond(refund, RefundSerializer)
 
 
@@ -154,7 +154,7 @@ class RefundDetailView(ApiView):
         params = self.params(RefundUpdateParams)
         self.expand(RefundSerializer)
         refund = services.refund_update(id=id, merchant=self.merchant, livemode=self.livemode,
-                                        params=params)
+                                        **params)
         return self.respond(refund, RefundSerializer)
 
 
@@ -164,7 +164,8 @@ class RefundCancelView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(RefundSerializer)
-        refund = services.refund_cancel(id=id, merchant=self.merchant, livemode=self.livemode)
+        refund = services.refund_cancel(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        actor=self.actor)
         return self.respond(refund, RefundSerializer)
 
 
@@ -174,7 +175,8 @@ class RefundApproveView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(RefundSerializer)
-        refund = services.refund_approve(id=id, merchant=self.merchant, livemode=self.livemode)
+        refund = services.refund_approve(id=id, merchant=self.merchant, livemode=self.livemode,
+                                         actor=self.actor)
         return self.respond(refund, RefundSerializer)
 
 
@@ -184,7 +186,8 @@ class RefundRejectView(ApiView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(RefundSerializer)
-        refund = services.refund_reject(id=id, merchant=self.merchant, livemode=self.livemode)
+        refund = services.refund_reject(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        actor=self.actor)
         return self.respond(refund, RefundSerializer)
 
 
@@ -196,7 +199,7 @@ class RefundBatchCreateView(ApiView):
         self.expand(RefundBatchSerializer)
         items = [batch_item_parse(index, item) for index, item in enumerate(params["refunds"])]
         batch = services.refund_batch_create(merchant=self.merchant, livemode=self.livemode,
-                                             items=items)
+                                             items=items, actor=self.actor)
         return self.respond(batch, RefundBatchSerializer)
 
 

@@ -9,8 +9,9 @@ class Refund(FSMModelMixin, TenantModel):
 
     A refund is `pending` from the moment it is accepted: its amount already counts against
     the charge (`amount_refunded`), so refunds can never add up to more than was captured.
-    `operation` is set while the processor call is in flight (atomic phases); the settle
-    task moves it to `succeeded` or `failed` (the amount goes back to the charge).
+    `operation` is set while the processor call is in flight (atomic phases): `refund`, or
+    `release` while the intent of an uncaptured authorization is being canceled for it; the
+    settle task moves it to `succeeded` or `failed` (the amount goes back to the charge).
 
     Above the merchant's `refund_approval_threshold` a refund starts `pending_approval`:
     counted on the charge like a pending one, but the processor is not asked until an owner
@@ -50,6 +51,9 @@ class Refund(FSMModelMixin, TenantModel):
     processor_reference = models.CharField(max_length=200, null=True, blank=True)
     operation = models.CharField(max_length=20, null=True, blank=True)
     operation_started_at = models.DateTimeField(null=True, blank=True)
+    # Who asked for it (`key_…`, `user:<id>`, as StatusChange.actor): an approval needs
+    # someone else. Null on refunds made before it was recorded.
+    requested_by = models.CharField(max_length=60, null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -73,6 +77,13 @@ class Refund(FSMModelMixin, TenantModel):
     def begin_refund(self, *, at) -> None:
         """Marks the processor call in flight (the status moves when its answer does)."""
         self.operation = "refund"
+        self.operation_started_at = at
+
+    @transition(field=status, source=Status.PENDING, target=None)
+    def begin_release(self, *, at) -> None:
+        """Refunding an uncaptured authorization: the intent's cancel (the hold voided) is
+        owed, then this refund records it (`mark_succeeded`)."""
+        self.operation = "release"
         self.operation_started_at = at
 
     @transition(field=status, source=Status.PENDING, target=Status.PENDING_APPROVAL)
@@ -130,6 +141,8 @@ class RefundBatch(FSMModelMixin, TenantModel):
     status = FSMField(default=Status.PROCESSING, choices=Status.choices, protected=True)
     total_count = models.PositiveIntegerField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Who sent the batch: its refunds are requested by them, not by the worker making them.
+    requested_by = models.CharField(max_length=60, null=True, blank=True)
 
     class Meta:
         indexes = [

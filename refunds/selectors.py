@@ -2,16 +2,19 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 
-from api.errors import NotFoundError
-from merchants.models import Merchant
+from core.exceptions import NotFound
+from merchants.models import ApiKey, Merchant
+from merchants.selectors import USER_ACTOR_PREFIX
 from payments.models import Charge
 from refunds.models import Refund, RefundBatch, RefundBatchItem
 
 
-def _refund_missing(id: str) -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such refund: '{id}'", param="id")
+def _refund_missing(id: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such refund: '{id}'", param="id")
 
 
 def refund_get(*, id: str, merchant: Merchant, livemode: bool) -> Refund:  # noqa: A002
@@ -45,10 +48,19 @@ def refund_list(*, merchant: Merchant, livemode: bool, payment_intent: str | Non
 
 
 def refund_list_awaiting_approval(*, merchant: Merchant, livemode: bool) -> QuerySet[Refund]:
-    """The approval queue: refunds in pending_approval, oldest first, with their charges."""
+    """The approval queue: refunds in pending_approval, oldest first, with their charges and
+    who requested each (`requester_key`: the key's redacted form; `requester_email`: the
+    dashboard user's), in the same query."""
+    users = get_user_model().objects.annotate(
+        actor=Concat(Value(USER_ACTOR_PREFIX), Cast("pk", CharField())))
     return (Refund.objects.filter(merchant=merchant, livemode=livemode,
                                   status=Refund.Status.PENDING_APPROVAL)
-            .select_related("charge").order_by("created", "id"))
+            .select_related("charge")
+            .annotate(requester_key=Subquery(ApiKey.objects.filter(
+                          merchant=merchant, id=OuterRef("requested_by")).values("redacted")[:1]),
+                      requester_email=Subquery(users.filter(
+                          actor=OuterRef("requested_by")).values("email")[:1]))
+            .order_by("created", "id"))
 
 
 def refund_list_recent(*, merchant: Merchant, livemode: bool,
@@ -88,7 +100,7 @@ def charge_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A
               .select_related("payment_method", "payment_intent")
               .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if charge is None:
-        raise NotFoundError(f"No such charge: '{id}'", param=param)
+        raise NotFound(f"No such charge: '{id}'", param=param)
     return charge
 
 
@@ -107,7 +119,7 @@ def refund_batch_get(*, id: str, merchant: Merchant, livemode: bool  # noqa: A00
                        failed_count=Count("items", filter=Q(items__error__isnull=False)))
              .first())
     if batch is None:
-        raise NotFoundError(f"No such refund batch: '{id}'", param="id")
+        raise NotFound(f"No such refund batch: '{id}'", param="id")
     batch.item_list = list(batch.items.order_by("index"))
     return batch
 

@@ -9,8 +9,8 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from api.errors import NotFoundError
 from core.db import Reader, converted, db_datetime, fetch_as, lock_clause, placeholders, table
+from core.exceptions import NotFound
 from merchants.models import Merchant
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
 
@@ -45,7 +45,7 @@ def event_get(*, id: str, merchant: Merchant, livemode: bool) -> Event:  # noqa:
     event = Event.objects.filter(pk=id, merchant=merchant, livemode=livemode,
                                  created__gte=event_retention_start()).first()
     if event is None:
-        raise NotFoundError(f"No such event: '{id}'", param="id")
+        raise NotFound(f"No such event: '{id}'", param="id")
     return event
 
 
@@ -73,8 +73,8 @@ def webhook_endpoint_list(*, merchant: Merchant, livemode: bool) -> QuerySet[Web
                                           deleted_at__isnull=True)
 
 
-def _endpoint_missing(id: str, param: str) -> NotFoundError:  # noqa: A002
-    return NotFoundError(f"No such webhook endpoint: '{id}'", param=param)
+def _endpoint_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such webhook endpoint: '{id}'", param=param)
 
 
 def webhook_endpoint_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002

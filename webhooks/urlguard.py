@@ -11,7 +11,6 @@ address vetted here, never a second DNS answer, so DNS rebinding gains nothing).
   unspecified and reserved addresses are refused in every mode.
 """
 
-import contextlib
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -125,8 +124,13 @@ def addresses_vet(target: Target, *, allow_local: bool) -> list[IPAddress]:
 
 def url_check(url: str, *, livemode: bool, allow_local: bool) -> Target:
     """Checks a URL being saved on an endpoint: form, scheme, and the addresses it resolves
-    to now. A name that does not resolve yet is accepted; every attempt checks again."""
+    to now, through the same resolution as every attempt (`addresses_vet`). A name that does
+    not resolve is refused now rather than failing every delivery; every attempt checks the
+    addresses again (a name can change)."""
     target = url_parse(url, livemode=livemode)
-    with contextlib.suppress(socket.gaierror, UnicodeError):
+    try:
         addresses_vet(target, allow_local=allow_local and not livemode)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnsafeUrl(f"the host {target.host} does not resolve to an address ({exc}); "
+                        "use a name that resolves in public DNS, or an IP address") from exc
     return target

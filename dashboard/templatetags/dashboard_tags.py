@@ -1,7 +1,9 @@
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from merchants.models import ApiKey
 
@@ -52,3 +54,15 @@ def object_kind(event_data: dict[str, Any] | None) -> str | None:
 def words(code: str | None) -> str:
     """An API code as words: `requested_by_customer` → `requested by customer`."""
     return (code or "").replace("_", " ")
+
+
+@register.filter
+def whole_minutes(delta: timedelta) -> int:
+    """A duration in whole minutes, rounded up (a wait is never shown shorter than it is)."""
+    return max(math.ceil(delta.total_seconds() / 60), 1)
+
+
+@register.filter
+def from_now(delta: timedelta) -> datetime:
+    """The moment `delta` from now (when a wait that starts now ends)."""
+    return timezone.now() + delta

@@ -17,6 +17,7 @@ from api.views import ApiView
 from core.money import CURRENCIES
 from payments import selectors, services
 from payments.api.customers import ShippingParams
+from payments.api.publishable import PublishableKeyView, payment_intent_for_publishable_key
 from payments.models import PaymentIntent
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
@@ -213,8 +214,9 @@ class PaymentIntentListView(ApiView):
         return self.respond(intent, PaymentIntentSerializer)
 
 
-class PaymentIntentDetailView(ApiView):
+class PaymentIntentDetailView(PublishableKeyView, ApiView):
     allow_publishable_key = True
+    publishable_render = staticmethod(payment_intent_for_publishable_key)
 
     @extend_schema(operation_id="RetrievePaymentIntent",
                    parameters=[ID_PARAM, PaymentIntentRetrieveParams],
@@ -239,8 +241,9 @@ class PaymentIntentDetailView(ApiView):
         return self.respond(intent, PaymentIntentSerializer)
 
 
-class PaymentIntentConfirmView(ApiView):
+class PaymentIntentConfirmView(PublishableKeyView, ApiView):
     allow_publishable_key = True
+    publishable_render = staticmethod(payment_intent_for_publishable_key)
 
     @extend_schema(operation_id="ConfirmPaymentIntent", parameters=[ID_PARAM],
                    request=PaymentIntentConfirmParams, responses=PaymentIntentSerializer)

@@ -12,6 +12,7 @@ from api.params import MetadataField, OptionalString, Params
 from api.schema import list_of
 from api.views import ApiView
 from payments import selectors, services
+from payments.api.publishable import PublishableKeyView, setup_intent_for_publishable_key
 from payments.models import SetupIntent
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
@@ -115,8 +116,9 @@ class SetupIntentListView(ApiView):
         return self.respond(setup_intent, SetupIntentSerializer)
 
 
-class SetupIntentDetailView(ApiView):
+class SetupIntentDetailView(PublishableKeyView, ApiView):
     allow_publishable_key = True
+    publishable_render = staticmethod(setup_intent_for_publishable_key)
 
     @extend_schema(operation_id="RetrieveSetupIntent",
                    parameters=[ID_PARAM, SetupIntentRetrieveParams],
@@ -141,8 +143,9 @@ class SetupIntentDetailView(ApiView):
         return self.respond(setup_intent, SetupIntentSerializer)
 
 
-class SetupIntentConfirmView(ApiView):
+class SetupIntentConfirmView(PublishableKeyView, ApiView):
     allow_publishable_key = True
+    publishable_render = staticmethod(setup_intent_for_publishable_key)
 
     @extend_schema(operation_id="ConfirmSetupIntent", parameters=[ID_PARAM],
                    request=SetupIntentConfirmParams, responses=SetupIntentSerializer)

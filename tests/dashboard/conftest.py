@@ -6,7 +6,13 @@ from merchants.models import Membership
 from tests.dashboard.helpers import PASSWORD, logged_in, member, owner_of
 
 # The webhook tests' loopback receiver and inline tasks, for resending from the dashboard.
-from tests.webhooks.conftest import allow_local, deliver, eager_tasks, receiver  # noqa: F401
+from tests.webhooks.conftest import (  # noqa: F401
+    allow_local,
+    deliver,
+    dns,
+    eager_tasks,
+    receiver,
+)
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 for approval, the Approve and Reject buttons (owners and admins, attributed to the user),
 and the threshold form."""
 
+import uuid
+
 import pytest
 from django.contrib.auth import get_user_model
 
-from merchants.models import StatusChange
+from merchants.models import ApiKey, StatusChange
 from payments.models import Charge
 from refunds.models import Refund
 from tests.conftest import Account
@@ -82,7 +84,7 @@ def test_approve_sends_it_to_the_processor_as_the_user(owner, account):
     refund.refresh_from_db()
     assert refund.status in ("pending", "succeeded")
     assert refund.processor_reference
-    change = StatusChange.objects.filter(object_id=refund.id).order_by("at", "pk").first()
+    change = StatusChange.objects.get(object_id=refund.id, source="pending_approval")
     assert (change.source, change.target, change.actor) == (
         "pending_approval", "pending", f"user:{owner_of(account).pk}")
 
@@ -97,7 +99,7 @@ def test_reject_cancels_it_and_gives_the_charge_its_amount_back(admin_member, ac
     assert refund.status == "canceled"
     assert Charge.objects.get(pk=refund.charge_id).amount_refunded == 0
     admin = get_user_model().objects.get(email="admin@shop.test")
-    change = StatusChange.objects.get(object_id=refund.id)
+    change = StatusChange.objects.get(object_id=refund.id, target="canceled")
     assert (change.source, change.target, change.actor) == ("pending_approval", "canceled",
                                                             f"user:{admin.pk}")
 
@@ -122,7 +124,9 @@ def test_a_viewer_cannot_decide(viewer, account, action):
     assert refund.id in page and f"/refunds/{refund.id}/{action}/" not in page
     assert response.status_code == 403
     assert Refund.objects.get(pk=refund.id).status == "pending_approval"
-    assert not StatusChange.objects.filter(object_id=refund.id).exists()
+    # nothing recorded but its creation
+    assert list(StatusChange.objects.filter(object_id=refund.id)
+                .values_list("source", "target")) == [("created", "pending_approval")]
 
 
 def test_the_threshold_form_saves_and_clears(owner, account):
@@ -194,3 +198,74 @@ def test_the_threshold_input_is_a_styled_text_box_in_major_units(owner, account)
     assert 'name="threshold" value="1234.56"' in html and 'inputmode="decimal"' in html
     assert "Refunds above <strong>$1,234.56 USD</strong> wait" in html
     assert "minor units" not in html
+
+
+# -- who may approve -------------------------------------------------------------------------
+
+def requested_in_the_dashboard(client, account) -> Refund:
+    """A refund of 15.00 (of a 20.00 payment) asked for by `client`'s user on the payment's
+    page, above the 10.00 threshold."""
+    account.merchant.refund_approval_threshold = 1000
+    account.merchant.save()
+    paid = paid_intent(account.api(), amount=2000)
+    response = client.post(f"/payments/{paid['id']}/refund/",
+                           {"amount": "15.00", "reason": "", "token": str(uuid.uuid4())})
+    assert response.status_code == 302, response.content
+    return Refund.objects.get(payment_intent_id=paid["id"])
+
+
+def test_the_user_who_asked_for_a_refund_cannot_approve_it(owner, account):
+    # given a refund the owner asked for in the dashboard
+    refund = requested_in_the_dashboard(owner, account)
+    assert refund.requested_by == f"user:{owner_of(account).pk}"
+
+    # when the owner looks at the queue and approves it anyway
+    waiting = queue(owner.get("/refunds/").content.decode())
+    response = owner.post(f"/refunds/{refund.id}/approve/", follow=True)
+
+    # then the queue says so and offers no Approve button, and the approval is refused with a
+    # clear message, changing nothing
+    assert "Another owner or admin approves it." in waiting
+    assert f"/refunds/{refund.id}/approve/" not in waiting
+    assert f"/refunds/{refund.id}/reject/" in waiting  # withdrawing it is the user's own call
+    assert "so you cannot also approve it: another owner or admin must." in (
+        response.content.decode())
+    refund.refresh_from_db()
+    assert refund.status == "pending_approval"
+    assert refund.processor_reference is None
+    assert list(StatusChange.objects.filter(object_id=refund.id)
+                .values_list("source", "target")) == [("created", "pending_approval")]
+
+
+def test_another_admin_approves_it_and_the_timeline_shows_both(owner, admin_member, account):
+    # given a refund the owner asked for
+    refund = requested_in_the_dashboard(owner, account)
+
+    # when an admin looks at the queue and approves it
+    waiting = queue(admin_member.get("/refunds/").content.decode())
+    response = admin_member.post(f"/refunds/{refund.id}/approve/", follow=True)
+
+    # then the queue named who asked, the approval went through, and the payment's timeline
+    # shows who requested the refund and who approved it
+    assert owner_of(account).email in waiting
+    assert "Approved the refund of $15.00 USD." in response.content.decode()
+    refund.refresh_from_db()
+    assert refund.status in ("pending", "succeeded")
+    page = owner.get(f"/payments/{refund.payment_intent_id}/").content.decode()
+    timeline = page[page.index("<h2>Timeline</h2>"):]
+    requested = timeline.index("<code>created</code> → <code>pending_approval</code>")
+    approved = timeline.index("<code>pending_approval</code> → <code>pending</code>")
+    assert requested < approved
+    assert f"dashboard user {owner_of(account).email}" in timeline[requested:approved]
+    assert "dashboard user admin@shop.test" in timeline[approved:]
+    assert f'<code class="id">{refund.id}</code>' in timeline
+
+
+def test_the_queue_names_the_api_key_that_asked(owner, account):
+    refund = waiting_refund(account)
+
+    waiting = queue(owner.get("/refunds/").content.decode())
+
+    assert refund.id in waiting
+    key = ApiKey.objects.get(pk=refund.requested_by)
+    assert f"API key <code>{key.redacted}</code>" in waiting

@@ -112,6 +112,17 @@ def test_an_unsafe_url_is_a_form_error_and_creates_nothing(owner, url):
     assert not WebhookEndpoint.objects.exists()
 
 
+def test_a_url_whose_host_does_not_resolve_is_a_form_error(owner, dns):
+    dns["typo.example.test"] = None
+
+    response = add_endpoint(owner, url="https://typo.example.test/hook")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="field-error">Invalid URL: the host typo.example.test does not resolve' in html
+    assert not WebhookEndpoint.objects.exists()
+
+
 def test_live_mode_endpoints_need_https(owner):
     switch_mode(owner, "live")
 

@@ -9,11 +9,11 @@ from core.money import dispute_fee
 from disputes import services
 from disputes.models import Dispute
 from payments.models import Charge
-from refunds import services as refund_services
 from refunds.models import Refund
+from refunds.services import common as refund_common
 from tests.api.helpers import error_of
 from tests.disputes.test_disputes import disputed_payment, inquired_payment, types_since
-from tests.payments.factories import ok
+from tests.payments.factories import another_secret_key, ok
 from webhooks.models import Event
 
 
@@ -233,7 +233,7 @@ def test_a_refund_held_at_escalation_then_approved_is_not_withdrawn_twice(
 
     # when it is approved and settles
     with django_capture_on_commit_callbacks(execute=True):
-        ok(api.post(f"/v1/refunds/{held['id']}/approve"))
+        ok(another_secret_key(account).post(f"/v1/refunds/{held['id']}/approve"))
 
     # then the customer gets $15.00 back and the chargeback keeps only the $5.00
     assert Refund.objects.get(pk=held["id"]).status == "succeeded"
@@ -253,7 +253,7 @@ def test_a_failed_refund_under_an_inquiry_just_frees_its_amount(
 
     # when the refund fails (recorded as its settlement records a refusal)
     with transaction.atomic():
-        refund_services._refund_settled(refund, charge, succeeded=False, failure_reason="declined")
+        refund_common.refund_settled(refund, charge, succeeded=False, failure_reason="declined")
 
     # then the amount is refundable again and nothing is withdrawn
     shown = ok(api.get(f"/v1/disputes/{inquiry['id']}"))

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from merchants.models import ApiKey
+from core.ids import random_token
+from merchants.models import ApiKey, hash_api_key
 from payments.models import Charge, PaymentIntent, PaymentMethod
 from tests.conftest import Api
 from webhooks.models import Event
@@ -77,6 +78,17 @@ def event_types(object_id: str) -> list[str]:
 def secret_key_id(account, livemode: bool = False) -> str:
     return ApiKey.objects.get(merchant=account.merchant, livemode=livemode,
                               kind=ApiKey.Kind.SECRET).id
+
+
+def another_secret_key(account, livemode: bool = False) -> Api:
+    """A second, independent secret key of the account's mode (a colleague's server, say):
+    not rolled from or into the first. A client with it."""
+    key = ApiKey(merchant=account.merchant, livemode=livemode, kind=ApiKey.Kind.SECRET)
+    token = key.prefix + random_token(48)
+    key.key_hash = hash_api_key(token)
+    key.redacted = f"{key.prefix}…{token[-4:]}"
+    key.save()
+    return Api(token)
 
 
 def row_counts() -> tuple[int, int, int]:

@@ -204,3 +204,29 @@ def test_the_challenge_page_refuses_a_wrong_client_secret(api, customer, client)
                           {"client_secret": body["id"] + "_secret_wrong"})
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_challenge_page_checks_the_secret_in_constant_time(api, customer, client,
+                                                               monkeypatch, method):
+    # given a SetupIntent waiting for 3-D Secure, and the one constant-time check the API
+    # uses for client secrets, watched
+    _status, body = setup(api, customer, "pm_card_authenticationRequired")
+    checked = []
+    real_check = services.client_secret_check
+
+    def watched(*, intent, client_secret):
+        checked.append((intent.pk, client_secret))
+        return real_check(intent=intent, client_secret=client_secret)
+
+    monkeypatch.setattr(services, "client_secret_check", watched)
+    wrong = body["client_secret"][:-1] + ("x" if body["client_secret"][-1] != "x" else "y")
+
+    # when the challenge page is opened or answered with a wrong secret
+    response = getattr(client, method)(f"/pay/authenticate/setup/{body['id']}",
+                                       {"client_secret": wrong, "outcome": "complete"})
+
+    # then it is refused, through that check, and nothing was saved
+    assert response.status_code == 404
+    assert checked == [(body["id"], wrong)]
+    assert SetupIntent.objects.get(pk=body["id"]).status == "requires_action"

@@ -2,13 +2,24 @@
 `pending_approval` (counted on the charge, the processor not asked) until it is approved
 (then refunded as any other) or rejected (canceled, the amount given back)."""
 
+import pytest
 from django.utils import timezone
 
-from merchants.models import StatusChange
+from core.actor import Actor
+from merchants.models import ApiKey, Membership, StatusChange, hash_api_key
+from merchants.services import api_key_roll
 from payments.models import Charge, SimulatedOperation
 from refunds import services
+from refunds.models import Refund
 from tests.api.helpers import error_of
-from tests.payments.factories import event_types, ok, paid_intent, secret_key_id
+from tests.conftest import Api
+from tests.payments.factories import (
+    another_secret_key,
+    event_types,
+    ok,
+    paid_intent,
+    secret_key_id,
+)
 
 
 def refund(api, **params):
@@ -99,10 +110,12 @@ def test_approving_refunds_it_as_any_other(api, account, settings,
     settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
     paid, made = waiting_refund(api, account)
 
-    # when it is approved
+    # when it is approved, with another secret key than the one that asked for it
+    creator_id = secret_key_id(account)
+    approver = another_secret_key(account)
     before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        approved = ok(api.post(f"/v1/refunds/{made['id']}/approve"))
+        approved = ok(approver.post(f"/v1/refunds/{made['id']}/approve"))
     after = timezone.now()
 
     # then it is pending with the processor asked, and the settlement finishes it
@@ -112,18 +125,21 @@ def test_approving_refunds_it_as_any_other(api, account, settings,
     assert ok(api.get(f"/v1/refunds/{made['id']}"))["status"] == "succeeded"
     assert charge_of(paid).amount_refunded == 1500
     assert event_types(made["id"])[:2] == ["refund.created", "refund.updated"]
-    # and the audit log names the key that approved it, and when
+    # and the audit log names the key that asked for it, the key that approved it, and when
     changes = list(StatusChange.objects.filter(object_id=made["id"]).order_by("at", "pk")
                    .values_list("source", "target", "actor", "at"))
-    assert changes[0][:3] == ("pending_approval", "pending", secret_key_id(account))
-    assert before <= changes[0][3] <= after
+    assert changes[0][:3] == ("created", "pending_approval", creator_id)
+    approver_id = ApiKey.objects.get(key_hash=hash_api_key(approver.key)).id
+    assert changes[1][:3] == ("pending_approval", "pending", approver_id)
+    assert before <= changes[1][3] <= after
 
 
 def test_approving_twice_is_refused_naming_the_status(api, account):
     _paid, made = waiting_refund(api, account)
-    ok(api.post(f"/v1/refunds/{made['id']}/approve"))
+    approver = another_secret_key(account)
+    ok(approver.post(f"/v1/refunds/{made['id']}/approve"))
 
-    error = error_of(api.post(f"/v1/refunds/{made['id']}/approve"), 400)
+    error = error_of(approver.post(f"/v1/refunds/{made['id']}/approve"), 400)
 
     assert error["code"] == "refund_unexpected_state"
     assert "has a status of pending" in error["message"]
@@ -140,13 +156,110 @@ def test_a_refund_that_never_waited_cannot_be_approved_or_rejected(api):
         assert f"cannot {action} this refund" in error["message"]
 
 
+# -- who may approve -------------------------------------------------------------------------
+
+def assert_still_waiting(api, made: dict) -> None:
+    """Nothing changed: still waiting, the processor not asked, no event but its creation,
+    no audit record but its creation."""
+    assert ok(api.get(f"/v1/refunds/{made['id']}"))["status"] == "pending_approval"
+    assert not asked_processor(made["id"])
+    assert event_types(made["id"]) == ["refund.created"]
+    assert list(StatusChange.objects.filter(object_id=made["id"])
+                .values_list("source", "target")) == [("created", "pending_approval")]
+
+
+def test_the_key_that_asked_for_a_refund_cannot_approve_it(api, account):
+    # given a refund waiting for approval, asked for with the merchant's secret key
+    _paid, made = waiting_refund(api, account)
+
+    # when the same key approves it
+    response = api.post(f"/v1/refunds/{made['id']}/approve")
+
+    # then it is refused, saying why and what would do, and nothing changed
+    error = error_of(response, 400)
+    assert (error["type"], error["code"], error["param"]) == (
+        "invalid_request_error", "refund_approval_forbidden", "id")
+    assert "cannot also approve it" in error["message"]
+    assert "another secret key" in error["message"]
+    assert_still_waiting(api, made)
+
+
+def test_the_requester_is_recorded_on_the_refund_and_in_the_audit_log(api, account):
+    _paid, made = waiting_refund(api, account)
+
+    refund = Refund.objects.get(pk=made["id"])
+    assert refund.requested_by == secret_key_id(account)
+    change = StatusChange.objects.get(object_id=made["id"])
+    assert (change.source, change.target, change.actor) == (
+        "created", "pending_approval", secret_key_id(account))
+
+
+@pytest.mark.parametrize("approver", ["rolled_into", "rolled_from"])
+def test_a_key_of_the_same_roll_chain_cannot_approve_either(api, account, approver):
+    # given the secret key rolled twice (old keys keep working for their grace period)
+    first = ApiKey.objects.get(merchant=account.merchant, livemode=False,
+                               kind=ApiKey.Kind.SECRET)
+    second = api_key_roll(key_id=first.id, merchant=account.merchant)
+    third = api_key_roll(key_id=second.key.id, merchant=account.merchant)
+    if approver == "rolled_into":
+        # a refund asked for with the first key, approved with the newest
+        asker, approving = api, Api(third.token)
+    else:
+        # a refund asked for with the newest key, approved with the first (still in grace)
+        asker, approving = Api(third.token), api
+    _paid, made = waiting_refund(asker, account)
+
+    # when a key of the same chain approves it
+    error = error_of(approving.post(f"/v1/refunds/{made['id']}/approve"), 400)
+
+    # then it is the same principal: refused
+    assert error["code"] == "refund_approval_forbidden"
+    assert_still_waiting(api, made)
+
+
+def test_a_batch_refund_cannot_be_approved_by_the_key_that_sent_the_batch(
+        api, account, django_capture_on_commit_callbacks):
+    # given a batch, sent with the secret key and worked through by a worker (Till), whose
+    # refund waits for approval
+    approvals_above(account, 1000)
+    paid = paid_intent(api, amount=2000)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = ok(api.post("/v1/refunds/batch", {"refunds": [
+            {"payment_intent": paid["id"], "amount": 1500}]}))
+    made = {"id": ok(api.get(f"/v1/refunds/batch/{batch['id']}"))["items"][0]["refund"]}
+    assert Refund.objects.get(pk=made["id"]).requested_by == secret_key_id(account)
+
+    # when the same key approves it: refused; another key may
+    assert error_of(api.post(f"/v1/refunds/{made['id']}/approve"), 400)["code"] == (
+        "refund_approval_forbidden")
+    assert_still_waiting(api, made)
+    assert ok(another_secret_key(account).post(
+        f"/v1/refunds/{made['id']}/approve"))["status"] == "pending"
+
+
+def test_a_refund_asked_for_in_the_dashboard_may_be_approved_with_a_key(api, account):
+    # given a refund asked for by the owner in the dashboard
+    approvals_above(account, 1000)
+    paid = paid_intent(api, amount=2000)
+    owner = Membership.objects.get(merchant=account.merchant).user
+    refund = services.refund_create(merchant=account.merchant, livemode=False,
+                                    payment_intent=paid["id"], amount=1500,
+                                    actor=Actor.user(owner.pk))
+
+    # when the merchant's server approves it with its secret key: another principal
+    approved = ok(api.post(f"/v1/refunds/{refund.id}/approve"))
+
+    assert approved["status"] == "pending"
+
+
 # -- reject --------------------------------------------------------------------------------
 
 def test_rejecting_cancels_it_and_gives_the_amount_back(api, account):
     # given a waiting refund
     paid, made = waiting_refund(api, account)
 
-    # when it is rejected
+    # when it is rejected, by the key that asked for it (withdrawing one's own request
+    # moves no money, so it needs nobody else)
     rejected = ok(api.post(f"/v1/refunds/{made['id']}/reject"))
 
     # then it is canceled, the charge has its amount back, the processor was never asked
@@ -156,7 +269,7 @@ def test_rejecting_cancels_it_and_gives_the_amount_back(api, account):
     assert not asked_processor(made["id"])
     assert event_types(made["id"]) == ["refund.created", "refund.updated",
                                        "charge.refund.updated"]
-    change = StatusChange.objects.get(object_id=made["id"])
+    change = StatusChange.objects.get(object_id=made["id"], target="canceled")
     assert (change.source, change.target, change.actor) == ("pending_approval", "canceled",
                                                             secret_key_id(account))
     # and a rejected refund cannot be approved afterward

@@ -1,5 +1,6 @@
 """Webhook test helpers: a real receiver on loopback, endpoints, events that fan out."""
 
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,30 @@ def receiver() -> Iterator[Receiver]:
     yield receiver
     stop_receiver(receiver)
     sender.pools_reset()  # no kept-alive connection to a closed server
+
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+@pytest.fixture
+def dns(monkeypatch) -> dict[str, str | None]:
+    """Names resolved as this dict says (None: the name does not resolve); everything else
+    as usual. The seam is the resolver itself, which both the check when an endpoint is
+    saved and every delivery attempt go through."""
+    table: dict[str, str | None] = {}
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if isinstance(host, str) and host in table:
+            address = table[host]
+            if address is None:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            sockaddr = (address, port or 0, 0, 0) if ":" in address else (address, port or 0)
+            return [(family, socket.SOCK_STREAM, 6, "", sockaddr)]
+        return _real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return table
 
 
 @pytest.fixture

@@ -6,29 +6,10 @@ import socket
 import pytest
 
 from tests.webhooks.conftest import create_endpoint
-from webhooks.models import WebhookDeliveryAttempt
+from webhooks.models import WebhookDeliveryAttempt, WebhookEndpoint
 from webhooks.urlguard import UnsafeUrl, url_check
 
 PUBLIC = "93.184.215.14"
-_real_getaddrinfo = socket.getaddrinfo
-
-
-@pytest.fixture
-def dns(monkeypatch) -> dict[str, str]:
-    """Names resolved as this dict says; everything else as usual."""
-    table: dict[str, str] = {}
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if isinstance(host, str) and host in table:
-            address = table[host]
-            family = socket.AF_INET6 if ":" in address else socket.AF_INET
-            sockaddr = (address, port or 0, 0, 0) if ":" in address else (address, port or 0)
-            return [(family, socket.SOCK_STREAM, 6, "", sockaddr)]
-        return _real_getaddrinfo(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return table
-
 
 REFUSED_HOSTS = [
     "127.0.0.1", "127.1.2.3", "[::1]", "10.0.0.1", "172.16.0.1", "172.31.255.1",
@@ -117,10 +98,47 @@ def test_public_names_and_addresses_are_accepted_in_live_mode(account, dns):
     assert by_address["livemode"] is True
 
 
-def test_a_name_that_does_not_resolve_yet_is_accepted_and_checked_at_each_attempt():
-    target = url_check("https://not-yet.invalid/hook", livemode=True, allow_local=False)
+def test_a_name_that_does_not_resolve_is_refused_by_the_check(dns):
+    dns["not-yet.example.test"] = None
 
-    assert target.host == "not-yet.invalid"
+    with pytest.raises(UnsafeUrl, match="not-yet.example.test does not resolve"):
+        url_check("https://not-yet.example.test/hook", livemode=True, allow_local=False)
+
+
+@pytest.mark.parametrize("livemode", [True, False], ids=["live", "test"])
+def test_a_name_that_does_not_resolve_is_refused_at_create(account, dns, livemode):
+    # given a name DNS does not know
+    dns["typo.example.test"] = None
+    api = account.api("live_secret_key" if livemode else "test_secret_key")
+
+    # when an endpoint is registered with it
+    response = api.post("/v1/webhook_endpoints",
+                        {"url": "https://typo.example.test/hook", "enabled_events": ["*"]})
+
+    # then it is refused at once, naming the URL, instead of failing every delivery later
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert (error["type"], error["param"]) == ("invalid_request_error", "url")
+    assert "typo.example.test does not resolve" in error["message"]
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_name_that_does_not_resolve_is_refused_at_update(api, dns):
+    # given an endpoint at a name that resolves
+    dns["hooks.example.test"] = PUBLIC
+    dns["typo.example.test"] = None
+    endpoint = create_endpoint(api, "https://hooks.example.test/hook")
+
+    # when its URL is changed to a name that does not
+    response = api.post(f"/v1/webhook_endpoints/{endpoint['id']}",
+                        {"url": "https://typo.example.test/hook"})
+
+    # then the change is refused and the URL stays
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["param"] == "url"
+    assert "does not resolve" in response.json()["error"]["message"]
+    assert WebhookEndpoint.objects.get(pk=endpoint["id"]).url == (
+        "https://hooks.example.test/hook")
 
 
 def test_a_name_resolving_both_inside_and_outside_is_refused(monkeypatch):

@@ -1,0 +1,63 @@
+"""Logging in to the dashboard: the throttle's client address, the login page that says
+how many attempts are left, and the password reset that also lifts an account's lockout.
+
+django-axes does the throttling (config/settings.py): it counts failed logins per account
+and per client address, and refuses a locked-out attempt before any password is hashed.
+"""
+
+from typing import Any
+
+from axes.helpers import get_failure_limit
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address a login attempt counts against (django-axes' AXES_CLIENT_IP_CALLABLE):
+    REMOTE_ADDR, or behind TILL_LOGIN_PROXY_COUNT proxies that each append to
+    X-Forwarded-For, the address the outermost one saw (what a client writes to the left of
+    it is not trusted)."""
+    count = settings.TILL_LOGIN_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "")
+                 .split(",") if part.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, telling after a failure how many attempts are left before logins
+    pause, and for how long."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        failures = getattr(self.request, "axes_failures_since_start", None)
+        if failures:
+            limit = get_failure_limit(self.request, None)
+            context["attempts_left"] = max(limit - failures, 0)
+            context["cooloff_minutes"] = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request; the emailed link is built on TILL_PUBLIC_URL, never on the
+    request's Host header (which whoever asks for the email chooses)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"public_url": settings.TILL_PUBLIC_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password from the emailed link also lifts the account's lockout: the
+    link proves the mailbox, so the owner need not wait out an attacker's failures."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response

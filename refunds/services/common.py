@@ -1,0 +1,127 @@
+"""What the refund services share: the audit record, what a refund counts on its charge,
+the processor's phases of a refund (core.phases) and the settlement's record."""
+
+import logging
+
+from core.actor import Actor
+from core.exceptions import InvalidState
+from core.phases import phased
+from core.wire import render
+from disputes.funds import chargeback_withdraw_released
+from merchants.services import status_change_record
+from payments.models import Charge, PaymentIntent
+from payments.processors import processor_answer_on_commit
+from payments.processors.base import Outcome, ProcessorUnavailable
+from refunds import selectors
+from refunds.models import Refund
+from webhooks.services import EventSpec, events_record, previous_attributes
+
+logger = logging.getLogger("till.refunds")
+
+
+def transition_record(refund, source: str, actor: Actor) -> None:
+    status_change_record(obj=refund, source=source, target=refund.status, actor=actor)
+
+
+def check_intent_refundable(intent: PaymentIntent, *, param: str) -> None:
+    status = intent.status
+    if status == PaymentIntent.Status.SUCCEEDED:
+        return
+    if status == PaymentIntent.Status.REQUIRES_CAPTURE:
+        advice = "Cancel the PaymentIntent instead to release the uncaptured funds."
+    else:
+        advice = "Only a PaymentIntent with a status of succeeded can be refunded."
+    raise InvalidState(
+        f"This PaymentIntent ({intent.id}) cannot be refunded because it has a status of "
+        f"{status}. {advice}", code="payment_intent_unexpected_state", param=param)
+
+
+def charge_refunded_by(charge: Charge, amount: int) -> None:
+    """Counts `amount` on the charge (negative: gives it back); the caller holds its lock.
+    `amount_refunded` also holds what a partial capture released, so the charge is fully
+    refunded when it reaches the whole amount charged."""
+    charge.amount_refunded = max(charge.amount_refunded + amount, 0)
+    charge.refunded = charge.amount_refunded >= charge.amount and charge.amount_captured > 0
+    charge.save(update_fields=["amount_refunded", "refunded"])
+
+
+def refund_run(refund: Refund, processor, *, actor: Actor) -> Refund:
+    """Phases 2 and 3: the processor call, then its answer recorded once (under the charge
+    and refund locks, in that order), as `actor`'s."""
+    charge = refund.charge
+    request = {"idempotency_key": f"{refund.id}:refund",
+               "reference": charge.processor_reference or "", "amount": refund.amount,
+               "currency": refund.currency, "card_token": charge.payment_method.processor_token}
+    locked: dict[str, Charge] = {}
+
+    def lock() -> Refund:
+        locked["charge"] = selectors.charge_get_locked_by_id(id=refund.charge_id)
+        return selectors.refund_get_locked_by_id(id=refund.id)
+
+    return phased(call=lambda: processor.refund(**request), lock=lock,
+                  in_flight=lambda current: current.operation == "refund",
+                  record=lambda current, result: _refund_record(current, locked["charge"],
+                                                                result, actor=actor),
+                  recorded=lambda current: current)
+
+
+def _refund_record(refund: Refund, charge: Charge, result, *, actor: Actor) -> Refund:
+    source = refund.status
+    refund.mark_accepted(reference=result.reference)
+    if result.outcome == Outcome.SUCCEEDED:
+        refund_settled(refund, charge, succeeded=True)
+    elif result.outcome == Outcome.DECLINED:
+        refund_settled(refund, charge, succeeded=False,
+                       failure_reason=failure_reason(result.decline))
+    else:
+        refund.save()
+        settle_on_commit(refund)
+    transition_record(refund, source, actor)
+    return refund
+
+
+def refund_run_or_recover(refund: Refund, processor, *, actor: Actor) -> Refund:
+    if refund.operation != "refund":
+        return refund  # waiting for approval: nothing to ask the processor yet
+    try:
+        return refund_run(refund, processor, actor=actor)
+    except ProcessorUnavailable:
+        # Accepted and counted: the recovery sweep asks again under the same key.
+        logger.warning("processor unavailable for refund %s; left for recovery", refund.id)
+        return refund
+
+
+def failure_reason(decline) -> str:
+    known = {"declined", "expired_or_canceled_card", "insufficient_funds",
+             "lost_or_stolen_card", "merchant_request", "charge_for_pending_refund_disputed"}
+    code = decline.code if decline is not None else None
+    return code if code in known else "unknown"
+
+
+def refund_settled(refund: Refund, charge: Charge, *, succeeded: bool,
+                    failure_reason: str | None = None) -> None:
+    """Records a refund's final answer under the charge's lock: `refund.updated` and
+    `charge.refund.updated`; a failure also gives the amount back to the charge and sends
+    `refund.failed` first."""
+    before = render(refund)
+    if succeeded:
+        refund.mark_succeeded()
+    else:
+        refund.mark_failed(failure_reason=failure_reason)
+        charge_refunded_by(charge, -refund.amount)
+    refund.save()
+    after = render(refund)
+    changed = previous_attributes(before, after)
+    events_record(*([] if succeeded else [EventSpec("refund.failed", refund, payload=after)]),
+                  EventSpec("refund.updated", refund, previous_attributes=changed,
+                            payload=after),
+                  EventSpec("charge.refund.updated", refund, previous_attributes=changed,
+                            payload=after))
+    if not succeeded:
+        chargeback_withdraw_released(charge=charge, amount=refund.amount)
+
+
+def settle_on_commit(refund: Refund) -> None:
+    from refunds.tasks import refund_settle  # tasks import services
+
+    processor_answer_on_commit(refund_settle, refund.id)
