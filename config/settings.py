@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -197,12 +198,19 @@ CELERY_BEAT_SCHEDULE = {
     # Disputes nobody answered by their due date close as lost, as Stripe's do.
     "disputes-expire-due": {"task": "refunds.tasks.disputes_expire_due", "schedule": 300.0},
 }
-# Webhook sends are I/O bound and must not queue behind other work: a queue of their own,
-# consumed by workers with a thread pool (`-Q webhooks,celery --pool threads`).
+# Webhook sends are I/O bound and must not queue behind other work: a queue of their own.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "webhooks.tasks.deliveries_send": {"queue": "webhooks"},
     "webhooks.tasks.delivery_resend": {"queue": "webhooks"},
 }
+# Every queue a task is routed to, declared: a worker started without -Q consumes them all
+# (`celery -A config worker`); `-Q` can still dedicate workers to some.
+# Each with the exchange and routing key of its name, as Celery names a queue it creates.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in sorted({CELERY_TASK_DEFAULT_QUEUE,
+                        *(route["queue"] for route in CELERY_TASK_ROUTES.values())})]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
