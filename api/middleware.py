@@ -1,13 +1,16 @@
-"""Request ids (every request gets one, every response and log line carries it) and the rate
-limit of API requests that no valid key answered for."""
+"""Request ids (every request gets one, every response and log line carries it), the access
+log, and the rate limit of API requests that no valid key answered for."""
 
 import contextvars
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.encoding import escape_uri_path
 
 # The current request's id and idempotency key, for logs and for Event.request.
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -51,6 +54,49 @@ class RequestIdLogFilter(logging.Filter):
         record.request_id = (request_id_var.get() or getattr(request, "request_id", None)
                              or "-")
         return True
+
+
+access_logger = logging.getLogger("till.access")
+
+# Query parameters whose values the access log never shows, whatever they hold.
+_SECRET_PARAMETER = re.compile(r"secret|password|token|key|cvc|number", re.IGNORECASE)
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path and query string as sent, with the values of secret-bearing
+    parameters (`client_secret`, …) replaced by [REDACTED]. (The log filter redacts secrets
+    anywhere else in a line, config/redaction.py.)"""
+    path = escape_uri_path(request.path)
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return path
+    pairs = []
+    for pair in query.split("&"):
+        name, separator, value = pair.partition("=")
+        if value and _SECRET_PARAMETER.search(unquote_plus(name)):
+            value = "[REDACTED]"
+        pairs.append(f"{name}{separator}{value}")
+    return f"{path}?{'&'.join(pairs)}"
+
+
+class AccessLogMiddleware:
+    """One `till.access` line per request, in place of gunicorn's access log (which records
+    the HTTP Basic user, the whole key): method, path (secrets redacted), status, duration in
+    milliseconds and the API key's id (`key_…`, never the key), under the request id as every
+    line is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        # DRF sets the authenticated ApiKey on the request it wraps, this one.
+        key_id = getattr(getattr(request, "auth", None), "id", None)
+        access_logger.info("%s %s %s %.1fms %s", request.method, loggable_path(request),
+                           response.status_code, (time.perf_counter() - started) * 1000,
+                           key_id or "-")
+        return response
 
 
 class AnonymousRateLimitMiddleware:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
+    "api.middleware.AccessLogMiddleware",
     "api.middleware.AnonymousRateLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -167,6 +168,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Worker and beat log through LOGGING, with its filters (config/celery.py), not through
+# handlers of Celery's own on the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fixup closes a thread's database connection around every task unless told
 # to reuse it: a new PostgreSQL connection per task. Reuse it (CONN_MAX_AGE still applies,
 # through close_old_connections after each task, config/celery.py).
@@ -308,16 +312,20 @@ TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS = env.int("TILL_WEBHOOK_SECRET_ROLL_GRACE_H
 # Events are listed, retrieved and kept (with their deliveries) this long.
 TILL_EVENT_RETENTION_DAYS = env.int("TILL_EVENT_RETENTION_DAYS", default=30)
 
+# One configuration for web, worker and beat (config/celery.py applies it to Celery too).
+# Every handler redacts secrets and card numbers (config/redaction.py); `till.access` writes
+# the access log (api.middleware.AccessLogMiddleware), in place of gunicorn's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "api.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "api.middleware.RequestIdLogFilter"},
+                "redact_secrets": {"()": "config.redaction.RedactSecretsFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain",
-                    "filters": ["request_id"]},
+                    "filters": ["request_id", "redact_secrets"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

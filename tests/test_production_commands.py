@@ -24,12 +24,13 @@ from celery import Celery
 from django.conf import settings
 from django.utils import timezone
 
-from tests.conftest import needs_postgres
+from tests.conftest import needs_postgres, secrets_in
 from tests.webhooks import conftest as webhook_fixtures
 from tests.webhooks import test_worker
 from tests.webhooks.conftest import create_endpoint, record_event
 from tests.webhooks.test_worker import Process, wait_until
 from webhooks.models import WebhookDelivery
+from webhooks.services import deliveries_sweep
 
 # The webhook tests' fixtures: a loopback receiver, and this test's Redis as the broker.
 allow_local, receiver = webhook_fixtures.allow_local, webhook_fixtures.receiver
@@ -143,6 +144,8 @@ def test_the_procfile_runs_the_readme_commands_with_tuning_flags_only():
         assert command.startswith(readme[name]), (name, command)
         assert not re.search(r"\s(-Q|--queues|-X|--exclude-queues)\b", command), command
         assert "--bind" not in command  # gunicorn.conf.py binds TILL_BIND
+        # gunicorn's access log would record the HTTP Basic user: the whole secret key
+        assert "--access-log" not in command
 
 
 def test_a_worker_given_no_queue_consumes_every_queue_tasks_are_routed_to():
@@ -203,3 +206,64 @@ def test_the_readme_web_beat_and_worker_start_and_serve(account, receiver, start
     assert (event.type, event.data.object.id) == ("customer.created", customer["id"])
     wait_until(lambda: WebhookDelivery.objects.get().status == "succeeded")
     assert web.request("GET", "/healthz")[0] == 200
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_no_secret_reaches_what_web_and_worker_write(account, receiver, start):
+    # given the README's web and worker processes, as talkative as they can be
+    verbose = {"LOG_LEVEL": "DEBUG", "TILL_TASK_LOG_LEVEL": "DEBUG"}
+    web = start("web", TILL_WEBHOOK_ALLOW_LOCAL="true", **verbose)
+    worker = start("worker", **verbose)
+    key, publishable = account.key(), account.key("test_publishable_key")
+
+    # when a client sends its secret key in HTTP Basic, a raw card number in a body...
+    card = "4000002500003155"
+    status, method = web.request("POST", "/v1/payment_methods", {
+        "type": "card", "card[number]": card, "card[exp_month]": "12",
+        "card[exp_year]": "2034", "card[cvc]": "314"}, key=key, basic=True)
+    assert status == 200, method
+    # ...registers an endpoint (whose signing secret is returned), failing its first delivery
+    receiver.respond("/hook", 500)
+    status, endpoint = web.request("POST", "/v1/webhook_endpoints", {
+        "url": receiver.url(), "enabled_events[]": "*"}, key=key, basic=True)
+    assert status == 200, endpoint
+    # ...creates a payment, then reads it with its client secret in the URL
+    status, intent = web.request("POST", "/v1/payment_intents", {
+        "amount": "2000", "currency": "usd", "payment_method": method["id"]}, key=key,
+        basic=True)
+    assert status == 200, intent
+    client_secret = intent["client_secret"]
+    status, _ = web.request("GET", f"/v1/payment_intents/{intent['id']}?"
+                            f"client_secret={client_secret}", key=publishable)
+    assert status == 200
+    with urlopen(f"{web.url}/pay/{intent['id']}?client_secret={client_secret}",  # noqa: S310
+                 timeout=15) as page:
+        assert page.status == 200
+    # ...and puts its key where an id goes, and a wrong client secret in a URL
+    assert web.request("GET", f"/v1/customers/{key}", key=key, basic=True)[0] == 404
+    assert web.request("GET", f"/v1/payment_intents/{intent['id']}?client_secret="
+                              f"{intent['id']}_secret_wrongWRONGwrong", key=publishable)[0] >= 400
+    # and the worker sends the events (signed with that secret), retrying the failed one
+    receiver.wait_for(1, timeout=30)
+    deadline = time.monotonic() + 30
+    while WebhookDelivery.objects.exclude(status="succeeded").exists():
+        assert time.monotonic() < deadline, list(WebhookDelivery.objects.values())
+        WebhookDelivery.objects.filter(status="pending", in_flight_until__isnull=True).update(
+            next_attempt_at=timezone.now())
+        deliveries_sweep()  # as beat does
+        time.sleep(0.3)
+    assert len(receiver.received()) >= 2
+
+    # then nothing either process wrote holds any of those secrets
+    web.stop()
+    worker.stop()
+    written = web.output + worker.output
+    for secret in (key, client_secret, endpoint["secret"], card, "wrongWRONGwrong"):
+        assert secret not in written, secret
+    assert secrets_in(written) == []
+    # while the access log shows each request, by the key's id
+    assert "POST /v1/payment_methods 200" in web.output
+    assert f"/v1/payment_intents/{intent['id']}?client_secret=[REDACTED] 200" in web.output
+    assert re.search(r"till\.access \[req_\w+\] GET /v1/customers/sk_test_\[REDACTED\] 404 "
+                     r"[\d.]+ms key_\w+", web.output)

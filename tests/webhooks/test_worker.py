@@ -105,7 +105,8 @@ class Process:
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
             argv, cwd=BASE_DIR, env=environment, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         if ready is not None and not self.ready.wait(30):
             self.stop()
             raise AssertionError(f"{argv} did not start:\n" + self.log)
@@ -136,6 +137,7 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.process.send_signal(signal.SIGKILL)
                 self.process.wait(10)
+        self._reader.join(5)  # every line it wrote, read
 
 
 class Worker(Process):
