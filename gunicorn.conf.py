@@ -45,3 +45,10 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": [], "propagate": False},
     },
 }
+
+# gunicorn answers requests over its limits itself, in HTML: its limits stay above Till's
+# (config/settings.py), which answers in Stripe's JSON envelope. 8190 bytes is the longest
+# request line gunicorn accepts.
+limit_request_line = 8190
+limit_request_field_size = 2 * int(os.environ.get("TILL_MAX_HEADER_BYTES", 8192))
+limit_request_fields = 2 * int(os.environ.get("TILL_MAX_HEADERS", 100))

@@ -99,6 +99,62 @@ class AccessLogMiddleware:
         return response
 
 
+class RequestLimitsMiddleware:
+    """Refuses, before anything reads its query string, body or headers, a request whose
+    request line or headers pass Till's limits: 414 for the request line
+    (TILL_MAX_REQUEST_LINE bytes), 431 for a header field (TILL_MAX_HEADER_BYTES, name and
+    value) or too many of them (TILL_MAX_HEADERS), in Stripe's envelope. gunicorn's own
+    limits sit above these (gunicorn.conf.py), so its HTML answers only what is far over."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.max_request_line = settings.TILL_MAX_REQUEST_LINE
+        self.max_header_bytes = settings.TILL_MAX_HEADER_BYTES
+        self.max_headers = settings.TILL_MAX_HEADERS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        error = self._refusal(request.META)
+        if error is None:
+            return self.get_response(request)
+        return JsonResponse(error.body(), status=error.status)
+
+    def _refusal(self, environ: dict):
+        from api.errors import InvalidRequestError
+
+        # As sent (gunicorn keeps it), else rebuilt from the parts WSGI gives.
+        uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or (
+            escape_uri_path(environ.get("PATH_INFO", "/"))
+            + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else ""))
+        line = (len(environ.get("REQUEST_METHOD", "")) + len(uri)
+                + len(environ.get("SERVER_PROTOCOL", "")) + 2)
+        if line > self.max_request_line:
+            return InvalidRequestError(
+                f"The request line (method, URL and protocol) is {line} bytes long; Till "
+                f"accepts at most {self.max_request_line}. Send long parameters in a POST "
+                "body.", status=414)
+        count = 0
+        for name, value in environ.items():
+            if name.startswith("HTTP_"):
+                name = name[5:]
+            elif name not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                continue
+            count += 1
+            # WSGI gives header values as latin-1 text: one character per byte sent.
+            size = len(name) + 2 + len(value)
+            if size > self.max_header_bytes:
+                header = name.replace("_", "-").title()
+                return InvalidRequestError(
+                    f"The request header {header} is {size} bytes long; Till accepts at "
+                    f"most {self.max_header_bytes} per header.", status=431)
+        if count > self.max_headers:
+            return InvalidRequestError(
+                f"The request has {count} headers; Till accepts at most {self.max_headers}.",
+                status=431)
+        return None
+
+
 class AnonymousRateLimitMiddleware:
     """Gives every /v1 response its X-RateLimit-* headers: a response that carries none was
     not counted against a key (a missing or wrong key, an unknown URL, the public schema), so

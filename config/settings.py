@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
     "api.middleware.AccessLogMiddleware",
+    "api.middleware.RequestLimitsMiddleware",
     "api.middleware.AnonymousRateLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -263,6 +264,13 @@ SPECTACULAR_SETTINGS = {
         "WebhookEndpointStatusEnum": "webhooks.models.WebhookEndpoint.Status",
     },
 }
+
+# Requests are refused before any parsing (414, 431 in Stripe's envelope) past these: the
+# request line in bytes, one header (name and value) in bytes, and the number of headers.
+# gunicorn's limits sit above them (gunicorn.conf.py); its request line stops at 8190 bytes.
+TILL_MAX_REQUEST_LINE = env.int("TILL_MAX_REQUEST_LINE", default=4096)
+TILL_MAX_HEADER_BYTES = env.int("TILL_MAX_HEADER_BYTES", default=8192)
+TILL_MAX_HEADERS = env.int("TILL_MAX_HEADERS", default=100)
 
 # The Stripe API version Till emulates (Stripe-Version header, Event.api_version).
 TILL_API_VERSION = "2025-02-24.acacia"

@@ -5,6 +5,7 @@ command lines read from the README, on the test's PostgreSQL database and Redis 
 SQLite, as tests/webhooks/test_worker.py is, whose helpers these are).
 """
 
+import http.client
 import json
 import re
 import shlex
@@ -267,3 +268,44 @@ def test_no_secret_reaches_what_web_and_worker_write(account, receiver, start):
     assert f"/v1/payment_intents/{intent['id']}?client_secret=[REDACTED] 200" in web.output
     assert re.search(r"till\.access \[req_\w+\] GET /v1/customers/sk_test_\[REDACTED\] 404 "
                      r"[\d.]+ms key_\w+", web.output)
+
+
+def raw_request(web: Web, path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+    """A GET sent as is (no client-side limits): status, Content-Type, body."""
+    connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=15)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        connection.close()
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_over_long_urls_and_headers_answer_in_stripes_envelope(account, start):
+    # given the README's web process, with its gunicorn.conf.py
+    web = start("web")
+    auth = {"Authorization": f"Bearer {account.key()}"}
+
+    # when the URL, a header, or the number of headers passes Till's limit (and gunicorn's
+    # defaults: a 4094-byte request line, 8190-byte headers, 100 of them)
+    cases = {
+        414: raw_request(web, "/v1/customers?email=" + "a" * 6000, auth),
+        431: raw_request(web, "/v1/customers", {**auth, "X-Trace": "t" * 12000}),
+        "many": raw_request(web, "/v1/customers",
+                            {**auth, **{f"X-H{n}": "1" for n in range(150)}}),
+    }
+
+    # then Till answers, in JSON: the status, the envelope, a clear message
+    for case, (status, content_type, body) in cases.items():
+        assert status == (431 if case == "many" else case), (case, body[:300])
+        assert content_type == "application/json", (case, body[:300])
+        error = json.loads(body)["error"]
+        assert error["type"] == "invalid_request_error"
+        assert "Till accepts at most" in error["message"]
+    # and what is within the limits is served as before
+    assert raw_request(web, "/v1/customers?limit=1", auth)[0] == 200
