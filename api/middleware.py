@@ -10,6 +10,7 @@ from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.encoding import escape_uri_path
 
 # The current request's id and idempotency key, for logs and for Event.request.
@@ -96,6 +97,24 @@ class AccessLogMiddleware:
         access_logger.info("%s %s %s %.1fms %s", request.method, loggable_path(request),
                            response.status_code, (time.perf_counter() - started) * 1000,
                            key_id or "-")
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response but static files: API responses and the
+    pages that show payment data (dashboard, hosted pages, admin) stay out of browser and
+    proxy caches."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path_info.startswith(self.static_prefix):
+            patch_cache_control(response, no_store=True)
         return response
 
 

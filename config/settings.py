@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "corsheaders",
+    "csp",
     "merchants",
     "api",
     "payments",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
     "api.middleware.AccessLogMiddleware",
+    "api.middleware.NoStoreMiddleware",
     "api.middleware.RequestLimitsMiddleware",
     "api.middleware.AnonymousRateLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -82,8 +85,33 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dashboard.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dashboard.middleware.SessionIdleTimeoutMiddleware",
 ]
+
+# The dashboard's and the hosted pages' policy: every script, style, image and font from
+# Till itself (static files, htmx included), nothing inline, no framing, no plugin. The API
+# (JSON, and its browsable docs) and Django admin are left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/v1/", "/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# A dashboard session idle this long is signed out (dashboard/middleware.py).
+TILL_SESSION_IDLE_HOURS = env.float("TILL_SESSION_IDLE_HOURS", default=12)
+SESSION_COOKIE_AGE = int(TILL_SESSION_IDLE_HOURS * 3600)
 
 # The API answers browsers on any origin, as Stripe's does: keys travel in the Authorization
 # header (never cookies), and a page may hold only a publishable key (till.js). Preflights
