@@ -1,15 +1,20 @@
-"""Request ids (every request gets one, every response and log line carries it), the rate
-limit of API requests that no valid key answered for, and the size limit of API bodies."""
+"""Request ids (every request gets one, every response and log line carries it), the access
+log, the rate limit of API requests that no valid key answered for, and the size limit of
+API bodies."""
 
 import io
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
+from django.utils.encoding import escape_uri_path
 
 from core.context import request_id_var
 
@@ -46,6 +51,123 @@ class RequestIdLogFilter(logging.Filter):
         record.request_id = (request_id_var.get() or getattr(request, "request_id", None)
                              or "-")
         return True
+
+
+access_logger = logging.getLogger("till.access")
+
+# Query parameters whose values the access log never shows, whatever they hold.
+_SECRET_PARAMETER = re.compile(r"secret|password|token|key|cvc|number", re.IGNORECASE)
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path and query string as sent, with the values of secret-bearing
+    parameters (`client_secret`, …) replaced by [REDACTED]. (The log filter redacts secrets
+    anywhere else in a line, config/redaction.py.)"""
+    path = escape_uri_path(request.path)
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return path
+    pairs = []
+    for pair in query.split("&"):
+        name, separator, value = pair.partition("=")
+        if value and _SECRET_PARAMETER.search(unquote_plus(name)):
+            value = "[REDACTED]"
+        pairs.append(f"{name}{separator}{value}")
+    return f"{path}?{'&'.join(pairs)}"
+
+
+class AccessLogMiddleware:
+    """One `till.access` line per request, in place of gunicorn's access log (which records
+    the HTTP Basic user, the whole key): method, path (secrets redacted), status, duration in
+    milliseconds and the API key's id (`key_…`, never the key), under the request id as every
+    line is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        # DRF sets the authenticated ApiKey on the request it wraps, this one.
+        key_id = getattr(getattr(request, "auth", None), "id", None)
+        access_logger.info("%s %s %s %.1fms %s", request.method, loggable_path(request),
+                           response.status_code, (time.perf_counter() - started) * 1000,
+                           key_id or "-")
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response but static files: API responses and the
+    pages that show payment data (dashboard, hosted pages, admin) stay out of browser and
+    proxy caches."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path_info.startswith(self.static_prefix):
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class RequestLimitsMiddleware:
+    """Refuses, before anything reads its query string, body or headers, a request whose
+    request line or headers pass Till's limits: 414 for the request line
+    (TILL_MAX_REQUEST_LINE bytes), 431 for a header field (TILL_MAX_HEADER_BYTES, name and
+    value) or too many of them (TILL_MAX_HEADERS), in Stripe's envelope. gunicorn's own
+    limits sit above these (gunicorn.conf.py), so its HTML answers only what is far over."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.max_request_line = settings.TILL_MAX_REQUEST_LINE
+        self.max_header_bytes = settings.TILL_MAX_HEADER_BYTES
+        self.max_headers = settings.TILL_MAX_HEADERS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        error = self._refusal(request.META)
+        if error is None:
+            return self.get_response(request)
+        return JsonResponse(error.body(), status=error.status)
+
+    def _refusal(self, environ: dict):
+        from api.errors import InvalidRequestError
+
+        # As sent (gunicorn keeps it), else rebuilt from the parts WSGI gives.
+        uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or (
+            escape_uri_path(environ.get("PATH_INFO", "/"))
+            + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else ""))
+        line = (len(environ.get("REQUEST_METHOD", "")) + len(uri)
+                + len(environ.get("SERVER_PROTOCOL", "")) + 2)
+        if line > self.max_request_line:
+            return InvalidRequestError(
+                f"The request line (method, URL and protocol) is {line} bytes long; Till "
+                f"accepts at most {self.max_request_line}. Send long parameters in a POST "
+                "body.", status=414)
+        count = 0
+        for name, value in environ.items():
+            if name.startswith("HTTP_"):
+                name = name[5:]
+            elif name not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                continue
+            count += 1
+            # WSGI gives header values as latin-1 text: one character per byte sent.
+            size = len(name) + 2 + len(value)
+            if size > self.max_header_bytes:
+                header = name.replace("_", "-").title()
+                return InvalidRequestError(
+                    f"The request header {header} is {size} bytes long; Till accepts at "
+                    f"most {self.max_header_bytes} per header.", status=431)
+        if count > self.max_headers:
+            return InvalidRequestError(
+                f"The request has {count} headers; Till accepts at most {self.max_headers}.",
+                status=431)
+        return None
 
 
 class AnonymousRateLimitMiddleware:

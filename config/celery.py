@@ -1,13 +1,29 @@
+import logging
 import os
+from logging.config import dictConfig
 
 from celery import Celery
-from celery.signals import task_postrun
+from celery.signals import setup_logging, task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("till")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _log_as_django_does(loglevel: int | None = None, **kwargs) -> None:
+    """Worker and beat log through settings.LOGGING, as the web does: the same format, and
+    secrets redacted from every line (Celery's own handlers would not). The root level is
+    LOG_LEVEL, or --loglevel when that is more verbose (Celery's default, WARNING, never
+    is)."""
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+    root = logging.getLogger()
+    if loglevel and loglevel < root.level:
+        root.setLevel(loglevel)
 
 
 @task_postrun.connect

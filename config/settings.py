@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "core",
     "axes",
+    "csp",
     "merchants",
     "api",
     "payments",
@@ -73,6 +76,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
+    "api.middleware.AccessLogMiddleware",
+    "api.middleware.NoStoreMiddleware",
+    "api.middleware.RequestLimitsMiddleware",
     "api.middleware.AnonymousRateLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "api.middleware.RequestSizeLimitMiddleware",
@@ -84,10 +90,35 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dashboard.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dashboard.middleware.SessionIdleTimeoutMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The dashboard's and the hosted pages' policy: every script, style, image and font from
+# Till itself (static files, htmx included), nothing inline, no framing, no plugin. The API
+# (JSON, and its browsable docs) and Django admin are left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/v1/", "/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# A dashboard session idle this long is signed out (dashboard/middleware.py).
+TILL_SESSION_IDLE_HOURS = env.float("TILL_SESSION_IDLE_HOURS", default=12)
+SESSION_COOKIE_AGE = int(TILL_SESSION_IDLE_HOURS * 3600)
 
 # The API answers browsers on any origin, as Stripe's does: keys travel in the Authorization
 # header (never cookies), and a page may hold only a publishable key (till.js). Preflights
@@ -173,6 +204,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Worker and beat log through LOGGING, with its filters (config/celery.py), not through
+# handlers of Celery's own on the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fixup closes a thread's database connection around every task unless told
 # to reuse it: a new PostgreSQL connection per task. Reuse it (CONN_MAX_AGE still applies,
 # through close_old_connections after each task, config/celery.py).
@@ -204,12 +238,19 @@ CELERY_BEAT_SCHEDULE = {
     # Disputes nobody answered by their due date close as lost, as Stripe's do.
     "disputes-expire-due": {"task": "refunds.tasks.disputes_expire_due", "schedule": 300.0},
 }
-# Webhook sends are I/O bound and must not queue behind other work: a queue of their own,
-# consumed by workers with a thread pool (`-Q webhooks,celery --pool threads`).
+# Webhook sends are I/O bound and must not queue behind other work: a queue of their own.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "webhooks.tasks.deliveries_send": {"queue": "webhooks"},
     "webhooks.tasks.delivery_resend": {"queue": "webhooks"},
 }
+# Every queue a task is routed to, declared: a worker started without -Q consumes them all
+# (`celery -A config worker`); `-Q` can still dedicate workers to some.
+# Each with the exchange and routing key of its name, as Celery names a queue it creates.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in sorted({CELERY_TASK_DEFAULT_QUEUE,
+                        *(route["queue"] for route in CELERY_TASK_ROUTES.values())})]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -288,6 +329,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Requests are refused before any parsing (414, 431 in Stripe's envelope) past these: the
+# request line in bytes, one header (name and value) in bytes, and the number of headers.
+# gunicorn's limits sit above them (gunicorn.conf.py); its request line stops at 8190 bytes.
+TILL_MAX_REQUEST_LINE = env.int("TILL_MAX_REQUEST_LINE", default=4096)
+TILL_MAX_HEADER_BYTES = env.int("TILL_MAX_HEADER_BYTES", default=8192)
+TILL_MAX_HEADERS = env.int("TILL_MAX_HEADERS", default=100)
+
 # The Stripe API version Till emulates (Stripe-Version header, Event.api_version).
 TILL_API_VERSION = "2025-02-24.acacia"
 # Requests per second per API key; the 429 carries code rate_limit.
@@ -342,16 +390,20 @@ TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS = env.int("TILL_WEBHOOK_SECRET_ROLL_GRACE_H
 # Events are listed, retrieved and kept (with their deliveries) this long.
 TILL_EVENT_RETENTION_DAYS = env.int("TILL_EVENT_RETENTION_DAYS", default=30)
 
+# One configuration for web, worker and beat (config/celery.py applies it to Celery too).
+# Every handler redacts secrets and card numbers (config/redaction.py); `till.access` writes
+# the access log (api.middleware.AccessLogMiddleware), in place of gunicorn's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "api.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "api.middleware.RequestIdLogFilter"},
+                "redact_secrets": {"()": "config.redaction.RedactSecretsFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain",
-                    "filters": ["request_id"]},
+                    "filters": ["request_id", "redact_secrets"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -89,6 +89,7 @@ from webhooks.selectors import (
     event_list,
     event_list_for_object,
     event_list_for_payment,
+    webhook_deliveries_stalled,
     webhook_delivery_get_for_endpoint,
     webhook_delivery_list_with_events,
     webhook_endpoint_get,
@@ -214,6 +215,7 @@ def home(request: HttpRequest, current: Current) -> HttpResponse:
         "now": now,
         "failing_endpoints": webhook_endpoints_disabled_failing(merchant=current.merchant,
                                                                 livemode=current.livemode),
+        "webhooks_stalled": webhook_deliveries_stalled(now=now),
     })
 
 

@@ -1,4 +1,7 @@
+import logging
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -8,6 +11,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from merchants.services import CreatedMerchant, merchant_create
+from payments.cards import TEST_CARDS
 
 ON_POSTGRES = bool(os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql")))
 
@@ -123,3 +127,61 @@ def api(account) -> Api:
 
 def close_thread_connection() -> None:
     connection.close()
+
+
+# -- what reaches the log --------------------------------------------------------------------
+
+class ConsoleCapture(logging.Handler):
+    """Keeps each record as the configured console handler (settings.LOGGING) prints it:
+    through its filters, with its formatter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        console = next(handler for handler in logging.getLogger().handlers
+                       if handler.get_name() == "console")
+        self.filters = list(console.filters)
+        self.setFormatter(console.formatter)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def console_log() -> Iterator[ConsoleCapture]:
+    """What the console prints during the test, from any logger and thread."""
+    capture = ConsoleCapture()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    yield capture
+    root.removeHandler(capture)
+
+
+# Secrets as a reader of the log would spot them (independently of config/redaction.py): keys,
+# client secrets, signing secrets, and the test cards' numbers.
+SECRET_IN_LOG = re.compile(r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{8}|_secret_[A-Za-z0-9]{8}"
+                           r"|whsec_[A-Za-z0-9]{8}")
+CARD_NUMBERS = sorted({card.number for card in TEST_CARDS}, key=len, reverse=True)
+
+
+def secrets_in(text: str) -> list[str]:
+    digits = re.sub(r"(?<=[0-9])[ -](?=[0-9])", "", text)
+    return SECRET_IN_LOG.findall(text) + [number for number in CARD_NUMBERS if number in digits]
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_live_server_logs(request) -> Iterator[None]:
+    """Every test that runs a live server (the stripe SDK's, the browser's) has its log read
+    at the end: no line may hold a secret key, a client secret, a signing secret or a card
+    number."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    capture = request.getfixturevalue("console_log")
+    yield
+    leaks = secrets_in(capture.text)
+    assert not leaks, f"secrets in the log: {leaks}\n{capture.text[-3000:]}"

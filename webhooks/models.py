@@ -161,6 +161,9 @@ class WebhookDelivery(FSMModelMixin, models.Model):
                          name="webhook_delivery_in_flight"),
             models.Index(fields=["endpoint", "-created", "-id"], name="webhook_delivery_list"),
             models.Index(fields=["event"], name="webhook_delivery_event"),
+            # /healthz: the oldest delivery still waiting for its first attempt.
+            models.Index(fields=["created"], name="webhook_delivery_unattempted",
+                         condition=models.Q(status="pending", attempt_count=0)),
         ]
 
     def __str__(self) -> str:

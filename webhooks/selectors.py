@@ -5,14 +5,14 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.db import Reader, converted, db_datetime, fetch_as, lock_clause, placeholders, table
 from core.exceptions import NotFound
 from merchants.models import Merchant
-from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
+from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
 
 
 def event_retention_start(now: datetime | None = None) -> datetime:
@@ -255,6 +255,31 @@ def webhook_deliveries_due_locked(*, now: datetime, limit: int,
                 .filter(pk__in=ids, status=WebhookDelivery.Status.PENDING,
                         next_attempt_at__lte=now)
                 .order_by("next_attempt_at").values_list("pk", "attempt_count"))
+
+
+# Deliveries waiting this long for a first attempt while no sender makes any: stalled.
+WEBHOOKS_STALLED_AFTER = timedelta(minutes=1)
+
+
+def webhook_deliveries_stalled(*, now: datetime) -> bool:
+    """Whether deliveries are owed and nobody sends them (no worker consumes the `webhooks`
+    queue, or none runs): one is pending, unattempted, since WEBHOOKS_STALLED_AFTER, no
+    attempt is in flight and none started within WEBHOOKS_STALLED_AFTER plus a timeout. A
+    slow or dead endpoint's backlog is not a stall: its attempts go on. One statement, each
+    part on an index (the oldest unattempted delivery, the attempts in flight, the newest
+    attempt by id)."""
+    since = now - WEBHOOKS_STALLED_AFTER
+    in_flight = WebhookDelivery.objects.filter(in_flight_until__gt=now)
+    newest_attempt = (WebhookDeliveryAttempt.objects.order_by("-pk")
+                      .values("attempted_at")[:1])
+    return (WebhookDelivery.objects
+            .filter(status=WebhookDelivery.Status.PENDING, attempt_count=0, created__lt=since)
+            .annotate(newest_attempt=Subquery(newest_attempt))
+            .filter(~Exists(in_flight),
+                    Q(newest_attempt__isnull=True)
+                    | Q(newest_attempt__lt=since - timedelta(
+                        seconds=settings.TILL_WEBHOOK_TIMEOUT)))
+            .exists())
 
 
 def webhook_delivery_get(*, id: str) -> WebhookDelivery | None:  # noqa: A002

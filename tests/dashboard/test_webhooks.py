@@ -466,3 +466,32 @@ def test_writes_need_a_post(owner, account):
 def test_an_unknown_endpoint_is_a_404(owner):
     assert owner.get("/webhooks/we_missing/").status_code == 404
     assert owner.post("/webhooks/we_missing/disable/").status_code == 404
+
+
+# -- the notice about stalled deliveries ---------------------------------------------------
+
+STALLED_NOTICE = "Webhook deliveries are stalled"
+
+
+def test_home_warns_when_deliveries_wait_and_no_worker_sends_them(owner, account):
+    # given a delivery owed for two minutes that no worker has tried (its message went to a
+    # queue nobody consumes)
+    new_endpoint(account)
+    event = record_event(account.merchant)
+    WebhookDelivery.objects.filter(event=event).update(
+        created=timezone.now() - timedelta(minutes=2))
+
+    # when / then Home says so, and why
+    html = owner.get("/").content.decode()
+    assert STALLED_NOTICE in html
+    assert "no worker is consuming the <code>webhooks</code> queue" in html
+
+
+def test_no_stalled_notice_while_deliveries_are_fresh_or_done(owner, account):
+    new_endpoint(account)
+    event = record_event(account.merchant)
+    assert STALLED_NOTICE not in owner.get("/").content.decode()
+
+    WebhookDelivery.objects.filter(event=event).update(
+        created=timezone.now() - timedelta(minutes=2), status="succeeded", attempt_count=1)
+    assert STALLED_NOTICE not in owner.get("/").content.decode()

@@ -63,6 +63,16 @@ def browser(_orm_beside_playwright) -> Iterator["sync_api.Browser"]:
         playwright.stop()
 
 
+# Records, in each document, what its Content-Security-Policy refused (Playwright's init
+# scripts are not subject to the page's policy).
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
 class Customer:
     """A browser tab, with every console message it logged and every uncaught error."""
 
@@ -72,6 +82,13 @@ class Customer:
         page.on("console", lambda message: self.console.append(message.text))
         self.errors: list[str] = []
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
+
+    def csp_violations(self) -> list[str]:
+        """What the current document's policy refused, and what any document's did as the
+        console reported it."""
+        found = self.page.evaluate("window.__cspViolations || []")
+        return found + [text for text in self.console if "Content Security Policy" in text]
 
     def type_card(self, number: str, *, expiry_digits: str = "1234", cvc: str = CVC,
                   name: str = NAME) -> None:
@@ -350,3 +367,51 @@ def test_a_mistyped_number_is_caught_in_the_page_before_anything_is_sent(
     intent.refresh_from_db()
     assert intent.status == "requires_payment_method"
     assert customer.console == customer.errors == []
+
+
+# -- the Content-Security-Policy -------------------------------------------------------------
+
+def test_the_pages_work_under_their_content_security_policy(customer, till_url, intent):
+    # given the payment page, served with its policy
+    response = customer.page.goto(pay_url(till_url, intent))
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["cache-control"].count("no-store") == 1
+
+    # when a 3-D Secure card pays: till.js, the challenge page, the result page
+    customer.type_card(THREE_D_SECURE)
+    assert customer.page.get_by_label("Card number").input_value() == "4000 0027 6000 3184"
+    assert customer.csp_violations() == []
+    customer.press_pay()
+    customer.page.wait_for_url(re.compile(r"/pay/authenticate/"))
+    assert customer.csp_violations() == []
+    customer.page.get_by_role("button", name=re.compile("Complete")).click()
+
+    # then it pays, and no page had anything refused
+    expect(customer.page.get_by_role("heading", level=1)).to_have_text("Payment successful")
+    assert customer.csp_violations() == []
+    assert customer.errors == []
+
+
+def test_the_challenge_sends_the_customer_on_to_the_merchants_return_url(customer, shop,
+                                                                         till_url):
+    # given a merchant's integration confirming with a 3-D Secure card and its own return_url
+    response = shop.api().post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_authenticationRequired",
+        "confirm": True, "return_url": "https://shop.example/order/42/done"})
+    assert response.status_code == 200, response.content
+    challenge = response.json()["next_action"]["redirect_to_url"]["url"]
+    # (the shop's page, served to the browser here: no network)
+    customer.page.route("https://shop.example/**",
+                        lambda route: route.fulfill(body="<h1>Back at the shop</h1>",
+                                                    content_type="text/html"))
+
+    # when the customer completes the challenge on Till's page
+    customer.page.goto(challenge)
+    customer.page.get_by_role("button", name="Complete authentication").click()
+
+    # then the form's redirect to the shop is not refused by the page's form-action
+    customer.page.wait_for_url(re.compile(r"^https://shop\.example/order/42/done\?"))
+    expect(customer.page.get_by_role("heading", level=1)).to_have_text("Back at the shop")
+    assert [text for text in customer.console if "Content Security Policy" in text] == []

@@ -83,15 +83,17 @@ def worker_database_url() -> str:
             f"{db['PORT'] or 5432}/{db['NAME']}")
 
 
-class Worker:
-    """One `celery worker` process; stopped by its main PID."""
+class Process:
+    """A Till process started from its command line (`argv`, run from the repository as an
+    operator would) on the test's database and Redis, with production's settings. Its output
+    (stdout and stderr) is kept; it is stopped by its main PID."""
 
-    count = 0
-
-    def __init__(self, redis_url: str, **env: str) -> None:
-        Worker.count += 1
+    def __init__(self, argv: list[str], redis_url: str, *, ready: str | None = None,
+                 **env: str) -> None:
+        self.argv = argv
         self.lines: list[str] = []
         self.ready = threading.Event()
+        self._ready_marker = ready
         environment = {
             **os.environ, "DATABASE_URL": worker_database_url(), "REDIS_URL": redis_url,
             "CELERY_BROKER_URL": redis_url, "TILL_TASKS_EAGER": "false",
@@ -101,22 +103,23 @@ class Worker:
             "TILL_WEBHOOK_ALLOW_LOCAL": "true", "TILL_WEBHOOK_TIMEOUT": "5",
             "PYTHONUNBUFFERED": "1", **env}
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "webhooks,celery",
-             "--pool", "threads", "--concurrency", env.get("CONCURRENCY", "8"),
-             "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"webhooks-test-{os.getpid()}-{Worker.count}@%h"],
-            cwd=BASE_DIR, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True)
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self.ready.wait(30):
+            argv, cwd=BASE_DIR, env=environment, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        if ready is not None and not self.ready.wait(30):
             self.stop()
-            raise AssertionError("the worker did not start:\n" + self.log)
+            raise AssertionError(f"{argv} did not start:\n" + self.log)
 
     def _read(self) -> None:
         for line in self.process.stdout:
             self.lines.append(line)
-            if " ready." in line:
+            if self._ready_marker is not None and self._ready_marker in line:
                 self.ready.set()
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
 
     @property
     def log(self) -> str:
@@ -134,6 +137,22 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.send_signal(signal.SIGKILL)
                 self.process.wait(10)
+        self._reader.join(5)  # every line it wrote, read
+
+
+class Worker(Process):
+    """One `celery worker` process with the tests' own flags (a thread pool, no gossip)."""
+
+    count = 0
+
+    def __init__(self, redis_url: str, **env: str) -> None:
+        Worker.count += 1
+        super().__init__(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "webhooks,celery",
+             "--pool", "threads", "--concurrency", env.get("CONCURRENCY", "8"),
+             "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "-n", f"webhooks-test-{os.getpid()}-{Worker.count}@%h"],
+            redis_url, ready=" ready.", **env)
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""The dashboard in a real browser under its Content-Security-Policy: htmx and the page's own
+script run, nothing inline is refused. Chromium and Playwright as the hosted page's browser
+tests use them (skipped, with the reason, without them)."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.dashboard.helpers import PUBLIC_URL, owner_of
+from tests.payments.test_pages_browser import (  # the same browser, one per module
+    RECORD_CSP_VIOLATIONS,
+    TIMEOUT_MS,
+    _orm_beside_playwright,  # noqa: F401 - a fixture
+    browser,  # noqa: F401 - a fixture
+    expect,
+)
+
+
+@pytest.fixture
+def owner_tab(browser, live_server, account) -> Iterator["Tab"]:  # noqa: F811
+    """A tab signed in as the account's owner (the session made by Django's test client)."""
+    client = Client()
+    client.force_login(owner_of(account))
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                          "url": live_server.url}])
+    try:
+        yield Tab(context.new_page(), live_server.url)
+    finally:
+        context.close()
+
+
+class Tab:
+    def __init__(self, page, url: str) -> None:
+        self.page, self.url = page, url
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        page.on("console", lambda message: self.console.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
+
+    def open(self, path: str):
+        return self.page.goto(self.url + path)
+
+    def csp_violations(self) -> list[str]:
+        return (self.page.evaluate("window.__cspViolations || []")
+                + [text for text in self.console if "Content Security Policy" in text])
+
+
+@pytest.fixture
+def account(transactional_db):
+    from tests.conftest import make_account
+
+    return make_account("Dashboard Browser Shop")
+
+
+def test_the_dashboard_works_under_its_content_security_policy(owner_tab):
+    tab, page = owner_tab, owner_tab.page
+    # given Home, served with its policy and out of caches
+    response = tab.open("/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "form-action 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "no-store" in response.headers["cache-control"]
+
+    # when the owner adds a webhook endpoint, whose secret is shown once
+    tab.open("/webhooks/new/")
+    page.get_by_label("Endpoint URL").fill(PUBLIC_URL)
+    page.get_by_label("All events, including types added later").check()
+    page.get_by_role("button", name="Add endpoint").click()
+    secret = page.get_by_label("Signing secret")
+    expect(secret).to_have_value(re.compile(r"^whsec_"))
+    # then focusing it selects it whole, for copying (the page's script, not an inline one)
+    secret.focus()
+    selected = page.evaluate("el => [el.selectionStart, el.selectionEnd, el.value.length]",
+                             secret.element_handle())
+    assert selected[0] == 0 and selected[1] == selected[2] > 0
+    assert tab.csp_violations() == []
+
+    # and htmx swaps a filtered list in place, pushing its URL
+    tab.open("/payments/")
+    page.get_by_label("Status").select_option("succeeded")
+    page.wait_for_url(re.compile(r"/payments/\?.*status=succeeded"))
+    expect(page.locator("#results")).to_be_visible()
+    assert tab.csp_violations() == []
+    assert tab.errors == []
