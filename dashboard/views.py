@@ -24,11 +24,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import can_proceed
 
-from api.errors import (
-    ApiError,
-    InvalidRequestError,
-    NotFoundError,
-)
 from api.middleware import new_request_id
 from core.actor import Actor
 from core.exceptions import DomainError, NotFound
@@ -307,7 +302,7 @@ def customer_detail(request: HttpRequest, current: Current, customer_id: str) ->
     try:
         customer = customer_get(id=customer_id, merchant=current.merchant,
                                 livemode=current.livemode, include_deleted=True)
-    except (NotFound, NotFoundError) as exc:
+    except NotFound as exc:
         raise Http404("No such customer") from exc
     events = list(event_list_for_object(merchant=current.merchant, livemode=current.livemode,
                                         object_id=customer.id)[:OBJECT_EVENTS_SHOWN])
@@ -349,7 +344,7 @@ def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
     try:
         return payment_intent_get_for_display(id=payment_intent_id, merchant=current.merchant,
                                               livemode=current.livemode)
-    except (NotFound, NotFoundError) as exc:
+    except NotFound as exc:
         raise Http404("No such payment") from exc
 
 
@@ -503,7 +498,7 @@ def payment_refund(request: HttpRequest, current: Current,
         except RefundAlreadySubmitted as exc:
             messages.info(request, exc.message)
             return redirect("dashboard:payment", intent.id)
-        except (DomainError, ApiError) as exc:
+        except DomainError as exc:
             form.add_error("amount" if exc.param == "amount" else None, exc.message)
         else:
             amount = format_money(refund.amount, refund.currency)
@@ -565,13 +560,13 @@ def _refund_decide(request: HttpRequest, current: Current, refund_id: str, *,
         return _forbidden(request, current, REFUND_MANAGERS_ONLY)
     try:
         refund = refund_get(id=refund_id, merchant=current.merchant, livemode=current.livemode)
-    except (NotFound, NotFoundError) as exc:
+    except NotFound as exc:
         raise Http404("No such refund") from exc
     decide = refund_approve if approve else refund_reject
     try:
         refund = decide(id=refund.id, merchant=current.merchant, livemode=current.livemode,
                         actor=current.actor)
-    except (DomainError, ApiError) as exc:
+    except DomainError as exc:
         # Decided meanwhile by someone else, no processor in this mode, or the user's own
         # request (an approval needs someone else): nothing changed.
         messages.error(request, exc.message)
@@ -636,7 +631,7 @@ def disputes(request: HttpRequest, current: Current) -> HttpResponse:
 def _dispute(current: Current, dispute_id: str) -> Dispute:
     try:
         return dispute_get(id=dispute_id, merchant=current.merchant, livemode=current.livemode)
-    except (NotFound, NotFoundError) as exc:
+    except NotFound as exc:
         raise Http404("No such dispute") from exc
 
 
@@ -676,7 +671,7 @@ def dispute_evidence(request: HttpRequest, current: Current, dispute_id: str) ->
             dispute = dispute_update(id=dispute.id, merchant=current.merchant,
                                      livemode=current.livemode, actor=current.actor,
                                      evidence=form.evidence(), submit=submit)
-        except (DomainError, ApiError) as exc:
+        except DomainError as exc:
             # Answered or closed meanwhile by someone else.
             messages.error(request, exc.message)
         else:
@@ -695,7 +690,7 @@ def dispute_accept(request: HttpRequest, current: Current, dispute_id: str) -> H
     try:
         dispute = dispute_close(id=dispute.id, merchant=current.merchant,
                                 livemode=current.livemode, actor=current.actor)
-    except (DomainError, ApiError) as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Closed the inquiry: nothing was withdrawn."
@@ -724,7 +719,7 @@ def events(request: HttpRequest, current: Current) -> HttpResponse:
 def event_detail(request: HttpRequest, current: Current, event_id: str) -> HttpResponse:
     try:
         event = event_get(id=event_id, merchant=current.merchant, livemode=current.livemode)
-    except (NotFound, NotFoundError) as exc:
+    except NotFound as exc:
         raise Http404("No such event") from exc
     return _render(request, current, "dashboard/events/detail.html", {
         "nav": "events", "event": event,
@@ -741,7 +736,7 @@ def _endpoint(current: Current, endpoint_id: str) -> WebhookEndpoint:
     try:
         return webhook_endpoint_get(id=endpoint_id, merchant=current.merchant,
                                     livemode=current.livemode)
-    except (NotFound, NotFoundError) as exc:
+    except NotFound as exc:
         raise Http404("No such webhook endpoint") from exc
 
 
@@ -787,8 +782,8 @@ def webhook_new(request: HttpRequest, current: Current) -> HttpResponse:
     if form.is_valid():
         try:
             endpoint = webhook_endpoint_create(merchant=current.merchant,
-                                               livemode=current.livemode, params=form.params())
-        except InvalidRequestError as exc:
+                                               livemode=current.livemode, **form.params())
+        except DomainError as exc:
             # The service's checks (an unsafe URL, the endpoint limit) as form errors.
             form.add_error("url" if exc.param == "url" else None, exc.message)
         else:
@@ -834,7 +829,7 @@ def webhook_roll_secret(request: HttpRequest, current: Current,
         endpoint = webhook_endpoint_roll_secret(id=endpoint_id, merchant=current.merchant,
                                                 livemode=current.livemode,
                                                 expires_at=timezone.now() + form.grace())
-    except (NotFound, NotFoundError) as exc:
+    except NotFound as exc:
         raise Http404("No such webhook endpoint") from exc
     _show_secret_once(request, endpoint, rolled=True)
     return redirect("dashboard:webhook", endpoint.id)
@@ -847,8 +842,8 @@ def _endpoint_set_disabled(request: HttpRequest, current: Current, endpoint_id: 
     try:
         endpoint = webhook_endpoint_update(id=endpoint_id, merchant=current.merchant,
                                            livemode=current.livemode,
-                                           params={"disabled": disabled})
-    except (NotFound, NotFoundError) as exc:
+                                           disabled=disabled)
+    except NotFound as exc:
         raise Http404("No such webhook endpoint") from exc
     if disabled:
         messages.success(request, f"Disabled {endpoint.url}. Till sends it nothing until you "
@@ -880,7 +875,7 @@ def webhook_delete(request: HttpRequest, current: Current, endpoint_id: str) -> 
         try:
             endpoint = webhook_endpoint_delete(id=endpoint_id, merchant=current.merchant,
                                                livemode=current.livemode)
-        except (NotFound, NotFoundError) as exc:
+        except NotFound as exc:
             raise Http404("No such webhook endpoint") from exc
         messages.success(request, f"Deleted the endpoint {endpoint.url}. Till sends it nothing "
                                   "more.")
@@ -913,7 +908,7 @@ def delivery_resend(request: HttpRequest, current: Current, endpoint_id: str,
         raise Http404("No such webhook delivery")
     try:
         webhook_delivery_resend(delivery=delivery)
-    except InvalidRequestError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Resending {delivery.event.type} ({delivery.event_id}) to "

@@ -227,7 +227,7 @@ class WebhookEndpointListView(ApiView):
         params = self.params(WebhookEndpointCreateParams)
         self.expand(WebhookEndpointSerializer)
         endpoint = services.webhook_endpoint_create(merchant=self.merchant,
-                                                    livemode=self.livemode, params=params)
+                                                    livemode=self.livemode, **params)
         return self.respond(endpoint, WebhookEndpointWithSecretSerializer)
 
 
@@ -246,7 +246,7 @@ class WebhookEndpointDetailView(ApiView):
         params = self.params(WebhookEndpointUpdateParams)
         self.expand(WebhookEndpointSerializer)
         endpoint = services.webhook_endpoint_update(id=id, merchant=self.merchant,
-                                                    livemode=self.livemode, params=params)
+                                                    livemode=self.livemode, **params)
         return self.respond(endpoint, WebhookEndpointSerializer)
 
     @extend_schema(operation_id="DeleteWebhookEndpoint", parameters=[ID_PARAM],

@@ -50,7 +50,7 @@ def switch_mode(client: Client, mode: str) -> None:
 def new_endpoint(account: Account, *, livemode: bool = False, url: str = PUBLIC_URL,
                  events: list[str] | None = None) -> WebhookEndpoint:
     return webhook_endpoint_create(merchant=account.merchant, livemode=livemode,
-                                   params={"url": url, "enabled_events": events or ["*"]})
+                                   url=url, enabled_events=events or ["*"])
 
 
 def disabled_for_failing(endpoint: WebhookEndpoint, *, since: datetime) -> WebhookEndpoint:

@@ -140,7 +140,7 @@ def test_choosing_no_event_is_a_form_error(owner):
 
 
 def test_the_endpoint_limit_is_a_form_error(owner, account, monkeypatch):
-    monkeypatch.setattr(services, "MAX_ENDPOINTS_PER_MODE", 1)
+    monkeypatch.setattr(services.endpoints, "MAX_ENDPOINTS_PER_MODE", 1)
     new_endpoint(account)
 
     response = add_endpoint(owner, url="https://93.184.215.14/second")

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from tests.webhooks.conftest import create_endpoint
 from tests.webhooks.receiver import HANG
-from webhooks import services
 from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
+from webhooks.services import outbox as services
 
 pytestmark = pytest.mark.usefixtures("allow_local")
 

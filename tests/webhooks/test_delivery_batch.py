@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 
 from tests.webhooks.conftest import create_endpoint, record_event
-from webhooks import sender, services
+from webhooks import sender
 from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
+from webhooks.services import outbox as services
 
 pytestmark = pytest.mark.usefixtures("allow_local")
 

@@ -63,7 +63,7 @@ def test_the_send_is_enqueued_on_commit_once_per_event(account, api,
     create_endpoint(api, URL)
     create_endpoint(api, URL)
     sent: list = []
-    monkeypatch.setattr("webhooks.services._enqueue",
+    monkeypatch.setattr("webhooks.services.outbox._enqueue",
                         lambda items, countdown=None: sent.append(items))
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -1,4 +1,4 @@
-"""Events, webhook endpoints and the delivery of events to them.
+"""Events and their delivery to webhook endpoints: the outbox.
 
 Events are written by other apps' services inside their own transactions (`event_record`);
 the same transaction writes one delivery per subscribed endpoint (the outbox), and a Celery
@@ -29,12 +29,9 @@ from django.utils import timezone
 from django_fsm import can_proceed
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from api.errors import InvalidRequestError, ParameterError
 from core.context import idempotency_key_var, request_id_var
 from core.db import db_datetime, execute, insert, placeholders, table
-from core.metadata import metadata_apply
 from core.wire import render
-from merchants.models import Merchant
 from webhooks import selectors, sender
 from webhooks.events import EVENT_TYPES
 from webhooks.models import (
@@ -44,12 +41,9 @@ from webhooks.models import (
     WebhookEndpoint,
     event_subjects,
 )
-from webhooks.signing import new_signing_secret
-from webhooks.urlguard import UnsafeUrl, url_check
 
 logger = logging.getLogger("till.webhooks")
 
-MAX_ENDPOINTS_PER_MODE = 16
 # A message is on its way when a delivery is created or swept; if it is lost, the sweep
 # enqueues the delivery again after this long.
 ENQUEUE_LEASE = timedelta(seconds=30)
@@ -201,129 +195,6 @@ def _attempts_insert(rows: Sequence[tuple[str, sender.SendResult]], *, manual: b
         duration_ms=result.duration_ms, status_code=result.status_code,
         response_excerpt=result.response_excerpt, error=result.error,
         succeeded=result.succeeded, manual=manual) for delivery_id, result in rows])
-
-
-# -- webhook endpoints ---------------------------------------------------------------------
-
-def _url_vetted(url: str, *, livemode: bool) -> str:
-    try:
-        url_check(url, livemode=livemode, allow_local=settings.TILL_WEBHOOK_ALLOW_LOCAL)
-    except UnsafeUrl as exc:
-        raise ParameterError(f"Invalid URL: {exc}.", param="url") from exc
-    return url
-
-
-def webhook_endpoint_create(*, merchant: Merchant, livemode: bool,
-                            params: dict[str, Any]) -> WebhookEndpoint:
-    """Creates an endpoint with a new signing secret (shown once, by the caller).
-
-    The URL is checked for server-side request forgery first. At most 16 endpoints per
-    merchant and mode: the merchant's row is locked while counting, so two concurrent
-    creates cannot both take the last place.
-    """
-    url = _url_vetted(params["url"], livemode=livemode)
-    endpoint = WebhookEndpoint(
-        merchant=merchant, livemode=livemode, url=url,
-        enabled_events=params["enabled_events"], description=params.get("description"),
-        api_version=params.get("api_version"), secret=new_signing_secret(),
-        metadata=metadata_apply({}, params.get("metadata") or {}))
-    with transaction.atomic(durable=True):
-        existing = selectors.webhook_endpoint_quota_lock(merchant=merchant, livemode=livemode)
-        if existing >= MAX_ENDPOINTS_PER_MODE:
-            mode = "live" if livemode else "test"
-            raise InvalidRequestError(
-                f"You have reached the maximum of {MAX_ENDPOINTS_PER_MODE} {mode} webhook "
-                "endpoints. Delete one before creating another.",
-                code="webhook_endpoint_limit_reached")
-        endpoint.save()
-    return endpoint
-
-
-def webhook_endpoint_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                            params: dict[str, Any]) -> WebhookEndpoint:
-    """Updates an endpoint under its row lock. `disabled=true` cancels its pending
-    deliveries (Stripe stops retrying); `disabled=false` enables it with a clean record."""
-    if "url" in params:
-        _url_vetted(params["url"], livemode=livemode)
-    with transaction.atomic(durable=True):
-        endpoint = selectors.webhook_endpoint_get_locked(id=id, merchant=merchant,
-                                                         livemode=livemode)
-        for field in ("url", "enabled_events", "description"):
-            if field in params:
-                setattr(endpoint, field, params[field])
-        if "metadata" in params:
-            endpoint.metadata = metadata_apply(endpoint.metadata, params["metadata"])
-        disabled = params.get("disabled")
-        if disabled is True and can_proceed(endpoint.disable):
-            endpoint.disable(reason=WebhookEndpoint.DisabledReason.REQUESTED)
-            _deliveries_cancel(endpoint_id=endpoint.id)
-        elif disabled is False and can_proceed(endpoint.enable):
-            endpoint.enable()
-        endpoint.save()
-    return endpoint
-
-
-def webhook_endpoint_delete(*, id: str, merchant: Merchant,  # noqa: A002
-                            livemode: bool) -> WebhookEndpoint:
-    """Deletes an endpoint: kept with its history (soft delete), never sent to again; its
-    pending deliveries are canceled."""
-    with transaction.atomic(durable=True):
-        endpoint = selectors.webhook_endpoint_get_locked(id=id, merchant=merchant,
-                                                         livemode=livemode)
-        endpoint.deleted_at = timezone.now()
-        endpoint.save(update_fields=["deleted_at"])
-        _deliveries_cancel(endpoint_id=endpoint.id)
-    return endpoint
-
-
-def webhook_endpoint_roll_secret(*, id: str, merchant: Merchant,  # noqa: A002
-                                 livemode: bool, expires_at: datetime | None = None
-                                 ) -> WebhookEndpoint:
-    """Gives the endpoint a new signing secret (returned once, by the caller). The old one
-    keeps signing a second `v1` until `expires_at` (default TILL_WEBHOOK_SECRET_ROLL_GRACE_
-    HOURS from now; now or earlier ends it at once)."""
-    now = timezone.now()
-    if expires_at is None:
-        expires_at = now + timedelta(hours=settings.TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS)
-    with transaction.atomic(durable=True):
-        endpoint = selectors.webhook_endpoint_get_locked(id=id, merchant=merchant,
-                                                         livemode=livemode)
-        endpoint.roll_secret(secret=new_signing_secret(),
-                             previous_expires_at=max(expires_at, now))
-        endpoint.save(update_fields=["secret", "previous_secret",
-                                     "previous_secret_expires_at"])
-    return endpoint
-
-
-def webhook_endpoint_disable_failing(*, id: str) -> WebhookEndpoint | None:  # noqa: A002
-    """Disables an endpoint whose deliveries have failed, with no success, for
-    TILL_WEBHOOK_DISABLE_AFTER_DAYS; cancels its pending deliveries and tells the merchant
-    with a `webhook_endpoint.disabled` event. Re-checked under the lock: a success in the
-    meantime, or an endpoint already disabled, leaves it alone (returns None)."""
-    cutoff = timezone.now() - timedelta(days=settings.TILL_WEBHOOK_DISABLE_AFTER_DAYS)
-    with transaction.atomic(durable=True):
-        endpoint = selectors.webhook_endpoint_get_locked_by_id(id=id)
-        if (endpoint is None or not endpoint.is_active or endpoint.failing_since is None
-                or endpoint.failing_since > cutoff):
-            return None
-        endpoint.disable(reason=WebhookEndpoint.DisabledReason.FAILING)
-        endpoint.save(update_fields=["status", "disabled_reason"])
-        _deliveries_cancel(endpoint_id=endpoint.id)
-        event_record(type="webhook_endpoint.disabled", obj=endpoint)
-    logger.warning("Disabled webhook endpoint %s: failing since %s", endpoint.id,
-                   endpoint.failing_since.isoformat())
-    return endpoint
-
-
-def _deliveries_cancel(*, endpoint_id: str) -> int:
-    """Cancels an endpoint's pending deliveries (in the caller's transaction, which holds
-    the endpoint's lock). An attempt already in flight is still recorded when it ends."""
-    deliveries = selectors.webhook_deliveries_pending_locked(endpoint_id=endpoint_id)
-    for delivery in deliveries:
-        delivery.cancel()
-    _deliveries_save(deliveries)
-    _events_settle(Counter(delivery.event_id for delivery in deliveries))
-    return len(deliveries)
 
 
 # -- delivery: enqueue, sweep ----------------------------------------------------------------
@@ -543,55 +414,9 @@ def deliveries_record(*, outcomes: Sequence[tuple[WebhookDelivery, sender.SendRe
                 settled[current.event_id] += 1
         _deliveries_save(changed)
         _events_settle(settled)
-    for endpoint_id in sorted(to_disable):
-        webhook_endpoint_disable_failing(id=endpoint_id)
+    if to_disable:
+        # endpoints.py builds on this module's outbox; it is imported here, when needed.
+        from webhooks.services.endpoints import webhook_endpoint_disable_failing
 
-
-# -- manual resend ---------------------------------------------------------------------------
-
-def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Queues one manual attempt of a delivery, outside its schedule (recorded with
-    manual=true; a failure changes nothing, a success marks it succeeded)."""
-    from webhooks.tasks import delivery_resend  # tasks import services
-
-    if not delivery.endpoint.is_active:
-        raise InvalidRequestError(
-            f"Webhook endpoint {delivery.endpoint_id} is disabled; enable it to resend.",
-            param="webhook_endpoint")
-    def enqueue_resend() -> None:
-        delivery_resend.delay(delivery.id)
-
-    transaction.on_commit(enqueue_resend, robust=True)
-    return delivery
-
-
-def event_retry(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                webhook_endpoint: str) -> Event:
-    """`POST /v1/events/{id}/retry` (what `stripe events resend` calls): resends an event
-    to one endpoint it was sent to."""
-    event = selectors.event_get(id=id, merchant=merchant, livemode=livemode)
-    endpoint = selectors.webhook_endpoint_get(id=webhook_endpoint, merchant=merchant,
-                                              livemode=livemode, param="webhook_endpoint")
-    delivery = selectors.webhook_delivery_for_event(event=event, endpoint=endpoint)
-    if delivery is None:
-        raise InvalidRequestError(
-            f"Event {event.id} was not sent to webhook endpoint {endpoint.id}: the endpoint "
-            "does not subscribe to its type, or was created after it.",
-            param="webhook_endpoint")
-    delivery.endpoint = endpoint
-    webhook_delivery_resend(delivery=delivery)
-    return event
-
-
-def delivery_attempt_manual(*, delivery_id: str) -> bool:
-    """Makes the manual attempt queued by webhook_delivery_resend; returns its success."""
-    delivery = selectors.webhook_delivery_get(id=delivery_id)
-    if delivery is None or not delivery.endpoint.is_active:
-        return False
-    endpoint = delivery.endpoint
-    now = timezone.now()
-    result = sender.send(url=endpoint.url, livemode=endpoint.livemode,
-                         payload=orjson.dumps(render(delivery.event)),
-                         secrets=endpoint.signing_secrets(now))
-    deliveries_record(outcomes=[(delivery, result)], manual=True)
-    return result.succeeded
+        for endpoint_id in sorted(to_disable):
+            webhook_endpoint_disable_failing(id=endpoint_id)
