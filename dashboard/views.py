@@ -69,6 +69,7 @@ from payments.selectors import (
 from payments.services import payment_intent_cancel, payment_intent_capture
 from refunds.models import Refund
 from refunds.selectors import (
+    charge_refundable_amount,
     refund_get,
     refund_list_awaiting_approval,
     refund_list_recent,
@@ -373,14 +374,13 @@ def _charged_back(intent: PaymentIntent, disputes: list[Dispute]) -> bool:
 
 
 def _refundable(intent: PaymentIntent, *, charged_back: bool) -> int:
-    """What of the payment's latest charge is left to refund (its amount less what is counted
-    refunded on it: refunds, pending ones included, and what a partial capture released);
-    0 when it can't be refunded at all (charged back, say; under an inquiry it can)."""
+    """What of the payment's latest charge is left to refund, by refunds' own rule; 0 when it
+    can't be refunded at all (charged back, say; under an inquiry it can)."""
     charge = intent.latest_charge
     if (intent.status != PaymentIntent.Status.SUCCEEDED or charge is None
             or charged_back or intent.operation is not None):
         return 0
-    return max(charge.amount - charge.amount_refunded, 0)
+    return charge_refundable_amount(charge=charge)
 
 
 def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent, *,

@@ -71,6 +71,14 @@ def refund_list_recent(*, merchant: Merchant, livemode: bool,
             .order_by("-created", "-id"))
 
 
+def charge_refundable_amount(*, charge: Charge) -> int:
+    """What is left to refund of a captured charge: its amount less what is counted refunded
+    on it (its refunds, pending and awaiting approval ones included, and what a partial
+    capture released). The one rule the API's refunds and the dashboard's Refund form use;
+    exact under the charge's row lock, which every change of `amount_refunded` holds."""
+    return max(charge.amount - charge.amount_refunded, 0)
+
+
 def refund_amount_held(*, charge: Charge) -> int:
     """What the charge's refunds in pending, pending_approval, requires_action or succeeded
     add up to."""

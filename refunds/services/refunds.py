@@ -109,7 +109,7 @@ def _check_refundable(charge: Charge, *, amount: int | None) -> int:
         raise InvalidState(
             f"Charge {charge.id} is older than {settings.TILL_REFUND_WINDOW_DAYS} days and "
             "can no longer be refunded.", code="charge_expired_for_refund", param="charge")
-    remaining = charge.amount_captured - selectors.refund_amount_held(charge=charge)
+    remaining = selectors.charge_refundable_amount(charge=charge)
     if remaining <= 0:
         raise InvalidState(f"Charge {charge.id} has already been refunded.",
                            code="charge_already_refunded", param="charge")
