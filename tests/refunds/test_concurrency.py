@@ -5,7 +5,7 @@ import pytest
 
 from core.actor import Actor
 from payments.models import Charge
-from refunds import services
+from refunds import selectors, services
 from refunds.models import Refund, RefundBatch
 from refunds.services import batches
 from tests.concurrency import run_together
@@ -57,8 +57,8 @@ def test_workers_sharing_a_batch_refund_each_item_once(account, settings, monkey
 
     # then every item was processed exactly once, and each charge refunded six times 300
     assert sum(processed) == 60
-    shown = services.selectors.refund_batch_get(id=batch.id, merchant=account.merchant,
-                                                livemode=False)
+    shown = selectors.refund_batch_get(id=batch.id, merchant=account.merchant,
+                                       livemode=False)
     assert shown.status == RefundBatch.Status.COMPLETED
     assert (shown.succeeded_count, shown.failed_count) == (24, 36)
     assert Refund.objects.count() == 24
