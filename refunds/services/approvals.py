@@ -7,14 +7,13 @@ from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidRequest, InvalidState
 from core.wire import render
-from disputes.funds import chargeback_withdraw_released
 from merchants.models import Merchant
 from merchants.selectors import api_key_roll_chain_ids
 from payments.models import Charge
 from payments.processors import processor_for
 from refunds import selectors
 from refunds.models import Refund
-from refunds.services.common import charge_refunded_by, refund_run_or_recover, transition_record
+from refunds.services.common import refund_given_back, refund_run_or_recover, transition_record
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 
@@ -96,14 +95,7 @@ def refund_reject(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         before = render(refund)
         refund.reject()
         refund.save()
-        charge_refunded_by(charge, -refund.amount)
-        after = render(refund)
-        changed = previous_attributes(before, after)
-        events_record(EventSpec("refund.updated", refund, previous_attributes=changed,
-                                payload=after),
-                      EventSpec("charge.refund.updated", refund, previous_attributes=changed,
-                                payload=after))
-        chargeback_withdraw_released(charge=charge, amount=refund.amount)
+        refund_given_back(refund, charge, before=before)
         transition_record(refund, source, actor)
     return refund
 

@@ -121,6 +121,21 @@ def refund_settled(refund: Refund, charge: Charge, *, succeeded: bool,
         chargeback_withdraw_released(charge=charge, amount=refund.amount)
 
 
+def refund_given_back(refund: Refund, charge: Charge, *, before: dict) -> None:
+    """A refund that will not move money after all (canceled, rejected; saved by the caller
+    under the charge's lock): its amount back to the charge, `refund.updated` and
+    `charge.refund.updated` with the values of `before`, and a chargeback topped up with
+    what it no longer leaves refunded."""
+    charge_refunded_by(charge, -refund.amount)
+    after = render(refund)
+    changed = previous_attributes(before, after)
+    events_record(EventSpec("refund.updated", refund, previous_attributes=changed,
+                            payload=after),
+                  EventSpec("charge.refund.updated", refund, previous_attributes=changed,
+                            payload=after))
+    chargeback_withdraw_released(charge=charge, amount=refund.amount)
+
+
 def settle_on_commit(refund: Refund) -> None:
     from refunds.tasks import refund_settle  # tasks import services
 

@@ -22,7 +22,6 @@ from core.metadata import MetadataUpdate, metadata_apply
 from core.money import format_money
 from core.wire import render
 from disputes import selectors as dispute_selectors
-from disputes.funds import chargeback_withdraw_released
 from merchants.models import Merchant
 from payments import selectors as payment_selectors
 from payments.models import Charge
@@ -34,6 +33,7 @@ from refunds.services.common import (
     charge_refunded_by,
     check_intent_refundable,
     failure_reason,
+    refund_given_back,
     refund_run,
     refund_run_or_recover,
     refund_settled,
@@ -241,13 +241,6 @@ def refund_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         before = render(refund)
         refund.cancel()
         refund.save()
-        charge_refunded_by(charge, -refund.amount)
-        after = render(refund)
-        changed = previous_attributes(before, after)
-        events_record(EventSpec("refund.updated", refund, previous_attributes=changed,
-                                payload=after),
-                      EventSpec("charge.refund.updated", refund, previous_attributes=changed,
-                                payload=after))
-        chargeback_withdraw_released(charge=charge, amount=refund.amount)
+        refund_given_back(refund, charge, before=before)
         transition_record(refund, source, actor)
     return refund
