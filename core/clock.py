@@ -32,7 +32,3 @@ def bound(at: datetime) -> Iterator[datetime]:
         yield at
     finally:
         _bound.reset(token)
-
-
-def is_bound() -> bool:
-    return _bound.get() is not None

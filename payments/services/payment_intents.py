@@ -113,8 +113,7 @@ def payment_intent_create(
                                                      livemode=livemode, param="customer")
         if payment_method:
             method = payment_method_for_use(id=payment_method, merchant=merchant,
-                                            livemode=livemode)
-            payment_method_check_usable(method, intent.customer)
+                                            livemode=livemode, customer=intent.customer)
             intent.set_payment_method(payment_method=method)
         if confirm:
             # Phase 1 of the confirmation in the creating transaction: the intent is born
@@ -179,8 +178,7 @@ def payment_intent_update(
                                if customer else None)
         if payment_method:
             method = payment_method_for_use(id=payment_method, merchant=merchant,
-                                            livemode=livemode)
-            payment_method_check_usable(method, intent.customer)
+                                            livemode=livemode, customer=intent.customer)
             intent.set_payment_method(payment_method=method)
         intent.save()
         transition_record(intent, source, actor)
@@ -242,8 +240,7 @@ def _confirm_prepare(intent: PaymentIntent, *, merchant: Merchant, livemode: boo
         raise _unexpected_state(intent, "confirm", CONFIRMABLE)
     if payment_method:
         method = payment_method_for_use(id=payment_method, merchant=merchant,
-                                        livemode=livemode)
-        payment_method_check_usable(method, intent.customer)
+                                        livemode=livemode, customer=intent.customer)
         intent.payment_method = method
     if intent.payment_method is None:
         raise InvalidState(

@@ -144,10 +144,11 @@ def _billing_details(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def payment_method_for_use(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                           customer: Customer | None,
                            param: str = "payment_method") -> PaymentMethod:
-    """A payment method id as given to an intent: a stored one, or one of Stripe's test ids
-    (`pm_card_visa`), which makes a new PaymentMethod each time, as Stripe does. Written in
-    the caller's transaction."""
+    """A payment method id as given to an intent, checked usable for the intent's
+    `customer`: a stored one, or one of Stripe's test ids (`pm_card_visa`), which makes a
+    new PaymentMethod each time, as Stripe does. Written in the caller's transaction."""
     if card_profile_for_magic_id(id) is not None:
         card, token = _card_from_test_profile(
             id, param=param, processor=processor_for(merchant=merchant, livemode=livemode))
@@ -156,8 +157,10 @@ def payment_method_for_use(*, id: str, merchant: Merchant, livemode: bool,  # no
                                        billing_details=_billing_details({}))
         payment_method.save()
         return payment_method
-    return selectors.payment_method_get(id=id, merchant=merchant, livemode=livemode,
-                                        param=param)
+    payment_method = selectors.payment_method_get(id=id, merchant=merchant,
+                                                  livemode=livemode, param=param)
+    payment_method_check_usable(payment_method, customer)
+    return payment_method
 
 
 def payment_method_check_usable(payment_method: PaymentMethod, customer: Customer | None

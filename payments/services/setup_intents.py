@@ -59,8 +59,7 @@ def setup_intent_create(*, merchant: Merchant, livemode: bool, actor: Actor,
                 id=customer, merchant=merchant, livemode=livemode, param="customer")
         if payment_method:
             method = payment_method_for_use(id=payment_method, merchant=merchant,
-                                            livemode=livemode)
-            payment_method_check_usable(method, setup_intent.customer)
+                                            livemode=livemode, customer=setup_intent.customer)
             setup_intent.set_payment_method(payment_method=method)
         setup_intent.save()
         transition_record(setup_intent, "created", actor)
@@ -91,8 +90,7 @@ def setup_intent_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
                 id=customer, merchant=merchant, livemode=livemode, param="customer")
         if payment_method:
             method = payment_method_for_use(id=payment_method, merchant=merchant,
-                                            livemode=livemode)
-            payment_method_check_usable(method, setup_intent.customer)
+                                            livemode=livemode, customer=setup_intent.customer)
             setup_intent.set_payment_method(payment_method=method)
         setup_intent.save()
         transition_record(setup_intent, source, actor)
@@ -116,7 +114,8 @@ def setup_intent_confirm(*, id: str, merchant: Merchant, livemode: bool,  # noqa
             raise _setup_unexpected_state(setup_intent, "confirm")
         if payment_method:
             setup_intent.payment_method = payment_method_for_use(
-                id=payment_method, merchant=merchant, livemode=livemode)
+                id=payment_method, merchant=merchant, livemode=livemode,
+                customer=setup_intent.customer)
         if setup_intent.payment_method is None:
             raise InvalidState(
                 "You cannot confirm this SetupIntent because it's missing a payment method.",
