@@ -27,7 +27,7 @@ from django_fsm import can_proceed
 from api.middleware import new_request_id
 from core.actor import Actor
 from core.exceptions import DomainError, NotFound
-from core.money import format_money
+from core.money import Money, format_money
 from core.wire import render as render_api_object
 from dashboard.forms import (
     CaptureForm,
@@ -75,6 +75,7 @@ from refunds.selectors import (
     refund_list_recent,
 )
 from refunds.services import (
+    refund_approval_threshold_clear,
     refund_approval_threshold_set,
     refund_approve,
     refund_reject,
@@ -408,6 +409,7 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
         "charged_back": charged_back,
+        "approval_threshold": current.merchant.refund_approval_threshold(intent.currency),
         # Who requested and who approved each refund shows beside the payment's own changes.
         "timeline": _timeline(current, intent.id, also=[refund.id for refund in refunds]),
         "timeline_object": intent.id,
@@ -525,31 +527,33 @@ REFUND_MANAGERS_ONLY = ("Only owners and admins can approve or reject refunds an
                         "approval threshold.")
 
 
-def _threshold_currency(refunds: list[Refund]) -> str:
-    """The currency the threshold is shown and typed in: the merchant's latest refund's.
-    The threshold itself is minor units, compared with every refund's amount."""
-    return refunds[0].currency if refunds else "usd"
+def _threshold_currency(merchant: Merchant, refunds: list[Refund]) -> str:
+    """The currency the threshold form starts in: the merchant's latest refund's, else the
+    first currency with a threshold, else USD."""
+    if refunds:
+        return refunds[0].currency
+    return min(merchant.refund_approval_thresholds, default="usd")
 
 
 @require_GET
 @merchant_view
 def refunds(request: HttpRequest, current: Current) -> HttpResponse:
-    """The approval queue (oldest first), the threshold, then the latest refunds."""
-    recent = list(refund_list_recent(merchant=current.merchant,
+    """The approval queue (oldest first), the thresholds, then the latest refunds."""
+    merchant = current.merchant
+    recent = list(refund_list_recent(merchant=merchant,
                                      livemode=current.livemode)[:RECENT_REFUNDS_SHOWN])
-    currency = _threshold_currency(recent)
-    threshold = current.merchant.refund_approval_threshold
-    waiting = list(refund_list_awaiting_approval(merchant=current.merchant,
-                                                 livemode=current.livemode))
+    currency = _threshold_currency(merchant, recent)
+    threshold = merchant.refund_approval_threshold(currency)
+    waiting = list(refund_list_awaiting_approval(merchant=merchant, livemode=current.livemode))
     return _render(request, current, "dashboard/refunds/list.html", {
         "nav": "refunds",
         "waiting": waiting,
         "actor": current.actor.id,
         "recent": recent,
-        "threshold": threshold,
-        "threshold_currency": currency,
+        "thresholds": [merchant.refund_approval_threshold(code)
+                       for code in sorted(merchant.refund_approval_thresholds)],
         "threshold_form": RefundApprovalThresholdForm(initial={
-            "threshold": None if threshold is None else major_units(threshold, currency),
+            "threshold": None if threshold is None else major_units(threshold.amount, currency),
             "currency": currency}),
     })
 
@@ -600,12 +604,14 @@ def refund_settings(request: HttpRequest, current: Current) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect("dashboard:refunds")
-    threshold = form.cleaned_data["minor"]
-    refund_approval_threshold_set(merchant=current.merchant, threshold=threshold)
-    messages.success(request, "Refunds no longer wait for approval." if threshold is None
-                     else "Refunds above "
-                     f"{format_money(threshold, form.cleaned_data['currency'])} now wait for "
-                     "approval.")
+    currency, minor = form.cleaned_data["currency"] or "usd", form.cleaned_data["minor"]
+    if minor is None:
+        refund_approval_threshold_clear(merchant=current.merchant, currency=currency)
+        messages.success(request, f"Refunds in {currency.upper()} no longer wait for approval.")
+    else:
+        threshold = Money(minor, currency)
+        refund_approval_threshold_set(merchant=current.merchant, threshold=threshold)
+        messages.success(request, f"Refunds above {threshold} now wait for approval.")
     return redirect("dashboard:refunds")
 
 

@@ -21,7 +21,7 @@ class MembershipInline(admin.TabularInline):
 class MerchantAdmin(admin.ModelAdmin):
     list_display = ("name", "id", "email", "created")
     search_fields = ("=id", "name", "email")
-    fields = ("id", "name", "email", "refund_approval_threshold", "created")
+    fields = ("id", "name", "email", "refund_approval_thresholds", "created")
     readonly_fields = ("id", "created")
     inlines = [MembershipInline]
     ordering = ("-created",)

@@ -1,11 +1,27 @@
 import hashlib
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import JSONField, Value
 from django.utils import timezone
 
 from core.ids import IdFactory
+from core.money import CURRENCIES, MAXIMUM_AMOUNT, Money
+
+
+def approval_thresholds_validate(value: object) -> None:
+    """A mapping of Till's currency codes to whole, non-negative minor-unit amounts."""
+    if not isinstance(value, dict):
+        raise ValidationError('Enter an object of currencies and amounts, e.g. {"usd": 5000}.')
+    for currency, amount in value.items():
+        if currency not in CURRENCIES:
+            raise ValidationError(f"{currency!r} is not a lowercase currency code Till takes "
+                                  "payments in.")
+        if isinstance(amount, bool) or not isinstance(amount, int) or not (
+                0 <= amount <= MAXIMUM_AMOUNT):
+            raise ValidationError(f"The {currency.upper()} threshold must be a whole number of "
+                                  f"minor units from 0 to {MAXIMUM_AMOUNT}.")
 
 
 def id_field(prefix: str) -> models.CharField:
@@ -18,15 +34,23 @@ class Merchant(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     created = models.DateTimeField(default=timezone.now)
-    # Refunds of more than this (minor units of the charge's currency) wait in
-    # `pending_approval` for an owner or admin; null: no refund waits.
-    refund_approval_threshold = models.BigIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(0)],
-        help_text="Refunds above this amount (minor units) wait for an owner's or admin's "
-                  "approval. Empty: refunds never wait.")
+    # Refunds of more than the threshold of their currency wait in `pending_approval` for an
+    # owner or admin: {"usd": 5000, "jpy": 10000}, minor units of each currency. A currency
+    # without a threshold: its refunds never wait.
+    refund_approval_thresholds = models.JSONField(
+        default=dict, db_default=Value({}, JSONField()), blank=True,
+        validators=[approval_thresholds_validate],
+        help_text='Per currency, the amount in minor units above which refunds wait for an '
+                  'owner\'s or admin\'s approval, e.g. {"usd": 5000}. A currency left out: '
+                  'its refunds never wait.')
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"
+
+    def refund_approval_threshold(self, currency: str) -> Money | None:
+        """The amount above which a refund in `currency` waits for approval; None: never."""
+        amount = self.refund_approval_thresholds.get(currency)
+        return None if amount is None else Money(amount, currency)
 
 
 class Membership(models.Model):

@@ -13,7 +13,7 @@ class Refund(FSMModelMixin, TenantModel):
     `release` while the intent of an uncaptured authorization is being canceled for it; the
     settle task moves it to `succeeded` or `failed` (the amount goes back to the charge).
 
-    Above the merchant's `refund_approval_threshold` a refund starts `pending_approval`:
+    Above the merchant's approval threshold for its currency a refund starts `pending_approval`:
     counted on the charge like a pending one, but the processor is not asked until an owner
     or admin approves it (then `pending`); rejected, it is `canceled` and gives it back.
     """

@@ -3,6 +3,7 @@ cancel), releases of uncaptured authorizations, approvals, and batches. Re-expor
 so callers write `refunds.services.refund_create(...)`."""
 
 from refunds.services.approvals import (
+    refund_approval_threshold_clear,
     refund_approval_threshold_set,
     refund_approve,
     refund_reject,
@@ -26,6 +27,7 @@ from refunds.services.refunds import (
 
 __all__ = [
     "BATCH_CHUNK_SIZE", "BATCH_MAX_ITEMS", "BATCH_RESUME_AFTER", "refund_accept",
+    "refund_approval_threshold_clear",
     "refund_approval_threshold_set",
     "refund_approve", "refund_batch_create", "refund_batch_process", "refund_batches_resume",
     "refund_cancel", "refund_create", "refund_reject", "refund_settle", "refund_update",

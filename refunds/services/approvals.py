@@ -5,7 +5,8 @@ from django.db import transaction
 
 from core import clock
 from core.actor import Actor
-from core.exceptions import InvalidRequest, InvalidState
+from core.exceptions import InvalidParameter, InvalidRequest, InvalidState
+from core.money import CURRENCIES, MAXIMUM_AMOUNT, Money
 from core.wire import render
 from merchants.models import Merchant
 from merchants.selectors import api_key_roll_chain_ids
@@ -100,9 +101,32 @@ def refund_reject(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     return refund
 
 
-def refund_approval_threshold_set(*, merchant: Merchant, threshold: int | None) -> Merchant:
-    """Sets the amount (minor units) above which new refunds wait for approval; None turns
-    approvals off. Refunds already waiting keep waiting."""
-    merchant.refund_approval_threshold = threshold
-    merchant.save(update_fields=["refund_approval_threshold"])
+def refund_approval_threshold_set(*, merchant: Merchant, threshold: Money) -> Merchant:
+    """Makes new refunds in `threshold`'s currency of more than it wait for approval. Other
+    currencies' thresholds stay; refunds already waiting keep waiting."""
+    return _thresholds_change(merchant, threshold.currency, threshold.amount)
+
+
+def refund_approval_threshold_clear(*, merchant: Merchant, currency: str) -> Merchant:
+    """New refunds in `currency` no longer wait for approval, whatever their amount."""
+    return _thresholds_change(merchant, currency, None)
+
+
+def _thresholds_change(merchant: Merchant, currency: str, amount: int | None) -> Merchant:
+    if currency not in CURRENCIES:
+        raise InvalidParameter(f"Invalid currency: {currency}.", param="currency")
+    if amount is not None and not 0 <= amount <= MAXIMUM_AMOUNT:
+        raise InvalidParameter(f"The threshold must be from 0 to {MAXIMUM_AMOUNT} minor units.",
+                               param="threshold")
+    with transaction.atomic():
+        # Locked: two thresholds set at once must both land in the one mapping.
+        locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        thresholds = dict(locked.refund_approval_thresholds)
+        if amount is None:
+            thresholds.pop(currency, None)
+        else:
+            thresholds[currency] = amount
+        locked.refund_approval_thresholds = thresholds
+        locked.save(update_fields=["refund_approval_thresholds"])
+    merchant.refund_approval_thresholds = thresholds
     return merchant

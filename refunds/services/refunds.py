@@ -19,7 +19,7 @@ from core import clock
 from core.actor import TILL, Actor
 from core.exceptions import DomainError, InvalidRequest, InvalidState
 from core.metadata import MetadataUpdate, metadata_apply
-from core.money import format_money
+from core.money import Money, format_money
 from core.wire import render
 from disputes import selectors as dispute_selectors
 from merchants.models import Merchant
@@ -144,7 +144,7 @@ def refund_accept(*, merchant: Merchant, livemode: bool, actor: Actor,
                     currency=locked.currency, reason=reason, requested_by=actor.id,
                     metadata=metadata_apply({}, metadata))
     refund.begin_refund(at=clock.now())
-    if _needs_approval(merchant, amount):
+    if _needs_approval(merchant, Money(amount, locked.currency)):
         refund.hold_for_approval()
     refund.save()
     transition_record(refund, "created", actor)
@@ -153,8 +153,8 @@ def refund_accept(*, merchant: Merchant, livemode: bool, actor: Actor,
     return refund
 
 
-def _needs_approval(merchant: Merchant, amount: int) -> bool:
-    threshold = merchant.refund_approval_threshold
+def _needs_approval(merchant: Merchant, amount: Money) -> bool:
+    threshold = merchant.refund_approval_threshold(amount.currency)
     return threshold is not None and amount > threshold
 
 

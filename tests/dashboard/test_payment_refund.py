@@ -96,7 +96,7 @@ def test_a_zero_decimal_currency_is_typed_in_whole_units(owner, account):
 
 
 def test_a_refund_above_the_threshold_waits_for_approval_and_the_page_says_so(owner, account):
-    account.merchant.refund_approval_threshold = 1000
+    account.merchant.refund_approval_thresholds = {"usd": 1000}
     account.merchant.save()
     intent_id = paid(account)
 
@@ -107,6 +107,19 @@ def test_a_refund_above_the_threshold_waits_for_approval_and_the_page_says_so(ow
     page = owner.get(response.url).content.decode()
     assert "above the approval threshold" in page
     assert "Waiting for approval" in page
+
+
+def test_the_refund_form_names_the_threshold_of_the_payments_own_currency(owner, account):
+    account.merchant.refund_approval_thresholds = {"usd": 1000, "jpy": 3000}
+    account.merchant.save()
+
+    dollars = owner.get(f"/payments/{paid(account)}/").content.decode()
+    yen = owner.get(f"/payments/{paid(account, amount=5000, currency='jpy')}/").content.decode()
+    euros = owner.get(f"/payments/{paid(account, currency='eur')}/").content.decode()
+
+    assert "A refund above $10.00 USD waits for approval" in dollars
+    assert "A refund above ¥3,000 JPY waits for approval" in yen
+    assert "waits for approval" not in euros
 
 
 @pytest.mark.parametrize(("amount", "error"), [

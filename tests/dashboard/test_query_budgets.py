@@ -146,7 +146,7 @@ def test_the_refunds_page_stays_within_budget(owner, account, django_assert_max_
     ids = [paid(account, n) for n in range(12)]
     for n, intent_id in enumerate(ids):
         if n == 9:
-            account.merchant.refund_approval_threshold = 10
+            account.merchant.refund_approval_thresholds = {"usd": 10}
             account.merchant.save()
         account.api().post("/v1/refunds", {"payment_intent": intent_id, "amount": 100})
 

@@ -17,7 +17,7 @@ from tests.payments.factories import ok, paid_intent
 
 def waiting_refund(account: Account, amount: int = 1500) -> Refund:
     """A refund of `amount` (of a 20.00 payment) waiting for approval, made over the API."""
-    account.merchant.refund_approval_threshold = 1000
+    account.merchant.refund_approval_thresholds = {"usd": 1000}
     account.merchant.save()
     api = account.api()
     paid = paid_intent(api, amount=2000)
@@ -133,14 +133,38 @@ def test_the_threshold_form_saves_and_clears(owner, account):
     response = owner.post("/refunds/settings/", {"threshold": "50.00", "currency": "usd"})
     assert response.status_code == 302
     account.merchant.refresh_from_db()
-    assert account.merchant.refund_approval_threshold == 5000
+    assert account.merchant.refund_approval_thresholds == {"usd": 5000}
     page = owner.get("/refunds/").content.decode()
     assert 'value="50.00"' in page
     assert "Refunds above <strong>$50.00 USD</strong> wait" in page
 
     owner.post("/refunds/settings/", {"threshold": ""})
     account.merchant.refresh_from_db()
-    assert account.merchant.refund_approval_threshold is None
+    assert account.merchant.refund_approval_thresholds == {}
+
+
+def test_each_currency_keeps_its_own_threshold(owner, account):
+    # given refunds above $50.00 wait
+    owner.post("/refunds/settings/", {"threshold": "50.00", "currency": "usd"})
+
+    # when a yen threshold is set beside it
+    response = owner.post("/refunds/settings/", {"threshold": "5000", "currency": "jpy"},
+                          follow=True)
+
+    # then both are kept and listed, each in its own currency
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_thresholds == {"usd": 5000, "jpy": 5000}
+    html = response.content.decode()
+    assert "Refunds above ¥5,000 JPY now wait for approval." in html
+    assert "Refunds above <strong>$50.00 USD</strong> wait" in html
+    assert "Refunds above <strong>¥5,000 JPY</strong> wait" in html
+
+    # and clearing the yen one leaves the dollar one
+    response = owner.post("/refunds/settings/", {"threshold": "", "currency": "jpy"},
+                          follow=True)
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_thresholds == {"usd": 5000}
+    assert "Refunds in JPY no longer wait for approval." in response.content.decode()
 
 
 def test_the_threshold_form_refuses_a_negative_amount(owner, account):
@@ -148,13 +172,13 @@ def test_the_threshold_form_refuses_a_negative_amount(owner, account):
 
     assert response.status_code == 200
     account.merchant.refresh_from_db()
-    assert account.merchant.refund_approval_threshold is None
+    assert account.merchant.refund_approval_thresholds == {}
 
 
 def test_a_viewer_cannot_change_the_threshold(viewer, account):
     assert viewer.post("/refunds/settings/", {"threshold": "1"}).status_code == 403
     account.merchant.refresh_from_db()
-    assert account.merchant.refund_approval_threshold is None
+    assert account.merchant.refund_approval_thresholds == {}
 
 
 @pytest.mark.parametrize(("typed", "currency", "minor"), [
@@ -170,7 +194,7 @@ def test_the_threshold_is_typed_in_major_units(owner, account, typed, currency, 
 
     assert response.status_code == 302
     account.merchant.refresh_from_db()
-    assert account.merchant.refund_approval_threshold == minor
+    assert list(account.merchant.refund_approval_thresholds.values()) == [minor]
 
 
 @pytest.mark.parametrize(("typed", "currency", "error"), [
@@ -185,11 +209,11 @@ def test_a_threshold_that_is_not_an_amount_is_refused(owner, account, typed, cur
 
     assert error in response.content.decode()
     account.merchant.refresh_from_db()
-    assert account.merchant.refund_approval_threshold is None
+    assert account.merchant.refund_approval_thresholds == {}
 
 
 def test_the_threshold_input_is_a_styled_text_box_in_major_units(owner, account):
-    account.merchant.refund_approval_threshold = 123456
+    account.merchant.refund_approval_thresholds = {"usd": 123456}
     account.merchant.save()
 
     html = owner.get("/refunds/").content.decode()
@@ -205,7 +229,7 @@ def test_the_threshold_input_is_a_styled_text_box_in_major_units(owner, account)
 def requested_in_the_dashboard(client, account) -> Refund:
     """A refund of 15.00 (of a 20.00 payment) asked for by `client`'s user on the payment's
     page, above the 10.00 threshold."""
-    account.merchant.refund_approval_threshold = 1000
+    account.merchant.refund_approval_thresholds = {"usd": 1000}
     account.merchant.save()
     paid = paid_intent(account.api(), amount=2000)
     response = client.post(f"/payments/{paid['id']}/refund/",

@@ -18,7 +18,7 @@ def test_refunds_show_badges_links_and_failure_reasons(owner, account, settings)
     failed = ok(api.post("/v1/refunds", {"payment_intent": refused["id"],
                                          "reason": "requested_by_customer"}))
     assert refund_settle(id=failed["id"]).status == "failed"
-    account.merchant.refund_approval_threshold = 100
+    account.merchant.refund_approval_thresholds = {"usd": 100}
     account.merchant.save()
     big = paid_intent(api)
     waiting = ok(api.post("/v1/refunds", {"payment_intent": big["id"]}))

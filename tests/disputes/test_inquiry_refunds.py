@@ -197,7 +197,7 @@ def test_a_refund_held_at_escalation_then_rejected_is_withdrawn_after_all(
         api, account, django_capture_on_commit_callbacks):
     # given a $20.00 inquiry with a $15.00 refund waiting for approval (counted as given
     # back), escalated: only the $5.00 left was withdrawn
-    account.merchant.refund_approval_threshold = 1000
+    account.merchant.refund_approval_thresholds = {"usd": 1000}
     account.merchant.save()
     paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
     held = ok(api.post("/v1/refunds", {"payment_intent": paid["id"], "amount": 1500}))
@@ -225,7 +225,7 @@ def test_a_refund_held_at_escalation_then_rejected_is_withdrawn_after_all(
 def test_a_refund_held_at_escalation_then_approved_is_not_withdrawn_twice(
         api, account, django_capture_on_commit_callbacks):
     # given the same escalation, $5.00 withdrawn and $15.00 awaiting approval
-    account.merchant.refund_approval_threshold = 1000
+    account.merchant.refund_approval_thresholds = {"usd": 1000}
     account.merchant.save()
     paid, inquiry = inquired_payment(api, django_capture_on_commit_callbacks)
     held = ok(api.post("/v1/refunds", {"payment_intent": paid["id"], "amount": 1500}))

@@ -3,9 +3,12 @@
 (then refunded as any other) or rejected (canceled, the amount given back)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.actor import Actor
+from core.exceptions import InvalidParameter
+from core.money import Money
 from merchants.models import ApiKey, Membership, StatusChange, hash_api_key
 from merchants.services import api_key_roll
 from payments.models import Charge, SimulatedOperation
@@ -30,8 +33,9 @@ def charge_of(paid: dict) -> Charge:
     return Charge.objects.get(pk=paid["latest_charge"])
 
 
-def approvals_above(account, threshold: int | None) -> None:
-    account.merchant.refund_approval_threshold = threshold
+def approvals_above(account, threshold: int | None, currency: str = "usd") -> None:
+    account.merchant.refund_approval_thresholds = (
+        {} if threshold is None else {currency: threshold})
     account.merchant.save()
 
 
@@ -86,6 +90,72 @@ def test_without_a_threshold_nothing_waits(api, account):
 
     assert made["status"] == "pending"
     assert asked_processor(made["id"])
+
+
+def test_each_currency_has_its_own_threshold(api, account):
+    # given refunds above $10.00 wait, and refunds above ¥5,000
+    services.refund_approval_threshold_set(merchant=account.merchant,
+                                           threshold=Money(1000, "usd"))
+    services.refund_approval_threshold_set(merchant=account.merchant,
+                                           threshold=Money(5000, "jpy"))
+    usd = paid_intent(api, amount=2000)
+    jpy = paid_intent(api, amount=20000, currency="jpy")
+    eur = paid_intent(api, amount=2000, currency="eur")
+
+    # when ¥1,500 (1,500 minor units: more than 1,000, less than 5,000), $15.00 and €15.00
+    # are refunded
+    yen = ok(refund(api, payment_intent=jpy["id"], amount=1500))
+    dollars = ok(refund(api, payment_intent=usd["id"], amount=1500))
+    euros = ok(refund(api, payment_intent=eur["id"], amount=1500))
+
+    # then only the dollars wait: the yen are under the yen threshold, and euros have none
+    assert (yen["status"], dollars["status"], euros["status"]) == (
+        "pending", "pending_approval", "pending")
+    assert ok(refund(api, payment_intent=jpy["id"], amount=5001))["status"] == (
+        "pending_approval")
+
+
+def test_clearing_one_currencys_threshold_keeps_the_others(account):
+    merchant = account.merchant
+    services.refund_approval_threshold_set(merchant=merchant, threshold=Money(1000, "usd"))
+    services.refund_approval_threshold_set(merchant=merchant, threshold=Money(500, "gbp"))
+
+    services.refund_approval_threshold_clear(merchant=merchant, currency="usd")
+
+    merchant.refresh_from_db()
+    assert merchant.refund_approval_thresholds == {"gbp": 500}
+    assert merchant.refund_approval_threshold("usd") is None
+    assert merchant.refund_approval_threshold("gbp") == Money(500, "gbp")
+
+
+@pytest.mark.parametrize(("call", "param"), [
+    (lambda merchant: services.refund_approval_threshold_set(
+        merchant=merchant, threshold=Money(1000, "xyz")), "currency"),
+    (lambda merchant: services.refund_approval_threshold_set(
+        merchant=merchant, threshold=Money(-1, "usd")), "threshold"),
+    (lambda merchant: services.refund_approval_threshold_clear(
+        merchant=merchant, currency="US"), "currency"),
+])
+def test_a_threshold_outside_tills_currencies_and_amounts_is_refused(account, call, param):
+    with pytest.raises(InvalidParameter) as refused:
+        call(account.merchant)
+
+    assert refused.value.param == param
+    account.merchant.refresh_from_db()
+    assert account.merchant.refund_approval_thresholds == {}
+
+
+@pytest.mark.parametrize("thresholds", [
+    [1000], {"USD": 1000}, {"xyz": 1000}, {"usd": -1}, {"usd": 10.5}, {"usd": True},
+    {"usd": 100_000_000},
+])
+def test_the_admin_refuses_thresholds_that_are_not_currency_amounts(account, thresholds):
+    account.merchant.refund_approval_thresholds = thresholds
+
+    with pytest.raises(ValidationError) as refused:
+        account.merchant.full_clean()
+
+    assert "refund_approval_thresholds" in refused.value.message_dict
 
 
 def test_a_further_refund_cannot_exceed_what_the_waiting_one_leaves(api, account):
