@@ -18,15 +18,16 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from api.errors import ConflictError, IdempotencyError, ParameterError
 from api.models import IdempotencyKey
-from core.db import unique_insert
+from core.db import db_datetime, execute, insert, table, unique_insert
 from merchants.models import Merchant
 
 MAX_KEY_LENGTH = 255
+_BODY = IdempotencyKey._meta.get_field("response_body")
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,11 @@ def idempotency_key_claim(*, merchant: Merchant, livemode: bool, key: str, finge
             "characters.", param="Idempotency-Key")
     for _ in range(2):
         try:
+            record = IdempotencyKey(merchant=merchant, livemode=livemode, key=key,
+                                    request_fingerprint=fingerprint, request_id=request_id)
             with unique_insert():
-                return IdempotencyKey.objects.create(
-                    merchant=merchant, livemode=livemode, key=key,
-                    request_fingerprint=fingerprint, request_id=request_id)
+                insert(record)
+            return record
         except IntegrityError:
             existing = IdempotencyKey.objects.filter(
                 merchant=merchant, livemode=livemode, key=key).first()
@@ -86,13 +88,25 @@ def idempotency_key_claim(*, merchant: Merchant, livemode: bool, key: str, finge
                         code="idempotency_key_in_use", headers={"Stripe-Should-Retry": "true"})
 
 
+def _claimed(record: IdempotencyKey) -> tuple[str, list[Any]]:
+    """The WHERE clause of the row `record` claimed: its key, as created at that instant (the
+    hot path's `insert` does not read the row's id back)."""
+    return (f"merchant_id = %s AND livemode = %s AND {connection.ops.quote_name('key')} = %s "
+            "AND created = %s",
+            [record.merchant_id, record.livemode, record.key, db_datetime(record.created)])
+
+
 def idempotency_key_complete(*, record: IdempotencyKey, status: int, body: bytes) -> None:
-    IdempotencyKey.objects.filter(pk=record.pk).update(
-        response_status=status, response_body=body, completed_at=timezone.now())
+    where, params = _claimed(record)
+    execute(f"UPDATE {table(IdempotencyKey)} SET response_status = %s, "  # noqa: S608
+            f"response_body = %s, completed_at = %s WHERE {where}",
+            [status, _BODY.get_db_prep_save(body, connection), db_datetime(timezone.now()),
+             *params])
 
 
 def idempotency_key_release(*, record: IdempotencyKey) -> None:
-    IdempotencyKey.objects.filter(pk=record.pk).delete()
+    where, params = _claimed(record)
+    execute(f"DELETE FROM {table(IdempotencyKey)} WHERE {where}", params)  # noqa: S608
 
 
 def idempotency_keys_prune() -> int:

@@ -32,7 +32,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        client_id = request.headers.get("X-Request-Id", "")
+        client_id = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = client_id if _CLIENT_ID.match(client_id) else new_request_id()
         request.request_id = request_id
         token = request_id_var.set(request_id)

@@ -120,7 +120,7 @@ class ApiView(APIView):
         self.request = request
         self.headers = self.default_response_headers
         self.rate_limit_headers: dict[str, str] = {}
-        key = request.headers.get("Idempotency-Key")
+        key = request.META.get("HTTP_IDEMPOTENCY_KEY")
         try:
             self.initial(request, *args, **kwargs)
             handler = getattr(self, request.method.lower(), self.http_method_not_allowed)
