@@ -248,7 +248,7 @@ REFUND_REASONS = [
 class RefundForm(forms.Form):
     """A refund of a payment's latest charge: an amount in the currency's major unit (by
     default what remains unrefunded), Stripe's reason, and a token minted with the form so
-    that submitting it twice refunds once (see dashboard.views.payment_refund)."""
+    that submitting it twice refunds once (see dashboard.views.payments.payment_refund)."""
 
     amount = forms.DecimalField(
         label="Amount to refund", max_digits=12, decimal_places=3,
