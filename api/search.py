@@ -8,8 +8,9 @@
     value   := quoted | integer | "null"           quoted: '...' or "..." with \\ escapes
 
 Every malformed query is a ParameterError on `query`: parsing never raises anything else.
-Field names and their ORM lookups come from the caller, never from the query; a metadata key
-from the query is only ever a JSON object key, never a lookup, path or array index.
+Field names and their ORM lookups come from the caller (a table of `core.search.SearchField`,
+such as payments/search.py's), never from the query; a metadata key from the query is only
+ever a JSON object key, never a lookup, path or array index.
 """
 
 import base64
@@ -26,6 +27,7 @@ from django.db.models.lookups import Exact, IsNull
 
 from api.errors import ParameterError
 from api.params import METADATA_KEY_MAX, METADATA_VALUE_MAX
+from core.search import SearchField
 
 MAX_CLAUSES = 10
 SUBSTRING_MIN = 3
@@ -37,13 +39,6 @@ _NAME_CHARS = _NAME_START | frozenset("0123456789.")
 _DIGITS = frozenset("0123456789")
 _COMPARISONS = {">": "gt", "<": "lt", ">=": "gte", "<=": "lte"}
 _PAGE_SALT = "till.api.search.page"
-
-
-@dataclass(frozen=True)
-class SearchField:
-    lookup: str  # ORM path, e.g. "status", "customer_id", "amount", "created"
-    kind: Literal["string", "number", "timestamp", "token"]  # token: exact match only
-    substring: bool = False  # allows `~`
 
 
 def _error(message: str) -> ParameterError:

@@ -11,8 +11,8 @@ from api.errors import ParameterError
 from api.search import search_query_parse
 from core.money import CURRENCIES, SYMBOLS, currency_exponent
 from disputes.models import Dispute
-from payments.api.payment_intents import SEARCH_FIELDS
 from payments.models import PaymentIntent
+from payments.search import PAYMENT_INTENT_SEARCH_FIELDS
 from refunds.models import Refund
 from webhooks.events import EVENT_TYPES
 from webhooks.models import WebhookDelivery
@@ -207,7 +207,7 @@ class PaymentFilterForm(forms.Form):
             return text
         query = text if _SEARCH_QUERY.match(text) else f"metadata['order_id']:{_quoted(text)}"
         try:
-            self.condition = search_query_parse(query, fields=SEARCH_FIELDS)
+            self.condition = search_query_parse(query, fields=PAYMENT_INTENT_SEARCH_FIELDS)
         except ParameterError as exc:
             raise forms.ValidationError(exc.message) from exc
         return text
@@ -248,7 +248,7 @@ REFUND_REASONS = [
 class RefundForm(forms.Form):
     """A refund of a payment's latest charge: an amount in the currency's major unit (by
     default what remains unrefunded), Stripe's reason, and a token minted with the form so
-    that submitting it twice refunds once (see dashboard.views.payment_refund)."""
+    that submitting it twice refunds once (see dashboard.views.payments.payment_refund)."""
 
     amount = forms.DecimalField(
         label="Amount to refund", max_digits=12, decimal_places=3,

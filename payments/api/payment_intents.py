@@ -12,13 +12,14 @@ from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import CurrencyParam, MetadataField, OptionalString, Params
 from api.schema import list_of
-from api.search import SearchField, search_page, search_query_parse
+from api.search import search_page, search_query_parse
 from api.views import ApiView
 from core.money import CURRENCIES
 from payments import selectors, services
 from payments.api.customers import ShippingParams
 from payments.api.publishable import PublishableKeyView, payment_intent_for_publishable_key
 from payments.models import PaymentIntent
+from payments.search import PAYMENT_INTENT_SEARCH_FIELDS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -284,22 +285,13 @@ class PaymentIntentCancelView(ApiView):
         return self.respond(intent, PaymentIntentSerializer)
 
 
-SEARCH_FIELDS = {
-    "amount": SearchField("amount", "number"),
-    "created": SearchField("created", "timestamp"),
-    "currency": SearchField("currency", "token"),
-    "customer": SearchField("customer_id", "token"),
-    "status": SearchField("status", "token"),
-}
-
-
 class PaymentIntentSearchView(ApiView):
     @extend_schema(operation_id="SearchPaymentIntents", parameters=[SearchParams],
                    responses=PaymentIntentSerializer(many=True))
     def get(self, request) -> Response:
         params = self.params(SearchParams)
         expand = self.expand(PaymentIntentSerializer, is_list=True)
-        condition = search_query_parse(params["query"], fields=SEARCH_FIELDS)
+        condition = search_query_parse(params["query"], fields=PAYMENT_INTENT_SEARCH_FIELDS)
         intents = selectors.payment_intent_list(merchant=self.merchant,
                                                 livemode=self.livemode).filter(condition)
         rows, has_more, next_page = search_page(intents, page=params.get("page"),

@@ -2,7 +2,7 @@
 
 import re
 
-from dashboard import views
+from dashboard.views import common
 from payments.services import customer_delete, customer_update
 from tests.dashboard.helpers import new_customer
 
@@ -28,7 +28,7 @@ def test_lists_customers_newest_first_without_the_deleted(owner, account):
 
 def test_pages_older_and_newer(owner, account, monkeypatch):
     # given five customers, two to a page
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
     ids = [new_customer(account, email=f"c{n}@example.test").id for n in range(5)]
     newest_first = ids[::-1]
 
@@ -51,7 +51,7 @@ def test_pages_older_and_newer(owner, account, monkeypatch):
 
 
 def test_pages_keep_the_search(owner, account, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(common, "PAGE_SIZE", 1)
     for _ in range(2):
         new_customer(account, email="twin@example.test")
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from dashboard import views
+from dashboard.views import common
 from disputes.models import Dispute
 from merchants.models import StatusChange
 from tests.conftest import Account
@@ -86,7 +86,7 @@ def test_the_status_filter_shows_only_that_status(owner, account, dispute_of):
 
 
 def test_the_list_pages_newest_first(owner, account, dispute_of, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
     ids = [dispute_of(account).id for _ in range(3)]
 
     first = owner.get("/disputes/").content.decode()

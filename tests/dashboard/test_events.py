@@ -4,7 +4,7 @@ import json
 import re
 from html import unescape
 
-from dashboard import views
+from dashboard.views import common
 from payments.services import customer_update
 from tests.dashboard.helpers import new_customer
 from webhooks.models import Event
@@ -62,7 +62,7 @@ def test_htmx_filter_returns_only_the_results(owner, account):
 
 
 def test_pages_through_events(owner, account, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
     for _ in range(3):
         new_customer(account)
     newest_first = list(Event.objects.order_by("-created", "-id").values_list("id", flat=True))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import views
+from dashboard.views import common
 from merchants.models import StatusChange
 from payments.models import Charge, PaymentIntent
 from tests.conftest import Account
@@ -211,7 +211,7 @@ def test_htmx_search_returns_only_the_results(owner, account):
 
 def test_pages_keep_the_search(owner, account, monkeypatch):
     # given three payments of one order (a retried checkout), one to a page
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(common, "PAGE_SIZE", 1)
     ids = [pay(account, metadata={"order_id": "6735"}) for _ in range(3)]
     pay(account)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from dashboard import views
+from dashboard.views import common
 from tests.dashboard.helpers import (
     PUBLIC_URL,
     disabled_for_failing,
@@ -338,7 +338,7 @@ def test_the_status_filter_and_its_htmx_results(owner, account):
 
 
 def test_pages_through_deliveries(owner, account, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
     endpoint = new_endpoint(account)
     for n in range(3):
         record_event(account.merchant, email=f"c{n}@example.test")

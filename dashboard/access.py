@@ -1,0 +1,144 @@
+"""Who may do what in the dashboard: the one place that says it.
+
+Every page runs as the logged-in user's Membership (their merchant and role) in one mode,
+test or live, kept in the session: `merchant_view` resolves them into `Current`. What only
+some roles may do is a `Rule` here, named once with what everyone else is told; a view
+names the rule it needs (`merchant_view(requires=...)`), and a template asks `current.may_*`
+before it shows the buttons.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, overload
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.actor import Actor
+from merchants.models import Membership, Merchant
+from merchants.selectors import membership_for_user
+
+LIVEMODE_SESSION_KEY = "dashboard_livemode"
+
+# Today every rule lets the same roles through; a developer or analyst only looks.
+MANAGERS = frozenset({Membership.Role.OWNER, Membership.Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of action only some roles may take, and what the others are told."""
+
+    roles: frozenset[str]
+    refusal: str
+
+
+KEY_ROLL = Rule(MANAGERS, "Only owners and admins can roll API keys.")
+KEY_REVOKE = Rule(MANAGERS, "Only owners and admins can revoke API keys.")
+# Add an endpoint, roll its signing secret, disable, enable or delete it, resend a delivery.
+WEBHOOK_ENDPOINT_CHANGE = Rule(MANAGERS, "Only owners and admins can change webhook endpoints.")
+# Money moves, or a hold is released.
+PAYMENT_CAPTURE_OR_CANCEL = Rule(MANAGERS,
+                                 "Only owners and admins can capture or cancel payments.")
+PAYMENT_REFUND = Rule(MANAGERS, "Only owners and admins can refund payments.")
+# Approve or reject a refund waiting for approval, or change the approval threshold.
+REFUND_DECIDE = Rule(MANAGERS, "Only owners and admins can approve or reject refunds and "
+                               "change the approval threshold.")
+# Save or submit evidence, accept a dispute or close an inquiry.
+DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
+
+
+@dataclass(frozen=True)
+class Current:
+    """Who is looking, at which merchant, in which mode."""
+
+    membership: Membership
+    livemode: bool
+
+    @property
+    def merchant(self) -> Merchant:
+        return self.membership.merchant
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    @property
+    def actor(self) -> Actor:
+        """The logged-in user, as the services record who acted."""
+        return Actor.user(self.membership.user_id)
+
+    def may(self, rule: Rule) -> bool:
+        return self.role in rule.roles
+
+    # What the pages ask before showing an area's buttons (templates cannot pass a rule).
+
+    @property
+    def may_manage_keys(self) -> bool:
+        """The keys table's Roll and Revoke."""
+        return self.may(KEY_ROLL) and self.may(KEY_REVOKE)
+
+    @property
+    def may_change_webhooks(self) -> bool:
+        return self.may(WEBHOOK_ENDPOINT_CHANGE)
+
+    @property
+    def may_manage_payments(self) -> bool:
+        """A payment's Manage card: Capture, Cancel and Refund."""
+        return self.may(PAYMENT_CAPTURE_OR_CANCEL) and self.may(PAYMENT_REFUND)
+
+    @property
+    def may_decide_refunds(self) -> bool:
+        return self.may(REFUND_DECIDE)
+
+    @property
+    def may_answer_disputes(self) -> bool:
+        return self.may(DISPUTE_ANSWER)
+
+    def context(self) -> dict[str, Any]:
+        """What every dashboard template is given about who is looking."""
+        return {"current": self, "merchant": self.merchant, "livemode": self.livemode}
+
+
+def forbidden(request: HttpRequest, current: Current, message: str) -> HttpResponse:
+    """The 403 page: what the user may not do, and their role."""
+    return render(request, "dashboard/forbidden.html", {**current.context(), "message": message},
+                  status=403)
+
+
+DashboardView = Callable[..., HttpResponse]
+
+
+@overload
+def merchant_view(view: DashboardView, /) -> DashboardView: ...
+
+
+@overload
+def merchant_view(*, requires: Rule) -> Callable[[DashboardView], DashboardView]: ...
+
+
+def merchant_view(view: DashboardView | None = None, /, *, requires: Rule | None = None
+                  ) -> DashboardView | Callable[[DashboardView], DashboardView]:
+    """Login required; the view receives the Current merchant and mode after the request.
+    With `requires`, a user whose role the rule does not let through gets the 403 page with
+    its refusal, before the view looks at anything.
+
+    Every change the view makes goes through a service with `current.actor`: recorded as
+    this user's (`user:<id>`), as the API records the key that made it.
+    """
+    if view is None:
+        return lambda view: merchant_view(view, requires=requires)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = membership_for_user(user=request.user)
+        if membership is None:
+            return render(request, "dashboard/no_merchant.html", status=403)
+        current = Current(membership=membership,
+                          livemode=bool(request.session.get(LIVEMODE_SESSION_KEY, False)))
+        if requires is not None and not current.may(requires):
+            return forbidden(request, current, requires.refusal)
+        return view(request, current, *args, **kwargs)
+
+    return login_required(wrapper)

@@ -1,0 +1,94 @@
+"""The mode switch, Home and its API keys: rolled (a new secret shown once) and revoked."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dashboard import access
+from dashboard.access import LIVEMODE_SESSION_KEY, Current, merchant_view
+from dashboard.forms import RollKeyForm
+from dashboard.views.common import next_url, render_page
+from merchants.models import ApiKey
+from merchants.selectors import api_key_get, api_key_list_for_mode
+from merchants.services import api_key_revoke, api_key_roll
+from webhooks.selectors import webhook_deliveries_stalled, webhook_endpoints_disabled_failing
+
+# A newly issued secret key travels to the next page render through the session and is
+# popped there: it is shown once and stored nowhere else.
+NEW_KEY_SESSION_KEY = "dashboard_new_key"
+
+
+@require_POST
+@merchant_view
+def mode_switch(request: HttpRequest, current: Current) -> HttpResponse:
+    request.session[LIVEMODE_SESSION_KEY] = request.POST.get("mode") == "live"
+    return redirect(next_url(request, reverse("dashboard:home")))
+
+
+@never_cache  # the page may carry a new secret key
+@require_GET
+@merchant_view
+def home(request: HttpRequest, current: Current) -> HttpResponse:
+    keys = list(api_key_list_for_mode(merchant=current.merchant, livemode=current.livemode))
+    now = timezone.now()
+    new_key = request.session.pop(NEW_KEY_SESSION_KEY, None)
+    if new_key and new_key.get("old_expires_at"):
+        new_key["old_expires_at"] = datetime.fromisoformat(new_key["old_expires_at"])
+    return render_page(request, current, "dashboard/home.html", {
+        "nav": "home",
+        "active_keys": [key for key in keys if key.is_active(now)],
+        "inactive_keys": [key for key in keys if not key.is_active(now)],
+        "new_key": new_key,
+        "roll_form": RollKeyForm(),
+        "now": now,
+        "failing_endpoints": webhook_endpoints_disabled_failing(merchant=current.merchant,
+                                                                livemode=current.livemode),
+        "webhooks_stalled": webhook_deliveries_stalled(now=now),
+    })
+
+
+@require_POST
+@merchant_view(requires=access.KEY_ROLL)
+def key_roll(request: HttpRequest, current: Current, key_id: str) -> HttpResponse:
+    form = RollKeyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose when the old key should expire.")
+        return redirect("dashboard:home")
+    try:
+        issued = api_key_roll(key_id=key_id, merchant=current.merchant,
+                              expires_at=timezone.now() + form.grace())
+    except ApiKey.DoesNotExist as exc:
+        raise Http404("No such API key") from exc
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("dashboard:home")
+    old = api_key_get(key_id=key_id, merchant=current.merchant)
+    request.session[NEW_KEY_SESSION_KEY] = {
+        "token": issued.token,
+        "kind": issued.key.kind,
+        "livemode": issued.key.livemode,
+        "replaces": old.redacted if old else "",
+        "old_expires_at": old.expires_at.isoformat() if old and old.expires_at else None,
+    }
+    return redirect("dashboard:home")
+
+
+@require_http_methods(["GET", "POST"])
+@merchant_view(requires=access.KEY_REVOKE)
+def key_revoke(request: HttpRequest, current: Current, key_id: str) -> HttpResponse:
+    """GET asks for confirmation; POST revokes."""
+    key = api_key_get(key_id=key_id, merchant=current.merchant)
+    if key is None:
+        raise Http404("No such API key")
+    if request.method == "POST":
+        key = api_key_revoke(key_id=key.id, merchant=current.merchant)
+        messages.success(request, f"Revoked {key.redacted}. It no longer authenticates.")
+        return redirect("dashboard:home")
+    return render_page(request, current, "dashboard/keys/revoke_confirm.html",
+                       {"nav": "home", "key": key})

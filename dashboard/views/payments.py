@@ -1,0 +1,209 @@
+"""Payments: the searchable list, and a payment's page, where it is captured, canceled or
+refunded."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import can_proceed
+
+from api.middleware import new_request_id
+from core.exceptions import DomainError, NotFound
+from core.money import format_money
+from dashboard import access
+from dashboard.access import Current, merchant_view
+from dashboard.forms import CaptureForm, PaymentFilterForm, RefundForm
+from dashboard.refund_once import RefundAlreadySubmitted, refund_create_once
+from dashboard.views.common import (
+    OBJECT_EVENTS_SHOWN,
+    page_of,
+    render_filtered,
+    render_page,
+    timeline,
+)
+from disputes.models import Dispute
+from disputes.selectors import dispute_list
+from payments.models import PaymentIntent
+from payments.selectors import (
+    charge_list_for_payment_intent,
+    payment_intent_get_for_display,
+    payment_intent_list_for_display,
+)
+from payments.services import payment_intent_cancel, payment_intent_capture
+from refunds.models import Refund
+from refunds.selectors import charge_refundable_amount, refund_list_recent
+from webhooks.selectors import event_list_for_payment
+
+
+@require_GET
+@merchant_view
+def payments(request: HttpRequest, current: Current) -> HttpResponse:
+    form = PaymentFilterForm(request.GET)
+    page = None
+    if form.is_valid():
+        queryset = payment_intent_list_for_display(
+            merchant=current.merchant, livemode=current.livemode,
+            status=form.cleaned_data["status"] or None, condition=form.condition)
+        page = page_of(request, queryset)
+    return render_filtered(request, current, full="dashboard/payments/list.html",
+                           partial="dashboard/payments/_results.html", context={
+                               "nav": "payments", "form": form, "page": page,
+                               "filtered": bool(request.GET.get("q")
+                                                or request.GET.get("status"))})
+
+
+def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:
+    try:
+        return payment_intent_get_for_display(id=payment_intent_id, merchant=current.merchant,
+                                              livemode=current.livemode)
+    except NotFound as exc:
+        raise Http404("No such payment") from exc
+
+
+def _charged_back(intent: PaymentIntent, disputes: list[Dispute]) -> bool:
+    """Whether the payment's latest charge is disputed by anything but an inquiry (an
+    inquiry's charge can still be refunded; `disputes` are the payment's)."""
+    charge = intent.latest_charge
+    return charge is not None and charge.disputed and not any(
+        dispute.charge_id == charge.id and dispute.is_inquiry for dispute in disputes)
+
+
+def _refundable(intent: PaymentIntent, *, charged_back: bool) -> int:
+    """What of the payment's latest charge is left to refund, by refunds' own rule; 0 when it
+    can't be refunded at all (charged back, say; under an inquiry it can)."""
+    charge = intent.latest_charge
+    if (intent.status != PaymentIntent.Status.SUCCEEDED or charge is None
+            or charged_back or intent.operation is not None):
+        return 0
+    return charge_refundable_amount(charge=charge)
+
+
+def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent, *,
+                  refund_form: RefundForm | None = None, status: int = 200) -> HttpResponse:
+    events = list(event_list_for_payment(merchant=current.merchant, livemode=current.livemode,
+                                         payment_intent_id=intent.id)[:OBJECT_EVENTS_SHOWN])
+    charges = list(charge_list_for_payment_intent(intent=intent))
+    # Only a payment that moved money (captured, or an authorization released as a refund)
+    # spends a query on its refunds.
+    refunds = (list(refund_list_recent(merchant=current.merchant, livemode=current.livemode,
+                                       payment_intent=intent.id))
+               if any(charge.amount_captured or charge.amount_refunded for charge in charges)
+               else [])
+    # Only a payment with a disputed charge spends a query on its disputes.
+    disputes = (list(dispute_list(merchant=current.merchant, livemode=current.livemode,
+                                  payment_intent=intent.id))
+                if any(charge.disputed for charge in charges) else [])
+    # A call in flight (`operation`) refuses both: the buttons wait until it is recorded.
+    idle = intent.operation is None
+    charged_back = _charged_back(intent, disputes)
+    refundable = _refundable(intent, charged_back=charged_back)
+    if refund_form is None and refundable:
+        refund_form = RefundForm(intent=intent, refundable=refundable)
+    return render_page(request, current, "dashboard/payments/detail.html", {
+        "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
+        "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
+        "charged_back": charged_back,
+        "approval_threshold": current.merchant.refund_approval_threshold(intent.currency),
+        # Who requested and who approved each refund shows beside the payment's own changes.
+        "timeline": timeline(current, intent.id, also=[refund.id for refund in refunds]),
+        "timeline_object": intent.id,
+        "events": events, "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
+        "can_capture": idle and can_proceed(intent.begin_capture),
+        "can_cancel": idle and can_proceed(intent.begin_cancel),
+        "capture_form": CaptureForm(intent=intent),
+    }, status=status)
+
+
+@require_GET
+@merchant_view
+def payment_detail(request: HttpRequest, current: Current,
+                   payment_intent_id: str) -> HttpResponse:
+    return _payment_page(request, current, _payment_intent(current, payment_intent_id))
+
+
+@require_POST
+@merchant_view(requires=access.PAYMENT_CAPTURE_OR_CANCEL)
+def payment_capture(request: HttpRequest, current: Current,
+                    payment_intent_id: str) -> HttpResponse:
+    intent = _payment_intent(current, payment_intent_id)
+    form = CaptureForm(request.POST, intent=intent)
+    if not form.is_valid():
+        for error in form.errors.get("amount", ["Enter the amount to capture."]):
+            messages.error(request, error)
+        return redirect("dashboard:payment", intent.id)
+    held = intent.amount_capturable
+    try:
+        intent = payment_intent_capture(id=intent.id, merchant=current.merchant,
+                                        livemode=current.livemode, actor=current.actor,
+                                        amount_to_capture=form.cleaned_data["amount"])
+    except DomainError as exc:
+        # A state changed meanwhile, an amount over the authorization, a call in flight.
+        messages.error(request, exc.message)
+    else:
+        captured, currency = intent.amount_received, intent.currency
+        released = (f" The remaining {format_money(held - captured, currency)} was released."
+                    if held > captured else "")
+        messages.success(request, f"Captured {format_money(captured, currency)}.{released}")
+    return redirect("dashboard:payment", intent.id)
+
+
+@require_POST
+@merchant_view(requires=access.PAYMENT_CAPTURE_OR_CANCEL)
+def payment_cancel(request: HttpRequest, current: Current,
+                   payment_intent_id: str) -> HttpResponse:
+    intent = _payment_intent(current, payment_intent_id)
+    held = intent.amount_capturable
+    try:
+        intent = payment_intent_cancel(
+            id=intent.id, merchant=current.merchant, livemode=current.livemode,
+            actor=current.actor,
+            cancellation_reason=PaymentIntent.CancellationReason.REQUESTED_BY_CUSTOMER)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        released = (f" The hold of {format_money(held, intent.currency)} was released."
+                    if held else "")
+        messages.success(request, f"Canceled the payment.{released}")
+    return redirect("dashboard:payment", intent.id)
+
+
+@require_POST
+@merchant_view(requires=access.PAYMENT_REFUND)
+def payment_refund(request: HttpRequest, current: Current,
+                   payment_intent_id: str) -> HttpResponse:
+    """Refunds the payment's latest charge as `POST /v1/refunds` would; the service's
+    refusals (over-refund, a disputed charge, ...) are shown on the form, nothing made."""
+    intent = _payment_intent(current, payment_intent_id)
+    # The form is bound: what remains only sets its initial amount, so the disputes are not
+    # read here (the service decides under the charge's lock).
+    form = RefundForm(request.POST, intent=intent, refundable=0)
+    if form.is_valid():
+        try:
+            refund = refund_create_once(
+                merchant=current.merchant, livemode=current.livemode,
+                token=form.cleaned_data["token"], params=form.params(),
+                request_path=request.path,
+                request_id=getattr(request, "request_id", None) or new_request_id(),
+                actor=current.actor)
+        except RefundAlreadySubmitted as exc:
+            messages.info(request, exc.message)
+            return redirect("dashboard:payment", intent.id)
+        except DomainError as exc:
+            form.add_error("amount" if exc.param == "amount" else None, exc.message)
+        else:
+            amount = format_money(refund.amount, refund.currency)
+            if refund.status == Refund.Status.PENDING_APPROVAL:
+                messages.success(request, f"The refund of {amount} is above the approval "
+                                          "threshold: it waits on the Refunds page for an "
+                                          "owner or admin to approve it.")
+            elif refund.status == Refund.Status.FAILED:
+                messages.error(request, f"The refund of {amount} failed "
+                                        f"({refund.failure_reason}).")
+            elif refund.status == Refund.Status.SUCCEEDED:
+                messages.success(request, f"Refunded {amount}.")
+            else:
+                messages.success(request, f"Refund of {amount} sent to the processor; its "
+                                          "outcome shows under Refunds below.")
+            return redirect("dashboard:payment", intent.id)
+    return _payment_page(request, current, intent, refund_form=form, status=400)
+

@@ -1,0 +1,84 @@
+"""Who may do what: dashboard/access.py's rules, each refusing with its own words before the
+view looks at anything, and the names the templates ask of `current` kept real."""
+
+import re
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from dashboard import access
+from dashboard.access import Current
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Every guarded page or action, with the rule it names. The ids need not exist: the rule is
+# checked before anything is looked up.
+GUARDED = [
+    ("post", "/keys/key_x/roll/", access.KEY_ROLL),
+    ("get", "/keys/key_x/revoke/", access.KEY_REVOKE),
+    ("post", "/keys/key_x/revoke/", access.KEY_REVOKE),
+    ("get", "/webhooks/new/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("post", "/webhooks/new/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("post", "/webhooks/we_x/roll/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("post", "/webhooks/we_x/disable/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("post", "/webhooks/we_x/enable/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("get", "/webhooks/we_x/delete/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("post", "/webhooks/we_x/delete/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("post", "/webhooks/we_x/deliveries/wd_x/resend/", access.WEBHOOK_ENDPOINT_CHANGE),
+    ("post", "/payments/pi_x/capture/", access.PAYMENT_CAPTURE_OR_CANCEL),
+    ("post", "/payments/pi_x/cancel/", access.PAYMENT_CAPTURE_OR_CANCEL),
+    ("post", "/payments/pi_x/refund/", access.PAYMENT_REFUND),
+    ("post", "/refunds/re_x/approve/", access.REFUND_DECIDE),
+    ("post", "/refunds/re_x/reject/", access.REFUND_DECIDE),
+    ("post", "/refunds/settings/", access.REFUND_DECIDE),
+    ("post", "/disputes/dp_x/evidence/", access.DISPUTE_ANSWER),
+    ("post", "/disputes/dp_x/accept/", access.DISPUTE_ANSWER),
+]
+
+
+@pytest.mark.parametrize("role", ["viewer", "developer"])
+@pytest.mark.parametrize(("method", "path", "rule"), GUARDED)
+def test_a_role_the_rule_leaves_out_gets_its_refusal(request, account, role, method, path,
+                                                      rule):
+    response = getattr(request.getfixturevalue(role), method)(path)
+
+    assert response.status_code == 403
+    assert escape(rule.refusal) in response.content.decode()
+    assert f"<strong>{role}</strong>" in response.content.decode()
+
+
+@pytest.mark.parametrize(("method", "path", "rule"), GUARDED)
+def test_an_admin_reaches_the_view(admin_member, method, path, rule):
+    response = getattr(admin_member, method)(path)
+
+    # The view ran: no such object, the form again, or a redirect back with an error.
+    assert response.status_code in (200, 302, 404), path
+
+
+def test_every_rule_lets_owners_and_admins_through_and_no_one_else():
+    rules = [value for value in vars(access).values() if isinstance(value, access.Rule)]
+
+    assert len(rules) == 7
+    for rule in rules:
+        assert rule.roles == {"owner", "admin"}
+        assert rule.refusal.startswith("Only owners and admins can ")
+
+
+def test_what_templates_ask_of_current_exists():
+    """A misspelt `current.may_…` renders as false and hides its buttons without an error."""
+    asked = {name for path in (ROOT / "templates").rglob("*.html")
+             for name in re.findall(r"\bcurrent\.(\w+)", path.read_text())}
+
+    assert asked
+    assert {name for name in asked if not hasattr(Current, name)
+            and name not in Current.__dataclass_fields__} == set()
+
+
+def test_no_view_spells_a_role_check_itself():
+    sources = {path.name: path.read_text()
+               for path in (ROOT / "dashboard" / "views").glob("*.py")}
+
+    assert sources
+    assert {name for name, text in sources.items()
+            if re.search(r"\.role\b|Role\.|can_manage|membership", text)} == set()
