@@ -128,27 +128,3 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
-
-
-class StatusChange(models.Model):
-    """One state-machine transition of an API object: what, from, to, when and by whom.
-
-    Written by the service that made the change, in its transaction: the dashboard's timeline
-    and the audit log read these rows.
-    """
-
-    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="+")
-    livemode = models.BooleanField()
-    object_id = models.CharField(max_length=40)
-    source = models.CharField(max_length=40)
-    target = models.CharField(max_length=40)
-    at = models.DateTimeField(default=timezone.now)
-    # `key_…` (an API key), `user:<id>` (the dashboard) or `till` (a task of Till's own).
-    actor = models.CharField(max_length=60)
-    request_id = models.CharField(max_length=200, null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["object_id", "at"], name="status_change_object")]
-
-    def __str__(self) -> str:
-        return f"{self.object_id}: {self.source} → {self.target}"

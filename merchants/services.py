@@ -8,11 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from core.actor import Actor
-from core.context import request_id_var
-from core.db import insert
 from core.ids import random_token
-from merchants.models import ApiKey, Membership, Merchant, StatusChange, TenantModel, hash_api_key
+from merchants.models import ApiKey, Membership, Merchant, hash_api_key
 from merchants.selectors import api_key_get_locked
 
 
@@ -88,13 +85,3 @@ def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
     return key
-
-
-def status_change_record(*, obj: TenantModel, source: str, target: str, actor: Actor) -> None:
-    """Records a transition of `obj` (in the caller's transaction) with who made it — the
-    API key, the dashboard user or Till itself — and the request it was part of."""
-    if source == target:
-        return
-    insert(StatusChange(merchant_id=obj.merchant_id, livemode=obj.livemode, object_id=obj.pk,
-                        source=source, target=target, actor=actor.id,
-                        request_id=request_id_var.get()))

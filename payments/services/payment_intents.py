@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from core import clock
 from core.actor import Actor
+from core.audit import status_change_record
 from core.exceptions import (
     InvalidRequest,
     InvalidState,
@@ -33,7 +34,7 @@ from payments import selectors
 from payments.models import PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import AuthorizeRequest, Decline, Outcome
-from payments.services.common import check_amount, client_secret_check, transition_record
+from payments.services.common import check_amount, client_secret_check
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
@@ -126,7 +127,7 @@ def payment_intent_create(
                                  error_on_requires_action=error_on_requires_action,
                                  receipt_email=receipt_email, capture_method=capture_method))
         intent.save()
-        transition_record(intent, "created", actor)
+        status_change_record(obj=intent, source="created", actor=actor)
         event_record(type="payment_intent.created", obj=intent)
     if confirm:
         return _confirm_run(intent, processor, actor=actor)
@@ -181,7 +182,7 @@ def payment_intent_update(
                                             livemode=livemode, customer=intent.customer)
             intent.set_payment_method(payment_method=method)
         intent.save()
-        transition_record(intent, source, actor)
+        status_change_record(obj=intent, source=source, actor=actor)
     return intent
 
 
@@ -327,7 +328,7 @@ def _confirm_record(intent: PaymentIntent, result, *, actor: Actor
         if outcome != Outcome.DECLINED:
             payment_method_after_use(intent)
     error = outcome_record(intent, outcome=outcome, charge=charge, decline=decline)
-    transition_record(intent, source, actor)
+    status_change_record(obj=intent, source=source, actor=actor)
     return intent, error
 
 
@@ -350,14 +351,14 @@ def payment_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
                 message="The provided PaymentMethod has failed authentication. You can "
                         "provide payment_method_data or a new PaymentMethod to attempt to "
                         "fulfill this PaymentIntent again."))
-            transition_record(intent, source, actor)
+            status_change_record(obj=intent, source=source, actor=actor)
             return intent
         intent.three_d_secure_passed = True
         if intent.confirmation_method == PaymentIntent.ConfirmationMethod.MANUAL:
             # The merchant's server confirms again, and the payment goes on then.
             intent.set_payment_method(payment_method=intent.payment_method)
             intent.save()
-            transition_record(intent, source, actor)
+            status_change_record(obj=intent, source=source, actor=actor)
             return intent
         _begin_confirm(intent, off_session=False, error_on_requires_action=False)
         intent.save()
@@ -420,7 +421,7 @@ def _capture_record(intent: PaymentIntent, *, amount: int, actor: Actor
     charge.save(update_fields=["captured", "amount_captured", "amount_refunded"])
     outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge, amount_received=amount,
                    charge_event="charge.captured")
-    transition_record(intent, source, actor)
+    status_change_record(obj=intent, source=source, actor=actor)
     return intent, None
 
 
@@ -441,7 +442,7 @@ def payment_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noq
             intent.save()
             event_record(type="payment_intent.canceled", obj=intent)
             payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED)
-            transition_record(intent, source, actor)
+            status_change_record(obj=intent, source=source, actor=actor)
             return intent
         intent.begin_cancel(at=clock.now(), reason=cancellation_reason)
         intent.operation_options["expired"] = expired
@@ -476,7 +477,7 @@ def _cancel_record(intent: PaymentIntent, *, actor: Actor) -> tuple[PaymentInten
     events_record(*([EventSpec("charge.expired", charge)] if options.get("expired")
                     else []), EventSpec("payment_intent.canceled", intent))
     payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED, charge=charge)
-    transition_record(intent, source, actor)
+    status_change_record(obj=intent, source=source, actor=actor)
     return intent, None
 
 

@@ -4,11 +4,11 @@ the processor's phases of a refund (core.phases) and the settlement's record."""
 import logging
 
 from core.actor import Actor
+from core.audit import status_change_record
 from core.exceptions import InvalidState
 from core.phases import phased
 from core.wire import render
 from disputes.funds import chargeback_withdraw_released
-from merchants.services import status_change_record
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_answer_on_commit
 from payments.processors.base import Outcome, ProcessorUnavailable
@@ -17,10 +17,6 @@ from refunds.models import Refund
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 logger = logging.getLogger("till.refunds")
-
-
-def transition_record(refund, source: str, actor: Actor) -> None:
-    status_change_record(obj=refund, source=source, target=refund.status, actor=actor)
 
 
 def check_intent_refundable(intent: PaymentIntent, *, param: str) -> None:
@@ -76,7 +72,7 @@ def _refund_record(refund: Refund, charge: Charge, result, *, actor: Actor) -> R
     else:
         refund.save()
         settle_on_commit(refund)
-    transition_record(refund, source, actor)
+    status_change_record(obj=refund, source=source, actor=actor)
     return refund
 
 
