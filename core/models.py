@@ -1,7 +1,8 @@
 """The one model every app writes: the record of an API object's status changes."""
 
 from django.db import models
-from django.utils import timezone
+
+from core import clock
 
 
 class StatusChange(models.Model):
@@ -19,7 +20,7 @@ class StatusChange(models.Model):
     object_id = models.CharField(max_length=40)
     source = models.CharField(max_length=40)
     target = models.CharField(max_length=40)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=clock.now)
     # `key_…` (an API key), `user:<id>` (the dashboard) or `till` (a task of Till's own).
     actor = models.CharField(max_length=60)
     request_id = models.CharField(max_length=200, null=True, blank=True)

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core import clock
 from core.ids import random_token
 from merchants.models import ApiKey, Membership, Merchant, hash_api_key
 from merchants.selectors import api_key_get_locked
@@ -63,6 +64,7 @@ def api_key_roll(*, key_id: str, merchant: Merchant,
 
     Defaults to TILL_KEY_ROLL_GRACE_HOURS from now; `expires_at` of now ends it at once.
     """
+    # The wall clock, not core's: authentication checks a key's expiry against real time.
     now = timezone.now()
     if expires_at is None:
         expires_at = now + timedelta(hours=settings.TILL_KEY_ROLL_GRACE_HOURS)
@@ -82,6 +84,6 @@ def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
     with transaction.atomic(durable=True):
         key = api_key_get_locked(key_id=key_id, merchant=merchant)
         if key.revoked_at is None:
-            key.revoked_at = timezone.now()
+            key.revoked_at = clock.now()
             key.save(update_fields=["revoked_at"])
     return key

@@ -2,9 +2,9 @@ import secrets
 import string
 
 from django.db import models
-from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core import clock
 from core.db import SavesChangedFields
 from core.ids import random_token
 from merchants.models import TenantModel, id_field
@@ -344,7 +344,7 @@ class SimulatedOperation(models.Model):
     amount = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, blank=True)
     result = models.JSONField()
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference}"
