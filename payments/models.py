@@ -165,6 +165,9 @@ class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
     operation_options = models.JSONField(null=True, blank=True)
     # An authorization not captured by then is canceled (7 days for cards).
     capture_before = models.DateTimeField(null=True, blank=True)
+    # What the payment is for, to the apps above payments: "" a plain payment, "invoice" one
+    # of billing's. It picks the outcome handlers that run (core.hooks); not on the wire.
+    purpose = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         indexes = [

@@ -91,11 +91,14 @@ def payment_intent_create(
         description: str | None = None, receipt_email: str | None = None,
         statement_descriptor: str | None = None, statement_descriptor_suffix: str | None = None,
         shipping: dict[str, Any] | None = None, metadata: MetadataUpdate | None = None,
+        purpose: str = "",
 ) -> PaymentIntent:
     """Creates an intent (`payment_intent.created`): `requires_payment_method`, or
     `requires_confirmation` with a payment method. With `confirm` it is confirmed at once
     (see payment_intent_confirm): the creating transaction is the confirmation's first
-    phase, so a create that cannot be confirmed creates nothing."""
+    phase, so a create that cannot be confirmed creates nothing. `purpose` (an app's, never
+    the wire's: "invoice" for billing) adds that purpose's outcome handlers to those every
+    intent has."""
     processor = processor_for(merchant=merchant, livemode=livemode)  # none in live mode yet
     check_amount(amount, currency)
     intent = PaymentIntent(merchant=merchant, livemode=livemode, amount=amount,
@@ -105,7 +108,8 @@ def payment_intent_create(
                            statement_descriptor_suffix=statement_descriptor_suffix,
                            setup_future_usage=setup_future_usage, shipping=shipping,
                            confirmation_method=confirmation_method or "automatic",
-                           metadata=metadata_apply({}, metadata), return_url=return_url)
+                           metadata=metadata_apply({}, metadata), return_url=return_url,
+                           purpose=purpose)
     if capture_method is not None:
         intent.capture_method = capture_method
     with transaction.atomic(durable=True):
