@@ -17,6 +17,7 @@ from payments import selectors
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import Outcome
+from payments.services.charge_funds import charge_captured
 from payments.services.payment_intents import OPERATION_RUNS, payment_intent_cancel
 from payments.services.payment_outcomes import outcome_record
 
@@ -41,9 +42,7 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
         source = intent.status
         if settlement.outcome == Outcome.SUCCEEDED:
             charge.status = Charge.Status.SUCCEEDED
-            charge.captured = True
-            charge.amount_captured = charge.amount
-            charge.save(update_fields=["status", "captured", "amount_captured"])
+            charge_captured(charge, amount=charge.amount, also=("status",))
             outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge,
                            amount_received=charge.amount)
         else:

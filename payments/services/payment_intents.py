@@ -34,6 +34,7 @@ from payments import selectors
 from payments.models import PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import AuthorizeRequest, Decline, Outcome
+from payments.services.charge_funds import charge_captured, charge_hold_released
 from payments.services.common import check_amount, client_secret_check
 from payments.services.payment_methods import (
     payment_method_check_usable,
@@ -417,12 +418,7 @@ def _capture_record(intent: PaymentIntent, *, amount: int, actor: Actor
     charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
     source = intent.status
     intent.end_operation()
-    charge.captured = True
-    charge.amount_captured = amount
-    # As Stripe's capture: the part of the hold not captured is released, and the charge
-    # shows it refunded (no Refund object); what was captured stays refundable.
-    charge.amount_refunded = charge.amount - amount
-    charge.save(update_fields=["captured", "amount_captured", "amount_refunded"])
+    charge_captured(charge, amount=amount)
     outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge, amount_received=amount,
                    charge_event="charge.captured")
     status_change_record(obj=intent, source=source, actor=actor)
@@ -474,10 +470,7 @@ def _cancel_record(intent: PaymentIntent, *, actor: Actor) -> tuple[PaymentInten
     intent.end_operation()
     intent.mark_canceled(reason=options.get("reason"), at=clock.now())
     intent.save()
-    # The hold is released: Stripe shows the uncaptured charge as refunded in full.
-    charge.amount_refunded = charge.amount
-    charge.refunded = True
-    charge.save(update_fields=["amount_refunded", "refunded"])
+    charge_hold_released(charge)
     events_record(*([EventSpec("charge.expired", charge)] if options.get("expired")
                     else []), EventSpec("payment_intent.canceled", intent))
     payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED, charge=charge)

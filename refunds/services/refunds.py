@@ -28,10 +28,10 @@ from payments import selectors as payment_selectors
 from payments.models import Charge
 from payments.processors import processor_for
 from payments.processors.base import Outcome, ProcessorUnavailable
+from payments.services.charge_funds import charge_refunded_by
 from refunds import selectors
 from refunds.models import Refund
 from refunds.services.common import (
-    charge_refunded_by,
     check_intent_refundable,
     failure_reason,
     refund_given_back,
