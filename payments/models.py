@@ -168,8 +168,17 @@ class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
     # What the payment is for, to the apps above payments: "" a plain payment, "invoice" one
     # of billing's. It picks the outcome handlers that run (core.hooks); not on the wire.
     purpose = models.CharField(max_length=40, blank=True, default="")
+    # The invoice this intent pays, as billing knows it (an id: billing sits above payments,
+    # so no foreign key), set only by payment_intent_create(invoice=); on the wire as
+    # `invoice`. One intent per invoice: the database refuses a second (billing's retries of
+    # a payment confirm the first again).
+    invoice_id = models.CharField(max_length=40, null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice_id"], name="payment_intent_invoice_unique",
+                                    condition=models.Q(invoice_id__isnull=False)),
+        ]
         indexes = [
             models.Index(fields=["merchant", "livemode", "-created", "-id"],
                          name="payment_intent_list"),

@@ -124,6 +124,13 @@ def _payment_intent_locked_sql() -> str:
             + lock_clause(of="pi"))
 
 
+def payment_intent_of_invoice(*, invoice_id: str, merchant: Merchant,
+                              livemode: bool) -> PaymentIntent | None:
+    """The one intent made to pay billing's invoice `invoice_id`, if there is one yet."""
+    return (PaymentIntent.objects.select_related("payment_method")
+            .filter(invoice_id=invoice_id, merchant=merchant, livemode=livemode).first())
+
+
 def payment_intent_list(*, merchant: Merchant, livemode: bool,
                         customer: str | None = None) -> QuerySet[PaymentIntent]:
     intents = PaymentIntent.objects.filter(merchant=merchant, livemode=livemode)

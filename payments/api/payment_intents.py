@@ -163,6 +163,9 @@ class PaymentIntentSerializer(ApiObjectSerializer):
     customer = ExpandableField("payments.api.customers.CustomerSerializer", allow_null=True,
                                source="customer_id")
     description = serializers.CharField(allow_null=True)
+    # The id of the invoice the intent pays (billing's; null for a plain payment). Not
+    # expandable here: payments' wire does not reach billing's.
+    invoice = serializers.CharField(source="invoice_id", allow_null=True)
     last_payment_error = serializers.DictField(allow_null=True)
     latest_charge = ExpandableField("payments.api.charges.ChargeSerializer", allow_null=True,
                                     source="latest_charge_id")

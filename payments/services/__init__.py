@@ -4,7 +4,12 @@ setup intents. The functions are re-exported here, so callers write
 `payments.services.payment_intent_confirm(...)`."""
 
 from payments.services.common import client_secret_check
-from payments.services.customers import customer_create, customer_delete, customer_update
+from payments.services.customers import (
+    customer_create,
+    customer_delete,
+    customer_invoice_finalized,
+    customer_update,
+)
 from payments.services.payment_intent_sweeps import (
     payment_intent_settle,
     payment_intents_expire_authorizations,
@@ -39,12 +44,12 @@ from payments.services.setup_intents import (
 
 __all__ = [
     "CardInput", "ConfirmOptions", "client_secret_check", "customer_create", "customer_delete",
-    "customer_update", "payment_intent_authenticate", "payment_intent_cancel",
-    "payment_intent_capture", "payment_intent_confirm", "payment_intent_create",
-    "payment_intent_settle", "payment_intent_update", "payment_intents_expire_authorizations",
-    "payment_intents_recover", "payment_intents_settle_due", "payment_method_attach",
-    "payment_method_check_usable", "payment_method_create", "payment_method_detach",
-    "payment_method_for_use", "payment_method_update", "setup_intent_authenticate",
-    "setup_intent_cancel", "setup_intent_confirm", "setup_intent_create",
-    "setup_intent_update",
+    "customer_invoice_finalized", "customer_update", "payment_intent_authenticate",
+    "payment_intent_cancel", "payment_intent_capture", "payment_intent_confirm",
+    "payment_intent_create", "payment_intent_settle", "payment_intent_update",
+    "payment_intents_expire_authorizations", "payment_intents_recover",
+    "payment_intents_settle_due", "payment_method_attach", "payment_method_check_usable",
+    "payment_method_create", "payment_method_detach", "payment_method_for_use",
+    "payment_method_update", "setup_intent_authenticate", "setup_intent_cancel",
+    "setup_intent_confirm", "setup_intent_create", "setup_intent_update",
 ]

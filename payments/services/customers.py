@@ -104,3 +104,24 @@ def _check_default_payment_method(customer: Customer, payment_method_id: str) ->
             f"No such PaymentMethod: '{payment_method_id}'; it must be attached to the "
             f"customer {customer.pk or ''} first.".replace("  ", " "),
             code="resource_missing", param=param)
+
+
+def customer_invoice_finalized(*, customer: Customer, ending_balance: int,
+                               currency: str) -> int:
+    """For billing's finalization of an invoice, in its transaction, with `customer` locked
+    (selectors.customer_get_locked): takes the customer's next invoice sequence number and
+    leaves its balance at `ending_balance`, in `currency` (the customer's currency from then
+    on). The sequence moves only with the finalization that used it, so numbers have no
+    gaps. `customer.updated` when the balance or currency changed. Returns the number taken.
+    """
+    sequence = customer.next_invoice_sequence
+    previous = {field: getattr(customer, field) for field in ("balance", "currency")
+                if getattr(customer, field) != {"balance": ending_balance,
+                                                "currency": currency}[field]}
+    customer.next_invoice_sequence = sequence + 1
+    customer.balance = ending_balance
+    customer.currency = currency
+    customer.save(update_fields=["next_invoice_sequence", "balance", "currency"])
+    if previous:
+        event_record(type="customer.updated", obj=customer, previous_attributes=previous)
+    return sequence

@@ -92,14 +92,16 @@ def payment_intent_create(
         description: str | None = None, receipt_email: str | None = None,
         statement_descriptor: str | None = None, statement_descriptor_suffix: str | None = None,
         shipping: dict[str, Any] | None = None, metadata: MetadataUpdate | None = None,
-        purpose: str = "",
+        purpose: str = "", invoice: str | None = None,
 ) -> PaymentIntent:
     """Creates an intent (`payment_intent.created`): `requires_payment_method`, or
     `requires_confirmation` with a payment method. With `confirm` it is confirmed at once
     (see payment_intent_confirm): the creating transaction is the confirmation's first
     phase, so a create that cannot be confirmed creates nothing. `purpose` (an app's, never
     the wire's: "invoice" for billing) adds that purpose's outcome handlers to those every
-    intent has."""
+    intent has. `invoice` (billing's) is the id of the invoice the intent pays: the database
+    takes one intent per invoice, and a second one's create raises IntegrityError before
+    anything reaches the processor."""
     processor = processor_for(merchant=merchant, livemode=livemode)  # none in live mode yet
     check_amount(amount, currency)
     intent = PaymentIntent(merchant=merchant, livemode=livemode, amount=amount,
@@ -110,7 +112,7 @@ def payment_intent_create(
                            setup_future_usage=setup_future_usage, shipping=shipping,
                            confirmation_method=confirmation_method or "automatic",
                            metadata=metadata_apply({}, metadata), return_url=return_url,
-                           purpose=purpose)
+                           purpose=purpose, invoice_id=invoice)
     if capture_method is not None:
         intent.capture_method = capture_method
     with transaction.atomic(durable=True):
