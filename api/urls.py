@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
     path("", include("disputes.urls")),
+    path("", include("billing.urls")),
     path("", include("webhooks.urls")),
     re_path(r"^.*$", unknown_route),
 ]

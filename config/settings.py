@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
     "disputes-decide-due": {"task": "refunds.tasks.disputes_decide_due", "schedule": 10.0},
     # Disputes nobody answered by their due date close as lost, as Stripe's do.
     "disputes-expire-due": {"task": "refunds.tasks.disputes_expire_due", "schedule": 300.0},
+    # Billing: drafts with auto_advance finalized when due, then charged automatically.
+    "invoices-advance-due": {"task": "billing.tasks.invoices_advance_due",
+                             "schedule": env.float("TILL_INVOICE_SWEEP_SECONDS",
+                                                   default=60.0)},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -363,6 +367,11 @@ TILL_AUTHORIZATION_VALID_DAYS = env.int("TILL_AUTHORIZATION_VALID_DAYS", default
 TILL_PAYMENT_RECOVERY_SECONDS = env.int("TILL_PAYMENT_RECOVERY_SECONDS", default=60)
 # A charge older than this can no longer be refunded (charge_expired_for_refund).
 TILL_REFUND_WINDOW_DAYS = env.int("TILL_REFUND_WINDOW_DAYS", default=180)
+
+# Billing. A draft invoice with auto_advance is finalized this long after it is created
+# (Stripe: an hour), by beat's sweep (every TILL_INVOICE_SWEEP_SECONDS).
+TILL_INVOICE_AUTO_FINALIZE_SECONDS = env.float("TILL_INVOICE_AUTO_FINALIZE_SECONDS",
+                                               default=3600.0)
 
 # Webhooks. Test-mode endpoints may target loopback and private networks when this is on
 # (development); live-mode endpoints never may.

@@ -34,6 +34,21 @@ EVENT_TYPES: tuple[str, ...] = (
     "setup_intent.setup_failed",
     "setup_intent.succeeded",
     "setup_intent.canceled",
+    # Billing: invoices and invoice items.
+    "invoice.created",
+    "invoice.updated",
+    "invoice.deleted",
+    "invoice.finalized",
+    "invoice.paid",
+    "invoice.payment_succeeded",
+    "invoice.payment_failed",
+    "invoice.payment_action_required",
+    "invoice.voided",
+    "invoice.marked_uncollectible",
+    "invoice.sent",
+    "invoiceitem.created",
+    "invoiceitem.updated",
+    "invoiceitem.deleted",
     # Till's extension: sent when Till disables an endpoint whose deliveries have failed for
     # TILL_WEBHOOK_DISABLE_AFTER_DAYS; data.object is the endpoint (without its secret).
     "webhook_endpoint.disabled",

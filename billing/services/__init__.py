@@ -1,0 +1,31 @@
+"""Every write in billing, one module per object or use (DESIGN.md). The functions are
+re-exported here, so callers write `billing.services.invoice_pay(...)`."""
+
+from billing.services.invoice_automation import invoice_email_deliver, invoices_advance_due
+from billing.services.invoice_items import (
+    invoice_item_create,
+    invoice_item_delete,
+    invoice_item_update,
+)
+from billing.services.invoice_payments import (
+    invoice_mark_paid_out_of_band,
+    invoice_pay,
+    invoice_payment_outcome_record,
+)
+from billing.services.invoices import (
+    invoice_create,
+    invoice_delete,
+    invoice_finalize,
+    invoice_mark_uncollectible,
+    invoice_send,
+    invoice_update,
+    invoice_void,
+)
+
+__all__ = [
+    "invoice_create", "invoice_delete", "invoice_email_deliver", "invoice_finalize",
+    "invoice_item_create", "invoice_item_delete", "invoice_item_update",
+    "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible", "invoice_pay",
+    "invoice_payment_outcome_record", "invoice_send", "invoice_update", "invoice_void",
+    "invoices_advance_due",
+]

@@ -1,0 +1,15 @@
+"""Celery tasks: thin, take ids, call one service, safe to run twice."""
+
+from celery import shared_task
+
+from billing import services
+
+
+@shared_task(name="billing.tasks.invoice_email_send", acks_late=True, ignore_result=True)
+def invoice_email_send(invoice_id: str) -> bool:
+    return services.invoice_email_deliver(id=invoice_id)
+
+
+@shared_task(name="billing.tasks.invoices_advance_due", acks_late=True, ignore_result=True)
+def invoices_advance_due() -> int:
+    return services.invoices_advance_due()
