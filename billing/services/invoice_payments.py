@@ -5,11 +5,14 @@ processor are a plain payment's.
 amount is fixed before it is charged) and commits; then it asks payments for the charge,
 outside any lock: the invoice's one payment intent is created at the first attempt
 (`payment_intent_create(invoice=…, purpose="invoice")`: the database takes one intent per
-invoice) and confirmed again, with the new payment method, by every retry. Payments records
+invoice), linked to the invoice under its lock while it is still payable, and confirmed —
+again, with the new payment method, by every retry. Payments records
 the outcome and, in that transaction, calls `invoice_payment_outcome_record` through the
 outcome hook (billing/outcomes.py): the invoice becomes paid atomically with its payment,
 never by polling. A concurrent second `pay` finds the invoice paid, or its intent's
-confirmation in flight (busy: retry), or the intent succeeded: it never charges twice.
+confirmation in flight (busy: retry), or the intent succeeded: it never charges twice. A void
+or an out-of-band payment cancels the intent before it closes the invoice, and refuses (busy)
+while an intent it has not canceled exists, so no payment succeeds on a closed invoice.
 """
 
 import logging
@@ -99,34 +102,57 @@ def invoice_pay(*, id: str, merchant: Merchant, livemode: bool, actor: Actor,  #
 
 def _charge(invoice: Invoice, intent: PaymentIntent | None, *, payment_method: str | None,
             off_session: bool, actor: Actor) -> PaymentIntent:
-    """The payment, outside any lock: the invoice's first intent, created and confirmed, or
-    its intent confirmed again. A decline raises its card error from here."""
+    """The payment, outside any lock: the invoice's intent confirmed (made first, and linked
+    while the invoice is still payable, at the first attempt). A decline raises its card
+    error from here."""
+    if intent is None:
+        intent = _intent_create(invoice, payment_method=payment_method, actor=actor)
+        payment_method = None  # the new intent has it
+    elif intent.status not in CONFIRMABLE:
+        raise _settled(invoice, intent)
+    elif payment_method == intent.payment_method_id:
+        payment_method = None
     try:
-        if intent is None:
-            return payment_services.payment_intent_create(
-                merchant=invoice.merchant, livemode=invoice.livemode, actor=actor,
-                amount=invoice.amount_remaining, currency=invoice.currency,
-                customer=invoice.customer_id, payment_method=payment_method, confirm=True,
-                off_session=off_session, purpose="invoice", invoice=invoice.id)
-        if intent.status not in CONFIRMABLE:
-            raise _settled(invoice, intent)
         return payment_services.payment_intent_confirm(
             id=intent.id, merchant=invoice.merchant, livemode=invoice.livemode, actor=actor,
-            payment_method=payment_method if payment_method != intent.payment_method_id
-            else None, off_session=off_session)
-    except IntegrityError:
-        # Another `pay` made the invoice's intent first (the database's one per invoice):
-        # its payment is under way or done, and this one charges nothing.
-        current = selectors.invoice_get(id=invoice.id, merchant=invoice.merchant,
-                                        livemode=invoice.livemode)
-        if current.status not in Invoice.PAYABLE:
-            raise unpayable(current) from None
-        raise ObjectBusy from None
+            payment_method=payment_method, off_session=off_session)
     except InvalidState as exc:
         if exc.code != "payment_intent_unexpected_state":
             raise
         # The intent moved on meanwhile (a concurrent pay succeeded, a void canceled it).
         raise _settled(invoice, intent) from exc
+
+
+def _intent_create(invoice: Invoice, *, payment_method: str | None,
+                   actor: Actor) -> PaymentIntent:
+    """The invoice's one intent, for what remains due, not yet confirmed: made in payments'
+    own transaction (the database refuses a second for the invoice), then linked under the
+    invoice's lock if the invoice is still payable. A void or an out-of-band payment that
+    won the race leaves it unlinked: it is canceled, and never confirmed."""
+    try:
+        intent = payment_services.payment_intent_create(
+            merchant=invoice.merchant, livemode=invoice.livemode, actor=actor,
+            amount=invoice.amount_remaining, currency=invoice.currency,
+            customer=invoice.customer_id, payment_method=payment_method,
+            purpose="invoice", invoice=invoice.id)
+    except IntegrityError:
+        # Another `pay` made the invoice's intent first: its payment is under way or done,
+        # and this one charges nothing.
+        raise _settled(invoice, None) from None
+    with transaction.atomic(durable=True):
+        current = selectors.invoice_get_locked(id=invoice.id, merchant=invoice.merchant,
+                                               livemode=invoice.livemode)
+        payable = current.status in Invoice.PAYABLE
+        if payable:
+            current.payment_intent = intent
+            current.save(update_fields=["payment_intent"])
+    if not payable:
+        payment_services.payment_intent_cancel(
+            id=intent.id, merchant=invoice.merchant, livemode=invoice.livemode, actor=actor,
+            cancellation_reason="void_invoice" if current.status == Invoice.Status.VOID
+            else None)
+        raise unpayable(current)
+    return intent
 
 
 def _settled(invoice: Invoice, intent: PaymentIntent | None) -> DomainError:
@@ -136,10 +162,19 @@ def _settled(invoice: Invoice, intent: PaymentIntent | None) -> DomainError:
                                     livemode=invoice.livemode)
     if current.status not in Invoice.PAYABLE:
         return unpayable(current)
-    if intent is not None and intent.status == PaymentIntent.Status.SUCCEEDED:
+    if intent is None or intent.status == PaymentIntent.Status.SUCCEEDED:
         return ObjectBusy()
     return InvalidState("This invoice's payment can no longer be confirmed: the invoice is "
                         "being voided or marked paid out of band.")
+
+
+def invoice_check_no_live_intent(invoice: Invoice) -> None:
+    """Under the invoice's lock, before it is closed without a charge (void, out of band):
+    an intent made for it that is not canceled — a `pay` made it since the cancel, or is
+    confirming it — must be canceled first: busy, retry."""
+    intent = _intent_of(invoice)
+    if intent is not None and intent.status != PaymentIntent.Status.CANCELED:
+        raise ObjectBusy
 
 
 def invoice_intent_cancel(invoice: Invoice, *, reason: str | None, actor: Actor) -> None:
@@ -176,6 +211,7 @@ def invoice_mark_paid_out_of_band(*, id: str, merchant: Merchant, livemode: bool
             invoice_finalize_locked(invoice, actor=actor)
             if invoice.status == Invoice.Status.PAID:
                 return invoice
+        invoice_check_no_live_intent(invoice)
         source = invoice.status
         invoice.mark_paid(at=clock.now(), amount_paid=invoice.amount_due, out_of_band=True)
         invoice.save()

@@ -314,9 +314,13 @@ def invoice_finalize_locked(invoice: Invoice, *, actor: Actor) -> None:
 def invoice_void(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                  actor: Actor) -> Invoice:
     """Voids an open or uncollectible invoice (`invoice.voided`). Its payment intent is
-    canceled first (`void_invoice`): a payment in flight makes the void wait (busy), and one
-    that succeeded leaves the invoice paid, which cannot be voided."""
-    from billing.services.invoice_payments import invoice_intent_cancel  # a sibling's
+    canceled first (`void_invoice`): a payment in flight, or one a `pay` started since,
+    makes the void wait (busy: retry), and one that succeeded leaves the invoice paid, which
+    cannot be voided."""
+    from billing.services.invoice_payments import (  # a sibling's, which imports this one
+        invoice_check_no_live_intent,
+        invoice_intent_cancel,
+    )
 
     invoice = selectors.invoice_get(id=id, merchant=merchant, livemode=livemode)
     _check_voidable(invoice)
@@ -324,6 +328,7 @@ def invoice_void(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     with transaction.atomic(durable=True):
         invoice = selectors.invoice_get_locked(id=id, merchant=merchant, livemode=livemode)
         _check_voidable(invoice)
+        invoice_check_no_live_intent(invoice)
         source = invoice.status
         invoice.void(at=clock.now())
         invoice.save()
