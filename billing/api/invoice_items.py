@@ -15,7 +15,10 @@ from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
 from billing.models import InvoiceItem
-from core.money import CURRENCIES
+from core.money import CURRENCIES, MAXIMUM_AMOUNT
+
+# Quantities are whole units; past this, any unit amount makes an item no card can pay.
+MAXIMUM_QUANTITY = 1_000_000_000
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -41,10 +44,13 @@ class PeriodParams(Params):
 
 class UnitAmountParams(Params):
     amount = serializers.IntegerField(required=False)
-    unit_amount = serializers.IntegerField(required=False)
-    unit_amount_decimal = serializers.DecimalField(required=False, max_digits=24,
-                                                   decimal_places=12)
-    quantity = serializers.IntegerField(required=False, min_value=0)
+    unit_amount = serializers.IntegerField(required=False, min_value=-MAXIMUM_AMOUNT,
+                                           max_value=MAXIMUM_AMOUNT)
+    unit_amount_decimal = serializers.DecimalField(
+        required=False, max_digits=24, decimal_places=12, min_value=-MAXIMUM_AMOUNT,
+        max_value=MAXIMUM_AMOUNT)
+    quantity = serializers.IntegerField(required=False, min_value=0,
+                                        max_value=MAXIMUM_QUANTITY)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

@@ -38,6 +38,9 @@ def objects(account, settings) -> dict[str, str]:
     batch = ok(api.post("/v1/refunds/batch", {"refunds": [{"payment_intent": paid["id"],
                                                           "amount": 100}]}))
     events = ok(api.get("/v1/events"))["data"]
+    invoice = ok(api.post("/v1/invoices", {"customer": customer["id"]}))
+    item = ok(api.post("/v1/invoiceitems", {"customer": customer["id"], "amount": 700,
+                                            "currency": "usd", "invoice": invoice["id"]}))
     return {
         "customers": customer["id"], "payment_intents": authorized_intent(api)["id"],
         "payment_methods": ok(api.post("/v1/payment_methods", {
@@ -46,7 +49,7 @@ def objects(account, settings) -> dict[str, str]:
         "refunds": refund["id"], "refunds/batch": batch["id"],
         "disputes": dispute[0]["id"] if dispute else "dp_missing",
         "webhook_endpoints": create_endpoint(api, "http://127.0.0.1:9/hook")["id"],
-        "events": events[0]["id"],
+        "events": events[0]["id"], "invoices": invoice["id"], "invoiceitems": item["id"],
     }
 
 

@@ -180,3 +180,15 @@ def test_another_merchants_item_is_not_found(api, other_account):
     assert theirs.get(f"/v1/invoiceitems/{item['id']}").status_code == 404
     assert theirs.post(f"/v1/invoiceitems/{item['id']}", {"amount": 1}).status_code == 404
     assert theirs.delete(f"/v1/invoiceitems/{item['id']}").status_code == 404
+
+
+def test_amounts_and_quantities_past_what_a_card_can_pay_are_refused(api):
+    owner = customer(api)
+
+    for params, param in (({"amount": 100_000_000}, "amount"),
+                          ({"unit_amount": 100_000_000}, "unit_amount"),
+                          ({"unit_amount": 100, "quantity": 2_000_000}, "amount"),
+                          ({"unit_amount": 1, "quantity": 10**10}, "quantity")):
+        refused = api.post("/v1/invoiceitems", {"customer": owner["id"], "currency": "usd",
+                                                **params})
+        assert invalid_request(refused)["param"] == param, params
