@@ -364,6 +364,14 @@ TILL_PAYMENT_RECOVERY_SECONDS = env.int("TILL_PAYMENT_RECOVERY_SECONDS", default
 # A charge older than this can no longer be refunded (charge_expired_for_refund).
 TILL_REFUND_WINDOW_DAYS = env.int("TILL_REFUND_WINDOW_DAYS", default=180)
 
+# Secrets Till keeps for merchants (their Stripe keys), encrypted at rest (core/vault.py):
+# Fernet keys, newest first; unset, a key derived from SECRET_KEY (development only).
+TILL_SECRET_KEYS = env.list("TILL_SECRET_KEYS", default=[])
+# The Stripe processor: where the SDK sends its requests (empty: Stripe itself; a
+# Stripe-compatible server for tests and gateways) and how long one request may take.
+TILL_STRIPE_API_BASE = env.str("TILL_STRIPE_API_BASE", default="")
+TILL_STRIPE_TIMEOUT = env.float("TILL_STRIPE_TIMEOUT", default=30.0)
+
 # Webhooks. Test-mode endpoints may target loopback and private networks when this is on
 # (development); live-mode endpoints never may.
 TILL_WEBHOOK_ALLOW_LOCAL = env.bool("TILL_WEBHOOK_ALLOW_LOCAL", default=DEBUG)

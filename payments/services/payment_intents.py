@@ -37,6 +37,7 @@ from payments.services.common import check_amount, client_secret_check, transiti
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
+    payment_method_from_processor,
 )
 from payments.services.payment_outcomes import (
     charge_for_attempt,
@@ -95,8 +96,11 @@ def payment_intent_create(
     `requires_confirmation` with a payment method. With `confirm` it is confirmed at once
     (see payment_intent_confirm): the creating transaction is the confirmation's first
     phase, so a create that cannot be confirmed creates nothing."""
-    processor = processor_for(merchant=merchant, livemode=livemode)  # none in live mode yet
+    processor = processor_for(merchant=merchant, livemode=livemode)
     check_amount(amount, currency)
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     intent = PaymentIntent(merchant=merchant, livemode=livemode, amount=amount,
                            currency=currency, payment_method_types=payment_method_types
                            or ["card"], description=description, receipt_email=receipt_email,
@@ -155,6 +159,9 @@ def payment_intent_update(
               if value is not NOT_GIVEN}
     if metadata is not None:
         given.add("metadata")
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
@@ -202,6 +209,9 @@ def payment_intent_confirm(
     busy. `client_secret`: the proof a publishable key's caller gives (None: a secret key).
     """
     processor = processor_for(merchant=merchant, livemode=livemode)
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
@@ -294,7 +304,9 @@ def _confirm_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIn
         off_session=options.get("off_session", False),
         authenticated=options.get("authenticated", False),
         card_set_up=method.off_session_ready,
-        cvc_check=method.card.get("checks", {}).get("cvc_check"))
+        cvc_check=method.card.get("checks", {}).get("cvc_check"), payment_intent=intent.id,
+        customer=intent.customer_id, setup_future_usage=intent.setup_future_usage,
+        card_saved=method.customer_id is not None and method.customer_id == intent.customer_id)
     intent, error = phased(
         call=lambda: processor.authorize(request),
         lock=lambda: selectors.payment_intent_get_locked_by_id(id=intent.id),
@@ -326,7 +338,8 @@ def _confirm_record(intent: PaymentIntent, result, *, actor: Actor
         intent.latest_charge = charge
         if outcome != Outcome.DECLINED:
             payment_method_after_use(intent)
-    error = outcome_record(intent, outcome=outcome, charge=charge, decline=decline)
+    error = outcome_record(intent, outcome=outcome, charge=charge, decline=decline,
+                           processor_action=result.next_action)
     transition_record(intent, source, actor)
     return intent, error
 
