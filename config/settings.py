@@ -418,6 +418,9 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # django-axes: a line per failed login and lockout (WARNING), not its INFO chatter.
         "axes": {"level": "WARNING"},
+        # The Stripe SDK: a line per request and response at INFO; Till's own call log
+        # (ProcessorCall) keeps each call, and failures are still logged at WARNING.
+        "stripe": {"level": "WARNING"},
         # A line per task received, run and scheduled: beat's sweeps alone make one every
         # two seconds. Failures and retries are still logged at WARNING and above.
         **{name: {"level": env.str("TILL_TASK_LOG_LEVEL", default="WARNING")}

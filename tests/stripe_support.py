@@ -38,7 +38,7 @@ def stripe_intents_for(stripe_sdk, intent_id: str) -> list[Any]:
     """Every Stripe PaymentIntent made for Till's intent (by the metadata Till sets)."""
     listed = stripe_sdk.v1.payment_intents.list(params={"limit": 100})
     return [each for each in listed.auto_paging_iter()
-            if (each.metadata or {}).get("till_payment_intent") == intent_id]
+            if (each.to_dict().get("metadata") or {}).get("till_payment_intent") == intent_id]
 
 
 def calls(operation: str | None = None) -> list[ProcessorCall]:

@@ -259,10 +259,13 @@ def payment_method_attach(*, id: str, merchant: Merchant, livemode: bool,  # noq
                           customer_id: str) -> PaymentMethod:
     """Attaches a payment method to a customer after the processor validates the card (the
     decline cards fail here); `payment_method.attached`. Attaching again to the same customer
-    changes nothing; to another customer, or after being consumed, is refused."""
+    changes nothing; to another customer, or after being consumed, is refused. With a
+    processor that tokenizes cards itself, `id` may be its id for the card (mirrored)."""
     processor = processor_for(merchant=merchant, livemode=livemode)
+    own_id = payment_method_from_processor(id=id, merchant=merchant, livemode=livemode,
+                                           param="id")
     with transaction.atomic(durable=True):
-        payment_method = selectors.payment_method_get_locked(id=id, merchant=merchant,
+        payment_method = selectors.payment_method_get_locked(id=own_id, merchant=merchant,
                                                              livemode=livemode)
         customer = selectors.customer_get(id=customer_id, merchant=merchant,
                                           livemode=livemode, param="customer")
