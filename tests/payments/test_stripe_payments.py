@@ -291,3 +291,16 @@ def test_an_off_session_payment_for_a_saved_card(api, stripe_sdk):
     ok(pay(api, method["id"], customer=customer["id"], off_session=True))
     assert len(calls("customers.create")) == 1
     assert len(calls("payment_methods.attach")) == 1
+
+
+def test_3d_secure_passes_stripes_next_action_through(api, stripe_sdk):
+    # localstripe's card that asks for authentication
+    response = pay(api, stripe_card(stripe_sdk, "4000002500003155"))
+
+    # then the customer is sent to Stripe's 3-D Secure, not Till's challenge page (its
+    # result reaches Till with Stripe's webhooks, the next landing)
+    intent = ok(response)
+    assert intent["status"] == "requires_action"
+    assert intent["next_action"]["type"] == "use_stripe_sdk"
+    assert "/pay/authenticate/" not in json.dumps(intent["next_action"])
+    assert intent["latest_charge"] is None
