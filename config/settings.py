@@ -352,7 +352,12 @@ TILL_MAX_PARAMETERS = env.int("TILL_MAX_PARAMETERS", default=10_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TILL_MAX_REQUEST_BYTES
 # A rolled key keeps working this long unless the roll names another expiry.
 TILL_KEY_ROLL_GRACE_HOURS = env.int("TILL_KEY_ROLL_GRACE_HOURS", default=24)
-TILL_PUBLIC_URL = env.str("TILL_PUBLIC_URL", default="http://127.0.0.1:8000")
+# By default the first address gunicorn binds (TILL_BIND, gunicorn.conf.py), so `make run`
+# on another port prints and links to that port.
+_FIRST_BIND = env.str("TILL_BIND", default="127.0.0.1:8000").split(",")[0].strip()
+TILL_PUBLIC_URL = env.str("TILL_PUBLIC_URL", default=(
+    "http://127.0.0.1:8000" if _FIRST_BIND.startswith(("unix:", "fd:")) or ":" not in _FIRST_BIND
+    else f"http://{_FIRST_BIND}"))
 
 # Payments. How long the simulated processor takes to settle an `automatic_async` payment
 # (processing → succeeded), and how long a card authorization may wait for its capture.

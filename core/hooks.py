@@ -39,8 +39,9 @@ _handlers: dict[str | None, list[Handler]] = defaultdict(list)
 
 
 def on_payment_outcome(*, purpose: str | None = None) -> Callable[[Handler], Handler]:
-    """Registers the decorated function for the outcomes of intents of `purpose` (every
-    intent when None). Registering the same function twice keeps one."""
+    """Registers the decorated function for the outcomes of intents of `purpose` (the
+    intent's `purpose` field, set by the app that created it: "invoice"), or of every intent
+    when None. Registering the same function twice keeps one."""
 
     def register(handler: Handler) -> Handler:
         if handler not in _handlers[purpose]:
@@ -52,11 +53,12 @@ def on_payment_outcome(*, purpose: str | None = None) -> Callable[[Handler], Han
 
 def payment_outcome_dispatch(*, intent: Any, outcome: PaymentOutcome,
                              charge: Any | None = None) -> None:
-    """Calls the handlers for this outcome, in the caller's transaction."""
+    """Calls the handlers for this outcome, in the caller's transaction: those for every
+    intent, then those for the intent's `purpose`."""
     event = PaymentOutcomeEvent(intent=intent, outcome=outcome, charge=charge)
     for handler in _handlers[None]:
         handler(event)
-    purpose = getattr(intent, "purpose", None)
-    if purpose is not None:
-        for handler in _handlers.get(purpose, ()):
+    # "" is a plain payment: only the handlers for every intent.
+    if intent.purpose:
+        for handler in _handlers.get(intent.purpose, ()):
             handler(event)

@@ -1,6 +1,6 @@
-"""The money a dispute moves on its charge: the only writer of `amount_disputed` and
-`dispute_fee`, for disputes' own services and for refunds (a refund given back after a
-chargeback).
+"""The money a dispute moves on its charge, for disputes' own services and for refunds (a
+refund given back after a chargeback): the dispute's side here, the charge's through
+payments' `charge_funds`, the one writer of a charge's money.
 
 Every function runs in the caller's transaction, with the charge locked (then the dispute:
 the lock order charge → dispute), and leaves the saving of the dispute to the caller unless
@@ -8,10 +8,10 @@ it says otherwise. Amounts are minor units of the charge's currency; the fee is 
 that currency (`core.money.dispute_fee`).
 """
 
-from core.money import dispute_fee
 from disputes import selectors
 from disputes.models import Dispute
 from payments.models import Charge
+from payments.services.charge_funds import charge_chargeback_reinstated, charge_charged_back
 from webhooks.services import EventSpec, events_record
 
 # A chargeback whose withdrawal stands: open, answered, or lost (won gave it back).
@@ -33,16 +33,13 @@ def chargeback_withdraw(*, dispute: Dispute, charge: Charge, amount: int) -> lis
     fee of the charge's currency: recorded on the dispute (`amount_withdrawn`) and on its
     charge, which the caller saves, the charge with the fields returned."""
     dispute.amount_withdrawn = amount
-    charge.amount_disputed = amount
-    charge.dispute_fee = dispute_fee(charge.currency).amount
-    return ["amount_disputed", "dispute_fee"]
+    return charge_charged_back(charge, amount=amount)
 
 
 def chargeback_reinstate(*, charge: Charge) -> None:
     """A chargeback won: what it withdrew goes back to the merchant (the fee is kept).
     Saves the charge."""
-    charge.amount_disputed = 0
-    charge.save(update_fields=["amount_disputed"])
+    charge_chargeback_reinstated(charge)
 
 
 def chargeback_withdraw_released(*, charge: Charge, amount: int) -> None:

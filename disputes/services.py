@@ -17,13 +17,13 @@ from django_fsm import can_proceed
 
 from core import clock
 from core.actor import TILL, Actor
+from core.audit import status_change_record
 from core.exceptions import DomainError, InvalidState
 from core.metadata import MetadataUpdate, metadata_apply
 from core.wire import render
 from disputes import funds, selectors
 from disputes.models import Dispute
 from merchants.models import Merchant
-from merchants.services import status_change_record
 from payments.models import Charge
 from payments.processors import (
     disputing_card_tokens,
@@ -35,10 +35,6 @@ from webhooks.services import EventSpec, events_record, previous_attributes
 
 # How long the merchant has to answer (Stripe's `evidence_details.due_by` is 7-21 days).
 DISPUTE_RESPONSE_DAYS = 7
-
-
-def _dispute_transition(dispute: Dispute, source: str, actor: Actor) -> None:
-    status_change_record(obj=dispute, source=source, target=dispute.status, actor=actor)
 
 
 def dispute_open(*, charge_id: str) -> Dispute | None:
@@ -78,7 +74,7 @@ def dispute_open(*, charge_id: str) -> Dispute | None:
                                                      amount=dispute.amount)
             dispute.save(force_insert=True)
             charge.save(update_fields=changed)
-            _dispute_transition(dispute, "created", TILL)
+            status_change_record(obj=dispute, source="created", actor=TILL)
             events_record(EventSpec("charge.dispute.created", dispute),
                           *([] if expected.inquiry
                             else [EventSpec("charge.dispute.funds_withdrawn", dispute)]))
@@ -156,7 +152,7 @@ def dispute_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         if changed:
             events_record(EventSpec("charge.dispute.updated", dispute,
                                     previous_attributes=changed, payload=after))
-        _dispute_transition(dispute, source, actor)
+        status_change_record(obj=dispute, source=source, actor=actor)
         if submit:
             _dispute_decide_on_commit(dispute)
     return dispute
@@ -207,7 +203,7 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
             dispute.mark_lost()
             dispute.save()
             events_record(EventSpec("charge.dispute.closed", dispute))
-        _dispute_transition(dispute, source, TILL)
+        status_change_record(obj=dispute, source=source, actor=TILL)
     return dispute
 
 
@@ -262,7 +258,7 @@ def dispute_expire(*, id: str) -> Dispute:  # noqa: A002
             dispute.close_inquiry()
         dispute.save()
         events_record(EventSpec("charge.dispute.closed", dispute))
-        _dispute_transition(dispute, source, TILL)
+        status_change_record(obj=dispute, source=source, actor=TILL)
     return dispute
 
 
@@ -293,5 +289,5 @@ def dispute_close(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                 code="dispute_unexpected_state", param="id")
         dispute.save()
         events_record(EventSpec("charge.dispute.closed", dispute))
-        _dispute_transition(dispute, source, actor)
+        status_change_record(obj=dispute, source=source, actor=actor)
     return dispute

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import JSONField, Value
 from django.utils import timezone
 
+from core import clock
 from core.ids import IdFactory
 from core.money import CURRENCIES, MAXIMUM_AMOUNT, Money
 
@@ -33,7 +34,7 @@ class Merchant(models.Model):
     id = id_field("acct")
     name = models.CharField(max_length=200)
     email = models.EmailField()
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=clock.now)
     # Refunds of more than the threshold of their currency wait in `pending_approval` for an
     # owner or admin: {"usd": 5000, "jpy": 10000}, minor units of each currency. A currency
     # without a threshold: its refunds never wait.
@@ -76,7 +77,7 @@ class Membership(models.Model):
                              related_name="memberships")
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "merchant"],
@@ -106,7 +107,7 @@ class ApiKey(models.Model):
     # are stored, only their hash and this redacted form (`sk_test_…abcd`).
     publishable_token = models.CharField(max_length=120, blank=True)
     redacted = models.CharField(max_length=40)
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     rolled_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
@@ -124,7 +125,7 @@ class ApiKey(models.Model):
             "_live_" if self.livemode else "_test_")
 
     def is_active(self, at=None) -> bool:
-        at = at or timezone.now()
+        at = at or timezone.now()  # real time: authentication's, not core's clock
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
 
 
@@ -133,32 +134,8 @@ class TenantModel(models.Model):
 
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="+")
     livemode = models.BooleanField()
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=clock.now)
     metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         abstract = True
-
-
-class StatusChange(models.Model):
-    """One state-machine transition of an API object: what, from, to, when and by whom.
-
-    Written by the service that made the change, in its transaction: the dashboard's timeline
-    and the audit log read these rows.
-    """
-
-    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="+")
-    livemode = models.BooleanField()
-    object_id = models.CharField(max_length=40)
-    source = models.CharField(max_length=40)
-    target = models.CharField(max_length=40)
-    at = models.DateTimeField(default=timezone.now)
-    # `key_…` (an API key), `user:<id>` (the dashboard) or `till` (a task of Till's own).
-    actor = models.CharField(max_length=60)
-    request_id = models.CharField(max_length=200, null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["object_id", "at"], name="status_change_object")]
-
-    def __str__(self) -> str:
-        return f"{self.object_id}: {self.source} → {self.target}"

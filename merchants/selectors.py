@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from core.db import fetch_as, reader, table
-from merchants.models import ApiKey, Membership, Merchant, StatusChange, hash_api_key
+from core.models import StatusChange
+from merchants.models import ApiKey, Membership, Merchant, hash_api_key
 
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
@@ -76,7 +77,7 @@ def api_key_get(*, key_id: str, merchant: Merchant) -> ApiKey | None:
 def status_change_list_for_object(*, merchant: Merchant, livemode: bool,
                                   object_id: str) -> QuerySet[StatusChange]:
     """One object's transitions, oldest first: its timeline."""
-    return (StatusChange.objects.filter(merchant=merchant, livemode=livemode,
+    return (StatusChange.objects.filter(merchant_id=merchant.pk, livemode=livemode,
                                         object_id=object_id)
             .order_by("at", "pk"))
 
@@ -85,7 +86,7 @@ def status_change_list_for_objects(*, merchant: Merchant, livemode: bool,
                                    object_ids: Iterable[str]) -> QuerySet[StatusChange]:
     """Several objects' transitions (a payment's and its refunds'), oldest first: one
     timeline, in one query."""
-    return (StatusChange.objects.filter(merchant=merchant, livemode=livemode,
+    return (StatusChange.objects.filter(merchant_id=merchant.pk, livemode=livemode,
                                         object_id__in=list(object_ids))
             .order_by("at", "pk"))
 

@@ -8,11 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from core.actor import Actor
-from core.context import request_id_var
-from core.db import insert
+from core import clock
 from core.ids import random_token
-from merchants.models import ApiKey, Membership, Merchant, StatusChange, TenantModel, hash_api_key
+from merchants.models import ApiKey, Membership, Merchant, hash_api_key
 from merchants.selectors import api_key_get_locked
 
 
@@ -66,6 +64,7 @@ def api_key_roll(*, key_id: str, merchant: Merchant,
 
     Defaults to TILL_KEY_ROLL_GRACE_HOURS from now; `expires_at` of now ends it at once.
     """
+    # The wall clock, not core's: authentication checks a key's expiry against real time.
     now = timezone.now()
     if expires_at is None:
         expires_at = now + timedelta(hours=settings.TILL_KEY_ROLL_GRACE_HOURS)
@@ -85,16 +84,6 @@ def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
     with transaction.atomic(durable=True):
         key = api_key_get_locked(key_id=key_id, merchant=merchant)
         if key.revoked_at is None:
-            key.revoked_at = timezone.now()
+            key.revoked_at = clock.now()
             key.save(update_fields=["revoked_at"])
     return key
-
-
-def status_change_record(*, obj: TenantModel, source: str, target: str, actor: Actor) -> None:
-    """Records a transition of `obj` (in the caller's transaction) with who made it — the
-    API key, the dashboard user or Till itself — and the request it was part of."""
-    if source == target:
-        return
-    insert(StatusChange(merchant_id=obj.merchant_id, livemode=obj.livemode, object_id=obj.pk,
-                        source=source, target=target, actor=actor.id,
-                        request_id=request_id_var.get()))

@@ -2,9 +2,9 @@ import secrets
 import string
 
 from django.db import models
-from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core import clock
 from core.db import SavesChangedFields
 from core.ids import random_token
 from merchants.models import TenantModel, id_field
@@ -165,6 +165,9 @@ class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
     operation_options = models.JSONField(null=True, blank=True)
     # An authorization not captured by then is canceled (7 days for cards).
     capture_before = models.DateTimeField(null=True, blank=True)
+    # What the payment is for, to the apps above payments: "" a plain payment, "invoice" one
+    # of billing's. It picks the outcome handlers that run (core.hooks); not on the wire.
+    purpose = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         indexes = [
@@ -344,7 +347,7 @@ class SimulatedOperation(models.Model):
     amount = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3, blank=True)
     result = models.JSONField()
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference}"

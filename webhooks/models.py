@@ -145,6 +145,8 @@ class WebhookDelivery(FSMModelMixin, models.Model):
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     in_flight_until = models.DateTimeField(null=True, blank=True)
+    # The wall clock's, as all of a delivery's times (not core's clock): the sweep and the
+    # health check measure them against real time.
     created = models.DateTimeField(default=timezone.now)
     succeeded_at = models.DateTimeField(null=True, blank=True)
 

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 
+from core import clock
 from core.db import Reader, converted, db_datetime, fetch_as, lock_clause, placeholders, table
 from core.exceptions import NotFound
 from merchants.models import Merchant
@@ -17,7 +17,7 @@ from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, Webh
 
 def event_retention_start(now: datetime | None = None) -> datetime:
     """The oldest `created` still shown: TILL_EVENT_RETENTION_DAYS back from now."""
-    return (now or timezone.now()) - timedelta(days=settings.TILL_EVENT_RETENTION_DAYS)
+    return (now or clock.now()) - timedelta(days=settings.TILL_EVENT_RETENTION_DAYS)
 
 
 def event_list(*, merchant: Merchant, livemode: bool, type: str | None = None,  # noqa: A002

@@ -82,6 +82,7 @@ def send(*, url: str, livemode: bool, payload: bytes, secrets: Sequence[str],
     """POSTs `payload` to `url`, signed now by `secrets`; never raises for the remote's
     faults (they come back as the result's `error`)."""
     timeout = settings.TILL_WEBHOOK_TIMEOUT if timeout is None else timeout
+    # Real time, not core's clock: receivers check the signature's timestamp against theirs.
     attempted_at = timezone.now()
     started = time.monotonic()
     status_code: int | None = None

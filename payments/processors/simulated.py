@@ -11,8 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.utils import timezone
 
+from core import clock
 from core.db import unique_insert
 from core.ids import random_token
 from payments.cards import (
@@ -149,7 +149,7 @@ class SimulatedProcessor:
                                    else "declined_by_network")
         settle_at = None
         if result.outcome == Outcome.PENDING:
-            settle_at = (timezone.now() + timedelta(
+            settle_at = (clock.now() + timedelta(
                 seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)).isoformat()
         return _authorization(self._remember(
             key=request.idempotency_key, kind="authorize", reference=reference,
@@ -195,7 +195,7 @@ class SimulatedProcessor:
         if stored is None or stored.reference != reference:
             return Settlement(Outcome.DECLINED, _decline("processing_error"))
         settle_at = stored.result.get("settle_at")
-        if settle_at and timezone.now().isoformat() < settle_at:
+        if settle_at and clock.now().isoformat() < settle_at:
             return Settlement(Outcome.PENDING)
         return Settlement(Outcome.SUCCEEDED)
 
@@ -215,7 +215,7 @@ class SimulatedProcessor:
         """Accepts every refund; it settles after TILL_SIMULATED_SETTLEMENT_SECONDS, and
         fails then for a card whose profile says so (pm_card_refundFail)."""
         card = _profile(card_token)
-        settle_at = (timezone.now() + timedelta(
+        settle_at = (clock.now() + timedelta(
             seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)).isoformat()
         result = self._remember(
             key=idempotency_key, kind="refund", reference=reference, amount=amount,
@@ -229,7 +229,7 @@ class SimulatedProcessor:
         if stored is None or stored.kind != "refund" or stored.result.get("refund") != reference:
             return Settlement(Outcome.DECLINED, _decline("processing_error"))
         settle_at = stored.result.get("settle_at")
-        if settle_at and timezone.now().isoformat() < settle_at:
+        if settle_at and clock.now().isoformat() < settle_at:
             return Settlement(Outcome.PENDING)
         if stored.result.get("fails"):
             return Settlement(Outcome.DECLINED, Decline(

@@ -1,5 +1,5 @@
 """What the payments services share: the client-secret proof, 3-D Secure's next action,
-a decline as the domain's card error, the amount limits and the status-change record."""
+a decline as the domain's card error and the amount limits."""
 
 import hmac
 from typing import Any
@@ -7,10 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest, PaymentDeclined
 from core.money import MAXIMUM_AMOUNT, THREE_DECIMAL_CURRENCIES, format_money, minimum_amount
-from merchants.services import status_change_record
 from payments.models import PaymentIntent, SetupIntent
 from payments.processors.base import Decline
 
@@ -62,7 +60,3 @@ def check_amount(amount: int, currency: str) -> None:
             f"Amounts in {currency.upper()} must be a multiple of 10 minor units: card "
             "networks settle three-decimal currencies to two decimals.",
             code="invalid_amount", param="amount")
-
-
-def transition_record(obj: PaymentIntent | SetupIntent, source: str, actor: Actor) -> None:
-    status_change_record(obj=obj, source=source, target=obj.status, actor=actor)

@@ -9,13 +9,14 @@ from django.db import transaction
 
 from core import clock
 from core.actor import TILL
+from core.audit import status_change_record
 from core.exceptions import DomainError, PaymentDeclined
 from merchants.models import Merchant
 from payments import selectors
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import Outcome
-from payments.services.common import transition_record
+from payments.services.charge_funds import charge_captured
 from payments.services.payment_intents import OPERATION_RUNS, payment_intent_cancel
 from payments.services.payment_outcomes import outcome_record
 
@@ -44,9 +45,7 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
         source = intent.status
         if settlement.outcome == Outcome.SUCCEEDED:
             charge.status = Charge.Status.SUCCEEDED
-            charge.captured = True
-            charge.amount_captured = charge.amount
-            charge.save(update_fields=["status", "captured", "amount_captured"])
+            charge_captured(charge, amount=charge.amount, also=("status",))
             outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge,
                            amount_received=charge.amount)
         else:
@@ -56,7 +55,7 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
             charge.save(update_fields=["status", "failure_code", "failure_message"])
             outcome_record(intent, outcome=Outcome.DECLINED, charge=charge,
                            decline=settlement.decline)
-        transition_record(intent, source, TILL)
+        status_change_record(obj=intent, source=source, actor=TILL)
     return intent
 
 

@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from core import clock
 from core.actor import Actor
+from core.audit import status_change_record
 from core.exceptions import (
     InvalidRequest,
     InvalidState,
@@ -33,7 +34,8 @@ from payments import selectors
 from payments.models import PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import AuthorizeRequest, Decline, Outcome
-from payments.services.common import check_amount, client_secret_check, transition_record
+from payments.services.charge_funds import charge_captured, charge_hold_released
+from payments.services.common import check_amount, client_secret_check
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
@@ -91,11 +93,14 @@ def payment_intent_create(
         description: str | None = None, receipt_email: str | None = None,
         statement_descriptor: str | None = None, statement_descriptor_suffix: str | None = None,
         shipping: dict[str, Any] | None = None, metadata: MetadataUpdate | None = None,
+        purpose: str = "",
 ) -> PaymentIntent:
     """Creates an intent (`payment_intent.created`): `requires_payment_method`, or
     `requires_confirmation` with a payment method. With `confirm` it is confirmed at once
     (see payment_intent_confirm): the creating transaction is the confirmation's first
-    phase, so a create that cannot be confirmed creates nothing."""
+    phase, so a create that cannot be confirmed creates nothing. `purpose` (an app's, never
+    the wire's: "invoice" for billing) adds that purpose's outcome handlers to those every
+    intent has."""
     processor = processor_for(merchant=merchant, livemode=livemode)
     check_amount(amount, currency)
     if payment_method:
@@ -108,7 +113,8 @@ def payment_intent_create(
                            statement_descriptor_suffix=statement_descriptor_suffix,
                            setup_future_usage=setup_future_usage, shipping=shipping,
                            confirmation_method=confirmation_method or "automatic",
-                           metadata=metadata_apply({}, metadata), return_url=return_url)
+                           metadata=metadata_apply({}, metadata), return_url=return_url,
+                           purpose=purpose)
     if capture_method is not None:
         intent.capture_method = capture_method
     with transaction.atomic(durable=True):
@@ -130,7 +136,7 @@ def payment_intent_create(
                                  error_on_requires_action=error_on_requires_action,
                                  receipt_email=receipt_email, capture_method=capture_method))
         intent.save()
-        transition_record(intent, "created", actor)
+        status_change_record(obj=intent, source="created", actor=actor)
         event_record(type="payment_intent.created", obj=intent)
     if confirm:
         return _confirm_run(intent, processor, actor=actor)
@@ -188,7 +194,7 @@ def payment_intent_update(
                                             livemode=livemode, customer=intent.customer)
             intent.set_payment_method(payment_method=method)
         intent.save()
-        transition_record(intent, source, actor)
+        status_change_record(obj=intent, source=source, actor=actor)
     return intent
 
 
@@ -340,7 +346,7 @@ def _confirm_record(intent: PaymentIntent, result, *, actor: Actor
             payment_method_after_use(intent)
     error = outcome_record(intent, outcome=outcome, charge=charge, decline=decline,
                            processor_action=result.next_action)
-    transition_record(intent, source, actor)
+    status_change_record(obj=intent, source=source, actor=actor)
     return intent, error
 
 
@@ -363,14 +369,14 @@ def payment_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
                 message="The provided PaymentMethod has failed authentication. You can "
                         "provide payment_method_data or a new PaymentMethod to attempt to "
                         "fulfill this PaymentIntent again."))
-            transition_record(intent, source, actor)
+            status_change_record(obj=intent, source=source, actor=actor)
             return intent
         intent.three_d_secure_passed = True
         if intent.confirmation_method == PaymentIntent.ConfirmationMethod.MANUAL:
             # The merchant's server confirms again, and the payment goes on then.
             intent.set_payment_method(payment_method=intent.payment_method)
             intent.save()
-            transition_record(intent, source, actor)
+            status_change_record(obj=intent, source=source, actor=actor)
             return intent
         _begin_confirm(intent, off_session=False, error_on_requires_action=False)
         intent.save()
@@ -425,15 +431,10 @@ def _capture_record(intent: PaymentIntent, *, amount: int, actor: Actor
     charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
     source = intent.status
     intent.end_operation()
-    charge.captured = True
-    charge.amount_captured = amount
-    # As Stripe's capture: the part of the hold not captured is released, and the charge
-    # shows it refunded (no Refund object); what was captured stays refundable.
-    charge.amount_refunded = charge.amount - amount
-    charge.save(update_fields=["captured", "amount_captured", "amount_refunded"])
+    charge_captured(charge, amount=amount)
     outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge, amount_received=amount,
                    charge_event="charge.captured")
-    transition_record(intent, source, actor)
+    status_change_record(obj=intent, source=source, actor=actor)
     return intent, None
 
 
@@ -454,7 +455,7 @@ def payment_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noq
             intent.save()
             event_record(type="payment_intent.canceled", obj=intent)
             payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED)
-            transition_record(intent, source, actor)
+            status_change_record(obj=intent, source=source, actor=actor)
             return intent
         intent.begin_cancel(at=clock.now(), reason=cancellation_reason)
         intent.operation_options["expired"] = expired
@@ -482,14 +483,11 @@ def _cancel_record(intent: PaymentIntent, *, actor: Actor) -> tuple[PaymentInten
     intent.end_operation()
     intent.mark_canceled(reason=options.get("reason"), at=clock.now())
     intent.save()
-    # The hold is released: Stripe shows the uncaptured charge as refunded in full.
-    charge.amount_refunded = charge.amount
-    charge.refunded = True
-    charge.save(update_fields=["amount_refunded", "refunded"])
+    charge_hold_released(charge)
     events_record(*([EventSpec("charge.expired", charge)] if options.get("expired")
                     else []), EventSpec("payment_intent.canceled", intent))
     payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED, charge=charge)
-    transition_record(intent, source, actor)
+    status_change_record(obj=intent, source=source, actor=actor)
     return intent, None
 
 

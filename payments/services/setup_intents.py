@@ -7,6 +7,7 @@ from django.db import transaction
 from django_fsm import can_proceed
 
 from core.actor import Actor
+from core.audit import status_change_record
 from core.exceptions import InvalidState, PaymentDeclined
 from core.metadata import MetadataUpdate, metadata_apply
 from core.phases import phased
@@ -21,7 +22,6 @@ from payments.services.common import (
     client_secret_check,
     decline_error,
     next_action,
-    transition_record,
 )
 from payments.services.payment_methods import (
     payment_method_check_usable,
@@ -66,7 +66,7 @@ def setup_intent_create(*, merchant: Merchant, livemode: bool, actor: Actor,
                                             livemode=livemode, customer=setup_intent.customer)
             setup_intent.set_payment_method(payment_method=method)
         setup_intent.save()
-        transition_record(setup_intent, "created", actor)
+        status_change_record(obj=setup_intent, source="created", actor=actor)
         event_record(type="setup_intent.created", obj=setup_intent)
     if confirm:
         return setup_intent_confirm(id=setup_intent.id, merchant=merchant, livemode=livemode,
@@ -100,7 +100,7 @@ def setup_intent_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
                                             livemode=livemode, customer=setup_intent.customer)
             setup_intent.set_payment_method(payment_method=method)
         setup_intent.save()
-        transition_record(setup_intent, source, actor)
+        status_change_record(obj=setup_intent, source=source, actor=actor)
     return setup_intent
 
 
@@ -177,7 +177,7 @@ def _setup_record(setup_intent: SetupIntent, decline: Decline | None,
         event_record(type="setup_intent.requires_action", obj=setup_intent)
     else:
         _setup_succeeded(setup_intent)
-    transition_record(setup_intent, source, actor)
+    status_change_record(obj=setup_intent, source=source, actor=actor)
     return setup_intent, error
 
 
@@ -228,7 +228,7 @@ def setup_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
                 code="setup_intent_authentication_failure",
                 message="The latest attempt to set up the payment method has failed because "
                         "authentication failed."))
-            transition_record(setup_intent, source, actor)
+            status_change_record(obj=setup_intent, source=source, actor=actor)
             return setup_intent
         setup_intent.three_d_secure_passed = True
         setup_intent.begin_confirm()
@@ -251,5 +251,5 @@ def setup_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
         setup_intent.cancel(reason=cancellation_reason)
         setup_intent.save()
         event_record(type="setup_intent.canceled", obj=setup_intent)
-        transition_record(setup_intent, source, actor)
+        status_change_record(obj=setup_intent, source=source, actor=actor)
     return setup_intent

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from core import clock
 from core.actor import Actor
+from core.audit import status_change_record
 from core.exceptions import InvalidParameter, InvalidRequest, InvalidState
 from core.money import CURRENCIES, MAXIMUM_AMOUNT, Money
 from core.wire import render
@@ -14,7 +15,7 @@ from payments.models import Charge
 from payments.processors import processor_for
 from refunds import selectors
 from refunds.models import Refund
-from refunds.services.common import refund_given_back, refund_run_or_recover, transition_record
+from refunds.services.common import refund_given_back, refund_run_or_recover
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 
@@ -79,7 +80,7 @@ def refund_approve(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         events_record(EventSpec("refund.updated", refund,
                                 previous_attributes=previous_attributes(before, after),
                                 payload=after))
-        transition_record(refund, source, actor)
+        status_change_record(obj=refund, source=source, actor=actor)
     return refund_run_or_recover(refund, processor, actor=actor)
 
 
@@ -97,7 +98,7 @@ def refund_reject(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         refund.reject()
         refund.save()
         refund_given_back(refund, charge, before=before)
-        transition_record(refund, source, actor)
+        status_change_record(obj=refund, source=source, actor=actor)
     return refund
 
 

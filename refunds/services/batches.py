@@ -9,11 +9,11 @@ from django.db import transaction
 
 from core import clock
 from core.actor import TILL, Actor
+from core.audit import status_change_record
 from core.exceptions import DomainError
 from core.metadata import metadata_apply
 from core.wire import render_error
 from merchants.models import Merchant
-from merchants.services import status_change_record
 from payments.processors import processor_for
 from refunds import selectors
 from refunds.models import Refund, RefundBatch, RefundBatchItem
@@ -135,7 +135,7 @@ def _refund_batch_complete_if_done(*, batch_id: str) -> None:
         source = batch.status
         batch.mark_completed(at=clock.now())
         batch.save()
-        status_change_record(obj=batch, source=source, target=batch.status, actor=TILL)
+        status_change_record(obj=batch, source=source, actor=TILL)
 
 
 # A batch still processing this long after it was accepted has lost a message (or a worker).

@@ -1,26 +1,24 @@
-"""What the refund services share: the audit record, what a refund counts on its charge,
-the processor's phases of a refund (core.phases) and the settlement's record."""
+"""What the refund services share: whether an intent can be refunded, the processor's phases
+of a refund (core.phases), the settlement's record, and a refund given back to its charge
+(counted through payments' charge_funds, the one writer of a charge's money)."""
 
 import logging
 
 from core.actor import Actor
+from core.audit import status_change_record
 from core.exceptions import InvalidState
 from core.phases import phased
 from core.wire import render
 from disputes.funds import chargeback_withdraw_released
-from merchants.services import status_change_record
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_answer_on_commit
 from payments.processors.base import Outcome, ProcessorUnavailable
+from payments.services.charge_funds import charge_refunded_by
 from refunds import selectors
 from refunds.models import Refund
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 logger = logging.getLogger("till.refunds")
-
-
-def transition_record(refund, source: str, actor: Actor) -> None:
-    status_change_record(obj=refund, source=source, target=refund.status, actor=actor)
 
 
 def check_intent_refundable(intent: PaymentIntent, *, param: str) -> None:
@@ -34,15 +32,6 @@ def check_intent_refundable(intent: PaymentIntent, *, param: str) -> None:
     raise InvalidState(
         f"This PaymentIntent ({intent.id}) cannot be refunded because it has a status of "
         f"{status}. {advice}", code="payment_intent_unexpected_state", param=param)
-
-
-def charge_refunded_by(charge: Charge, amount: int) -> None:
-    """Counts `amount` on the charge (negative: gives it back); the caller holds its lock.
-    `amount_refunded` also holds what a partial capture released, so the charge is fully
-    refunded when it reaches the whole amount charged."""
-    charge.amount_refunded = max(charge.amount_refunded + amount, 0)
-    charge.refunded = charge.amount_refunded >= charge.amount and charge.amount_captured > 0
-    charge.save(update_fields=["amount_refunded", "refunded"])
 
 
 def refund_run(refund: Refund, processor, *, actor: Actor) -> Refund:
@@ -76,7 +65,7 @@ def _refund_record(refund: Refund, charge: Charge, result, *, actor: Actor) -> R
     else:
         refund.save()
         settle_on_commit(refund)
-    transition_record(refund, source, actor)
+    status_change_record(obj=refund, source=source, actor=actor)
     return refund
 
 

@@ -17,6 +17,7 @@ from django_fsm import can_proceed
 
 from core import clock
 from core.actor import TILL, Actor
+from core.audit import status_change_record
 from core.exceptions import DomainError, InvalidRequest, InvalidState
 from core.metadata import MetadataUpdate, metadata_apply
 from core.money import Money, format_money
@@ -27,17 +28,16 @@ from payments import selectors as payment_selectors
 from payments.models import Charge
 from payments.processors import processor_for
 from payments.processors.base import Outcome, ProcessorUnavailable
+from payments.services.charge_funds import charge_refunded_by
 from refunds import selectors
 from refunds.models import Refund
 from refunds.services.common import (
-    charge_refunded_by,
     check_intent_refundable,
     failure_reason,
     refund_given_back,
     refund_run,
     refund_run_or_recover,
     refund_settled,
-    transition_record,
 )
 from refunds.services.releases import (
     refund_release_authorization,
@@ -147,7 +147,7 @@ def refund_accept(*, merchant: Merchant, livemode: bool, actor: Actor,
     if _needs_approval(merchant, Money(amount, locked.currency)):
         refund.hold_for_approval()
     refund.save()
-    transition_record(refund, "created", actor)
+    status_change_record(obj=refund, source="created", actor=actor)
     charge_refunded_by(locked, amount)
     events_record(EventSpec("refund.created", refund), EventSpec("charge.refunded", locked))
     return refund
@@ -181,7 +181,7 @@ def refund_settle(*, id: str) -> Refund:  # noqa: A002
         succeeded = status.outcome == Outcome.SUCCEEDED
         refund_settled(refund, charge, succeeded=succeeded,
                        failure_reason=None if succeeded else failure_reason(status.decline))
-        transition_record(refund, source, TILL)
+        status_change_record(obj=refund, source=source, actor=TILL)
     return refund
 
 
@@ -242,5 +242,5 @@ def refund_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         refund.cancel()
         refund.save()
         refund_given_back(refund, charge, before=before)
-        transition_record(refund, source, actor)
+        status_change_record(obj=refund, source=source, actor=actor)
     return refund

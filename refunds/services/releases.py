@@ -7,6 +7,7 @@ from django.db import transaction
 
 from core import clock
 from core.actor import TILL, Actor
+from core.audit import status_change_record
 from core.exceptions import DomainError, InvalidRequest, InvalidState, ObjectBusy
 from core.metadata import MetadataUpdate, metadata_apply
 from core.money import format_money
@@ -17,7 +18,7 @@ from payments.models import Charge, PaymentIntent
 from payments.processors.base import ProcessorUnavailable
 from refunds import selectors
 from refunds.models import Refund
-from refunds.services.common import check_intent_refundable, transition_record
+from refunds.services.common import check_intent_refundable
 from webhooks.services import EventSpec, events_record
 
 logger = logging.getLogger("till.refunds")
@@ -111,7 +112,7 @@ def _release_record(*, refund_id: str, actor: Actor | None = None) -> Refund:
             return refund
         refund.mark_succeeded()
         refund.save()
-        transition_record(refund, "created", actor or (
+        status_change_record(obj=refund, source="created", actor=actor or (
             Actor(refund.requested_by) if refund.requested_by else TILL))
         events_record(EventSpec("refund.created", refund),
                       EventSpec("charge.refunded", charge))

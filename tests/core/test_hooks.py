@@ -5,7 +5,10 @@ import pytest
 from django.db import connection
 
 from core import hooks
+from core.actor import TILL
 from core.hooks import PaymentOutcome, on_payment_outcome
+from payments.models import PaymentIntent
+from payments.services import payment_intent_create
 
 
 @pytest.fixture
@@ -65,3 +68,41 @@ def test_handlers_of_another_purpose_are_not_called(api):
         hooks._handlers["invoice"].remove(handler)
 
     assert called == []
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction: atomic only in the service's
+def test_a_purposes_handlers_run_for_its_intents_only_in_the_recording_transaction(account):
+    # given a handler for invoices' payments
+    called = []
+
+    def handler(event):
+        called.append((event.intent.id, event.intent.purpose, event.outcome,
+                       connection.in_atomic_block))
+
+    on_payment_outcome(purpose="invoice")(handler)
+    try:
+        # when an invoice's payment and a plain payment succeed
+        pay = {"merchant": account.merchant, "livemode": False, "actor": TILL, "amount": 2000,
+               "currency": "usd", "payment_method": "pm_card_visa", "confirm": True}
+        invoice_payment = payment_intent_create(**pay, purpose="invoice")
+        plain = payment_intent_create(**pay)
+    finally:
+        hooks._handlers["invoice"].remove(handler)
+
+    # then the handler ran for the invoice's only, inside the transaction recording it
+    assert called == [(invoice_payment.id, "invoice", PaymentOutcome.SUCCEEDED, True)]
+    assert PaymentIntent.objects.get(pk=invoice_payment.pk).purpose == "invoice"
+    assert (plain.status, plain.purpose) == ("succeeded", "")
+
+
+def test_a_purpose_is_not_on_the_wire(account, api):
+    intent = payment_intent_create(merchant=account.merchant, livemode=False, actor=TILL,
+                                   amount=2000, currency="usd", purpose="invoice")
+
+    shown = api.get(f"/v1/payment_intents/{intent.id}").json()
+    refused = api.post("/v1/payment_intents", {"amount": 2000, "currency": "usd",
+                                               "purpose": "invoice"})
+
+    assert shown["id"] == intent.id and "purpose" not in shown
+    assert refused.status_code == 400
+    assert refused.json()["error"]["param"] == "purpose"

@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
+from core.models import StatusChange
 from dashboard.views import common
 from disputes.models import Dispute
-from merchants.models import StatusChange
 from tests.conftest import Account
 from tests.dashboard.helpers import owner_of, switch_mode
 from tests.dashboard.test_payments import section, text

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from core.models import StatusChange
 from dashboard.views import common
-from merchants.models import StatusChange
 from payments.models import Charge, PaymentIntent
 from tests.conftest import Account
 from tests.dashboard.helpers import new_customer, owner_of

@@ -7,7 +7,8 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 
-from merchants.models import ApiKey, StatusChange
+from core.models import StatusChange
+from merchants.models import ApiKey
 from payments.models import Charge
 from refunds.models import Refund
 from tests.conftest import Account

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.conf import settings as django_settings
 from django.utils import timezone
 
+from core.models import StatusChange
 from disputes import services, tasks
 from disputes.models import Dispute
-from merchants.models import StatusChange
 from payments.models import Charge
 from tests.payments.factories import ok, paid_intent
 from webhooks.models import Event

@@ -8,10 +8,10 @@ import pytest
 import stripe
 from django.utils import timezone
 
+from core.models import StatusChange
 from core.money import dispute_fee
 from disputes import services, tasks
 from disputes.models import Dispute
-from merchants.models import StatusChange
 from payments.models import Charge
 from tests.api.helpers import error_of
 from tests.concurrency import run_together

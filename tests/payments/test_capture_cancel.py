@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from merchants.models import StatusChange
+from core.models import StatusChange
 from payments.models import Charge, PaymentIntent
 from tests.api.helpers import error_of
 from tests.payments.factories import (

@@ -3,7 +3,7 @@ off-session payments, the audit trail, publishable keys and live mode."""
 
 import pytest
 
-from merchants.models import StatusChange
+from core.models import StatusChange
 from payments import services
 from payments.models import Charge, PaymentIntent, PaymentMethod
 from tests.api.helpers import error_of

@@ -1,7 +1,11 @@
 """The simulated processor: its ledger, its idempotency, and the test-mode rules it keeps."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from core import clock
 from payments.models import SimulatedOperation
 from payments.processors.base import AuthorizeRequest, Outcome
 from payments.processors.simulated import TOKEN_PREFIX, SimulatedProcessor
@@ -37,6 +41,21 @@ def test_asking_twice_with_one_key_gets_the_first_answer():
     assert other.reference != first.reference
     assert SimulatedOperation.objects.count() == 2
     assert SimulatedOperation.objects.get(pk="pi_1:confirm:1").amount == 1000
+
+
+@pytest.mark.django_db
+def test_an_async_payment_settles_when_the_clock_reaches_its_time(settings):
+    # given a payment accepted for settlement in an hour
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 3600
+    processor = SimulatedProcessor()
+    accepted = processor.authorize(request("pi_1:confirm:1", settle_async=True))
+
+    # then it is pending until core's clock says the hour has passed
+    assert accepted.outcome == Outcome.PENDING
+    asked = {"idempotency_key": "pi_1:confirm:1", "reference": accepted.reference}
+    assert processor.settlement(**asked).outcome == Outcome.PENDING
+    with clock.bound(timezone.now() + timedelta(hours=1, seconds=1)):
+        assert processor.settlement(**asked).outcome == Outcome.SUCCEEDED
 
 
 @pytest.mark.django_db

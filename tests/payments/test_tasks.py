@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from merchants.models import StatusChange
+from core.models import StatusChange
 from payments import services, tasks
 from payments.models import Charge, PaymentIntent, SimulatedOperation
 from payments.services import payment_intents

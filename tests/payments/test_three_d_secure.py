@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from merchants.models import StatusChange
+from core.models import StatusChange
 from payments.models import Charge
 from tests.api.helpers import error_of
 from tests.payments.factories import (

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.exceptions import InvalidParameter
+from core.models import StatusChange
 from core.money import Money
-from merchants.models import ApiKey, Membership, StatusChange, hash_api_key
+from merchants.models import ApiKey, Membership, hash_api_key
 from merchants.services import api_key_roll
 from payments.models import Charge, SimulatedOperation
 from refunds import services

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from core import clock
 from core.exceptions import InvalidParameter, InvalidRequest
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
@@ -95,7 +96,7 @@ def webhook_endpoint_delete(*, id: str, merchant: Merchant,  # noqa: A002
     with transaction.atomic(durable=True):
         endpoint = selectors.webhook_endpoint_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
-        endpoint.deleted_at = timezone.now()
+        endpoint.deleted_at = clock.now()
         endpoint.save(update_fields=["deleted_at"])
         _deliveries_cancel(endpoint_id=endpoint.id)
     return endpoint
@@ -107,6 +108,7 @@ def webhook_endpoint_roll_secret(*, id: str, merchant: Merchant,  # noqa: A002
     """Gives the endpoint a new signing secret (returned once, by the caller). The old one
     keeps signing a second `v1` until `expires_at` (default TILL_WEBHOOK_SECRET_ROLL_GRACE_
     HOURS from now; now or earlier ends it at once)."""
+    # The wall clock: deliveries are signed with the secrets valid at the real time of sending.
     now = timezone.now()
     if expires_at is None:
         expires_at = now + timedelta(hours=settings.TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS)
@@ -125,6 +127,7 @@ def webhook_endpoint_disable_failing(*, id: str) -> WebhookEndpoint | None:  # n
     TILL_WEBHOOK_DISABLE_AFTER_DAYS; cancels its pending deliveries and tells the merchant
     with a `webhook_endpoint.disabled` event. Re-checked under the lock: a success in the
     meantime, or an endpoint already disabled, leaves it alone (returns None)."""
+    # The wall clock, as `failing_since` is: real days of failed sends.
     cutoff = timezone.now() - timedelta(days=settings.TILL_WEBHOOK_DISABLE_AFTER_DAYS)
     with transaction.atomic(durable=True):
         endpoint = selectors.webhook_endpoint_get_locked_by_id(id=id)

@@ -12,6 +12,11 @@ Each delivery attempt runs in atomic phases, never holding a lock across the net
    delivery on: succeeded, a retry at the next step of the schedule, or given up.
 A worker that dies between 1 and 3 leaves a lease that expires; the sweep then re-enqueues
 the delivery. Duplicate messages are no-ops, so a delivery is repeated only by a retry.
+
+An event's `created` is core's clock (the time of the change it records, a test clock's for
+a customer on one). Everything about delivering it — a delivery's creation, leases, retries,
+attempts, `failing_since` — is the wall clock's: it schedules real sends, which the sweep and
+the health check measure against real time.
 """
 
 import logging
@@ -29,6 +34,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from core import clock
 from core.context import idempotency_key_var, request_id_var
 from core.db import db_datetime, execute, insert, placeholders, table
 from core.wire import render
@@ -105,7 +111,7 @@ def events_record(*specs: EventSpec) -> list[Event]:
     subscriptions = selectors.webhook_endpoint_subscriptions(merchant_id=first.merchant_id,
                                                              livemode=first.livemode)
     request_id, idempotency_key = request_id_var.get(), idempotency_key_var.get()
-    now = timezone.now()
+    now, sent_from = clock.now(), timezone.now()
     events, deliveries = [], []
     for index, spec in enumerate(specs):
         data: dict[str, Any] = {
@@ -123,8 +129,9 @@ def events_record(*specs: EventSpec) -> list[Event]:
                       request_id=request_id, idempotency_key=idempotency_key,
                       pending_webhooks=len(endpoint_ids))
         events.append(event)
-        deliveries.extend(WebhookDelivery(endpoint_id=endpoint_id, event=event, created=now,
-                                          next_attempt_at=now + ENQUEUE_LEASE)
+        deliveries.extend(WebhookDelivery(endpoint_id=endpoint_id, event=event,
+                                          created=sent_from,
+                                          next_attempt_at=sent_from + ENQUEUE_LEASE)
                           for endpoint_id in endpoint_ids)
     insert(*events)
     if deliveries:

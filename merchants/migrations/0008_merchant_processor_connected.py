@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('merchants', '0005_drop_refund_approval_threshold'),
+        ('merchants', '0007_clock_defaults'),
     ]
 
     operations = [

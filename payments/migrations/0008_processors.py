@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('merchants', '0006_merchant_processor_connected'),
-        ('payments', '0005_payment_method_token'),
+        ('merchants', '0008_merchant_processor_connected'),
+        ('payments', '0007_payment_intent_purpose'),
     ]
 
     operations = [
