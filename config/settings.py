@@ -356,7 +356,12 @@ TILL_MAX_PARAMETERS = env.int("TILL_MAX_PARAMETERS", default=10_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TILL_MAX_REQUEST_BYTES
 # A rolled key keeps working this long unless the roll names another expiry.
 TILL_KEY_ROLL_GRACE_HOURS = env.int("TILL_KEY_ROLL_GRACE_HOURS", default=24)
-TILL_PUBLIC_URL = env.str("TILL_PUBLIC_URL", default="http://127.0.0.1:8000")
+# By default the first address gunicorn binds (TILL_BIND, gunicorn.conf.py), so `make run`
+# on another port prints and links to that port.
+_FIRST_BIND = env.str("TILL_BIND", default="127.0.0.1:8000").split(",")[0].strip()
+TILL_PUBLIC_URL = env.str("TILL_PUBLIC_URL", default=(
+    "http://127.0.0.1:8000" if _FIRST_BIND.startswith(("unix:", "fd:")) or ":" not in _FIRST_BIND
+    else f"http://{_FIRST_BIND}"))
 
 # Payments. How long the simulated processor takes to settle an `automatic_async` payment
 # (processing → succeeded), and how long a card authorization may wait for its capture.
@@ -372,6 +377,14 @@ TILL_REFUND_WINDOW_DAYS = env.int("TILL_REFUND_WINDOW_DAYS", default=180)
 # (Stripe: an hour), by beat's sweep (every TILL_INVOICE_SWEEP_SECONDS).
 TILL_INVOICE_AUTO_FINALIZE_SECONDS = env.float("TILL_INVOICE_AUTO_FINALIZE_SECONDS",
                                                default=3600.0)
+
+# Secrets Till keeps for merchants (their Stripe keys), encrypted at rest (core/vault.py):
+# Fernet keys, newest first; unset, a key derived from SECRET_KEY (development only).
+TILL_SECRET_KEYS = env.list("TILL_SECRET_KEYS", default=[])
+# The Stripe processor: where the SDK sends its requests (empty: Stripe itself; a
+# Stripe-compatible server for tests and gateways) and how long one request may take.
+TILL_STRIPE_API_BASE = env.str("TILL_STRIPE_API_BASE", default="")
+TILL_STRIPE_TIMEOUT = env.float("TILL_STRIPE_TIMEOUT", default=30.0)
 
 # Webhooks. Test-mode endpoints may target loopback and private networks when this is on
 # (development); live-mode endpoints never may.
@@ -419,6 +432,9 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # django-axes: a line per failed login and lockout (WARNING), not its INFO chatter.
         "axes": {"level": "WARNING"},
+        # The Stripe SDK: a line per request and response at INFO; Till's own call log
+        # (ProcessorCall) keeps each call, and failures are still logged at WARNING.
+        "stripe": {"level": "WARNING"},
         # A line per task received, run and scheduled: beat's sweeps alone make one every
         # two seconds. Failures and retries are still logged at WARNING and above.
         **{name: {"level": env.str("TILL_TASK_LOG_LEVEL", default="WARNING")}

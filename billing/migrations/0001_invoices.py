@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('merchants', '0007_clock_defaults'),
-        ('payments', '0008_payment_intent_invoice'),
+        ('payments', '0009_payment_intent_invoice'),
     ]
 
     operations = [

@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('merchants', '0007_clock_defaults'),
-        ('payments', '0007_payment_intent_purpose'),
+        ('payments', '0008_processors'),
     ]
 
     operations = [
