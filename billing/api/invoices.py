@@ -269,7 +269,7 @@ class InvoiceListView(InvoiceView):
         self.expand(InvoiceSerializer)
         invoice = services.invoice_create(merchant=self.merchant, livemode=self.livemode,
                                           actor=self.actor, **params)
-        return self.respond_invoice(invoice.id)
+        return self.respond(invoice, InvoiceSerializer)
 
 
 class InvoiceDetailView(InvoiceView):
@@ -284,9 +284,9 @@ class InvoiceDetailView(InvoiceView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(InvoiceTermsParams)
         self.expand(InvoiceSerializer)
-        services.invoice_update(id=id, merchant=self.merchant, livemode=self.livemode,
-                                actor=self.actor, **params)
-        return self.respond_invoice(id)
+        invoice = services.invoice_update(id=id, merchant=self.merchant,
+                                          livemode=self.livemode, actor=self.actor, **params)
+        return self.respond(invoice, InvoiceSerializer)
 
     @extend_schema(operation_id="DeleteInvoice", parameters=[ID_PARAM],
                    responses=DeletedInvoiceSerializer)
@@ -303,9 +303,10 @@ class InvoiceFinalizeView(InvoiceView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(InvoiceFinalizeParams)
         self.expand(InvoiceSerializer)
-        services.invoice_finalize(id=id, merchant=self.merchant, livemode=self.livemode,
-                                  actor=self.actor, auto_advance=params.get("auto_advance"))
-        return self.respond_invoice(id)
+        invoice = services.invoice_finalize(
+            id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor,
+            auto_advance=params.get("auto_advance"))
+        return self.respond(invoice, InvoiceSerializer)
 
 
 class InvoicePayView(InvoiceView):
@@ -315,9 +316,9 @@ class InvoicePayView(InvoiceView):
         params = self.params(InvoicePayParams)
         self.expand(InvoiceSerializer)
         params.pop("forgive", None)
-        services.invoice_pay(id=id, merchant=self.merchant, livemode=self.livemode,
-                             actor=self.actor, **params)
-        return self.respond_invoice(id)
+        invoice = services.invoice_pay(id=id, merchant=self.merchant, livemode=self.livemode,
+                                       actor=self.actor, **params)
+        return self.respond(invoice, InvoiceSerializer)
 
 
 class InvoiceVoidView(InvoiceView):
@@ -326,9 +327,9 @@ class InvoiceVoidView(InvoiceView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(InvoiceSerializer)
-        services.invoice_void(id=id, merchant=self.merchant, livemode=self.livemode,
-                              actor=self.actor)
-        return self.respond_invoice(id)
+        invoice = services.invoice_void(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        actor=self.actor)
+        return self.respond(invoice, InvoiceSerializer)
 
 
 class InvoiceMarkUncollectibleView(InvoiceView):
@@ -337,9 +338,9 @@ class InvoiceMarkUncollectibleView(InvoiceView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(InvoiceSerializer)
-        services.invoice_mark_uncollectible(id=id, merchant=self.merchant,
-                                            livemode=self.livemode, actor=self.actor)
-        return self.respond_invoice(id)
+        invoice = services.invoice_mark_uncollectible(id=id, merchant=self.merchant,
+                                                      livemode=self.livemode, actor=self.actor)
+        return self.respond(invoice, InvoiceSerializer)
 
 
 class InvoiceSendView(InvoiceView):
@@ -348,9 +349,9 @@ class InvoiceSendView(InvoiceView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         self.expand(InvoiceSerializer)
-        services.invoice_send(id=id, merchant=self.merchant, livemode=self.livemode,
-                              actor=self.actor)
-        return self.respond_invoice(id)
+        invoice = services.invoice_send(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        actor=self.actor)
+        return self.respond(invoice, InvoiceSerializer)
 
 
 class InvoiceLineListView(ApiView):

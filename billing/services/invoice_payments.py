@@ -247,6 +247,7 @@ def invoice_payment_outcome_record(*, intent: PaymentIntent, outcome: PaymentOut
 
 def _outcome_events(invoice: Invoice, intent: PaymentIntent,
                     outcome: PaymentOutcome) -> list[EventSpec]:
+    """The outcome applied to the locked invoice (saved by the caller) and its events."""
     if outcome == PaymentOutcome.SUCCEEDED:
         if invoice.status not in Invoice.PAYABLE:
             # A void or out-of-band payment cancels the intent first, so this cannot happen;
@@ -257,12 +258,10 @@ def _outcome_events(invoice: Invoice, intent: PaymentIntent,
         source = invoice.status
         invoice.mark_paid(at=clock.now(),
                           amount_paid=invoice.amount_paid + intent.amount_received)
-        invoice.save()
         transition_record(invoice, source, TILL)
         paid = invoice_rendered(invoice)
         return [EventSpec("invoice.paid", invoice, payload=paid),
                 EventSpec("invoice.payment_succeeded", invoice, payload=paid)]
-    invoice.save()
     shown = invoice_rendered(invoice)
     specs = [EventSpec("invoice.payment_failed", invoice, payload=shown)]
     declined_for_authentication = (intent.last_payment_error or {}).get(
