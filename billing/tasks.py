@@ -1,4 +1,5 @@
-"""Celery tasks: thin, take ids, call one service, safe to run twice."""
+"""Celery tasks: thin, take ids, call one service, safe to run twice (an email, once sent,
+may be sent again by a redelivered message: at least once)."""
 
 from celery import shared_task
 

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from disputes.models import Dispute
 from merchants.selectors import api_key_get_by_token
-from payments.models import Charge, PaymentIntent, PaymentMethod, SetupIntent
+from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
 from refunds.models import Refund, RefundBatch
 from tests.conftest import Api
 from webhooks.models import Event
@@ -254,6 +254,52 @@ def new_confirmable_setup_intent(api: Api) -> str:
                         {"payment_method": new_payment_method(api)}))["id"]
 
 
+# -- billing objects ---------------------------------------------------------------------
+# Invoices and their items need no processor (only paying one does): both modes make them
+# through the API. Their customers are written as rows, so making one records no event.
+
+def customer_row(api: Api) -> str:
+    key = api_key_get_by_token(token=api.key)
+    return Customer.objects.create(merchant=key.merchant, livemode=key.livemode,
+                                   email="owner@example.test", currency="usd").id
+
+
+def new_invoice_item(api: Api) -> str:
+    return _ok(api.post("/v1/invoiceitems", {"customer": customer_row(api), "amount": 500,
+                                             "currency": "usd"}))["id"]
+
+
+def invoice_item_params(api: Api) -> dict[str, Any]:
+    return {"customer": customer_row(api), "amount": 500, "currency": "usd"}
+
+
+def invoice_params(api: Api) -> dict[str, Any]:
+    return {"customer": customer_row(api)}
+
+
+def new_invoice(api: Api, customer_id: str | None = None) -> str:
+    """A draft with one line (so finalizing it leaves something to pay)."""
+    customer_id = customer_id or customer_row(api)
+    invoice_id = _ok(api.post("/v1/invoices", {"customer": customer_id}))["id"]
+    _ok(api.post("/v1/invoiceitems", {"customer": customer_id, "amount": 1000,
+                                      "currency": "usd", "invoice": invoice_id}))
+    return invoice_id
+
+
+def new_open_invoice(api: Api) -> str:
+    invoice_id = new_invoice(api)
+    return _ok(api.post(f"/v1/invoices/{invoice_id}/finalize"))["id"]
+
+
+def new_payable_invoice(api: Api) -> str:
+    """An open invoice of a customer whose default card for invoices is attached."""
+    method_id, customer_id = _attached_payment_method(api)
+    _ok(api.post(f"/v1/customers/{customer_id}",
+                 {"invoice_settings": {"default_payment_method": method_id}}))
+    invoice_id = new_invoice(api, customer_id)
+    return _ok(api.post(f"/v1/invoices/{invoice_id}/finalize"))["id"]
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -391,6 +437,31 @@ ROUTES = [
           show="/v1/setup_intents/{id}", needs_processor=True),
     Route("POST", "/v1/setup_intents/{id}/cancel", make=new_setup_intent,
           show="/v1/setup_intents/{id}"),
+    Route("GET", "/v1/invoiceitems", seed=new_invoice_item, made_of=lambda obj: obj["id"],
+          filters=({}, {"pending": "true"}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/invoiceitems", params=invoice_item_params),
+    Route("GET", "/v1/invoiceitems/{id}", make=new_invoice_item,
+          show="/v1/invoiceitems/{id}"),
+    Route("POST", "/v1/invoiceitems/{id}", make=new_invoice_item,
+          show="/v1/invoiceitems/{id}", params={"amount": 4242, "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/invoiceitems/{id}", make=new_invoice_item,
+          show="/v1/invoiceitems/{id}"),
+    Route("GET", "/v1/invoices", seed=new_invoice, made_of=lambda obj: obj["id"],
+          filters=({}, {"status": "draft"}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/invoices", params=invoice_params),
+    Route("GET", "/v1/invoices/{id}", make=new_invoice, show="/v1/invoices/{id}"),
+    Route("POST", "/v1/invoices/{id}", make=new_invoice, show="/v1/invoices/{id}",
+          params={"description": "hijacked", "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/invoices/{id}", make=new_invoice, show="/v1/invoices/{id}"),
+    Route("GET", "/v1/invoices/{id}/lines", make=new_invoice, show="/v1/invoices/{id}"),
+    Route("POST", "/v1/invoices/{id}/finalize", make=new_invoice, show="/v1/invoices/{id}"),
+    # invoice.paid and .payment_succeeded; the intent's created and succeeded; the charge's.
+    Route("POST", "/v1/invoices/{id}/pay", make=new_payable_invoice, show="/v1/invoices/{id}",
+          emits_event=5, needs_processor=True),
+    Route("POST", "/v1/invoices/{id}/void", make=new_open_invoice, show="/v1/invoices/{id}"),
+    Route("POST", "/v1/invoices/{id}/mark_uncollectible", make=new_open_invoice,
+          show="/v1/invoices/{id}"),
+    Route("POST", "/v1/invoices/{id}/send", make=new_open_invoice, show="/v1/invoices/{id}"),
 ]
 ID_ROUTES = [r for r in ROUTES if r.make]
 LIST_ROUTES = [r for r in ROUTES if r.made_of]

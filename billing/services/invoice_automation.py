@@ -80,7 +80,8 @@ def _email_text(invoice: Invoice) -> str:
     lines = [f"{line.description or 'Item'} × {line.quantity}: "
              f"{format_money(line.amount, currency)}"
              for line in selectors.invoice_lines(invoice=invoice)]
-    due = (f"Due {invoice.due_date:%B %-d, %Y}." if invoice.due_date
+    due_date = invoice.due_date
+    due = (f"Due {due_date:%B} {due_date.day}, {due_date.year}." if due_date
            else "Paid, thank you." if invoice.status == Invoice.Status.PAID else "")
     return "\n".join([
         f"Invoice {invoice.number} from {invoice.merchant.name}",

@@ -37,6 +37,7 @@ from merchants.models import Merchant
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import PaymentIntent
+from payments.processors import processor_for
 from webhooks.services import EventSpec, events_record
 
 logger = logging.getLogger("till.billing")
@@ -77,6 +78,9 @@ def invoice_pay(*, id: str, merchant: Merchant, livemode: bool, actor: Actor,  #
     if paid_out_of_band:
         return invoice_mark_paid_out_of_band(id=id, merchant=merchant, livemode=livemode,
                                              actor=actor)
+    # A mode without a processor (live mode until the merchant connects one) is refused
+    # before anything is looked up or finalized, as payments refuses its own requests.
+    processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
         invoice = selectors.invoice_get_locked(id=id, merchant=merchant, livemode=livemode)
         if invoice.status not in (Invoice.Status.DRAFT, *Invoice.PAYABLE):
