@@ -191,8 +191,9 @@ def invoice_item_update(
         before = render(item)
         if amount is not NOT_GIVEN:
             item.amount, item.unit_amount_decimal, item.quantity = _priced(
-                amount=amount, unit_amount_decimal=None,
-                quantity=None if quantity is NOT_GIVEN else quantity)
+                amount=amount, quantity=None if quantity is NOT_GIVEN else quantity,
+                unit_amount_decimal=None if unit_amount_decimal is NOT_GIVEN
+                else unit_amount_decimal)
         elif unit_amount_decimal is not NOT_GIVEN or quantity is not NOT_GIVEN:
             item.amount, item.unit_amount_decimal, item.quantity = _priced(
                 amount=None, quantity=item.quantity if quantity is NOT_GIVEN else quantity,

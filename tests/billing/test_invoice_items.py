@@ -51,6 +51,11 @@ def test_an_amount_and_a_unit_amount_are_exclusive_and_one_is_needed(api):
     assert invalid_request(both)["param"] == "amount"
     assert invalid_request(neither)["param"] == "amount"
     assert invalid_request(quantity)["param"] == "quantity"
+    item = invoice_item(api, owner["id"], 100)
+    both_again = api.post(f"/v1/invoiceitems/{item['id']}", {"amount": 200,
+                                                              "unit_amount": 300})
+    assert invalid_request(both_again)["param"] == "amount"
+    assert ok(api.get(f"/v1/invoiceitems/{item['id']}"))["amount"] == 100
 
 
 def test_the_currency_defaults_to_the_customers_and_is_required_otherwise(api):
