@@ -45,6 +45,8 @@ _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 # -- input: fields -----------------------------------------------------------------------------
 
+@extend_schema_field({"description": "Not supported by Till yet: any value is refused (400) "
+                                    "with the reason."})
 class RefusedParam(serializers.Field):
     """A parameter of Stripe's that Till does not take yet: refused with the reason, so an
     integration learns it at once rather than from a price that bills differently."""

@@ -78,16 +78,19 @@ def product_create(*, merchant: Merchant, livemode: bool, name: str,
                       unit_label=unit_label, url=url, created=now, updated=now)
     if id is not None:
         product.id = id
+    price = None
+    if default_price_data is not None:
+        price = Price(merchant=merchant, livemode=livemode, product=product, created=now,
+                      metadata=metadata_apply({}, default_price_data.metadata))
+        price.apply_terms(default_price_data.terms)
+        # Each row names the other; foreign keys are checked at commit (Django declares them
+        # deferred), so both are inserted once, without an UPDATE after.
+        product.default_price_id = price.pk
     with transaction.atomic(durable=True):
-        _product_insert(product, id_param="id")
+        _product_insert(product, id_param="id", chosen=id is not None)
         specs = [EventSpec(type="product.created", obj=product)]
-        if default_price_data is not None:
-            price = Price(merchant=merchant, livemode=livemode, product=product, created=now,
-                          metadata=metadata_apply({}, default_price_data.metadata))
-            price.apply_terms(default_price_data.terms)
+        if price is not None:
             _price_insert(price, id_param="default_price_data")
-            product.default_price = price
-            product.save(update_fields=["default_price"])
             specs += _created_events(price)
         events_record(*specs)
     return product
@@ -149,7 +152,12 @@ def product_delete(*, id: str, merchant: Merchant, livemode: bool) -> Product:  
     return product
 
 
-def _product_insert(product: Product, *, id_param: str) -> None:
+def _product_insert(product: Product, *, id_param: str, chosen: bool) -> None:
+    """Inserts a new product; a chosen id that is taken is Stripe's `resource_already_exists`
+    (a generated one cannot be: it needs no savepoint)."""
+    if not chosen:
+        product.save(force_insert=True)
+        return
     try:
         with unique_insert():
             product.save(force_insert=True)
@@ -167,7 +175,7 @@ def _product_from_data(data: ProductData, *, merchant: Merchant, livemode: bool,
                       unit_label=data.unit_label, created=now, updated=now)
     if data.id is not None:
         product.id = data.id
-    _product_insert(product, id_param=f"{param}[id]")
+    _product_insert(product, id_param=f"{param}[id]", chosen=data.id is not None)
     return product
 
 
@@ -250,7 +258,7 @@ def _price_new(*, merchant: Merchant, livemode: bool, terms: PriceTerms, product
         if transfer_lookup_key and lookup_key is not None and active:
             specs += _lookup_key_release(merchant=merchant, livemode=livemode,
                                          lookup_key=lookup_key, keeper=price)
-        _price_insert(price, id_param="id")
+        _price_insert(price, id_param="id", chosen=id is not None)
         events_record(*specs, *_created_events(price))
     return price
 
@@ -281,15 +289,23 @@ def _price_change(price: Price, *, active: Maybe[bool], nickname: Maybe[str | No
     if transfer_lookup_key and price.lookup_key is not None and price.active:
         specs += _lookup_key_release(merchant=price.merchant, livemode=price.livemode,
                                      lookup_key=price.lookup_key, keeper=price)
-    try:
-        with unique_insert():
-            price.save()
-    except IntegrityError:
-        raise _lookup_key_taken(price) from None
+    if price.lookup_key is None or not price.active:
+        price.save()  # the only constraint an update can break is an active lookup key's
+    else:
+        try:
+            with unique_insert():
+                price.save()
+        except IntegrityError:
+            raise _lookup_key_taken(price) from None
     return specs + _updated_events(price, before)
 
 
-def _price_insert(price: Price, *, id_param: str) -> None:
+def _price_insert(price: Price, *, id_param: str, chosen: bool = False) -> None:
+    """Inserts a new price; a chosen id that is taken, or a lookup key an active price holds,
+    is refused (only these can collide, so only they need a savepoint)."""
+    if not chosen and (price.lookup_key is None or not price.active):
+        price.save(force_insert=True)
+        return
     try:
         with unique_insert():
             price.save(force_insert=True)
