@@ -125,6 +125,12 @@ def price_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A0
     return price
 
 
+def lookup_keys_lock(*, merchant: Merchant) -> None:
+    """Serializes the merchant's lookup-key transfers: each then finds the holder the last
+    one left (taken first, before any product or price lock)."""
+    Merchant.objects.select_for_update().filter(pk=merchant.pk).values_list("pk").get()
+
+
 def price_holding_lookup_key_locked(*, merchant: Merchant, livemode: bool,
                                     lookup_key: str) -> Price | None:
     """The active price that holds `lookup_key`, locked (for transfer_lookup_key)."""

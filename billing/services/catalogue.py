@@ -202,7 +202,8 @@ def price_create(*, merchant: Merchant, livemode: bool, terms: PriceTerms,
     """Creates a price of an existing product (locked, so it cannot be deleted meanwhile) or
     of one made with it (`product.created` first), then `price.created` (and `plan.created`
     for a recurring price). With `transfer_lookup_key`, the active price that held the lookup
-    key loses it in the same transaction (`price.updated`)."""
+    key loses it in the same transaction (`price.updated`); transfers of one merchant's keys
+    run one at a time (the merchant's row lock, taken first)."""
     price_terms_check(terms)
     return _price_new(merchant=merchant, livemode=livemode, terms=terms, product=product,
                       product_data=product_data, product_param="product_data",
@@ -220,6 +221,8 @@ def price_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     `price.updated` (and `plan.updated`) carry the old values, only when something changed.
     A product's default price cannot be archived; `tax_behavior` is set once."""
     with transaction.atomic(durable=True):
+        if transfer_lookup_key:
+            selectors.lookup_keys_lock(merchant=merchant)
         price = selectors.price_get_locked(id=id, merchant=merchant, livemode=livemode)
         specs = _price_change(price, active=active, nickname=nickname, lookup_key=lookup_key,
                               transfer_lookup_key=transfer_lookup_key,
@@ -246,7 +249,10 @@ def _price_new(*, merchant: Merchant, livemode: bool, terms: PriceTerms, product
     price.apply_terms(terms)
     if id is not None:
         price.id = id
+    transfer = transfer_lookup_key and lookup_key is not None and active
     with transaction.atomic(durable=True):
+        if transfer:
+            selectors.lookup_keys_lock(merchant=merchant)
         specs: list[EventSpec] = []
         if product_data is not None:
             price.product = _product_from_data(product_data, merchant=merchant,
@@ -255,7 +261,7 @@ def _price_new(*, merchant: Merchant, livemode: bool, terms: PriceTerms, product
         else:
             price.product = selectors.product_get_locked(
                 id=product, merchant=merchant, livemode=livemode, param="product")
-        if transfer_lookup_key and lookup_key is not None and active:
+        if transfer:
             specs += _lookup_key_release(merchant=merchant, livemode=livemode,
                                          lookup_key=lookup_key, keeper=price)
         _price_insert(price, id_param="id", chosen=id is not None)
