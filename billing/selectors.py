@@ -125,6 +125,11 @@ def price_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A0
     return price
 
 
+def price_id_taken(*, id: str) -> bool:  # noqa: A002
+    """Whether any price, of any merchant or mode, has this id (ids are Till-wide)."""
+    return Price.objects.filter(pk=id).exists()
+
+
 def lookup_keys_lock(*, merchant: Merchant) -> None:
     """Serializes the merchant's lookup-key transfers: each then finds the holder the last
     one left (taken first, before any product or price lock)."""

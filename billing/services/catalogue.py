@@ -316,7 +316,7 @@ def _price_insert(price: Price, *, id_param: str, chosen: bool = False) -> None:
         with unique_insert():
             price.save(force_insert=True)
     except IntegrityError:
-        if Price.objects.filter(pk=price.pk).exists():
+        if selectors.price_id_taken(id=price.pk):
             raise InvalidRequest("Price already exists.", code="resource_already_exists",
                                  param=id_param) from None
         raise _lookup_key_taken(price) from None
