@@ -11,7 +11,12 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
     path("", include("disputes.urls")),
-    path("", include("billing.urls")),
     path("", include("webhooks.urls")),
+    # Billing: each resource's module holds its routes.
+    path("", include("billing.api.products")),
+    path("", include("billing.api.prices")),
+    path("", include("billing.api.plans")),
+    path("", include("billing.api.invoices")),
+    path("", include("billing.api.invoice_items")),
     re_path(r"^.*$", unknown_route),
 ]

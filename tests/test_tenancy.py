@@ -254,7 +254,24 @@ def new_confirmable_setup_intent(api: Api) -> str:
                         {"payment_method": new_payment_method(api)}))["id"]
 
 
-# -- billing objects ---------------------------------------------------------------------
+# -- the billing catalogue ---------------------------------------------------------------
+# No processor is involved: both modes make these through the API.
+
+def new_product(api: Api) -> str:
+    return _ok(api.post("/v1/products", {"name": "Gold", "metadata": {"tier": "gold"}}))["id"]
+
+
+def new_price(api: Api) -> str:
+    return _ok(api.post("/v1/prices", {"product": new_product(api), "currency": "usd",
+                                       "unit_amount": 1000}))["id"]
+
+
+def new_plan(api: Api) -> str:
+    return _ok(api.post("/v1/plans", {"product": new_product(api), "currency": "usd",
+                                      "amount": 1000, "interval": "month"}))["id"]
+
+
+# -- invoices and invoice items --------------------------------------------------------
 # Invoices and their items need no processor (only paying one does): both modes make them
 # through the API. Their customers are written as rows, so making one records no event.
 
@@ -437,6 +454,38 @@ ROUTES = [
           show="/v1/setup_intents/{id}", needs_processor=True),
     Route("POST", "/v1/setup_intents/{id}/cancel", make=new_setup_intent,
           show="/v1/setup_intents/{id}"),
+    Route("GET", "/v1/products", seed=new_product, made_of=lambda obj: obj["id"],
+          filters=({}, {"active": "true"}, {"type": "service"}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/products", params={"name": "New", "metadata": {"tier": "x"}}),
+    Route("GET", "/v1/products/search", seed=new_product, made_of=lambda obj: obj["id"],
+          cursors=False, filters=({"query": "name~'gold'"}, {"query": "active:'true'"},
+                                  {"query": "metadata['tier']:'gold'"})),
+    Route("GET", "/v1/products/{id}", make=new_product, show="/v1/products/{id}"),
+    Route("POST", "/v1/products/{id}", make=new_product, show="/v1/products/{id}",
+          params={"name": "Mallory", "active": False, "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/products/{id}", make=new_product, show="/v1/products/{id}"),
+    Route("GET", "/v1/prices", seed=new_price, made_of=lambda obj: obj["id"],
+          filters=({}, {"type": "one_time"}, {"currency": "usd"}, {"created": {"gte": 0}})),
+    # A product made with it: product.created, then price.created.
+    Route("POST", "/v1/prices", emits_event=2,
+          params={"currency": "usd", "unit_amount": 1000, "product_data": {"name": "New"}}),
+    Route("GET", "/v1/prices/search", seed=new_price, made_of=lambda obj: obj["id"],
+          cursors=False, filters=({"query": "active:'true'"}, {"query": "currency:'usd'"},
+                                  {"query": "type:'one_time'"})),
+    Route("GET", "/v1/prices/{id}", make=new_price, show="/v1/prices/{id}"),
+    Route("POST", "/v1/prices/{id}", make=new_price, show="/v1/prices/{id}",
+          params={"nickname": "Mallory", "active": False, "metadata": {"tier": "x"}}),
+    Route("GET", "/v1/plans", seed=new_plan, made_of=lambda obj: obj["id"],
+          filters=({}, {"active": "true"}, {"created": {"gte": 0}})),
+    # product.created, price.created and plan.created.
+    Route("POST", "/v1/plans", emits_event=3,
+          params={"currency": "usd", "amount": 1000, "interval": "month",
+                  "product": {"name": "New"}}),
+    Route("GET", "/v1/plans/{id}", make=new_plan, show="/v1/plans/{id}"),
+    # A plan's change is its price's too: price.updated and plan.updated.
+    Route("POST", "/v1/plans/{id}", make=new_plan, show="/v1/plans/{id}", emits_event=2,
+          params={"nickname": "Mallory", "active": False, "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/plans/{id}", make=new_plan, show="/v1/plans/{id}"),
     Route("GET", "/v1/invoiceitems", seed=new_invoice_item, made_of=lambda obj: obj["id"],
           filters=({}, {"pending": "true"}, {"created": {"gte": 0}})),
     Route("POST", "/v1/invoiceitems", params=invoice_item_params),

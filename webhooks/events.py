@@ -34,6 +34,17 @@ EVENT_TYPES: tuple[str, ...] = (
     "setup_intent.setup_failed",
     "setup_intent.succeeded",
     "setup_intent.canceled",
+    # The billing catalogue. A recurring price is a plan too: its changes emit `price.*`
+    # then `plan.*`, whichever API made them.
+    "product.created",
+    "product.updated",
+    "product.deleted",
+    "price.created",
+    "price.updated",
+    "price.deleted",
+    "plan.created",
+    "plan.updated",
+    "plan.deleted",
     # Billing: invoices and invoice items.
     "invoice.created",
     "invoice.updated",

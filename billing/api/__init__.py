@@ -1,4 +1,5 @@
 """Billing on the wire. Importing the package registers every resource's serializer as the
-wire renderer of its model (api.apps imports each app's `api` at start-up)."""
+wire renderer of its model (api.apps imports each app's `api` at start-up); each resource's
+module holds its own routes (included by api/urls.py)."""
 
-from billing.api import invoice_items, invoices  # noqa: F401
+from billing.api import invoice_items, invoices, plans, prices, products  # noqa: F401

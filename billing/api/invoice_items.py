@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -217,3 +218,9 @@ class InvoiceItemDetailView(ApiView):
         item = services.invoice_item_delete(id=id, merchant=self.merchant,
                                             livemode=self.livemode, actor=self.actor)
         return Response(DeletedInvoiceItemSerializer(item).data)
+
+
+urlpatterns = [
+    path("invoiceitems", InvoiceItemListView.as_view()),
+    path("invoiceitems/<str:id>", InvoiceItemDetailView.as_view()),
+]

@@ -3,6 +3,7 @@ lines, and finalize_invoice, pay, void_invoice, mark_uncollectible and send."""
 
 from typing import Any
 
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -383,3 +384,15 @@ def _line_page(lines: list[InvoiceLineItem], *, params: dict[str, Any],
     return {"object": "list",
             "data": [InvoiceLineItemSerializer.render_object(line) for line in page],
             "has_more": has_more, "url": url}
+
+
+urlpatterns = [
+    path("invoices", InvoiceListView.as_view()),
+    path("invoices/<str:id>", InvoiceDetailView.as_view()),
+    path("invoices/<str:id>/lines", InvoiceLineListView.as_view()),
+    path("invoices/<str:id>/finalize", InvoiceFinalizeView.as_view()),
+    path("invoices/<str:id>/pay", InvoicePayView.as_view()),
+    path("invoices/<str:id>/void", InvoiceVoidView.as_view()),
+    path("invoices/<str:id>/mark_uncollectible", InvoiceMarkUncollectibleView.as_view()),
+    path("invoices/<str:id>/send", InvoiceSendView.as_view()),
+]

@@ -1,4 +1,7 @@
-"""Billing's models, one module per area; imported here so Django (and callers) find them
-as `billing.models.X`."""
+"""Billing's models, one module per area, re-exported here (`from billing.models import Price`)."""
 
-from billing.models.invoices import Invoice, InvoiceItem, InvoiceLineItem  # noqa: F401
+from billing.models.catalogue import CATALOGUE_ID_MAX, Plan, Price, Product
+from billing.models.invoices import Invoice, InvoiceItem, InvoiceLineItem
+
+__all__ = ["CATALOGUE_ID_MAX", "Invoice", "InvoiceItem", "InvoiceLineItem", "Plan", "Price",
+           "Product"]

@@ -1,6 +1,18 @@
-"""Every write in billing, one module per object or use (DESIGN.md). The functions are
-re-exported here, so callers write `billing.services.invoice_pay(...)`."""
+"""Every write in billing, one module per area (DESIGN.md), re-exported here, so callers
+write `billing.services.price_create(...)` or `billing.services.invoice_pay(...)`."""
 
+from billing.services.catalogue import (
+    DefaultPriceData,
+    ProductData,
+    plan_create,
+    plan_delete,
+    plan_update,
+    price_create,
+    price_update,
+    product_create,
+    product_delete,
+    product_update,
+)
 from billing.services.invoice_automation import invoice_email_deliver, invoices_advance_due
 from billing.services.invoice_items import (
     invoice_item_create,
@@ -23,9 +35,10 @@ from billing.services.invoices import (
 )
 
 __all__ = [
-    "invoice_create", "invoice_delete", "invoice_email_deliver", "invoice_finalize",
-    "invoice_item_create", "invoice_item_delete", "invoice_item_update",
-    "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible", "invoice_pay",
-    "invoice_payment_outcome_record", "invoice_send", "invoice_update", "invoice_void",
-    "invoices_advance_due",
+    "DefaultPriceData", "ProductData", "invoice_create", "invoice_delete",
+    "invoice_email_deliver", "invoice_finalize", "invoice_item_create", "invoice_item_delete",
+    "invoice_item_update", "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible",
+    "invoice_pay", "invoice_payment_outcome_record", "invoice_send", "invoice_update",
+    "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
+    "price_create", "price_update", "product_create", "product_delete", "product_update",
 ]

@@ -37,6 +37,10 @@ def objects(account, settings) -> dict[str, str]:
     setup = ok(api.post("/v1/setup_intents", {"customer": customer["id"]}))
     batch = ok(api.post("/v1/refunds/batch", {"refunds": [{"payment_intent": paid["id"],
                                                           "amount": 100}]}))
+    product = ok(api.post("/v1/products", {"name": "Fuzz", "default_price_data": {
+        "currency": "usd", "unit_amount": 100}}))
+    plan = ok(api.post("/v1/plans", {"currency": "usd", "amount": 100, "interval": "month",
+                                      "product": product["id"]}))
     events = ok(api.get("/v1/events"))["data"]
     invoice = ok(api.post("/v1/invoices", {"customer": customer["id"]}))
     item = ok(api.post("/v1/invoiceitems", {"customer": customer["id"], "amount": 700,
@@ -50,6 +54,7 @@ def objects(account, settings) -> dict[str, str]:
         "disputes": dispute[0]["id"] if dispute else "dp_missing",
         "webhook_endpoints": create_endpoint(api, "http://127.0.0.1:9/hook")["id"],
         "events": events[0]["id"], "invoices": invoice["id"], "invoiceitems": item["id"],
+        "products": product["id"], "prices": product["default_price"], "plans": plan["id"],
     }
 
 

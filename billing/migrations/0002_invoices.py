@@ -10,9 +10,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('billing', '0001_catalogue'),
         ('merchants', '0007_clock_defaults'),
         ('payments', '0009_payment_intent_invoice'),
     ]
