@@ -34,6 +34,11 @@ EVENT_TYPES: tuple[str, ...] = (
     "setup_intent.setup_failed",
     "setup_intent.succeeded",
     "setup_intent.canceled",
+    "test_helpers.test_clock.created",
+    "test_helpers.test_clock.advancing",
+    "test_helpers.test_clock.ready",
+    "test_helpers.test_clock.internal_failure",
+    "test_helpers.test_clock.deleted",
     # Till's extension: sent when Till disables an endpoint whose deliveries have failed for
     # TILL_WEBHOOK_DISABLE_AFTER_DAYS; data.object is the endpoint (without its secret).
     "webhook_endpoint.disabled",
