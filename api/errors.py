@@ -129,6 +129,9 @@ def api_error_from_domain(exc: domain.DomainError) -> ApiError:
         return AuthenticationError(exc.message, **fields)
     if isinstance(exc, domain.NotPermitted):
         return PermissionError(exc.message, **fields)
+    if isinstance(exc, domain.ServiceUnavailable):
+        # Stripe's own answer when it cannot finish a request: a 500 api_error.
+        return ApiServerError(exc.message, **fields)
     return InvalidRequestError(exc.message, **fields)
 
 

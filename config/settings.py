@@ -373,6 +373,14 @@ TILL_PAYMENT_RECOVERY_SECONDS = env.int("TILL_PAYMENT_RECOVERY_SECONDS", default
 # A charge older than this can no longer be refunded (charge_expired_for_refund).
 TILL_REFUND_WINDOW_DAYS = env.int("TILL_REFUND_WINDOW_DAYS", default=180)
 
+# Secrets Till keeps for merchants (their Stripe keys), encrypted at rest (core/vault.py):
+# Fernet keys, newest first; unset, a key derived from SECRET_KEY (development only).
+TILL_SECRET_KEYS = env.list("TILL_SECRET_KEYS", default=[])
+# The Stripe processor: where the SDK sends its requests (empty: Stripe itself; a
+# Stripe-compatible server for tests and gateways) and how long one request may take.
+TILL_STRIPE_API_BASE = env.str("TILL_STRIPE_API_BASE", default="")
+TILL_STRIPE_TIMEOUT = env.float("TILL_STRIPE_TIMEOUT", default=30.0)
+
 # Webhooks. Test-mode endpoints may target loopback and private networks when this is on
 # (development); live-mode endpoints never may.
 TILL_WEBHOOK_ALLOW_LOCAL = env.bool("TILL_WEBHOOK_ALLOW_LOCAL", default=DEBUG)
@@ -419,6 +427,9 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # django-axes: a line per failed login and lockout (WARNING), not its INFO chatter.
         "axes": {"level": "WARNING"},
+        # The Stripe SDK: a line per request and response at INFO; Till's own call log
+        # (ProcessorCall) keeps each call, and failures are still logged at WARNING.
+        "stripe": {"level": "WARNING"},
         # A line per task received, run and scheduled: beat's sweeps alone make one every
         # two seconds. Failures and retries are still logged at WARNING and above.
         **{name: {"level": env.str("TILL_TASK_LOG_LEVEL", default="WARNING")}

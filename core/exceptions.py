@@ -72,6 +72,11 @@ class NotPermitted(DomainError):
     """The actor may not do this (a role, a restricted key, approving one's own request)."""
 
 
+class ServiceUnavailable(DomainError):
+    """A service Till depends on (the payment processor) did not answer. Nothing was
+    half-applied: what was in flight is asked again by the recovery sweeps; retry later."""
+
+
 class CardError(DomainError):
     """The card was refused: invalid details (`incorrect_number`, `expired_card`) or a
     decline by the bank or the fraud screen (`card_declined` with its `decline_code`)."""

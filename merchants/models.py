@@ -44,9 +44,19 @@ class Merchant(models.Model):
         help_text='Per currency, the amount in minor units above which refunds wait for an '
                   'owner\'s or admin\'s approval, e.g. {"usd": 5000}. A currency left out: '
                   'its refunds never wait.')
+    # Whether a mode has a processor connected (payments' ProcessorConnection, changed with
+    # it in one transaction). Every payment asks, and the merchant row comes with the API
+    # key: the flag answers without a query; the connection is read only when it is set.
+    test_processor_connected = models.BooleanField(default=False, db_default=False,
+                                                   editable=False)
+    live_processor_connected = models.BooleanField(default=False, db_default=False,
+                                                   editable=False)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"
+
+    def processor_connected(self, livemode: bool) -> bool:
+        return self.live_processor_connected if livemode else self.test_processor_connected
 
     def refund_approval_threshold(self, currency: str) -> Money | None:
         """The amount above which a refund in `currency` waits for approval; None: never."""

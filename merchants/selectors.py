@@ -36,6 +36,10 @@ def api_key_get_locked(*, key_id: str, merchant: Merchant) -> ApiKey:
     return ApiKey.objects.select_for_update().get(id=key_id, merchant=merchant)
 
 
+def merchant_get_locked(*, id: str) -> Merchant:  # noqa: A002
+    return Merchant.objects.select_for_update(of=("self",)).get(pk=id)
+
+
 def membership_for_user(*, user) -> Membership | None:
     return (Membership.objects.select_related("merchant").filter(user=user)
             .order_by("created").first())

@@ -1,10 +1,11 @@
-"""Operators' view of customers and test clocks: read-only, since changes go through
-payments.services (which also record their events)."""
+"""Operators' view of customers, test clocks and the processors (connections and the call
+log): read-only, since changes go through payments.services (which also record their events)
+and the processor_connect / processor_disconnect commands."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from payments.models import Customer, TestClock
+from payments.models import Customer, ProcessorCall, ProcessorConnection, TestClock
 
 
 @admin.register(Customer)
@@ -26,8 +27,38 @@ class CustomerAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ProcessorConnection)
+class ProcessorConnectionAdmin(ReadOnlyAdmin):
+    # Never the encrypted key: its hint says which key it is.
+    list_display = ("merchant", "livemode", "kind", "secret_key_hint", "account_id",
+                    "connected_at")
+    fields = list_display + ("publishable_key",)
+    list_select_related = ("merchant",)
+
+
+@admin.register(ProcessorCall)
+class ProcessorCallAdmin(ReadOnlyAdmin):
+    list_display = ("created", "operation", "outcome", "http_status", "error_code",
+                    "latency_ms", "object_id", "merchant", "livemode")
+    list_filter = ("outcome", "livemode", "processor", "operation")
+    search_fields = ("=idempotency_key", "=object_id", "=request_id")
+    ordering = ("-created",)
+    show_full_result_count = False
+
+
 @admin.register(TestClock)
-class TestClockAdmin(admin.ModelAdmin):
+class TestClockAdmin(ReadOnlyAdmin):
     list_display = ("id", "name", "merchant", "status", "frozen_time", "target_frozen_time",
                     "created", "deletes_after", "deleted_at")
     list_filter = ("status",)
@@ -35,14 +66,3 @@ class TestClockAdmin(admin.ModelAdmin):
     search_fields = ("=id", "name")
     ordering = ("-created",)
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: TestClock | None = None
-                              ) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: TestClock | None = None
-                              ) -> bool:
-        return False

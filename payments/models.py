@@ -504,3 +504,11 @@ class SetupIntent(FSMModelMixin, TenantModel):
     def cancel(self, *, reason: str | None) -> None:
         self.cancellation_reason = reason
         self.next_action = None
+
+
+# The real processors' models live with the processors; they are this app's models.
+from payments.processors.models import (  # noqa: E402, F401
+    ProcessorCall,
+    ProcessorConnection,
+    ProcessorMirror,
+)

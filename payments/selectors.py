@@ -11,6 +11,7 @@ from payments.models import (
     Customer,
     PaymentIntent,
     PaymentMethod,
+    ProcessorConnection,
     SetupIntent,
     TestClock,
 )
@@ -136,6 +137,16 @@ def payment_method_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: 
     if payment_method is None:
         raise _payment_method_missing(id, param)
     return payment_method
+
+
+def payment_method_id_for(*, id: str, merchant: Merchant,  # noqa: A002
+                          livemode: bool) -> str | None:
+    """The Till id of a payment method given as Till's id, or as the processor's id of a
+    card Till mirrors (its `processor_token`); None if neither."""
+    own = PaymentMethod.objects.filter(merchant=merchant, livemode=livemode)
+    if own.filter(pk=id).exists():
+        return id
+    return own.filter(processor_token=id).values_list("pk", flat=True).first()
 
 
 def payment_method_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
@@ -351,3 +362,11 @@ def charge_list_for_payment_intent(*, intent: PaymentIntent) -> QuerySet[Charge]
     return (Charge.objects.filter(payment_intent=intent, merchant_id=intent.merchant_id,
                                   livemode=intent.livemode)
             .order_by("-created", "-pk"))
+
+
+def processor_connection_ids() -> list[int]:
+    return list(ProcessorConnection.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def processor_connection_get_locked(*, pk: int) -> ProcessorConnection:
+    return ProcessorConnection.objects.select_for_update().get(pk=pk)

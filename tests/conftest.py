@@ -1,8 +1,18 @@
+import http.server
+import importlib.util
+import json
 import logging
 import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -185,3 +195,127 @@ def _no_secret_in_live_server_logs(request) -> Iterator[None]:
     yield
     leaks = secrets_in(capture.text)
     assert not leaks, f"secrets in the log: {leaks}\n{capture.text[-3000:]}"
+
+
+# -- Stripe: localstripe on loopback, and Stripe's recorded answers -------------------------
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    request = urllib.request.Request(f"{url}/v1/balance",
+                                     headers={"Authorization": "Bearer sk_test_probe"})
+    try:
+        with urllib.request.urlopen(request, timeout=1) as response:  # noqa: S310 - loopback
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def localstripe_url() -> Iterator[str]:
+    """localstripe started on a free loopback port for the session (one per xdist worker),
+    stopped after it. Skipped only where the package is not installed, and never in CI
+    (`CI` set), where the Stripe processor's tests must run."""
+    if importlib.util.find_spec("localstripe") is None:
+        if os.environ.get("CI"):
+            pytest.fail("localstripe is not installed (requirements-dev.txt pins it)")
+        pytest.skip("localstripe is not installed (pip install -r requirements-dev.txt)")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "tests.stripe_server", str(port)],
+        cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                errors = process.communicate()[1].decode(errors="replace")[-2000:]
+                pytest.fail(f"localstripe did not start on {url}: {errors}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def stripe_api(settings, localstripe_url) -> str:
+    """Till's Stripe processor pointed at localstripe (TILL_STRIPE_API_BASE)."""
+    settings.TILL_STRIPE_API_BASE = localstripe_url
+    return localstripe_url
+
+
+@pytest.fixture
+def stripe_sdk(localstripe_url):
+    """The official SDK against localstripe, as a test reads back what Till did there."""
+    import stripe
+
+    return stripe.StripeClient("sk_test_reader", base_addresses={"api": localstripe_url},
+                               max_network_retries=0)
+
+
+class RecordedStripe:
+    """A loopback server answering with Stripe responses recorded from Stripe itself, for
+    what localstripe cannot show (a key Stripe refuses, a decline with its decline_code).
+    `answer(method, path_prefix, status, body)` sets what a request gets; `requests` lists
+    what came."""
+
+    def __init__(self) -> None:
+        self.routes: list[tuple[str, str, int, dict]] = []
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        recorded = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _reply(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                recorded.requests.append((self.command, self.path, dict(self.headers)))
+                status, body = next(
+                    ((status, body) for method, prefix, status, body in recorded.routes
+                     if method == self.command and self.path.startswith(prefix)),
+                    (404, {"error": {"type": "invalid_request_error",
+                                     "message": "Unrecognized request URL"}}))
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Request-Id", "req_recorded")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_DELETE = _reply  # noqa: N815 - http.server's names
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def answer(self, method: str, path_prefix: str, status: int, body: dict) -> None:
+        self.routes.insert(0, (method, path_prefix, status, body))
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recorded_stripe(settings) -> Iterator[RecordedStripe]:
+    recorded = RecordedStripe()
+    settings.TILL_STRIPE_API_BASE = recorded.url
+    try:
+        yield recorded
+    finally:
+        recorded.close()

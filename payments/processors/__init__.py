@@ -1,8 +1,8 @@
 """Which processor moves a merchant's money in a mode.
 
-Test mode: the simulated processor. Live mode: only a real processor the merchant has
-connected; until one is, live payment requests fail with a clear error, never a simulated
-success.
+A mode with a processor connected (ProcessorConnection: the merchant's own Stripe account)
+moves its money there. Otherwise test mode uses the simulated processor, and live mode has
+none: live payment requests fail with a clear error, never a simulated success.
 """
 
 from typing import Any
@@ -13,7 +13,9 @@ from django.db import transaction
 from core.exceptions import InvalidRequest
 from merchants.models import Merchant
 from payments.processors.base import Processor
+from payments.processors.models import ProcessorConnection
 from payments.processors.simulated import SimulatedProcessor
+from payments.processors.stripe import StripeProcessor
 
 _SIMULATED = SimulatedProcessor()
 
@@ -23,6 +25,12 @@ LIVE_MODE_UNAVAILABLE = (
 
 
 def processor_for(*, merchant: Merchant, livemode: bool) -> Processor:
+    # The merchant's flag answers without a query; the connection is read only if it is set.
+    if merchant.processor_connected(livemode):
+        connection = ProcessorConnection.objects.filter(merchant=merchant,
+                                                        livemode=livemode).first()
+        if connection is not None:
+            return StripeProcessor(connection)
     if livemode:
         raise InvalidRequest(LIVE_MODE_UNAVAILABLE, code="livemode_processor_missing")
     return _SIMULATED

@@ -5,13 +5,23 @@ twice (a retry, the recovery task after a crash) gets the first answer, never a 
 charge. Results are typed values; a processor raises only ProcessorUnavailable.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
+
+from core.exceptions import ServiceUnavailable
 
 
-class ProcessorUnavailable(Exception):  # noqa: N818 - read as "raise ProcessorUnavailable"
-    """The processor could not be reached or answered nonsense: retry with the same key."""
+class ProcessorUnavailable(ServiceUnavailable):
+    """The processor could not be reached or answered nonsense: retry with the same key.
+
+    A domain error (core.exceptions.ServiceUnavailable): a request that meets it answers a
+    clean `api_error`, and the object it was moving keeps its call in flight for the
+    recovery sweep, which asks again under the same key."""
+
+    def __init__(self, message: str = "The payment processor could not be reached.",
+                 **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
 
 
 class Outcome(StrEnum):
@@ -44,6 +54,22 @@ class CardCheck:
 
 
 @dataclass(frozen=True)
+class RemoteCard:
+    """A card a processor tokenized itself (Stripe.js returned its id to the customer's
+    browser): what Till mirrors of it as its own PaymentMethod."""
+
+    token: str  # the processor's id for the card (Stripe's pm_…)
+    brand: str
+    funding: str
+    country: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    fingerprint: str
+    checks: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Authorization:
     outcome: Outcome
     reference: str  # the processor's id for this authorization
@@ -53,6 +79,9 @@ class Authorization:
     risk_score: int = 20
     authorization_code: str | None = None
     blocked: bool = False  # the processor's fraud screen refused it (not sent to the bank)
+    # REQUIRES_ACTION from a processor that runs 3-D Secure itself: its own next action
+    # (Stripe's), shown to the customer instead of Till's challenge page.
+    next_action: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +96,12 @@ class AuthorizeRequest:
     authenticated: bool  # the cardholder has just passed 3-D Secure for this payment
     card_set_up: bool  # the card was saved for off-session use with authentication
     cvc_check: str | None = None  # the CVC check's answer when the card was tokenized
+    # Till's ids, for a processor that keeps its own twins of them (a customer mirrored to
+    # Stripe): the intent paid for, its customer, and whether the card is saved to it.
+    payment_intent: str = ""
+    customer: str | None = None
+    card_saved: bool = False
+    setup_future_usage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +134,13 @@ class DisputeExpectation:
 
 class Processor(Protocol):
     name: str
+    # Whether card numbers may be sent to Till at all: the simulated processor tokenizes
+    # them; with a real one, cards are tokenized in the customer's browser (Stripe.js) and
+    # Till sees only the processor's id for the card.
+    takes_card_numbers: bool
+
+    def card_lookup(self, *, reference: str) -> RemoteCard | None:
+        """A card the processor tokenized itself, by its id there (None: no such card)."""
 
     def tokenize_card(self, *, number: str, cvc: bool, line1: bool, postal_code: bool
                       ) -> CardCheck:

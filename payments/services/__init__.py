@@ -28,7 +28,13 @@ from payments.services.payment_methods import (
     payment_method_create,
     payment_method_detach,
     payment_method_for_use,
+    payment_method_from_processor,
     payment_method_update,
+)
+from payments.services.processor_connections import (
+    processor_connect,
+    processor_disconnect,
+    processor_secrets_rotate,
 )
 from payments.services.setup_intents import (
     setup_intent_authenticate,
@@ -54,8 +60,9 @@ __all__ = [
     "payment_intents_expire_authorizations", "payment_intents_recover",
     "payment_intents_settle_due", "payment_method_attach", "payment_method_check_usable",
     "payment_method_create", "payment_method_detach", "payment_method_for_use",
-    "payment_method_update", "setup_intent_authenticate", "setup_intent_cancel",
-    "setup_intent_confirm", "setup_intent_create", "setup_intent_update", "test_clock_advance",
-    "test_clock_advance_run", "test_clock_create", "test_clock_delete",
+    "payment_method_from_processor", "payment_method_update", "processor_connect",
+    "processor_disconnect", "processor_secrets_rotate", "setup_intent_authenticate",
+    "setup_intent_cancel", "setup_intent_confirm", "setup_intent_create", "setup_intent_update",
+    "test_clock_advance", "test_clock_advance_run", "test_clock_create", "test_clock_delete",
     "test_clocks_delete_expired", "test_clocks_resume",
 ]

@@ -3,7 +3,6 @@
 answer was never recorded; and the same work for the customers of a test clock, as their
 clock advances."""
 
-import contextlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -39,9 +38,13 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
 
 def _payment_intent_settle(intent: PaymentIntent) -> PaymentIntent:
     pk = intent.id
-    processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
-    settlement = processor.settlement(idempotency_key=f"{intent.id}:confirm:{intent.attempt}",
-                                      reference=intent.latest_charge.processor_reference)
+    try:
+        processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
+        settlement = processor.settlement(
+            idempotency_key=f"{intent.id}:confirm:{intent.attempt}",
+            reference=intent.latest_charge.processor_reference)
+    except DomainError:
+        return intent  # no processor to ask now (unavailable): the next sweep asks again
     if settlement.outcome == Outcome.PENDING:
         return intent
     with transaction.atomic(durable=True):
@@ -118,9 +121,12 @@ def payment_intents_recover() -> int:
         run = OPERATION_RUNS.get(intent.operation)
         if run is None:
             continue
-        processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
-        # A card error is recorded as the intent's outcome; nobody awaits it here.
-        with contextlib.suppress(PaymentDeclined):
+        try:
+            processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
             run(intent, processor, actor=TILL)
+        except PaymentDeclined:
+            pass  # recorded as the intent's outcome; nobody awaits it here
+        except DomainError:
+            continue  # no answer yet (the processor unavailable): the next sweep asks again
         finished += 1
     return finished

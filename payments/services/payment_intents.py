@@ -41,6 +41,7 @@ from payments.services.common import check_amount, client_secret_check
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
+    payment_method_from_processor,
 )
 from payments.services.payment_outcomes import (
     charge_for_attempt,
@@ -102,8 +103,11 @@ def payment_intent_create(
     phase, so a create that cannot be confirmed creates nothing. `purpose` (an app's, never
     the wire's: "invoice" for billing) adds that purpose's outcome handlers to those every
     intent has."""
-    processor = processor_for(merchant=merchant, livemode=livemode)  # none in live mode yet
+    processor = processor_for(merchant=merchant, livemode=livemode)
     check_amount(amount, currency)
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     # Read before anything is timed: a customer on a test clock makes the intent's times its
     # clock's (no query more for a customer on none).
     owner = (selectors.customer_get(id=customer, merchant=merchant, livemode=livemode,
@@ -167,6 +171,9 @@ def payment_intent_update(
               if value is not NOT_GIVEN}
     if metadata is not None:
         given.add("metadata")
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
@@ -214,6 +221,9 @@ def payment_intent_confirm(
     busy. `client_secret`: the proof a publishable key's caller gives (None: a secret key).
     """
     processor = processor_for(merchant=merchant, livemode=livemode)
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
@@ -311,7 +321,9 @@ def _confirm_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIn
         off_session=options.get("off_session", False),
         authenticated=options.get("authenticated", False),
         card_set_up=method.off_session_ready,
-        cvc_check=method.card.get("checks", {}).get("cvc_check"))
+        cvc_check=method.card.get("checks", {}).get("cvc_check"), payment_intent=intent.id,
+        customer=intent.customer_id, setup_future_usage=intent.setup_future_usage,
+        card_saved=method.customer_id is not None and method.customer_id == intent.customer_id)
     intent, error = phased(
         call=lambda: processor.authorize(request),
         lock=lambda: selectors.payment_intent_get_locked_by_id(id=intent.id),
@@ -343,7 +355,8 @@ def _confirm_record(intent: PaymentIntent, result, *, actor: Actor
         intent.latest_charge = charge
         if outcome != Outcome.DECLINED:
             payment_method_after_use(intent)
-    error = outcome_record(intent, outcome=outcome, charge=charge, decline=decline)
+    error = outcome_record(intent, outcome=outcome, charge=charge, decline=decline,
+                           processor_action=result.next_action)
     status_change_record(obj=intent, source=source, actor=actor)
     return intent, error
 

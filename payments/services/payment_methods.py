@@ -29,6 +29,11 @@ CARD_ERRORS = {
     "expired_card": ("Your card has expired.", "exp_year"),
     "invalid_cvc": ("Your card's security code is invalid.", "cvc"),
 }
+CARD_DATA_REFUSED = (
+    "Card details cannot be sent to Till in this mode: its payments go through your own "
+    "Stripe account, and card details go to Stripe only. Collect the card with Stripe.js "
+    "(your Stripe publishable key) and pass the PaymentMethod id it returns (pm_…) as "
+    "payment_method.")
 REUSE_REFUSED = ("This PaymentMethod was previously used without being attached to a Customer "
                  "or was detached from a Customer, and may not be used again.")
 
@@ -116,6 +121,10 @@ def payment_method_create(*, merchant: Merchant, livemode: bool, card: CardInput
     PaymentMethod. Bad numbers, expiries and CVCs are card errors and store nothing."""
     processor = processor_for(merchant=merchant, livemode=livemode)
     billing_details = billing_details or {}
+    if not processor.takes_card_numbers:
+        # Card details go to the merchant's processor only (Stripe.js), never to Till.
+        raise InvalidRequest(CARD_DATA_REFUSED, code="card_data_not_accepted",
+                             param="card[token]" if card.token else "card[number]")
     if card.token:
         details, token = _card_from_test_profile(card.token, param="card[token]",
                                                  processor=processor)
@@ -149,9 +158,10 @@ def payment_method_for_use(*, id: str, merchant: Merchant, livemode: bool,  # no
     """A payment method id as given to an intent, checked usable for the intent's
     `customer`: a stored one, or one of Stripe's test ids (`pm_card_visa`), which makes a
     new PaymentMethod each time, as Stripe does. Written in the caller's transaction."""
-    if card_profile_for_magic_id(id) is not None:
-        card, token = _card_from_test_profile(
-            id, param=param, processor=processor_for(merchant=merchant, livemode=livemode))
+    if card_profile_for_magic_id(id) is not None and (
+            processor := processor_for(merchant=merchant, livemode=livemode)
+    ).takes_card_numbers:
+        card, token = _card_from_test_profile(id, param=param, processor=processor)
         payment_method = PaymentMethod(merchant=merchant, livemode=livemode, card=card,
                                        processor_token=token,
                                        billing_details=_billing_details({}))
@@ -161,6 +171,42 @@ def payment_method_for_use(*, id: str, merchant: Merchant, livemode: bool,  # no
                                                   livemode=livemode, param=param)
     payment_method_check_usable(payment_method, customer)
     return payment_method
+
+
+def payment_method_from_processor(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                                  param: str = "payment_method") -> str:
+    """The Till id to use for a payment method id given to an intent, before its
+    transaction (this may ask the processor). With a processor that tokenizes cards itself
+    (Stripe.js), an id that is not Till's is the processor's: the card is read there
+    (brand, last4, expiry, fingerprint) and mirrored once as a Till PaymentMethod whose
+    `processor_token` is the processor's id; later uses of that id find the mirror.
+    Otherwise `id` is returned as given."""
+    processor = processor_for(merchant=merchant, livemode=livemode)
+    if processor.takes_card_numbers:
+        return id
+    known = selectors.payment_method_id_for(id=id, merchant=merchant, livemode=livemode)
+    if known is not None:
+        return known
+    card = processor.card_lookup(reference=id)
+    if card is None:
+        raise InvalidRequest(f"No such PaymentMethod: '{id}'", code="resource_missing",
+                             param=param)
+    if card.token != id:  # a test id (pm_card_visa) that the processor made a card of
+        known = selectors.payment_method_id_for(id=card.token, merchant=merchant,
+                                                livemode=livemode)
+        if known is not None:
+            return known
+    details = _card_details(
+        CardCheck(token=card.token, brand=card.brand, funding=card.funding,
+                  country=card.country, checks=card.checks),
+        last4=card.last4, exp_month=card.exp_month, exp_year=card.exp_year,
+        fingerprint=card.fingerprint)
+    payment_method = PaymentMethod(merchant=merchant, livemode=livemode, card=details,
+                                   processor_token=card.token,
+                                   billing_details=_billing_details({}))
+    with transaction.atomic(durable=True):
+        payment_method.save()
+    return payment_method.id
 
 
 def payment_method_check_usable(payment_method: PaymentMethod, customer: Customer | None
@@ -213,10 +259,13 @@ def payment_method_attach(*, id: str, merchant: Merchant, livemode: bool,  # noq
                           customer_id: str) -> PaymentMethod:
     """Attaches a payment method to a customer after the processor validates the card (the
     decline cards fail here); `payment_method.attached`. Attaching again to the same customer
-    changes nothing; to another customer, or after being consumed, is refused."""
+    changes nothing; to another customer, or after being consumed, is refused. With a
+    processor that tokenizes cards itself, `id` may be its id for the card (mirrored)."""
     processor = processor_for(merchant=merchant, livemode=livemode)
+    own_id = payment_method_from_processor(id=id, merchant=merchant, livemode=livemode,
+                                           param="id")
     with transaction.atomic(durable=True):
-        payment_method = selectors.payment_method_get_locked(id=id, merchant=merchant,
+        payment_method = selectors.payment_method_get_locked(id=own_id, merchant=merchant,
                                                              livemode=livemode)
         customer = selectors.customer_get(id=customer_id, merchant=merchant,
                                           livemode=livemode, param="customer")

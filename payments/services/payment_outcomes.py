@@ -21,12 +21,16 @@ from webhooks.services import EventSpec, event_record, events_record
 
 def outcome_record(intent: PaymentIntent, *, outcome: Outcome, charge: Charge | None = None,
                    decline: Decline | None = None, amount_received: int | None = None,
-                   charge_event: str = "charge.succeeded") -> PaymentDeclined | None:
+                   charge_event: str = "charge.succeeded",
+                   processor_action: dict | None = None) -> PaymentDeclined | None:
     """Records what the processor (or the cardholder) answered for `intent`: succeeded,
     authorized, pending, requires_action or declined. Returns the card error owed to the
-    caller for a decline (raised by the caller once the transaction commits)."""
+    caller for a decline (raised by the caller once the transaction commits).
+    `processor_action`: the next action of a processor that runs 3-D Secure itself
+    (Stripe's), shown instead of Till's challenge page."""
     if outcome == Outcome.REQUIRES_ACTION:
-        intent.require_action(next_action=next_action(intent, page="pages:authenticate"))
+        intent.require_action(next_action=processor_action
+                              or next_action(intent, page="pages:authenticate"))
         intent.save()
         event_record(type="payment_intent.requires_action", obj=intent)
         payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.REQUIRES_ACTION)

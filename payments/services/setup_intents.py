@@ -26,6 +26,7 @@ from payments.services.common import (
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
+    payment_method_from_processor,
 )
 from webhooks.services import event_record
 
@@ -49,6 +50,9 @@ def setup_intent_create(*, merchant: Merchant, livemode: bool, actor: Actor,
                         metadata: MetadataUpdate | None = None) -> SetupIntent:
     """Creates a SetupIntent (`setup_intent.created`); with `confirm`, confirms it."""
     processor_for(merchant=merchant, livemode=livemode)
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     setup_intent = SetupIntent(
         merchant=merchant, livemode=livemode, usage=usage or "off_session",
         payment_method_types=payment_method_types or ["card"],
@@ -75,6 +79,9 @@ def setup_intent_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
                         payment_method: Maybe[str] = NOT_GIVEN,
                         description: Maybe[str | None] = NOT_GIVEN,
                         metadata: MetadataUpdate | None = None) -> SetupIntent:
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     with transaction.atomic(durable=True):
         setup_intent = selectors.setup_intent_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
@@ -106,6 +113,9 @@ def setup_intent_confirm(*, id: str, merchant: Merchant, livemode: bool,  # noqa
     `requires_action` for cards that authenticate on setup, or back to
     `requires_payment_method` with `last_setup_error` and PaymentDeclined."""
     processor = processor_for(merchant=merchant, livemode=livemode)
+    if payment_method:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode)
     with transaction.atomic(durable=True):
         setup_intent = selectors.setup_intent_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('merchants', '0007_clock_defaults'),
-        ('payments', '0007_payment_intent_purpose'),
+        ('payments', '0008_processors'),
     ]
 
     operations = [
