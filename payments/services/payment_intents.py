@@ -9,7 +9,6 @@ finished by `payment_intents_recover` (payment_intent_tasks), which asks again w
 key.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -37,7 +36,7 @@ from payments.models import PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import AuthorizeRequest, Decline, Outcome
 from payments.services.charge_funds import charge_captured, charge_hold_released
-from payments.services.common import check_amount, client_secret_check
+from payments.services.common import ConfirmOptions, check_amount, client_secret_check
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
@@ -56,18 +55,6 @@ CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmat
               "requires_action")
 # Fields any update may change; the rest only before the intent is confirmed.
 ALWAYS_UPDATABLE = {"metadata", "description", "receipt_email", "shipping"}
-
-
-@dataclass(frozen=True, slots=True)
-class ConfirmOptions:
-    """What a confirmation may set besides the payment method."""
-
-    return_url: str | None = None
-    off_session: bool = False
-    setup_future_usage: str | None = None
-    error_on_requires_action: bool = False
-    receipt_email: str | None = None
-    capture_method: str | None = None
 
 
 def _unexpected_state(intent: PaymentIntent, action: str, allowed: tuple[str, ...]
@@ -108,21 +95,18 @@ def payment_intent_create(
     if payment_method:
         payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
                                                        livemode=livemode)
-    # Read before anything is timed: a customer on a test clock makes the intent's times its
-    # clock's (no query more for a customer on none).
+    # Read before anything is timed: the intent's times are its customer's (payments.clocks).
     owner = (selectors.customer_get(id=customer, merchant=merchant, livemode=livemode,
                                     param="customer") if customer else None)
     with customer_time(owner):
-        intent = PaymentIntent(merchant=merchant, livemode=livemode, amount=amount,
-                               currency=currency, payment_method_types=payment_method_types
-                               or ["card"], description=description,
-                               receipt_email=receipt_email,
-                               statement_descriptor=statement_descriptor,
-                               statement_descriptor_suffix=statement_descriptor_suffix,
-                               setup_future_usage=setup_future_usage, shipping=shipping,
-                               confirmation_method=confirmation_method or "automatic",
-                               metadata=metadata_apply({}, metadata), return_url=return_url,
-                               purpose=purpose, customer=owner)
+        intent = PaymentIntent(
+            merchant=merchant, livemode=livemode, amount=amount, currency=currency,
+            customer=owner, payment_method_types=payment_method_types or ["card"],
+            description=description, receipt_email=receipt_email, shipping=shipping,
+            statement_descriptor=statement_descriptor, return_url=return_url,
+            statement_descriptor_suffix=statement_descriptor_suffix, purpose=purpose,
+            setup_future_usage=setup_future_usage, metadata=metadata_apply({}, metadata),
+            confirmation_method=confirmation_method or "automatic")
         if capture_method is not None:
             intent.capture_method = capture_method
         with transaction.atomic(durable=True):
@@ -139,8 +123,7 @@ def payment_intent_create(
                                      return_url=return_url, off_session=off_session,
                                      setup_future_usage=setup_future_usage,
                                      error_on_requires_action=error_on_requires_action,
-                                     receipt_email=receipt_email,
-                                     capture_method=capture_method))
+                                     receipt_email=receipt_email, capture_method=capture_method))
             intent.save()
             status_change_record(obj=intent, source="created", actor=actor)
             event_record(type="payment_intent.created", obj=intent)
@@ -251,8 +234,7 @@ def payment_intent_confirm(
                              error_on_requires_action=error_on_requires_action,
                              receipt_email=receipt_email, capture_method=capture_method))
         intent.save()
-    # The answer is recorded on the customer's time (its test clock's, if it lives on one),
-    # the customer read by phase 1 already.
+    # The answer is recorded on the customer's time (read by phase 1): its test clock's, if any.
     with customer_time(intent.customer):
         return _confirm_run(intent, processor, actor=actor)
 
@@ -290,8 +272,7 @@ def _begin_confirm(intent: PaymentIntent, *, off_session: bool,
                    error_on_requires_action: bool) -> None:
     """Marks the confirmation in flight; a 3-D Secure passed since the last attempt goes
     with it to the processor (once)."""
-    # `at` starts the in-flight lease the recovery sweep measures in real time, whatever
-    # clock the payment's customer lives on.
+    # `at` starts the in-flight lease, real time whatever clock the customer lives on.
     intent.begin_confirm(at=timezone.now(), options={
         "authenticated": intent.three_d_secure_passed, "off_session": off_session,
         "error_on_requires_action": error_on_requires_action})
