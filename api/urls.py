@@ -12,5 +12,9 @@ urlpatterns = [
     path("", include("refunds.urls")),
     path("", include("disputes.urls")),
     path("", include("webhooks.urls")),
+    # The billing catalogue: each resource's module holds its routes.
+    path("", include("billing.api.products")),
+    path("", include("billing.api.prices")),
+    path("", include("billing.api.plans")),
     re_path(r"^.*$", unknown_route),
 ]

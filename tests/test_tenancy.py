@@ -270,6 +270,23 @@ def new_test_clock(api: Api) -> str:
     return _ok(api.post("/v1/test_helpers/test_clocks", {"frozen_time": CLOCK_TIME}))["id"]
 
 
+# -- the billing catalogue ---------------------------------------------------------------
+# No processor is involved: both modes make these through the API.
+
+def new_product(api: Api) -> str:
+    return _ok(api.post("/v1/products", {"name": "Gold", "metadata": {"tier": "gold"}}))["id"]
+
+
+def new_price(api: Api) -> str:
+    return _ok(api.post("/v1/prices", {"product": new_product(api), "currency": "usd",
+                                       "unit_amount": 1000}))["id"]
+
+
+def new_plan(api: Api) -> str:
+    return _ok(api.post("/v1/plans", {"product": new_product(api), "currency": "usd",
+                                      "amount": 1000, "interval": "month"}))["id"]
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -422,6 +439,38 @@ ROUTES = [
           test_mode_only=True),
     Route("DELETE", "/v1/test_helpers/test_clocks/{id}", make=new_test_clock,
           show="/v1/test_helpers/test_clocks/{id}", test_mode_only=True),
+    Route("GET", "/v1/products", seed=new_product, made_of=lambda obj: obj["id"],
+          filters=({}, {"active": "true"}, {"type": "service"}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/products", params={"name": "New", "metadata": {"tier": "x"}}),
+    Route("GET", "/v1/products/search", seed=new_product, made_of=lambda obj: obj["id"],
+          cursors=False, filters=({"query": "name~'gold'"}, {"query": "active:'true'"},
+                                  {"query": "metadata['tier']:'gold'"})),
+    Route("GET", "/v1/products/{id}", make=new_product, show="/v1/products/{id}"),
+    Route("POST", "/v1/products/{id}", make=new_product, show="/v1/products/{id}",
+          params={"name": "Mallory", "active": False, "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/products/{id}", make=new_product, show="/v1/products/{id}"),
+    Route("GET", "/v1/prices", seed=new_price, made_of=lambda obj: obj["id"],
+          filters=({}, {"type": "one_time"}, {"currency": "usd"}, {"created": {"gte": 0}})),
+    # A product made with it: product.created, then price.created.
+    Route("POST", "/v1/prices", emits_event=2,
+          params={"currency": "usd", "unit_amount": 1000, "product_data": {"name": "New"}}),
+    Route("GET", "/v1/prices/search", seed=new_price, made_of=lambda obj: obj["id"],
+          cursors=False, filters=({"query": "active:'true'"}, {"query": "currency:'usd'"},
+                                  {"query": "type:'one_time'"})),
+    Route("GET", "/v1/prices/{id}", make=new_price, show="/v1/prices/{id}"),
+    Route("POST", "/v1/prices/{id}", make=new_price, show="/v1/prices/{id}",
+          params={"nickname": "Mallory", "active": False, "metadata": {"tier": "x"}}),
+    Route("GET", "/v1/plans", seed=new_plan, made_of=lambda obj: obj["id"],
+          filters=({}, {"active": "true"}, {"created": {"gte": 0}})),
+    # product.created, price.created and plan.created.
+    Route("POST", "/v1/plans", emits_event=3,
+          params={"currency": "usd", "amount": 1000, "interval": "month",
+                  "product": {"name": "New"}}),
+    Route("GET", "/v1/plans/{id}", make=new_plan, show="/v1/plans/{id}"),
+    # A plan's change is its price's too: price.updated and plan.updated.
+    Route("POST", "/v1/plans/{id}", make=new_plan, show="/v1/plans/{id}", emits_event=2,
+          params={"nickname": "Mallory", "active": False, "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/plans/{id}", make=new_plan, show="/v1/plans/{id}"),
 ]
 ID_ROUTES = [r for r in ROUTES if r.make]
 LIST_ROUTES = [r for r in ROUTES if r.made_of]

@@ -39,6 +39,17 @@ EVENT_TYPES: tuple[str, ...] = (
     "test_helpers.test_clock.ready",
     "test_helpers.test_clock.internal_failure",
     "test_helpers.test_clock.deleted",
+    # The billing catalogue. A recurring price is a plan too: its changes emit `price.*`
+    # then `plan.*`, whichever API made them.
+    "product.created",
+    "product.updated",
+    "product.deleted",
+    "price.created",
+    "price.updated",
+    "price.deleted",
+    "plan.created",
+    "plan.updated",
+    "plan.deleted",
     # Till's extension: sent when Till disables an endpoint whose deliveries have failed for
     # TILL_WEBHOOK_DISABLE_AFTER_DAYS; data.object is the endpoint (without its secret).
     "webhook_endpoint.disabled",

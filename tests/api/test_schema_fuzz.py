@@ -37,6 +37,10 @@ def objects(account, settings) -> dict[str, str]:
     setup = ok(api.post("/v1/setup_intents", {"customer": customer["id"]}))
     batch = ok(api.post("/v1/refunds/batch", {"refunds": [{"payment_intent": paid["id"],
                                                           "amount": 100}]}))
+    product = ok(api.post("/v1/products", {"name": "Fuzz", "default_price_data": {
+        "currency": "usd", "unit_amount": 100}}))
+    plan = ok(api.post("/v1/plans", {"currency": "usd", "amount": 100, "interval": "month",
+                                      "product": product["id"]}))
     events = ok(api.get("/v1/events"))["data"]
     return {
         "customers": customer["id"], "payment_intents": authorized_intent(api)["id"],
@@ -49,6 +53,7 @@ def objects(account, settings) -> dict[str, str]:
         "events": events[0]["id"],
         "test_helpers": ok(api.post("/v1/test_helpers/test_clocks",
                                     {"frozen_time": 1577836800}))["id"],
+        "products": product["id"], "prices": product["default_price"], "plans": plan["id"],
     }
 
 

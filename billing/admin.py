@@ -1,0 +1,85 @@
+"""Operators' view of billing.
+
+Catalogue: products and prices are read-only here (a price's amounts never change, and every
+change goes through billing.services, which records its events); the one thing an operator
+may do is archive or reactivate them, through the same services as the API.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from billing import services
+from billing.models import Price, Product
+from core.exceptions import DomainError
+
+# ============================================================================================
+# Catalogue: products and prices
+# ============================================================================================
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    """Read-only pages with the archive and reactivate actions."""
+
+    actions = ("archive", "reactivate")
+    list_select_related = ("merchant",)
+    ordering = ("-created",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        # The change list's actions need it; no object's form is ever editable.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+    def update_active(self, obj: Product | Price, *, active: bool) -> None:
+        raise NotImplementedError
+
+    @admin.action(description="Archive the selected (no new purchases)", permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_active(request, queryset, active=False)
+
+    @admin.action(description="Reactivate the selected", permissions=["change"])
+    def reactivate(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_active(request, queryset, active=True)
+
+    def _set_active(self, request: HttpRequest, queryset: QuerySet, *, active: bool) -> None:
+        done = 0
+        for obj in queryset.order_by("pk"):
+            try:
+                self.update_active(obj, active=active)
+            except DomainError as exc:
+                self.message_user(request, f"{obj.pk}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} {'reactivated' if active else 'archived'}.",
+                              messages.SUCCESS)
+
+
+@admin.register(Product)
+class ProductAdmin(CatalogueAdmin):
+    list_display = ("id", "name", "active", "merchant", "livemode", "created", "deleted_at")
+    list_filter = ("livemode", "active", "type")
+    search_fields = ("=id", "name")
+
+    def update_active(self, obj: Product, *, active: bool) -> None:
+        services.product_update(id=obj.pk, merchant=obj.merchant, livemode=obj.livemode,
+                                active=active)
+
+
+@admin.register(Price)
+class PriceAdmin(CatalogueAdmin):
+    list_display = ("id", "product", "nickname", "currency", "unit_amount_decimal",
+                    "billing_scheme", "type", "active", "merchant", "livemode", "created")
+    list_filter = ("livemode", "active", "type", "billing_scheme", "currency")
+    list_select_related = ("merchant", "product")
+    search_fields = ("=id", "=product__id", "=lookup_key", "nickname")
+
+    def update_active(self, obj: Price, *, active: bool) -> None:
+        services.price_update(id=obj.pk, merchant=obj.merchant, livemode=obj.livemode,
+                              active=active)

@@ -1,0 +1,33 @@
+"""Fixtures of the catalogue's tests."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.billing.factories import ok
+from tests.conftest import Api
+
+
+@pytest.fixture
+def event_types(api: Api) -> Callable[[str], list[str]]:
+    """The types of the events the API lists for one object id, newest first."""
+
+    def types_for(object_id: str) -> list[str]:
+        response = api.get("/v1/events", {"limit": 100})
+        assert response.status_code == 200, response.content
+        return [event["type"] for event in response.json()["data"]
+                if event["data"]["object"]["id"] == object_id]
+
+    return types_for
+
+
+@pytest.fixture
+def events_of(api: Api) -> Callable[[str], list[dict[str, Any]]]:
+    """The events of one object id, oldest first (as they happened)."""
+
+    def of(object_id: str) -> list[dict[str, Any]]:
+        data = ok(api.get("/v1/events", {"limit": 100}))["data"]
+        return [event for event in reversed(data) if event["data"]["object"]["id"] == object_id]
+
+    return of
