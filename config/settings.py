@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.payment_intents_expire_authorizations", "schedule": 300.0},
     "payment-intents-recover": {"task": "payments.tasks.payment_intents_recover",
                                 "schedule": 30.0},
+    # Test clocks: advances whose message was lost, and clocks past their `deletes_after`.
+    "test-clocks-resume": {"task": "payments.tasks.test_clocks_resume", "schedule": 60.0},
+    "test-clocks-delete-expired": {"task": "payments.tasks.test_clocks_delete_expired",
+                                   "schedule": 3600.0},
     # Refunds: settlements whose message was lost, and refund calls interrupted between phases.
     "refunds-settle-due": {"task": "refunds.tasks.refunds_settle_due", "schedule": 10.0},
     # Refund batches whose chunk message was lost with a broker or a worker.

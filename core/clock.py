@@ -1,8 +1,10 @@
 """The one clock every service reads "now" from.
 
 Till's own time is the wall clock. A piece of work done for a customer on a test clock runs on
-that clock's frozen time instead: billing binds it (`clock.bound(at)`) around the work, so
-every "now" below — periods, trials, expiries, timestamps of status changes — is the clock's.
+that clock's frozen time instead: payments binds it (`clock.bound(at)`, through
+payments.clocks.customer_time) around the customer's work, and a clock's advance binds each
+due time while it steps through them, so every "now" below — periods, trials, expiries,
+timestamps of status changes — is the clock's.
 Tests freeze it the same way rather than patching `timezone.now`.
 """
 
@@ -20,6 +22,13 @@ _bound: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("till_c
 def now() -> datetime:
     """The current instant for the work at hand: a bound time, else the wall clock."""
     return _bound.get() or timezone.now()
+
+
+def bound_time() -> datetime | None:
+    """The instant the clock is bound to, or None on the wall clock: a customer on a test
+    clock leaves a binding already made (a test clock's advance stepping through its due
+    times, a test's moment) in place rather than rebinding to the clock's frozen time."""
+    return _bound.get()
 
 
 @contextmanager

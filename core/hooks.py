@@ -1,4 +1,5 @@
-"""Outcome hooks: how payments tells the apps above it what became of a payment.
+"""Outcome hooks: how payments tells the apps above it what became of a payment, and how a
+test clock's advance reaches the apps whose work runs on it.
 
 Payments imports nothing above itself. An app that needs to act when a payment intent
 succeeds, fails, needs an action or is canceled (billing's invoice, a checkout session, the
@@ -14,6 +15,7 @@ Handlers must not call a processor or anything remote; they may schedule such wo
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -62,3 +64,34 @@ def payment_outcome_dispatch(*, intent: Any, outcome: PaymentOutcome,
     if intent.purpose:
         for handler in _handlers.get(intent.purpose, ()):
             handler(event)
+
+
+# -- test clocks -----------------------------------------------------------------------------
+# A test clock (payments.TestClock) advancing to a new time calls these handlers, in
+# registration order, from its Celery task, with core.clock bound to the target time: each
+# brings its own objects on the clock's customers up to `until`, stepping through its own due
+# times in order (binding the clock to each: `clock.bound(due)`), in transactions of its own.
+# A handler must be safe to run twice up to the same time (a redelivered task runs it
+# again); one that raises leaves the clock `internal_failure`. Payments registers the first
+# (authorizations expiring, payments settling); billing's engine registers its renewals.
+
+AdvanceHandler = Callable[..., None]  # handler(*, clock_id, merchant_id, livemode, until)
+
+_advance_handlers: list[AdvanceHandler] = []
+
+
+def on_test_clock_advance(handler: AdvanceHandler) -> AdvanceHandler:
+    """Registers `handler(*, clock_id: str, merchant_id: str, livemode: bool,
+    until: datetime)` for every test clock's advance (usable as a decorator). Registering the
+    same function twice keeps one."""
+    if handler not in _advance_handlers:
+        _advance_handlers.append(handler)
+    return handler
+
+
+def test_clock_advance_dispatch(*, clock_id: str, merchant_id: str, livemode: bool,
+                                until: datetime) -> None:
+    """Calls every advance handler for one clock, in registration order; the first that
+    raises stops the advance (the caller records the failure)."""
+    for handler in list(_advance_handlers):
+        handler(clock_id=clock_id, merchant_id=merchant_id, livemode=livemode, until=until)

@@ -1,11 +1,11 @@
-"""Operators' view of customers and of the processors (connections and the call log):
-read-only, since changes go through payments.services (which also record their events) and
-the processor_connect / processor_disconnect commands."""
+"""Operators' view of customers, test clocks and the processors (connections and the call
+log): read-only, since changes go through payments.services (which also record their events)
+and the processor_connect / processor_disconnect commands."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from payments.models import Customer, ProcessorCall, ProcessorConnection
+from payments.models import Customer, ProcessorCall, ProcessorConnection, TestClock
 
 
 @admin.register(Customer)
@@ -53,5 +53,16 @@ class ProcessorCallAdmin(ReadOnlyAdmin):
                     "latency_ms", "object_id", "merchant", "livemode")
     list_filter = ("outcome", "livemode", "processor", "operation")
     search_fields = ("=idempotency_key", "=object_id", "=request_id")
+    ordering = ("-created",)
+    show_full_result_count = False
+
+
+@admin.register(TestClock)
+class TestClockAdmin(ReadOnlyAdmin):
+    list_display = ("id", "name", "merchant", "status", "frozen_time", "target_frozen_time",
+                    "created", "deletes_after", "deleted_at")
+    list_filter = ("status",)
+    list_select_related = ("merchant",)
+    search_fields = ("=id", "name")
     ordering = ("-created",)
     show_full_result_count = False

@@ -14,6 +14,63 @@ def new_invoice_prefix() -> str:
     return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(8))
 
 
+class TestClock(FSMModelMixin, TenantModel):
+    """A test-mode clock the customers created on it live on: their "now" is `frozen_time`
+    (payments.clocks), which only moves forward, when an advance's work is done.
+
+    Kept in payments, not billing: a customer references its clock, and payments' own times
+    (an authorization's expiry, a settlement) run on it too. The clock itself lives in real
+    time: `created`, `deletes_after` (30 days on, as Stripe's) and `deleted_at` (a deleted
+    clock is kept, and the API answers 404 for it)."""
+
+    __test__ = False  # a model, not a test class, wherever pytest meets the name
+
+    class Status(models.TextChoices):
+        READY = "ready"
+        ADVANCING = "advancing"
+        INTERNAL_FAILURE = "internal_failure"  # an advance failed; it never advances again
+
+    id = id_field("clock")
+    name = models.CharField(max_length=300, null=True, blank=True)
+    frozen_time = models.DateTimeField()
+    status = FSMField(default=Status.READY, choices=Status.choices, protected=True)
+    # Where an advance in progress is going (Stripe's `status_details.advancing`), and since
+    # when (real time: beat's sweep enqueues again an advance whose message was lost).
+    target_frozen_time = models.DateTimeField(null=True, blank=True)
+    advance_started_at = models.DateTimeField(null=True, blank=True)
+    deletes_after = models.DateTimeField()
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="test_clock_list"),
+            models.Index(fields=["deletes_after"], name="test_clock_deletes_after",
+                         condition=models.Q(deleted_at__isnull=True)),
+            models.Index(fields=["advance_started_at"], name="test_clock_advancing",
+                         condition=models.Q(status="advancing")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.id} ({self.status})"
+
+    @transition(field=status, source=Status.READY, target=Status.ADVANCING)
+    def begin_advance(self, *, to, at) -> None:
+        self.target_frozen_time = to
+        self.advance_started_at = at
+
+    @transition(field=status, source=Status.ADVANCING, target=Status.READY)
+    def mark_ready(self) -> None:
+        self.frozen_time = self.target_frozen_time
+        self.target_frozen_time = None
+        self.advance_started_at = None
+
+    @transition(field=status, source=Status.ADVANCING, target=Status.INTERNAL_FAILURE)
+    def mark_failed(self) -> None:
+        self.target_frozen_time = None
+        self.advance_started_at = None
+
+
 class Customer(TenantModel):
 
     class TaxExempt(models.TextChoices):
@@ -37,6 +94,9 @@ class Customer(TenantModel):
     invoice_prefix = models.CharField(max_length=12, default=new_invoice_prefix)
     next_invoice_sequence = models.PositiveIntegerField(default=1)
     invoice_settings = models.JSONField(default=dict, blank=True)  # custom_fields, footer
+    # Set at creation only (test mode): the customer's "now" is this clock's (payments.clocks).
+    test_clock = models.ForeignKey(TestClock, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="customers")
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.db.models import Q, QuerySet
@@ -13,15 +13,18 @@ from payments.models import (
     PaymentMethod,
     ProcessorConnection,
     SetupIntent,
+    TestClock,
 )
 
 
-def customer_list(*, merchant: Merchant, livemode: bool, email: str | None = None
-                  ) -> QuerySet[Customer]:
+def customer_list(*, merchant: Merchant, livemode: bool, email: str | None = None,
+                  test_clock: str | None = None) -> QuerySet[Customer]:
     customers = Customer.objects.filter(merchant=merchant, livemode=livemode,
                                         deleted_at__isnull=True)
     if email is not None:
         customers = customers.filter(email=email)
+    if test_clock is not None:
+        customers = customers.filter(test_clock_id=test_clock)
     return customers
 
 
@@ -46,6 +49,79 @@ def customer_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
     if customer is None or (customer.deleted_at and not include_deleted):
         raise _missing(id)
     return customer
+
+
+def customers_of_test_clock_locked(*, test_clock: TestClock) -> list[Customer]:
+    """The clock's customers not deleted, locked in id order (after the clock's own lock),
+    each with its clock at hand."""
+    customers = list(Customer.objects.select_for_update(of=("self",))
+                     .filter(test_clock=test_clock, deleted_at__isnull=True).order_by("pk"))
+    for customer in customers:
+        Customer._meta.get_field("test_clock").set_cached_value(customer, test_clock)
+    return customers
+
+
+def customer_count_on_test_clock(*, test_clock: TestClock) -> int:
+    return Customer.objects.filter(test_clock=test_clock, deleted_at__isnull=True).count()
+
+
+# -- test clocks -----------------------------------------------------------------------------
+# Test mode only: a live key finds none, and cannot list or make them.
+
+def test_clock_check_mode(*, livemode: bool) -> None:
+    if livemode:
+        raise NotFound("Test clocks exist only in test mode: use a test-mode API key.")
+
+
+def _test_clock_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such test_clock: '{id}'", param=param)
+
+
+def test_clock_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                   param: str = "id") -> TestClock:
+    """A clock of this merchant, in test mode, not deleted; else a 404 naming `param`."""
+    test_clock = (None if livemode else TestClock.objects.filter(
+        pk=id, merchant=merchant, livemode=False, deleted_at__isnull=True).first())
+    if test_clock is None:
+        raise _test_clock_missing(id, param)
+    return test_clock
+
+
+def test_clock_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                          param: str = "id") -> TestClock:
+    test_clock = (None if livemode else TestClock.objects.select_for_update(of=("self",))
+                  .filter(pk=id, merchant=merchant, livemode=False, deleted_at__isnull=True)
+                  .first())
+    if test_clock is None:
+        raise _test_clock_missing(id, param)
+    return test_clock
+
+
+def test_clock_get_locked_by_id(*, id: str) -> TestClock:  # noqa: A002
+    """For the advance's task (already scoped): the clock locked, deleted or not."""
+    return TestClock.objects.select_for_update(of=("self",)).get(pk=id)
+
+
+def test_clock_list(*, merchant: Merchant, livemode: bool) -> QuerySet[TestClock]:
+    test_clock_check_mode(livemode=livemode)
+    return TestClock.objects.filter(merchant=merchant, livemode=False, deleted_at__isnull=True)
+
+
+def test_clock_ids_expired(*, now: datetime, limit: int = 100) -> list[str]:
+    """Clocks past their `deletes_after`, not deleted yet, oldest first."""
+    return list(TestClock.objects.filter(deleted_at__isnull=True, deletes_after__lt=now)
+                .order_by("deletes_after").values_list("pk", flat=True)[:limit])
+
+
+def test_clock_ids_advancing_since(*, before: datetime, limit: int = 100) -> list[str]:
+    """Clocks whose advance started before `before` (real time) and is not finished."""
+    return list(TestClock.objects.filter(status=TestClock.Status.ADVANCING,
+                                         advance_started_at__lt=before, deleted_at__isnull=True)
+                .order_by("advance_started_at").values_list("pk", flat=True)[:limit])
+
+
+def test_clock_frozen_time(*, id: str) -> datetime:  # noqa: A002
+    return TestClock.objects.values_list("frozen_time", flat=True).get(pk=id)
 
 
 # -- payment methods -------------------------------------------------------------------------
@@ -164,16 +240,39 @@ def payment_intent_ids_in_flight_since(*, before: datetime, limit: int = 100) ->
 
 
 def payment_intent_ids_authorization_expired(*, now: datetime, limit: int = 100) -> list[str]:
+    """Holds past their `capture_before` on the wall clock. Those of customers on a test
+    clock expire when their clock passes it (payment_intents_due_on_test_clock)."""
     return list(PaymentIntent.objects
                 .filter(status=PaymentIntent.Status.REQUIRES_CAPTURE, capture_before__lt=now,
-                        operation__isnull=True)
+                        operation__isnull=True, customer__test_clock__isnull=True)
                 .order_by("capture_before").values_list("pk", flat=True)[:limit])
 
 
 def payment_intent_ids_processing(*, limit: int = 500) -> list[str]:
+    """Payments awaiting their settlement; those of customers on a test clock settle as
+    their clock advances (payment_intents_due_on_test_clock)."""
     return list(PaymentIntent.objects
-                .filter(status=PaymentIntent.Status.PROCESSING, operation__isnull=True)
+                .filter(status=PaymentIntent.Status.PROCESSING, operation__isnull=True,
+                        customer__test_clock__isnull=True)
                 .order_by("created").values_list("pk", flat=True)[:limit])
+
+
+def payment_intents_due_on_test_clock(*, clock_id: str, until: datetime,
+                                      settles_after: timedelta
+                                      ) -> list[tuple[datetime, str, str]]:
+    """Payments' own work due on a test clock's customers by `until`, in time order, as
+    (due, kind, intent id): holds expiring at their `capture_before` ("expire"), and payments
+    whose settlement is due `settles_after` their pending charge ("settle")."""
+    intents = PaymentIntent.objects.filter(customer__test_clock_id=clock_id,
+                                           operation__isnull=True)
+    holds = (intents.filter(status=PaymentIntent.Status.REQUIRES_CAPTURE,
+                            capture_before__lte=until)
+             .values_list("capture_before", "pk"))
+    pending = (intents.filter(status=PaymentIntent.Status.PROCESSING,
+                              latest_charge__created__lte=until - settles_after)
+               .values_list("latest_charge__created", "pk"))
+    return sorted([(due, "expire", pk) for due, pk in holds]
+                  + [(started + settles_after, "settle", pk) for started, pk in pending])
 
 
 # -- charges ---------------------------------------------------------------------------------

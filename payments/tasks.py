@@ -25,3 +25,19 @@ def payment_intents_expire_authorizations() -> int:
 @shared_task(name="payments.tasks.payment_intents_recover", acks_late=True, ignore_result=True)
 def payment_intents_recover() -> int:
     return services.payment_intents_recover()
+
+
+@shared_task(name="payments.tasks.test_clock_advance", acks_late=True, ignore_result=True)
+def test_clock_advance(clock_id: str) -> str:
+    return services.test_clock_advance_run(id=clock_id).status
+
+
+@shared_task(name="payments.tasks.test_clocks_resume", acks_late=True, ignore_result=True)
+def test_clocks_resume() -> int:
+    return services.test_clocks_resume()
+
+
+@shared_task(name="payments.tasks.test_clocks_delete_expired", acks_late=True,
+             ignore_result=True)
+def test_clocks_delete_expired() -> int:
+    return services.test_clocks_delete_expired()

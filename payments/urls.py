@@ -23,6 +23,7 @@ from payments.api.setup_intents import (
     SetupIntentDetailView,
     SetupIntentListView,
 )
+from payments.api.test_clocks import TestClockAdvanceView, TestClockDetailView, TestClockListView
 
 urlpatterns = [
     path("customers", CustomerListView.as_view()),
@@ -44,4 +45,7 @@ urlpatterns = [
     path("setup_intents/<str:id>/cancel", SetupIntentCancelView.as_view()),
     path("charges", ChargeListView.as_view()),
     path("charges/<str:id>", ChargeDetailView.as_view()),
+    path("test_helpers/test_clocks", TestClockListView.as_view()),
+    path("test_helpers/test_clocks/<str:id>", TestClockDetailView.as_view()),
+    path("test_helpers/test_clocks/<str:id>/advance", TestClockAdvanceView.as_view()),
 ]

@@ -4,7 +4,7 @@ What a merchant's integration would do, unchanged except for the base address: i
 code written for Stripe runs against Till.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import stripe
@@ -478,3 +478,115 @@ def test_global_style_payment_round_trip(global_stripe):
 
     assert paid.status == "succeeded"
     assert global_stripe.PaymentMethod.retrieve(method.id).customer == customer.id
+
+
+# -- test clocks -------------------------------------------------------------------------
+
+# Midnight yesterday: the events of the clock's customers stay in the events' window.
+CLOCK_START = int(timezone.now().timestamp()) // 86400 * 86400 - 86400
+
+
+@pytest.fixture
+def advance_calls():
+    """An advance handler registered for the test (as billing's engine registers one): each
+    call's arguments, with the clock's "now" inside it."""
+    from core import clock, hooks
+
+    calls = []
+
+    def handler(**kwargs):
+        calls.append({**kwargs, "now": int(clock.now().timestamp())})
+
+    hooks.on_test_clock_advance(handler)
+    yield calls
+    hooks._advance_handlers.remove(handler)
+
+
+def test_a_test_clock_advances_with_its_customer_and_is_deleted_with_it(client, sdk_account,
+                                                                        advance_calls):
+    # given a clock, and a customer on it
+    test_clock = client.v1.test_helpers.test_clocks.create(
+        params={"frozen_time": CLOCK_START, "name": "Monthly plan"})
+    customer = client.v1.customers.create(params={"email": "clocked@example.test",
+                                                  "test_clock": test_clock.id})
+
+    # when it advances a month
+    advancing = client.v1.test_helpers.test_clocks.advance(
+        test_clock.id, params={"frozen_time": CLOCK_START + 30 * 86400})
+    ready = client.v1.test_helpers.test_clocks.retrieve(test_clock.id)
+
+    # then the SDK reads Stripe's object all the way, and the handlers ran on the clock's
+    # new time
+    assert isinstance(test_clock, stripe.test_helpers.TestClock)
+    assert (test_clock.status, test_clock.frozen_time, test_clock.name) == (
+        "ready", CLOCK_START, "Monthly plan")
+    assert test_clock.deletes_after == test_clock.created + 30 * 86400
+    assert customer.test_clock == test_clock.id
+    assert customer.created == CLOCK_START
+    assert advancing.status == "advancing"
+    assert advancing.status_details.advancing.target_frozen_time == CLOCK_START + 30 * 86400
+    assert (ready.status, ready.frozen_time) == ("ready", CLOCK_START + 30 * 86400)
+    assert advance_calls == [{"clock_id": test_clock.id, "merchant_id": sdk_account.merchant.id,
+                              "livemode": False,
+                              "until": datetime.fromtimestamp(CLOCK_START + 30 * 86400, UTC),
+                              "now": CLOCK_START + 30 * 86400}]
+    events = client.v1.events.list(params={"type": "test_helpers.test_clock.*"})
+    assert [e.type for e in events.data] == [
+        "test_helpers.test_clock.ready", "test_helpers.test_clock.advancing",
+        "test_helpers.test_clock.created"]
+    listed = client.v1.customers.list(params={"test_clock": test_clock.id})
+    assert [c.id for c in listed.data] == [customer.id]
+
+    # when the clock is deleted
+    deleted = client.v1.test_helpers.test_clocks.delete(test_clock.id)
+
+    # then so is its customer, and the clock is gone
+    assert (deleted.id, deleted.deleted) == (test_clock.id, True)
+    assert client.v1.customers.retrieve(customer.id).deleted is True
+    assert [c.id for c in client.v1.test_helpers.test_clocks.list().data] == []
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.test_helpers.test_clocks.retrieve(test_clock.id)
+    assert (raised.value.http_status, raised.value.code) == (404, "resource_missing")
+
+
+def test_a_failing_advance_handler_leaves_the_clock_internal_failure(client):
+    from core import hooks
+
+    def broken(**kwargs):
+        raise RuntimeError("the engine broke")
+
+    test_clock = client.v1.test_helpers.test_clocks.create(params={"frozen_time": CLOCK_START})
+    hooks.on_test_clock_advance(broken)
+    try:
+        client.v1.test_helpers.test_clocks.advance(test_clock.id,
+                                                   params={"frozen_time": CLOCK_START + 60})
+    finally:
+        hooks._advance_handlers.remove(broken)
+
+    failed = client.v1.test_helpers.test_clocks.retrieve(test_clock.id)
+    assert (failed.status, failed.frozen_time) == ("internal_failure", CLOCK_START)
+    [event] = client.v1.events.list(params={"type": "test_helpers.test_clock.internal_failure"})
+    assert event.data.object.id == test_clock.id
+
+
+def test_test_clock_errors_name_their_param_and_live_mode_has_none(global_stripe, sdk_account,
+                                                                   live_server, http_client):
+    test_clock = global_stripe.test_helpers.TestClock.create(frozen_time=CLOCK_START)
+
+    with pytest.raises(stripe.InvalidRequestError) as backwards:
+        global_stripe.test_helpers.TestClock.advance(test_clock.id, frozen_time=CLOCK_START - 1)
+    with pytest.raises(stripe.InvalidRequestError) as missing:
+        global_stripe.test_helpers.TestClock.create()
+    for _ in range(3):
+        global_stripe.Customer.create(test_clock=test_clock.id)
+    with pytest.raises(stripe.InvalidRequestError) as full:
+        global_stripe.Customer.create(test_clock=test_clock.id)
+    live = sdk_client(sdk_account.key("live_secret_key"), live_server, http_client)
+    with pytest.raises(stripe.InvalidRequestError) as live_mode:
+        live.v1.test_helpers.test_clocks.create(params={"frozen_time": CLOCK_START})
+
+    assert (backwards.value.http_status, backwards.value.param) == (400, "frozen_time")
+    assert (missing.value.code, missing.value.param) == ("parameter_missing", "frozen_time")
+    assert (full.value.http_status, full.value.param) == (400, "test_clock")
+    assert (live_mode.value.http_status, live_mode.value.code) == (404, "resource_missing")
+    assert global_stripe.test_helpers.TestClock.retrieve(test_clock.id).status == "ready"

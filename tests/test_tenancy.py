@@ -8,6 +8,7 @@ scoped.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,7 +16,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from disputes.models import Dispute
 from merchants.selectors import api_key_get_by_token
-from payments.models import Charge, Customer, PaymentIntent, PaymentMethod, SetupIntent
+from payments.models import (
+    Charge,
+    Customer,
+    PaymentIntent,
+    PaymentMethod,
+    SetupIntent,
+    TestClock,
+)
 from refunds.models import Refund, RefundBatch
 from tests.conftest import Api
 from webhooks.models import Event
@@ -254,6 +262,21 @@ def new_confirmable_setup_intent(api: Api) -> str:
                         {"payment_method": new_payment_method(api)}))["id"]
 
 
+# -- test clocks -------------------------------------------------------------------------
+# Test mode only: a live key is refused with Stripe's 404 whatever it asks. A live clock is
+# written as a row (no API makes one), so every check still probes with one.
+
+CLOCK_TIME = 1_577_836_800  # 2020-01-01
+
+
+def new_test_clock(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return TestClock.objects.create(merchant=merchant, livemode=True,
+                                        frozen_time=datetime.fromtimestamp(CLOCK_TIME, UTC),
+                                        deletes_after=datetime.now(UTC)).id
+    return _ok(api.post("/v1/test_helpers/test_clocks", {"frozen_time": CLOCK_TIME}))["id"]
+
+
 # -- the billing catalogue ---------------------------------------------------------------
 # No processor is involved: both modes make these through the API.
 
@@ -339,6 +362,9 @@ class Route:
     needs_processor: bool = False
     # List routes paged with starting_after / ending_before (search pages with `page`).
     cursors: bool = True
+    # Test mode only (test clocks): a live key is refused with a 404 `resource_missing`,
+    # whatever it asks and whichever objects exist.
+    test_mode_only: bool = False
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -454,6 +480,18 @@ ROUTES = [
           show="/v1/setup_intents/{id}", needs_processor=True),
     Route("POST", "/v1/setup_intents/{id}/cancel", make=new_setup_intent,
           show="/v1/setup_intents/{id}"),
+    Route("GET", "/v1/test_helpers/test_clocks", seed=new_test_clock,
+          made_of=lambda obj: obj["id"], test_mode_only=True),
+    Route("POST", "/v1/test_helpers/test_clocks", params={"frozen_time": CLOCK_TIME},
+          test_mode_only=True),
+    Route("GET", "/v1/test_helpers/test_clocks/{id}", make=new_test_clock,
+          show="/v1/test_helpers/test_clocks/{id}", test_mode_only=True),
+    # The advance's work (and its `ready` event) runs from a task enqueued on commit.
+    Route("POST", "/v1/test_helpers/test_clocks/{id}/advance", make=new_test_clock,
+          show="/v1/test_helpers/test_clocks/{id}", params={"frozen_time": CLOCK_TIME + 86400},
+          test_mode_only=True),
+    Route("DELETE", "/v1/test_helpers/test_clocks/{id}", make=new_test_clock,
+          show="/v1/test_helpers/test_clocks/{id}", test_mode_only=True),
     Route("GET", "/v1/products", seed=new_product, made_of=lambda obj: obj["id"],
           filters=({}, {"active": "true"}, {"type": "service"}, {"created": {"gte": 0}})),
     Route("POST", "/v1/products", params={"name": "New", "metadata": {"tier": "x"}}),
@@ -538,6 +576,14 @@ def _assert_no_processor(response) -> None:
     assert "id" not in response.json()
 
 
+def _assert_test_mode_only(response) -> None:
+    assert response.status_code == 404, response.content
+    error = response.json()["error"]
+    assert (error["type"], error["code"]) == ("invalid_request_error", "resource_missing")
+    assert "data" not in response.json()
+    assert "id" not in response.json()
+
+
 def _snapshot(route: Route, owner: Api, object_id: str) -> tuple[dict, int]:
     shown = owner.get(route.show.replace("{id}", object_id))
     assert shown.status_code == 200, shown.content
@@ -567,6 +613,8 @@ def test_another_merchants_id_is_missing_and_untouched(route, account, other_acc
     ("live_secret_key", "test_secret_key"),
 ], ids=["test-object-live-key", "live-object-test-key"])
 def test_the_other_modes_id_is_missing_and_untouched(route, owner_key, caller_key, account):
+    if route.test_mode_only and owner_key.startswith("live"):
+        pytest.skip("no live object to probe: a live key sees none (test mode only)")
     # given a merchant's object in one mode
     owner, other_mode = account.api(owner_key), account.api(caller_key)
     object_id = route.make(owner)
@@ -617,7 +665,10 @@ def test_lists_show_only_the_callers_merchant_and_mode(route, tenants):
             # when
             response = tenant.api.get(route.path, {**filters, "limit": 100})
 
-            # then
+            # then (a test-mode-only list refuses a live key, its live rows unseen)
+            if route.test_mode_only and tenant.livemode:
+                _assert_test_mode_only(response)
+                continue
             assert response.status_code == 200, response.content
             data = response.json()["data"]
             where = (tenant.name, filters)
@@ -630,9 +681,10 @@ def test_lists_show_only_the_callers_merchant_and_mode(route, tenants):
 @pytest.mark.parametrize("stranger", [1, 2], ids=["other-mode", "other-merchant"])
 def test_a_cursor_from_another_tenant_is_refused(route, cursor, stranger, tenants):
     # given an object id that belongs to another tenant
-    seeded(route, tenants)
+    made = seeded(route, tenants)
     caller, stranger = tenants[0], tenants[stranger]
-    foreign = stranger.api.get(route.path, {"limit": 1}).json()["data"][0]["id"]
+    foreign = (sorted(made[stranger.name])[0] if route.test_mode_only and stranger.livemode
+               else stranger.api.get(route.path, {"limit": 1}).json()["data"][0]["id"])
 
     # when A pages from it
     response = caller.api.get(route.path, {cursor: foreign})
@@ -685,6 +737,12 @@ def test_an_idempotency_key_does_not_replay_across_tenants(route, second, accoun
 
     # then it runs as a new request of its own (in live mode, a processor route runs into
     # the missing processor: still its own answer, not the replay of the first)
+    if route.test_mode_only and second == "other mode":
+        _assert_test_mode_only(response)
+        assert "Idempotent-Replayed" not in response.headers
+        assert response["Original-Request"] == response["Request-Id"]
+        assert Event.objects.count() == events_before
+        return
     if route.needs_processor and second == "other mode":
         _assert_no_processor(response)
         assert "Idempotent-Replayed" not in response.headers

@@ -34,6 +34,11 @@ EVENT_TYPES: tuple[str, ...] = (
     "setup_intent.setup_failed",
     "setup_intent.succeeded",
     "setup_intent.canceled",
+    "test_helpers.test_clock.created",
+    "test_helpers.test_clock.advancing",
+    "test_helpers.test_clock.ready",
+    "test_helpers.test_clock.internal_failure",
+    "test_helpers.test_clock.deleted",
     # The billing catalogue. A recurring price is a plan too: its changes emit `price.*`
     # then `plan.*`, whichever API made them.
     "product.created",

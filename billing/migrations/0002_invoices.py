@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('billing', '0001_catalogue'),
         ('merchants', '0007_clock_defaults'),
-        ('payments', '0009_payment_intent_invoice'),
+        ('payments', '0010_payment_intent_invoice'),
     ]
 
     operations = [

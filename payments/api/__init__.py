@@ -7,4 +7,5 @@ from payments.api import (  # noqa: F401
     payment_intents,
     payment_methods,
     setup_intents,
+    test_clocks,
 )

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.lists import ListParams
-from api.objects import ApiObjectSerializer, NestedObject, TimestampField
+from api.objects import ApiObjectSerializer, ExpandableField, NestedObject, TimestampField
 from api.params import MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
 from api.views import ApiView
@@ -76,8 +76,14 @@ class CustomerParams(Params):
         return value or Customer.TaxExempt.NONE
 
 
+class CustomerCreateParams(CustomerParams):
+    # Only at creation, as Stripe: a customer stays on the clock it was created on.
+    test_clock = serializers.CharField(required=False, max_length=100)
+
+
 class CustomerListParams(ListParams):
     email = serializers.CharField(required=False, max_length=512)
+    test_clock = serializers.CharField(required=False, max_length=100)
 
 
 # -- output --------------------------------------------------------------------------------
@@ -140,10 +146,11 @@ class CustomerSerializer(ApiObjectSerializer):
     preferred_locales = serializers.ListField(child=serializers.CharField())
     shipping = ShippingSerializer(allow_null=True)
     tax_exempt = serializers.CharField()
-    test_clock = serializers.SerializerMethodField()
+    test_clock = ExpandableField("payments.api.test_clocks.TestClockSerializer",
+                                 allow_null=True, source="test_clock_id")
 
-    # Sources, discounts and test clocks are not part of Till yet: always null, as Stripe
-    # renders a customer without them.
+    # Sources and discounts are not part of Till yet: always null, as Stripe renders a
+    # customer without them.
     def get_default_source(self, obj: Customer) -> str | None:
         return None
 
@@ -151,9 +158,6 @@ class CustomerSerializer(ApiObjectSerializer):
         return False
 
     def get_discount(self, obj: Customer) -> dict | None:
-        return None
-
-    def get_test_clock(self, obj: Customer) -> str | None:
         return None
 
 
@@ -174,13 +178,14 @@ class CustomerListView(ApiView):
     def get(self, request) -> Response:
         params = self.params(CustomerListParams)
         customers = selectors.customer_list(merchant=self.merchant, livemode=self.livemode,
-                                            email=params.get("email"))
+                                            email=params.get("email"),
+                                            test_clock=params.get("test_clock"))
         return self.respond_list(customers, CustomerSerializer, params=params)
 
-    @extend_schema(operation_id="CreateCustomer", request=CustomerParams,
+    @extend_schema(operation_id="CreateCustomer", request=CustomerCreateParams,
                    responses=CustomerSerializer)
     def post(self, request) -> Response:
-        params = self.params(CustomerParams)
+        params = self.params(CustomerCreateParams)
         self.expand(CustomerSerializer)  # a bad expand fails before anything is written
         customer = services.customer_create(merchant=self.merchant, livemode=self.livemode,
                                             **params)

@@ -1,6 +1,6 @@
 """Every write in payments, one module per object (DESIGN.md): customers, payment methods,
-payment intents (with the one place their outcomes are recorded, and Till's own sweeps) and
-setup intents. The functions are re-exported here, so callers write
+payment intents (with the one place their outcomes are recorded, and Till's own sweeps),
+setup intents and test clocks. The functions are re-exported here, so callers write
 `payments.services.payment_intent_confirm(...)`."""
 
 from payments.services.common import client_secret_check
@@ -12,6 +12,7 @@ from payments.services.customers import (
 )
 from payments.services.payment_intent_sweeps import (
     payment_intent_settle,
+    payment_intents_clock_advance,
     payment_intents_expire_authorizations,
     payment_intents_recover,
     payment_intents_settle_due,
@@ -47,17 +48,26 @@ from payments.services.setup_intents import (
     setup_intent_create,
     setup_intent_update,
 )
+from payments.services.test_clocks import (
+    test_clock_advance,
+    test_clock_advance_run,
+    test_clock_create,
+    test_clock_delete,
+    test_clocks_delete_expired,
+    test_clocks_resume,
+)
 
 __all__ = [
     "CardInput", "ConfirmOptions", "client_secret_check", "customer_create", "customer_delete",
     "customer_invoice_finalized", "customer_update", "payment_intent_authenticate",
     "payment_intent_cancel", "payment_intent_capture", "payment_intent_confirm",
     "payment_intent_create", "payment_intent_settle", "payment_intent_update",
-    "payment_intents_expire_authorizations", "payment_intents_recover",
-    "payment_intents_settle_due", "payment_method_attach", "payment_method_check_usable",
-    "payment_method_create", "payment_method_detach", "payment_method_for_use",
-    "payment_method_from_processor", "payment_method_update", "processor_connect",
-    "processor_disconnect", "processor_secrets_rotate", "setup_intent_authenticate",
-    "setup_intent_cancel", "setup_intent_confirm", "setup_intent_create",
-    "setup_intent_update",
+    "payment_intents_clock_advance", "payment_intents_expire_authorizations",
+    "payment_intents_recover", "payment_intents_settle_due", "payment_method_attach",
+    "payment_method_check_usable", "payment_method_create", "payment_method_detach",
+    "payment_method_for_use", "payment_method_from_processor", "payment_method_update",
+    "processor_connect", "processor_disconnect", "processor_secrets_rotate",
+    "setup_intent_authenticate", "setup_intent_cancel", "setup_intent_confirm",
+    "setup_intent_create", "setup_intent_update", "test_clock_advance", "test_clock_advance_run",
+    "test_clock_create", "test_clock_delete", "test_clocks_delete_expired", "test_clocks_resume",
 ]

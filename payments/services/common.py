@@ -1,7 +1,8 @@
 """What the payments services share: the client-secret proof, 3-D Secure's next action,
-a decline as the domain's card error and the amount limits."""
+a decline as the domain's card error, the amount limits and a confirmation's options."""
 
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -60,3 +61,15 @@ def check_amount(amount: int, currency: str) -> None:
             f"Amounts in {currency.upper()} must be a multiple of 10 minor units: card "
             "networks settle three-decimal currencies to two decimals.",
             code="invalid_amount", param="amount")
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmOptions:
+    """What a confirmation may set besides the payment method."""
+
+    return_url: str | None = None
+    off_session: bool = False
+    setup_future_usage: str | None = None
+    error_on_requires_action: bool = False
+    receipt_email: str | None = None
+    capture_method: str | None = None

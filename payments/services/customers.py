@@ -1,18 +1,23 @@
-"""Customers: create, update, delete (a tombstone), each with its event."""
+"""Customers: create (on a test clock, if asked), update, delete (a tombstone), each with its
+event, on the customer's time (payments.clocks)."""
 
 from typing import Any
 
 from django.db import transaction
 
-from core import clock
-from core.exceptions import InvalidRequest
+from core.exceptions import InvalidRequest, InvalidState
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
 from core.wire import render
 from merchants.models import Merchant
-from payments.models import Customer, PaymentMethod
+from payments import selectors
+from payments.clocks import customer_time
+from payments.models import Customer, PaymentMethod, TestClock
 from payments.selectors import customer_get_locked
 from webhooks.services import event_record, previous_attributes
+
+# Stripe's limit of customers on one test clock.
+TEST_CLOCK_MAX_CUSTOMERS = 3
 
 
 def _customer_apply(customer: Customer, *, changes: dict[str, Any],
@@ -38,8 +43,13 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
                     shipping: dict[str, Any] | None = None, balance: int = 0,
                     preferred_locales: list[str] | None = None, tax_exempt: str = "none",
                     metadata: MetadataUpdate | None = None,
-                    invoice_settings: dict[str, Any] | None = None) -> Customer:
-    """Creates a customer and its `customer.created` event in one transaction."""
+                    invoice_settings: dict[str, Any] | None = None,
+                    test_clock: str | None = None) -> Customer:
+    """Creates a customer and its `customer.created` event in one transaction.
+
+    With `test_clock` (test mode), the customer lives on that clock from now on: created at
+    its frozen time, as is everything done for it later. The clock is locked while its
+    customers are counted, so concurrent creates cannot pass Stripe's limit of three."""
     customer = Customer(merchant=merchant, livemode=livemode)
     _customer_apply(customer, changes={
         "email": email, "name": name, "description": description, "phone": phone,
@@ -47,9 +57,32 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
         "preferred_locales": preferred_locales or [], "tax_exempt": tax_exempt},
         metadata=metadata, invoice_settings=invoice_settings)
     with transaction.atomic(durable=True):
-        customer.save()
-        event_record(type="customer.created", obj=customer)
+        if test_clock is not None:
+            customer.test_clock = _test_clock_joinable(id=test_clock, merchant=merchant,
+                                                       livemode=livemode)
+        with customer_time(customer) as now:
+            customer.created = now
+            customer.save()
+            event_record(type="customer.created", obj=customer)
     return customer
+
+
+def _test_clock_joinable(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002
+                         ) -> TestClock:
+    """The clock a new customer joins, locked: of this merchant, in test mode, not deleted,
+    not advancing (its advance works through the customers it has), with room left."""
+    test_clock = selectors.test_clock_get_locked(id=id, merchant=merchant, livemode=livemode,
+                                                 param="test_clock")
+    if test_clock.status == TestClock.Status.ADVANCING:
+        raise InvalidState(
+            f"The test clock {test_clock.id} is advancing: add customers to it once its "
+            "status is ready.", param="test_clock")
+    if selectors.customer_count_on_test_clock(test_clock=test_clock) >= \
+            TEST_CLOCK_MAX_CUSTOMERS:
+        raise InvalidRequest(
+            f"The test clock {test_clock.id} already has {TEST_CLOCK_MAX_CUSTOMERS} "
+            f"customers, the most a test clock can have.", param="test_clock")
+    return test_clock
 
 
 def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
@@ -75,12 +108,13 @@ def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A00
             "address": address, "shipping": shipping, "balance": balance,
             "preferred_locales": preferred_locales, "tax_exempt": tax_exempt},
             metadata=metadata, invoice_settings=invoice_settings)
-        customer.save()
-        after = render(customer)
-        changed = previous_attributes(before, after)
-        if changed:
-            event_record(type="customer.updated", obj=customer, payload=after,
-                         previous_attributes=changed)
+        with customer_time(customer):
+            customer.save()
+            after = render(customer)
+            changed = previous_attributes(before, after)
+            if changed:
+                event_record(type="customer.updated", obj=customer, payload=after,
+                             previous_attributes=changed)
     return customer
 
 
@@ -88,11 +122,19 @@ def customer_delete(*, id: str, merchant: Merchant, livemode: bool) -> Customer:
     """Deletes a customer (kept as a tombstone: retrieve answers `deleted: true`)."""
     with transaction.atomic(durable=True):
         customer = customer_get_locked(id=id, merchant=merchant, livemode=livemode)
+        customer_delete_locked(customer)
+    return customer
+
+
+def customer_delete_locked(customer: Customer) -> None:
+    """customer_delete's work for a customer locked in the caller's transaction (a test
+    clock's deletion deletes its customers so): the tombstone and `customer.deleted`, on the
+    customer's time."""
+    with customer_time(customer) as now:
         payload = render(customer)
-        customer.deleted_at = clock.now()
+        customer.deleted_at = now
         customer.save(update_fields=["deleted_at"])
         event_record(type="customer.deleted", obj=customer, payload=payload)
-    return customer
 
 
 def _check_default_payment_method(customer: Customer, payment_method_id: str) -> None:

@@ -1,11 +1,13 @@
 """Till's own work on payment intents, run by Celery (and beat's sweeps): settling a
 `processing` payment, expiring uncaptured authorizations, finishing processor calls whose
-answer was never recorded."""
+answer was never recorded; and the same work for the customers of a test clock, as their
+clock advances."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from core import clock
 from core.actor import TILL
@@ -13,6 +15,7 @@ from core.audit import status_change_record
 from core.exceptions import DomainError, PaymentDeclined
 from merchants.models import Merchant
 from payments import selectors
+from payments.clocks import customer_time
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import Outcome
@@ -24,10 +27,17 @@ from payments.services.payment_outcomes import outcome_record
 def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
     """Asks the processor where a `processing` payment stands and records the answer:
     `charge.succeeded` + `payment_intent.succeeded`, or the failure. Safe to run twice; a
-    payment still pending is left for the next sweep."""
-    intent = PaymentIntent.objects.select_related("latest_charge").get(pk=id)
+    payment still pending is left for the next sweep. On the customer's time: a customer on
+    a test clock settles as its clock passes the settlement's due time."""
+    intent = PaymentIntent.objects.select_related("latest_charge", "customer").get(pk=id)
     if intent.status != PaymentIntent.Status.PROCESSING:
         return intent
+    with customer_time(intent.customer):
+        return _payment_intent_settle(intent)
+
+
+def _payment_intent_settle(intent: PaymentIntent) -> PaymentIntent:
+    pk = intent.id
     try:
         processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
         settlement = processor.settlement(
@@ -38,7 +48,7 @@ def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
     if settlement.outcome == Outcome.PENDING:
         return intent
     with transaction.atomic(durable=True):
-        intent = selectors.payment_intent_get_locked_by_id(id=id)
+        intent = selectors.payment_intent_get_locked_by_id(id=pk)
         if intent.status != PaymentIntent.Status.PROCESSING:
             return intent
         charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
@@ -67,24 +77,43 @@ def payment_intents_settle_due() -> int:
 
 def payment_intents_expire_authorizations() -> int:
     """Cancels authorizations not captured in time (reason `automatic`, `charge.expired`)."""
-    count = 0
-    for pk in selectors.payment_intent_ids_authorization_expired(now=clock.now()):
-        intent = PaymentIntent.objects.select_related("merchant").get(pk=pk)
-        merchant: Merchant = intent.merchant
-        try:
-            payment_intent_cancel(id=pk, merchant=merchant, livemode=intent.livemode,
-                                  actor=TILL, cancellation_reason="automatic", expired=True)
-        except DomainError:
-            continue  # captured or canceled meanwhile, or busy: the next run sees it
-        count += 1
-    return count
+    return sum(_authorization_expire(pk)
+               for pk in selectors.payment_intent_ids_authorization_expired(now=clock.now()))
+
+
+def _authorization_expire(pk: str) -> bool:
+    intent = PaymentIntent.objects.select_related("merchant").get(pk=pk)
+    merchant: Merchant = intent.merchant
+    try:
+        payment_intent_cancel(id=pk, merchant=merchant, livemode=intent.livemode,
+                              actor=TILL, cancellation_reason="automatic", expired=True)
+    except DomainError:
+        return False  # captured or canceled meanwhile, or busy: the next run sees it
+    return True
+
+
+def payment_intents_clock_advance(*, clock_id: str, merchant_id: str, livemode: bool,
+                                  until: datetime) -> None:
+    """Payments' advance handler (core.hooks), for a test clock moving to `until`: its
+    customers' holds expire and their pending payments settle, in the order they fall due,
+    each with the clock bound to its due time. Safe to run twice: what is done is no longer
+    due."""
+    settles_after = timedelta(seconds=settings.TILL_SIMULATED_SETTLEMENT_SECONDS)
+    for due, kind, pk in selectors.payment_intents_due_on_test_clock(
+            clock_id=clock_id, until=until, settles_after=settles_after):
+        with clock.bound(due):
+            if kind == "expire":
+                _authorization_expire(pk)
+            else:
+                payment_intent_settle(id=pk)
 
 
 def payment_intents_recover() -> int:
     """Finishes processor calls whose answer was never recorded (a crash between phases):
     the same call again, with the same idempotency key, gets the processor's first answer,
     which is then recorded. Returns how many were finished."""
-    before = clock.now() - timedelta(seconds=settings.TILL_PAYMENT_RECOVERY_SECONDS)
+    # Leases are real time (payment_intents._begin_confirm), whatever clock a customer is on.
+    before = timezone.now() - timedelta(seconds=settings.TILL_PAYMENT_RECOVERY_SECONDS)
     finished = 0
     for pk in selectors.payment_intent_ids_in_flight_since(before=before):
         intent = PaymentIntent.objects.select_related(

@@ -9,10 +9,10 @@ finished by `payment_intents_recover` (payment_intent_tasks), which asks again w
 key.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django_fsm import can_proceed
 
 from core import clock
@@ -31,11 +31,12 @@ from core.phases import phased
 from core.types import NOT_GIVEN, Maybe
 from merchants.models import Merchant
 from payments import selectors
+from payments.clocks import customer_time
 from payments.models import PaymentIntent
 from payments.processors import processor_for
 from payments.processors.base import AuthorizeRequest, Decline, Outcome
 from payments.services.charge_funds import charge_captured, charge_hold_released
-from payments.services.common import check_amount, client_secret_check
+from payments.services.common import ConfirmOptions, check_amount, client_secret_check
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
@@ -54,18 +55,6 @@ CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmat
               "requires_action")
 # Fields any update may change; the rest only before the intent is confirmed.
 ALWAYS_UPDATABLE = {"metadata", "description", "receipt_email", "shipping"}
-
-
-@dataclass(frozen=True, slots=True)
-class ConfirmOptions:
-    """What a confirmation may set besides the payment method."""
-
-    return_url: str | None = None
-    off_session: bool = False
-    setup_future_usage: str | None = None
-    error_on_requires_action: bool = False
-    receipt_email: str | None = None
-    capture_method: str | None = None
 
 
 def _unexpected_state(intent: PaymentIntent, action: str, allowed: tuple[str, ...]
@@ -108,41 +97,42 @@ def payment_intent_create(
     if payment_method:
         payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
                                                        livemode=livemode)
-    intent = PaymentIntent(merchant=merchant, livemode=livemode, amount=amount,
-                           currency=currency, payment_method_types=payment_method_types
-                           or ["card"], description=description, receipt_email=receipt_email,
-                           statement_descriptor=statement_descriptor,
-                           statement_descriptor_suffix=statement_descriptor_suffix,
-                           setup_future_usage=setup_future_usage, shipping=shipping,
-                           confirmation_method=confirmation_method or "automatic",
-                           metadata=metadata_apply({}, metadata), return_url=return_url,
-                           purpose=purpose, invoice_id=invoice)
-    if capture_method is not None:
-        intent.capture_method = capture_method
-    with transaction.atomic(durable=True):
-        if customer:
-            intent.customer = selectors.customer_get(id=customer, merchant=merchant,
-                                                     livemode=livemode, param="customer")
-        if payment_method:
-            method = payment_method_for_use(id=payment_method, merchant=merchant,
-                                            livemode=livemode, customer=intent.customer)
-            intent.set_payment_method(payment_method=method)
+    # Read before anything is timed: the intent's times are its customer's (payments.clocks).
+    owner = (selectors.customer_get(id=customer, merchant=merchant, livemode=livemode,
+                                    param="customer") if customer else None)
+    with customer_time(owner):
+        intent = PaymentIntent(
+            merchant=merchant, livemode=livemode, amount=amount, currency=currency,
+            customer=owner, payment_method_types=payment_method_types or ["card"],
+            description=description, receipt_email=receipt_email, shipping=shipping,
+            statement_descriptor=statement_descriptor, return_url=return_url,
+            statement_descriptor_suffix=statement_descriptor_suffix, purpose=purpose,
+            invoice_id=invoice,
+            setup_future_usage=setup_future_usage, metadata=metadata_apply({}, metadata),
+            confirmation_method=confirmation_method or "automatic")
+        if capture_method is not None:
+            intent.capture_method = capture_method
+        with transaction.atomic(durable=True):
+            if payment_method:
+                method = payment_method_for_use(id=payment_method, merchant=merchant,
+                                                livemode=livemode, customer=intent.customer)
+                intent.set_payment_method(payment_method=method)
+            if confirm:
+                # Phase 1 of the confirmation in the creating transaction: the intent is born
+                # with its processor call in flight. Its payment method is already set (a
+                # magic id must not make a second one).
+                _confirm_prepare(intent, merchant=merchant, livemode=livemode,
+                                 payment_method=None, options=ConfirmOptions(
+                                     return_url=return_url, off_session=off_session,
+                                     setup_future_usage=setup_future_usage,
+                                     error_on_requires_action=error_on_requires_action,
+                                     receipt_email=receipt_email, capture_method=capture_method))
+            intent.save()
+            status_change_record(obj=intent, source="created", actor=actor)
+            event_record(type="payment_intent.created", obj=intent)
         if confirm:
-            # Phase 1 of the confirmation in the creating transaction: the intent is born
-            # with its processor call in flight. Its payment method is already set (a magic
-            # id must not make a second one).
-            _confirm_prepare(intent, merchant=merchant, livemode=livemode, payment_method=None,
-                             options=ConfirmOptions(
-                                 return_url=return_url, off_session=off_session,
-                                 setup_future_usage=setup_future_usage,
-                                 error_on_requires_action=error_on_requires_action,
-                                 receipt_email=receipt_email, capture_method=capture_method))
-        intent.save()
-        status_change_record(obj=intent, source="created", actor=actor)
-        event_record(type="payment_intent.created", obj=intent)
-    if confirm:
-        return _confirm_run(intent, processor, actor=actor)
-    return intent
+            return _confirm_run(intent, processor, actor=actor)
+        return intent
 
 
 def payment_intent_update(
@@ -247,7 +237,9 @@ def payment_intent_confirm(
                              error_on_requires_action=error_on_requires_action,
                              receipt_email=receipt_email, capture_method=capture_method))
         intent.save()
-    return _confirm_run(intent, processor, actor=actor)
+    # The answer is recorded on the customer's time (read by phase 1): its test clock's, if any.
+    with customer_time(intent.customer):
+        return _confirm_run(intent, processor, actor=actor)
 
 
 def _confirm_prepare(intent: PaymentIntent, *, merchant: Merchant, livemode: bool,
@@ -283,7 +275,8 @@ def _begin_confirm(intent: PaymentIntent, *, off_session: bool,
                    error_on_requires_action: bool) -> None:
     """Marks the confirmation in flight; a 3-D Secure passed since the last attempt goes
     with it to the processor (once)."""
-    intent.begin_confirm(at=clock.now(), options={
+    # `at` starts the in-flight lease, real time whatever clock the customer lives on.
+    intent.begin_confirm(at=timezone.now(), options={
         "authenticated": intent.three_d_secure_passed, "off_session": off_session,
         "error_on_requires_action": error_on_requires_action})
     intent.three_d_secure_passed = False
@@ -410,7 +403,7 @@ def payment_intent_capture(*, id: str, merchant: Merchant, livemode: bool,  # no
                 f"this PaymentIntent ({intent.amount_capturable}).",
                 code="amount_too_large", param="amount_to_capture")
         intent.metadata = metadata_apply(intent.metadata, metadata)
-        intent.begin_capture(at=clock.now(), amount=amount)
+        intent.begin_capture(at=timezone.now(), amount=amount)  # a real-time lease
         intent.save()
     return _capture_run(intent, processor, actor=actor)
 
@@ -459,7 +452,7 @@ def payment_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noq
             payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED)
             status_change_record(obj=intent, source=source, actor=actor)
             return intent
-        intent.begin_cancel(at=clock.now(), reason=cancellation_reason)
+        intent.begin_cancel(at=timezone.now(), reason=cancellation_reason)  # a real-time lease
         intent.operation_options["expired"] = expired
         intent.save()
     return _cancel_run(intent, processor_for(merchant=merchant, livemode=livemode),

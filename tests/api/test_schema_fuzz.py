@@ -54,6 +54,8 @@ def objects(account, settings) -> dict[str, str]:
         "disputes": dispute[0]["id"] if dispute else "dp_missing",
         "webhook_endpoints": create_endpoint(api, "http://127.0.0.1:9/hook")["id"],
         "events": events[0]["id"], "invoices": invoice["id"], "invoiceitems": item["id"],
+        "test_helpers": ok(api.post("/v1/test_helpers/test_clocks",
+                                    {"frozen_time": 1577836800}))["id"],
         "products": product["id"], "prices": product["default_price"], "plans": plan["id"],
     }
 

@@ -106,3 +106,37 @@ def test_a_purpose_is_not_on_the_wire(account, api):
     assert shown["id"] == intent.id and "purpose" not in shown
     assert refused.status_code == 400
     assert refused.json()["error"]["param"] == "purpose"
+
+
+# -- the test clocks' advance ------------------------------------------------------------
+
+def test_advance_handlers_run_in_registration_order_once_each(db):
+    from datetime import UTC, datetime
+
+    calls = []
+
+    def first(**kwargs):
+        calls.append(("first", kwargs))
+
+    def second(**kwargs):
+        calls.append(("second", kwargs))
+
+    until = datetime(2031, 5, 17, tzinfo=UTC)
+    for handler in (first, second, first):
+        hooks.on_test_clock_advance(handler)
+    try:
+        hooks.test_clock_advance_dispatch(clock_id="clock_1", merchant_id="acct_1",
+                                          livemode=False, until=until)
+    finally:
+        hooks._advance_handlers.remove(first)
+        hooks._advance_handlers.remove(second)
+
+    arguments = {"clock_id": "clock_1", "merchant_id": "acct_1", "livemode": False,
+                 "until": until}
+    assert calls == [("first", arguments), ("second", arguments)]
+
+
+def test_payments_registers_its_own_advance_handler_first():
+    from payments.services import payment_intents_clock_advance
+
+    assert hooks._advance_handlers[0] is payment_intents_clock_advance

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    name = "payments"
+
+    def ready(self) -> None:
+        from core.hooks import on_test_clock_advance
+        from payments import services
+
+        # Payments' own work on a test clock's customers (holds expiring, payments settling)
+        # runs first when the clock advances; billing's engine registers after it.
+        on_test_clock_advance(services.payment_intents_clock_advance)
