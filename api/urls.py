@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("billing.api.plans")),
     path("", include("billing.api.invoices")),
     path("", include("billing.api.invoice_items")),
+    path("", include("billing.api.subscriptions")),
     re_path(r"^.*$", unknown_route),
 ]

@@ -5,4 +5,12 @@ class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self) -> None:
-        from billing import outcomes  # noqa: F401 - registers the payment-outcome handlers
+        from billing import (
+            outcomes,  # noqa: F401 - registers the payment-outcome handlers
+            services,
+        )
+        from core.hooks import on_test_clock_advance
+
+        # After payments' own (registered first): a renewal's charge on a clock follows
+        # whatever payments settled up to the same time.
+        on_test_clock_advance(services.subscriptions_clock_advance)

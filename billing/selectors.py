@@ -1,16 +1,26 @@
 """Billing's reads and row locks.
 
-Lock order (DESIGN.md): payment intent → invoice → invoice item → customer. The outcome hook
-runs with the intent locked and takes the invoice; finalization takes the customer after the
-invoice; an invoice item is locked after the invoice it is on.
+Lock order (DESIGN.md): payment intent → invoice → invoice item → subscription → customer.
+The outcome hook runs with the intent locked and takes the invoice (then its subscription);
+finalization takes the customer after the invoice; an invoice item is locked after the
+invoice it is on; a renewal locks the subscription, then makes and finalizes its invoice.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
-from billing.models import Invoice, InvoiceItem, InvoiceLineItem, Plan, Price, Product
+from billing.models import (
+    Invoice,
+    InvoiceItem,
+    InvoiceLineItem,
+    Plan,
+    Price,
+    Product,
+    Subscription,
+    SubscriptionItem,
+)
 from core.exceptions import NotFound
 from core.search import SearchField
 from merchants.models import Merchant
@@ -369,3 +379,102 @@ def invoice_items_pending_locked(*, customer_id: str, currency: str) -> list[Inv
 def invoice_items_of(*, invoice: Invoice) -> QuerySet[InvoiceItem]:
     return InvoiceItem.objects.filter(invoice=invoice)
 
+
+
+# ============================================================================================
+# Subscriptions
+# ============================================================================================
+
+_SUBSCRIPTION_JOINS = ("customer", "merchant")
+
+
+def _subscription_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
+    return NotFound(f"No such subscription: '{id}'", param=param)
+
+
+def _subscriptions() -> QuerySet[Subscription]:
+    return (Subscription.objects.select_related(*_SUBSCRIPTION_JOINS)
+            .prefetch_related("items__price"))
+
+
+def subscription_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                     param: str = "id") -> Subscription:
+    """A subscription of this merchant and mode, ready to render; another's is a 404."""
+    subscription = _subscriptions().filter(pk=id, merchant=merchant, livemode=livemode).first()
+    if subscription is None:
+        raise _subscription_missing(id, param)
+    return subscription
+
+
+def subscription_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                            ) -> Subscription:
+    subscription = (Subscription.objects.select_for_update(of=("self",))
+                    .select_related(*_SUBSCRIPTION_JOINS)
+                    .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if subscription is None:
+        raise _subscription_missing(id)
+    return subscription
+
+
+def subscription_get_locked_by_id(*, id: str, skip_locked: bool = False,  # noqa: A002
+                                  ) -> Subscription | None:
+    """For the outcome hook and the engine (already scoped). `skip_locked`: None when
+    another process holds it (the engine's batches: the next run takes it)."""
+    return (Subscription.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+            .select_related(*_SUBSCRIPTION_JOINS).filter(pk=id).first())
+
+
+def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
+    return list(SubscriptionItem.objects.select_related("price")
+                .filter(subscription=subscription).order_by("created", "id"))
+
+
+def subscription_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
+                      price: str | None = None, status: str | None = None,
+                      ) -> QuerySet[Subscription]:
+    """Stripe's list: without a status, every subscription not canceled; `all` every one;
+    `ended` the canceled and expired ones."""
+    subscriptions = _subscriptions().filter(merchant=merchant, livemode=livemode)
+    if customer is not None:
+        subscriptions = subscriptions.filter(customer_id=customer)
+    if price is not None:
+        subscriptions = subscriptions.filter(items__price_id=price).distinct()
+    if status is None:
+        subscriptions = subscriptions.exclude(status=Subscription.Status.CANCELED)
+    elif status == "ended":
+        subscriptions = subscriptions.filter(status__in=Subscription.ENDED)
+    elif status != "all":
+        subscriptions = subscriptions.filter(status=status)
+    return subscriptions
+
+
+def subscription_ids_renewal_due(*, now: datetime, limit: int = 100) -> list[str]:
+    """The engine's batch on Till's clock: subscriptions renewed automatically whose period
+    has ended, oldest first. Customers on a test clock are left to their clock's advance."""
+    return list(Subscription.objects.filter(
+        status__in=Subscription.RENEWABLE, current_period_end__lte=now,
+        customer__test_clock__isnull=True).order_by("current_period_end", "pk")
+        .values_list("pk", flat=True)[:limit])
+
+
+def subscription_ids_incomplete_expired(*, now: datetime, before: datetime,
+                                        limit: int = 100) -> list[str]:
+    """Incomplete subscriptions created before `before` (23 hours ago): they expire."""
+    return list(Subscription.objects.filter(
+        status=Subscription.Status.INCOMPLETE, created__lte=before,
+        customer__test_clock__isnull=True).order_by("created", "pk")
+        .values_list("pk", flat=True)[:limit])
+
+
+def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
+                                    incomplete_after: timedelta) -> list[tuple[datetime, str, str]]:
+    """What of a test clock's customers' subscriptions falls due by `until`, as
+    (due time, "renew" | "expire", id), in time order: the next step of its advance."""
+    on_clock = Subscription.objects.filter(customer__test_clock_id=clock_id)
+    renewals = [(end, "renew", pk) for pk, end in on_clock.filter(
+        status__in=Subscription.RENEWABLE, current_period_end__lte=until)
+        .values_list("pk", "current_period_end")]
+    expiries = [(created + incomplete_after, "expire", pk) for pk, created in on_clock.filter(
+        status=Subscription.Status.INCOMPLETE, created__lte=until - incomplete_after)
+        .values_list("pk", "created")]
+    return sorted(renewals + expiries)

@@ -14,3 +14,8 @@ def invoice_email_send(invoice_id: str) -> bool:
 @shared_task(name="billing.tasks.invoices_advance_due", acks_late=True, ignore_result=True)
 def invoices_advance_due() -> int:
     return services.invoices_advance_due()
+
+
+@shared_task(name="billing.tasks.subscriptions_renew_due", acks_late=True, ignore_result=True)
+def subscriptions_renew_due() -> int:
+    return services.subscriptions_renew_due()

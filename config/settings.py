@@ -245,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
     "invoices-advance-due": {"task": "billing.tasks.invoices_advance_due",
                              "schedule": env.float("TILL_INVOICE_SWEEP_SECONDS",
                                                    default=60.0)},
+    # Billing's engine: subscriptions whose period ended renewed, incomplete ones expired.
+    "subscriptions-renew-due": {"task": "billing.tasks.subscriptions_renew_due",
+                                "schedule": env.float("TILL_SUBSCRIPTION_SWEEP_SECONDS",
+                                                      default=60.0)},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own.
 CELERY_TASK_DEFAULT_QUEUE = "celery"

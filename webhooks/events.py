@@ -51,6 +51,9 @@ EVENT_TYPES: tuple[str, ...] = (
     "plan.updated",
     "plan.deleted",
     # Billing: invoices and invoice items.
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
     "invoice.created",
     "invoice.updated",
     "invoice.deleted",

@@ -24,6 +24,7 @@ from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
 from billing.api.invoice_items import decimal_text, period_of
+from billing.api.prices import PriceSerializer
 from billing.models import Invoice, InvoiceLineItem
 from core.money import CURRENCIES
 
@@ -115,9 +116,12 @@ class InvoiceLineItemSerializer(ApiObjectSerializer):
         data = super().to_representation(instance)
         # No discounts or taxes yet; prices and subscriptions come with the catalogue and
         # the subscriptions.
-        data.update(discount_amounts=[], discounts=[], plan=None, price=None,
-                    proration_details={"credited_items": None}, subscription=None,
-                    subscription_item=None, tax_amounts=[], tax_rates=[])
+        data.update(discount_amounts=[], discounts=[], plan=None,
+                    proration_details={"credited_items": None}, tax_amounts=[], tax_rates=[])
+        data["price"] = (PriceSerializer.render_object(instance.price.as_price())
+                         if instance.price_id else None)
+        data["subscription"] = instance.invoice.subscription_id
+        data["subscription_item"] = instance.subscription_item_id
         return data
 
 
@@ -208,6 +212,8 @@ class InvoiceSerializer(ApiObjectSerializer):
         data["starting_balance"] = instance.starting_balance if not instance.is_draft else (
             customer.balance if customer.currency in (None, instance.currency) else 0)
         data.update(_NOT_YET)
+        data["subscription"] = instance.subscription_id
+        data["test_clock"] = customer.test_clock_id
         return data
 
 

@@ -2,6 +2,8 @@
 
 from billing.models.catalogue import CATALOGUE_ID_MAX, Plan, Price, Product
 from billing.models.invoices import Invoice, InvoiceItem, InvoiceLineItem
+from billing.models.subscriptions import Subscription, SubscriptionItem
 
 __all__ = ["CATALOGUE_ID_MAX", "Invoice", "InvoiceItem", "InvoiceLineItem", "Plan", "Price",
-           "Product"]
+           "Product",
+           "Subscription", "SubscriptionItem"]

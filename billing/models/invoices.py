@@ -100,6 +100,9 @@ class Invoice(FSMModelMixin, TenantModel):
     customer_address = models.JSONField(null=True, blank=True)
     customer_shipping = models.JSONField(null=True, blank=True)
     customer_tax_exempt = models.CharField(max_length=10, null=True, blank=True)
+    # The subscription this invoice bills a period of (subscription_create / _cycle).
+    subscription = models.ForeignKey("billing.Subscription", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="invoices")
 
     class Meta:
         indexes = [
@@ -118,6 +121,11 @@ class Invoice(FSMModelMixin, TenantModel):
             models.UniqueConstraint(fields=["merchant", "livemode", "number"],
                                     condition=models.Q(number__isnull=False),
                                     name="invoice_number_unique"),
+            # One invoice per subscription and period: a doubled, crashed or concurrent
+            # renewal finds the period billed and bills nothing.
+            models.UniqueConstraint(fields=["subscription", "period_start"],
+                                    condition=models.Q(subscription__isnull=False),
+                                    name="invoice_subscription_period_unique"),
         ]
 
     def __str__(self) -> str:
@@ -224,6 +232,11 @@ class InvoiceLineItem(TenantModel):
     period_end = models.DateTimeField()
     proration = models.BooleanField(default=False)
     discountable = models.BooleanField(default=True)
+    # A subscription line: the item (and its price) it bills for the invoice's period.
+    subscription_item = models.ForeignKey("billing.SubscriptionItem", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    price = models.ForeignKey("billing.Price", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["invoice", "created", "id"], name="invoice_line_order")]

@@ -33,6 +33,19 @@ from billing.services.invoices import (
     invoice_update,
     invoice_void,
 )
+from billing.services.renewals import (
+    subscription_expire,
+    subscription_renew,
+    subscriptions_clock_advance,
+    subscriptions_renew_due,
+)
+from billing.services.subscriptions import (
+    ItemSpec,
+    subscription_cancel,
+    subscription_create,
+    subscription_invoice_outcome_record,
+    subscription_update,
+)
 
 __all__ = [
     "DefaultPriceData", "ProductData", "invoice_create", "invoice_delete",
@@ -41,4 +54,7 @@ __all__ = [
     "invoice_pay", "invoice_payment_outcome_record", "invoice_send", "invoice_update",
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
+    "ItemSpec", "subscription_cancel", "subscription_create", "subscription_expire",
+    "subscription_invoice_outcome_record", "subscription_renew", "subscription_update",
+    "subscriptions_clock_advance", "subscriptions_renew_due",
 ]

@@ -1,0 +1,245 @@
+"""Subscriptions on the wire: /v1/subscriptions (create, retrieve, update, cancel, list)."""
+
+from typing import Any
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from api.errors import ParameterError
+from api.lists import ListParams
+from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
+from api.params import MetadataField, NoParams, OptionalString, Params
+from api.schema import list_of
+from api.views import ApiView
+from billing import selectors, services
+from billing.api.prices import PriceSerializer
+from billing.models import Subscription, SubscriptionItem
+from billing.services.subscriptions import PAYMENT_BEHAVIORS
+
+ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
+# Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
+NOT_YET_UPDATABLE = ("items", "proration_behavior", "proration_date", "billing_cycle_anchor",
+                     "trial_end", "pause_collection", "cancel_at", "collection_method",
+                     "days_until_due", "discounts", "coupon", "promotion_code",
+                     "add_invoice_items", "trial_from_plan", "payment_behavior")
+NOT_YET_CREATABLE = ("trial_period_days", "trial_end", "trial_from_plan", "trial_settings",
+                     "billing_cycle_anchor", "backdate_start_date", "cancel_at", "discounts",
+                     "coupon", "promotion_code", "add_invoice_items", "days_until_due")
+
+
+# -- input ---------------------------------------------------------------------------------
+
+class ItemParams(Params):
+    price = serializers.CharField(max_length=100)
+    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000_000, default=1)
+
+    def validate(self, attrs: dict[str, Any]) -> services.ItemSpec:
+        return services.ItemSpec(price=attrs["price"], quantity=attrs["quantity"])
+
+
+class SubscriptionCreateParams(Params):
+    customer = serializers.CharField(max_length=100)
+    items = ItemParams(many=True, max_length=20)
+    default_payment_method = OptionalString(max_length=100)
+    payment_behavior = serializers.ChoiceField(choices=PAYMENT_BEHAVIORS, required=False)
+    off_session = serializers.BooleanField(required=False)
+    collection_method = serializers.ChoiceField(
+        choices=Subscription.CollectionMethod.choices, required=False)
+    description = OptionalString(max_length=500)
+    metadata = MetadataField(required=False)
+
+
+class SubscriptionUpdateParams(Params):
+    default_payment_method = OptionalString(max_length=100)
+    cancel_at_period_end = serializers.BooleanField(required=False)
+    description = OptionalString(max_length=500)
+    metadata = MetadataField(required=False)
+
+
+class SubscriptionCancelParams(Params):
+    invoice_now = serializers.BooleanField(required=False)
+    prorate = serializers.BooleanField(required=False)
+    cancellation_details = serializers.DictField(required=False)
+
+
+class SubscriptionListParams(ListParams):
+    customer = serializers.CharField(required=False, max_length=100)
+    price = serializers.CharField(required=False, max_length=100)
+    status = serializers.ChoiceField(
+        choices=[*Subscription.Status.values, "all", "ended"], required=False)
+
+
+def _refuse(raw: dict[str, Any], names: tuple[str, ...], what: str) -> None:
+    for name in names:
+        if any(key == name or key.startswith(f"{name}[") for key in raw):
+            raise ParameterError(f"`{name}` on {what} is not supported by Till yet.",
+                                 param=name)
+
+
+# -- output --------------------------------------------------------------------------------
+
+class SubscriptionItemSerializer(ApiObjectSerializer):
+    object_name = "subscription_item"
+    model = SubscriptionItem
+
+    created = TimestampField()
+    current_period_end = TimestampField()
+    current_period_start = TimestampField()
+    metadata = serializers.DictField(child=serializers.CharField())
+    price = serializers.SerializerMethodField()
+    quantity = serializers.IntegerField()
+    subscription = serializers.CharField(source="subscription_id")
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_price(self, obj: SubscriptionItem) -> dict[str, Any]:
+        return PriceSerializer.render_object(obj.price.as_price())
+
+    def to_representation(self, instance: SubscriptionItem) -> dict:
+        data = super().to_representation(instance)
+        data.update(billing_thresholds=None, discounts=[], plan=None, tax_rates=[])
+        return data
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class ItemsField(serializers.Field):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, subscription: Subscription) -> dict[str, Any]:
+        items = sorted(subscription.items.all(), key=lambda item: (item.created, item.id))
+        return {"object": "list",
+                "data": [SubscriptionItemSerializer.render_object(item) for item in items],
+                "has_more": False, "total_count": len(items),
+                "url": f"/v1/subscription_items?subscription={subscription.id}"}
+
+
+class SubscriptionSerializer(ApiObjectSerializer):
+    object_name = "subscription"
+    model = Subscription
+
+    billing_cycle_anchor = TimestampField()
+    cancel_at = TimestampField(allow_null=True)
+    cancel_at_period_end = serializers.BooleanField()
+    canceled_at = TimestampField(allow_null=True)
+    collection_method = serializers.CharField()
+    created = TimestampField()
+    currency = serializers.CharField()
+    current_period_end = TimestampField()
+    current_period_start = TimestampField()
+    customer = ExpandableField("payments.api.customers.CustomerSerializer",
+                               source="customer_id")
+    days_until_due = serializers.IntegerField(allow_null=True)
+    default_payment_method = ExpandableField(
+        "payments.api.payment_methods.PaymentMethodSerializer", allow_null=True,
+        source="default_payment_method_id")
+    description = serializers.CharField(allow_null=True)
+    ended_at = TimestampField(allow_null=True)
+    items = ItemsField()
+    latest_invoice = ExpandableField("billing.api.invoices.InvoiceSerializer",
+                                     allow_null=True, source="latest_invoice_id")
+    livemode = serializers.BooleanField()
+    metadata = serializers.DictField(child=serializers.CharField())
+    start_date = TimestampField()
+    status = serializers.CharField()
+
+    def to_representation(self, instance: Subscription) -> dict:
+        data = super().to_representation(instance)
+        data["cancellation_details"] = {"comment": None, "feedback": None,
+                                        "reason": instance.cancellation_reason}
+        data["test_clock"] = instance.customer.test_clock_id
+        items = list(instance.items.all())
+        data["quantity"] = items[0].quantity if len(items) == 1 else None
+        data.update(_NOT_YET)
+        return data
+
+
+# What Till's subscriptions do not have (yet): trials, discounts, schedules, pauses, pending
+# updates, taxes, Connect. Rendered as Stripe renders a subscription without them.
+_NOT_YET: dict[str, Any] = {
+    "application": None, "application_fee_percent": None,
+    "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
+    "billing_cycle_anchor_config": None, "billing_thresholds": None,
+    "default_source": None, "default_tax_rates": [], "discount": None, "discounts": [],
+    "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
+    "next_pending_invoice_item_invoice": None, "on_behalf_of": None,
+    "pause_collection": None,
+    "payment_settings": {"payment_method_options": None, "payment_method_types": None,
+                         "save_default_payment_method": "off"},
+    "pending_invoice_item_interval": None, "pending_setup_intent": None,
+    "pending_update": None, "plan": None, "schedule": None, "transfer_data": None,
+    "trial_end": None, "trial_settings": {"end_behavior": {
+        "missing_payment_method": "create_invoice"}}, "trial_start": None,
+}
+
+
+# -- views ---------------------------------------------------------------------------------
+
+class SubscriptionView(ApiView):
+    def respond_subscription(self, subscription: Subscription) -> Response:
+        shown = selectors.subscription_get(id=subscription.id, merchant=self.merchant,
+                                           livemode=self.livemode)
+        return self.respond(shown, SubscriptionSerializer)
+
+
+class SubscriptionListView(SubscriptionView):
+    @extend_schema(operation_id="ListSubscriptions", parameters=[SubscriptionListParams],
+                   responses=list_of(SubscriptionSerializer))
+    def get(self, request) -> Response:
+        params = self.params(SubscriptionListParams)
+        subscriptions = selectors.subscription_list(
+            merchant=self.merchant, livemode=self.livemode, customer=params.get("customer"),
+            price=params.get("price"), status=params.get("status"))
+        return self.respond_list(subscriptions, SubscriptionSerializer, params=params)
+
+    @extend_schema(operation_id="CreateSubscription", request=SubscriptionCreateParams,
+                   responses=SubscriptionSerializer)
+    def post(self, request) -> Response:
+        _refuse(self.raw_params, NOT_YET_CREATABLE, "a subscription's creation")
+        params = self.params(SubscriptionCreateParams)
+        self.expand(SubscriptionSerializer)
+        subscription = services.subscription_create(
+            merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)
+        return self.respond_subscription(subscription)
+
+
+class SubscriptionDetailView(SubscriptionView):
+    @extend_schema(operation_id="RetrieveSubscription", parameters=[ID_PARAM],
+                   responses=SubscriptionSerializer)
+    def get(self, request, id: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        subscription = selectors.subscription_get(id=id, merchant=self.merchant,
+                                                  livemode=self.livemode)
+        return self.respond(subscription, SubscriptionSerializer)
+
+    @extend_schema(operation_id="UpdateSubscription", parameters=[ID_PARAM],
+                   request=SubscriptionUpdateParams, responses=SubscriptionSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        _refuse(self.raw_params, NOT_YET_UPDATABLE, "a subscription's update")
+        params = self.params(SubscriptionUpdateParams)
+        self.expand(SubscriptionSerializer)
+        subscription = services.subscription_update(
+            id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)
+        return self.respond_subscription(subscription)
+
+    @extend_schema(operation_id="CancelSubscription", parameters=[ID_PARAM],
+                   request=SubscriptionCancelParams, responses=SubscriptionSerializer)
+    def delete(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(SubscriptionCancelParams)
+        for name in ("invoice_now", "prorate"):
+            if params.get(name):
+                raise ParameterError(f"`{name}` on a cancellation is not supported by Till "
+                                     "yet.", param=name)
+        self.expand(SubscriptionSerializer)
+        subscription = services.subscription_cancel(id=id, merchant=self.merchant,
+                                                    livemode=self.livemode, actor=self.actor)
+        return self.respond_subscription(subscription)
+
+
+urlpatterns = [
+    path("subscriptions", SubscriptionListView.as_view()),
+    path("subscriptions/<str:id>", SubscriptionDetailView.as_view()),
+]

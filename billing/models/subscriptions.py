@@ -1,0 +1,140 @@
+"""Subscriptions and their items (Stripe Billing's, API version 2025-02-24.acacia).
+
+In this API version a subscription's current period is on the subscription itself
+(`current_period_start` / `_end`; 2025-03-31.basil moved it to the items): the items here
+keep a copy, moved with the subscription's, so the later version's shape is one step away.
+"""
+
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from merchants.models import TenantModel, id_field
+
+
+class Subscription(FSMModelMixin, TenantModel):
+    """A customer's recurring charge for its items' prices, billed every period by an
+    invoice (`latest_invoice` the newest). Its status follows Stripe's: `incomplete` until
+    the first invoice is paid (`incomplete_expired` when it is not within 23 hours),
+    `active` while its invoices are paid, `past_due` when a renewal is not, and `canceled`
+    for good."""
+
+    class Status(models.TextChoices):
+        INCOMPLETE = "incomplete"
+        INCOMPLETE_EXPIRED = "incomplete_expired"
+        TRIALING = "trialing"
+        ACTIVE = "active"
+        PAST_DUE = "past_due"
+        UNPAID = "unpaid"
+        CANCELED = "canceled"
+        PAUSED = "paused"
+
+    class CollectionMethod(models.TextChoices):
+        CHARGE_AUTOMATICALLY = "charge_automatically"
+        SEND_INVOICE = "send_invoice"
+
+    # Statuses the engine renews (a period that ends bills the next one).
+    RENEWABLE = (Status.ACTIVE, Status.PAST_DUE)
+    # Statuses that end the subscription: listed by `status=ended`.
+    ENDED = (Status.CANCELED, Status.INCOMPLETE_EXPIRED)
+    # Statuses a cancellation may leave (not an already ended one).
+    CANCELABLE = (Status.INCOMPLETE, Status.TRIALING, Status.ACTIVE, Status.PAST_DUE,
+                  Status.UNPAID, Status.PAUSED)
+
+    id = id_field("sub")
+    customer = models.ForeignKey("payments.Customer", on_delete=models.PROTECT,
+                                 related_name="+")
+    status = FSMField(default=Status.INCOMPLETE, choices=Status.choices, protected=True)
+    currency = models.CharField(max_length=3)
+    collection_method = models.CharField(max_length=30, choices=CollectionMethod.choices,
+                                         default=CollectionMethod.CHARGE_AUTOMATICALLY)
+    days_until_due = models.PositiveIntegerField(null=True, blank=True)
+    default_payment_method = models.ForeignKey("payments.PaymentMethod", null=True,
+                                               blank=True, on_delete=models.PROTECT,
+                                               related_name="+")
+    description = models.CharField(max_length=500, null=True, blank=True)
+    # The interval every item's price shares (Stripe refuses items of different intervals).
+    interval = models.CharField(max_length=5)
+    interval_count = models.PositiveIntegerField(default=1)
+    billing_cycle_anchor = models.DateTimeField()
+    current_period_start = models.DateTimeField()
+    current_period_end = models.DateTimeField()
+    start_date = models.DateTimeField()
+    cancel_at_period_end = models.BooleanField(default=False)
+    cancel_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=30, null=True, blank=True)
+    latest_invoice = models.ForeignKey("billing.Invoice", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="subscription_list"),
+            models.Index(fields=["customer", "-created"], name="subscription_customer"),
+            # The engine's due work: what it renews and what expires.
+            models.Index(fields=["current_period_end"], name="subscription_renewal_due",
+                         condition=models.Q(status__in=["active", "past_due"])),
+            models.Index(fields=["created"], name="subscription_incomplete",
+                         condition=models.Q(status="incomplete")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in self.ENDED
+
+    # -- transitions: they set fields, nothing else ---------------------------------------
+
+    @transition(field=status, source=[Status.INCOMPLETE, Status.PAST_DUE, Status.ACTIVE,
+                                      Status.UNPAID], target=Status.ACTIVE)
+    def activate(self) -> None:
+        """Its invoice is paid (the first: `incomplete` → `active`; a renewal: back from
+        `past_due`)."""
+
+    @transition(field=status, source=[Status.ACTIVE, Status.PAST_DUE], target=Status.PAST_DUE)
+    def mark_past_due(self) -> None:
+        """A renewal's invoice was not paid (dunning retries are a later slice)."""
+
+    @transition(field=status, source=Status.INCOMPLETE, target=Status.INCOMPLETE_EXPIRED)
+    def expire(self, *, at) -> None:
+        self.ended_at = at
+
+    @transition(field=status, source=CANCELABLE, target=Status.CANCELED)
+    def cancel(self, *, at, reason: str) -> None:
+        self.canceled_at = self.canceled_at or at
+        self.ended_at = at
+        self.cancellation_reason = reason
+        self.cancel_at_period_end = False
+
+    def move_period(self, *, start, end) -> None:
+        """The next period (not a transition: the status stays)."""
+        self.current_period_start = start
+        self.current_period_end = end
+
+
+class SubscriptionItem(TenantModel):
+    """One price a subscription bills, so many of it each period."""
+
+    id = id_field("si")
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
+                                     related_name="items")
+    price = models.ForeignKey("billing.Price", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(default=1)
+    # A copy of the subscription's period (see the module's docstring).
+    current_period_start = models.DateTimeField()
+    current_period_end = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["subscription", "created", "id"],
+                                name="subscription_item_order")]
+        constraints = [
+            # Stripe refuses the same price twice on one subscription.
+            models.UniqueConstraint(fields=["subscription", "price"],
+                                    name="subscription_item_price_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.price_id} × {self.quantity})"

@@ -1,0 +1,173 @@
+"""The billing engine: subscriptions whose period ended are renewed (the period moved, its
+invoice made, finalized and then charged), incomplete ones past their 23 hours expire, on
+Till's clock by beat's task and on a test clock's time by its advance.
+
+Each subscription is renewed in its own transaction, taken with SKIP LOCKED (another engine
+holding it renews it; this one moves on), and the database's one invoice per subscription
+and period is the last word: a doubled or concurrent run never bills a period twice. The
+charge follows the commit, outside any lock; its outcome moves the subscription
+(billing.services.subscriptions.subscription_invoice_outcome_record).
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+
+from billing import selectors
+from billing.models import Invoice, Subscription, SubscriptionItem
+from billing.periods import period_end_after
+from billing.services.invoices import invoice_void
+from billing.services.subscriptions import (
+    subscription_cancel_locked,
+    subscription_invoice_charge,
+    subscription_invoice_make,
+    subscription_rendered,
+    subscription_updated_record,
+)
+from core import clock
+from core.actor import TILL
+from core.audit import status_change_record
+from core.exceptions import DomainError
+from webhooks.services import EventSpec, events_record
+
+logger = logging.getLogger("till.billing")
+
+# Stripe's time to pay a subscription's first invoice before it is `incomplete_expired`.
+INCOMPLETE_EXPIRES_AFTER = timedelta(hours=23)
+BATCH = 100
+
+
+def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A002
+    """Renews one subscription whose period ended by `now`, if nobody else holds it: in one
+    transaction, the period moves (`customer.subscription.updated`), its invoice is made and
+    finalized (`invoice.created`, `invoice.finalized`); after the commit it is charged
+    (`invoice.paid` or `invoice.payment_failed`, and `past_due` then). With
+    `cancel_at_period_end` (or `cancel_at` reached) it is canceled instead
+    (`customer.subscription.deleted`). Returns the renewal's invoice, or None when nothing
+    was billed (not due, busy, canceled, or the period already billed)."""
+    try:
+        with transaction.atomic(durable=True):
+            subscription = selectors.subscription_get_locked_by_id(id=id, skip_locked=True)
+            if (subscription is None or subscription.status not in Subscription.RENEWABLE
+                    or subscription.current_period_end > now):
+                return None
+            end = subscription.current_period_end
+            if subscription.cancel_at_period_end or (
+                    subscription.cancel_at is not None and subscription.cancel_at <= end):
+                with clock.bound(end):
+                    subscription_cancel_locked(subscription, reason="cancellation_requested",
+                                               actor=TILL)
+                return None
+            invoice = _period_bill(subscription)
+    except IntegrityError:
+        # The period is billed already (a crashed run's invoice): nothing more to bill.
+        logger.warning("subscription %s: its period is billed already", id)
+        return None
+    if invoice.status == Invoice.Status.OPEN:
+        subscription_invoice_charge(invoice, actor=TILL)
+    return invoice
+
+
+def _period_bill(subscription: Subscription) -> Invoice:
+    """The next period and its invoice, in the caller's transaction (the subscription
+    locked), at the instant the ended period ends."""
+    start = subscription.current_period_end
+    end = period_end_after(subscription.billing_cycle_anchor, interval=subscription.interval,
+                           interval_count=subscription.interval_count, after=start)
+    with clock.bound(start):
+        before = subscription_rendered(subscription)
+        subscription.move_period(start=start, end=end)
+        SubscriptionItem.objects.filter(subscription=subscription).update(
+            current_period_start=start, current_period_end=end)
+        subscription.save()
+        subscription_updated_record(subscription, before)
+        invoice = subscription_invoice_make(
+            subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CYCLE, actor=TILL)
+        subscription.save(update_fields=["latest_invoice"])
+    return invoice
+
+
+def subscription_expire(*, id: str, now: datetime) -> bool:  # noqa: A002
+    """An incomplete subscription whose first invoice went unpaid for 23 hours: its open
+    invoice voided (`invoice.voided`), then `incomplete_expired`
+    (`customer.subscription.deleted`, as Stripe ends it). Returns whether it expired."""
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked_by_id(id=id, skip_locked=True)
+        if (subscription is None or subscription.status != Subscription.Status.INCOMPLETE
+                or subscription.created + INCOMPLETE_EXPIRES_AFTER > now):
+            return False
+        invoice_id = subscription.latest_invoice_id
+    invoice = selectors.invoice_get_by_id(id=invoice_id) if invoice_id else None
+    if invoice is not None and invoice.status in Invoice.PAYABLE:
+        try:
+            invoice_void(id=invoice.id, merchant=invoice.merchant, livemode=invoice.livemode,
+                         actor=TILL)
+        except DomainError as exc:
+            # Paid meanwhile (the subscription is active now), or busy: the next run sees.
+            logger.info("incomplete subscription %s keeps its invoice: %s", id, exc)
+            return False
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked_by_id(id=id)
+        if subscription is None or subscription.status != Subscription.Status.INCOMPLETE:
+            return False
+        source = subscription.status
+        subscription.expire(at=now)
+        subscription.save()
+        status_change_record(obj=subscription, source=source, actor=TILL)
+        events_record(EventSpec("customer.subscription.deleted", subscription,
+                                payload=subscription_rendered(subscription)))
+    return True
+
+
+def subscriptions_renew_due(*, now: datetime | None = None) -> int:
+    """Beat's engine on Till's clock: every subscription whose period ended is renewed, and
+    every incomplete one past its 23 hours expires, in batches, each in its own
+    transaction; one another engine holds is skipped (it is that engine's). Customers on a
+    test clock wait for their clock. Returns how many subscriptions moved."""
+    now = now or clock.now()
+    moved, seen = 0, set()
+    while True:
+        ids = [pk for pk in selectors.subscription_ids_renewal_due(now=now, limit=BATCH)
+               if pk not in seen]
+        if not ids:
+            break
+        seen.update(ids)
+        moved += sum(subscription_renew(id=pk, now=now) is not None for pk in ids)
+    for pk in selectors.subscription_ids_incomplete_expired(
+            now=now, before=now - INCOMPLETE_EXPIRES_AFTER):
+        moved += subscription_expire(id=pk, now=now)
+    return moved
+
+
+def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bool,
+                                until: datetime) -> None:
+    """Billing's advance handler (core.hooks): the clock's customers' subscriptions renewed
+    and expired up to `until`, one due time at a time in time order, each with the clock
+    bound to it, so a year of monthly renewals runs in one advance. Safe to run twice:
+    what is done is no longer due."""
+    while True:
+        due = selectors.subscriptions_due_on_test_clock(
+            clock_id=clock_id, until=until, incomplete_after=INCOMPLETE_EXPIRES_AFTER)
+        if not due:
+            return
+        at, kind, pk = due[0]
+        with clock.bound(at):
+            done = (subscription_renew(id=pk, now=at) if kind == "renew"
+                    else subscription_expire(id=pk, now=at))
+        if not done and _still_due(pk, kind=kind, at=at):
+            # Held by another process (or its period billed): leave it to the next advance
+            # rather than spin.
+            logger.warning("subscription %s on clock %s could not %s", pk, clock_id, kind)
+            return
+
+
+def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
+    subscription = Subscription.objects.filter(pk=pk).only(
+        "status", "current_period_end").first()
+    if subscription is None:
+        return False
+    if kind == "renew":
+        return (subscription.status in Subscription.RENEWABLE
+                and subscription.current_period_end <= at)
+    return subscription.status == Subscription.Status.INCOMPLETE
