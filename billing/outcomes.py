@@ -1,7 +1,10 @@
 """What billing learns from payments' outcome hooks: an invoice's payment succeeded, failed,
 needs 3-D Secure or was canceled, recorded in the transaction payments records it in."""
 
-from billing.services import invoice_payment_outcome_record, subscription_invoice_outcome_record
+from billing.services import (
+    invoice_payment_outcome_record,
+    subscription_invoice_outcome_record,
+)
 from core.hooks import PaymentOutcomeEvent, on_payment_outcome
 
 
@@ -9,7 +12,7 @@ from core.hooks import PaymentOutcomeEvent, on_payment_outcome
 def invoice_payment_outcome(event: PaymentOutcomeEvent) -> None:
     """An intent billing made to pay an invoice (`purpose="invoice"`, its `invoice_id`
     set): the invoice follows its payment, atomically (billing.services.invoice_payments)."""
-    invoice_payment_outcome_record(intent=event.intent, outcome=event.outcome)
+    invoice = invoice_payment_outcome_record(intent=event.intent, outcome=event.outcome)
     # Then the invoice's subscription follows it (lock order: invoice, then subscription).
-    subscription_invoice_outcome_record(invoice_id=event.intent.invoice_id,
-                                        outcome=event.outcome)
+    if invoice is not None and invoice.subscription_id is not None:
+        subscription_invoice_outcome_record(invoice=invoice, outcome=event.outcome)

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from billing.models import Price, Product
+from core import clock
 from disputes.models import Dispute
 from merchants.selectors import api_key_get_by_token
 from payments.models import (
@@ -340,6 +342,31 @@ def new_payable_invoice(api: Api) -> str:
     return _ok(api.post(f"/v1/invoices/{invoice_id}/finalize"))["id"]
 
 
+# -- subscriptions -------------------------------------------------------------------------
+# `default_incomplete` charges nothing, so both modes make them through the API: an incomplete
+# subscription with its first invoice open (subscription.created, invoice.created and
+# .finalized). Their customers and prices are written as rows, so making those records no
+# event.
+
+def subscription_params(api: Api) -> dict[str, Any]:
+    return {"customer": customer_row(api), "items": [{"price": monthly_price_row(api)}],
+            "payment_behavior": "default_incomplete"}
+
+
+def monthly_price_row(api: Api) -> str:
+    key = api_key_get_by_token(token=api.key)
+    product = Product.objects.create(merchant=key.merchant, livemode=key.livemode,
+                                     name="Gold", updated=clock.now())
+    return Price.objects.create(merchant=key.merchant, livemode=key.livemode, product=product,
+                                currency="usd", type="recurring", unit_amount_decimal="1000",
+                                recurring_interval="month", recurring_interval_count=1,
+                                recurring_usage_type="licensed").id
+
+
+def new_subscription(api: Api) -> str:
+    return _ok(api.post("/v1/subscriptions", subscription_params(api)))["id"]
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -549,6 +576,16 @@ ROUTES = [
     Route("POST", "/v1/invoices/{id}/mark_uncollectible", make=new_open_invoice,
           show="/v1/invoices/{id}"),
     Route("POST", "/v1/invoices/{id}/send", make=new_open_invoice, show="/v1/invoices/{id}"),
+    Route("GET", "/v1/subscriptions", seed=new_subscription, made_of=lambda obj: obj["id"],
+          filters=({}, {"status": "incomplete"}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/subscriptions", params=subscription_params, emits_event=3),
+    Route("GET", "/v1/subscriptions/{id}", make=new_subscription,
+          show="/v1/subscriptions/{id}"),
+    Route("POST", "/v1/subscriptions/{id}", make=new_subscription,
+          show="/v1/subscriptions/{id}",
+          params={"cancel_at_period_end": True, "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/subscriptions/{id}", make=new_subscription,
+          show="/v1/subscriptions/{id}"),
 ]
 ID_ROUTES = [r for r in ROUTES if r.make]
 LIST_ROUTES = [r for r in ROUTES if r.made_of]

@@ -224,29 +224,32 @@ def invoice_mark_paid_out_of_band(*, id: str, merchant: Merchant, livemode: bool
     return invoice
 
 
-def invoice_payment_outcome_record(*, intent: PaymentIntent, outcome: PaymentOutcome) -> None:
+def invoice_payment_outcome_record(*, intent: PaymentIntent,
+                                   outcome: PaymentOutcome) -> Invoice | None:
     """What a payment of the invoice came to, in the transaction payments records it in
     (the intent locked; the invoice locked here). The intent is linked at its first outcome;
     any outcome counts the invoice attempted (Stripe counts the first attempt, then only
     automatic retries). Succeeded: `paid` for what the intent received (`invoice.paid`,
     `invoice.payment_succeeded`). Declined: `invoice.payment_failed`, and
-    `invoice.payment_action_required` too when the bank wants the cardholder (3-D Secure)."""
+    `invoice.payment_action_required` too when the bank wants the cardholder (3-D Secure).
+    Returns the invoice as it now stands (None: no such invoice), for its subscription."""
     invoice = (selectors.invoice_get_locked_by_id(id=intent.invoice_id)
                if intent.invoice_id else None)
     if invoice is None:
         # Never raise here: it would roll back the payment's own record.
         logger.error("payment %s is for an invoice, but names none that exists", intent.id)
-        return
+        return None
     changed = ["payment_intent"] if invoice.payment_intent_id is None else []
     invoice.payment_intent = intent
     if outcome == PaymentOutcome.CANCELED:
         invoice.save(update_fields=changed)
-        return
+        return invoice
     invoice.attempted = True
     invoice.attempt_count = max(invoice.attempt_count, 1)
     specs = _outcome_events(invoice, intent, outcome)
     invoice.save()
     events_record(*specs)
+    return invoice
 
 
 def _outcome_events(invoice: Invoice, intent: PaymentIntent,

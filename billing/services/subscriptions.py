@@ -40,6 +40,7 @@ from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.clocks import customer_time
 from payments.models import Customer, PaymentIntent, PaymentMethod
+from payments.processors import processor_for
 from payments.processors.base import ProcessorUnavailable
 from webhooks.services import EventSpec, events_record, previous_attributes
 
@@ -194,6 +195,9 @@ def subscription_create(
         raise InvalidRequest("Till's subscriptions are charged automatically for now: "
                              "`collection_method=send_invoice` is not supported yet.",
                              param="collection_method")
+    if payment_behavior != "default_incomplete":
+        # A mode without a processor is refused before anything is made, as `pay` refuses.
+        processor_for(merchant=merchant, livemode=livemode)
     owner = payment_selectors.customer_get(id=customer, merchant=merchant, livemode=livemode,
                                            param="customer")
     prices = _prices_for(items, merchant=merchant, livemode=livemode)
@@ -320,15 +324,13 @@ def subscription_invoice_charge(invoice: Invoice, *, actor: Actor,
 
 # -- the invoices' outcomes ----------------------------------------------------------------
 
-def subscription_invoice_outcome_record(*, invoice_id: str | None,
-                                        outcome: PaymentOutcome) -> None:
+def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOutcome) -> None:
     """In payments' recording transaction, after the invoice took its outcome (the invoice
     locked, then the subscription here): the subscription's latest invoice paid makes it
     `active` (from `incomplete` or `past_due`); a renewal's payment failing makes an active
     one `past_due` (dunning's retries come later: `next_payment_attempt` stays null).
     `customer.subscription.updated` when the status moved."""
-    invoice = selectors.invoice_get_by_id(id=invoice_id) if invoice_id else None
-    if invoice is None or invoice.subscription_id is None:
+    if invoice.subscription_id is None:
         return
     subscription = selectors.subscription_get_locked_by_id(id=invoice.subscription_id)
     if subscription is None or subscription.latest_invoice_id != invoice.id:

@@ -45,6 +45,9 @@ def objects(account, settings) -> dict[str, str]:
     invoice = ok(api.post("/v1/invoices", {"customer": customer["id"]}))
     item = ok(api.post("/v1/invoiceitems", {"customer": customer["id"], "amount": 700,
                                             "currency": "usd", "invoice": invoice["id"]}))
+    subscription = ok(api.post("/v1/subscriptions", {
+        "customer": customer["id"], "items": [{"price": plan["id"]}],
+        "payment_behavior": "default_incomplete"}))
     return {
         "customers": customer["id"], "payment_intents": authorized_intent(api)["id"],
         "payment_methods": ok(api.post("/v1/payment_methods", {
@@ -57,6 +60,7 @@ def objects(account, settings) -> dict[str, str]:
         "test_helpers": ok(api.post("/v1/test_helpers/test_clocks",
                                     {"frozen_time": 1577836800}))["id"],
         "products": product["id"], "prices": product["default_price"], "plans": plan["id"],
+        "subscriptions": subscription["id"],
     }
 
 
