@@ -293,8 +293,8 @@ def invoice_get_locked_unless_busy(*, id: str) -> Invoice | None:  # noqa: A002
 
 
 def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
-                 status: str | None = None, collection_method: str | None = None
-                 ) -> QuerySet[Invoice]:
+                 status: str | None = None, collection_method: str | None = None,
+                 subscription: str | None = None) -> QuerySet[Invoice]:
     invoices = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
                 .filter(merchant=merchant, livemode=livemode))
     if customer is not None:
@@ -303,6 +303,8 @@ def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = N
         invoices = invoices.filter(status=status)
     if collection_method is not None:
         invoices = invoices.filter(collection_method=collection_method)
+    if subscription is not None:
+        invoices = invoices.filter(subscription_id=subscription)
     return invoices
 
 

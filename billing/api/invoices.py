@@ -74,6 +74,7 @@ class InvoicePayParams(Params):
 
 class InvoiceListParams(ListParams):
     customer = serializers.CharField(required=False, max_length=100)
+    subscription = serializers.CharField(required=False, max_length=100)
     status = serializers.ChoiceField(choices=Invoice.Status.choices, required=False)
     collection_method = serializers.ChoiceField(choices=Invoice.CollectionMethod.choices,
                                                 required=False)
@@ -266,7 +267,8 @@ class InvoiceListView(InvoiceView):
         params = self.params(InvoiceListParams)
         invoices = selectors.invoice_list(
             merchant=self.merchant, livemode=self.livemode, customer=params.get("customer"),
-            status=params.get("status"), collection_method=params.get("collection_method"))
+            status=params.get("status"), collection_method=params.get("collection_method"),
+            subscription=params.get("subscription"))
         return self.respond_list(invoices, InvoiceSerializer, params=params)
 
     @extend_schema(operation_id="CreateInvoice", request=InvoiceCreateParams,

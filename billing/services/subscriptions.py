@@ -172,6 +172,11 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     transition_record(invoice, "created", actor)
     events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
     invoice_finalize_locked(invoice, actor=actor)
+    if invoice.next_payment_attempt is not None:
+        # The engine charges it itself, right after this commits: the invoices' sweep must
+        # not attempt it too. Dunning's retries (a later slice) will set it again.
+        invoice.next_payment_attempt = None
+        invoice.save(update_fields=["next_payment_attempt"])
     subscription.latest_invoice = invoice
     return invoice
 
