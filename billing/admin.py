@@ -4,8 +4,8 @@ Catalogue: products and prices are read-only here (a price's amounts never chang
 change goes through billing.services, which records its events); the one thing an operator
 may do is archive or reactivate them, through the same services as the API.
 
-Invoices and invoice items are read-only: their state machine, totals, the customer's balance
-and their events move together, through billing.services only.
+Invoices, invoice items and subscriptions are read-only: their state machines, totals, the
+customer's balance and their events move together, through billing.services only.
 """
 
 from django.contrib import admin, messages
@@ -13,7 +13,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from billing import services
-from billing.models import Invoice, InvoiceItem, InvoiceLineItem, Price, Product
+from billing.models import (
+    Invoice,
+    InvoiceItem,
+    InvoiceLineItem,
+    Price,
+    Product,
+    Subscription,
+    SubscriptionItem,
+)
 from core.exceptions import DomainError
 
 # ============================================================================================
@@ -136,3 +144,30 @@ class InvoiceItemAdmin(ReadOnlyAdmin):
     list_select_related = ("merchant", "customer")
     search_fields = ("=id", "=customer__id", "=invoice__id")
     ordering = ("-created",)
+
+
+# ============================================================================================
+# Subscriptions (with their items)
+# ============================================================================================
+
+
+class SubscriptionItemInline(admin.TabularInline):
+    model = SubscriptionItem
+    fields = ("id", "price", "quantity", "current_period_start", "current_period_end")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ("id", "merchant", "livemode", "customer", "status", "currency",
+                    "current_period_end", "cancel_at_period_end", "created")
+    list_filter = ("livemode", "status", "collection_method", "cancel_at_period_end")
+    list_select_related = ("merchant", "customer")
+    search_fields = ("=id", "=customer__id")
+    ordering = ("-created",)
+    inlines = [SubscriptionItemInline]

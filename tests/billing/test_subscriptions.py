@@ -213,3 +213,22 @@ def test_lists_filter_by_customer_price_and_status(api):
     assert ids(customer=other["id"], status="all") == [second["id"]]
     assert ids(price=gold["id"]) == [first["id"]]
     assert ids(status="past_due") == []
+
+
+def test_the_admin_shows_a_subscription_read_only(api, django_user_model):
+    from django.urls import reverse
+
+    from tests.dashboard.helpers import PASSWORD, logged_in
+
+    owner, _ = customer_with_card(api)
+    subscription = subscribe(api, owner["id"], monthly(api)["id"])
+    user = logged_in(django_user_model.objects.create_superuser(
+        username="ops@till.test", email="ops@till.test", password=PASSWORD))
+
+    assert user.get(reverse("admin:billing_subscription_changelist")).status_code == 200
+    change = user.get(reverse("admin:billing_subscription_change", args=[subscription["id"]]))
+    assert change.status_code == 200
+    assert b'name="_save"' not in change.content
+    assert user.get(reverse("admin:billing_subscription_add")).status_code == 403
+    assert user.get(reverse("admin:billing_subscription_delete",
+                            args=[subscription["id"]])).status_code == 403
