@@ -427,7 +427,7 @@ def subscription_get_locked_by_id(*, id: str, skip_locked: bool = False,  # noqa
 
 
 def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
-    return list(SubscriptionItem.objects.select_related("price")
+    return list(SubscriptionItem.objects.select_related("price__product")
                 .filter(subscription=subscription).order_by("created", "id"))
 
 

@@ -282,10 +282,15 @@ def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Pric
             merchant=owner.merchant, livemode=owner.livemode, actor=actor, amount=amount,
             currency=prices[0].currency, customer=owner.id, payment_method=method_id,
             purpose="subscription_create")
-        intent = payment_services.payment_intent_confirm(
-            id=intent.id, merchant=owner.merchant, livemode=owner.livemode, actor=actor,
-            off_session=True)
+        try:
+            intent = payment_services.payment_intent_confirm(
+                id=intent.id, merchant=owner.merchant, livemode=owner.livemode, actor=actor,
+                off_session=True)
+        except DomainError:
+            _abandon(intent, actor=actor)
+            raise
         if intent.status != PaymentIntent.Status.SUCCEEDED:
+            _abandon(intent, actor=actor)
             raise InvalidRequest("The subscription's first payment was not completed, and "
                                  "`payment_behavior=error_if_incomplete` creates nothing "
                                  "then.", code="subscription_payment_intent_requires_action",
@@ -300,6 +305,17 @@ def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Pric
         _activate_if_paid(subscription, invoice)
         subscription.save()
     return subscription
+
+
+def _abandon(intent: PaymentIntent, *, actor: Actor) -> None:
+    """error_if_incomplete's payment that did not succeed: nothing will ever pay it (no
+    invoice exists to finish it through), so it is canceled rather than left open."""
+    try:
+        payment_services.payment_intent_cancel(
+            id=intent.id, merchant=intent.merchant, livemode=intent.livemode, actor=actor,
+            cancellation_reason=PaymentIntent.CancellationReason.ABANDONED)
+    except DomainError as exc:  # busy or settled meanwhile: the decline is still the answer
+        logger.warning("could not cancel payment %s: %s", intent.id, exc)
 
 
 def _paid_by(invoice: Invoice, intent: PaymentIntent) -> None:

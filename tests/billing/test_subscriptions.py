@@ -118,6 +118,9 @@ def test_error_if_incomplete_is_a_402_and_creates_nothing(api):
     assert not Subscription.objects.exists()
     assert not Invoice.objects.exists()
     assert ok(api.get("/v1/subscriptions", {"status": "all"}))["data"] == []
+    # and the declined payment is not left waiting to be paid
+    [intent] = ok(api.get("/v1/payment_intents", {"customer": owner["id"]}))["data"]
+    assert (intent["status"], intent["cancellation_reason"]) == ("canceled", "abandoned")
 
 
 def test_error_if_incomplete_with_a_good_card_is_active_and_paid(api):
