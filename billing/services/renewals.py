@@ -71,20 +71,20 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
 
 def _period_bill(subscription: Subscription) -> Invoice:
     """The next period and its invoice, in the caller's transaction (the subscription
-    locked), at the instant the ended period ends."""
+    locked), made now: on Till's clock when the engine runs, on a test clock at the instant
+    the period ended (its advance binds each due time)."""
     start = subscription.current_period_end
     end = period_end_after(subscription.billing_cycle_anchor, interval=subscription.interval,
                            interval_count=subscription.interval_count, after=start)
-    with clock.bound(start):
-        before = subscription_rendered(subscription)
-        subscription.move_period(start=start, end=end)
-        SubscriptionItem.objects.filter(subscription=subscription).update(
-            current_period_start=start, current_period_end=end)
-        subscription.save()
-        subscription_updated_record(subscription, before)
-        invoice = subscription_invoice_make(
-            subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CYCLE, actor=TILL)
-        subscription.save(update_fields=["latest_invoice"])
+    before = subscription_rendered(subscription)
+    subscription.move_period(start=start, end=end)
+    SubscriptionItem.objects.filter(subscription=subscription).update(
+        current_period_start=start, current_period_end=end)
+    subscription.save()
+    subscription_updated_record(subscription, before)
+    invoice = subscription_invoice_make(
+        subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CYCLE, actor=TILL)
+    subscription.save(update_fields=["latest_invoice"])
     return invoice
 
 

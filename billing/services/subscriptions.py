@@ -217,7 +217,8 @@ def subscription_create(
                                       actor=actor, description=description, metadata=metadata)
         with transaction.atomic(durable=True):
             subscription = _subscription_make(owner, items, prices, method=method,
-                                              description=description, metadata=metadata)
+                                              description=description, metadata=metadata,
+                                              actor=actor)
             invoice = subscription_invoice_make(
                 subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
             _activate_if_paid(subscription, invoice)
@@ -229,7 +230,7 @@ def subscription_create(
 
 def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Price], *,
                        method: PaymentMethod | None, description: str | None,
-                       metadata: MetadataUpdate | None) -> Subscription:
+                       metadata: MetadataUpdate | None, actor: Actor) -> Subscription:
     """The subscription and its items, saved, in the caller's transaction (its first period
     from now, anchored now), with `customer.subscription.created`."""
     now = clock.now()
@@ -248,7 +249,7 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
         price=price, quantity=item.quantity, current_period_start=now,
         current_period_end=end, created=now) for item, price in zip(items, prices,
                                                                     strict=True)])
-    status_change_record(obj=subscription, source="created", actor=TILL)
+    status_change_record(obj=subscription, source="created", actor=actor)
     events_record(EventSpec("customer.subscription.created", subscription,
                             payload=subscription_rendered(subscription)))
     return subscription
@@ -297,7 +298,8 @@ def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Pric
                                  payment_intent=intent)
     with transaction.atomic(durable=True):
         subscription = _subscription_make(owner, items, prices, method=method,
-                                          description=description, metadata=metadata)
+                                          description=description, metadata=metadata,
+                                          actor=actor)
         invoice = subscription_invoice_make(
             subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
         if intent is not None and invoice.status == Invoice.Status.OPEN:
