@@ -120,7 +120,7 @@ def payment_intent_event_apply(*, connection: ProcessorConnection, obj: dict[str
         return ProcessorEventResult("ignored", f"No payment intent of Till's is {reference}.")
     waiting = intent.status
     if waiting == PaymentIntent.Status.PROCESSING:
-        intent = payment_intent_settle(id=intent.id)
+        intent = payment_intent_settle(id=intent.id, unavailable_raises=True)
     elif waiting == PaymentIntent.Status.REQUIRES_ACTION:
         intent = payment_intent_action_resolve(id=intent.id, reference=reference)
     if intent.status == waiting:

@@ -28,19 +28,23 @@ from payments.services.payment_outcomes import (
 )
 
 
-def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
+def payment_intent_settle(*, id: str, unavailable_raises: bool = False  # noqa: A002
+                          ) -> PaymentIntent:
     """Asks the processor where a `processing` payment stands and records the answer:
     `charge.succeeded` + `payment_intent.succeeded`, or the failure. Safe to run twice; a
     payment still pending is left for the next sweep. On the customer's time: a customer on
-    a test clock settles as its clock passes the settlement's due time."""
+    a test clock settles as its clock passes the settlement's due time.
+    `unavailable_raises`: a processor that cannot be asked raises (a caller that retries on
+    its own, as the processor's events do) instead of leaving it to the next sweep."""
     intent = PaymentIntent.objects.select_related("latest_charge", "customer").get(pk=id)
     if intent.status != PaymentIntent.Status.PROCESSING:
         return intent
     with customer_time(intent.customer):
-        return _payment_intent_settle(intent)
+        return _payment_intent_settle(intent, unavailable_raises=unavailable_raises)
 
 
-def _payment_intent_settle(intent: PaymentIntent) -> PaymentIntent:
+def _payment_intent_settle(intent: PaymentIntent, *, unavailable_raises: bool
+                           ) -> PaymentIntent:
     pk = intent.id
     try:
         processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
@@ -48,6 +52,8 @@ def _payment_intent_settle(intent: PaymentIntent) -> PaymentIntent:
             idempotency_key=f"{intent.id}:confirm:{intent.attempt}",
             reference=intent.latest_charge.processor_reference)
     except DomainError:
+        if unavailable_raises:
+            raise
         return intent  # no processor to ask now (unavailable): the next sweep asks again
     if settlement.outcome == Outcome.PENDING:
         return intent
