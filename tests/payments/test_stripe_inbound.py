@@ -230,6 +230,41 @@ def test_3d_secure_done_at_stripe_completes_tills_payment(account, stripe_api, s
     assert InboundEvent.objects.get().result == "applied"
 
 
+def test_3d_secure_failed_at_stripe_fails_tills_payment(account, stripe_api, stripe_sdk,
+                                                        inbound):
+    # given a payment waiting on Stripe's 3-D Secure
+    connection = connect(account)
+    api = account.api()
+    waiting = ok(api.post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "confirm": True,
+        "payment_method": stripe_card(stripe_sdk, "4000002500003155")}))
+    [at_stripe] = stripe_intents_for(stripe_sdk, waiting["id"])
+    # and an early, out-of-order requires_action event: nothing to change yet
+    early = stripe_event("payment_intent.requires_action",
+                         stripe_sdk.v1.payment_intents.retrieve(at_stripe.id).to_dict())
+    inbound.post(connection, early)
+    inbound.apply()
+    assert InboundEvent.objects.get().result == "unchanged"
+
+    # when the cardholder fails the authentication at Stripe
+    client_secret = stripe_sdk.v1.payment_intents.retrieve(at_stripe.id).client_secret
+    requests.post(f"{stripe_api}/v1/payment_intents/{at_stripe.id}/_authenticate",
+                  data={"client_secret": client_secret, "success": "false",
+                        "key": "pk_test_browser"}, timeout=10).raise_for_status()
+    event = stripe_event("payment_intent.payment_failed",
+                         stripe_sdk.v1.payment_intents.retrieve(at_stripe.id).to_dict())
+    inbound.post(connection, event)
+    inbound.apply()
+
+    # then Till's intent is back to requires_payment_method with the failure, told as Stripe
+    # tells it
+    failed = ok(api.get(f"/v1/payment_intents/{waiting['id']}"))
+    assert failed["status"] == "requires_payment_method"
+    assert failed["last_payment_error"]["code"]
+    assert event_types(waiting["id"])[-1] == "payment_intent.payment_failed"
+    assert InboundEvent.objects.get(event_id=event["id"]).result == "applied"
+
+
 def _recorded_connection(account, recorded_stripe) -> ProcessorConnection:
     recorded_stripe.answer("GET", "/v1/balance", 200, {"object": "balance"})
     recorded_stripe.answer("GET", "/v1/payment_methods/pm_1RecordedCard", 200, RECORDED_CARD)
