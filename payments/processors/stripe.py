@@ -213,11 +213,12 @@ class StripeProcessor:
         return Settlement(Outcome.DECLINED, _decline_of_intent(intent))
 
     def intent_state(self, *, reference: str) -> tuple[str, str, Authorization]:
-        """Stripe's PaymentIntent as it stands now: (Till's intent it was made for, from
-        its metadata; Stripe's status; what that status means as a confirmation's answer)."""
+        """Stripe's PaymentIntent as it stands now: (the idempotency key of Till's
+        confirmation it was made for, from its metadata: `pi_…:confirm:<attempt>`; Stripe's
+        status; what that status means as a confirmation's answer)."""
         intent = self._intent(reference)
-        till_intent = str((intent.get("metadata") or {}).get("till_payment_intent") or "")
-        return till_intent, str(intent.get("status") or ""), self._authorization(intent)
+        made_for = str((intent.get("metadata") or {}).get("till_idempotency_key") or "")
+        return made_for, str(intent.get("status") or ""), self._authorization(intent)
 
     def capture(self, *, idempotency_key: str, reference: str, amount: int) -> Settlement:
         if self._answered("payment_intents.capture", idempotency_key) is None:

@@ -84,8 +84,9 @@ def payment_intent_action_resolve(*, id: str, reference: str) -> PaymentIntent: 
     (Stripe's 3-D Secure): asks the processor where its payment `reference` stands now and,
     once the cardholder is done, records that answer as the confirmation's (the charge, the
     outcome, its events and hooks), as a confirmation's last phase does. Safe to run twice;
-    a payment still awaiting the cardholder, one Stripe made for another intent, and one
-    Stripe canceled (Till's intent is canceled through Till) are left as they are.
+    a payment still awaiting the cardholder, one Stripe made for another intent or an
+    earlier attempt, and one Stripe canceled (Till's intent is canceled through Till) are
+    left as they are.
     Raises ProcessorUnavailable when the processor cannot be asked (retried later)."""
     intent = PaymentIntent.objects.select_related("merchant").get(pk=id)
     if intent.status != PaymentIntent.Status.REQUIRES_ACTION or intent.operation is not None:
@@ -95,13 +96,15 @@ def payment_intent_action_resolve(*, id: str, reference: str) -> PaymentIntent: 
     if intent_state is None:
         return intent  # the simulated processor's 3-D Secure is Till's own page
     made_for, status, result = intent_state(reference=reference)
-    if made_for != intent.id or status == "canceled" \
+    # Only the current attempt's payment answers it: an abandoned earlier attempt's does not.
+    if made_for != f"{intent.id}:confirm:{intent.attempt}" or status == "canceled" \
             or result.outcome == Outcome.REQUIRES_ACTION:
         return intent
+    attempt = intent.attempt
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked_by_id(id=id)
         if intent.status != PaymentIntent.Status.REQUIRES_ACTION \
-                or intent.operation is not None:
+                or intent.operation is not None or intent.attempt != attempt:
             return intent
         source = intent.status
         charge = charge_for_attempt(intent, result, result.outcome, result.decline,

@@ -265,6 +265,36 @@ def test_3d_secure_failed_at_stripe_fails_tills_payment(account, stripe_api, str
     assert InboundEvent.objects.get(event_id=event["id"]).result == "applied"
 
 
+def test_an_abandoned_attempts_payment_does_not_answer_the_current_one(
+        account, stripe_api, stripe_sdk, inbound):
+    # given a payment confirmed twice, each attempt waiting on Stripe's 3-D Secure
+    connection = connect(account)
+    api = account.api()
+    card = stripe_card(stripe_sdk, "4000002500003155")
+    waiting = ok(api.post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "confirm": True, "payment_method": card}))
+    ok(api.post(f"/v1/payment_intents/{waiting['id']}/confirm", {"payment_method": card}))
+    first, second = sorted(stripe_intents_for(stripe_sdk, waiting["id"]),
+                           key=lambda each: each.metadata["till_idempotency_key"])
+    assert first.metadata["till_idempotency_key"].endswith(":confirm:1")
+
+    # when the first attempt's authentication succeeds at Stripe and its event comes
+    _authenticate_at_localstripe(stripe_api, stripe_sdk, first.id)
+    inbound.post(connection, stripe_event(
+        "payment_intent.succeeded", stripe_sdk.v1.payment_intents.retrieve(first.id).to_dict()))
+    inbound.apply()
+
+    # then Till's intent still waits on the second attempt
+    assert ok(api.get(f"/v1/payment_intents/{waiting['id']}"))["status"] == "requires_action"
+    assert InboundEvent.objects.get().result == "unchanged"
+    # and the second attempt's success completes it
+    _authenticate_at_localstripe(stripe_api, stripe_sdk, second.id)
+    inbound.post(connection, stripe_event(
+        "payment_intent.succeeded", stripe_sdk.v1.payment_intents.retrieve(second.id).to_dict()))
+    inbound.apply()
+    assert ok(api.get(f"/v1/payment_intents/{waiting['id']}"))["status"] == "succeeded"
+
+
 def _recorded_connection(account, recorded_stripe) -> ProcessorConnection:
     recorded_stripe.answer("GET", "/v1/balance", 200, {"object": "balance"})
     recorded_stripe.answer("GET", "/v1/payment_methods/pm_1RecordedCard", 200, RECORDED_CARD)
