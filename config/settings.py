@@ -228,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.payment_intents_expire_authorizations", "schedule": 300.0},
     "payment-intents-recover": {"task": "payments.tasks.payment_intents_recover",
                                 "schedule": 30.0},
+    # A processor's events (Stripe's webhooks) not applied a minute after they came.
+    "inbound-events-retry": {"task": "payments.tasks.inbound_events_retry", "schedule": 60.0},
     # Test clocks: advances whose message was lost, and clocks past their `deletes_after`.
     "test-clocks-resume": {"task": "payments.tasks.test_clocks_resume", "schedule": 60.0},
     "test-clocks-delete-expired": {"task": "payments.tasks.test_clocks_delete_expired",

@@ -12,5 +12,7 @@ urlpatterns = [
     path("v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("pay/", include("payments.pages_urls")),
+    # A processor's events in (Stripe's webhooks): per connection, signed, no API key.
+    path("hooks/", include("payments.inbound_urls")),
     path("", include("dashboard.urls")),
 ]

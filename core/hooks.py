@@ -95,3 +95,47 @@ def test_clock_advance_dispatch(*, clock_id: str, merchant_id: str, livemode: bo
     raises stops the advance (the caller records the failure)."""
     for handler in list(_advance_handlers):
         handler(clock_id=clock_id, merchant_id=merchant_id, livemode=livemode, until=until)
+
+
+# -- a processor's own events ----------------------------------------------------------------
+# An event a real processor sent Till (Stripe's webhooks, stored by payments as InboundEvent)
+# is applied by the app that owns its object: payments for payment intents, refunds for
+# refunds. Each registers a handler for the event types it applies; payments' task calls it
+# with the connection (payments.ProcessorConnection) and the event's `data.object`. The
+# handler re-reads the object from the processor (never trusting the event's copy: deliveries
+# come late, twice or out of order), records only a forward change through its own services,
+# and returns a ProcessorEventResult. It runs outside any transaction (it may call the
+# processor); raising leaves the event for the retry sweep.
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessorEventResult:
+    result: str  # "applied", "unchanged" or "ignored" (payments.InboundEvent.Result)
+    note: str = ""
+
+
+ProcessorEventHandler = Callable[..., ProcessorEventResult]  # handler(*, connection, obj)
+
+_processor_event_handlers: dict[str, ProcessorEventHandler] = {}
+
+
+def on_processor_event(*types: str) -> Callable[[ProcessorEventHandler], ProcessorEventHandler]:
+    """Registers the decorated function for the processor's event `types` (one handler a
+    type: the app owning its object)."""
+
+    def register(handler: ProcessorEventHandler) -> ProcessorEventHandler:
+        for type_ in types:
+            _processor_event_handlers[type_] = handler
+        return handler
+
+    return register
+
+
+def processor_event_dispatch(*, type: str, connection: Any,  # noqa: A002 - Stripe's name
+                             obj: dict[str, Any]) -> ProcessorEventResult:
+    """Applies one processor event through its type's handler; a type none applies is
+    ignored."""
+    handler = _processor_event_handlers.get(type)
+    if handler is None:
+        return ProcessorEventResult("ignored", f"Till does not apply {type} events.")
+    return handler(connection=connection, obj=obj)

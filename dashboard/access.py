@@ -45,6 +45,9 @@ PAYMENT_REFUND = Rule(MANAGERS, "Only owners and admins can refund payments.")
 # Approve or reject a refund waiting for approval, or change the approval threshold.
 REFUND_DECIDE = Rule(MANAGERS, "Only owners and admins can approve or reject refunds and "
                                "change the approval threshold.")
+# Finalize, pay, void or mark uncollectible an invoice.
+INVOICE_MANAGE = Rule(MANAGERS, "Only owners and admins can finalize, charge, void or mark "
+                                "invoices uncollectible.")
 # Save or submit evidence, accept a dispute or close an inquiry.
 DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
 
@@ -91,6 +94,10 @@ class Current:
     @property
     def may_decide_refunds(self) -> bool:
         return self.may(REFUND_DECIDE)
+
+    @property
+    def may_manage_invoices(self) -> bool:
+        return self.may(INVOICE_MANAGE)
 
     @property
     def may_answer_disputes(self) -> bool:

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from api.errors import ParameterError
 from api.search import search_query_parse
+from billing.models import Invoice
 from core.money import CURRENCIES, SYMBOLS, currency_exponent
 from disputes.models import Dispute
 from payments.models import PaymentIntent
@@ -296,6 +297,20 @@ DISPUTE_STATUS_LABELS = {
 class DisputeFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "All statuses"),
                                                         *DISPUTE_STATUS_LABELS.items()])
+
+
+INVOICE_STATUS_LABELS = {
+    Invoice.Status.DRAFT: "Draft",
+    Invoice.Status.OPEN: "Open",
+    Invoice.Status.PAID: "Paid",
+    Invoice.Status.UNCOLLECTIBLE: "Uncollectible",
+    Invoice.Status.VOID: "Void",
+}
+
+
+class InvoiceFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "All statuses"),
+                                                        *INVOICE_STATUS_LABELS.items()])
 
 
 class DisputeEvidenceForm(forms.Form):

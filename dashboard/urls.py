@@ -4,7 +4,16 @@ from django.urls import path, reverse_lazy
 
 from dashboard import login
 from dashboard.forms import EmailLoginForm
-from dashboard.views import customers, disputes, events, home, payments, refunds, webhooks
+from dashboard.views import (
+    customers,
+    disputes,
+    events,
+    home,
+    invoices,
+    payments,
+    refunds,
+    webhooks,
+)
 
 app_name = "dashboard"
 
@@ -46,6 +55,14 @@ urlpatterns = [
     path("disputes/<str:dispute_id>/evidence/", disputes.dispute_evidence,
          name="dispute-evidence"),
     path("disputes/<str:dispute_id>/accept/", disputes.dispute_accept, name="dispute-accept"),
+    path("invoices/", invoices.invoices, name="invoices"),
+    path("invoices/<str:invoice_id>/", invoices.invoice_detail, name="invoice"),
+    path("invoices/<str:invoice_id>/finalize/", invoices.invoice_finalize_view,
+         name="invoice-finalize"),
+    path("invoices/<str:invoice_id>/pay/", invoices.invoice_pay_view, name="invoice-pay"),
+    path("invoices/<str:invoice_id>/void/", invoices.invoice_void_view, name="invoice-void"),
+    path("invoices/<str:invoice_id>/mark-uncollectible/",
+         invoices.invoice_mark_uncollectible_view, name="invoice-mark-uncollectible"),
     path("customers/", customers.customers, name="customers"),
     path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),
     path("events/", events.events, name="events"),

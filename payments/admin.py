@@ -1,11 +1,17 @@
-"""Operators' view of customers, test clocks and the processors (connections and the call
-log): read-only, since changes go through payments.services (which also record their events)
-and the processor_connect / processor_disconnect commands."""
+"""Operators' view of customers, test clocks and the processors (connections, the call
+log and the events received): read-only, since changes go through payments.services (which
+also record their events) and the processor_connect / processor_disconnect commands."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from payments.models import Customer, ProcessorCall, ProcessorConnection, TestClock
+from payments.models import (
+    Customer,
+    InboundEvent,
+    ProcessorCall,
+    ProcessorConnection,
+    TestClock,
+)
 
 
 @admin.register(Customer)
@@ -43,8 +49,21 @@ class ProcessorConnectionAdmin(ReadOnlyAdmin):
     # Never the encrypted key: its hint says which key it is.
     list_display = ("merchant", "livemode", "kind", "secret_key_hint", "account_id",
                     "connected_at")
-    fields = list_display + ("publishable_key",)
+    fields = list_display + ("publishable_key", "inbound_id", "webhook_endpoint_id")
     list_select_related = ("merchant",)
+
+
+@admin.register(InboundEvent)
+class InboundEventAdmin(ReadOnlyAdmin):
+    # A processor's events as they came, and what applying them did: read-only.
+    list_display = ("received_at", "type", "event_id", "object_id", "result", "processed_at",
+                    "note", "connection")
+    list_filter = ("result", "type")
+    search_fields = ("=event_id", "=object_id")
+    fields = list_display + ("error", "payload")
+    ordering = ("-received_at",)
+    list_select_related = ("connection",)
+    show_full_result_count = False
 
 
 @admin.register(ProcessorCall)

@@ -517,6 +517,7 @@ class SetupIntent(FSMModelMixin, TenantModel):
 
 # The real processors' models live with the processors; they are this app's models.
 from payments.processors.models import (  # noqa: E402, F401
+    InboundEvent,
     ProcessorCall,
     ProcessorConnection,
     ProcessorMirror,

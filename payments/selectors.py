@@ -9,6 +9,7 @@ from merchants.models import Merchant
 from payments.models import (
     Charge,
     Customer,
+    InboundEvent,
     PaymentIntent,
     PaymentMethod,
     ProcessorConnection,
@@ -377,3 +378,17 @@ def processor_connection_ids() -> list[int]:
 
 def processor_connection_get_locked(*, pk: int) -> ProcessorConnection:
     return ProcessorConnection.objects.select_for_update().get(pk=pk)
+
+
+def processor_connection_for_inbound(*, inbound_id: str) -> ProcessorConnection | None:
+    if not inbound_id:
+        return None
+    return (ProcessorConnection.objects.select_related("merchant")
+            .filter(inbound_id=inbound_id).first())
+
+
+# -- a processor's events in -----------------------------------------------------------------
+
+def inbound_event_ids_unprocessed(*, before: datetime, limit: int = 500) -> list[int]:
+    return list(InboundEvent.objects.filter(processed_at__isnull=True, received_at__lt=before)
+                .order_by("received_at", "pk").values_list("pk", flat=True)[:limit])

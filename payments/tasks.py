@@ -41,3 +41,17 @@ def test_clocks_resume() -> int:
              ignore_result=True)
 def test_clocks_delete_expired() -> int:
     return services.test_clocks_delete_expired()
+
+
+@shared_task(name="payments.tasks.inbound_event_apply", acks_late=True, ignore_result=True)
+def inbound_event_apply(event_id: int) -> str:
+    return services.inbound_event_apply(id=event_id).result
+
+
+@shared_task(name="payments.tasks.inbound_events_retry", acks_late=True, ignore_result=True)
+def inbound_events_retry() -> int:
+    """Beat's sweep: events not applied a minute after they came are enqueued again."""
+    due = services.inbound_event_ids_due()
+    for pk in due:
+        inbound_event_apply.delay(pk)
+    return len(due)

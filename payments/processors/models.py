@@ -1,5 +1,6 @@
 """What Till keeps about real processors: a merchant's connection per mode, the log of
-every call made to one, and the mapping of Till's objects to the processor's.
+every call made to one, the mapping of Till's objects to the processor's, and the events
+the processor sent Till (its webhooks).
 
 (Models of the payments app: payments.models imports them.)
 """
@@ -30,6 +31,15 @@ class ProcessorConnection(models.Model):
     # Stripe's `acct_…`, when the key may read its account ("" when it may not).
     account_id = models.CharField(max_length=60, blank=True, default="")
     connected_at = models.DateTimeField(default=timezone.now)
+    # The inbound URL's id (/hooks/stripe/<inbound_id>/): random, so the URL names no
+    # merchant and cannot be guessed; a new one with every connect.
+    inbound_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    # Stripe's signing secret for that URL's endpoint, encrypted as the key is ("" until
+    # Stripe registered it or an operator pasted it: events are refused meanwhile).
+    webhook_secret_encrypted = models.TextField(blank=True, default="")
+    webhook_endpoint_id = models.CharField(max_length=100, blank=True, default="")  # we_…
+    # Not stored: why connecting could not register the endpoint at Stripe, for the caller.
+    webhook_problem = ""
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["merchant", "livemode"],
@@ -42,6 +52,11 @@ class ProcessorConnection(models.Model):
     @property
     def secret_key(self) -> str:
         return secret_decrypt(self.secret_key_encrypted)
+
+    @property
+    def webhook_secret(self) -> str:
+        return secret_decrypt(self.webhook_secret_encrypted) if self.webhook_secret_encrypted \
+            else ""
 
 
 class ProcessorCall(models.Model):
@@ -108,3 +123,37 @@ class ProcessorMirror(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.local_id} → {self.remote_id}"
+
+
+class InboundEvent(models.Model):
+    """One event a processor sent to a connection's inbound URL, stored as it came (once:
+    Stripe's event id is unique per connection, so a redelivery is not stored again), then
+    applied by a Celery task. `processed_at` is set once it was applied or found to concern
+    nothing of Till's (`result` says which); a failure to apply leaves it unset, with the
+    `error`, for beat's sweep to try again."""
+
+    class Result(models.TextChoices):
+        APPLIED = "applied"  # Till's object was brought up to the processor's state
+        UNCHANGED = "unchanged"  # Till's object already was there (a duplicate, a late one)
+        IGNORED = "ignored"  # no object of Till's, or an event type Till does not apply
+
+    connection = models.ForeignKey(ProcessorConnection, on_delete=models.CASCADE,
+                                   related_name="+")
+    event_id = models.CharField(max_length=100)  # Stripe's evt_…
+    type = models.CharField(max_length=100)  # payment_intent.succeeded, refund.failed, …
+    object_id = models.CharField(max_length=100, blank=True, default="")  # its data.object
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=20, choices=Result.choices, blank=True, default="")
+    note = models.CharField(max_length=300, blank=True, default="")  # why, in a line
+    error = models.TextField(blank=True, default="")  # the last failure to apply it
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["connection", "event_id"],
+                                               name="inbound_event_once")]
+        indexes = [models.Index(fields=["processed_at", "received_at"],
+                                name="inbound_event_unprocessed")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type} ({self.result or 'unprocessed'})"

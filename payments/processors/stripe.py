@@ -116,6 +116,22 @@ class StripeProcessor:
             return ""  # a restricted key, or a Stripe-compatible server without accounts
         return str(account.get("id") or "")
 
+    def webhook_endpoint_register(self, *, url: str, events: list[str]
+                                  ) -> tuple[str, str, str]:
+        """Registers Till's inbound URL at the account for `events`: (Stripe's we_… id, its
+        signing secret, "") or, when the key may not (a restricted key without the
+        permission, a Stripe-compatible server without endpoints), ("", "", why)."""
+        try:
+            endpoint = self._call("webhook_endpoints.create",
+                                  lambda: self.client.v1.webhook_endpoints.create(params={
+                                      "url": url, "enabled_events": events,
+                                      "description": "Till"}))
+        except _Refused as refused:
+            return "", "", str(refused.error.user_message or refused.error)
+        except ProcessorUnavailable:
+            return "", "", "Stripe could not be reached to register the endpoint."
+        return str(endpoint.get("id") or ""), str(endpoint.get("secret") or ""), ""
+
     # -- cards ---------------------------------------------------------------------------
 
     def card_lookup(self, *, reference: str) -> RemoteCard | None:
@@ -195,6 +211,14 @@ class StripeProcessor:
         if status == "processing":
             return Settlement(Outcome.PENDING)
         return Settlement(Outcome.DECLINED, _decline_of_intent(intent))
+
+    def intent_state(self, *, reference: str) -> tuple[str, str, Authorization]:
+        """Stripe's PaymentIntent as it stands now: (the idempotency key of Till's
+        confirmation it was made for, from its metadata: `pi_…:confirm:<attempt>`; Stripe's
+        status; what that status means as a confirmation's answer)."""
+        intent = self._intent(reference)
+        made_for = str((intent.get("metadata") or {}).get("till_idempotency_key") or "")
+        return made_for, str(intent.get("status") or ""), self._authorization(intent)
 
     def capture(self, *, idempotency_key: str, reference: str, amount: int) -> Settlement:
         if self._answered("payment_intents.capture", idempotency_key) is None:
@@ -414,6 +438,21 @@ class StripeProcessor:
             error_code=error_code[:100],
             latency_ms=max(0, round((time.monotonic() - started) * 1000)),
             response=redacted(response))
+
+
+def stripe_event_verify(*, payload: bytes, signature: str, secret: str) -> dict[str, Any]:
+    """The event Stripe signed with `secret` (the Stripe-Signature header's t= and v1=,
+    checked by the SDK, with its five minutes' tolerance), as a dict; InvalidRequest if the
+    signature does not hold or the payload is not an event."""
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, secret)
+    except (stripe.SignatureVerificationError, ValueError):
+        raise InvalidRequest("The Stripe-Signature header does not verify.",
+                             code="signature_invalid") from None
+    body = _as_dict(event)
+    if not body.get("id") or not body.get("type"):
+        raise InvalidRequest("Not a Stripe event.", code="signature_invalid")
+    return body
 
 
 def _capture_method(request: AuthorizeRequest) -> str:

@@ -10,7 +10,13 @@ from payments.services.customers import (
     customer_invoice_finalized,
     customer_update,
 )
+from payments.services.inbound_events import (
+    inbound_event_apply,
+    inbound_event_ids_due,
+    inbound_event_receive,
+)
 from payments.services.payment_intent_sweeps import (
+    payment_intent_action_resolve,
     payment_intent_settle,
     payment_intents_clock_advance,
     payment_intents_expire_authorizations,
@@ -37,6 +43,7 @@ from payments.services.payment_methods import (
     payment_method_update,
 )
 from payments.services.processor_connections import (
+    inbound_url,
     processor_connect,
     processor_disconnect,
     processor_secrets_rotate,
@@ -59,7 +66,9 @@ from payments.services.test_clocks import (
 
 __all__ = [
     "CardInput", "ConfirmOptions", "client_secret_check", "customer_create", "customer_delete",
-    "customer_invoice_finalized", "customer_update", "payment_intent_authenticate",
+    "customer_invoice_finalized", "customer_update", "inbound_event_apply",
+    "inbound_event_ids_due", "inbound_event_receive", "inbound_url",
+    "payment_intent_action_resolve", "payment_intent_authenticate",
     "payment_intent_cancel", "payment_intent_capture", "payment_intent_confirm",
     "payment_intent_create", "payment_intent_settle", "payment_intent_update",
     "payment_intents_clock_advance", "payment_intents_expire_authorizations",

@@ -21,22 +21,30 @@ from payments.processors import processor_for
 from payments.processors.base import Outcome
 from payments.services.charge_funds import charge_captured
 from payments.services.payment_intents import OPERATION_RUNS, payment_intent_cancel
-from payments.services.payment_outcomes import outcome_record
+from payments.services.payment_outcomes import (
+    charge_for_attempt,
+    outcome_record,
+    payment_method_after_use,
+)
 
 
-def payment_intent_settle(*, id: str) -> PaymentIntent:  # noqa: A002
+def payment_intent_settle(*, id: str, unavailable_raises: bool = False  # noqa: A002
+                          ) -> PaymentIntent:
     """Asks the processor where a `processing` payment stands and records the answer:
     `charge.succeeded` + `payment_intent.succeeded`, or the failure. Safe to run twice; a
     payment still pending is left for the next sweep. On the customer's time: a customer on
-    a test clock settles as its clock passes the settlement's due time."""
+    a test clock settles as its clock passes the settlement's due time.
+    `unavailable_raises`: a processor that cannot be asked raises (a caller that retries on
+    its own, as the processor's events do) instead of leaving it to the next sweep."""
     intent = PaymentIntent.objects.select_related("latest_charge", "customer").get(pk=id)
     if intent.status != PaymentIntent.Status.PROCESSING:
         return intent
     with customer_time(intent.customer):
-        return _payment_intent_settle(intent)
+        return _payment_intent_settle(intent, unavailable_raises=unavailable_raises)
 
 
-def _payment_intent_settle(intent: PaymentIntent) -> PaymentIntent:
+def _payment_intent_settle(intent: PaymentIntent, *, unavailable_raises: bool
+                           ) -> PaymentIntent:
     pk = intent.id
     try:
         processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
@@ -44,6 +52,8 @@ def _payment_intent_settle(intent: PaymentIntent) -> PaymentIntent:
             idempotency_key=f"{intent.id}:confirm:{intent.attempt}",
             reference=intent.latest_charge.processor_reference)
     except DomainError:
+        if unavailable_raises:
+            raise
         return intent  # no processor to ask now (unavailable): the next sweep asks again
     if settlement.outcome == Outcome.PENDING:
         return intent
@@ -65,6 +75,44 @@ def _payment_intent_settle(intent: PaymentIntent) -> PaymentIntent:
             charge.save(update_fields=["status", "failure_code", "failure_message"])
             outcome_record(intent, outcome=Outcome.DECLINED, charge=charge,
                            decline=settlement.decline)
+        status_change_record(obj=intent, source=source, actor=TILL)
+    return intent
+
+
+def payment_intent_action_resolve(*, id: str, reference: str) -> PaymentIntent:  # noqa: A002
+    """A payment in `requires_action` whose authentication the processor runs itself
+    (Stripe's 3-D Secure): asks the processor where its payment `reference` stands now and,
+    once the cardholder is done, records that answer as the confirmation's (the charge, the
+    outcome, its events and hooks), as a confirmation's last phase does. Safe to run twice;
+    a payment still awaiting the cardholder, one Stripe made for another intent or an
+    earlier attempt, and one Stripe canceled (Till's intent is canceled through Till) are
+    left as they are.
+    Raises ProcessorUnavailable when the processor cannot be asked (retried later)."""
+    intent = PaymentIntent.objects.select_related("merchant").get(pk=id)
+    if intent.status != PaymentIntent.Status.REQUIRES_ACTION or intent.operation is not None:
+        return intent
+    processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
+    intent_state = getattr(processor, "intent_state", None)
+    if intent_state is None:
+        return intent  # the simulated processor's 3-D Secure is Till's own page
+    made_for, status, result = intent_state(reference=reference)
+    # Only the current attempt's payment answers it: an abandoned earlier attempt's does not.
+    if made_for != f"{intent.id}:confirm:{intent.attempt}" or status == "canceled" \
+            or result.outcome == Outcome.REQUIRES_ACTION:
+        return intent
+    attempt = intent.attempt
+    with transaction.atomic(durable=True):
+        intent = selectors.payment_intent_get_locked_by_id(id=id)
+        if intent.status != PaymentIntent.Status.REQUIRES_ACTION \
+                or intent.operation is not None or intent.attempt != attempt:
+            return intent
+        source = intent.status
+        charge = charge_for_attempt(intent, result, result.outcome, result.decline,
+                                    authenticated=True)
+        intent.latest_charge = charge
+        if result.outcome != Outcome.DECLINED:
+            payment_method_after_use(intent)
+        outcome_record(intent, outcome=result.outcome, charge=charge, decline=result.decline)
         status_change_record(obj=intent, source=source, actor=TILL)
     return intent
 

@@ -158,18 +158,29 @@ def payment_method_for_use(*, id: str, merchant: Merchant, livemode: bool,  # no
     """A payment method id as given to an intent, checked usable for the intent's
     `customer`: a stored one, or one of Stripe's test ids (`pm_card_visa`), which makes a
     new PaymentMethod each time, as Stripe does. Written in the caller's transaction."""
-    if card_profile_for_magic_id(id) is not None and (
-            processor := processor_for(merchant=merchant, livemode=livemode)
-    ).takes_card_numbers:
-        card, token = _card_from_test_profile(id, param=param, processor=processor)
-        payment_method = PaymentMethod(merchant=merchant, livemode=livemode, card=card,
-                                       processor_token=token,
-                                       billing_details=_billing_details({}))
-        payment_method.save()
+    payment_method = _from_test_id(id, merchant=merchant, livemode=livemode, param=param)
+    if payment_method is not None:
         return payment_method
     payment_method = selectors.payment_method_get(id=id, merchant=merchant,
                                                   livemode=livemode, param=param)
     payment_method_check_usable(payment_method, customer)
+    return payment_method
+
+
+def _from_test_id(id: str, *, merchant: Merchant, livemode: bool,  # noqa: A002
+                  param: str) -> PaymentMethod | None:
+    """For one of Stripe's test ids (`pm_card_visa`), on a processor that takes card numbers:
+    a new PaymentMethod of that test card, saved in the caller's transaction, as Stripe
+    makes a new one at each use. None for any other id."""
+    if card_profile_for_magic_id(id) is None:
+        return None
+    processor = processor_for(merchant=merchant, livemode=livemode)
+    if not processor.takes_card_numbers:
+        return None
+    card, token = _card_from_test_profile(id, param=param, processor=processor)
+    payment_method = PaymentMethod(merchant=merchant, livemode=livemode, card=card,
+                                   processor_token=token, billing_details=_billing_details({}))
+    payment_method.save()
     return payment_method
 
 
@@ -265,8 +276,11 @@ def payment_method_attach(*, id: str, merchant: Merchant, livemode: bool,  # noq
     own_id = payment_method_from_processor(id=id, merchant=merchant, livemode=livemode,
                                            param="id")
     with transaction.atomic(durable=True):
-        payment_method = selectors.payment_method_get_locked(id=own_id, merchant=merchant,
-                                                             livemode=livemode)
+        # A test id (`pm_card_visa`) attaches a new PaymentMethod of its card, as on Stripe.
+        payment_method = (_from_test_id(own_id, merchant=merchant, livemode=livemode,
+                                        param="id")
+                          or selectors.payment_method_get_locked(id=own_id, merchant=merchant,
+                                                                 livemode=livemode))
         customer = selectors.customer_get(id=customer_id, merchant=merchant,
                                           livemode=livemode, param="customer")
         if payment_method.customer_id == customer.id:

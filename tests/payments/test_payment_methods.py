@@ -184,6 +184,34 @@ def test_a_customers_list_shows_only_its_own_cards_newest_first(api):
     assert [m["id"] for m in by_filter["data"]] == [newer["id"], older["id"]]
 
 
+def test_a_test_card_id_attaches_a_new_card_each_time_as_on_stripe(api):
+    # given a customer (Stripe's docs attach `pm_card_visa` to one)
+    owner = customer(api)
+
+    # when the test id is attached twice
+    first = attach(api, "pm_card_visa", owner["id"])
+    second = attach(api, "pm_card_visa", owner["id"])
+
+    # then each is a new, stored card of the customer, usable off-session later
+    assert first["id"].startswith("pm_") and first["id"] != "pm_card_visa"
+    assert first["id"] != second["id"]
+    assert (first["customer"], first["card"]["brand"], first["card"]["last4"]) == (
+        owner["id"], "visa", "4242")
+    listed = ok(api.get(f"/v1/customers/{owner['id']}/payment_methods"))
+    assert {m["id"] for m in listed["data"]} == {first["id"], second["id"]}
+    paid = ok(api.post("/v1/payment_intents", {
+        "amount": 1000, "currency": "usd", "customer": owner["id"],
+        "payment_method": first["id"], "confirm": "true", "off_session": "true"}))
+    assert paid["status"] == "succeeded"
+
+
+def test_a_test_card_id_attached_to_a_missing_customer_makes_no_card(api):
+    response = api.post("/v1/payment_methods/pm_card_visa/attach", {"customer": "cus_missing"})
+
+    assert error_of(response, 404)["param"] == "customer"
+    assert not PaymentMethod.objects.exists()
+
+
 def test_attaching_again_to_the_same_customer_changes_nothing(api):
     method, owner = card_payment_method(api), customer(api)
     attach(api, method["id"], owner["id"])
