@@ -13,8 +13,10 @@ from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import MetadataField, NoParams, Params, parse
 from api.schema import list_of
 from api.views import ApiView
+from core.exceptions import InvalidParameter
 from refunds import selectors, services
 from refunds.models import Refund, RefundBatch
+from refunds.services import RefundRequest
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -48,14 +50,16 @@ class RefundBatchCreateParams(Params):
                                     max_length=services.BATCH_MAX_ITEMS)
 
 
-def batch_item_parse(index: int, item: dict[str, Any]) -> tuple[dict | None, dict | None]:
-    """One batch item's parameters, or its error envelope naming `refunds[i][param]`."""
+def batch_item_parse(index: int, item: dict[str, Any]) -> RefundRequest | InvalidParameter:
+    """One batch item's refund request, or what refused it, naming `refunds[i][param]`."""
     try:
-        return parse(RefundCreateParams, item), None
+        params = parse(RefundCreateParams, item)
     except ParameterError as exc:
-        error = exc.body()["error"]
-        error["param"] = f"refunds[{index}][{exc.param}]" if exc.param else f"refunds[{index}]"
-        return None, error
+        return InvalidParameter(exc.message, code=exc.code, param=(
+            f"refunds[{index}][{exc.param}]" if exc.param else f"refunds[{index}]"))
+    return RefundRequest(payment_intent=params.get("payment_intent"),
+                         charge=params.get("charge"), amount=params.get("amount"),
+                         reason=params.get("reason"), metadata=params.get("metadata"))
 
 
 class RefundUpdateParams(Params):

@@ -12,6 +12,7 @@ from refunds.services.batches import (
     BATCH_CHUNK_SIZE,
     BATCH_MAX_ITEMS,
     BATCH_RESUME_AFTER,
+    RefundRequest,
     refund_batch_create,
     refund_batch_process,
     refund_batches_resume,
@@ -26,7 +27,7 @@ from refunds.services.refunds import (
 )
 
 __all__ = [
-    "BATCH_CHUNK_SIZE", "BATCH_MAX_ITEMS", "BATCH_RESUME_AFTER", "refund_accept",
+    "BATCH_CHUNK_SIZE", "BATCH_MAX_ITEMS", "BATCH_RESUME_AFTER", "RefundRequest", "refund_accept",
     "refund_approval_threshold_clear",
     "refund_approval_threshold_set",
     "refund_approve", "refund_batch_create", "refund_batch_process", "refund_batches_resume",

@@ -2,6 +2,7 @@
 at once and worked through by Celery in chunks, each item once."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -10,8 +11,8 @@ from django.db import transaction
 from core import clock
 from core.actor import TILL, Actor
 from core.audit import status_change_record
-from core.exceptions import DomainError
-from core.metadata import metadata_apply
+from core.exceptions import DomainError, InvalidParameter
+from core.metadata import MetadataUpdate, metadata_apply
 from core.wire import render_error
 from merchants.models import Merchant
 from payments.processors import processor_for
@@ -29,33 +30,47 @@ BATCH_MAX_ITEMS = 1000
 BATCH_CHUNK_SIZE = 50
 
 
-def _batch_item_params(params: dict[str, Any]) -> dict[str, Any]:
-    """An item's validated parameters as stored JSON (metadata applied to nothing)."""
-    stored = {name: params[name] for name in ("payment_intent", "charge", "amount", "reason")
-              if name in params}
-    if "metadata" in params:
-        stored["metadata"] = metadata_apply({}, params["metadata"])
-    return stored
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    """One refund a batch asks for: `refund_accept`'s arguments, kept with the batch (as
+    JSON) until a worker makes it."""
+
+    payment_intent: str | None = None
+    charge: str | None = None
+    amount: int | None = None
+    reason: str | None = None
+    metadata: MetadataUpdate | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """As the item keeps it: the arguments given, metadata applied to nothing."""
+        stored = {name: getattr(self, name) for name in ("payment_intent", "charge", "amount",
+                                                          "reason")
+                  if getattr(self, name) is not None}
+        if self.metadata is not None:
+            stored["metadata"] = metadata_apply({}, self.metadata)
+        return stored
 
 
 def refund_batch_create(*, merchant: Merchant, livemode: bool,
-                        items: list[tuple[dict[str, Any] | None, dict[str, Any] | None]],
+                        items: list[RefundRequest | InvalidParameter],
                         actor: Actor) -> RefundBatch:
-    """Accepts a batch of refund requests, each given as (parameters, None) once validated
-    or (None, error envelope) when malformed: the batch and its items commit together (a
-    malformed item with its error as its outcome), then the items are enqueued in chunks of
-    BATCH_CHUNK_SIZE; their refunds are requested by `actor`, who sent the batch (not by
-    the worker that makes them). A mode without a processor refuses the whole batch up
-    front. Returns the batch as `refund_batch_get` reads it (in eager mode, already
+    """Accepts a batch of refund requests, each a RefundRequest, or the InvalidParameter that
+    refused it when it was malformed: the batch and its items commit together (a malformed
+    item with its error, in the API's form, as its outcome), then the items are enqueued in
+    chunks of BATCH_CHUNK_SIZE; their refunds are requested by `actor`, who sent the batch
+    (not by the worker that makes them). A mode without a processor refuses the whole batch
+    up front. Returns the batch as `refund_batch_get` reads it (in eager mode, already
     completed)."""
     processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
         batch = RefundBatch.objects.create(merchant=merchant, livemode=livemode,
                                            total_count=len(items), requested_by=actor.id)
         RefundBatchItem.objects.bulk_create(
-            RefundBatchItem(batch=batch, index=index, error=error,
-                            params=_batch_item_params(params) if params is not None else {})
-            for index, (params, error) in enumerate(items))
+            RefundBatchItem(batch=batch, index=index,
+                            params=item.stored() if isinstance(item, RefundRequest) else {},
+                            error=None if isinstance(item, RefundRequest)
+                            else render_error(item))
+            for index, item in enumerate(items))
         for start in range(0, len(items), BATCH_CHUNK_SIZE):
             _batch_chunk_on_commit(batch.id, start, min(start + BATCH_CHUNK_SIZE, len(items)))
     return selectors.refund_batch_get(id=batch.id, merchant=merchant, livemode=livemode)

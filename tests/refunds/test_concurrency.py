@@ -46,7 +46,7 @@ def test_workers_sharing_a_batch_refund_each_item_once(account, settings, monkey
     monkeypatch.setattr(batches, "_batch_chunk_on_commit", lambda *args: None)
     api = account.api()
     charges = [paid_intent(api, amount=2000)["latest_charge"] for _ in range(4)]
-    items = [({"charge": charges[n % 4], "amount": 300}, None) for n in range(60)]
+    items = [services.RefundRequest(charge=charges[n % 4], amount=300) for n in range(60)]
     batch = services.refund_batch_create(merchant=account.merchant, livemode=False,
                                          items=items, actor=Actor(secret_key_id(account)))
     ranges = [(0, 60), (0, 60), (0, 30), (30, 60), (0, 60), (30, 60)]
