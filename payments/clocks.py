@@ -17,24 +17,30 @@ from payments import selectors
 from payments.models import Customer
 
 
-def customer_now(customer: Customer | None) -> datetime:
-    """The customer's "now": a binding already made, else its clock's frozen time (one
-    query unless the clock is at hand), else the wall clock. Costs nothing for a customer on
-    no clock."""
-    bound = clock.bound_time()
-    if bound is not None or customer is None or customer.test_clock_id is None:
-        return bound or clock.now()
+def _clock_time(customer: Customer | None) -> datetime | None:
+    """The frozen time of the customer's test clock when it decides the customer's "now":
+    it lives on one and nothing is bound yet (one query unless the clock is at hand). None
+    otherwise, at no cost for a customer on no clock."""
+    if clock.bound_time() is not None or customer is None or customer.test_clock_id is None:
+        return None
     if Customer._meta.get_field("test_clock").is_cached(customer):
         return customer.test_clock.frozen_time
     return selectors.test_clock_frozen_time(id=customer.test_clock_id)
+
+
+def customer_now(customer: Customer | None) -> datetime:
+    """The customer's "now": a binding already made, else its clock's frozen time, else the
+    wall clock."""
+    return _clock_time(customer) or clock.now()
 
 
 @contextmanager
 def customer_time(customer: Customer | None) -> Iterator[datetime]:
     """Runs the block on the customer's time (see customer_now): bound to its clock's frozen
     time when it lives on one and nothing is bound yet; else as it is."""
-    if clock.bound_time() is not None or customer is None or customer.test_clock_id is None:
+    at = _clock_time(customer)
+    if at is None:
         yield clock.now()
         return
-    with clock.bound(customer_now(customer)) as at:
-        yield at
+    with clock.bound(at) as bound_at:
+        yield bound_at
