@@ -4,6 +4,7 @@ needs 3-D Secure or was canceled, recorded in the transaction payments records i
 from billing.services import (
     invoice_payment_outcome_record,
     subscription_invoice_outcome_record,
+    subscription_provisional_reveal,
 )
 from core.hooks import PaymentOutcomeEvent, on_payment_outcome
 
@@ -16,3 +17,12 @@ def invoice_payment_outcome(event: PaymentOutcomeEvent) -> None:
     # Then the invoice's subscription follows it (lock order: invoice, then subscription).
     if invoice is not None and invoice.subscription_id is not None:
         subscription_invoice_outcome_record(invoice=invoice, outcome=event.outcome)
+
+
+@on_payment_outcome(purpose="subscription_create")
+def subscription_first_payment_outcome(event: PaymentOutcomeEvent) -> None:
+    """The first payment of a subscription made with `payment_behavior=error_if_incomplete`:
+    its success reveals the provisional subscription and its invoice, which then follow the
+    payment as any invoice does; any other outcome leaves them for their creator to drop."""
+    if subscription_provisional_reveal(intent=event.intent, outcome=event.outcome):
+        invoice_payment_outcome(event)

@@ -257,7 +257,7 @@ def invoice_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                 param: str = "id") -> Invoice:
     """An invoice of this merchant and mode, ready to render; another's is a 404."""
     invoice = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
-               .filter(pk=id, merchant=merchant, livemode=livemode).first())
+               .filter(pk=id, merchant=merchant, livemode=livemode, provisional=False).first())
     if invoice is None:
         raise _invoice_missing(id, param)
     return invoice
@@ -267,7 +267,7 @@ def invoice_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: 
                        param: str = "id") -> Invoice:
     invoice = (Invoice.objects.select_for_update(of=("self",))
                .select_related(*_INVOICE_JOINS)
-               .filter(pk=id, merchant=merchant, livemode=livemode).first())
+               .filter(pk=id, merchant=merchant, livemode=livemode, provisional=False).first())
     if invoice is None:
         raise _invoice_missing(id, param)
     return invoice
@@ -296,7 +296,7 @@ def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = N
                  status: str | None = None, collection_method: str | None = None,
                  subscription: str | None = None) -> QuerySet[Invoice]:
     invoices = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
-                .filter(merchant=merchant, livemode=livemode))
+                .filter(merchant=merchant, livemode=livemode, provisional=False))
     if customer is not None:
         invoices = invoices.filter(customer_id=customer)
     if status is not None:
@@ -402,7 +402,8 @@ def _subscriptions() -> QuerySet[Subscription]:
 def subscription_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                      param: str = "id") -> Subscription:
     """A subscription of this merchant and mode, ready to render; another's is a 404."""
-    subscription = _subscriptions().filter(pk=id, merchant=merchant, livemode=livemode).first()
+    subscription = _subscriptions().filter(pk=id, merchant=merchant, livemode=livemode,
+                                           provisional_until__isnull=True).first()
     if subscription is None:
         raise _subscription_missing(id, param)
     return subscription
@@ -412,7 +413,8 @@ def subscription_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # n
                             ) -> Subscription:
     subscription = (Subscription.objects.select_for_update(of=("self",))
                     .select_related(*_SUBSCRIPTION_JOINS)
-                    .filter(pk=id, merchant=merchant, livemode=livemode).first())
+                    .filter(pk=id, merchant=merchant, livemode=livemode,
+                            provisional_until__isnull=True).first())
     if subscription is None:
         raise _subscription_missing(id)
     return subscription
@@ -426,6 +428,13 @@ def subscription_get_locked_by_id(*, id: str, skip_locked: bool = False,  # noqa
             .select_related(*_SUBSCRIPTION_JOINS).filter(pk=id).first())
 
 
+def subscription_provisional_get(*, id: str) -> Subscription | None:  # noqa: A002
+    """A provisional subscription (error_if_incomplete's, being paid for), for its creator and
+    beat's sweep; None once it is revealed or dropped."""
+    return (Subscription.objects.select_related(*_SUBSCRIPTION_JOINS)
+            .filter(pk=id, provisional_until__isnull=False).first())
+
+
 def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
     return list(SubscriptionItem.objects.select_related("price__product")
                 .filter(subscription=subscription).order_by("created", "id"))
@@ -436,7 +445,8 @@ def subscription_list(*, merchant: Merchant, livemode: bool, customer: str | Non
                       ) -> QuerySet[Subscription]:
     """Stripe's list: without a status, every subscription not canceled; `all` every one;
     `ended` the canceled and expired ones."""
-    subscriptions = _subscriptions().filter(merchant=merchant, livemode=livemode)
+    subscriptions = _subscriptions().filter(merchant=merchant, livemode=livemode,
+                                            provisional_until__isnull=True)
     if customer is not None:
         subscriptions = subscriptions.filter(customer_id=customer)
     if price is not None:
@@ -464,8 +474,15 @@ def subscription_ids_incomplete_expired(*, now: datetime, before: datetime,
     """Incomplete subscriptions created before `before` (23 hours ago): they expire."""
     return list(Subscription.objects.filter(
         status=Subscription.Status.INCOMPLETE, created__lte=before,
-        customer__test_clock__isnull=True).order_by("created", "pk")
-        .values_list("pk", flat=True)[:limit])
+        customer__test_clock__isnull=True, provisional_until__isnull=True)
+        .order_by("created", "pk").values_list("pk", flat=True)[:limit])
+
+
+def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> list[str]:
+    """Provisional subscriptions (error_if_incomplete's) past their time: a crash left them
+    between their creation and their first payment's end, and they are dropped."""
+    return list(Subscription.objects.filter(provisional_until__lte=now)
+                .order_by("provisional_until", "pk").values_list("pk", flat=True)[:limit])
 
 
 def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
@@ -477,6 +494,7 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
         status__in=Subscription.RENEWABLE, current_period_end__lte=until)
         .values_list("pk", "current_period_end")]
     expiries = [(created + incomplete_after, "expire", pk) for pk, created in on_clock.filter(
-        status=Subscription.Status.INCOMPLETE, created__lte=until - incomplete_after)
+        status=Subscription.Status.INCOMPLETE, created__lte=until - incomplete_after,
+        provisional_until__isnull=True)
         .values_list("pk", "created")]
     return sorted(renewals + expiries)

@@ -24,6 +24,12 @@ def now() -> datetime:
     return _bound.get() or timezone.now()
 
 
+def wall_now() -> datetime:
+    """Till's own time, never a bound one: for deadlines of Till's own housekeeping (a crash's
+    leftovers to clean up), which no test clock may bring forward or postpone."""
+    return timezone.now()
+
+
 def bound_time() -> datetime | None:
     """The instant the clock is bound to, or None on the wall clock: a customer on a test
     clock leaves a binding already made (a test clock's advance stepping through its due

@@ -103,6 +103,9 @@ class Invoice(FSMModelMixin, TenantModel):
     # The subscription this invoice bills a period of (subscription_create / _cycle).
     subscription = models.ForeignKey("billing.Subscription", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="invoices")
+    # The first invoice of a provisional subscription (see Subscription.provisional_until):
+    # a hidden draft until its payment succeeds, then finalized and paid in that transaction.
+    provisional = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [

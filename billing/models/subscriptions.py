@@ -66,6 +66,11 @@ class Subscription(FSMModelMixin, TenantModel):
     cancellation_reason = models.CharField(max_length=30, null=True, blank=True)
     latest_invoice = models.ForeignKey("billing.Invoice", null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="+")
+    # `payment_behavior=error_if_incomplete`: the subscription exists, hidden from every read,
+    # only while its first payment is attempted; that payment's success reveals it (in the
+    # transaction that records the payment), anything else drops it. Till's own time by which
+    # a crash's leftover is dropped (null: an ordinary, visible subscription).
+    provisional_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -77,10 +82,16 @@ class Subscription(FSMModelMixin, TenantModel):
                          condition=models.Q(status__in=["active", "past_due"])),
             models.Index(fields=["created"], name="subscription_incomplete",
                          condition=models.Q(status="incomplete")),
+            models.Index(fields=["provisional_until"], name="subscription_provisional",
+                         condition=models.Q(provisional_until__isnull=False)),
         ]
 
     def __str__(self) -> str:
         return f"{self.id} ({self.status})"
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.provisional_until is not None
 
     @property
     def is_ended(self) -> bool:

@@ -37,6 +37,7 @@ from billing.services.renewals import (
     subscription_expire,
     subscription_renew,
     subscriptions_clock_advance,
+    subscriptions_provisional_drop_due,
     subscriptions_renew_due,
 )
 from billing.services.subscriptions import (
@@ -44,6 +45,8 @@ from billing.services.subscriptions import (
     subscription_cancel,
     subscription_create,
     subscription_invoice_outcome_record,
+    subscription_provisional_drop,
+    subscription_provisional_reveal,
     subscription_update,
 )
 
@@ -55,6 +58,8 @@ __all__ = [
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
     "ItemSpec", "subscription_cancel", "subscription_create", "subscription_expire",
-    "subscription_invoice_outcome_record", "subscription_renew", "subscription_update",
-    "subscriptions_clock_advance", "subscriptions_renew_due",
+    "subscription_invoice_outcome_record", "subscription_provisional_drop",
+    "subscription_provisional_reveal", "subscription_renew", "subscription_update",
+    "subscriptions_clock_advance", "subscriptions_provisional_drop_due",
+    "subscriptions_renew_due",
 ]

@@ -263,6 +263,15 @@ def _balance_applied(total: Money, balance: Money) -> tuple[Money, Money]:
     return owed, Money.zero(total.currency)
 
 
+def invoice_amount_due_if_finalized(invoice: Invoice) -> int:
+    """What the draft would ask its customer for if it were finalized now: its total with the
+    customer's balance applied as finalization applies it (nothing is locked or changed)."""
+    customer, currency = invoice.customer, invoice.currency
+    balance = customer.balance if customer.currency in (None, currency) else 0
+    amount_due, _ = _balance_applied(Money(invoice.total, currency), Money(balance, currency))
+    return amount_due.amount
+
+
 def invoice_finalize_locked(invoice: Invoice, *, actor: Actor) -> None:
     """Finalizes the locked draft in the caller's transaction: its totals fixed, the
     customer (locked here) gives its balance and its next sequence number (the invoice's

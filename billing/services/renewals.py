@@ -22,6 +22,7 @@ from billing.services.subscriptions import (
     subscription_cancel_locked,
     subscription_invoice_charge,
     subscription_invoice_make,
+    subscription_provisional_drop,
     subscription_rendered,
     subscription_updated_record,
 )
@@ -137,7 +138,18 @@ def subscriptions_renew_due(*, now: datetime | None = None) -> int:
     for pk in selectors.subscription_ids_incomplete_expired(
             now=now, before=now - INCOMPLETE_EXPIRES_AFTER):
         moved += subscription_expire(id=pk, now=now)
+    subscriptions_provisional_drop_due()
     return moved
+
+
+def subscriptions_provisional_drop_due(*, now: datetime | None = None) -> int:
+    """Beat's housekeeping, on Till's own time: error_if_incomplete subscriptions a crash left
+    provisional (hidden, their first payment never finished) are dropped, their payment
+    canceled first; one whose payment is in flight is left for the next run. Returns how many
+    were dropped."""
+    now = now or clock.wall_now()
+    return sum(subscription_provisional_drop(id=pk, actor=TILL)
+               for pk in selectors.subscription_ids_provisional_expired(now=now))
 
 
 def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bool,

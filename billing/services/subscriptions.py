@@ -9,6 +9,7 @@ a paid invoice makes it `active`, a failed renewal `past_due`.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -26,11 +27,17 @@ from billing.services.common import (
     transition_record,
 )
 from billing.services.invoice_payments import invoice_pay
-from billing.services.invoices import invoice_finalize_locked
+from billing.services.invoices import invoice_amount_due_if_finalized, invoice_finalize_locked
 from core import clock
 from core.actor import TILL, Actor
 from core.audit import status_change_record
-from core.exceptions import DomainError, InvalidParameter, InvalidRequest, InvalidState
+from core.exceptions import (
+    DomainError,
+    InvalidParameter,
+    InvalidRequest,
+    InvalidState,
+    ObjectBusy,
+)
 from core.hooks import PaymentOutcome
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
@@ -49,6 +56,9 @@ logger = logging.getLogger("till.billing")
 PAYMENT_BEHAVIORS = ("allow_incomplete", "default_incomplete", "error_if_incomplete")
 # Stripe's most items on one subscription.
 MAX_ITEMS = 20
+# How long error_if_incomplete's subscription may stay provisional (hidden) before beat drops
+# it as a crash's leftover: far longer than any payment attempt takes.
+PROVISIONAL_FOR = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +150,13 @@ def _line_amount(price: Price, quantity: int) -> int:
 
 
 def subscription_invoice_make(subscription: Subscription, *, reason: str, actor: Actor,
-                              ) -> Invoice:
+                              provisional: bool = False) -> Invoice:
     """In the caller's transaction (the subscription locked): the invoice of the
     subscription's current period (`invoice.created`), one line per item, finalized
     (`invoice.finalized`; paid at once when nothing is due). The database refuses a second
-    invoice for the same period (IntegrityError, for the caller)."""
+    invoice for the same period (IntegrityError, for the caller). `provisional` (a
+    provisional subscription's first invoice): a hidden draft, with no event, which the
+    payment's success finalizes (subscription_provisional_reveal)."""
     customer = subscription.customer
     now = clock.now()
     invoice = Invoice(
@@ -155,7 +167,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         custom_fields=customer.invoice_settings.get("custom_fields"),
         default_payment_method=subscription.default_payment_method, created=now,
         period_start=subscription.current_period_start,
-        period_end=subscription.current_period_end)
+        period_end=subscription.current_period_end, provisional=provisional)
     invoice.save()
     lines = [InvoiceLineItem(
         merchant=subscription.merchant, livemode=subscription.livemode, invoice=invoice,
@@ -170,6 +182,9 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     invoice_totals_refresh(invoice)
     invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
     transition_record(invoice, "created", actor)
+    subscription.latest_invoice = invoice
+    if provisional:
+        return invoice
     events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
     invoice_finalize_locked(invoice, actor=actor)
     if invoice.next_payment_attempt is not None:
@@ -177,7 +192,6 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         # not attempt it too. Dunning's retries (a later slice) will set it again.
         invoice.next_payment_attempt = None
         invoice.save(update_fields=["next_payment_attempt"])
-    subscription.latest_invoice = invoice
     return invoice
 
 
@@ -230,9 +244,11 @@ def subscription_create(
 
 def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Price], *,
                        method: PaymentMethod | None, description: str | None,
-                       metadata: MetadataUpdate | None, actor: Actor) -> Subscription:
+                       metadata: MetadataUpdate | None, actor: Actor,
+                       provisional: bool = False) -> Subscription:
     """The subscription and its items, saved, in the caller's transaction (its first period
-    from now, anchored now), with `customer.subscription.created`."""
+    from now, anchored now), with `customer.subscription.created` — unless `provisional`:
+    hidden and unannounced until its first payment succeeds (see _create_paid_first)."""
     now = clock.now()
     first = prices[0]
     end = period_end_after(now, interval=first.recurring_interval,
@@ -242,7 +258,8 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
         currency=first.currency, default_payment_method=method, description=description,
         interval=first.recurring_interval, interval_count=first.recurring_interval_count,
         billing_cycle_anchor=now, current_period_start=now, current_period_end=end,
-        start_date=now, created=now, metadata=metadata_apply({}, metadata))
+        start_date=now, created=now, metadata=metadata_apply({}, metadata),
+        provisional_until=clock.wall_now() + PROVISIONAL_FOR if provisional else None)
     subscription.save()
     SubscriptionItem.objects.bulk_create([SubscriptionItem(
         merchant=owner.merchant, livemode=owner.livemode, subscription=subscription,
@@ -250,8 +267,9 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
         current_period_end=end, created=now) for item, price in zip(items, prices,
                                                                     strict=True)])
     status_change_record(obj=subscription, source="created", actor=actor)
-    events_record(EventSpec("customer.subscription.created", subscription,
-                            payload=subscription_rendered(subscription)))
+    if not provisional:
+        events_record(EventSpec("customer.subscription.created", subscription,
+                                payload=subscription_rendered(subscription)))
     return subscription
 
 
@@ -272,64 +290,130 @@ def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Pric
                        method: PaymentMethod | None, method_id: str, actor: Actor,
                        description: str | None, metadata: MetadataUpdate | None,
                        ) -> Subscription:
-    """`error_if_incomplete`: the first period's amount is charged before anything of the
-    subscription exists, so a decline (raised, Stripe's 402) leaves no subscription and no
-    invoice; paid, the subscription is made `active` with its invoice paid by that charge."""
-    amount = sum(_line_amount(price, item.quantity)
-                 for item, price in zip(items, prices, strict=True))
-    intent: PaymentIntent | None = None
-    if amount > 0:
-        intent = payment_services.payment_intent_create(
-            merchant=owner.merchant, livemode=owner.livemode, actor=actor, amount=amount,
-            currency=prices[0].currency, customer=owner.id, payment_method=method_id,
-            purpose="subscription_create")
-        try:
-            intent = payment_services.payment_intent_confirm(
-                id=intent.id, merchant=owner.merchant, livemode=owner.livemode, actor=actor,
-                off_session=True)
-        except DomainError:
-            _abandon(intent, actor=actor)
-            raise
-        if intent.status != PaymentIntent.Status.SUCCEEDED:
-            _abandon(intent, actor=actor)
-            raise InvalidRequest("The subscription's first payment was not completed, and "
-                                 "`payment_behavior=error_if_incomplete` creates nothing "
-                                 "then.", code="subscription_payment_intent_requires_action",
-                                 payment_intent=intent)
+    """`error_if_incomplete`: the subscription and its first invoice are made first, but
+    provisional (hidden from every read, unannounced), and the invoice's amount is charged
+    then. The payment's success reveals them in the transaction that records it
+    (subscription_provisional_reveal): `active`, the invoice paid, so no crash can leave money
+    taken for a subscription that does not exist. Anything else — a decline (raised, Stripe's
+    402), 3-D Secure wanted — cancels the payment and drops them: nothing is created. What a
+    crash leaves provisional, beat's engine drops (subscriptions_provisional_drop_due)."""
     with transaction.atomic(durable=True):
         subscription = _subscription_make(owner, items, prices, method=method,
                                           description=description, metadata=metadata,
-                                          actor=actor)
+                                          actor=actor, provisional=True)
         invoice = subscription_invoice_make(
-            subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
-        if intent is not None and invoice.status == Invoice.Status.OPEN:
-            _paid_by(invoice, intent)
-        _activate_if_paid(subscription, invoice)
-        subscription.save()
+            subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor,
+            provisional=True)
+        subscription.save(update_fields=["latest_invoice"])
+        amount = invoice_amount_due_if_finalized(invoice)
+    intent: PaymentIntent | None = None
+    try:
+        if amount == 0:
+            # Nothing to charge: revealed now, its invoice paid at finalization.
+            with transaction.atomic(durable=True):
+                _provisional_reveal(invoice.id)
+        else:
+            intent = _first_intent_make(invoice, amount=amount, method_id=method_id,
+                                        actor=actor)
+            intent = payment_services.payment_intent_confirm(
+                id=intent.id, merchant=owner.merchant, livemode=owner.livemode, actor=actor,
+                off_session=True)
+    except (DomainError, ProcessorUnavailable):
+        subscription_provisional_drop(id=subscription.id, actor=actor)
+        raise
+    if intent is not None and intent.status != PaymentIntent.Status.SUCCEEDED:
+        subscription_provisional_drop(id=subscription.id, actor=actor)
+        raise InvalidRequest("The subscription's first payment was not completed, and "
+                             "`payment_behavior=error_if_incomplete` creates nothing then.",
+                             code="subscription_payment_intent_requires_action",
+                             payment_intent=intent)
     return subscription
 
 
-def _abandon(intent: PaymentIntent, *, actor: Actor) -> None:
-    """error_if_incomplete's payment that did not succeed: nothing will ever pay it (no
-    invoice exists to finish it through), so it is canceled rather than left open."""
-    try:
-        payment_services.payment_intent_cancel(
-            id=intent.id, merchant=intent.merchant, livemode=intent.livemode, actor=actor,
-            cancellation_reason=PaymentIntent.CancellationReason.ABANDONED)
-    except DomainError as exc:  # busy or settled meanwhile: the decline is still the answer
-        logger.warning("could not cancel payment %s: %s", intent.id, exc)
+def _first_intent_make(invoice: Invoice, *, amount: int, method_id: str,
+                       actor: Actor) -> PaymentIntent:
+    """The provisional invoice's one payment intent (purpose `subscription_create`: its
+    outcome reveals the subscription, billing.outcomes), linked under the invoice's lock."""
+    intent = payment_services.payment_intent_create(
+        merchant=invoice.merchant, livemode=invoice.livemode, actor=actor, amount=amount,
+        currency=invoice.currency, customer=invoice.customer_id, payment_method=method_id,
+        purpose="subscription_create", invoice=invoice.id)
+    with transaction.atomic(durable=True):
+        current = selectors.invoice_get_locked_by_id(id=invoice.id)
+        if current is not None:
+            current.payment_intent = intent
+            current.save(update_fields=["payment_intent"])
+    if current is None:  # dropped meanwhile (a sweep judged it a crash's leftover)
+        raise ObjectBusy
+    return intent
 
 
-def _paid_by(invoice: Invoice, intent: PaymentIntent) -> None:
-    source = invoice.status
-    invoice.payment_intent = intent
-    invoice.attempted, invoice.attempt_count = True, 1
-    invoice.mark_paid(at=clock.now(), amount_paid=intent.amount_received)
-    invoice.save()
-    transition_record(invoice, source, TILL)
-    paid = invoice_rendered(invoice)
-    events_record(EventSpec("invoice.paid", invoice, payload=paid),
-                  EventSpec("invoice.payment_succeeded", invoice, payload=paid))
+def subscription_provisional_reveal(*, intent: PaymentIntent, outcome: PaymentOutcome) -> bool:
+    """In payments' recording transaction: error_if_incomplete's first payment succeeded, so
+    its provisional subscription and invoice are revealed, in Stripe's order of events
+    (`customer.subscription.created`, `invoice.created`, `invoice.finalized`); the invoice
+    then follows its payment as any invoice does (paid, the subscription `active`). Returns
+    whether it should: False for any other outcome, which leaves them provisional for their
+    creator (or beat) to drop."""
+    if outcome != PaymentOutcome.SUCCEEDED or intent.invoice_id is None:
+        return False
+    return _provisional_reveal(intent.invoice_id)
+
+
+def _provisional_reveal(invoice_id: str) -> bool:
+    """The caller's transaction: the provisional invoice locked, then its subscription (the
+    lock order), revealed and the invoice finalized (the customer locked by finalization)."""
+    invoice = selectors.invoice_get_locked_by_id(id=invoice_id)
+    if invoice is None:
+        logger.error("invoice %s of a first subscription payment does not exist", invoice_id)
+        return False
+    if not invoice.provisional:
+        return True  # revealed already: the invoice follows its payment
+    subscription = selectors.subscription_get_locked_by_id(id=invoice.subscription_id)
+    subscription.provisional_until = None
+    subscription.save(update_fields=["provisional_until"])
+    invoice.provisional = False
+    invoice.save(update_fields=["provisional"])
+    events_record(EventSpec("customer.subscription.created", subscription,
+                            payload=subscription_rendered(subscription)),
+                  EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
+    invoice_finalize_locked(invoice, actor=TILL)
+    _activate_if_paid(subscription, invoice)
+    return True
+
+
+def subscription_provisional_drop(*, id: str, actor: Actor) -> bool:  # noqa: A002
+    """Drops a provisional subscription whose first payment did not succeed: the payment
+    canceled first (so it can never succeed afterwards), then the subscription, its items and
+    its draft invoice deleted, as if never made. A payment still in flight, or one that
+    succeeded meanwhile (which revealed them), leaves them be. Returns whether dropped."""
+    subscription = selectors.subscription_provisional_get(id=id)
+    if subscription is None:
+        return False
+    invoice_id = subscription.latest_invoice_id
+    intent = payment_selectors.payment_intent_of_invoice(
+        invoice_id=invoice_id, merchant=subscription.merchant,
+        livemode=subscription.livemode) if invoice_id else None
+    if intent is not None and intent.status != PaymentIntent.Status.CANCELED:
+        try:
+            payment_services.payment_intent_cancel(
+                id=intent.id, merchant=intent.merchant, livemode=intent.livemode, actor=actor,
+                cancellation_reason=PaymentIntent.CancellationReason.ABANDONED)
+        except DomainError as exc:  # in flight, or succeeded: not this caller's to drop
+            logger.info("provisional subscription %s kept: its payment %s is %s (%s)", id,
+                        intent.id, intent.status, exc)
+            return False
+    with transaction.atomic(durable=True):
+        invoice = selectors.invoice_get_locked_by_id(id=invoice_id) if invoice_id else None
+        subscription = selectors.subscription_get_locked_by_id(id=id)
+        if subscription is None or not subscription.is_provisional:
+            return False
+        if invoice is not None:
+            InvoiceLineItem.objects.filter(invoice=invoice).delete()
+            invoice.delete()
+        subscription.items.all().delete()
+        subscription.delete()
+    return True
 
 
 def subscription_invoice_charge(invoice: Invoice, *, actor: Actor,
