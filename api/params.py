@@ -95,7 +95,8 @@ class Params(serializers.Serializer):
                     {unknown[0]: [serializers.ErrorDetail("unknown", code="parameter_unknown")]})
             for name, value in data.items():
                 if (value is not None and isinstance(fields[name], serializers.IntegerField)
-                        and not is_integer(value)):
+                        and not is_integer(value)
+                        and value not in getattr(fields[name], "words", ())):
                     raise serializers.ValidationError({name: [serializers.ErrorDetail(
                         "A valid integer is required.", code="invalid")]})
         elif data is not None and not isinstance(data, dict):
@@ -163,6 +164,18 @@ class TimestampParam(serializers.IntegerField):
             raise serializers.ValidationError(
                 f"must be a Unix timestamp between 0 and {MAX_TIMESTAMP}.")
         return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0, "maximum": MAX_TIMESTAMP},
+                                {"type": "string", "enum": ["now"]}]})
+class TimestampOrNowParam(TimestampParam):
+    """A moment as Unix seconds, or Stripe's `now` (given back as the string "now": what now
+    means is the service's, on the customer's clock)."""
+
+    words = ("now",)
+
+    def to_internal_value(self, data: Any) -> datetime | str:
+        return "now" if data == "now" else super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{3}$"})

@@ -478,6 +478,15 @@ def subscription_ids_incomplete_expired(*, now: datetime, before: datetime,
         .order_by("created", "pk").values_list("pk", flat=True)[:limit])
 
 
+def subscription_ids_trial_will_end_due(*, now: datetime, limit: int = 100) -> list[str]:
+    """Trials whose `customer.subscription.trial_will_end` is due (customers on a test clock
+    wait for their clock)."""
+    return list(Subscription.objects.filter(
+        status=Subscription.Status.TRIALING, trial_will_end_at__lte=now,
+        customer__test_clock__isnull=True).order_by("trial_will_end_at", "pk")
+        .values_list("pk", flat=True)[:limit])
+
+
 def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> list[str]:
     """Provisional subscriptions (error_if_incomplete's) past their time: a crash left them
     between their creation and their first payment's end, and they are dropped."""
@@ -488,7 +497,8 @@ def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> 
 def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
                                     incomplete_after: timedelta) -> list[tuple[datetime, str, str]]:
     """What of a test clock's customers' subscriptions falls due by `until`, as
-    (due time, "renew" | "expire", id), in time order: the next step of its advance."""
+    (due time, "renew" | "expire" | "trial_will_end", id), in time order: the next step of
+    its advance (a trial's notice sorts before its end, three days earlier)."""
     on_clock = Subscription.objects.filter(customer__test_clock_id=clock_id)
     renewals = [(end, "renew", pk) for pk, end in on_clock.filter(
         status__in=Subscription.RENEWABLE, current_period_end__lte=until)
@@ -497,4 +507,7 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
         status=Subscription.Status.INCOMPLETE, created__lte=until - incomplete_after,
         provisional_until__isnull=True)
         .values_list("pk", "created")]
-    return sorted(renewals + expiries)
+    notices = [(at, "trial_will_end", pk) for pk, at in on_clock.filter(
+        status=Subscription.Status.TRIALING, trial_will_end_at__lte=until)
+        .values_list("pk", "trial_will_end_at")]
+    return sorted(renewals + expiries + notices)

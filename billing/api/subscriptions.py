@@ -11,7 +11,14 @@ from rest_framework.response import Response
 from api.errors import ParameterError
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
-from api.params import MetadataField, NoParams, OptionalString, Params
+from api.params import (
+    MetadataField,
+    NoParams,
+    OptionalString,
+    Params,
+    TimestampOrNowParam,
+    TimestampParam,
+)
 from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
@@ -25,9 +32,9 @@ NOT_YET_UPDATABLE = ("items", "proration_behavior", "proration_date", "billing_c
                      "trial_end", "pause_collection", "cancel_at", "collection_method",
                      "days_until_due", "discounts", "coupon", "promotion_code",
                      "add_invoice_items", "trial_from_plan", "payment_behavior")
-NOT_YET_CREATABLE = ("trial_period_days", "trial_end", "trial_from_plan", "trial_settings",
-                     "billing_cycle_anchor", "backdate_start_date", "cancel_at", "discounts",
-                     "coupon", "promotion_code", "add_invoice_items", "days_until_due")
+NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
+                     "cancel_at", "discounts", "coupon", "promotion_code", "add_invoice_items",
+                     "days_until_due")
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -40,6 +47,15 @@ class ItemParams(Params):
         return services.ItemSpec(price=attrs["price"], quantity=attrs["quantity"])
 
 
+class EndBehaviorParams(Params):
+    missing_payment_method = serializers.ChoiceField(
+        choices=Subscription.MissingPaymentMethod.choices)
+
+
+class TrialSettingsParams(Params):
+    end_behavior = EndBehaviorParams()
+
+
 class SubscriptionCreateParams(Params):
     customer = serializers.CharField(max_length=100)
     items = ItemParams(many=True, max_length=20)
@@ -50,6 +66,23 @@ class SubscriptionCreateParams(Params):
         choices=Subscription.CollectionMethod.choices, required=False)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
+    trial_period_days = serializers.IntegerField(required=False, min_value=0, max_value=730)
+    trial_end = TimestampOrNowParam(required=False)
+    trial_settings = TrialSettingsParams(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if settings := attrs.pop("trial_settings", None):
+            attrs["trial_missing_payment_method"] = (
+                settings["end_behavior"]["missing_payment_method"])
+        return attrs
+
+
+class SubscriptionResumeParams(Params):
+    billing_cycle_anchor = serializers.ChoiceField(choices=["now", "unchanged"],
+                                                   required=False)
+    proration_behavior = serializers.ChoiceField(
+        choices=["always_invoice", "create_prorations", "none"], required=False)
+    proration_date = TimestampParam(required=False)
 
 
 class SubscriptionUpdateParams(Params):
@@ -145,6 +178,8 @@ class SubscriptionSerializer(ApiObjectSerializer):
     metadata = serializers.DictField(child=serializers.CharField())
     start_date = TimestampField()
     status = serializers.CharField()
+    trial_end = TimestampField(allow_null=True)
+    trial_start = TimestampField(allow_null=True)
 
     def to_representation(self, instance: Subscription) -> dict:
         data = super().to_representation(instance)
@@ -153,6 +188,8 @@ class SubscriptionSerializer(ApiObjectSerializer):
         data["test_clock"] = instance.customer.test_clock_id
         items = list(instance.items.all())
         data["quantity"] = items[0].quantity if len(items) == 1 else None
+        data["trial_settings"] = {"end_behavior": {
+            "missing_payment_method": instance.trial_missing_payment_method}}
         data.update(_NOT_YET)
         return data
 
@@ -171,8 +208,6 @@ _NOT_YET: dict[str, Any] = {
                          "save_default_payment_method": "off"},
     "pending_invoice_item_interval": None, "pending_setup_intent": None,
     "pending_update": None, "plan": None, "schedule": None, "transfer_data": None,
-    "trial_end": None, "trial_settings": {"end_behavior": {
-        "missing_payment_method": "create_invoice"}}, "trial_start": None,
 }
 
 
@@ -239,7 +274,27 @@ class SubscriptionDetailView(SubscriptionView):
         return self.respond_subscription(subscription)
 
 
+class SubscriptionResumeView(SubscriptionView):
+    @extend_schema(operation_id="ResumeSubscription", parameters=[ID_PARAM],
+                   request=SubscriptionResumeParams, responses=SubscriptionSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(SubscriptionResumeParams)
+        if params.get("billing_cycle_anchor") == "unchanged":
+            raise ParameterError("`billing_cycle_anchor=unchanged` on a resumption is not "
+                                 "supported by Till yet: a resumed subscription starts a new "
+                                 "period now.", param="billing_cycle_anchor")
+        for name in ("proration_behavior", "proration_date"):
+            if name in params:
+                raise ParameterError(f"`{name}` on a resumption is not supported by Till yet.",
+                                     param=name)
+        self.expand(SubscriptionSerializer)
+        subscription = services.subscription_resume(id=id, merchant=self.merchant,
+                                                    livemode=self.livemode, actor=self.actor)
+        return self.respond_subscription(subscription)
+
+
 urlpatterns = [
     path("subscriptions", SubscriptionListView.as_view()),
     path("subscriptions/<str:id>", SubscriptionDetailView.as_view()),
+    path("subscriptions/<str:id>/resume", SubscriptionResumeView.as_view()),
 ]

@@ -32,8 +32,16 @@ class Subscription(FSMModelMixin, TenantModel):
         CHARGE_AUTOMATICALLY = "charge_automatically"
         SEND_INVOICE = "send_invoice"
 
-    # Statuses the engine renews (a period that ends bills the next one).
-    RENEWABLE = (Status.ACTIVE, Status.PAST_DUE)
+    class MissingPaymentMethod(models.TextChoices):
+        """What a trial that ends with no payment method to charge does (Stripe's
+        `trial_settings.end_behavior.missing_payment_method`)."""
+        CANCEL = "cancel"
+        PAUSE = "pause"
+        CREATE_INVOICE = "create_invoice"
+
+    # Statuses the engine renews (a period that ends bills the next one; a trial's end bills
+    # the first paid period).
+    RENEWABLE = (Status.TRIALING, Status.ACTIVE, Status.PAST_DUE)
     # Statuses that end the subscription: listed by `status=ended`.
     ENDED = (Status.CANCELED, Status.INCOMPLETE_EXPIRED)
     # Statuses a cancellation may leave (not an already ended one).
@@ -71,6 +79,16 @@ class Subscription(FSMModelMixin, TenantModel):
     # transaction that records the payment), anything else drops it. Till's own time by which
     # a crash's leftover is dropped (null: an ordinary, visible subscription).
     provisional_until = models.DateTimeField(null=True, blank=True)
+    # A trial: the first period, free, from trial_start to trial_end (the billing cycle's
+    # anchor); what its end does without a payment method; and when
+    # `customer.subscription.trial_will_end` is due (three days before; null once sent).
+    trial_start = models.DateTimeField(null=True, blank=True)
+    trial_end = models.DateTimeField(null=True, blank=True)
+    trial_missing_payment_method = models.CharField(
+        max_length=20, choices=MissingPaymentMethod.choices,
+        default=MissingPaymentMethod.CREATE_INVOICE,
+        db_default=MissingPaymentMethod.CREATE_INVOICE)
+    trial_will_end_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -79,7 +97,10 @@ class Subscription(FSMModelMixin, TenantModel):
             models.Index(fields=["customer", "-created"], name="subscription_customer"),
             # The engine's due work: what it renews and what expires.
             models.Index(fields=["current_period_end"], name="subscription_renewal_due",
-                         condition=models.Q(status__in=["active", "past_due"])),
+                         condition=models.Q(status__in=["trialing", "active", "past_due"])),
+            models.Index(fields=["trial_will_end_at"], name="subscription_trial_will_end",
+                         condition=models.Q(status="trialing",
+                                            trial_will_end_at__isnull=False)),
             models.Index(fields=["created"], name="subscription_incomplete",
                          condition=models.Q(status="incomplete")),
             models.Index(fields=["provisional_until"], name="subscription_provisional",
@@ -99,6 +120,26 @@ class Subscription(FSMModelMixin, TenantModel):
 
     # -- transitions: they set fields, nothing else ---------------------------------------
 
+    @transition(field=status, source=Status.INCOMPLETE, target=Status.TRIALING)
+    def start_trial(self, *, start, end, will_end_at) -> None:
+        """Made with a trial: free until `end`, when its first paid period starts."""
+        self.trial_start, self.trial_end = start, end
+        self.trial_will_end_at = will_end_at
+
+    @transition(field=status, source=Status.TRIALING, target=Status.ACTIVE)
+    def end_trial(self) -> None:
+        """The trial is over and its first paid period begins (its invoice charged next)."""
+        self.trial_will_end_at = None
+
+    @transition(field=status, source=Status.TRIALING, target=Status.PAUSED)
+    def pause(self) -> None:
+        """The trial ended with no payment method, and the merchant chose to pause."""
+        self.trial_will_end_at = None
+
+    @transition(field=status, source=Status.PAUSED, target=Status.ACTIVE)
+    def resume(self) -> None:
+        """Resumed: billed again from a new period."""
+
     @transition(field=status, source=[Status.INCOMPLETE, Status.PAST_DUE, Status.ACTIVE,
                                       Status.UNPAID], target=Status.ACTIVE)
     def activate(self) -> None:
@@ -114,11 +155,12 @@ class Subscription(FSMModelMixin, TenantModel):
         self.ended_at = at
 
     @transition(field=status, source=CANCELABLE, target=Status.CANCELED)
-    def cancel(self, *, at, reason: str) -> None:
+    def cancel(self, *, at, reason: str | None) -> None:
         self.canceled_at = self.canceled_at or at
         self.ended_at = at
         self.cancellation_reason = reason
         self.cancel_at_period_end = False
+        self.trial_will_end_at = None
 
     def move_period(self, *, start, end) -> None:
         """The next period (not a transition: the status stays)."""

@@ -36,6 +36,7 @@ from billing.services.invoices import (
 from billing.services.renewals import (
     subscription_expire,
     subscription_renew,
+    subscription_trial_will_end_notify,
     subscriptions_clock_advance,
     subscriptions_provisional_drop_due,
     subscriptions_renew_due,
@@ -47,6 +48,7 @@ from billing.services.subscriptions import (
     subscription_invoice_outcome_record,
     subscription_provisional_drop,
     subscription_provisional_reveal,
+    subscription_resume,
     subscription_update,
 )
 
@@ -59,7 +61,8 @@ __all__ = [
     "price_create", "price_update", "product_create", "product_delete", "product_update",
     "ItemSpec", "subscription_cancel", "subscription_create", "subscription_expire",
     "subscription_invoice_outcome_record", "subscription_provisional_drop",
-    "subscription_provisional_reveal", "subscription_renew", "subscription_update",
+    "subscription_provisional_reveal", "subscription_renew", "subscription_resume",
+    "subscription_trial_will_end_notify", "subscription_update",
     "subscriptions_clock_advance", "subscriptions_provisional_drop_due",
     "subscriptions_renew_due",
 ]

@@ -11,6 +11,7 @@ charge follows the commit, outside any lock; its outcome moves the subscription
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -60,7 +61,12 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
                     subscription_cancel_locked(subscription, reason="cancellation_requested",
                                                actor=TILL)
                 return None
-            invoice = _period_bill(subscription)
+            before = subscription_rendered(subscription)
+            if subscription.status == Subscription.Status.TRIALING:
+                with clock.bound(end):
+                    if not _trial_over(subscription):
+                        return None
+            invoice = _period_bill(subscription, before=before)
     except IntegrityError:
         # The period is billed already (a crashed run's invoice): nothing more to bill.
         logger.warning("subscription %s: its period is billed already", id)
@@ -70,14 +76,41 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
     return invoice
 
 
-def _period_bill(subscription: Subscription) -> Invoice:
+def _trial_over(subscription: Subscription) -> bool:
+    """A trial's end, in the caller's transaction (the subscription locked): `active`, its
+    first paid period billed next — or, with no payment method to charge, what the merchant
+    chose: canceled (`customer.subscription.deleted`), paused (`.updated`, `.paused`: nothing
+    is billed until it is resumed), or billed anyway (`create_invoice`, Stripe's default: the
+    invoice then fails for want of a payment method). Returns whether the period is billed."""
+    behavior = subscription.trial_missing_payment_method
+    chargeable = (subscription.default_payment_method_id is not None
+                  or subscription.customer.invoice_settings.get("default_payment_method"))
+    if not chargeable and behavior == Subscription.MissingPaymentMethod.CANCEL:
+        subscription_cancel_locked(subscription, reason=None, actor=TILL)
+        return False
+    before = subscription_rendered(subscription)
+    source = subscription.status
+    if not chargeable and behavior == Subscription.MissingPaymentMethod.PAUSE:
+        subscription.pause()
+        subscription.save()
+        status_change_record(obj=subscription, source=source, actor=TILL)
+        subscription_updated_record(subscription, before)
+        events_record(EventSpec("customer.subscription.paused", subscription,
+                                payload=subscription_rendered(subscription)))
+        return False
+    subscription.end_trial()
+    status_change_record(obj=subscription, source=source, actor=TILL)
+    return True
+
+
+def _period_bill(subscription: Subscription, *, before: dict[str, Any]) -> Invoice:
     """The next period and its invoice, in the caller's transaction (the subscription
     locked), made now: on Till's clock when the engine runs, on a test clock at the instant
-    the period ended (its advance binds each due time)."""
+    the period ended (its advance binds each due time). `customer.subscription.updated`
+    tells what changed since `before`."""
     start = subscription.current_period_end
     end = period_end_after(subscription.billing_cycle_anchor, interval=subscription.interval,
                            interval_count=subscription.interval_count, after=start)
-    before = subscription_rendered(subscription)
     subscription.move_period(start=start, end=end)
     SubscriptionItem.objects.filter(subscription=subscription).update(
         current_period_start=start, current_period_end=end)
@@ -138,8 +171,26 @@ def subscriptions_renew_due(*, now: datetime | None = None) -> int:
     for pk in selectors.subscription_ids_incomplete_expired(
             now=now, before=now - INCOMPLETE_EXPIRES_AFTER):
         moved += subscription_expire(id=pk, now=now)
+    for pk in selectors.subscription_ids_trial_will_end_due(now=now):
+        subscription_trial_will_end_notify(id=pk, now=now)
     subscriptions_provisional_drop_due()
     return moved
+
+
+def subscription_trial_will_end_notify(*, id: str, now: datetime) -> bool:  # noqa: A002
+    """`customer.subscription.trial_will_end`, once, three days before a trial ends (at once
+    for a shorter trial). Returns whether it was sent now."""
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked_by_id(id=id, skip_locked=True)
+        if (subscription is None or subscription.status != Subscription.Status.TRIALING
+                or subscription.trial_will_end_at is None
+                or subscription.trial_will_end_at > now):
+            return False
+        subscription.trial_will_end_at = None
+        subscription.save(update_fields=["trial_will_end_at"])
+        events_record(EventSpec("customer.subscription.trial_will_end", subscription,
+                                payload=subscription_rendered(subscription)))
+    return True
 
 
 def subscriptions_provisional_drop_due(*, now: datetime | None = None) -> int:
@@ -165,8 +216,9 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
             return
         at, kind, pk = due[0]
         with clock.bound(at):
-            done = (subscription_renew(id=pk, now=at) if kind == "renew"
-                    else subscription_expire(id=pk, now=at))
+            step = {"renew": subscription_renew, "expire": subscription_expire,
+                    "trial_will_end": subscription_trial_will_end_notify}[kind]
+            done = step(id=pk, now=at)
         if not done and _still_due(pk, kind=kind, at=at):
             # Held by another process (or its period billed): leave it to the next advance
             # rather than spin.
@@ -182,4 +234,6 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
     if kind == "renew":
         return (subscription.status in Subscription.RENEWABLE
                 and subscription.current_period_end <= at)
+    if kind == "trial_will_end":
+        return subscription.status == Subscription.Status.TRIALING
     return subscription.status == Subscription.Status.INCOMPLETE

@@ -9,9 +9,9 @@ a paid invoice makes it `active`, a failed renewal `past_due`.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 
@@ -59,6 +59,10 @@ MAX_ITEMS = 20
 # How long error_if_incomplete's subscription may stay provisional (hidden) before beat drops
 # it as a crash's leftover: far longer than any payment attempt takes.
 PROVISIONAL_FOR = timedelta(hours=1)
+# Stripe's longest trial, and how long before its end `customer.subscription.trial_will_end`
+# is sent.
+MAX_TRIAL = timedelta(days=730)
+TRIAL_WILL_END_BEFORE = timedelta(days=3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +173,18 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         period_start=subscription.current_period_start,
         period_end=subscription.current_period_end, provisional=provisional)
     invoice.save()
+    # A trial's period is free: its lines say so, for nothing (Stripe's "Trial period for").
+    trial = subscription.status == Subscription.Status.TRIALING
     lines = [InvoiceLineItem(
         merchant=subscription.merchant, livemode=subscription.livemode, invoice=invoice,
         type=InvoiceLineItem.Type.SUBSCRIPTION, subscription_item=item, price=item.price,
-        amount=_line_amount(item.price, item.quantity), currency=subscription.currency,
-        description=f"{item.quantity} × {item.price.product.name}", quantity=item.quantity,
-        unit_amount_decimal=item.price.amount_per_unit or Decimal(0), created=now,
+        amount=0 if trial else _line_amount(item.price, item.quantity),
+        currency=subscription.currency,
+        description=(f"Trial period for {item.price.product.name}" if trial
+                     else f"{item.quantity} × {item.price.product.name}"),
+        quantity=item.quantity,
+        unit_amount_decimal=Decimal(0) if trial else item.price.amount_per_unit or Decimal(0),
+        created=now,
         period_start=subscription.current_period_start,
         period_end=subscription.current_period_end)
         for item in selectors.subscription_items(subscription=subscription)]
@@ -200,13 +210,19 @@ def subscription_create(
         items: list[ItemSpec], default_payment_method: str | None = None,
         payment_behavior: str = "allow_incomplete", off_session: bool = False,
         collection_method: str | None = None, description: str | None = None,
-        metadata: MetadataUpdate | None = None) -> Subscription:
+        metadata: MetadataUpdate | None = None, trial_period_days: int | None = None,
+        trial_end: datetime | Literal["now"] | None = None,
+        trial_missing_payment_method: str | None = None) -> Subscription:
     """Creates a subscription (`customer.subscription.created`, `incomplete`) and its first
     invoice, for the first period from now, finalized and charged at once (after the
     subscription's transaction commits). Paid: `active` (by the payment's outcome, in the
     transaction that records it). Declined: it stays `incomplete`, its invoice open, for 23
     hours. `default_incomplete`: nothing is charged now. `error_if_incomplete`: the payment
-    comes first, and a decline is raised with nothing of the subscription created."""
+    comes first, and a decline is raised with nothing of the subscription created.
+    With a trial (`trial_period_days`, or `trial_end` later than now): `trialing`, its first
+    period the trial, billed by a paid invoice for nothing; no payment method is needed
+    until the trial ends (the engine then bills the first paid period, or does what
+    `trial_missing_payment_method` says when there is nothing to charge)."""
     if payment_behavior not in PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(PAYMENT_BEHAVIORS)}.", param="payment_behavior")
@@ -223,16 +239,19 @@ def subscription_create(
     method = _payment_method_for(default_payment_method, owner)
     method_id = (method.id if method else
                  owner.invoice_settings.get("default_payment_method"))
-    if method_id is None and payment_behavior != "default_incomplete":
-        raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
+    missing = _missing_payment_method_behavior(trial_missing_payment_method)
     with customer_time(owner):
-        if payment_behavior == "error_if_incomplete":
+        trial = _trial_end_for(trial_period_days, trial_end, now=clock.now())
+        if method_id is None and payment_behavior != "default_incomplete" and trial is None:
+            raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
+        if payment_behavior == "error_if_incomplete" and trial is None:
             return _create_paid_first(owner, items, prices, method=method, method_id=method_id,
                                       actor=actor, description=description, metadata=metadata)
         with transaction.atomic(durable=True):
             subscription = _subscription_make(owner, items, prices, method=method,
                                               description=description, metadata=metadata,
-                                              actor=actor)
+                                              actor=actor, trial_end=trial,
+                                              missing_payment_method=missing)
             invoice = subscription_invoice_make(
                 subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
             _activate_if_paid(subscription, invoice)
@@ -242,24 +261,68 @@ def subscription_create(
     return selectors.subscription_get(id=subscription.id, merchant=merchant, livemode=livemode)
 
 
+def _missing_payment_method_behavior(given: str | None) -> str:
+    if given is None:
+        return Subscription.MissingPaymentMethod.CREATE_INVOICE
+    if given not in Subscription.MissingPaymentMethod.values:
+        raise InvalidParameter(
+            "Invalid trial_settings[end_behavior][missing_payment_method]: must be one of "
+            f"{', '.join(Subscription.MissingPaymentMethod.values)}.",
+            param="trial_settings[end_behavior][missing_payment_method]")
+    return given
+
+
+def _trial_end_for(days: int | None, end: datetime | Literal["now"] | None, *,
+                   now: datetime) -> datetime | None:
+    """When the trial asked for ends (None: no trial), checked as Stripe checks it: one of
+    the two parameters, in the future, at most 730 days ahead. `trial_end=now` and
+    `trial_period_days=0` ask for none."""
+    if days is not None and end is not None:
+        raise InvalidRequest("You may only specify one of these parameters: trial_end, "
+                             "trial_period_days.", param="trial_end")
+    if days is not None:
+        if not 0 <= days <= MAX_TRIAL.days:
+            raise InvalidParameter(f"Invalid integer: trial_period_days must be between 0 "
+                                   f"and {MAX_TRIAL.days}.", param="trial_period_days")
+        return now + timedelta(days=days) if days else None
+    if end is None or end == "now":
+        return None
+    if end <= now:
+        raise InvalidRequest("Invalid timestamp: must be an integer Unix timestamp in the "
+                             "future.", param="trial_end")
+    if end > now + MAX_TRIAL:
+        raise InvalidRequest(f"Invalid timestamp: can be no more than {MAX_TRIAL.days} days "
+                             "in the future.", param="trial_end")
+    return end
+
+
 def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Price], *,
                        method: PaymentMethod | None, description: str | None,
                        metadata: MetadataUpdate | None, actor: Actor,
-                       provisional: bool = False) -> Subscription:
+                       provisional: bool = False, trial_end: datetime | None = None,
+                       missing_payment_method: str = Subscription.MissingPaymentMethod
+                       .CREATE_INVOICE) -> Subscription:
     """The subscription and its items, saved, in the caller's transaction (its first period
-    from now, anchored now), with `customer.subscription.created` — unless `provisional`:
-    hidden and unannounced until its first payment succeeds (see _create_paid_first)."""
+    from now, anchored now; with a trial, the trial, anchored at its end), with
+    `customer.subscription.created` — unless `provisional`: hidden and unannounced until its
+    first payment succeeds (see _create_paid_first)."""
     now = clock.now()
     first = prices[0]
-    end = period_end_after(now, interval=first.recurring_interval,
-                           interval_count=first.recurring_interval_count, after=now)
+    anchor = trial_end or now
+    end = trial_end or period_end_after(now, interval=first.recurring_interval,
+                                        interval_count=first.recurring_interval_count,
+                                        after=now)
     subscription = Subscription(
         merchant=owner.merchant, livemode=owner.livemode, customer=owner,
         currency=first.currency, default_payment_method=method, description=description,
         interval=first.recurring_interval, interval_count=first.recurring_interval_count,
-        billing_cycle_anchor=now, current_period_start=now, current_period_end=end,
+        billing_cycle_anchor=anchor, current_period_start=now, current_period_end=end,
         start_date=now, created=now, metadata=metadata_apply({}, metadata),
-        provisional_until=clock.wall_now() + PROVISIONAL_FOR if provisional else None)
+        provisional_until=clock.wall_now() + PROVISIONAL_FOR if provisional else None,
+        trial_missing_payment_method=missing_payment_method)
+    if trial_end is not None:
+        subscription.start_trial(start=now, end=trial_end,
+                                 will_end_at=max(trial_end - TRIAL_WILL_END_BEFORE, now))
     subscription.save()
     SubscriptionItem.objects.bulk_create([SubscriptionItem(
         merchant=owner.merchant, livemode=owner.livemode, subscription=subscription,
@@ -275,8 +338,10 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
 
 def _activate_if_paid(subscription: Subscription, invoice: Invoice) -> None:
     """A first invoice with nothing due is paid at finalization: the subscription starts
-    `active` (its `.updated` follows the `.created`, as for a charged one)."""
-    if invoice.status != Invoice.Status.PAID:
+    `active` (its `.updated` follows the `.created`, as for a charged one). A trial's stays
+    `trialing`."""
+    if (invoice.status != Invoice.Status.PAID
+            or subscription.status != Subscription.Status.INCOMPLETE):
         return
     before = subscription_rendered(subscription)
     source = subscription.status
@@ -425,8 +490,26 @@ def subscription_invoice_charge(invoice: Invoice, *, actor: Actor,
                            actor=actor, off_session=off_session)
     except (DomainError, ProcessorUnavailable) as exc:
         logger.info("payment of subscription invoice %s did not succeed: %s", invoice.id, exc)
+        if isinstance(exc, InvalidRequest) and exc.code == NO_PAYMENT_METHOD_CODE:
+            _attempt_failed_for_want_of_payment_method(invoice)
         return False
     return paid.status == Invoice.Status.PAID
+
+
+def _attempt_failed_for_want_of_payment_method(invoice: Invoice) -> None:
+    """An automatic attempt with nothing to charge (a trial that ended with no card, and
+    `create_invoice`) fails as a declined one does: the invoice attempted
+    (`invoice.payment_failed`), its subscription following (`past_due`)."""
+    with transaction.atomic(durable=True):
+        invoice = selectors.invoice_get_locked_by_id(id=invoice.id)
+        if invoice is None or invoice.status != Invoice.Status.OPEN:
+            return
+        invoice.attempted = True
+        invoice.attempt_count += 1
+        invoice.save(update_fields=["attempted", "attempt_count"])
+        events_record(EventSpec("invoice.payment_failed", invoice,
+                                payload=invoice_rendered(invoice)))
+        subscription_invoice_outcome_record(invoice=invoice, outcome=PaymentOutcome.FAILED)
 
 
 # -- the invoices' outcomes ----------------------------------------------------------------
@@ -450,7 +533,8 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
             return
         subscription.activate()
     elif (outcome in (PaymentOutcome.FAILED, PaymentOutcome.REQUIRES_ACTION)
-          and invoice.billing_reason == Invoice.BillingReason.SUBSCRIPTION_CYCLE
+          and invoice.billing_reason in (Invoice.BillingReason.SUBSCRIPTION_CYCLE,
+                                         Invoice.BillingReason.SUBSCRIPTION_UPDATE)
           and source == Subscription.Status.ACTIVE):
         subscription.mark_past_due()
     else:
@@ -493,6 +577,44 @@ def subscription_update(
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 
+def subscription_resume(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                        actor: Actor, off_session: bool = True) -> Subscription:
+    """Resumes a paused subscription (a trial that ended with no payment method), as
+    Stripe's `billing_cycle_anchor=now`: a new period from now, anchored now, `active`
+    (`customer.subscription.resumed`, `.updated`), its invoice made and finalized, then
+    charged after the commit (paid, or `past_due` by the payment's outcome). Only a paused
+    subscription can be resumed."""
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        if subscription.status != Subscription.Status.PAUSED:
+            raise InvalidState(f"Only a paused subscription can be resumed: {subscription.id} "
+                               f"is {subscription.status}.")
+        with customer_time(subscription.customer):
+            now = clock.now()
+            before = subscription_rendered(subscription)
+            end = period_end_after(now, interval=subscription.interval,
+                                   interval_count=subscription.interval_count, after=now)
+            subscription.resume()
+            subscription.billing_cycle_anchor = now
+            subscription.move_period(start=now, end=end)
+            SubscriptionItem.objects.filter(subscription=subscription).update(
+                current_period_start=now, current_period_end=end)
+            subscription.save()
+            status_change_record(obj=subscription, source=Subscription.Status.PAUSED,
+                                 actor=actor)
+            events_record(EventSpec("customer.subscription.resumed", subscription,
+                                    payload=subscription_rendered(subscription)))
+            subscription_updated_record(subscription, before)
+            invoice = subscription_invoice_make(
+                subscription, reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE, actor=actor)
+            subscription.save(update_fields=["latest_invoice"])
+    if invoice.status == Invoice.Status.OPEN:
+        with customer_time(subscription.customer):
+            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
+    return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
+
+
 def _ended(subscription: Subscription) -> InvalidState:
     return InvalidState(f"A canceled subscription can only update its cancellation_details "
                         f"and metadata: {subscription.id} is {subscription.status}.",
@@ -511,7 +633,7 @@ def subscription_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 
-def subscription_cancel_locked(subscription: Subscription, *, reason: str,
+def subscription_cancel_locked(subscription: Subscription, *, reason: str | None,
                                actor: Actor) -> None:
     if subscription.status not in Subscription.CANCELABLE:
         raise InvalidState(f"No such subscription to cancel: {subscription.id} is already "

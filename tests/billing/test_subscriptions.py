@@ -158,8 +158,8 @@ def test_one_time_prices_and_later_slices_are_refused_clearly(api):
     assert error["param"] == "items[0][price]"
     error = error_of(api.post("/v1/subscriptions", {
         "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
-        "trial_period_days": 7}))
-    assert error["param"] == "trial_period_days"
+        "backdate_start_date": 1_700_000_000}))
+    assert error["param"] == "backdate_start_date"
     error = error_of(api.post("/v1/subscriptions", {
         "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
         "collection_method": "send_invoice"}))
