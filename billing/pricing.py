@@ -6,7 +6,7 @@ decimal places, as Stripe's does); whoever bills an amount rounds it, once, at t
 """
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Protocol
 
 from core.exceptions import InvalidParameter
@@ -289,3 +289,9 @@ def _graduated_amount(tiers: tuple[Tier, ...], quantity: int) -> Decimal:
             break
         floor = tier.up_to
     return total
+
+
+def price_line_amount(price: HasTerms | PriceTerms, quantity: int) -> int:
+    """What `quantity` units of `price` cost a period, rounded half up to the currency's
+    minor unit: a subscription line's amount."""
+    return int(price_amount_for(price, quantity).quantize(Decimal(1), rounding=ROUND_HALF_UP))

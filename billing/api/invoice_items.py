@@ -15,6 +15,7 @@ from api.params import CurrencyParam, MetadataField, NoParams, OptionalString, P
 from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
+from billing.api.prices import PriceSerializer
 from billing.models import InvoiceItem
 from core.money import CURRENCIES, MAXIMUM_AMOUNT
 
@@ -153,10 +154,12 @@ class InvoiceItemSerializer(ApiObjectSerializer):
 
     def to_representation(self, instance: InvoiceItem) -> dict:
         data = super().to_representation(instance)
-        # Discounts, taxes and subscriptions are not part of Till's billing yet; `price` and
-        # `plan` come with the catalogue.
-        data.update(discounts=[], plan=None, price=None, subscription=None,
-                    subscription_item=None, tax_rates=[], test_clock=None)
+        # No taxes; `plan` is the legacy twin of `price`, which only a proration has here.
+        data.update(discounts=[], plan=None, tax_rates=[], test_clock=None)
+        data["price"] = (PriceSerializer.render_object(instance.price.as_price())
+                         if instance.price_id else None)
+        data["subscription"] = instance.subscription_id
+        data["subscription_item"] = instance.subscription_item_id
         return data
 
 

@@ -24,14 +24,14 @@ from api.views import ApiView
 from billing import selectors, services
 from billing.api.prices import PriceSerializer
 from billing.models import Subscription, SubscriptionItem
+from billing.services.subscription_changes import PRORATION_BEHAVIORS
 from billing.services.subscriptions import PAYMENT_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
-NOT_YET_UPDATABLE = ("items", "proration_behavior", "proration_date", "billing_cycle_anchor",
-                     "trial_end", "pause_collection", "cancel_at", "collection_method",
-                     "days_until_due", "discounts", "coupon", "promotion_code",
-                     "add_invoice_items", "trial_from_plan", "payment_behavior")
+NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "pause_collection", "cancel_at",
+                     "collection_method", "days_until_due", "discounts", "coupon",
+                     "promotion_code", "add_invoice_items", "trial_from_plan")
 NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
                      "cancel_at", "discounts", "coupon", "promotion_code", "add_invoice_items",
                      "days_until_due")
@@ -85,7 +85,25 @@ class SubscriptionResumeParams(Params):
     proration_date = TimestampParam(required=False)
 
 
+class ItemChangeParams(Params):
+    id = serializers.CharField(required=False, max_length=100)
+    price = serializers.CharField(required=False, max_length=100)
+    quantity = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000_000)
+    deleted = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> services.ItemChange:
+        return services.ItemChange(id=attrs.get("id"), price=attrs.get("price"),
+                                   quantity=attrs.get("quantity"),
+                                   deleted=attrs.get("deleted", False))
+
+
 class SubscriptionUpdateParams(Params):
+    items = ItemChangeParams(many=True, required=False, max_length=20)
+    proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS, required=False)
+    proration_date = TimestampParam(required=False)
+    # Stripe's other behaviours (pending updates, errors instead of past_due) are not built.
+    payment_behavior = serializers.ChoiceField(choices=["allow_incomplete"], required=False)
+    off_session = serializers.BooleanField(required=False)
     default_payment_method = OptionalString(max_length=100)
     cancel_at_period_end = serializers.BooleanField(required=False)
     description = OptionalString(max_length=500)
@@ -255,6 +273,7 @@ class SubscriptionDetailView(SubscriptionView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         _refuse(self.raw_params, NOT_YET_UPDATABLE, "a subscription's update")
         params = self.params(SubscriptionUpdateParams)
+        params.pop("payment_behavior", None)
         self.expand(SubscriptionSerializer)
         subscription = services.subscription_update(
             id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)

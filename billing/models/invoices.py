@@ -127,7 +127,10 @@ class Invoice(FSMModelMixin, TenantModel):
             # One invoice per subscription and period: a doubled, crashed or concurrent
             # renewal finds the period billed and bills nothing.
             models.UniqueConstraint(fields=["subscription", "period_start"],
-                                    condition=models.Q(subscription__isnull=False),
+                                    condition=models.Q(subscription__isnull=False,
+                                                       billing_reason__in=[
+                                                           "subscription_create",
+                                                           "subscription_cycle"]),
                                     name="invoice_subscription_period_unique"),
         ]
 
@@ -196,6 +199,14 @@ class InvoiceItem(TenantModel):
     period_end = models.DateTimeField()
     proration = models.BooleanField(default=False)
     discountable = models.BooleanField(default=True)
+    # A proration's: the subscription (and its item, and the price) a change credited or
+    # charged for.
+    subscription = models.ForeignKey("billing.Subscription", null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+")
+    subscription_item = models.ForeignKey("billing.SubscriptionItem", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    price = models.ForeignKey("billing.Price", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         indexes = [

@@ -41,6 +41,7 @@ from billing.services.renewals import (
     subscriptions_provisional_drop_due,
     subscriptions_renew_due,
 )
+from billing.services.subscription_changes import ItemChange
 from billing.services.subscriptions import (
     ItemSpec,
     subscription_cancel,
@@ -59,7 +60,7 @@ __all__ = [
     "invoice_pay", "invoice_payment_outcome_record", "invoice_send", "invoice_update",
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
-    "ItemSpec", "subscription_cancel", "subscription_create", "subscription_expire",
+    "ItemChange", "ItemSpec", "subscription_cancel", "subscription_create", "subscription_expire",
     "subscription_invoice_outcome_record", "subscription_provisional_drop",
     "subscription_provisional_reveal", "subscription_renew", "subscription_resume",
     "subscription_trial_will_end_notify", "subscription_update",

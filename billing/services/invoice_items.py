@@ -91,7 +91,8 @@ def line_from_item(item: InvoiceItem, line: InvoiceLineItem | None = None) -> In
                                    invoice_id=item.invoice_id, invoice_item=item,
                                    created=item.created)
     for field in ("amount", "currency", "description", "quantity", "unit_amount_decimal",
-                  "period_start", "period_end", "proration", "discountable", "metadata"):
+                  "period_start", "period_end", "proration", "discountable", "metadata",
+                  "subscription_item_id", "price_id"):
         setattr(line, field, getattr(item, field))
     return line
 

@@ -10,7 +10,7 @@ a paid invoice makes it `active`, a failed renewal `past_due`.
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from django.db import transaction
 from billing import selectors
 from billing.models import Invoice, InvoiceLineItem, Price, Subscription, SubscriptionItem
 from billing.periods import period_end_after
-from billing.pricing import price_amount_for
+from billing.pricing import price_line_amount
 from billing.services.common import (
     NO_PAYMENT_METHOD,
     NO_PAYMENT_METHOD_CODE,
@@ -26,8 +26,14 @@ from billing.services.common import (
     invoice_totals_refresh,
     transition_record,
 )
+from billing.services.invoice_items import invoice_items_release, invoice_items_take
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_amount_due_if_finalized, invoice_finalize_locked
+from billing.services.subscription_changes import (
+    MAX_ITEMS,
+    ItemChange,
+    subscription_items_change_locked,
+)
 from core import clock
 from core.actor import TILL, Actor
 from core.audit import status_change_record
@@ -54,8 +60,6 @@ from webhooks.services import EventSpec, events_record, previous_attributes
 logger = logging.getLogger("till.billing")
 
 PAYMENT_BEHAVIORS = ("allow_incomplete", "default_incomplete", "error_if_incomplete")
-# Stripe's most items on one subscription.
-MAX_ITEMS = 20
 # How long error_if_incomplete's subscription may stay provisional (hidden) before beat drops
 # it as a crash's leftover: far longer than any payment attempt takes.
 PROVISIONAL_FOR = timedelta(hours=1)
@@ -148,11 +152,6 @@ def _payment_method_for(id: str | None, customer: Customer) -> PaymentMethod | N
     return method
 
 
-def _line_amount(price: Price, quantity: int) -> int:
-    """What the item costs a period, rounded half up to the currency's minor unit."""
-    return int(price_amount_for(price, quantity).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def subscription_invoice_make(subscription: Subscription, *, reason: str, actor: Actor,
                               provisional: bool = False) -> Invoice:
     """In the caller's transaction (the subscription locked): the invoice of the
@@ -178,7 +177,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     lines = [InvoiceLineItem(
         merchant=subscription.merchant, livemode=subscription.livemode, invoice=invoice,
         type=InvoiceLineItem.Type.SUBSCRIPTION, subscription_item=item, price=item.price,
-        amount=0 if trial else _line_amount(item.price, item.quantity),
+        amount=0 if trial else price_line_amount(item.price, item.quantity),
         currency=subscription.currency,
         description=(f"Trial period for {item.price.product.name}" if trial
                      else f"{item.quantity} × {item.price.product.name}"),
@@ -189,6 +188,9 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         period_end=subscription.current_period_end)
         for item in selectors.subscription_items(subscription=subscription)]
     InvoiceLineItem.objects.bulk_create(lines)
+    # The customer's pending invoice items (a change's prorations among them) come along,
+    # as Stripe's subscription invoices take them.
+    invoice_items_take(invoice=invoice)
     invoice_totals_refresh(invoice)
     invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
     transition_record(invoice, "created", actor)
@@ -474,7 +476,7 @@ def subscription_provisional_drop(*, id: str, actor: Actor) -> bool:  # noqa: A0
         if subscription is None or not subscription.is_provisional:
             return False
         if invoice is not None:
-            InvoiceLineItem.objects.filter(invoice=invoice).delete()
+            invoice_items_release(invoice=invoice)  # pending again, for the next invoice
             invoice.delete()
         subscription.items.all().delete()
         subscription.delete()
@@ -551,18 +553,27 @@ def subscription_update(
         default_payment_method: Maybe[str | None] = NOT_GIVEN,
         cancel_at_period_end: Maybe[bool] = NOT_GIVEN,
         description: Maybe[str | None] = NOT_GIVEN,
-        metadata: MetadataUpdate | None = None) -> Subscription:
-    """Updates what this slice lets change, under the subscription's lock
-    (`customer.subscription.updated` with the old values). Items, quantities and proration
-    come later. An ended subscription is refused, as Stripe refuses it."""
+        metadata: MetadataUpdate | None = None, items: list[ItemChange] | None = None,
+        proration_behavior: str = "create_prorations",
+        proration_date: datetime | None = None, off_session: bool = True) -> Subscription:
+    """Updates the subscription under its lock (`customer.subscription.updated` with the
+    old values). `items` change its prices and quantities with Stripe's prorations
+    (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
+    after the commit (a decline makes it `past_due`). An ended subscription is refused, as
+    Stripe refuses it."""
+    invoice = None
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
         if subscription.is_ended and (default_payment_method is not NOT_GIVEN
-                                      or cancel_at_period_end is not NOT_GIVEN):
+                                      or cancel_at_period_end is not NOT_GIVEN or items):
             raise _ended(subscription)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
+            if items:
+                invoice = subscription_items_change_locked(
+                    subscription, items, proration_behavior=proration_behavior,
+                    proration_date=proration_date, actor=actor)
             if default_payment_method is not NOT_GIVEN:
                 subscription.default_payment_method = _payment_method_for(
                     default_payment_method, subscription.customer)
@@ -574,6 +585,9 @@ def subscription_update(
             subscription.metadata = metadata_apply(subscription.metadata, metadata)
             subscription.save()
             subscription_updated_record(subscription, before)
+    if invoice is not None and invoice.status == Invoice.Status.OPEN:
+        with customer_time(subscription.customer):
+            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 

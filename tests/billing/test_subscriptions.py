@@ -166,8 +166,8 @@ def test_one_time_prices_and_later_slices_are_refused_clearly(api):
     assert error["param"] == "collection_method"
     subscription = subscribe(api, owner["id"], monthly(api)["id"])
     error = error_of(api.post(f"/v1/subscriptions/{subscription['id']}",
-                              {"items": [{"price": monthly(api)["id"]}]}))
-    assert error["param"] == "items"
+                              {"pause_collection": {"behavior": "void"}}))
+    assert error["param"] == "pause_collection"
     assert not Subscription.objects.exclude(pk=subscription["id"]).exists()
 
 

@@ -1,0 +1,270 @@
+"""Changing what a subscription bills part-way through a period: `items[]` on an update
+(a price or quantity changed, an item added or deleted), prorated as Stripe prorates.
+
+`proration_behavior`:
+- `create_prorations` (the default): the unused time of what changed is credited and the
+  remaining time of what replaced it charged, to the second (billing.prorations), as pending
+  invoice items (`proration: true`) that the subscription's next invoice takes;
+- `always_invoice`: the same items, invoiced at once (`billing_reason: subscription_update`)
+  and charged after the update commits;
+- `none`: nothing now; the next period bills the new items.
+A trialing subscription is not prorated (its period is free). Everything here runs in the
+update's transaction, with the subscription locked, on its customer's time.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from billing import selectors
+from billing.models import Invoice, InvoiceItem, Price, Subscription, SubscriptionItem
+from billing.pricing import price_line_amount
+from billing.prorations import Period, prorated, proration_description
+from billing.services.common import invoice_rendered, invoice_totals_refresh, transition_record
+from billing.services.invoice_items import invoice_items_take
+from billing.services.invoices import invoice_finalize_locked
+from core import clock
+from core.actor import Actor
+from core.exceptions import InvalidParameter, InvalidRequest
+from webhooks.services import EventSpec, events_record
+
+PRORATION_BEHAVIORS = ("create_prorations", "always_invoice", "none")
+# Stripe's most items on one subscription.
+MAX_ITEMS = 20
+# What a proration's invoice item's unit amount keeps of an amount split over a quantity.
+_UNIT_PLACES = Decimal("1e-12")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """One entry of an update's `items[]`: an item of the subscription (`id`) given a new
+    price or quantity, or deleted; without an id, a new item."""
+
+    id: str | None = None
+    price: str | None = None
+    quantity: int | None = None
+    deleted: bool = False
+
+
+@dataclass(slots=True)
+class _Planned:
+    """An item as the update leaves it (None `item`: new; None `price`: deleted)."""
+
+    item: SubscriptionItem | None
+    price: Price | None
+    quantity: int
+    was: tuple[Price, int] | None = None  # what an existing item was before the update
+
+
+def subscription_items_change_locked(subscription: Subscription, changes: list[ItemChange],
+                                     *, proration_behavior: str,
+                                     proration_date: datetime | None,
+                                     actor: Actor) -> Invoice | None:
+    """Applies `changes` to the locked subscription's items, with their prorations (see the
+    module). Returns the invoice `always_invoice` made (finalized; the caller charges it
+    after the commit), else None. Bad input raises before anything changes."""
+    if proration_behavior not in PRORATION_BEHAVIORS:
+        raise InvalidParameter(f"Invalid proration_behavior: must be one of "
+                               f"{', '.join(PRORATION_BEHAVIORS)}.",
+                               param="proration_behavior")
+    current = selectors.subscription_items(subscription=subscription)
+    plan = _planned(subscription, current, changes)
+    prorate = (proration_behavior != "none"
+               and subscription.status in (Subscription.Status.ACTIVE,
+                                           Subscription.Status.PAST_DUE))
+    at = _proration_moment(subscription, proration_date) if prorate else None
+    _apply(subscription, plan)
+    if at is None:
+        return None
+    items = _prorations(subscription, plan, at=at)
+    if proration_behavior == "always_invoice" and items:
+        return _invoice_now(subscription, actor=actor)
+    return None
+
+
+def _planned(subscription: Subscription, current: list[SubscriptionItem],
+             changes: list[ItemChange]) -> list[_Planned]:
+    """The items as the changes leave them, checked as Stripe checks them."""
+    by_id = {item.id: _Planned(item, item.price, item.quantity, (item.price, item.quantity))
+             for item in current}
+    added: list[_Planned] = []
+    for index, change in enumerate(changes):
+        param = f"items[{index}]"
+        if change.quantity is not None and change.quantity < 0:
+            raise InvalidParameter("Invalid integer: quantity must be at least 0.",
+                                   param=f"{param}[quantity]")
+        price = (_price_for(change.price, subscription, param=f"{param}[price]")
+                 if change.price is not None else None)
+        if change.id is None:
+            if change.deleted:
+                raise InvalidParameter("An item to delete needs its id.", param=f"{param}[id]")
+            if price is None:
+                raise InvalidParameter("Missing required param: items[][price] (a new item "
+                                       "needs its price).", code="parameter_missing",
+                                       param=f"{param}[price]")
+            added.append(_Planned(None, price, 1 if change.quantity is None
+                                  else change.quantity))
+            continue
+        planned = by_id.get(change.id)
+        if planned is None:
+            raise InvalidRequest(f"No such subscription item: '{change.id}'",
+                                 code="resource_missing", param=f"{param}[id]")
+        if change.deleted:
+            planned.price = None
+            continue
+        if price is not None:
+            planned.price = price
+        if change.quantity is not None:
+            planned.quantity = change.quantity
+    plan = [*by_id.values(), *added]
+    kept = [planned for planned in plan if planned.price is not None]
+    if not kept:
+        raise InvalidRequest("A subscription needs at least one item: delete it instead.",
+                             param="items")
+    if len(kept) > MAX_ITEMS:
+        raise InvalidParameter(f"A subscription can have at most {MAX_ITEMS} items.",
+                               param="items")
+    if len({planned.price.id for planned in kept}) != len(kept):
+        raise InvalidRequest("Cannot add multiple subscription items with the same price.",
+                             param="items")
+    _check_no_swap(current, kept)
+    return plan
+
+
+def _price_for(id: str, subscription: Subscription, *, param: str) -> Price:  # noqa: A002
+    """A price the subscription may bill: recurring, active, licensed, in its currency and
+    at its interval (Till does not move a subscription to another interval yet)."""
+    price = selectors.price_get(id=id, merchant=subscription.merchant,
+                                livemode=subscription.livemode, param=param)
+    if price.type != Price.Type.RECURRING:
+        raise InvalidRequest("The price specified is set to `type=one_time` but this field "
+                             "only accepts prices with `type=recurring`.", param=param)
+    if not price.active:
+        raise InvalidRequest(f"The price specified ({price.id}) is inactive. This field only "
+                             "accepts active prices.", param=param)
+    if price.recurring_usage_type != Price.UsageType.LICENSED:
+        raise InvalidRequest("Metered prices are not billed by Till yet.", param=param)
+    if price.currency != subscription.currency:
+        raise InvalidRequest("All prices on a subscription must have the same currency: "
+                             f"this one is {price.currency}, the subscription "
+                             f"{subscription.currency}.", param=param)
+    if (price.recurring_interval, price.recurring_interval_count) != (
+            subscription.interval, subscription.interval_count):
+        raise InvalidRequest("Till does not change a subscription's billing interval yet: "
+                             "the price must bill every "
+                             f"{subscription.interval_count} {subscription.interval}(s), as "
+                             "the subscription does.", param=param)
+    return price
+
+
+def _check_no_swap(current: list[SubscriptionItem], kept: list[_Planned]) -> None:
+    """One item's new price being another kept item's old one would break the one-price-
+    per-subscription rule half-way through saving: refused, rather than half-applied."""
+    old = {item.price_id: item.id for item in current}
+    for planned in kept:
+        holder = old.get(planned.price.id)
+        if planned.item is not None and holder not in (None, planned.item.id) and any(
+                other.item is not None and other.item.id == holder for other in kept):
+            raise InvalidRequest("Till cannot swap prices between a subscription's items in "
+                                 "one update: change one item, then the other.", param="items")
+
+
+def _proration_moment(subscription: Subscription, given: datetime | None) -> datetime:
+    at = given or clock.now()
+    if not subscription.current_period_start <= at <= subscription.current_period_end:
+        raise InvalidRequest("proration_date must be within the subscription's current "
+                             "period.", param="proration_date")
+    return at
+
+
+def _apply(subscription: Subscription, plan: list[_Planned]) -> None:
+    """The planned items saved: deletions, then changes, then the new items."""
+    for planned in plan:
+        if planned.item is not None and planned.price is None:
+            planned.item.delete()
+    now = clock.now()
+    for planned in plan:
+        if planned.price is None:
+            continue
+        if planned.item is None:
+            planned.item = SubscriptionItem.objects.create(
+                merchant=subscription.merchant, livemode=subscription.livemode,
+                subscription=subscription, price=planned.price, quantity=planned.quantity,
+                current_period_start=subscription.current_period_start,
+                current_period_end=subscription.current_period_end, created=now)
+        elif (planned.item.price_id, planned.item.quantity) != (planned.price.id,
+                                                                planned.quantity):
+            planned.item.price, planned.item.quantity = planned.price, planned.quantity
+            planned.item.save(update_fields=["price", "quantity"])
+
+
+def _prorations(subscription: Subscription, plan: list[_Planned], *,
+                at: datetime) -> list[InvoiceItem]:
+    """For every item whose price or quantity changed: a credit for the unused time of what
+    it was and a charge for the remaining time of what it is, from `at` to the period's
+    end, as pending invoice items (`invoiceitem.created`). Nothing for a zero amount."""
+    share = Period(subscription.current_period_start,
+                   subscription.current_period_end).remaining_share(at)
+    now = clock.now()
+    items = []
+
+    def proration(planned: _Planned, price: Price, quantity: int, *, credit: bool) -> None:
+        amount = prorated(price_line_amount(price, quantity), share)
+        if amount == 0:
+            return
+        amount = -amount if credit else amount
+        items.append(InvoiceItem(
+            merchant=subscription.merchant, livemode=subscription.livemode,
+            customer=subscription.customer, currency=subscription.currency, amount=amount,
+            description=proration_description(credit=credit, quantity=quantity,
+                                              product=price.product.name, at=at),
+            quantity=max(quantity, 1),
+            unit_amount_decimal=(Decimal(amount) / max(quantity, 1)).quantize(_UNIT_PLACES),
+            period_start=at, period_end=subscription.current_period_end, proration=True,
+            subscription=subscription,
+            subscription_item=planned.item if planned.price is not None else None,
+            price=price, metadata={}, created=now))
+
+    for planned in plan:
+        was = planned.was
+        now_is = (planned.price, planned.quantity) if planned.price is not None else None
+        if was is not None and now_is is not None and (was[0].id, was[1]) == (
+                now_is[0].id, now_is[1]):
+            continue
+        if was is not None:
+            proration(planned, *was, credit=True)
+        if now_is is not None:
+            proration(planned, *now_is, credit=False)
+    InvoiceItem.objects.bulk_create(items)
+    events_record(*[EventSpec("invoiceitem.created", item) for item in items])
+    return items
+
+
+def _invoice_now(subscription: Subscription, *, actor: Actor) -> Invoice:
+    """`always_invoice`: the customer's pending items (the prorations with them) invoiced
+    now (`invoice.created`) and finalized (`invoice.finalized`; a credit larger than the
+    charge is paid at once and goes to the customer's balance)."""
+    now = clock.now()
+    customer = subscription.customer
+    invoice = Invoice(
+        merchant=subscription.merchant, livemode=subscription.livemode, customer=customer,
+        currency=subscription.currency, subscription=subscription,
+        collection_method=Invoice.CollectionMethod.CHARGE_AUTOMATICALLY, auto_advance=True,
+        billing_reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE,
+        footer=customer.invoice_settings.get("footer"),
+        custom_fields=customer.invoice_settings.get("custom_fields"),
+        default_payment_method=subscription.default_payment_method, created=now,
+        period_start=now, period_end=now)
+    invoice.save()
+    invoice_items_take(invoice=invoice)
+    invoice_totals_refresh(invoice)
+    invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
+    transition_record(invoice, "created", actor)
+    events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
+    invoice_finalize_locked(invoice, actor=actor)
+    if invoice.next_payment_attempt is not None:
+        # The update charges it itself, right after it commits (as the engine does).
+        invoice.next_payment_attempt = None
+        invoice.save(update_fields=["next_payment_attempt"])
+    subscription.latest_invoice = invoice
+    return invoice
