@@ -174,7 +174,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     invoice_finalize_locked(invoice, actor=actor)
     if invoice.next_payment_attempt is not None:
         # The engine charges it itself, right after this commits: the invoices' sweep must
-        # not attempt it too. Dunning's retries (a later slice) will set it again.
+        # not attempt it too. A failure sets it again: dunning's next retry.
         invoice.next_payment_attempt = None
         invoice.save(update_fields=["next_payment_attempt"])
     subscription.latest_invoice = invoice
@@ -351,7 +351,7 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
     """In payments' recording transaction, after the invoice took its outcome (the invoice
     locked, then the subscription here): the subscription's latest invoice paid makes it
     `active` (from `incomplete` or `past_due`); a renewal's payment failing makes an active
-    one `past_due` (dunning's retries come later: `next_payment_attempt` stays null).
+    one `past_due` (its retries: billing.services.dunning).
     `customer.subscription.updated` when the status moved."""
     if invoice.subscription_id is None:
         return
@@ -406,6 +406,11 @@ def subscription_update(
             subscription.metadata = metadata_apply(subscription.metadata, metadata)
             subscription.save()
             subscription_updated_record(subscription, before)
+    if default_payment_method is not NOT_GIVEN and default_payment_method is not None:
+        # Committed, no lock held: a past-due subscription's open invoice is retried at
+        # once with its new default.
+        from billing.services.dunning import subscription_retry_with_new_default  # imports this
+        subscription_retry_with_new_default(subscription_id=id)
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 
