@@ -15,8 +15,7 @@ from merchants.models import Merchant
 from merchants.services import merchant_dunning_set
 
 
-def _page(request: HttpRequest, current: Current, form: DunningSettingsForm, *,
-          status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, current: Current, form: DunningSettingsForm) -> HttpResponse:
     merchant = current.merchant
     return render_page(request, current, "dashboard/settings/settings.html", {
         "nav": "settings",
@@ -25,7 +24,7 @@ def _page(request: HttpRequest, current: Current, form: DunningSettingsForm, *,
         "subscription_action": Merchant.DunningSubscriptionAction(
             merchant.dunning_subscription_action).label,
         "invoice_action": Merchant.DunningInvoiceAction(merchant.dunning_invoice_action).label,
-    }, status=status)
+    })
 
 
 @require_GET
@@ -45,7 +44,7 @@ def dunning_settings(request: HttpRequest, current: Current) -> HttpResponse:
     the reason beside its field, nothing changed."""
     form = DunningSettingsForm(request.POST)
     if not form.is_valid():
-        return _page(request, current, form, status=400)
+        return _page(request, current, form)
     try:
         merchant_dunning_set(merchant=current.merchant,
                              retry_days=form.cleaned_data["retry_days"],
@@ -53,6 +52,6 @@ def dunning_settings(request: HttpRequest, current: Current) -> HttpResponse:
                              invoice_action=form.cleaned_data["invoice_action"])
     except InvalidParameter as exc:
         form.add_error(exc.param if exc.param in form.fields else None, exc.message)
-        return _page(request, current, form, status=400)
+        return _page(request, current, form)
     messages.success(request, "Saved how failed subscription payments are retried.")
     return redirect("dashboard:settings")

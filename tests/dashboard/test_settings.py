@@ -47,8 +47,9 @@ def test_a_refused_schedule_is_shown_with_its_reason_and_nothing_changes(admin_m
     response = admin_member.post("/settings/dunning/", {
         "retry_days": typed, "subscription_action": "leave_past_due",
         "invoice_action": "leave_open"})
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with the reason beside the field
     assert says in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
     assert stored(account) == ([3, 5, 7], "cancel", "leave_open")
 
 
