@@ -67,3 +67,15 @@ def test_a_viewer_sees_the_settings_but_cannot_change_them(viewer, developer, ac
         assert "Only owners and admins can change the billing settings." in (
             refused.content.decode())
     assert stored(account) == ([3, 5, 7], "cancel", "leave_open")
+
+
+def test_the_page_and_a_save_stay_within_budget(owner, django_assert_max_num_queries):
+    # session + user + membership with its merchant; nothing more to read
+    with django_assert_max_num_queries(3):
+        assert owner.get("/settings/").status_code == 200
+    # and the save: those three, the merchant locked and written (its transaction's
+    # savepoint), and the session keeping the success message
+    with django_assert_max_num_queries(7):
+        assert owner.post("/settings/dunning/", {
+            "retry_days": "3", "subscription_action": "cancel",
+            "invoice_action": "leave_open"}).status_code == 302
