@@ -13,7 +13,8 @@ decline takes them at once.
 A retry (`invoice_retry`) takes the invoice with SKIP LOCKED, counts the attempt and leases
 it (its `next_payment_attempt` an hour on, so a crash before the charge retries it later and
 a second engine skips it), commits, then charges through `invoice_pay`, outside any lock:
-the outcome replaces the lease with the schedule's next time. A new default payment method
+the outcome replaces the lease with the schedule's next time (a charge refused before any
+payment was made counts as a failed attempt all the same). A new default payment method
 retries a past-due subscription's open invoice at once (`subscription_retry_with_new_default`).
 """
 
@@ -23,6 +24,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from billing import selectors
+from billing.dunning import next_attempt_at
 from billing.models import Invoice, Subscription
 from billing.services.common import invoice_rendered, transition_record
 from billing.services.invoice_payments import invoice_pay
@@ -38,6 +40,7 @@ from core.exceptions import DomainError
 from core.hooks import PaymentOutcome
 from merchants.models import Merchant
 from payments.clocks import customer_time
+from payments.models import PaymentIntent
 from payments.processors.base import ProcessorUnavailable
 from webhooks.services import EventSpec, events_record
 
@@ -86,10 +89,38 @@ def invoice_retry(*, id: str, now: datetime) -> bool:  # noqa: A002
             logger.info("invoice %s has no payment method to retry with", id)
             return False
         invoice.attempt_count += 1
-        invoice.next_payment_attempt = now + RETRY_LEASE
+        lease = invoice.next_payment_attempt = now + RETRY_LEASE
         invoice.save(update_fields=["attempt_count", "next_payment_attempt"])
     _charge(invoice, method)
+    _unanswered_record(id, lease=lease)
     return True
+
+
+def _payment_under_way(invoice: Invoice) -> bool:
+    """Its payment was accepted and has not settled yet: the outcome will come."""
+    intent = invoice.payment_intent
+    return intent is not None and intent.status in (PaymentIntent.Status.PROCESSING,
+                                                    PaymentIntent.Status.REQUIRES_CAPTURE,
+                                                    PaymentIntent.Status.SUCCEEDED)
+
+
+def _unanswered_record(id: str, *, lease: datetime) -> None:  # noqa: A002
+    """A retry whose charge recorded no outcome (refused before the processor answered: the
+    payment method unusable, the processor unreachable) still counts as a failed attempt:
+    the lease gives way to the schedule's next time, or, none following, to the final
+    actions; otherwise the invoice would be retried every lease, without end. An outcome
+    recorded meanwhile (the lease replaced) or a paid invoice leave it as it is."""
+    with transaction.atomic(durable=True):
+        invoice = selectors.invoice_get_locked_by_id(id=id)
+        if (invoice is None or invoice.status != Invoice.Status.OPEN
+                or invoice.next_payment_attempt != lease or _payment_under_way(invoice)):
+            return
+        invoice.next_payment_attempt = next_attempt_at(
+            first_attempt_at=invoice.finalized_at or clock.now(),
+            attempt_count=invoice.attempt_count,
+            retry_days=invoice.merchant.dunning_retry_days)
+        invoice.save(update_fields=["next_payment_attempt"])
+        dunning_final_actions_record(invoice=invoice, outcome=PaymentOutcome.FAILED)
 
 
 def invoices_retry_due(*, now: datetime | None = None) -> int:

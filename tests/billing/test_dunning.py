@@ -239,3 +239,29 @@ def test_beat_retries_due_invoices_on_the_wall_clock_and_leaves_test_clocks_alon
         2, invoice.finalized_at + timedelta(days=5))
     assert charges_of(invoice.pk) == 2
     assert tasks.invoices_retry_due.apply().get() == 0
+
+
+def test_a_retry_refused_before_any_payment_still_counts_and_the_schedule_goes_on(
+        api, failing, advance):
+    # given a renewal that failed, and then its card detached from the customer (the
+    # subscription still names it: no payment can be made with it)
+    test_clock, subscription = failing
+    end = subscription["current_period_end"]
+    advance(api, test_clock["id"], end + 1)
+    invoice_id = ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["latest_invoice"]
+    method = ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["default_payment_method"]
+    ok(api.post(f"/v1/payment_methods/{method}/detach"))
+
+    # when the clock passes the first two retries
+    advance(api, test_clock["id"], end + 5 * DAY + 1)
+
+    # then each counted as an attempt and the next is on the schedule (not an hour's lease)
+    invoice = ok(api.get(f"/v1/invoices/{invoice_id}"))
+    assert (invoice["status"], invoice["attempt_count"], invoice["next_payment_attempt"]) == (
+        "open", 3, end + 7 * DAY)
+    assert charges_of(invoice_id) == 1
+
+    # and after the last, the final action (cancel) applies
+    advance(api, test_clock["id"], end + 8 * DAY)
+    assert ok(api.get(f"/v1/invoices/{invoice_id}"))["next_payment_attempt"] is None
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "canceled"
