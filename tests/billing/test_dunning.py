@@ -265,3 +265,36 @@ def test_a_retry_refused_before_any_payment_still_counts_and_the_schedule_goes_o
     advance(api, test_clock["id"], end + 8 * DAY)
     assert ok(api.get(f"/v1/invoices/{invoice_id}"))["next_payment_attempt"] is None
     assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "canceled"
+
+
+def test_one_advance_runs_retries_and_renewals_in_time_order(api, account, failing, advance):
+    # given a schedule reaching past the next renewal (retries 3, 20 and 40 days on)
+    merchant_dunning_set(merchant=account.merchant, retry_days=[3, 20, 40],
+                         subscription_action="cancel", invoice_action="leave_open")
+    test_clock, subscription = failing
+    end = subscription["current_period_end"]
+
+    # when one advance covers the first renewal, its retries and the next renewal
+    advance(api, test_clock["id"], end + 45 * DAY)
+
+    # then each ran at its own time on the clock, in time order
+    invoices = ok(api.get("/v1/invoices", {"subscription": subscription["id"]}))["data"]
+    first, second = sorted((i for i in invoices if i["billing_reason"] == "subscription_cycle"),
+                           key=lambda invoice: invoice["period_start"])
+    assert first["period_start"] == end
+    next_end = first["period_end"]
+    assert end + 20 * DAY < next_end < end + 40 * DAY
+    events = ok(api.get("/v1/events", {"type": "invoice.payment_failed", "limit": 100}))["data"]
+    failed = sorted((event["created"], event["data"]["object"]["id"],
+                     event["data"]["object"]["attempt_count"]) for event in events)
+    assert failed == [(end, first["id"], 1), (end + 3 * DAY, first["id"], 2),
+                      (end + 20 * DAY, first["id"], 3), (next_end, second["id"], 1),
+                      (next_end + 3 * DAY, second["id"], 2), (end + 40 * DAY, first["id"], 4)]
+
+    # and the older invoice's last failure does not end the subscription: its latest
+    # invoice is the newer one, still in its own dunning (as Stripe leaves it)
+    shown = ok(api.get(f"/v1/subscriptions/{subscription['id']}"))
+    assert (shown["status"], shown["latest_invoice"]) == ("past_due", second["id"])
+    assert ok(api.get(f"/v1/invoices/{second['id']}"))["next_payment_attempt"] == (
+        next_end + 20 * DAY)
+    assert ok(api.get(f"/v1/invoices/{first['id']}"))["next_payment_attempt"] is None
