@@ -231,8 +231,9 @@ def invoice_payment_outcome_record(*, intent: PaymentIntent,
     (the intent locked; the invoice locked here). The intent is linked at its first outcome;
     any outcome counts the invoice attempted (Stripe counts the first attempt, then only
     automatic retries). Succeeded: `paid` for what the intent received (`invoice.paid`,
-    `invoice.payment_succeeded`). Declined: `invoice.payment_failed`, and
-    `invoice.payment_action_required` too when the bank wants the cardholder (3-D Secure).
+    `invoice.payment_succeeded`). Declined: `invoice.payment_failed` (a renewal's with its
+    dunning retry as `next_payment_attempt`), and `invoice.payment_action_required` too when
+    the bank wants the cardholder (3-D Secure).
     Returns the invoice as it now stands (None: no such invoice), for its subscription."""
     invoice = (selectors.invoice_get_locked_by_id(id=intent.invoice_id)
                if intent.invoice_id else None)
