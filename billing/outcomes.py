@@ -2,6 +2,7 @@
 needs 3-D Secure or was canceled, recorded in the transaction payments records it in."""
 
 from billing.services import (
+    dunning_final_actions_record,
     invoice_payment_outcome_record,
     subscription_invoice_outcome_record,
     subscription_provisional_reveal,
@@ -17,6 +18,8 @@ def invoice_payment_outcome(event: PaymentOutcomeEvent) -> None:
     # Then the invoice's subscription follows it (lock order: invoice, then subscription).
     if invoice is not None and invoice.subscription_id is not None:
         subscription_invoice_outcome_record(invoice=invoice, outcome=event.outcome)
+        # A renewal's failure after which no retry follows: the merchant's final actions.
+        dunning_final_actions_record(invoice=invoice, outcome=event.outcome)
 
 
 @on_payment_outcome(purpose="subscription_create")

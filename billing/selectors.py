@@ -327,10 +327,21 @@ def invoice_ids_to_finalize(*, now: datetime, limit: int = 100) -> list[str]:
 
 
 def invoice_ids_payment_due(*, now: datetime, limit: int = 100) -> list[str]:
-    """Open invoices whose automatic payment attempt is due, oldest first."""
+    """Open invoices (not a subscription's: dunning retries those) whose automatic payment
+    attempt is due, oldest first."""
     return list(Invoice.objects
-                .filter(status=Invoice.Status.OPEN, next_payment_attempt__lte=now)
+                .filter(status=Invoice.Status.OPEN, next_payment_attempt__lte=now,
+                        subscription__isnull=True)
                 .order_by("next_payment_attempt").values_list("pk", flat=True)[:limit])
+
+
+def invoice_ids_retry_due(*, now: datetime, limit: int = 100) -> list[str]:
+    """Dunning's batch on Till's clock: subscriptions' open invoices whose retry is due,
+    oldest first. Customers on a test clock are left to their clock's advance."""
+    return list(Invoice.objects
+                .filter(status=Invoice.Status.OPEN, next_payment_attempt__lte=now,
+                        subscription__isnull=False, customer__test_clock__isnull=True)
+                .order_by("next_payment_attempt", "pk").values_list("pk", flat=True)[:limit])
 
 
 # -- invoice items ---------------------------------------------------------------------------
@@ -435,6 +446,31 @@ def subscription_provisional_get(*, id: str) -> Subscription | None:  # noqa: A0
             .filter(pk=id, provisional_until__isnull=False).first())
 
 
+# A subscription whose latest invoice a new default payment method retries at once.
+PAST_DUE = (Subscription.Status.PAST_DUE, Subscription.Status.UNPAID)
+
+
+def subscription_with_open_past_due_invoice(*, id: str) -> Subscription | None:  # noqa: A002
+    """The subscription, past due (or unpaid) with its latest invoice open, with that
+    invoice and its customer; None otherwise."""
+    return (Subscription.objects.select_related("latest_invoice__customer",
+                                                "latest_invoice__merchant")
+            .filter(pk=id, status__in=PAST_DUE, latest_invoice__status=Invoice.Status.OPEN)
+            .first())
+
+
+def subscription_ids_past_due_of_customer(*, customer_id: str,
+                                          without_default_payment_method: bool = False
+                                          ) -> list[str]:
+    """A customer's past-due (or unpaid) subscriptions whose latest invoice is open."""
+    subscriptions = Subscription.objects.filter(
+        customer_id=customer_id, status__in=PAST_DUE,
+        latest_invoice__status=Invoice.Status.OPEN)
+    if without_default_payment_method:
+        subscriptions = subscriptions.filter(default_payment_method__isnull=True)
+    return list(subscriptions.order_by("created", "pk").values_list("pk", flat=True))
+
+
 def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
     return list(SubscriptionItem.objects.select_related("price__product")
                 .filter(subscription=subscription).order_by("created", "id"))
@@ -497,9 +533,14 @@ def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> 
 def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
                                     incomplete_after: timedelta) -> list[tuple[datetime, str, str]]:
     """What of a test clock's customers' subscriptions falls due by `until`, as
-    (due time, "renew" | "expire" | "trial_will_end", id), in time order: the next step of
-    its advance (a trial's notice sorts before its end, three days earlier)."""
+    (due time, "renew" | "expire" | "retry" | "trial_will_end", id), in time order: the next
+    step of its advance (a retry's id is its invoice's; a trial's notice sorts before its
+    end, three days earlier)."""
     on_clock = Subscription.objects.filter(customer__test_clock_id=clock_id)
+    retries = [(at, "retry", pk) for pk, at in Invoice.objects.filter(
+        customer__test_clock_id=clock_id, status=Invoice.Status.OPEN,
+        subscription__isnull=False, next_payment_attempt__lte=until)
+        .values_list("pk", "next_payment_attempt")]
     renewals = [(end, "renew", pk) for pk, end in on_clock.filter(
         status__in=Subscription.RENEWABLE, current_period_end__lte=until)
         .values_list("pk", "current_period_end")]
@@ -510,4 +551,4 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
     notices = [(at, "trial_will_end", pk) for pk, at in on_clock.filter(
         status=Subscription.Status.TRIALING, trial_will_end_at__lte=until)
         .values_list("pk", "trial_will_end_at")]
-    return sorted(renewals + expiries + notices)
+    return sorted(renewals + expiries + retries + notices)

@@ -19,3 +19,8 @@ def invoices_advance_due() -> int:
 @shared_task(name="billing.tasks.subscriptions_renew_due", acks_late=True, ignore_result=True)
 def subscriptions_renew_due() -> int:
     return services.subscriptions_renew_due()
+
+
+@shared_task(name="billing.tasks.invoices_retry_due", acks_late=True, ignore_result=True)
+def invoices_retry_due() -> int:
+    return services.invoices_retry_due()

@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
     "subscriptions-renew-due": {"task": "billing.tasks.subscriptions_renew_due",
                                 "schedule": env.float("TILL_SUBSCRIPTION_SWEEP_SECONDS",
                                                       default=60.0)},
+    # Dunning: failed renewals retried on each merchant's schedule.
+    "invoices-retry-due": {"task": "billing.tasks.invoices_retry_due",
+                           "schedule": env.float("TILL_SUBSCRIPTION_SWEEP_SECONDS",
+                                                 default=60.0)},
 }
 # Webhook sends are I/O bound and must not queue behind other work: a queue of their own.
 CELERY_TASK_DEFAULT_QUEUE = "celery"

@@ -97,6 +97,34 @@ def test_clock_advance_dispatch(*, clock_id: str, merchant_id: str, livemode: bo
         handler(clock_id=clock_id, merchant_id=merchant_id, livemode=livemode, until=until)
 
 
+# -- a customer's new default payment method ---------------------------------------------------
+# When a customer's `invoice_settings.default_payment_method` changes to a payment method,
+# payments calls these handlers after its transaction commits, outside any lock, so an app
+# above it can act on the new card (billing retries a past-due subscription's open invoice at
+# once). A handler may call a processor; it must not raise (the customer's update is done).
+
+DefaultPaymentMethodHandler = Callable[..., None]  # handler(*, customer_id, payment_method_id)
+
+_default_payment_method_handlers: list[DefaultPaymentMethodHandler] = []
+
+
+def on_default_payment_method_change(
+        handler: DefaultPaymentMethodHandler) -> DefaultPaymentMethodHandler:
+    """Registers `handler(*, customer_id: str, payment_method_id: str)` for every customer's
+    new default payment method (usable as a decorator). Registering twice keeps one."""
+    if handler not in _default_payment_method_handlers:
+        _default_payment_method_handlers.append(handler)
+    return handler
+
+
+def default_payment_method_change_dispatch(*, customer_id: str,
+                                           payment_method_id: str) -> None:
+    """Calls every handler for a customer's new default payment method, in registration
+    order (after the change committed)."""
+    for handler in list(_default_payment_method_handlers):
+        handler(customer_id=customer_id, payment_method_id=payment_method_id)
+
+
 # -- a processor's own events ----------------------------------------------------------------
 # An event a real processor sent Till (Stripe's webhooks, stored by payments as InboundEvent)
 # is applied by the app that owns its object: payments for payment intents, refunds for

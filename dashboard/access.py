@@ -48,6 +48,9 @@ REFUND_DECIDE = Rule(MANAGERS, "Only owners and admins can approve or reject ref
 # Finalize, pay, void or mark uncollectible an invoice.
 INVOICE_MANAGE = Rule(MANAGERS, "Only owners and admins can finalize, charge, void or mark "
                                 "invoices uncollectible.")
+# Change how failed subscription payments are retried and what ends their dunning.
+BILLING_SETTINGS_CHANGE = Rule(MANAGERS, "Only owners and admins can change the billing "
+                                         "settings.")
 # Save or submit evidence, accept a dispute or close an inquiry.
 DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
 
@@ -98,6 +101,10 @@ class Current:
     @property
     def may_manage_invoices(self) -> bool:
         return self.may(INVOICE_MANAGE)
+
+    @property
+    def may_change_billing_settings(self) -> bool:
+        return self.may(BILLING_SETTINGS_CHANGE)
 
     @property
     def may_answer_disputes(self) -> bool:

@@ -12,6 +12,7 @@ from api.search import search_query_parse
 from billing.models import Invoice
 from core.money import CURRENCIES, SYMBOLS, currency_exponent
 from disputes.models import Dispute
+from merchants.models import Merchant
 from payments.models import PaymentIntent
 from payments.search import PAYMENT_INTENT_SEARCH_FIELDS
 from refunds.models import Refund
@@ -104,6 +105,31 @@ class RefundApprovalThresholdForm(forms.Form):
             raise forms.ValidationError({"threshold": exc.messages}) from exc
         cleaned["currency"] = code
         return cleaned
+
+
+class DunningSettingsForm(forms.Form):
+    """How failed renewals are retried: the days after the first failure, typed as a list
+    (`3, 5, 7`; empty: never retried), and the final actions. The service checks the
+    schedule's rules; this form only reads the numbers."""
+
+    retry_days = forms.CharField(
+        label="Retry days after the first failure", required=False, max_length=60,
+        strip=True, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                                  "placeholder": "3, 5, 7",
+                                                  "spellcheck": "false"}))
+    subscription_action = forms.ChoiceField(
+        label="If all retries fail, the subscription",
+        choices=Merchant.DunningSubscriptionAction.choices)
+    invoice_action = forms.ChoiceField(label="and the invoice",
+                                       choices=Merchant.DunningInvoiceAction.choices)
+
+    def clean_retry_days(self) -> list[int]:
+        parts = [part.strip() for part in re.split(r"[,\s]+", self.cleaned_data["retry_days"])]
+        parts = [part for part in parts if part]
+        if any(not part.isdigit() or len(part) > 3 for part in parts):
+            raise forms.ValidationError("Enter whole numbers of days separated by commas, "
+                                        "such as 3, 5, 7.")
+        return [int(part) for part in parts]
 
 
 class CustomerSearchForm(forms.Form):

@@ -1,4 +1,4 @@
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
@@ -12,6 +12,7 @@ from dashboard.views import (
     invoices,
     payments,
     refunds,
+    settings,
     webhooks,
 )
 
@@ -27,7 +28,7 @@ urlpatterns = [
         success_url=reverse_lazy("dashboard:password-reset-done")),
         name="password-reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
-        extra_context={"timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}),
+        extra_context={"timeout_hours": django_settings.PASSWORD_RESET_TIMEOUT // 3600}),
         name="password-reset-done"),
     path("password-reset/<uidb64>/<token>/", login.PasswordResetConfirmView.as_view(
         success_url=reverse_lazy("dashboard:password-reset-complete")),
@@ -63,6 +64,8 @@ urlpatterns = [
     path("invoices/<str:invoice_id>/void/", invoices.invoice_void_view, name="invoice-void"),
     path("invoices/<str:invoice_id>/mark-uncollectible/",
          invoices.invoice_mark_uncollectible_view, name="invoice-mark-uncollectible"),
+    path("settings/", settings.settings_page, name="settings"),
+    path("settings/dunning/", settings.dunning_settings, name="settings-dunning"),
     path("customers/", customers.customers, name="customers"),
     path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),
     path("events/", events.events, name="events"),

@@ -25,12 +25,57 @@ def approval_thresholds_validate(value: object) -> None:
                                   f"minor units from 0 to {MAXIMUM_AMOUNT}.")
 
 
+# Stripe's custom retry schedule for a failed subscription payment: at most 4 retries, each
+# within 60 days of the first failure (Till counts every retry from the first failure).
+DUNNING_DEFAULT_RETRY_DAYS = (3, 5, 7)
+DUNNING_MAX_RETRIES = 4
+DUNNING_MAX_DAY = 60
+
+
+def dunning_retry_days_default() -> list[int]:
+    return list(DUNNING_DEFAULT_RETRY_DAYS)
+
+
+def dunning_retry_days_problem(value: object) -> str | None:
+    """What is wrong with a retry schedule (days after the first failure), or None."""
+    if not isinstance(value, list | tuple) or any(
+            isinstance(day, bool) or not isinstance(day, int) for day in value):
+        return "Enter the retry days as whole numbers of days, e.g. 3, 5, 7."
+    if len(value) > DUNNING_MAX_RETRIES:
+        return f"At most {DUNNING_MAX_RETRIES} retries can be scheduled."
+    if any(not 1 <= day <= DUNNING_MAX_DAY for day in value):
+        return f"Each retry must be from 1 to {DUNNING_MAX_DAY} days after the first failure."
+    if any(later <= earlier for earlier, later in zip(value, value[1:], strict=False)):
+        return "Each retry must come later than the one before it."
+    return None
+
+
+def dunning_retry_days_validate(value: object) -> None:
+    problem = dunning_retry_days_problem(value)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
 def id_field(prefix: str) -> models.CharField:
     return models.CharField(primary_key=True, max_length=40, default=IdFactory(prefix),
                             editable=False)
 
 
 class Merchant(models.Model):
+    class DunningSubscriptionAction(models.TextChoices):
+        """What becomes of a subscription when its invoice's last retry fails (Stripe's
+        "subscription status" setting)."""
+
+        CANCEL = "cancel", "Cancel the subscription"
+        MARK_UNPAID = "mark_unpaid", "Mark the subscription as unpaid"
+        LEAVE_PAST_DUE = "leave_past_due", "Leave the subscription past due"
+
+    class DunningInvoiceAction(models.TextChoices):
+        """What becomes of that invoice (Stripe's "invoice status" setting)."""
+
+        LEAVE_OPEN = "leave_open", "Leave the invoice open"
+        MARK_UNCOLLECTIBLE = "mark_uncollectible", "Mark the invoice as uncollectible"
+
     id = id_field("acct")
     name = models.CharField(max_length=200)
     email = models.EmailField()
@@ -44,6 +89,19 @@ class Merchant(models.Model):
         help_text='Per currency, the amount in minor units above which refunds wait for an '
                   'owner\'s or admin\'s approval, e.g. {"usd": 5000}. A currency left out: '
                   'its refunds never wait.')
+    # Dunning: a failed renewal is retried so many days after its first failure, then the
+    # subscription and its invoice take the merchant's final actions (billing's engine).
+    dunning_retry_days = models.JSONField(
+        default=dunning_retry_days_default, db_default=Value([3, 5, 7], JSONField()),
+        blank=True, validators=[dunning_retry_days_validate],
+        help_text="Days after a renewal's first failed payment on which it is retried, "
+                  "increasing, e.g. [3, 5, 7]; at most 4, each from 1 to 60.")
+    dunning_subscription_action = models.CharField(
+        max_length=20, choices=DunningSubscriptionAction.choices,
+        default=DunningSubscriptionAction.CANCEL, db_default=DunningSubscriptionAction.CANCEL)
+    dunning_invoice_action = models.CharField(
+        max_length=20, choices=DunningInvoiceAction.choices,
+        default=DunningInvoiceAction.LEAVE_OPEN, db_default=DunningInvoiceAction.LEAVE_OPEN)
     # Whether a mode has a processor connected (payments' ProcessorConnection, changed with
     # it in one transaction). Every payment asks, and the merchant row comes with the API
     # key: the flag answers without a query; the connection is read only when it is set.

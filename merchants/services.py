@@ -9,9 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import clock
+from core.exceptions import InvalidParameter
 from core.ids import random_token
-from merchants.models import ApiKey, Membership, Merchant, hash_api_key
-from merchants.selectors import api_key_get_locked
+from merchants.models import (
+    ApiKey,
+    Membership,
+    Merchant,
+    dunning_retry_days_problem,
+    hash_api_key,
+)
+from merchants.selectors import api_key_get_locked, merchant_get_locked
 
 
 @dataclass(frozen=True)
@@ -87,3 +94,35 @@ def api_key_revoke(*, key_id: str, merchant: Merchant) -> ApiKey:
             key.revoked_at = clock.now()
             key.save(update_fields=["revoked_at"])
     return key
+
+
+def merchant_dunning_set(*, merchant: Merchant, retry_days: list[int],
+                         subscription_action: str, invoice_action: str) -> Merchant:
+    """Sets how a failed renewal is retried: the days after its first failure on which it
+    is retried (increasing, at most 4, each from 1 to 60: Stripe's custom schedule), and
+    what the subscription and its invoice become when the last retry fails. Under the
+    merchant's lock; invoices already in dunning follow the new schedule from their next
+    attempt. Bad input changes nothing (InvalidParameter naming the field)."""
+    problem = dunning_retry_days_problem(retry_days)
+    if problem is not None:
+        raise InvalidParameter(problem, param="retry_days")
+    if subscription_action not in Merchant.DunningSubscriptionAction.values:
+        raise InvalidParameter(
+            f"Invalid subscription_action: must be one of "
+            f"{', '.join(Merchant.DunningSubscriptionAction.values)}.",
+            param="subscription_action")
+    if invoice_action not in Merchant.DunningInvoiceAction.values:
+        raise InvalidParameter(
+            f"Invalid invoice_action: must be one of "
+            f"{', '.join(Merchant.DunningInvoiceAction.values)}.", param="invoice_action")
+    with transaction.atomic(durable=True):
+        locked = merchant_get_locked(id=merchant.pk)
+        locked.dunning_retry_days = list(retry_days)
+        locked.dunning_subscription_action = subscription_action
+        locked.dunning_invoice_action = invoice_action
+        locked.save(update_fields=["dunning_retry_days", "dunning_subscription_action",
+                                   "dunning_invoice_action"])
+    merchant.dunning_retry_days = locked.dunning_retry_days
+    merchant.dunning_subscription_action = subscription_action
+    merchant.dunning_invoice_action = invoice_action
+    return merchant

@@ -148,7 +148,12 @@ class Subscription(FSMModelMixin, TenantModel):
 
     @transition(field=status, source=[Status.ACTIVE, Status.PAST_DUE], target=Status.PAST_DUE)
     def mark_past_due(self) -> None:
-        """A renewal's invoice was not paid (dunning retries are a later slice)."""
+        """A renewal's invoice was not paid: dunning retries it."""
+
+    @transition(field=status, source=Status.PAST_DUE, target=Status.UNPAID)
+    def mark_unpaid(self) -> None:
+        """Its invoice's last retry failed and the merchant chose `unpaid`: paying the
+        invoice makes it active again."""
 
     @transition(field=status, source=Status.INCOMPLETE, target=Status.INCOMPLETE_EXPIRED)
     def expire(self, *, at) -> None:

@@ -13,6 +13,13 @@ from billing.services.catalogue import (
     product_delete,
     product_update,
 )
+from billing.services.dunning import (
+    customer_default_payment_method_changed,
+    dunning_final_actions_record,
+    invoice_retry,
+    invoices_retry_due,
+    subscription_retry_with_new_default,
+)
 from billing.services.invoice_automation import invoice_email_deliver, invoices_advance_due
 from billing.services.invoice_items import (
     invoice_item_create,
@@ -54,6 +61,8 @@ from billing.services.subscriptions import (
 )
 
 __all__ = [
+    "customer_default_payment_method_changed", "dunning_final_actions_record",
+    "invoice_retry", "invoices_retry_due", "subscription_retry_with_new_default",
     "DefaultPriceData", "ProductData", "invoice_create", "invoice_delete",
     "invoice_email_deliver", "invoice_finalize", "invoice_item_create", "invoice_item_delete",
     "invoice_item_update", "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible",

@@ -20,6 +20,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from billing import selectors
+from billing.dunning import is_hard_decline, next_attempt_at
 from billing.models import Invoice
 from billing.services.common import (
     NO_PAYMENT_METHOD,
@@ -230,8 +231,9 @@ def invoice_payment_outcome_record(*, intent: PaymentIntent,
     (the intent locked; the invoice locked here). The intent is linked at its first outcome;
     any outcome counts the invoice attempted (Stripe counts the first attempt, then only
     automatic retries). Succeeded: `paid` for what the intent received (`invoice.paid`,
-    `invoice.payment_succeeded`). Declined: `invoice.payment_failed`, and
-    `invoice.payment_action_required` too when the bank wants the cardholder (3-D Secure).
+    `invoice.payment_succeeded`). Declined: `invoice.payment_failed` (a renewal's with its
+    dunning retry as `next_payment_attempt`), and `invoice.payment_action_required` too when
+    the bank wants the cardholder (3-D Secure).
     Returns the invoice as it now stands (None: no such invoice), for its subscription."""
     invoice = (selectors.invoice_get_locked_by_id(id=intent.invoice_id)
                if intent.invoice_id else None)
@@ -246,10 +248,28 @@ def invoice_payment_outcome_record(*, intent: PaymentIntent,
         return invoice
     invoice.attempted = True
     invoice.attempt_count = max(invoice.attempt_count, 1)
+    if outcome != PaymentOutcome.SUCCEEDED:
+        _dunning_schedule(invoice, intent, outcome)
     specs = _outcome_events(invoice, intent, outcome)
     invoice.save()
     events_record(*specs)
     return invoice
+
+
+def _dunning_schedule(invoice: Invoice, intent: PaymentIntent, outcome: PaymentOutcome) -> None:
+    """A renewal's failed payment: its next automatic retry on the merchant's schedule (days
+    after the first attempt, made at finalization), shown as `next_payment_attempt` in
+    `invoice.payment_failed`; none after a hard decline, a payment that needs the cardholder,
+    or the schedule's last retry (then the final actions apply: billing.services.dunning)."""
+    if (invoice.status != Invoice.Status.OPEN or invoice.subscription_id is None
+            or invoice.billing_reason != Invoice.BillingReason.SUBSCRIPTION_CYCLE):
+        return
+    retried = (outcome == PaymentOutcome.FAILED
+               and not is_hard_decline(intent.last_payment_error))
+    invoice.next_payment_attempt = next_attempt_at(
+        first_attempt_at=invoice.finalized_at or clock.now(),
+        attempt_count=invoice.attempt_count,
+        retry_days=invoice.merchant.dunning_retry_days) if retried else None
 
 
 def _outcome_events(invoice: Invoice, intent: PaymentIntent,

@@ -18,6 +18,11 @@ from django.db import IntegrityError, transaction
 from billing import selectors
 from billing.models import Invoice, Subscription, SubscriptionItem
 from billing.periods import period_end_after
+from billing.services.dunning import (
+    invoice_attempt_failed_without_payment_method,
+    invoice_retry,
+    invoice_retry_payment_method,
+)
 from billing.services.invoices import invoice_void
 from billing.services.subscriptions import (
     subscription_cancel_locked,
@@ -72,7 +77,12 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
         logger.warning("subscription %s: its period is billed already", id)
         return None
     if invoice.status == Invoice.Status.OPEN:
-        subscription_invoice_charge(invoice, actor=TILL)
+        if invoice_retry_payment_method(invoice) is None:
+            # Nothing to charge (a trial that ended with no card): a failed attempt all the
+            # same, and dunning's schedule from it.
+            invoice_attempt_failed_without_payment_method(id=invoice.id)
+        else:
+            subscription_invoice_charge(invoice, actor=TILL)
     return invoice
 
 
@@ -206,8 +216,9 @@ def subscriptions_provisional_drop_due(*, now: datetime | None = None) -> int:
 def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bool,
                                 until: datetime) -> None:
     """Billing's advance handler (core.hooks): the clock's customers' subscriptions renewed
-    and expired up to `until`, one due time at a time in time order, each with the clock
-    bound to it, so a year of monthly renewals runs in one advance. Safe to run twice:
+    and expired, and their failed invoices retried (dunning), up to `until`, one due time at
+    a time in time order, each with the clock bound to it, so a year of monthly renewals
+    runs in one advance. Safe to run twice:
     what is done is no longer due."""
     while True:
         due = selectors.subscriptions_due_on_test_clock(
@@ -216,9 +227,14 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
             return
         at, kind, pk = due[0]
         with clock.bound(at):
-            step = {"renew": subscription_renew, "expire": subscription_expire,
-                    "trial_will_end": subscription_trial_will_end_notify}[kind]
-            done = step(id=pk, now=at)
+            if kind == "retry":
+                done = invoice_retry(id=pk, now=at)
+            elif kind == "renew":
+                done = subscription_renew(id=pk, now=at) is not None
+            elif kind == "trial_will_end":
+                done = subscription_trial_will_end_notify(id=pk, now=at)
+            else:
+                done = subscription_expire(id=pk, now=at)
         if not done and _still_due(pk, kind=kind, at=at):
             # Held by another process (or its period billed): leave it to the next advance
             # rather than spin.
@@ -227,6 +243,9 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
 
 
 def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
+    if kind == "retry":
+        return Invoice.objects.filter(pk=pk, status=Invoice.Status.OPEN,
+                                      next_payment_attempt__lte=at).exists()
     subscription = Subscription.objects.filter(pk=pk).only(
         "status", "current_period_end").first()
     if subscription is None:

@@ -201,7 +201,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     invoice_finalize_locked(invoice, actor=actor)
     if invoice.next_payment_attempt is not None:
         # The engine charges it itself, right after this commits: the invoices' sweep must
-        # not attempt it too. Dunning's retries (a later slice) will set it again.
+        # not attempt it too. A failure sets it again: dunning's next retry.
         invoice.next_payment_attempt = None
         invoice.save(update_fields=["next_payment_attempt"])
     return invoice
@@ -492,26 +492,8 @@ def subscription_invoice_charge(invoice: Invoice, *, actor: Actor,
                            actor=actor, off_session=off_session)
     except (DomainError, ProcessorUnavailable) as exc:
         logger.info("payment of subscription invoice %s did not succeed: %s", invoice.id, exc)
-        if isinstance(exc, InvalidRequest) and exc.code == NO_PAYMENT_METHOD_CODE:
-            _attempt_failed_for_want_of_payment_method(invoice)
         return False
     return paid.status == Invoice.Status.PAID
-
-
-def _attempt_failed_for_want_of_payment_method(invoice: Invoice) -> None:
-    """An automatic attempt with nothing to charge (a trial that ended with no card, and
-    `create_invoice`) fails as a declined one does: the invoice attempted
-    (`invoice.payment_failed`), its subscription following (`past_due`)."""
-    with transaction.atomic(durable=True):
-        invoice = selectors.invoice_get_locked_by_id(id=invoice.id)
-        if invoice is None or invoice.status != Invoice.Status.OPEN:
-            return
-        invoice.attempted = True
-        invoice.attempt_count += 1
-        invoice.save(update_fields=["attempted", "attempt_count"])
-        events_record(EventSpec("invoice.payment_failed", invoice,
-                                payload=invoice_rendered(invoice)))
-        subscription_invoice_outcome_record(invoice=invoice, outcome=PaymentOutcome.FAILED)
 
 
 # -- the invoices' outcomes ----------------------------------------------------------------
@@ -520,7 +502,7 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
     """In payments' recording transaction, after the invoice took its outcome (the invoice
     locked, then the subscription here): the subscription's latest invoice paid makes it
     `active` (from `incomplete` or `past_due`); a renewal's payment failing makes an active
-    one `past_due` (dunning's retries come later: `next_payment_attempt` stays null).
+    one `past_due` (its retries: billing.services.dunning).
     `customer.subscription.updated` when the status moved."""
     if invoice.subscription_id is None:
         return
@@ -588,6 +570,11 @@ def subscription_update(
     if invoice is not None and invoice.status == Invoice.Status.OPEN:
         with customer_time(subscription.customer):
             subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
+    if default_payment_method is not NOT_GIVEN and default_payment_method is not None:
+        # Committed, no lock held: a past-due subscription's open invoice is retried at
+        # once with its new default.
+        from billing.services.dunning import subscription_retry_with_new_default  # imports this
+        subscription_retry_with_new_default(subscription_id=id)
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 

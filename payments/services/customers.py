@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from core.exceptions import InvalidRequest, InvalidState
+from core.hooks import default_payment_method_change_dispatch
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
 from core.wire import render
@@ -103,6 +104,7 @@ def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A00
     with transaction.atomic(durable=True):
         customer = customer_get_locked(id=id, merchant=merchant, livemode=livemode)
         before = render(customer)
+        old_default = customer.invoice_settings.get("default_payment_method")
         _customer_apply(customer, changes={
             "email": email, "name": name, "description": description, "phone": phone,
             "address": address, "shipping": shipping, "balance": balance,
@@ -115,6 +117,12 @@ def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A00
             if changed:
                 event_record(type="customer.updated", obj=customer, payload=after,
                              previous_attributes=changed)
+    new_default = customer.invoice_settings.get("default_payment_method")
+    if new_default and new_default != old_default:
+        # Committed: the apps above may act on the new card (billing retries an open
+        # past-due invoice with it), outside any lock.
+        default_payment_method_change_dispatch(customer_id=customer.id,
+                                               payment_method_id=new_default)
     return customer
 
 

@@ -1,6 +1,7 @@
 """The billing engine on Till's clock (beat's task): a period that ends is renewed, its
 invoice made, finalized and charged in Stripe's order; a failed renewal is past_due;
-cancel_at_period_end cancels instead; a period is never billed twice."""
+cancel_at_period_end cancels instead; a period is never billed twice. Its retries:
+test_dunning.py."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -99,8 +100,11 @@ def test_a_failed_renewal_is_past_due_until_its_invoice_is_paid(api, subscriptio
     shown = ok(api.get(f"/v1/subscriptions/{subscription['id']}"))
     assert shown["status"] == "past_due"
     invoice = ok(api.get(f"/v1/invoices/{shown['latest_invoice']}"))
-    assert (invoice["status"], invoice["attempted"], invoice["next_payment_attempt"]) == (
-        "open", True, None)
+    assert (invoice["status"], invoice["attempted"], invoice["attempt_count"]) == (
+        "open", True, 1)
+    # and its first retry is due three days after the failure (the default schedule)
+    assert invoice["next_payment_attempt"] == (
+        invoice["status_transitions"]["finalized_at"] + 3 * 86400)
     assert [event["type"] for event in events_of(invoice["id"])][-1] == "invoice.payment_failed"
     assert events_of(subscription["id"])[-1]["data"]["previous_attributes"] == {
         "status": "active"}

@@ -32,6 +32,7 @@ GUARDED = [
     ("post", "/refunds/re_x/approve/", access.REFUND_DECIDE),
     ("post", "/refunds/re_x/reject/", access.REFUND_DECIDE),
     ("post", "/refunds/settings/", access.REFUND_DECIDE),
+    ("post", "/settings/dunning/", access.BILLING_SETTINGS_CHANGE),
     ("post", "/disputes/dp_x/evidence/", access.DISPUTE_ANSWER),
     ("post", "/disputes/dp_x/accept/", access.DISPUTE_ANSWER),
     ("post", "/invoices/in_x/finalize/", access.INVOICE_MANAGE),
