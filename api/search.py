@@ -24,9 +24,11 @@ from django.core import signing
 from django.db.models import F, Func, Q, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.lookups import Exact, IsNull
+from rest_framework import serializers
+from rest_framework.response import Response
 
 from api.errors import ParameterError
-from api.params import METADATA_KEY_MAX, METADATA_VALUE_MAX
+from api.params import METADATA_KEY_MAX, METADATA_VALUE_MAX, Params
 from core.search import SearchField
 
 MAX_CLAUSES = 10
@@ -394,3 +396,25 @@ def search_page(queryset: QuerySet, *, page: str | None,
     has_more = len(rows) > limit
     rows = rows[:limit]
     return rows, has_more, _page_token(rows[-1]) if has_more else None
+
+
+class SearchParams(Params):
+    """A search's parameters, as every Stripe search takes them."""
+
+    query = serializers.CharField(max_length=5000)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
+    page = serializers.CharField(required=False, max_length=500)
+
+
+def search_response(view: Any, params: dict[str, Any], serializer: Any,
+                    rows: QuerySet) -> Response:
+    """One page of a search (`view` an api.views.ApiView, `serializer` its objects'
+    ApiObjectSerializer), in Stripe's `search_result` object."""
+    expand = view.expand(serializer, is_list=True)
+    page, has_more, next_page = search_page(rows, page=params.get("page"),
+                                            limit=params["limit"])
+    return Response({
+        "object": "search_result",
+        "data": [serializer.render_object(row, expand=expand) for row in page],
+        "has_more": has_more, "next_page": next_page, "url": view.request.path,
+    })

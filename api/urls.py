@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("billing.api.invoices")),
     path("", include("billing.api.invoice_items")),
     path("", include("billing.api.subscriptions")),
+    path("", include("billing.api.subscription_items")),
     re_path(r"^.*$", unknown_route),
 ]

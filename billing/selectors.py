@@ -49,6 +49,21 @@ PRICE_SEARCH_FIELDS = {
     "type": SearchField("type", "token"),
 }
 
+# Stripe's search fields of subscriptions and invoices (metadata keys besides).
+SUBSCRIPTION_SEARCH_FIELDS = {
+    "created": SearchField("created", "timestamp"),
+    "status": SearchField("status", "token"),
+}
+INVOICE_SEARCH_FIELDS = {
+    "created": SearchField("created", "timestamp"),
+    "currency": SearchField("currency", "token"),
+    "customer": SearchField("customer_id", "token"),
+    "number": SearchField("number", "string"),
+    "status": SearchField("status", "token"),
+    "subscription": SearchField("subscription_id", "token"),
+    "total": SearchField("total", "number"),
+}
+
 
 def _as_text(field: str) -> Case:
     return Case(When(**{field: True}, then=Value("true")),
@@ -308,6 +323,11 @@ def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = N
     return invoices
 
 
+def invoice_search(*, merchant: Merchant, livemode: bool, condition: Q) -> QuerySet[Invoice]:
+    """Invoices matching a parsed search query over INVOICE_SEARCH_FIELDS."""
+    return invoice_list(merchant=merchant, livemode=livemode).filter(condition)
+
+
 def invoice_lines(*, invoice: Invoice) -> list[InvoiceLineItem]:
     """The invoice's lines in the order they were added (prefetched when the invoice was
     read for rendering)."""
@@ -471,6 +491,36 @@ def subscription_ids_past_due_of_customer(*, customer_id: str,
     return list(subscriptions.order_by("created", "pk").values_list("pk", flat=True))
 
 
+def _subscription_item_missing(id: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such subscription item: '{id}'", param="id")
+
+
+def subscription_item_get(*, id: str, merchant: Merchant,  # noqa: A002
+                          livemode: bool) -> SubscriptionItem:
+    """An item of a (visible) subscription of this merchant and mode; another's is a 404."""
+    item = (SubscriptionItem.objects.select_related("price__product")
+            .filter(pk=id, merchant=merchant, livemode=livemode,
+                    subscription__provisional_until__isnull=True).first())
+    if item is None:
+        raise _subscription_item_missing(id)
+    return item
+
+
+def subscription_item_of_price(*, subscription_id: str, price_id: str) -> SubscriptionItem:
+    """The subscription's item of `price` (a subscription has one per price)."""
+    return (SubscriptionItem.objects.select_related("price__product")
+            .get(subscription_id=subscription_id, price_id=price_id))
+
+
+def subscription_item_list(*, merchant: Merchant, livemode: bool,
+                           subscription: str) -> QuerySet[SubscriptionItem]:
+    """A subscription's items, for `/v1/subscription_items?subscription=` (404 for an
+    unknown subscription, as Stripe answers)."""
+    owner = subscription_get(id=subscription, merchant=merchant, livemode=livemode,
+                             param="subscription")
+    return SubscriptionItem.objects.select_related("price__product").filter(subscription=owner)
+
+
 def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
     return list(SubscriptionItem.objects.select_related("price__product")
                 .filter(subscription=subscription).order_by("created", "id"))
@@ -494,6 +544,14 @@ def subscription_list(*, merchant: Merchant, livemode: bool, customer: str | Non
     elif status != "all":
         subscriptions = subscriptions.filter(status=status)
     return subscriptions
+
+
+def subscription_search(*, merchant: Merchant, livemode: bool,
+                        condition: Q) -> QuerySet[Subscription]:
+    """Subscriptions (whatever their status) matching a parsed search query over
+    SUBSCRIPTION_SEARCH_FIELDS."""
+    return subscription_list(merchant=merchant, livemode=livemode,
+                             status="all").filter(condition)
 
 
 def subscription_ids_renewal_due(*, now: datetime, limit: int = 100) -> list[str]:

@@ -342,6 +342,8 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set shared by several fields (else the generator warns and guesses).
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodTypeEnum": ["card"],
+        # A subscription's update (and an item's) takes one payment behaviour of creation's.
+        "UpdatePaymentBehaviorEnum": ["allow_incomplete"],
         "UsageEnum": ["off_session", "on_session"],
         "WebhookEndpointStatusEnum": "webhooks.models.WebhookEndpoint.Status",
     },

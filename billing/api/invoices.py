@@ -21,6 +21,7 @@ from api.params import (
     TimestampParam,
 )
 from api.schema import list_of
+from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from billing import selectors, services
 from billing.api.invoice_items import decimal_text, period_of
@@ -281,6 +282,17 @@ class InvoiceListView(InvoiceView):
         return self.respond(invoice, InvoiceSerializer)
 
 
+class InvoiceSearchView(InvoiceView):
+    @extend_schema(operation_id="SearchInvoices", parameters=[SearchParams],
+                   responses=InvoiceSerializer(many=True))
+    def get(self, request) -> Response:
+        params = self.params(SearchParams)
+        return search_response(self, params, InvoiceSerializer, selectors.invoice_search(
+            merchant=self.merchant, livemode=self.livemode,
+            condition=search_query_parse(params["query"],
+                                         fields=selectors.INVOICE_SEARCH_FIELDS)))
+
+
 class InvoiceDetailView(InvoiceView):
     @extend_schema(operation_id="RetrieveInvoice", parameters=[ID_PARAM],
                    responses=InvoiceSerializer)
@@ -396,6 +408,7 @@ def _line_page(lines: list[InvoiceLineItem], *, params: dict[str, Any],
 
 urlpatterns = [
     path("invoices", InvoiceListView.as_view()),
+    path("invoices/search", InvoiceSearchView.as_view()),
     path("invoices/<str:id>", InvoiceDetailView.as_view()),
     path("invoices/<str:id>/lines", InvoiceLineListView.as_view()),
     path("invoices/<str:id>/finalize", InvoiceFinalizeView.as_view()),

@@ -20,7 +20,7 @@ from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField, expand_tree
 from api.params import CurrencyParam, MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
-from api.search import search_page, search_query_parse
+from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from billing import selectors, services
 from billing.models import CATALOGUE_ID_MAX, Price
@@ -325,12 +325,6 @@ class PriceListParams(ListParams):
     type = serializers.ChoiceField(choices=Price.Type.choices, required=False)
 
 
-class SearchParams(Params):
-    query = serializers.CharField(max_length=5000)
-    limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
-    page = serializers.CharField(required=False, max_length=500)
-
-
 # -- output ------------------------------------------------------------------------------------
 
 class TierSerializer(serializers.Serializer):
@@ -493,19 +487,6 @@ class PriceDetailView(CatalogueView):
         price = services.price_update(id=id, merchant=self.merchant, livemode=self.livemode,
                                       **params)
         return self.respond(price, PriceSerializer)
-
-
-def search_response(view: ApiView, params: dict[str, Any],
-                    serializer: type[ApiObjectSerializer], rows: Any) -> Response:
-    """One page of a search, in Stripe's `search_result` object."""
-    expand = view.expand(serializer, is_list=True)
-    page, has_more, next_page = search_page(rows, page=params.get("page"),
-                                            limit=params["limit"])
-    return Response({
-        "object": "search_result",
-        "data": [serializer.render_object(row, expand=expand) for row in page],
-        "has_more": has_more, "next_page": next_page, "url": view.request.path,
-    })
 
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
-from api.search import search_query_parse
+from api.search import SearchParams, search_query_parse, search_response
 from billing import selectors, services
 from billing.api.prices import (
     CURRENCY_OPTIONS_REFUSAL,
@@ -23,12 +23,10 @@ from billing.api.prices import (
     CatalogueView,
     DecimalAmountParam,
     RefusedParam,
-    SearchParams,
     SupportedCurrencyParam,
     decimal_of,
     exclusive,
     optional_url,
-    search_response,
     statement_descriptor_check,
     tax_code_check,
 )

@@ -20,6 +20,7 @@ from api.params import (
     TimestampParam,
 )
 from api.schema import list_of
+from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from billing import selectors, services
 from billing.api.prices import PriceSerializer
@@ -259,6 +260,19 @@ class SubscriptionListView(SubscriptionView):
         return self.respond_subscription(subscription)
 
 
+class SubscriptionSearchView(SubscriptionView):
+    @extend_schema(operation_id="SearchSubscriptions", parameters=[SearchParams],
+                   responses=SubscriptionSerializer(many=True))
+    def get(self, request) -> Response:
+        params = self.params(SearchParams)
+        return search_response(self, params, SubscriptionSerializer,
+                               selectors.subscription_search(
+                                   merchant=self.merchant, livemode=self.livemode,
+                                   condition=search_query_parse(
+                                       params["query"],
+                                       fields=selectors.SUBSCRIPTION_SEARCH_FIELDS)))
+
+
 class SubscriptionDetailView(SubscriptionView):
     @extend_schema(operation_id="RetrieveSubscription", parameters=[ID_PARAM],
                    responses=SubscriptionSerializer)
@@ -314,6 +328,7 @@ class SubscriptionResumeView(SubscriptionView):
 
 urlpatterns = [
     path("subscriptions", SubscriptionListView.as_view()),
+    path("subscriptions/search", SubscriptionSearchView.as_view()),
     path("subscriptions/<str:id>", SubscriptionDetailView.as_view()),
     path("subscriptions/<str:id>/resume", SubscriptionResumeView.as_view()),
 ]

@@ -26,6 +26,7 @@ from billing.services.invoices import invoice_finalize_locked
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest
+from core.metadata import MetadataUpdate, metadata_apply
 from webhooks.services import EventSpec, events_record
 
 PRORATION_BEHAVIORS = ("create_prorations", "always_invoice", "none")
@@ -44,6 +45,7 @@ class ItemChange:
     price: str | None = None
     quantity: int | None = None
     deleted: bool = False
+    metadata: MetadataUpdate | None = None
 
 
 @dataclass(slots=True)
@@ -54,6 +56,7 @@ class _Planned:
     price: Price | None
     quantity: int
     was: tuple[Price, int] | None = None  # what an existing item was before the update
+    metadata: MetadataUpdate | None = None
 
 
 def subscription_items_change_locked(subscription: Subscription, changes: list[ItemChange],
@@ -103,7 +106,7 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
                                        "needs its price).", code="parameter_missing",
                                        param=f"{param}[price]")
             added.append(_Planned(None, price, 1 if change.quantity is None
-                                  else change.quantity))
+                                  else change.quantity, metadata=change.metadata))
             continue
         planned = by_id.get(change.id)
         if planned is None:
@@ -116,6 +119,7 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
             planned.price = price
         if change.quantity is not None:
             planned.quantity = change.quantity
+        planned.metadata = change.metadata
     plan = [*by_id.values(), *added]
     kept = [planned for planned in plan if planned.price is not None]
     if not kept:
@@ -191,11 +195,15 @@ def _apply(subscription: Subscription, plan: list[_Planned]) -> None:
                 merchant=subscription.merchant, livemode=subscription.livemode,
                 subscription=subscription, price=planned.price, quantity=planned.quantity,
                 current_period_start=subscription.current_period_start,
-                current_period_end=subscription.current_period_end, created=now)
-        elif (planned.item.price_id, planned.item.quantity) != (planned.price.id,
-                                                                planned.quantity):
-            planned.item.price, planned.item.quantity = planned.price, planned.quantity
-            planned.item.save(update_fields=["price", "quantity"])
+                current_period_end=subscription.current_period_end, created=now,
+                metadata=metadata_apply({}, planned.metadata))
+            continue
+        item = planned.item
+        metadata = metadata_apply(item.metadata, planned.metadata)
+        if (item.price_id, item.quantity, item.metadata) != (planned.price.id,
+                                                             planned.quantity, metadata):
+            item.price, item.quantity, item.metadata = planned.price, planned.quantity, metadata
+            item.save(update_fields=["price", "quantity", "metadata"])
 
 
 def _prorations(subscription: Subscription, plan: list[_Planned], *,

@@ -578,6 +578,47 @@ def subscription_update(
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 
+def subscription_item_create(
+        *, merchant: Merchant, livemode: bool, actor: Actor, subscription: str, price: str,
+        quantity: int = 1, proration_behavior: str = "create_prorations",
+        proration_date: datetime | None = None,
+        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
+    """Adds an item to a subscription (`/v1/subscription_items`): the update of its items,
+    prorated as subscription_update prorates them."""
+    subscription_update(id=subscription, merchant=merchant, livemode=livemode, actor=actor,
+                        items=[ItemChange(price=price, quantity=quantity, metadata=metadata)],
+                        proration_behavior=proration_behavior, proration_date=proration_date)
+    return selectors.subscription_item_of_price(subscription_id=subscription, price_id=price)
+
+
+def subscription_item_update(
+        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
+        price: str | None = None, quantity: int | None = None,
+        proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
+        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
+    """Changes one item's price, quantity or metadata, prorated as subscription_update
+    prorates it."""
+    item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
+    subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
+                        actor=actor, items=[ItemChange(id=id, price=price, quantity=quantity,
+                                                       metadata=metadata)],
+                        proration_behavior=proration_behavior, proration_date=proration_date)
+    return selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
+
+
+def subscription_item_delete(
+        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
+        proration_behavior: str = "create_prorations",
+        proration_date: datetime | None = None) -> SubscriptionItem:
+    """Deletes one item (its unused time credited, as subscription_update prorates it);
+    returns it as it was. A subscription's last item cannot be deleted."""
+    item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
+    subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
+                        actor=actor, items=[ItemChange(id=id, deleted=True)],
+                        proration_behavior=proration_behavior, proration_date=proration_date)
+    return item
+
+
 def subscription_resume(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                         actor: Actor, off_session: bool = True) -> Subscription:
     """Resumes a paused subscription (a trial that ended with no payment method), as

@@ -12,7 +12,7 @@ from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import CurrencyParam, MetadataField, OptionalString, Params
 from api.schema import list_of
-from api.search import search_page, search_query_parse
+from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from core.money import CURRENCIES
 from payments import selectors, services
@@ -136,12 +136,6 @@ class PaymentIntentListParams(ListParams):
 
 class PaymentIntentRetrieveParams(Params):
     client_secret = serializers.CharField(required=False, max_length=200)
-
-
-class SearchParams(Params):
-    query = serializers.CharField(max_length=5000)
-    limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
-    page = serializers.CharField(required=False, max_length=500)
 
 
 # -- output --------------------------------------------------------------------------------
@@ -293,14 +287,8 @@ class PaymentIntentSearchView(ApiView):
                    responses=PaymentIntentSerializer(many=True))
     def get(self, request) -> Response:
         params = self.params(SearchParams)
-        expand = self.expand(PaymentIntentSerializer, is_list=True)
         condition = search_query_parse(params["query"], fields=PAYMENT_INTENT_SEARCH_FIELDS)
-        intents = selectors.payment_intent_list(merchant=self.merchant,
-                                                livemode=self.livemode).filter(condition)
-        rows, has_more, next_page = search_page(intents, page=params.get("page"),
-                                                limit=params["limit"])
-        return Response({
-            "object": "search_result",
-            "data": [PaymentIntentSerializer.render_object(row, expand=expand) for row in rows],
-            "has_more": has_more, "next_page": next_page, "url": request.path,
-        })
+        return search_response(self, params, PaymentIntentSerializer,
+                               selectors.payment_intent_list(merchant=self.merchant,
+                                                             livemode=self.livemode)
+                               .filter(condition))
