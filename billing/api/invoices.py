@@ -26,7 +26,9 @@ from api.views import ApiView
 from billing import selectors, services
 from billing.api.invoice_items import decimal_text, period_of
 from billing.api.prices import PriceSerializer
+from billing.api.subscriptions import ItemChangeParams
 from billing.models import Invoice, InvoiceLineItem
+from billing.services.subscription_changes import PRORATION_BEHAVIORS
 from core.money import CURRENCIES
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
@@ -282,6 +284,72 @@ class InvoiceListView(InvoiceView):
         return self.respond(invoice, InvoiceSerializer)
 
 
+class PreviewSubscriptionDetailsParams(Params):
+    items = ItemChangeParams(many=True, required=False, max_length=20)
+    proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS, required=False)
+    proration_date = TimestampParam(required=False)
+
+
+class InvoicePreviewParams(Params):
+    customer = serializers.CharField(required=False, max_length=100)
+    subscription = serializers.CharField(required=False, max_length=100)
+    subscription_details = PreviewSubscriptionDetailsParams(required=False)
+
+
+class UpcomingInvoiceParams(Params):
+    """The legacy `GET /v1/invoices/upcoming`'s flat names for the same preview."""
+
+    customer = serializers.CharField(required=False, max_length=100)
+    subscription = serializers.CharField(required=False, max_length=100)
+    subscription_items = ItemChangeParams(many=True, required=False, max_length=20)
+    subscription_proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS,
+                                                              required=False)
+    subscription_proration_date = TimestampParam(required=False)
+
+
+class InvoicePreviewView(InvoiceView):
+    def preview(self, *, customer: str | None, subscription: str | None,
+                details: dict[str, Any], keep_id: bool) -> Response:
+        expand = self.expand(InvoiceSerializer)
+
+        def render(invoice: Invoice) -> dict[str, Any]:
+            data = InvoiceSerializer.render_object(invoice, expand=expand)
+            if keep_id:  # create_preview's id says it is no invoice of its own
+                data["id"] = f"upcoming_{invoice.id}"
+            else:  # the legacy upcoming invoice has none
+                del data["id"]
+            return data
+
+        return Response(services.invoice_preview(
+            merchant=self.merchant, livemode=self.livemode, actor=self.actor, render=render,
+            customer=customer, subscription=subscription, items=details.get("items"),
+            proration_behavior=details.get("proration_behavior", "create_prorations"),
+            proration_date=details.get("proration_date")))
+
+
+class InvoiceCreatePreviewView(InvoicePreviewView):
+    @extend_schema(operation_id="CreatePreviewInvoice", request=InvoicePreviewParams,
+                   responses=InvoiceSerializer)
+    def post(self, request) -> Response:
+        params = self.params(InvoicePreviewParams)
+        return self.preview(customer=params.get("customer"),
+                            subscription=params.get("subscription"),
+                            details=params.get("subscription_details", {}), keep_id=True)
+
+
+class InvoiceUpcomingView(InvoicePreviewView):
+    @extend_schema(operation_id="UpcomingInvoice", parameters=[UpcomingInvoiceParams],
+                   responses=InvoiceSerializer)
+    def get(self, request) -> Response:
+        params = self.params(UpcomingInvoiceParams)
+        details = {name: params[f"subscription_{name}"]
+                   for name in ("items", "proration_behavior", "proration_date")
+                   if f"subscription_{name}" in params}
+        return self.preview(customer=params.get("customer"),
+                            subscription=params.get("subscription"), details=details,
+                            keep_id=False)
+
+
 class InvoiceSearchView(InvoiceView):
     @extend_schema(operation_id="SearchInvoices", parameters=[SearchParams],
                    responses=InvoiceSerializer(many=True))
@@ -409,6 +477,8 @@ def _line_page(lines: list[InvoiceLineItem], *, params: dict[str, Any],
 urlpatterns = [
     path("invoices", InvoiceListView.as_view()),
     path("invoices/search", InvoiceSearchView.as_view()),
+    path("invoices/create_preview", InvoiceCreatePreviewView.as_view()),
+    path("invoices/upcoming", InvoiceUpcomingView.as_view()),
     path("invoices/<str:id>", InvoiceDetailView.as_view()),
     path("invoices/<str:id>/lines", InvoiceLineListView.as_view()),
     path("invoices/<str:id>/finalize", InvoiceFinalizeView.as_view()),

@@ -31,6 +31,7 @@ from billing.services.invoice_payments import (
     invoice_pay,
     invoice_payment_outcome_record,
 )
+from billing.services.invoice_previews import invoice_preview
 from billing.services.invoices import (
     invoice_create,
     invoice_delete,
@@ -69,7 +70,8 @@ __all__ = [
     "DefaultPriceData", "ProductData", "invoice_create", "invoice_delete",
     "invoice_email_deliver", "invoice_finalize", "invoice_item_create", "invoice_item_delete",
     "invoice_item_update", "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible",
-    "invoice_pay", "invoice_payment_outcome_record", "invoice_send", "invoice_update",
+    "invoice_pay", "invoice_payment_outcome_record", "invoice_preview", "invoice_send",
+    "invoice_update",
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
     "ItemChange", "ItemSpec", "subscription_cancel", "subscription_create", "subscription_expire",
