@@ -581,6 +581,19 @@ def subscription_ids_trial_will_end_due(*, now: datetime, limit: int = 100) -> l
         .values_list("pk", flat=True)[:limit])
 
 
+def subscription_ids_upcoming_notice_due(*, now: datetime, limit: int = 100) -> list[str]:
+    """Subscriptions whose `invoice.upcoming` is due (customers on a test clock wait for
+    their clock)."""
+    return list(Subscription.objects.filter(
+        upcoming_notice_at__lte=now, customer__test_clock__isnull=True)
+        .order_by("upcoming_notice_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def subscription_get_by_id(*, id: str) -> Subscription | None:  # noqa: A002
+    """For Till's own tasks (already scoped)."""
+    return _subscriptions().filter(pk=id).first()
+
+
 def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> list[str]:
     """Provisional subscriptions (error_if_incomplete's) past their time: a crash left them
     between their creation and their first payment's end, and they are dropped."""
@@ -591,9 +604,9 @@ def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> 
 def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
                                     incomplete_after: timedelta) -> list[tuple[datetime, str, str]]:
     """What of a test clock's customers' subscriptions falls due by `until`, as
-    (due time, "renew" | "expire" | "retry" | "trial_will_end", id), in time order: the next
-    step of its advance (a retry's id is its invoice's; a trial's notice sorts before its
-    end, three days earlier)."""
+    (due time, "renew" | "expire" | "retry" | "trial_will_end" | "upcoming", id), in time
+    order: the next step of its advance (a retry's id is its invoice's; a trial's notice and
+    an upcoming invoice's sort before the period's end they announce)."""
     on_clock = Subscription.objects.filter(customer__test_clock_id=clock_id)
     retries = [(at, "retry", pk) for pk, at in Invoice.objects.filter(
         customer__test_clock_id=clock_id, status=Invoice.Status.OPEN,
@@ -609,4 +622,6 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
     notices = [(at, "trial_will_end", pk) for pk, at in on_clock.filter(
         status=Subscription.Status.TRIALING, trial_will_end_at__lte=until)
         .values_list("pk", "trial_will_end_at")]
-    return sorted(renewals + expiries + retries + notices)
+    upcoming = [(at, "upcoming", pk) for pk, at in on_clock.filter(
+        upcoming_notice_at__lte=until).values_list("pk", "upcoming_notice_at")]
+    return sorted(renewals + expiries + retries + notices + upcoming)

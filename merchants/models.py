@@ -2,6 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import JSONField, Value
 from django.utils import timezone
@@ -30,6 +31,10 @@ def approval_thresholds_validate(value: object) -> None:
 DUNNING_DEFAULT_RETRY_DAYS = (3, 5, 7)
 DUNNING_MAX_RETRIES = 4
 DUNNING_MAX_DAY = 60
+
+
+# The most days before a renewal `invoice.upcoming` may be sent (Stripe's setting's range).
+UPCOMING_INVOICE_DAYS_MAX = 45
 
 
 def dunning_retry_days_default() -> list[int]:
@@ -102,6 +107,13 @@ class Merchant(models.Model):
     dunning_invoice_action = models.CharField(
         max_length=20, choices=DunningInvoiceAction.choices,
         default=DunningInvoiceAction.LEAVE_OPEN, db_default=DunningInvoiceAction.LEAVE_OPEN)
+    # `invoice.upcoming` is sent this many days before a subscription renews (0: never), as
+    # Stripe's "upcoming renewal events" setting.
+    upcoming_invoice_days = models.PositiveSmallIntegerField(
+        default=3, db_default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(UPCOMING_INVOICE_DAYS_MAX)],
+        help_text="Days before a renewal on which invoice.upcoming is sent (0: never); "
+                  "at most 45.")
     # Whether a mode has a processor connected (payments' ProcessorConnection, changed with
     # it in one transaction). Every payment asks, and the merchant row comes with the API
     # key: the flag answers without a query; the connection is read only when it is set.

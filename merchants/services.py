@@ -12,6 +12,7 @@ from core import clock
 from core.exceptions import InvalidParameter
 from core.ids import random_token
 from merchants.models import (
+    UPCOMING_INVOICE_DAYS_MAX,
     ApiKey,
     Membership,
     Merchant,
@@ -125,4 +126,19 @@ def merchant_dunning_set(*, merchant: Merchant, retry_days: list[int],
     merchant.dunning_retry_days = locked.dunning_retry_days
     merchant.dunning_subscription_action = subscription_action
     merchant.dunning_invoice_action = invoice_action
+    return merchant
+
+
+def merchant_upcoming_invoice_days_set(*, merchant: Merchant, days: int) -> Merchant:
+    """Sets how many days before a renewal `invoice.upcoming` is sent (0: never), under the
+    merchant's lock; subscriptions follow it from their next period. Out of range (0 to 45)
+    is refused, changing nothing."""
+    if not 0 <= days <= UPCOMING_INVOICE_DAYS_MAX:
+        raise InvalidParameter(f"upcoming_invoice_days must be between 0 and "
+                               f"{UPCOMING_INVOICE_DAYS_MAX}.", param="upcoming_invoice_days")
+    with transaction.atomic(durable=True):
+        locked = merchant_get_locked(id=merchant.pk)
+        locked.upcoming_invoice_days = days
+        locked.save(update_fields=["upcoming_invoice_days"])
+    merchant.upcoming_invoice_days = days
     return merchant

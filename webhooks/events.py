@@ -68,6 +68,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "invoice.voided",
     "invoice.marked_uncollectible",
     "invoice.sent",
+    "invoice.upcoming",
     "invoiceitem.created",
     "invoiceitem.updated",
     "invoiceitem.deleted",

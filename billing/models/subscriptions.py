@@ -89,6 +89,9 @@ class Subscription(FSMModelMixin, TenantModel):
         default=MissingPaymentMethod.CREATE_INVOICE,
         db_default=MissingPaymentMethod.CREATE_INVOICE)
     trial_will_end_at = models.DateTimeField(null=True, blank=True)
+    # When `invoice.upcoming` is due for the current period (the merchant's days before its
+    # end); null once sent, or when none is (see subscription_upcoming_notice_schedule).
+    upcoming_notice_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -98,6 +101,8 @@ class Subscription(FSMModelMixin, TenantModel):
             # The engine's due work: what it renews and what expires.
             models.Index(fields=["current_period_end"], name="subscription_renewal_due",
                          condition=models.Q(status__in=["trialing", "active", "past_due"])),
+            models.Index(fields=["upcoming_notice_at"], name="subscription_upcoming_notice",
+                         condition=models.Q(upcoming_notice_at__isnull=False)),
             models.Index(fields=["trial_will_end_at"], name="subscription_trial_will_end",
                          condition=models.Q(status="trialing",
                                             trial_will_end_at__isnull=False)),
@@ -166,6 +171,7 @@ class Subscription(FSMModelMixin, TenantModel):
         self.cancellation_reason = reason
         self.cancel_at_period_end = False
         self.trial_will_end_at = None
+        self.upcoming_notice_at = None
 
     def move_period(self, *, start, end) -> None:
         """The next period (not a transition: the status stays)."""

@@ -23,6 +23,7 @@ from billing.services.dunning import (
     invoice_retry,
     invoice_retry_payment_method,
 )
+from billing.services.invoice_previews import invoice_preview
 from billing.services.invoices import invoice_void
 from billing.services.subscriptions import (
     subscription_cancel_locked,
@@ -30,12 +31,14 @@ from billing.services.subscriptions import (
     subscription_invoice_make,
     subscription_provisional_drop,
     subscription_rendered,
+    subscription_upcoming_notice_schedule,
     subscription_updated_record,
 )
 from core import clock
 from core.actor import TILL
 from core.audit import status_change_record
 from core.exceptions import DomainError
+from core.wire import render
 from webhooks.services import EventSpec, events_record
 
 logger = logging.getLogger("till.billing")
@@ -122,6 +125,7 @@ def _period_bill(subscription: Subscription, *, before: dict[str, Any]) -> Invoi
     end = period_end_after(subscription.billing_cycle_anchor, interval=subscription.interval,
                            interval_count=subscription.interval_count, after=start)
     subscription.move_period(start=start, end=end)
+    subscription_upcoming_notice_schedule(subscription)
     SubscriptionItem.objects.filter(subscription=subscription).update(
         current_period_start=start, current_period_end=end)
     subscription.save()
@@ -183,8 +187,44 @@ def subscriptions_renew_due(*, now: datetime | None = None) -> int:
         moved += subscription_expire(id=pk, now=now)
     for pk in selectors.subscription_ids_trial_will_end_due(now=now):
         subscription_trial_will_end_notify(id=pk, now=now)
+    for pk in selectors.subscription_ids_upcoming_notice_due(now=now):
+        subscription_upcoming_notify(id=pk, now=now)
     subscriptions_provisional_drop_due()
     return moved
+
+
+def subscription_upcoming_notify(*, id: str, now: datetime) -> bool:  # noqa: A002
+    """`invoice.upcoming`, once per period, the merchant's days before the renewal: the
+    renewal's invoice as a preview makes it (no id, as Stripe's). None is sent when no
+    invoice is coming after all (canceled at the period's end). Returns whether sent."""
+    subscription = selectors.subscription_get_by_id(id=id)
+    if (subscription is None or subscription.upcoming_notice_at is None
+            or subscription.upcoming_notice_at > now):
+        return False
+    period_end = subscription.current_period_end
+    try:
+        upcoming = invoice_preview(merchant=subscription.merchant,
+                                   livemode=subscription.livemode, actor=TILL,
+                                   render=_upcoming_payload, subscription=id)
+    except DomainError as exc:
+        logger.info("subscription %s has no upcoming invoice to announce: %s", id, exc)
+        upcoming = None
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked_by_id(id=id, skip_locked=True)
+        if (subscription is None or subscription.upcoming_notice_at is None
+                or subscription.current_period_end != period_end):
+            return False
+        subscription.upcoming_notice_at = None
+        subscription.save(update_fields=["upcoming_notice_at"])
+        if upcoming is not None:
+            events_record(EventSpec("invoice.upcoming", subscription, payload=upcoming))
+    return upcoming is not None
+
+
+def _upcoming_payload(invoice: Invoice) -> dict[str, Any]:
+    payload = render(invoice)
+    del payload["id"]
+    return payload
 
 
 def subscription_trial_will_end_notify(*, id: str, now: datetime) -> bool:  # noqa: A002
@@ -233,6 +273,8 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
                 done = subscription_renew(id=pk, now=at) is not None
             elif kind == "trial_will_end":
                 done = subscription_trial_will_end_notify(id=pk, now=at)
+            elif kind == "upcoming":
+                done = subscription_upcoming_notify(id=pk, now=at)
             else:
                 done = subscription_expire(id=pk, now=at)
         if not done and _still_due(pk, kind=kind, at=at):
@@ -255,4 +297,6 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
                 and subscription.current_period_end <= at)
     if kind == "trial_will_end":
         return subscription.status == Subscription.Status.TRIALING
+    if kind == "upcoming":
+        return subscription.upcoming_notice_at is not None
     return subscription.status == Subscription.Status.INCOMPLETE

@@ -83,6 +83,16 @@ def subscription_rendered(subscription: Subscription) -> dict[str, Any]:
     return render(subscription)
 
 
+def subscription_upcoming_notice_schedule(subscription: Subscription) -> None:
+    """When `invoice.upcoming` is due for the current period, set on the subscription (saved
+    by the caller): the merchant's `upcoming_invoice_days` before the period's end; none
+    when the merchant sends none (0) or when that moment falls before the period began."""
+    days = subscription.merchant.upcoming_invoice_days
+    at = subscription.current_period_end - timedelta(days=days)
+    subscription.upcoming_notice_at = (at if days and at > subscription.current_period_start
+                                       else None)
+
+
 def subscription_updated_record(subscription: Subscription, before: dict[str, Any]) -> None:
     """`customer.subscription.updated` with the old values of what changed; nothing when
     nothing did."""
@@ -325,6 +335,7 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
     if trial_end is not None:
         subscription.start_trial(start=now, end=trial_end,
                                  will_end_at=max(trial_end - TRIAL_WILL_END_BEFORE, now))
+    subscription_upcoming_notice_schedule(subscription)
     subscription.save()
     SubscriptionItem.objects.bulk_create([SubscriptionItem(
         merchant=owner.merchant, livemode=owner.livemode, subscription=subscription,
@@ -640,6 +651,7 @@ def subscription_resume(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
             subscription.resume()
             subscription.billing_cycle_anchor = now
             subscription.move_period(start=now, end=end)
+            subscription_upcoming_notice_schedule(subscription)
             SubscriptionItem.objects.filter(subscription=subscription).update(
                 current_period_start=now, current_period_end=end)
             subscription.save()
