@@ -50,6 +50,9 @@ INVOICE_MANAGE = Rule(MANAGERS, "Only owners and admins can finalize, charge, vo
                                 "invoices uncollectible.")
 # Save or submit evidence, accept a dispute or close an inquiry.
 DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
+# Settings → Processor: see, connect or disconnect the mode's Stripe account.
+PROCESSOR_MANAGE = Rule(MANAGERS, "Only owners and admins can see or change the processor "
+                                  "settings.")
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,10 @@ class Current:
     @property
     def may_answer_disputes(self) -> bool:
         return self.may(DISPUTE_ANSWER)
+
+    @property
+    def may_manage_processor(self) -> bool:
+        return self.may(PROCESSOR_MANAGE)
 
     def context(self) -> dict[str, Any]:
         """What every dashboard template is given about who is looking."""

@@ -155,6 +155,30 @@ class WebhookEndpointForm(forms.Form):
                 "description": self.cleaned_data["description"] or None}
 
 
+class ProcessorConnectForm(forms.Form):
+    """Settings → Processor: the mode's Stripe keys. Only the shape is checked here; the
+    service (payments.services.processor_connect) checks the mode and verifies the key with
+    Stripe. The key is never rendered back into the page."""
+
+    secret_key = forms.CharField(
+        label="Stripe secret or restricted key", max_length=300,
+        widget=forms.PasswordInput(render_value=False, attrs={
+            "autocomplete": "off", "spellcheck": "false", "placeholder": "sk_… or rk_…"}))
+    publishable_key = forms.CharField(
+        label="Stripe publishable key", max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "placeholder": "pk_…"}))
+    webhook_secret = forms.CharField(
+        label="Webhook signing secret", max_length=300, required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={
+            "autocomplete": "off", "spellcheck": "false", "placeholder": "whsec_…"}))
+
+    # The service's parameter names are the form's fields: its errors land on them.
+    def params(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] or ""
+                for name in ("secret_key", "publishable_key", "webhook_secret")}
+
+
 class DeliveryFilterForm(forms.Form):
     status = forms.ChoiceField(required=False,
                                choices=[("", "All statuses"), *WebhookDelivery.Status.choices])

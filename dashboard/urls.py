@@ -11,6 +11,7 @@ from dashboard.views import (
     home,
     invoices,
     payments,
+    processor,
     refunds,
     webhooks,
 )
@@ -67,6 +68,9 @@ urlpatterns = [
     path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),
     path("events/", events.events, name="events"),
     path("events/<str:event_id>/", events.event_detail, name="event"),
+    path("settings/processor/", processor.processor_settings, name="processor-settings"),
+    path("settings/processor/disconnect/", processor.processor_settings_disconnect,
+         name="processor-settings-disconnect"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/new/", webhooks.webhook_new, name="webhook-new"),
     path("webhooks/<str:endpoint_id>/", webhooks.webhook_detail, name="webhook"),
