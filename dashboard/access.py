@@ -107,6 +107,11 @@ class Current:
         return self.may(DISPUTE_ANSWER)
 
     @property
+    def processor_connected(self) -> bool:
+        """The mode moves its money through a processor of the merchant's own (no query)."""
+        return self.merchant.processor_connected(self.livemode)
+
+    @property
     def may_manage_processor(self) -> bool:
         return self.may(PROCESSOR_MANAGE)
 

@@ -12,6 +12,7 @@ from dashboard.views import (
     invoices,
     payments,
     processor,
+    reconciliation,
     refunds,
     webhooks,
 )
@@ -71,6 +72,9 @@ urlpatterns = [
     path("settings/processor/", processor.processor_settings, name="processor-settings"),
     path("settings/processor/disconnect/", processor.processor_settings_disconnect,
          name="processor-settings-disconnect"),
+    path("reconciliation/", reconciliation.reconciliations, name="reconciliations"),
+    path("reconciliation/<str:run_id>/", reconciliation.reconciliation_detail,
+         name="reconciliation"),
     path("webhooks/", webhooks.webhooks, name="webhooks"),
     path("webhooks/new/", webhooks.webhook_new, name="webhook-new"),
     path("webhooks/<str:endpoint_id>/", webhooks.webhook_detail, name="webhook"),
