@@ -100,6 +100,11 @@ class ProcessorCall(models.Model):
             # The health report's window (the last hour, every processor and mode) is read
             # by this range alone.
             models.Index(fields=["created"], name="processor_call_created"),
+            # The health report's last error of a processor and mode, found without reading
+            # its successes.
+            models.Index(fields=["processor", "livemode", "created"],
+                         condition=models.Q(outcome__in=["refused", "unavailable"]),
+                         name="processor_call_failures"),
         ]
 
     def __str__(self) -> str:
