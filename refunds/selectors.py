@@ -166,26 +166,34 @@ def refund_batch_ids_stalled(*, before: datetime, limit: int = 20) -> list[tuple
 
 
 # -- reconciliation with the processor -------------------------------------------------------
-# A charge made through Stripe references Stripe's PaymentIntent (`pi_…`); the simulated
-# processor's references are its own (`simauth_…`).
-STRIPE_REFERENCE_PREFIX = "pi_"
+
+def _made_through_stripe(account_id: str, prefix: str = "") -> Q:
+    """Charges the Stripe account made: recorded as Stripe's (of this account, when both
+    ids are known), or, from before Till recorded it, referencing a Stripe PaymentIntent
+    (`pi_…`; the simulated processor's are `simauth_…`)."""
+    made = Q(**{f"{prefix}processor": "stripe"})
+    if account_id:
+        made &= Q(**{f"{prefix}processor_account__in": ["", account_id]})
+    return made | Q(**{f"{prefix}processor": "",
+                       f"{prefix}processor_reference__startswith": "pi_"})
 
 
-def reconciliation_charges(*, merchant: Merchant, livemode: bool, start: datetime,
-                           end: datetime) -> list[Charge]:
-    """The mode's charges made through Stripe and created in [start, end)."""
+def reconciliation_charges(*, merchant: Merchant, livemode: bool, account_id: str,
+                           start: datetime, end: datetime) -> list[Charge]:
+    """The mode's charges made through the Stripe account and created in [start, end)."""
     return list(Charge.objects.filter(
-        merchant=merchant, livemode=livemode, created__gte=start, created__lt=end,
-        processor_reference__startswith=STRIPE_REFERENCE_PREFIX).order_by("created", "pk"))
+        _made_through_stripe(account_id), merchant=merchant, livemode=livemode,
+        created__gte=start, created__lt=end).order_by("created", "pk"))
 
 
-def reconciliation_refunds(*, merchant: Merchant, livemode: bool, start: datetime,
-                           end: datetime) -> list[Refund]:
-    """The mode's refunds of charges made through Stripe, created in [start, end), that were
-    meant to reach it (not those waiting for approval or rejected before being sent)."""
+def reconciliation_refunds(*, merchant: Merchant, livemode: bool, account_id: str,
+                           start: datetime, end: datetime) -> list[Refund]:
+    """The mode's refunds of charges made through the Stripe account, created in
+    [start, end), that were meant to reach it (not those waiting for approval or rejected
+    before being sent)."""
     return list(Refund.objects.filter(
-        merchant=merchant, livemode=livemode, created__gte=start, created__lt=end,
-        charge__processor_reference__startswith=STRIPE_REFERENCE_PREFIX)
+        _made_through_stripe(account_id, "charge__"), merchant=merchant, livemode=livemode,
+        created__gte=start, created__lt=end)
         .exclude(Q(processor_reference__isnull=True)
                  & Q(status__in=[Refund.Status.PENDING_APPROVAL, Refund.Status.CANCELED]))
         .order_by("created", "pk"))

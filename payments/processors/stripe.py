@@ -98,6 +98,10 @@ class StripeProcessor:
         self.connection = connection
         self.client = stripe_client(secret_key=secret_key or connection.secret_key)
 
+    @property
+    def account_id(self) -> str:
+        return self.connection.account_id
+
     # -- the account ---------------------------------------------------------------------
 
     def account_verify(self) -> str:

@@ -84,10 +84,10 @@ def reconciliation_run(*, merchant: Merchant, livemode: bool, day: date,
             run.fail(at=clock.now(), error=exc.message)
             run.save()
         return run
-    local_charges = selectors.reconciliation_charges(merchant=merchant, livemode=livemode,
-                                                     start=wide.start, end=wide.end)
-    local_refunds = selectors.reconciliation_refunds(merchant=merchant, livemode=livemode,
-                                                     start=wide.start, end=wide.end)
+    scope = {"merchant": merchant, "livemode": livemode,
+             "account_id": connection.account_id, "start": wide.start, "end": wide.end}
+    local_charges = selectors.reconciliation_charges(**scope)
+    local_refunds = selectors.reconciliation_refunds(**scope)
     charge_differences = _charges_compare(remote_charges, local_charges, window)
     refund_differences = _refunds_compare(remote_refunds, local_refunds, window)
     differences = charge_differences + refund_differences

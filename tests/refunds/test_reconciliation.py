@@ -193,3 +193,17 @@ def test_a_mode_without_a_processor_has_nothing_to_reconcile(account):
 
 def api_base(stripe_sdk) -> str:
     return stripe_sdk._requestor.base_addresses["api"]
+
+
+def test_the_simulators_charges_are_not_stripes_to_reconcile(account, stripe_api,
+                                                             stripe_sdk):
+    # given a payment on the simulator, then the mode connected to Stripe
+    requests.delete(f"{stripe_api}/_config/data", timeout=5)
+    ok(account.api().post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa",
+        "confirm": True}))
+    stripe_connect(account)
+
+    run = reconcile(account)
+
+    assert (run.till_charges, run.differences_count) == (0, 0)
