@@ -800,7 +800,9 @@ def test_an_idempotency_key_does_not_replay_across_tenants(route, second, accoun
 # -- the guard ---------------------------------------------------------------------------
 
 # /v1 routes that hold no merchant data: the schema and its viewer, and the catch-all 404.
-NOT_TENANT_ROUTES = {"/v1/openapi.json", "/v1/docs"}
+# Not a merchant's: the schema, and the operators' endpoints (no merchant key reaches them:
+# tests/api/test_processor_health.py).
+NOT_TENANT_ROUTES = {"/v1/openapi.json", "/v1/docs", "/v1/admin/processors/health"}
 HTTP_METHODS = ("get", "post", "delete", "put", "patch")
 
 

@@ -392,6 +392,7 @@ def payment_intent_capture(*, id: str, merchant: Merchant, livemode: bool,  # no
     `charge.captured` and `payment_intent.succeeded`. Phased like a confirmation, under the
     key `<id>:capture`; racing a cancel, exactly one of them applies. The processor that
     made the authorization captures it (refused, changing nothing, if it is gone)."""
+    processor_for(merchant=merchant, livemode=livemode)  # live mode without one: refused
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core import clock
 from core.db import unique_insert
@@ -81,7 +82,7 @@ def reconciliation_run(*, merchant: Merchant, livemode: bool, day: date,
     except DomainError as exc:
         with transaction.atomic(durable=True):
             run = selectors.reconciliation_run_get_locked(id=run.id)
-            run.fail(at=clock.now(), error=exc.message)
+            run.fail(at=timezone.now(), error=exc.message)
             run.save()
         return run
     scope = {"merchant": merchant, "livemode": livemode,
@@ -98,7 +99,7 @@ def reconciliation_run(*, merchant: Merchant, livemode: bool, day: date,
             difference.run = run
         ReconciliationDifference.objects.bulk_create(differences)
         run.complete(
-            at=clock.now(),
+            at=timezone.now(),
             processor_charges=len({_charge_key(c) for c in remote_charges
                                    if window.holds(_created(c))}),
             processor_refunds=sum(window.holds(_created(r)) for r in remote_refunds),
@@ -127,7 +128,9 @@ def reconciliations_run_daily(*, day: date | None = None) -> int:
 
 def _run_begin(*, merchant: Merchant, livemode: bool, day: date, account_id: str,
                again: bool) -> ReconciliationRun:
-    now = clock.now()
+    # A run's times are a lease in the real world (when a dead run may be taken over), so
+    # they are the wall clock's, as the processor calls' in-flight leases are.
+    now = timezone.now()
     with transaction.atomic(durable=True):
         run = selectors.reconciliation_run_for_day_locked(merchant=merchant,
                                                           livemode=livemode, day=day)

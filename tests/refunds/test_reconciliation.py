@@ -8,7 +8,7 @@ import pytest
 import requests
 from django.utils import timezone
 
-from core.exceptions import InvalidRequest
+from core.exceptions import InvalidRequest, ObjectBusy
 from payments.models import Charge, ProcessorCall
 from refunds import services
 from refunds.models import ReconciliationRun, Refund
@@ -207,3 +207,26 @@ def test_the_simulators_charges_are_not_stripes_to_reconcile(account, stripe_api
     run = reconcile(account)
 
     assert (run.till_charges, run.differences_count) == (0, 0)
+
+
+def test_a_day_being_reconciled_elsewhere_is_not_run_twice(api, account):
+    # given a run of today started a minute ago by another worker
+    ReconciliationRun.objects.create(merchant=account.merchant, livemode=False, day=today(),
+                                     started_at=timezone.now() - timedelta(minutes=1))
+
+    # then another run of the day is refused, and beat's task passes over it
+    with pytest.raises(ObjectBusy):
+        reconcile(account)
+    assert reconciliations_run_daily(day=today()) == 0
+    assert not ProcessorCall.objects.filter(operation="charges.list").exists()
+
+
+def test_a_run_that_died_midway_is_run_again(api, account):
+    # given a run of today left `running` by a worker that died long ago
+    stale = ReconciliationRun.objects.create(
+        merchant=account.merchant, livemode=False, day=today(),
+        started_at=timezone.now() - timedelta(hours=1))
+
+    run = reconcile(account)
+
+    assert (run.pk, run.status) == (stale.pk, "completed")
