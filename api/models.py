@@ -29,3 +29,20 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OperatorToken(models.Model):
+    """A token for Till's operator endpoints (`/v1/admin/…`, the processors' health): made by
+    `manage.py operator_token_create`, shown once, stored as its SHA-256 only (it is 40
+    random base62 characters: nothing to brute-force), revoked by `operator_token_revoke`.
+    It names no merchant and reaches nothing a merchant's key does."""
+
+    name = models.CharField(max_length=100, unique=True)  # who or what holds it
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=20)  # till_op_…abcd
+    created = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}{', revoked' if self.revoked_at else ''})"

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from api.operators import ProcessorHealthView
 from api.views import unknown_route
 
 urlpatterns = [
@@ -8,6 +9,8 @@ urlpatterns = [
                                                     permission_classes=[]), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi", authentication_classes=[],
                                                 permission_classes=[]), name="api-docs"),
+    # Operators only (an operator token or a staff session): api/operators.py.
+    path("admin/processors/health", ProcessorHealthView.as_view(), name="processor-health"),
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
     path("", include("disputes.urls")),

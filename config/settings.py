@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from kombu import Exchange, Queue
 
@@ -243,6 +244,9 @@ CELERY_BEAT_SCHEDULE = {
     "disputes-decide-due": {"task": "refunds.tasks.disputes_decide_due", "schedule": 10.0},
     # Disputes nobody answered by their due date close as lost, as Stripe's do.
     "disputes-expire-due": {"task": "refunds.tasks.disputes_expire_due", "schedule": 300.0},
+    # Reconciliation with the processor: yesterday (UTC), once a day, at 01:00 UTC.
+    "reconciliations-run-daily": {"task": "refunds.tasks.reconciliations_run_daily",
+                                  "schedule": crontab(minute=0, hour=1)},
     # Billing: drafts with auto_advance finalized when due, then charged automatically.
     "invoices-advance-due": {"task": "billing.tasks.invoices_advance_due",
                              "schedule": env.float("TILL_INVOICE_SWEEP_SECONDS",

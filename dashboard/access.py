@@ -53,6 +53,9 @@ BILLING_SETTINGS_CHANGE = Rule(MANAGERS, "Only owners and admins can change the 
                                          "settings.")
 # Save or submit evidence, accept a dispute or close an inquiry.
 DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
+# Settings → Processor: see, connect or disconnect the mode's Stripe account.
+PROCESSOR_MANAGE = Rule(MANAGERS, "Only owners and admins can see or change the processor "
+                                  "settings.")
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,15 @@ class Current:
     @property
     def may_answer_disputes(self) -> bool:
         return self.may(DISPUTE_ANSWER)
+
+    @property
+    def processor_connected(self) -> bool:
+        """The mode moves its money through a processor of the merchant's own (no query)."""
+        return self.merchant.processor_connected(self.livemode)
+
+    @property
+    def may_manage_processor(self) -> bool:
+        return self.may(PROCESSOR_MANAGE)
 
     def context(self) -> dict[str, Any]:
         """What every dashboard template is given about who is looking."""

@@ -132,6 +132,14 @@ class DunningSettingsForm(forms.Form):
         return [int(part) for part in parts]
 
 
+class UpcomingInvoiceSettingsForm(forms.Form):
+    """How many days before a renewal `invoice.upcoming` is sent (the service checks the
+    range)."""
+
+    upcoming_invoice_days = forms.IntegerField(label="Days before a renewal", min_value=0,
+                                               max_value=999)
+
+
 class CustomerSearchForm(forms.Form):
     email = forms.CharField(required=False, max_length=512, strip=True,
                             widget=forms.TextInput(attrs={
@@ -179,6 +187,30 @@ class WebhookEndpointForm(forms.Form):
         return {"url": self.cleaned_data["url"],
                 "enabled_events": self.cleaned_data["enabled_events"],
                 "description": self.cleaned_data["description"] or None}
+
+
+class ProcessorConnectForm(forms.Form):
+    """Settings → Processor: the mode's Stripe keys. Only the shape is checked here; the
+    service (payments.services.processor_connect) checks the mode and verifies the key with
+    Stripe. The key is never rendered back into the page."""
+
+    secret_key = forms.CharField(
+        label="Stripe secret or restricted key", max_length=300,
+        widget=forms.PasswordInput(render_value=False, attrs={
+            "autocomplete": "off", "spellcheck": "false", "placeholder": "sk_… or rk_…"}))
+    publishable_key = forms.CharField(
+        label="Stripe publishable key", max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "placeholder": "pk_…"}))
+    webhook_secret = forms.CharField(
+        label="Webhook signing secret", max_length=300, required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={
+            "autocomplete": "off", "spellcheck": "false", "placeholder": "whsec_…"}))
+
+    # The service's parameter names are the form's fields: its errors land on them.
+    def params(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] or ""
+                for name in ("secret_key", "publishable_key", "webhook_secret")}
 
 
 class DeliveryFilterForm(forms.Form):

@@ -388,6 +388,11 @@ class Charge(TenantModel):
     statement_descriptor = models.CharField(max_length=22, null=True, blank=True)
     # The processor's reference for this authorization (capture, void and refund use it).
     processor_reference = models.CharField(max_length=200, null=True, blank=True)
+    # Which processor made it ("simulated", "stripe"; "" before this was recorded) and its
+    # account there (Stripe's acct_…): capture, void and refunds go back to it
+    # (payments.processors.processor_for_charge).
+    processor = models.CharField(max_length=20, blank=True, default="")
+    processor_account = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         indexes = [

@@ -380,6 +380,18 @@ def processor_connection_get_locked(*, pk: int) -> ProcessorConnection:
     return ProcessorConnection.objects.select_for_update().get(pk=pk)
 
 
+def processor_connection_get(*, merchant: Merchant, livemode: bool
+                             ) -> ProcessorConnection | None:
+    """The mode's connection, if one is connected."""
+    return ProcessorConnection.objects.filter(merchant=merchant, livemode=livemode).first()
+
+
+def inbound_event_latest(*, connection: ProcessorConnection) -> InboundEvent | None:
+    """The last event the processor sent to the connection's inbound URL."""
+    return (InboundEvent.objects.filter(connection=connection)
+            .order_by("-received_at", "-pk").first())
+
+
 def processor_connection_for_inbound(*, inbound_id: str) -> ProcessorConnection | None:
     if not inbound_id:
         return None

@@ -1,6 +1,7 @@
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core import clock
 from merchants.models import TenantModel, id_field
 
 
@@ -179,3 +180,103 @@ class RefundBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}[{self.index}]"
+
+
+class ReconciliationRun(FSMModelMixin, models.Model):
+    """One day of one mode's charges and refunds compared with its processor's (the
+    merchant's Stripe account): what each side had, and the differences found (rows of
+    ReconciliationDifference). One run per merchant, mode and day (UTC); running the day
+    again replaces its differences. Here, not in payments: it reads refunds too, and refunds
+    sits above payments."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"  # Stripe's lists are being read
+        COMPLETED = "completed"  # compared: `differences` says what differs (maybe nothing)
+        FAILED = "failed"  # Stripe refused or could not be reached: `error` says why
+
+    id = id_field("recon")
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.CASCADE,
+                                 related_name="+")
+    livemode = models.BooleanField()
+    day = models.DateField()
+    processor = models.CharField(max_length=20, default="stripe")
+    account_id = models.CharField(max_length=60, blank=True, default="")  # Stripe's acct_…
+    status = FSMField(default=Status.RUNNING, choices=Status.choices, protected=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    # What each side had that day.
+    processor_charges = models.PositiveIntegerField(default=0)
+    processor_refunds = models.PositiveIntegerField(default=0)
+    till_charges = models.PositiveIntegerField(default=0)
+    till_refunds = models.PositiveIntegerField(default=0)
+    differences_count = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["merchant", "livemode", "day"],
+                                               name="reconciliation_run_day")]
+        indexes = [models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                                name="reconciliation_run_list")]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.day} ({self.status})"
+
+    @transition(field=status, source=[Status.RUNNING, Status.COMPLETED, Status.FAILED],
+                target=Status.RUNNING)
+    def begin(self, *, at, account_id: str) -> None:
+        self.started_at = at
+        self.finished_at = None
+        self.error = ""
+        self.account_id = account_id
+
+    @transition(field=status, source=Status.RUNNING, target=Status.COMPLETED)
+    def complete(self, *, at, processor_charges: int, processor_refunds: int,
+                 till_charges: int, till_refunds: int, differences: int) -> None:
+        self.finished_at = at
+        self.processor_charges, self.processor_refunds = processor_charges, processor_refunds
+        self.till_charges, self.till_refunds = till_charges, till_refunds
+        self.differences_count = differences
+
+    @transition(field=status, source=Status.RUNNING, target=Status.FAILED)
+    def fail(self, *, at, error: str) -> None:
+        self.finished_at = at
+        self.error = error
+
+
+class ReconciliationDifference(models.Model):
+    """One object on which Till and the processor disagree, found by a ReconciliationRun."""
+
+    class Kind(models.TextChoices):
+        # the processor has it, Till does not
+        MISSING_AT_TILL = "missing_at_till", "Missing at Till"
+        # Till has it, the processor does not
+        MISSING_AT_PROCESSOR = "missing_at_processor", "Missing at Stripe"
+        AMOUNT_MISMATCH = "amount_mismatch", "Amounts differ"
+        CURRENCY_MISMATCH = "currency_mismatch", "Currencies differ"
+        STATUS_MISMATCH = "status_mismatch", "Statuses differ"
+
+    class ObjectType(models.TextChoices):
+        CHARGE = "charge"
+        REFUND = "refund"
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE,
+                            related_name="differences")
+    object_type = models.CharField(max_length=20, choices=ObjectType.choices)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    till_id = models.CharField(max_length=40, blank=True, default="")  # Till's ch_… / re_…
+    processor_id = models.CharField(max_length=100, blank=True, default="")  # Stripe's
+    # Each side's view, where it has the object ("" / None where it does not).
+    till_amount = models.BigIntegerField(null=True, blank=True)
+    processor_amount = models.BigIntegerField(null=True, blank=True)
+    till_currency = models.CharField(max_length=3, blank=True, default="")
+    processor_currency = models.CharField(max_length=3, blank=True, default="")
+    till_status = models.CharField(max_length=30, blank=True, default="")
+    processor_status = models.CharField(max_length=30, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "object_type", "kind"],
+                                name="reconciliation_difference")]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.kind} {self.till_id or self.processor_id}"

@@ -1,6 +1,6 @@
 """Reads of refunds, and the row locks refunds take (charge before refund, by pk)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -9,8 +9,14 @@ from django.db.models.functions import Cast, Concat
 from core.exceptions import NotFound
 from merchants.models import ApiKey, Merchant
 from merchants.selectors import USER_ACTOR_PREFIX
-from payments.models import Charge
-from refunds.models import Refund, RefundBatch, RefundBatchItem
+from payments.models import Charge, ProcessorConnection
+from refunds.models import (
+    ReconciliationDifference,
+    ReconciliationRun,
+    Refund,
+    RefundBatch,
+    RefundBatchItem,
+)
 
 
 def _refund_missing(id: str) -> NotFound:  # noqa: A002
@@ -157,3 +163,70 @@ def refund_batch_ids_stalled(*, before: datetime, limit: int = 20) -> list[tuple
     return list(RefundBatch.objects
                 .filter(status=RefundBatch.Status.PROCESSING, created__lt=before)
                 .order_by("created").values_list("pk", "total_count")[:limit])
+
+
+# -- reconciliation with the processor -------------------------------------------------------
+
+def _made_through_stripe(account_id: str, prefix: str = "") -> Q:
+    """Charges the Stripe account made: recorded as Stripe's (of this account, when both
+    ids are known), or, from before Till recorded it, referencing a Stripe PaymentIntent
+    (`pi_…`; the simulated processor's are `simauth_…`)."""
+    made = Q(**{f"{prefix}processor": "stripe"})
+    if account_id:
+        made &= Q(**{f"{prefix}processor_account__in": ["", account_id]})
+    return made | Q(**{f"{prefix}processor": "",
+                       f"{prefix}processor_reference__startswith": "pi_"})
+
+
+def reconciliation_charges(*, merchant: Merchant, livemode: bool, account_id: str,
+                           start: datetime, end: datetime) -> list[Charge]:
+    """The mode's charges made through the Stripe account and created in [start, end)."""
+    return list(Charge.objects.filter(
+        _made_through_stripe(account_id), merchant=merchant, livemode=livemode,
+        created__gte=start, created__lt=end).order_by("created", "pk"))
+
+
+def reconciliation_refunds(*, merchant: Merchant, livemode: bool, account_id: str,
+                           start: datetime, end: datetime) -> list[Refund]:
+    """The mode's refunds of charges made through the Stripe account, created in
+    [start, end), that were meant to reach it (not those waiting for approval or rejected
+    before being sent)."""
+    return list(Refund.objects.filter(
+        _made_through_stripe(account_id, "charge__"), merchant=merchant, livemode=livemode,
+        created__gte=start, created__lt=end)
+        .exclude(Q(processor_reference__isnull=True)
+                 & Q(status__in=[Refund.Status.PENDING_APPROVAL, Refund.Status.CANCELED]))
+        .order_by("created", "pk"))
+
+
+def reconciliation_run_get_locked(*, id: str) -> ReconciliationRun:  # noqa: A002
+    return ReconciliationRun.objects.select_for_update(of=("self",)).get(pk=id)
+
+
+def reconciliation_run_for_day_locked(*, merchant: Merchant, livemode: bool, day: date
+                                      ) -> ReconciliationRun | None:
+    return (ReconciliationRun.objects.select_for_update(of=("self",))
+            .filter(merchant=merchant, livemode=livemode, day=day).first())
+
+
+def reconciliation_run_list(*, merchant: Merchant, livemode: bool
+                            ) -> QuerySet[ReconciliationRun]:
+    return ReconciliationRun.objects.filter(merchant=merchant, livemode=livemode)
+
+
+def reconciliation_run_get(*, id: str, merchant: Merchant,  # noqa: A002
+                           livemode: bool) -> ReconciliationRun:
+    run = ReconciliationRun.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    if run is None:
+        raise NotFound(f"No such reconciliation run: '{id}'", param="id")
+    return run
+
+
+def reconciliation_differences(*, run: ReconciliationRun) -> list[ReconciliationDifference]:
+    return list(run.differences.order_by("object_type", "kind", "pk"))
+
+
+def reconciliation_connections() -> list[tuple[str, bool]]:
+    """(merchant id, livemode) of every mode connected to a processor, to reconcile."""
+    return list(ProcessorConnection.objects.order_by("pk").values_list("merchant_id",
+                                                                       "livemode"))

@@ -24,3 +24,11 @@ def refund_batch_process(batch_id: str, start: int, stop: int) -> int:
 @shared_task(name="refunds.tasks.refund_batches_resume", acks_late=True, ignore_result=True)
 def refund_batches_resume() -> int:
     return services.refund_batches_resume()
+
+
+@shared_task(name="refunds.tasks.reconciliations_run_daily", acks_late=True,
+             ignore_result=True)
+def reconciliations_run_daily() -> int:
+    """Yesterday (UTC) reconciled for every mode connected to a processor; a day already
+    reconciled is left as it is, so running twice changes nothing."""
+    return services.reconciliations_run_daily()

@@ -3,6 +3,7 @@ localstripe or a recorded server), and cards made at Stripe as Stripe.js makes t
 
 from typing import Any
 
+from core.actor import TILL
 from core.ids import random_token
 from payments import services
 from payments.models import PaymentIntent, ProcessorCall, ProcessorConnection
@@ -16,7 +17,7 @@ def stripe_keys(livemode: bool = False) -> tuple[str, str]:
 
 def stripe_connect(account: Account, *, livemode: bool = False) -> ProcessorConnection:
     secret, publishable = stripe_keys(livemode)
-    return services.processor_connect(merchant=account.merchant, livemode=livemode,
+    return services.processor_connect(merchant=account.merchant, livemode=livemode, actor=TILL,
                                       secret_key=secret, publishable_key=publishable)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from billing.models import Price, Product
+from billing.models import Price, Product, Subscription
 from core import clock
 from disputes.models import Dispute
 from merchants.selectors import api_key_get_by_token
@@ -367,6 +367,33 @@ def new_subscription(api: Api) -> str:
     return _ok(api.post("/v1/subscriptions", subscription_params(api)))["id"]
 
 
+def new_trialing_subscription(api: Api) -> str:
+    """A trial: renewable, so its upcoming invoice can be previewed (no processor needed)."""
+    return _ok(api.post("/v1/subscriptions", {**subscription_params(api),
+                                              "trial_period_days": 30}))["id"]
+
+
+def new_paused_subscription(api: Api) -> str:
+    """A subscription as a trial that ended without a card leaves it (written as a row),
+    whose customer has a card by now."""
+    method_id, customer_id = _attached_payment_method(api)
+    _ok(api.post(f"/v1/customers/{customer_id}",
+                 {"invoice_settings": {"default_payment_method": method_id}}))
+    subscription_id = _ok(api.post("/v1/subscriptions", {
+        **subscription_params(api), "customer": customer_id, "trial_period_days": 30}))["id"]
+    Subscription.objects.filter(pk=subscription_id).update(status="paused")
+    return subscription_id
+
+
+def new_subscription_item(api: Api) -> str:
+    subscription_id = new_subscription(api)
+    return _ok(api.get(f"/v1/subscriptions/{subscription_id}"))["items"]["data"][0]["id"]
+
+
+def own_monthly_price(api: Api) -> dict[str, Any]:
+    return {"price": monthly_price_row(api)}
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -392,6 +419,9 @@ class Route:
     # Test mode only (test clocks): a live key is refused with a 404 `resource_missing`,
     # whatever it asks and whichever objects exist.
     test_mode_only: bool = False
+    # For routes that name their object in a parameter rather than the path
+    # (`?subscription=`): that parameter's name.
+    id_param: str | None = None
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -400,6 +430,8 @@ class Route:
              headers: dict[str, str] | None = None):
         path = self.path.replace("{id}", object_id or "")
         params = self.params(api) if callable(self.params) else self.params
+        if self.id_param is not None:
+            params = {**params, self.id_param: object_id}
         return getattr(api, self.method.lower())(path, params, headers=headers)
 
 
@@ -586,6 +618,30 @@ ROUTES = [
           params={"cancel_at_period_end": True, "metadata": {"tier": "x"}}),
     Route("DELETE", "/v1/subscriptions/{id}", make=new_subscription,
           show="/v1/subscriptions/{id}"),
+    Route("GET", "/v1/subscriptions/search", seed=new_subscription,
+          made_of=lambda obj: obj["id"], cursors=False,
+          filters=({"query": "status:'incomplete'"}, {"query": "created>0"})),
+    # customer.subscription.resumed and .updated, invoice.created and .finalized; the payment's
+    # intent created and succeeded, its charge; invoice.paid and .payment_succeeded.
+    Route("POST", "/v1/subscriptions/{id}/resume", make=new_paused_subscription,
+          show="/v1/subscriptions/{id}", emits_event=9, needs_processor=True),
+    Route("GET", "/v1/invoices/search", seed=new_invoice, made_of=lambda obj: obj["id"],
+          cursors=False, filters=({"query": "status:'draft'"}, {"query": "total>=0"})),
+    Route("POST", "/v1/invoices/create_preview", make=new_trialing_subscription,
+          show="/v1/subscriptions/{id}", id_param="subscription", emits_event=0),
+    Route("GET", "/v1/invoices/upcoming", make=new_trialing_subscription,
+          show="/v1/subscriptions/{id}", id_param="subscription"),
+    Route("GET", "/v1/subscription_items", make=new_subscription,
+          show="/v1/subscriptions/{id}", id_param="subscription"),
+    # customer.subscription.updated (an incomplete subscription: nothing to prorate)
+    Route("POST", "/v1/subscription_items", make=new_subscription,
+          show="/v1/subscriptions/{id}", id_param="subscription", params=own_monthly_price),
+    Route("GET", "/v1/subscription_items/{id}", make=new_subscription_item,
+          show="/v1/subscription_items/{id}"),
+    Route("POST", "/v1/subscription_items/{id}", make=new_subscription_item,
+          show="/v1/subscription_items/{id}", params={"quantity": 2}),
+    Route("DELETE", "/v1/subscription_items/{id}", make=new_subscription_item,
+          show="/v1/subscription_items/{id}"),
 ]
 ID_ROUTES = [r for r in ROUTES if r.make]
 LIST_ROUTES = [r for r in ROUTES if r.made_of]
@@ -597,12 +653,12 @@ def _ids(routes: list[Route]) -> list[str]:
     return [str(r) for r in routes]
 
 
-def _assert_missing(response, object_id: str) -> None:
+def _assert_missing(response, object_id: str, param: str = "id") -> None:
     assert response.status_code == 404, response.content
     error = response.json()["error"]
     assert error["type"] == "invalid_request_error"
     assert error["code"] == "resource_missing"
-    assert error["param"] == "id"
+    assert error["param"] == param
     assert object_id in error["message"]
 
 
@@ -640,7 +696,7 @@ def test_another_merchants_id_is_missing_and_untouched(route, account, other_acc
     response = route.call(intruder, object_id)
 
     # then it does not exist for B, and nothing about it changed
-    _assert_missing(response, object_id)
+    _assert_missing(response, object_id, route.id_param or "id")
     assert _snapshot(route, owner, object_id) == before
 
 
@@ -665,7 +721,7 @@ def test_the_other_modes_id_is_missing_and_untouched(route, owner_key, caller_ke
     if route.needs_processor and caller_key.startswith("live"):
         _assert_no_processor(response)
     else:
-        _assert_missing(response, object_id)
+        _assert_missing(response, object_id, route.id_param or "id")
     assert _snapshot(route, owner, object_id) == before
 
 
@@ -791,8 +847,9 @@ def test_an_idempotency_key_does_not_replay_across_tenants(route, second, accoun
     assert response["Original-Request"] == response["Request-Id"]
     body = response.json()
     assert body["id"] != first.json()["id"]
-    assert body["livemode"] is (second == "other mode")
-    if second_id is not None:
+    if "livemode" in body:  # (a subscription item has none, as Stripe's)
+        assert body["livemode"] is (second == "other mode")
+    if second_id is not None and route.id_param is None:
         assert body["id"] == second_id
     assert Event.objects.count() == events_before + route.emits_event
 
@@ -800,7 +857,9 @@ def test_an_idempotency_key_does_not_replay_across_tenants(route, second, accoun
 # -- the guard ---------------------------------------------------------------------------
 
 # /v1 routes that hold no merchant data: the schema and its viewer, and the catch-all 404.
-NOT_TENANT_ROUTES = {"/v1/openapi.json", "/v1/docs"}
+# Not a merchant's: the schema, and the operators' endpoints (no merchant key reaches them:
+# tests/api/test_processor_health.py).
+NOT_TENANT_ROUTES = {"/v1/openapi.json", "/v1/docs", "/v1/admin/processors/health"}
 HTTP_METHODS = ("get", "post", "delete", "put", "patch")
 
 

@@ -596,6 +596,8 @@ def subscription_item_create(
         metadata: MetadataUpdate | None = None) -> SubscriptionItem:
     """Adds an item to a subscription (`/v1/subscription_items`): the update of its items,
     prorated as subscription_update prorates them."""
+    selectors.subscription_get(id=subscription, merchant=merchant, livemode=livemode,
+                               param="subscription")
     subscription_update(id=subscription, merchant=merchant, livemode=livemode, actor=actor,
                         items=[ItemChange(price=price, quantity=quantity, metadata=metadata)],
                         proration_behavior=proration_behavior, proration_date=proration_date)
@@ -636,13 +638,19 @@ def subscription_resume(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
     Stripe's `billing_cycle_anchor=now`: a new period from now, anchored now, `active`
     (`customer.subscription.resumed`, `.updated`), its invoice made and finalized, then
     charged after the commit (paid, or `past_due` by the payment's outcome). Only a paused
-    subscription can be resumed."""
+    subscription can be resumed. A mode without a processor is refused first, as creation
+    refuses it: the resumption's invoice is charged."""
+    processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
         if subscription.status != Subscription.Status.PAUSED:
             raise InvalidState(f"Only a paused subscription can be resumed: {subscription.id} "
                                f"is {subscription.status}.")
+        if (subscription.default_payment_method_id is None
+                and subscription.customer.invoice_settings.get("default_payment_method") is None):
+            # Its resumption is charged at once: with nothing to charge it stays paused.
+            raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
         with customer_time(subscription.customer):
             now = clock.now()
             before = subscription_rendered(subscription)

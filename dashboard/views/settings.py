@@ -9,17 +9,21 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import InvalidParameter
 from dashboard import access
 from dashboard.access import Current, merchant_view
-from dashboard.forms import DunningSettingsForm
+from dashboard.forms import DunningSettingsForm, UpcomingInvoiceSettingsForm
 from dashboard.views.common import render_page
 from merchants.models import Merchant
-from merchants.services import merchant_dunning_set
+from merchants.services import merchant_dunning_set, merchant_upcoming_invoice_days_set
 
 
-def _page(request: HttpRequest, current: Current, form: DunningSettingsForm) -> HttpResponse:
+def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | None = None,
+          upcoming_form: UpcomingInvoiceSettingsForm | None = None) -> HttpResponse:
     merchant = current.merchant
     return render_page(request, current, "dashboard/settings/settings.html", {
         "nav": "settings",
-        "form": form,
+        "form": form or _dunning_form(merchant),
+        "upcoming_form": upcoming_form or UpcomingInvoiceSettingsForm(
+            initial={"upcoming_invoice_days": merchant.upcoming_invoice_days}),
+        "upcoming_days": merchant.upcoming_invoice_days,
         "retry_days": merchant.dunning_retry_days,
         "subscription_action": Merchant.DunningSubscriptionAction(
             merchant.dunning_subscription_action).label,
@@ -27,14 +31,17 @@ def _page(request: HttpRequest, current: Current, form: DunningSettingsForm) -> 
     })
 
 
+def _dunning_form(merchant: Merchant) -> DunningSettingsForm:
+    return DunningSettingsForm(initial={
+        "retry_days": ", ".join(str(day) for day in merchant.dunning_retry_days),
+        "subscription_action": merchant.dunning_subscription_action,
+        "invoice_action": merchant.dunning_invoice_action})
+
+
 @require_GET
 @merchant_view
 def settings_page(request: HttpRequest, current: Current) -> HttpResponse:
-    merchant = current.merchant
-    return _page(request, current, DunningSettingsForm(initial={
-        "retry_days": ", ".join(str(day) for day in merchant.dunning_retry_days),
-        "subscription_action": merchant.dunning_subscription_action,
-        "invoice_action": merchant.dunning_invoice_action}))
+    return _page(request, current)
 
 
 @require_POST
@@ -44,7 +51,7 @@ def dunning_settings(request: HttpRequest, current: Current) -> HttpResponse:
     the reason beside its field, nothing changed."""
     form = DunningSettingsForm(request.POST)
     if not form.is_valid():
-        return _page(request, current, form)
+        return _page(request, current, form=form)
     try:
         merchant_dunning_set(merchant=current.merchant,
                              retry_days=form.cleaned_data["retry_days"],
@@ -52,6 +59,24 @@ def dunning_settings(request: HttpRequest, current: Current) -> HttpResponse:
                              invoice_action=form.cleaned_data["invoice_action"])
     except InvalidParameter as exc:
         form.add_error(exc.param if exc.param in form.fields else None, exc.message)
-        return _page(request, current, form)
+        return _page(request, current, form=form)
     messages.success(request, "Saved how failed subscription payments are retried.")
+    return redirect("dashboard:settings")
+
+
+@require_POST
+@merchant_view(requires=access.BILLING_SETTINGS_CHANGE)
+def upcoming_invoice_settings(request: HttpRequest, current: Current) -> HttpResponse:
+    """Saves how many days before a renewal `invoice.upcoming` is sent; a refused value
+    shows the form again with the reason, nothing changed."""
+    form = UpcomingInvoiceSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            merchant_upcoming_invoice_days_set(
+                merchant=current.merchant, days=form.cleaned_data["upcoming_invoice_days"])
+        except InvalidParameter as exc:
+            form.add_error("upcoming_invoice_days", exc.message)
+    if not form.is_valid():
+        return _page(request, current, upcoming_form=form)
+    messages.success(request, "Saved when upcoming renewals are announced.")
     return redirect("dashboard:settings")

@@ -36,6 +36,31 @@ def processor_for(*, merchant: Merchant, livemode: bool) -> Processor:
     return _SIMULATED
 
 
+def processor_for_charge(*, merchant: Merchant, livemode: bool, charge: Any) -> Processor:
+    """The processor that made `charge` (payments.Charge): its capture, release and refunds
+    go back to it, whatever the mode uses now. A charge the simulated processor made stays
+    with it after the mode is connected to Stripe; one made through a Stripe account that is
+    no longer the mode's (disconnected, or another account connected since) is refused with
+    `charge_processor_disconnected`, never sent elsewhere. Charges from before Till recorded
+    this (`processor` "") follow the mode's processor, as they always did."""
+    made_by = charge.processor
+    if made_by == SimulatedProcessor.name:
+        return _SIMULATED
+    if made_by != StripeProcessor.name:
+        return processor_for(merchant=merchant, livemode=livemode)
+    connection = ProcessorConnection.objects.filter(merchant=merchant,
+                                                    livemode=livemode).first()
+    if connection is None or (charge.processor_account and connection.account_id
+                              and connection.account_id != charge.processor_account):
+        account = charge.processor_account or "a Stripe account"
+        mode = "live" if livemode else "test"
+        raise InvalidRequest(
+            f"The charge {charge.id} was made through {account}, which is no longer "
+            f"connected to {mode} mode: connect that account again (Settings → Processor) "
+            "to capture, cancel or refund it.", code="charge_processor_disconnected")
+    return StripeProcessor(connection)
+
+
 def disputing_card_tokens() -> frozenset[str]:
     """Across every processor Till runs: the tokens of cards whose bank disputes their
     successful charges (refunds' sweep for lost dispute openings)."""

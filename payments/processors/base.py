@@ -134,6 +134,9 @@ class DisputeExpectation:
 
 class Processor(Protocol):
     name: str
+    # The account at the processor that moves the money (Stripe's acct_…; "" for the
+    # simulated processor, or a key that may not read its account): recorded on each charge.
+    account_id: str
     # Whether card numbers may be sent to Till at all: the simulated processor tokenizes
     # them; with a real one, cards are tokenized in the customer's browser (Stripe.js) and
     # Till sees only the processor's id for the card.

@@ -31,6 +31,9 @@ class ProcessorConnection(models.Model):
     # Stripe's `acct_…`, when the key may read its account ("" when it may not).
     account_id = models.CharField(max_length=60, blank=True, default="")
     connected_at = models.DateTimeField(default=timezone.now)
+    # Who connected it (core.actor.Actor's id: `user:<pk>` from the dashboard, `till` for
+    # the command), for Settings → Processor.
+    connected_by = models.CharField(max_length=60, blank=True, default="")
     # The inbound URL's id (/hooks/stripe/<inbound_id>/): random, so the URL names no
     # merchant and cannot be guessed; a new one with every connect.
     inbound_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
@@ -94,6 +97,14 @@ class ProcessorCall(models.Model):
             models.Index(fields=["idempotency_key", "operation"], name="processor_call_key"),
             models.Index(fields=["processor", "livemode", "created"],
                          name="processor_call_recent"),
+            # The health report's window (the last hour, every processor and mode) is read
+            # by this range alone.
+            models.Index(fields=["created"], name="processor_call_created"),
+            # The health report's last error of a processor and mode, found without reading
+            # its successes.
+            models.Index(fields=["processor", "livemode", "created"],
+                         condition=models.Q(outcome__in=["refused", "unavailable"]),
+                         name="processor_call_failures"),
         ]
 
     def __str__(self) -> str:
@@ -153,7 +164,10 @@ class InboundEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["connection", "event_id"],
                                                name="inbound_event_once")]
         indexes = [models.Index(fields=["processed_at", "received_at"],
-                                name="inbound_event_unprocessed")]
+                                name="inbound_event_unprocessed"),
+                   # Settings → Processor's last event of a connection.
+                   models.Index(fields=["connection", "-received_at"],
+                                name="inbound_event_latest")]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type} ({self.result or 'unprocessed'})"

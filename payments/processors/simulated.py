@@ -93,6 +93,7 @@ AUTHENTICATION_REQUIRED = _decline("authentication_required", "authentication_re
 
 class SimulatedProcessor:
     name = "simulated"
+    account_id = ""
     takes_card_numbers = True
 
     # -- cards ---------------------------------------------------------------------------

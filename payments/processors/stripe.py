@@ -98,6 +98,10 @@ class StripeProcessor:
         self.connection = connection
         self.client = stripe_client(secret_key=secret_key or connection.secret_key)
 
+    @property
+    def account_id(self) -> str:
+        return self.connection.account_id
+
     # -- the account ---------------------------------------------------------------------
 
     def account_verify(self) -> str:
@@ -274,6 +278,23 @@ class StripeProcessor:
         result = _refund_result(self._refund(reference))
         return Settlement(result.outcome, result.decline)
 
+    # -- reconciliation -------------------------------------------------------------------
+
+    def charges_created(self, *, start: int, end: int) -> list[dict[str, Any]]:
+        """Stripe's charges created in [start, end) (Unix seconds). Listed from `start` on
+        (`created[gt]`, the one bound every Stripe-compatible server takes), the window's
+        end applied here."""
+        return self._listing("charges.list", lambda: self.client.v1.charges.list(
+            params={"created": {"gt": start - 1}, "limit": 100}), start=start, end=end,
+            newest_first=False)
+
+    def refunds_created(self, *, start: int, end: int) -> list[dict[str, Any]]:
+        """Stripe's refunds created in [start, end). Stripe lists refunds newest first, so
+        the walk stops at the first older than the window (localstripe takes no `created`
+        filter on refunds)."""
+        return self._listing("refunds.list", lambda: self.client.v1.refunds.list(
+            params={"limit": 100}), start=start, end=end, newest_first=True)
+
     # -- disputes: Stripe reports them by webhook ----------------------------------------
 
     def dispute_expected(self, *, card_token: str) -> DisputeExpectation | None:
@@ -404,20 +425,7 @@ class StripeProcessor:
         try:
             answer = send()
         except stripe.StripeError as error:
-            unavailable = _is_outage(error)
-            outcome = (ProcessorCall.Outcome.UNAVAILABLE if unavailable
-                       else ProcessorCall.Outcome.DECLINED if isinstance(error, stripe.CardError)
-                       else ProcessorCall.Outcome.REFUSED)
-            self._log(operation, idempotency_key, started, outcome=outcome,
-                      request_id=error.request_id or "", object_id=_error_object_id(error),
-                      http_status=error.http_status, error_code=getattr(error, "code", "") or "",
-                      response=error.json_body if isinstance(error.json_body, dict)
-                      else {"error": {"message": str(error)}})
-            if unavailable:
-                logger.warning("Stripe unavailable for %s (%s): %s", operation,
-                               idempotency_key, error)
-                raise ProcessorUnavailable(UNAVAILABLE) from None
-            raise _Refused(error) from None
+            raise self._failed(operation, idempotency_key, started, error) from None
         body = _as_dict(answer)
         response = getattr(answer, "last_response", None)
         self._log(operation, idempotency_key, started, outcome=ProcessorCall.Outcome.SUCCEEDED,
@@ -425,6 +433,54 @@ class StripeProcessor:
                   object_id=str(body.get("id") or ""),
                   http_status=getattr(response, "code", None), error_code="", response=body)
         return body
+
+    def _failed(self, operation: str, idempotency_key: str, started: float,
+                error: stripe.StripeError) -> Exception:
+        """Logs Stripe's error answer (or its absence) and returns what to raise: _Refused
+        for an answer, ProcessorUnavailable for none."""
+        unavailable = _is_outage(error)
+        outcome = (ProcessorCall.Outcome.UNAVAILABLE if unavailable
+                   else ProcessorCall.Outcome.DECLINED if isinstance(error, stripe.CardError)
+                   else ProcessorCall.Outcome.REFUSED)
+        self._log(operation, idempotency_key, started, outcome=outcome,
+                  request_id=error.request_id or "", object_id=_error_object_id(error),
+                  http_status=error.http_status, error_code=getattr(error, "code", "") or "",
+                  response=error.json_body if isinstance(error.json_body, dict)
+                  else {"error": {"message": str(error)}})
+        if unavailable:
+            logger.warning("Stripe unavailable for %s (%s): %s", operation, idempotency_key,
+                           error)
+            return ProcessorUnavailable(UNAVAILABLE)
+        return _Refused(error)
+
+    def _listing(self, operation: str, first_page: Callable[[], Any], *, start: int, end: int,
+                 newest_first: bool) -> list[dict[str, Any]]:
+        """Every object of a list created in [start, end) (Unix seconds), walked with the
+        SDK's auto-paging (each page one request), logged as one call: the whole walk's
+        latency and how many objects it read. `newest_first`: the list comes newest first,
+        so the walk stops at the first object older than `start`."""
+        started = time.monotonic()
+        found: list[dict[str, Any]] = []
+        read = 0
+        try:
+            for each in first_page().auto_paging_iter():
+                read += 1
+                body = _as_dict(each)
+                created = int(body.get("created") or 0)
+                if created < start and newest_first:
+                    break
+                if start <= created < end:
+                    found.append(body)
+        except stripe.StripeError as error:
+            failure = self._failed(operation, "", started, error)
+            if isinstance(failure, _Refused):
+                raise InvalidRequest(f"Stripe refused to list ({operation}): "
+                                     f"{error.user_message or error}") from None
+            raise failure from None
+        self._log(operation, "", started, outcome=ProcessorCall.Outcome.SUCCEEDED,
+                  request_id="", object_id="", http_status=200, error_code="",
+                  response={"object": "list", "read": read, "in_window": len(found)})
+        return found
 
     def _log(self, operation: str, idempotency_key: str, started: float, *, outcome: str,
              request_id: str, object_id: str, http_status: int | None, error_code: str,

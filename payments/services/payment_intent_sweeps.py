@@ -17,7 +17,7 @@ from merchants.models import Merchant
 from payments import selectors
 from payments.clocks import customer_time
 from payments.models import Charge, PaymentIntent
-from payments.processors import processor_for
+from payments.processors import processor_for, processor_for_charge
 from payments.processors.base import Outcome
 from payments.services.charge_funds import charge_captured
 from payments.services.payment_intents import OPERATION_RUNS, payment_intent_cancel
@@ -47,7 +47,8 @@ def _payment_intent_settle(intent: PaymentIntent, *, unavailable_raises: bool
                            ) -> PaymentIntent:
     pk = intent.id
     try:
-        processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
+        processor = processor_for_charge(merchant=intent.merchant, livemode=intent.livemode,
+                                         charge=intent.latest_charge)
         settlement = processor.settlement(
             idempotency_key=f"{intent.id}:confirm:{intent.attempt}",
             reference=intent.latest_charge.processor_reference)
@@ -108,7 +109,7 @@ def payment_intent_action_resolve(*, id: str, reference: str) -> PaymentIntent: 
             return intent
         source = intent.status
         charge = charge_for_attempt(intent, result, result.outcome, result.decline,
-                                    authenticated=True)
+                                    authenticated=True, processor=processor)
         intent.latest_charge = charge
         if result.outcome != Outcome.DECLINED:
             payment_method_after_use(intent)
@@ -170,7 +171,12 @@ def payment_intents_recover() -> int:
         if run is None:
             continue
         try:
-            processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
+            # A confirmation goes to the mode's processor; a capture or void to the one
+            # that made the authorization.
+            processor = (processor_for(merchant=intent.merchant, livemode=intent.livemode)
+                         if intent.operation == "confirm" else processor_for_charge(
+                             merchant=intent.merchant, livemode=intent.livemode,
+                             charge=intent.latest_charge))
             run(intent, processor, actor=TILL)
         except PaymentDeclined:
             pass  # recorded as the intent's outcome; nobody awaits it here

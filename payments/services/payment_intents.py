@@ -33,8 +33,8 @@ from merchants.models import Merchant
 from payments import selectors
 from payments.clocks import customer_time
 from payments.models import PaymentIntent
-from payments.processors import processor_for
-from payments.processors.base import AuthorizeRequest, Decline, Outcome
+from payments.processors import processor_for, processor_for_charge
+from payments.processors.base import AuthorizeRequest, Decline, Outcome, Processor
 from payments.services.charge_funds import charge_captured, charge_hold_released
 from payments.services.common import ConfirmOptions, check_amount, client_secret_check
 from payments.services.payment_methods import (
@@ -312,14 +312,15 @@ def _confirm_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIn
         call=lambda: processor.authorize(request),
         lock=lambda: selectors.payment_intent_get_locked_by_id(id=intent.id),
         in_flight=_in_flight("confirm", intent.attempt),
-        record=lambda current, result: _confirm_record(current, result, actor=actor),
+        record=lambda current, result: _confirm_record(current, result, actor=actor,
+                                                       processor=processor),
         recorded=_already_recorded)
     if error is not None:
         raise error
     return intent
 
 
-def _confirm_record(intent: PaymentIntent, result, *, actor: Actor
+def _confirm_record(intent: PaymentIntent, result, *, actor: Actor, processor: Processor
                     ) -> tuple[PaymentIntent, PaymentDeclined | None]:
     """Phase 3 of a confirmation: the processor's answer for the locked intent."""
     options = intent.operation_options or {}
@@ -335,7 +336,8 @@ def _confirm_record(intent: PaymentIntent, result, *, actor: Actor
     charge = None
     if outcome != Outcome.REQUIRES_ACTION:
         charge = charge_for_attempt(intent, result, outcome, decline,
-                                    authenticated=options.get("authenticated", False))
+                                    authenticated=options.get("authenticated", False),
+                                    processor=processor)
         intent.latest_charge = charge
         if outcome != Outcome.DECLINED:
             payment_method_after_use(intent)
@@ -388,14 +390,17 @@ def payment_intent_capture(*, id: str, merchant: Merchant, livemode: bool,  # no
                            metadata: MetadataUpdate | None = None) -> PaymentIntent:
     """Captures an authorization, all of it or `amount_to_capture` (the rest is released):
     `charge.captured` and `payment_intent.succeeded`. Phased like a confirmation, under the
-    key `<id>:capture`; racing a cancel, exactly one of them applies."""
-    processor = processor_for(merchant=merchant, livemode=livemode)
+    key `<id>:capture`; racing a cancel, exactly one of them applies. The processor that
+    made the authorization captures it (refused, changing nothing, if it is gone)."""
+    processor_for(merchant=merchant, livemode=livemode)  # live mode without one: refused
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
         _refuse_if_busy(intent)
         if not can_proceed(intent.begin_capture):
             raise _unexpected_state(intent, "capture", CAPTURABLE)
+        processor = processor_for_charge(merchant=merchant, livemode=livemode,
+                                         charge=intent.latest_charge)
         amount = amount_to_capture or intent.amount_capturable
         if amount > intent.amount_capturable:
             raise InvalidRequest(
@@ -452,11 +457,13 @@ def payment_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noq
             payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED)
             status_change_record(obj=intent, source=source, actor=actor)
             return intent
+        # The processor that made the authorization voids it (refused here if it is gone).
+        processor = processor_for_charge(merchant=merchant, livemode=livemode,
+                                         charge=intent.latest_charge)
         intent.begin_cancel(at=timezone.now(), reason=cancellation_reason)  # a real-time lease
         intent.operation_options["expired"] = expired
         intent.save()
-    return _cancel_run(intent, processor_for(merchant=merchant, livemode=livemode),
-                       actor=actor)
+    return _cancel_run(intent, processor, actor=actor)
 
 
 def _cancel_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIntent:

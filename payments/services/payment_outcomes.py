@@ -14,7 +14,7 @@ from core.hooks import PaymentOutcome, payment_outcome_dispatch
 from core.wire import render
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_answer_on_commit
-from payments.processors.base import Authorization, Decline, Outcome
+from payments.processors.base import Authorization, Decline, Outcome, Processor
 from payments.services.common import decline_error, next_action
 from webhooks.services import EventSpec, event_record, events_record
 
@@ -83,9 +83,11 @@ def _settle_on_commit(intent: PaymentIntent) -> None:
 
 
 def charge_for_attempt(intent: PaymentIntent, result: Authorization, outcome: Outcome,
-                       decline: Decline | None, *, authenticated: bool) -> Charge:
-    """The Charge of one confirmation's answer (inserted); an authorization also sets the
-    intent's `capture_before`."""
+                       decline: Decline | None, *, authenticated: bool,
+                       processor: Processor) -> Charge:
+    """The Charge of one confirmation's answer from `processor` (inserted, with which
+    processor and account made it); an authorization also sets the intent's
+    `capture_before`."""
     method = intent.payment_method
     card = method.card
     status = {Outcome.DECLINED: Charge.Status.FAILED,
@@ -103,7 +105,8 @@ def charge_for_attempt(intent: PaymentIntent, result: Authorization, outcome: Ou
         metadata=intent.metadata,
         failure_code=decline.code if decline else None,
         failure_message=decline.message if decline else None,
-        processor_reference=result.reference,
+        processor_reference=result.reference, processor=processor.name,
+        processor_account=processor.account_id,
         outcome=_charge_outcome(result, decline),
         payment_method_details={"type": "card", "card": {
             "amount_authorized": None if decline else intent.amount,

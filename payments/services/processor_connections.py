@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from core import clock
+from core.actor import Actor
 from core.exceptions import InvalidParameter
 from core.ids import random_token
 from core.vault import secret_encrypt, secret_hint, secret_reencrypt
@@ -47,7 +49,7 @@ def _check_key_mode(*, secret_key: str, publishable_key: str, livemode: bool) ->
             f"(pk_{mode}_…).", code="processor_key_invalid", param="publishable_key")
 
 
-def processor_connect(*, merchant: Merchant, livemode: bool, secret_key: str,
+def processor_connect(*, merchant: Merchant, livemode: bool, actor: Actor, secret_key: str,
                       publishable_key: str, webhook_secret: str = "") -> ProcessorConnection:
     """Connects the merchant's Stripe account to a mode, replacing any connection it had.
 
@@ -59,7 +61,7 @@ def processor_connect(*, merchant: Merchant, livemode: bool, secret_key: str,
     (an operator registers the URL at Stripe and passes its `webhook_secret`, whsec_…, which
     also skips the registration). Keys and secret are stored encrypted (core.vault) and
     the key shown again only as its hint. The connection and the merchant's flag change in
-    one transaction, under the merchant's lock."""
+    one transaction, under the merchant's lock; `actor` is recorded as who connected it."""
     secret_key, publishable_key = secret_key.strip(), publishable_key.strip()
     webhook_secret = webhook_secret.strip()
     _check_key_mode(secret_key=secret_key, publishable_key=publishable_key, livemode=livemode)
@@ -84,6 +86,7 @@ def processor_connect(*, merchant: Merchant, livemode: bool, secret_key: str,
                 "secret_key_hint": secret_hint(secret_key),
                 "publishable_key": publishable_key, "account_id": account_id,
                 "inbound_id": inbound_id, "webhook_endpoint_id": endpoint_id,
+                "connected_at": clock.now(), "connected_by": actor.id,
                 "webhook_secret_encrypted": secret_encrypt(webhook_secret)
                 if webhook_secret else ""})
         _flag_set(locked, livemode=livemode, connected=True)

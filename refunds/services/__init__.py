@@ -17,6 +17,10 @@ from refunds.services.batches import (
     refund_batch_process,
     refund_batches_resume,
 )
+from refunds.services.reconciliation import (
+    reconciliation_run,
+    reconciliations_run_daily,
+)
 from refunds.services.refunds import (
     refund_accept,
     refund_cancel,
@@ -30,6 +34,7 @@ __all__ = [
     "BATCH_CHUNK_SIZE", "BATCH_MAX_ITEMS", "BATCH_RESUME_AFTER", "RefundRequest", "refund_accept",
     "refund_approval_threshold_clear",
     "refund_approval_threshold_set",
+    "reconciliation_run", "reconciliations_run_daily",
     "refund_approve", "refund_batch_create", "refund_batch_process", "refund_batches_resume",
     "refund_cancel", "refund_create", "refund_reject", "refund_settle", "refund_update",
     "refunds_settle_due",

@@ -12,7 +12,7 @@ from core.wire import render
 from merchants.models import Merchant
 from merchants.selectors import api_key_roll_chain_ids
 from payments.models import Charge
-from payments.processors import processor_for
+from payments.processors import processor_for, processor_for_charge
 from refunds import selectors
 from refunds.models import Refund
 from refunds.services.common import refund_given_back, refund_run_or_recover
@@ -66,12 +66,14 @@ def refund_approve(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     becomes `pending` with its processor call in flight, `refund.updated` and the audit
     record (who approved, when) commit together; then the processor is asked under
     `<re_id>:refund` and the refund settles as any other (`refund_create`'s phases 2-3)."""
-    processor = processor_for(merchant=merchant, livemode=livemode)
+    processor_for(merchant=merchant, livemode=livemode)  # live mode without one: refused
     with transaction.atomic(durable=True):
-        refund, _charge = _refund_awaiting_approval_locked(
+        refund, charge = _refund_awaiting_approval_locked(
             id=id, merchant=merchant, livemode=livemode, action="approve")
         if refund.requested_by is not None and _same_principal(refund.requested_by, actor):
             raise _self_approval_refused(refund, actor)
+        # The processor that made the charge refunds it (refused here if it is gone).
+        processor = processor_for_charge(merchant=merchant, livemode=livemode, charge=charge)
         source = refund.status
         before = render(refund)
         refund.approve(at=clock.now())

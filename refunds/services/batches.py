@@ -15,7 +15,7 @@ from core.exceptions import DomainError, InvalidParameter
 from core.metadata import MetadataUpdate, metadata_apply
 from core.wire import render_error
 from merchants.models import Merchant
-from payments.processors import processor_for
+from payments.processors import processor_for, processor_for_charge
 from refunds import selectors
 from refunds.models import Refund, RefundBatch, RefundBatchItem
 from refunds.services.common import refund_run_or_recover
@@ -107,8 +107,12 @@ def refund_batch_process(*, batch_id: str, start: int, stop: int) -> int:
                 break
             refund = _batch_item_run(item, batch, refused=refused)
         processed += 1
-        if refund is not None:
-            refund_run_or_recover(refund, processor, actor=TILL)
+        if refund is not None and processor is not None:
+            # Accepted only if the processor that made its charge is still connected
+            # (refund_accept): that one is asked.
+            refund_run_or_recover(refund, processor_for_charge(
+                merchant=batch.merchant, livemode=batch.livemode, charge=refund.charge),
+                actor=TILL)
     _refund_batch_complete_if_done(batch_id=batch_id)
     return processed
 

@@ -26,7 +26,7 @@ from disputes import selectors as dispute_selectors
 from merchants.models import Merchant
 from payments import selectors as payment_selectors
 from payments.models import Charge
-from payments.processors import processor_for
+from payments.processors import processor_for, processor_for_charge
 from payments.processors.base import Outcome, ProcessorUnavailable
 from payments.services.charge_funds import charge_refunded_by
 from refunds import selectors
@@ -61,7 +61,7 @@ def refund_create(*, merchant: Merchant, livemode: bool, actor: Actor,
     task finishes the refund. Above the merchant's approval threshold the refund is counted
     the same way but left `pending_approval`, and the processor is not asked.
     """
-    processor = processor_for(merchant=merchant, livemode=livemode)
+    processor_for(merchant=merchant, livemode=livemode)  # live mode without one: refused
     held = uncaptured_intent(merchant=merchant, livemode=livemode, charge=charge,
                              payment_intent=payment_intent)
     if held is not None:
@@ -73,6 +73,7 @@ def refund_create(*, merchant: Merchant, livemode: bool, actor: Actor,
         refund = refund_accept(merchant=merchant, livemode=livemode, actor=actor,
                                charge=charge, payment_intent=payment_intent, amount=amount,
                                reason=reason, metadata=metadata)
+    processor = processor_for_charge(merchant=merchant, livemode=livemode, charge=refund.charge)
     return refund_run_or_recover(refund, processor, actor=actor)
 
 
@@ -139,6 +140,9 @@ def refund_accept(*, merchant: Merchant, livemode: bool, actor: Actor,
     locked = _charge_to_refund(merchant=merchant, livemode=livemode, charge=charge,
                                payment_intent=payment_intent)
     amount = _check_refundable(locked, amount=amount)
+    # The processor that made the charge refunds it: refused here, changing nothing, when
+    # it is no longer connected (charge_processor_disconnected).
+    processor_for_charge(merchant=merchant, livemode=livemode, charge=locked)
     refund = Refund(merchant=merchant, livemode=livemode, charge=locked,
                     payment_intent_id=locked.payment_intent_id, amount=amount,
                     currency=locked.currency, reason=reason, requested_by=actor.id,
@@ -161,11 +165,12 @@ def _needs_approval(merchant: Merchant, amount: Money) -> bool:
 def refund_settle(*, id: str) -> Refund:  # noqa: A002
     """Asks the processor where a pending refund stands and records the answer. Safe to run
     twice; a refund still pending is left for the next sweep."""
-    refund = Refund.objects.select_related("merchant").get(pk=id)
+    refund = Refund.objects.select_related("merchant", "charge").get(pk=id)
     if refund.status != Refund.Status.PENDING or refund.operation is not None:
         return refund
     try:
-        processor = processor_for(merchant=refund.merchant, livemode=refund.livemode)
+        processor = processor_for_charge(merchant=refund.merchant, livemode=refund.livemode,
+                                         charge=refund.charge)
         status = processor.refund_status(idempotency_key=f"{refund.id}:refund",
                                          reference=refund.processor_reference or "")
     except (DomainError, ProcessorUnavailable):
@@ -196,8 +201,9 @@ def refunds_settle_due() -> int:
             if refund.operation == "release":
                 release_finish(refund)
             else:
-                refund_run(refund, processor_for(merchant=refund.merchant,
-                                                 livemode=refund.livemode), actor=TILL)
+                refund_run(refund, processor_for_charge(
+                    merchant=refund.merchant, livemode=refund.livemode, charge=refund.charge),
+                    actor=TILL)
         except (DomainError, ProcessorUnavailable):
             continue
     return sum(refund_settle(id=pk).status != Refund.Status.PENDING

@@ -15,6 +15,7 @@ from merchants.models import Merchant
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import Charge, PaymentIntent
+from payments.processors import processor_for_charge
 from payments.processors.base import ProcessorUnavailable
 from refunds import selectors
 from refunds.models import Refund
@@ -63,6 +64,8 @@ def refund_release_authorization(*, intent: PaymentIntent, merchant: Merchant,
         charge = selectors.charge_get_locked(id=intent.latest_charge_id, merchant=merchant,
                                              livemode=livemode, param=param)
         _check_releasable(intent, charge, param=param)
+        # The processor that made the hold voids it: refused now if it is gone.
+        processor_for_charge(merchant=merchant, livemode=livemode, charge=charge)
         refund = Refund(merchant=merchant, livemode=livemode, charge=charge,
                         payment_intent_id=intent.id, amount=charge.amount,
                         currency=charge.currency, reason=reason, requested_by=actor.id,

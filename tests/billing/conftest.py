@@ -17,7 +17,7 @@ def event_types(api: Api) -> Callable[[str], list[str]]:
         response = api.get("/v1/events", {"limit": 100})
         assert response.status_code == 200, response.content
         return [event["type"] for event in response.json()["data"]
-                if event["data"]["object"]["id"] == object_id]
+                if event["data"]["object"].get("id") == object_id]
 
     return types_for
 
@@ -28,6 +28,6 @@ def events_of(api: Api) -> Callable[[str], list[dict[str, Any]]]:
 
     def of(object_id: str) -> list[dict[str, Any]]:
         data = ok(api.get("/v1/events", {"limit": 100}))["data"]
-        return [event for event in reversed(data) if event["data"]["object"]["id"] == object_id]
+        return [event for event in reversed(data) if event["data"]["object"].get("id") == object_id]
 
     return of

@@ -43,7 +43,8 @@ def _clocked(client, *, card: str | None = "tok_visa"):
 
 def _types(client, object_id: str) -> list[str]:
     events = client.v1.events.list(params={"limit": 100}).data
-    return [event.type for event in reversed(events) if event.data.object.id == object_id]
+    return [event.type for event in reversed(events)
+            if getattr(event.data.object, "id", None) == object_id]
 
 
 def test_a_trial_that_converts_bills_its_first_paid_period_at_the_trial_end(client):

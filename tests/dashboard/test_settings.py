@@ -79,3 +79,18 @@ def test_the_page_and_a_save_stay_within_budget(owner, django_assert_max_num_que
         assert owner.post("/settings/dunning/", {
             "retry_days": "3", "subscription_action": "cancel",
             "invoice_action": "leave_open"}).status_code == 302
+
+
+def test_an_owner_sets_when_upcoming_renewals_are_announced(owner, viewer, account):
+    page = " ".join(owner.get("/settings/").content.decode().split())
+    assert "is sent 3 days before each subscription renews" in page
+
+    refused = owner.post("/settings/upcoming/", {"upcoming_invoice_days": "46"})
+    assert refused.status_code == 200
+    assert "between 0 and 45" in refused.content.decode()
+    assert viewer.post("/settings/upcoming/", {"upcoming_invoice_days": "1"}).status_code == 403
+    assert Merchant.objects.get(pk=account.merchant.pk).upcoming_invoice_days == 3
+
+    saved = owner.post("/settings/upcoming/", {"upcoming_invoice_days": "0"}, follow=True)
+    assert "No <code>invoice.upcoming</code> events are sent." in saved.content.decode()
+    assert Merchant.objects.get(pk=account.merchant.pk).upcoming_invoice_days == 0

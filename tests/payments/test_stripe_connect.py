@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
+from core.actor import TILL
 from core.exceptions import InvalidParameter, InvalidRequest
 from core.vault import secret_decrypt
 from merchants.models import Merchant
@@ -34,6 +35,7 @@ def test_connecting_verifies_the_key_and_stores_it_encrypted(account, stripe_api
 
     # when the merchant connects test mode
     connection = services.processor_connect(merchant=account.merchant, livemode=False,
+                                            actor=TILL,
                                             secret_key=secret, publishable_key=publishable)
 
     # then the key is stored encrypted, never in plain text, and shown only as its hint
@@ -61,7 +63,7 @@ def test_a_key_stripe_refuses_is_not_stored(account, recorded_stripe):
 
     # when the merchant connects with it
     with pytest.raises(InvalidRequest) as refused:
-        services.processor_connect(merchant=account.merchant, livemode=False,
+        services.processor_connect(merchant=account.merchant, livemode=False, actor=TILL,
                                    secret_key=secret, publishable_key=publishable)
 
     # then it is refused with Stripe's words, and nothing is stored
@@ -80,7 +82,7 @@ def test_a_key_stripe_refuses_is_not_stored(account, recorded_stripe):
 def test_a_key_of_the_wrong_kind_is_refused_before_asking_stripe(account, stripe_api, secret,
                                                                  publishable, param):
     with pytest.raises(InvalidParameter) as refused:
-        services.processor_connect(merchant=account.merchant, livemode=False,
+        services.processor_connect(merchant=account.merchant, livemode=False, actor=TILL,
                                    secret_key=secret, publishable_key=publishable)
 
     assert refused.value.param == param

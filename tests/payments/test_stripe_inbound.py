@@ -18,6 +18,7 @@ import pytest
 import requests
 from django.core.management import call_command
 
+from core.actor import TILL
 from core.ids import random_token
 from payments import services
 from payments.models import InboundEvent, PaymentIntent, ProcessorConnection
@@ -33,7 +34,7 @@ SIGNING_SECRET = "whsec_" + "a1b2c3d4e5f6" * 3
 
 def connect(account, *, webhook_secret: str = SIGNING_SECRET) -> ProcessorConnection:
     secret, publishable = stripe_keys()
-    return services.processor_connect(merchant=account.merchant, livemode=False,
+    return services.processor_connect(merchant=account.merchant, livemode=False, actor=TILL,
                                       secret_key=secret, publishable_key=publishable,
                                       webhook_secret=webhook_secret)
 

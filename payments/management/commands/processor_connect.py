@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.actor import TILL
 from core.exceptions import DomainError
 from merchants.models import Merchant
 from payments import services
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"No merchant {merchant}.")
         try:
             connection = services.processor_connect(
-                merchant=found, livemode=mode == "live", secret_key=stripe_secret_key,
+                merchant=found, livemode=mode == "live", actor=TILL, secret_key=stripe_secret_key,
                 publishable_key=stripe_publishable_key, webhook_secret=webhook_secret)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
