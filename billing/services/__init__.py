@@ -50,18 +50,20 @@ from billing.services.renewals import (
     subscriptions_renew_due,
 )
 from billing.services.subscription_changes import ItemChange
+from billing.services.subscription_updates import (
+    subscription_item_create,
+    subscription_item_delete,
+    subscription_item_update,
+    subscription_resume,
+    subscription_update,
+)
 from billing.services.subscriptions import (
     ItemSpec,
     subscription_cancel,
     subscription_create,
     subscription_invoice_outcome_record,
-    subscription_item_create,
-    subscription_item_delete,
-    subscription_item_update,
     subscription_provisional_drop,
     subscription_provisional_reveal,
-    subscription_resume,
-    subscription_update,
 )
 
 __all__ = [

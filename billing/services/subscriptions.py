@@ -8,7 +8,6 @@ a paid invoice makes it `active`, a failed renewal `past_due`.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -29,10 +28,12 @@ from billing.services.common import (
 from billing.services.invoice_items import invoice_items_release, invoice_items_take
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_amount_due_if_finalized, invoice_finalize_locked
-from billing.services.subscription_changes import (
-    MAX_ITEMS,
-    ItemChange,
-    subscription_items_change_locked,
+from billing.services.subscription_terms import (
+    ItemSpec,
+    subscription_payment_method_check,
+    subscription_prices_check,
+    trial_end_check,
+    trial_missing_payment_method_check,
 )
 from core import clock
 from core.actor import TILL, Actor
@@ -46,7 +47,6 @@ from core.exceptions import (
 )
 from core.hooks import PaymentOutcome
 from core.metadata import MetadataUpdate, metadata_apply
-from core.types import NOT_GIVEN, Maybe
 from core.wire import render
 from merchants.models import Merchant
 from payments import selectors as payment_selectors
@@ -63,18 +63,8 @@ PAYMENT_BEHAVIORS = ("allow_incomplete", "default_incomplete", "error_if_incompl
 # How long error_if_incomplete's subscription may stay provisional (hidden) before beat drops
 # it as a crash's leftover: far longer than any payment attempt takes.
 PROVISIONAL_FOR = timedelta(hours=1)
-# Stripe's longest trial, and how long before its end `customer.subscription.trial_will_end`
-# is sent.
-MAX_TRIAL = timedelta(days=730)
+# How long before a trial's end `customer.subscription.trial_will_end` is sent.
 TRIAL_WILL_END_BEFORE = timedelta(days=3)
-
-
-@dataclass(frozen=True, slots=True)
-class ItemSpec:
-    """One item of a new subscription: a recurring price, so many of it."""
-
-    price: str
-    quantity: int = 1
 
 
 def subscription_rendered(subscription: Subscription) -> dict[str, Any]:
@@ -104,63 +94,6 @@ def subscription_updated_record(subscription: Subscription, before: dict[str, An
 
 
 # -- create --------------------------------------------------------------------------------
-
-def _prices_for(items: list[ItemSpec], *, merchant: Merchant, livemode: bool) -> list[Price]:
-    """The items' prices, checked as Stripe checks them: recurring, active, licensed, one
-    currency and one interval for all, no price twice."""
-    if not items:
-        raise InvalidParameter("Missing required param: items.", code="parameter_missing",
-                               param="items")
-    if len(items) > MAX_ITEMS:
-        raise InvalidParameter(f"A subscription can have at most {MAX_ITEMS} items.",
-                               param="items")
-    prices = []
-    for index, item in enumerate(items):
-        param = f"items[{index}][price]"
-        price = selectors.price_get(id=item.price, merchant=merchant, livemode=livemode,
-                                    param=param)
-        if price.type != Price.Type.RECURRING:
-            raise InvalidRequest("The price specified is set to `type=one_time` but this "
-                                 "field only accepts prices with `type=recurring`.",
-                                 param=param)
-        if not price.active:
-            raise InvalidRequest(f"The price specified ({price.id}) is inactive. This field "
-                                 "only accepts active prices.", param=param)
-        if price.recurring_usage_type != Price.UsageType.LICENSED:
-            raise InvalidRequest("Metered prices are not billed by Till yet.", param=param)
-        if item.quantity < 0:
-            raise InvalidParameter("Invalid integer: quantity must be at least 0.",
-                                   param=f"items[{index}][quantity]")
-        prices.append(price)
-    first = prices[0]
-    for index, price in enumerate(prices[1:], start=1):
-        if price.currency != first.currency:
-            raise InvalidRequest("All prices on a subscription must have the same currency.",
-                                 param=f"items[{index}][price]")
-        if (price.recurring_interval, price.recurring_interval_count) != (
-                first.recurring_interval, first.recurring_interval_count):
-            raise InvalidRequest("All prices on a subscription must have the same "
-                                 "`recurring.interval` and `recurring.interval_count`.",
-                                 param=f"items[{index}][price]")
-    if len({price.id for price in prices}) != len(prices):
-        raise InvalidRequest("Cannot add multiple subscription items with the same price.",
-                             param="items")
-    return prices
-
-
-def _payment_method_for(id: str | None, customer: Customer) -> PaymentMethod | None:  # noqa: A002
-    """The subscription's own default: a payment method attached to its customer."""
-    if id is None:
-        return None
-    method = payment_selectors.payment_method_get(id=id, merchant=customer.merchant,
-                                                  livemode=customer.livemode,
-                                                  param="default_payment_method")
-    if method.customer_id != customer.id:
-        raise InvalidRequest(
-            f"The PaymentMethod {id} must be attached to the subscription's customer "
-            f"({customer.id}) to be its default.", param="default_payment_method")
-    return method
-
 
 def subscription_invoice_make(subscription: Subscription, *, reason: str, actor: Actor,
                               provisional: bool = False) -> Invoice:
@@ -247,13 +180,13 @@ def subscription_create(
         processor_for(merchant=merchant, livemode=livemode)
     owner = payment_selectors.customer_get(id=customer, merchant=merchant, livemode=livemode,
                                            param="customer")
-    prices = _prices_for(items, merchant=merchant, livemode=livemode)
-    method = _payment_method_for(default_payment_method, owner)
+    prices = subscription_prices_check(items, merchant=merchant, livemode=livemode)
+    method = subscription_payment_method_check(default_payment_method, owner)
     method_id = (method.id if method else
                  owner.invoice_settings.get("default_payment_method"))
-    missing = _missing_payment_method_behavior(trial_missing_payment_method)
+    missing = trial_missing_payment_method_check(trial_missing_payment_method)
     with customer_time(owner):
-        trial = _trial_end_for(trial_period_days, trial_end, now=clock.now())
+        trial = trial_end_check(trial_period_days, trial_end, now=clock.now())
         if method_id is None and payment_behavior != "default_incomplete" and trial is None:
             raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
         if payment_behavior == "error_if_incomplete" and trial is None:
@@ -271,41 +204,6 @@ def subscription_create(
         if payment_behavior == "allow_incomplete" and invoice.status == Invoice.Status.OPEN:
             subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
     return selectors.subscription_get(id=subscription.id, merchant=merchant, livemode=livemode)
-
-
-def _missing_payment_method_behavior(given: str | None) -> str:
-    if given is None:
-        return Subscription.MissingPaymentMethod.CREATE_INVOICE
-    if given not in Subscription.MissingPaymentMethod.values:
-        raise InvalidParameter(
-            "Invalid trial_settings[end_behavior][missing_payment_method]: must be one of "
-            f"{', '.join(Subscription.MissingPaymentMethod.values)}.",
-            param="trial_settings[end_behavior][missing_payment_method]")
-    return given
-
-
-def _trial_end_for(days: int | None, end: datetime | Literal["now"] | None, *,
-                   now: datetime) -> datetime | None:
-    """When the trial asked for ends (None: no trial), checked as Stripe checks it: one of
-    the two parameters, in the future, at most 730 days ahead. `trial_end=now` and
-    `trial_period_days=0` ask for none."""
-    if days is not None and end is not None:
-        raise InvalidRequest("You may only specify one of these parameters: trial_end, "
-                             "trial_period_days.", param="trial_end")
-    if days is not None:
-        if not 0 <= days <= MAX_TRIAL.days:
-            raise InvalidParameter(f"Invalid integer: trial_period_days must be between 0 "
-                                   f"and {MAX_TRIAL.days}.", param="trial_period_days")
-        return now + timedelta(days=days) if days else None
-    if end is None or end == "now":
-        return None
-    if end <= now:
-        raise InvalidRequest("Invalid timestamp: must be an integer Unix timestamp in the "
-                             "future.", param="trial_end")
-    if end > now + MAX_TRIAL:
-        raise InvalidRequest(f"Invalid timestamp: can be no more than {MAX_TRIAL.days} days "
-                             "in the future.", param="trial_end")
-    return end
 
 
 def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Price], *,
@@ -539,149 +437,7 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
     subscription_updated_record(subscription, before)
 
 
-# -- update and cancel ---------------------------------------------------------------------
-
-def subscription_update(
-        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
-        default_payment_method: Maybe[str | None] = NOT_GIVEN,
-        cancel_at_period_end: Maybe[bool] = NOT_GIVEN,
-        description: Maybe[str | None] = NOT_GIVEN,
-        metadata: MetadataUpdate | None = None, items: list[ItemChange] | None = None,
-        proration_behavior: str = "create_prorations",
-        proration_date: datetime | None = None, off_session: bool = True) -> Subscription:
-    """Updates the subscription under its lock (`customer.subscription.updated` with the
-    old values). `items` change its prices and quantities with Stripe's prorations
-    (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
-    after the commit (a decline makes it `past_due`). An ended subscription is refused, as
-    Stripe refuses it."""
-    invoice = None
-    with transaction.atomic(durable=True):
-        subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
-                                                         livemode=livemode)
-        if subscription.is_ended and (default_payment_method is not NOT_GIVEN
-                                      or cancel_at_period_end is not NOT_GIVEN or items):
-            raise _ended(subscription)
-        with customer_time(subscription.customer):
-            before = subscription_rendered(subscription)
-            if items:
-                invoice = subscription_items_change_locked(
-                    subscription, items, proration_behavior=proration_behavior,
-                    proration_date=proration_date, actor=actor)
-            if default_payment_method is not NOT_GIVEN:
-                subscription.default_payment_method = _payment_method_for(
-                    default_payment_method, subscription.customer)
-            if cancel_at_period_end is not NOT_GIVEN:
-                subscription.cancel_at_period_end = cancel_at_period_end
-                subscription.canceled_at = clock.now() if cancel_at_period_end else None
-            if description is not NOT_GIVEN:
-                subscription.description = description
-            subscription.metadata = metadata_apply(subscription.metadata, metadata)
-            subscription.save()
-            subscription_updated_record(subscription, before)
-    if invoice is not None and invoice.status == Invoice.Status.OPEN:
-        with customer_time(subscription.customer):
-            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
-    if default_payment_method is not NOT_GIVEN and default_payment_method is not None:
-        # Committed, no lock held: a past-due subscription's open invoice is retried at
-        # once with its new default.
-        from billing.services.dunning import subscription_retry_with_new_default  # imports this
-        subscription_retry_with_new_default(subscription_id=id)
-    return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
-
-
-def subscription_item_create(
-        *, merchant: Merchant, livemode: bool, actor: Actor, subscription: str, price: str,
-        quantity: int = 1, proration_behavior: str = "create_prorations",
-        proration_date: datetime | None = None,
-        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
-    """Adds an item to a subscription (`/v1/subscription_items`): the update of its items,
-    prorated as subscription_update prorates them."""
-    selectors.subscription_get(id=subscription, merchant=merchant, livemode=livemode,
-                               param="subscription")
-    subscription_update(id=subscription, merchant=merchant, livemode=livemode, actor=actor,
-                        items=[ItemChange(price=price, quantity=quantity, metadata=metadata)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
-    return selectors.subscription_item_of_price(subscription_id=subscription, price_id=price)
-
-
-def subscription_item_update(
-        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
-        price: str | None = None, quantity: int | None = None,
-        proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
-        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
-    """Changes one item's price, quantity or metadata, prorated as subscription_update
-    prorates it."""
-    item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
-    subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
-                        actor=actor, items=[ItemChange(id=id, price=price, quantity=quantity,
-                                                       metadata=metadata)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
-    return selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
-
-
-def subscription_item_delete(
-        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
-        proration_behavior: str = "create_prorations",
-        proration_date: datetime | None = None) -> SubscriptionItem:
-    """Deletes one item (its unused time credited, as subscription_update prorates it);
-    returns it as it was. A subscription's last item cannot be deleted."""
-    item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
-    subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
-                        actor=actor, items=[ItemChange(id=id, deleted=True)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
-    return item
-
-
-def subscription_resume(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                        actor: Actor, off_session: bool = True) -> Subscription:
-    """Resumes a paused subscription (a trial that ended with no payment method), as
-    Stripe's `billing_cycle_anchor=now`: a new period from now, anchored now, `active`
-    (`customer.subscription.resumed`, `.updated`), its invoice made and finalized, then
-    charged after the commit (paid, or `past_due` by the payment's outcome). Only a paused
-    subscription can be resumed. A mode without a processor is refused first, as creation
-    refuses it: the resumption's invoice is charged."""
-    processor_for(merchant=merchant, livemode=livemode)
-    with transaction.atomic(durable=True):
-        subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
-                                                         livemode=livemode)
-        if subscription.status != Subscription.Status.PAUSED:
-            raise InvalidState(f"Only a paused subscription can be resumed: {subscription.id} "
-                               f"is {subscription.status}.")
-        if (subscription.default_payment_method_id is None
-                and subscription.customer.invoice_settings.get("default_payment_method") is None):
-            # Its resumption is charged at once: with nothing to charge it stays paused.
-            raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
-        with customer_time(subscription.customer):
-            now = clock.now()
-            before = subscription_rendered(subscription)
-            end = period_end_after(now, interval=subscription.interval,
-                                   interval_count=subscription.interval_count, after=now)
-            subscription.resume()
-            subscription.billing_cycle_anchor = now
-            subscription.move_period(start=now, end=end)
-            subscription_upcoming_notice_schedule(subscription)
-            SubscriptionItem.objects.filter(subscription=subscription).update(
-                current_period_start=now, current_period_end=end)
-            subscription.save()
-            status_change_record(obj=subscription, source=Subscription.Status.PAUSED,
-                                 actor=actor)
-            events_record(EventSpec("customer.subscription.resumed", subscription,
-                                    payload=subscription_rendered(subscription)))
-            subscription_updated_record(subscription, before)
-            invoice = subscription_invoice_make(
-                subscription, reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE, actor=actor)
-            subscription.save(update_fields=["latest_invoice"])
-    if invoice.status == Invoice.Status.OPEN:
-        with customer_time(subscription.customer):
-            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
-    return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
-
-
-def _ended(subscription: Subscription) -> InvalidState:
-    return InvalidState(f"A canceled subscription can only update its cancellation_details "
-                        f"and metadata: {subscription.id} is {subscription.status}.",
-                        param="cancel_at_period_end")
-
+# -- cancel ----------------------------------------------------------------------------------
 
 def subscription_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                         actor: Actor, reason: str = "cancellation_requested") -> Subscription:

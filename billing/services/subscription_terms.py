@@ -1,0 +1,119 @@
+"""What a new subscription is checked against, as Stripe checks it: its items' prices, its
+default payment method, its trial. Reads only: the creation uses them before it writes."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from billing import selectors
+from billing.models import Price, Subscription
+from billing.pricing import MAX_TRIAL_PERIOD_DAYS
+from billing.services.subscription_changes import MAX_ITEMS
+from core.exceptions import InvalidParameter, InvalidRequest
+from merchants.models import Merchant
+from payments import selectors as payment_selectors
+from payments.models import Customer, PaymentMethod
+
+# Stripe's longest trial (as a price's `recurring.trial_period_days`).
+MAX_TRIAL = timedelta(days=MAX_TRIAL_PERIOD_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSpec:
+    """One item of a new subscription: a recurring price, so many of it."""
+
+    price: str
+    quantity: int = 1
+
+
+def subscription_prices_check(items: list[ItemSpec], *, merchant: Merchant,
+                              livemode: bool) -> list[Price]:
+    """The items' prices, checked as Stripe checks them: recurring, active, licensed, one
+    currency and one interval for all, no price twice."""
+    if not items:
+        raise InvalidParameter("Missing required param: items.", code="parameter_missing",
+                               param="items")
+    if len(items) > MAX_ITEMS:
+        raise InvalidParameter(f"A subscription can have at most {MAX_ITEMS} items.",
+                               param="items")
+    prices = []
+    for index, item in enumerate(items):
+        param = f"items[{index}][price]"
+        price = selectors.price_get(id=item.price, merchant=merchant, livemode=livemode,
+                                    param=param)
+        if price.type != Price.Type.RECURRING:
+            raise InvalidRequest("The price specified is set to `type=one_time` but this "
+                                 "field only accepts prices with `type=recurring`.",
+                                 param=param)
+        if not price.active:
+            raise InvalidRequest(f"The price specified ({price.id}) is inactive. This field "
+                                 "only accepts active prices.", param=param)
+        if price.recurring_usage_type != Price.UsageType.LICENSED:
+            raise InvalidRequest("Metered prices are not billed by Till yet.", param=param)
+        if item.quantity < 0:
+            raise InvalidParameter("Invalid integer: quantity must be at least 0.",
+                                   param=f"items[{index}][quantity]")
+        prices.append(price)
+    first = prices[0]
+    for index, price in enumerate(prices[1:], start=1):
+        if price.currency != first.currency:
+            raise InvalidRequest("All prices on a subscription must have the same currency.",
+                                 param=f"items[{index}][price]")
+        if (price.recurring_interval, price.recurring_interval_count) != (
+                first.recurring_interval, first.recurring_interval_count):
+            raise InvalidRequest("All prices on a subscription must have the same "
+                                 "`recurring.interval` and `recurring.interval_count`.",
+                                 param=f"items[{index}][price]")
+    if len({price.id for price in prices}) != len(prices):
+        raise InvalidRequest("Cannot add multiple subscription items with the same price.",
+                             param="items")
+    return prices
+
+
+def subscription_payment_method_check(id: str | None, customer: Customer) -> PaymentMethod | None:  # noqa: A002
+    """The subscription's own default: a payment method attached to its customer."""
+    if id is None:
+        return None
+    method = payment_selectors.payment_method_get(id=id, merchant=customer.merchant,
+                                                  livemode=customer.livemode,
+                                                  param="default_payment_method")
+    if method.customer_id != customer.id:
+        raise InvalidRequest(
+            f"The PaymentMethod {id} must be attached to the subscription's customer "
+            f"({customer.id}) to be its default.", param="default_payment_method")
+    return method
+
+
+def trial_missing_payment_method_check(given: str | None) -> str:
+    if given is None:
+        return Subscription.MissingPaymentMethod.CREATE_INVOICE
+    if given not in Subscription.MissingPaymentMethod.values:
+        raise InvalidParameter(
+            "Invalid trial_settings[end_behavior][missing_payment_method]: must be one of "
+            f"{', '.join(Subscription.MissingPaymentMethod.values)}.",
+            param="trial_settings[end_behavior][missing_payment_method]")
+    return given
+
+
+def trial_end_check(days: int | None, end: datetime | Literal["now"] | None, *,
+                   now: datetime) -> datetime | None:
+    """When the trial asked for ends (None: no trial), checked as Stripe checks it: one of
+    the two parameters, in the future, at most 730 days ahead. `trial_end=now` and
+    `trial_period_days=0` ask for none."""
+    if days is not None and end is not None:
+        raise InvalidRequest("You may only specify one of these parameters: trial_end, "
+                             "trial_period_days.", param="trial_end")
+    if days is not None:
+        if not 0 <= days <= MAX_TRIAL.days:
+            raise InvalidParameter(f"Invalid integer: trial_period_days must be between 0 "
+                                   f"and {MAX_TRIAL.days}.", param="trial_period_days")
+        return now + timedelta(days=days) if days else None
+    if end is None or end == "now":
+        return None
+    if end <= now:
+        raise InvalidRequest("Invalid timestamp: must be an integer Unix timestamp in the "
+                             "future.", param="trial_end")
+    if end > now + MAX_TRIAL:
+        raise InvalidRequest(f"Invalid timestamp: can be no more than {MAX_TRIAL.days} days "
+                             "in the future.", param="trial_end")
+    return end

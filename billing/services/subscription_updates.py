@@ -1,0 +1,175 @@
+"""Changing a subscription after its creation: `POST /v1/subscriptions/{id}` (its terms, its
+items with their prorations: billing.services.subscription_changes), its items' own routes,
+and resuming a paused one. Each is one transaction with the subscription locked; an invoice
+it makes is charged after the commit, never under a lock.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from billing import selectors
+from billing.models import Invoice, Subscription, SubscriptionItem
+from billing.periods import period_end_after
+from billing.services.common import NO_PAYMENT_METHOD, NO_PAYMENT_METHOD_CODE
+from billing.services.dunning import subscription_retry_with_new_default
+from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
+from billing.services.subscription_terms import subscription_payment_method_check
+from billing.services.subscriptions import (
+    subscription_invoice_charge,
+    subscription_invoice_make,
+    subscription_rendered,
+    subscription_upcoming_notice_schedule,
+    subscription_updated_record,
+)
+from core import clock
+from core.actor import Actor
+from core.audit import status_change_record
+from core.exceptions import InvalidRequest, InvalidState
+from core.metadata import MetadataUpdate, metadata_apply
+from core.types import NOT_GIVEN, Maybe
+from merchants.models import Merchant
+from payments.clocks import customer_time
+from payments.processors import processor_for
+from webhooks.services import EventSpec, events_record
+
+
+def subscription_update(
+        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
+        default_payment_method: Maybe[str | None] = NOT_GIVEN,
+        cancel_at_period_end: Maybe[bool] = NOT_GIVEN,
+        description: Maybe[str | None] = NOT_GIVEN,
+        metadata: MetadataUpdate | None = None, items: list[ItemChange] | None = None,
+        proration_behavior: str = "create_prorations",
+        proration_date: datetime | None = None, off_session: bool = True) -> Subscription:
+    """Updates the subscription under its lock (`customer.subscription.updated` with the
+    old values). `items` change its prices and quantities with Stripe's prorations
+    (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
+    after the commit (a decline makes it `past_due`). An ended subscription is refused, as
+    Stripe refuses it."""
+    invoice = None
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        if subscription.is_ended and (default_payment_method is not NOT_GIVEN
+                                      or cancel_at_period_end is not NOT_GIVEN or items):
+            raise _ended(subscription)
+        with customer_time(subscription.customer):
+            before = subscription_rendered(subscription)
+            if items:
+                invoice = subscription_items_change_locked(
+                    subscription, items, proration_behavior=proration_behavior,
+                    proration_date=proration_date, actor=actor)
+            if default_payment_method is not NOT_GIVEN:
+                subscription.default_payment_method = subscription_payment_method_check(
+                    default_payment_method, subscription.customer)
+            if cancel_at_period_end is not NOT_GIVEN:
+                subscription.cancel_at_period_end = cancel_at_period_end
+                subscription.canceled_at = clock.now() if cancel_at_period_end else None
+            if description is not NOT_GIVEN:
+                subscription.description = description
+            subscription.metadata = metadata_apply(subscription.metadata, metadata)
+            subscription.save()
+            subscription_updated_record(subscription, before)
+    if invoice is not None and invoice.status == Invoice.Status.OPEN:
+        with customer_time(subscription.customer):
+            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
+    if default_payment_method is not NOT_GIVEN and default_payment_method is not None:
+        # Committed, no lock held: a past-due subscription's open invoice is retried at
+        # once with its new default.
+        subscription_retry_with_new_default(subscription_id=id)
+    return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
+
+
+def subscription_item_create(
+        *, merchant: Merchant, livemode: bool, actor: Actor, subscription: str, price: str,
+        quantity: int = 1, proration_behavior: str = "create_prorations",
+        proration_date: datetime | None = None,
+        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
+    """Adds an item to a subscription (`/v1/subscription_items`): the update of its items,
+    prorated as subscription_update prorates them."""
+    selectors.subscription_get(id=subscription, merchant=merchant, livemode=livemode,
+                               param="subscription")
+    subscription_update(id=subscription, merchant=merchant, livemode=livemode, actor=actor,
+                        items=[ItemChange(price=price, quantity=quantity, metadata=metadata)],
+                        proration_behavior=proration_behavior, proration_date=proration_date)
+    return selectors.subscription_item_of_price(subscription_id=subscription, price_id=price)
+
+
+def subscription_item_update(
+        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
+        price: str | None = None, quantity: int | None = None,
+        proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
+        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
+    """Changes one item's price, quantity or metadata, prorated as subscription_update
+    prorates it."""
+    item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
+    subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
+                        actor=actor, items=[ItemChange(id=id, price=price, quantity=quantity,
+                                                       metadata=metadata)],
+                        proration_behavior=proration_behavior, proration_date=proration_date)
+    return selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
+
+
+def subscription_item_delete(
+        *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
+        proration_behavior: str = "create_prorations",
+        proration_date: datetime | None = None) -> SubscriptionItem:
+    """Deletes one item (its unused time credited, as subscription_update prorates it);
+    returns it as it was. A subscription's last item cannot be deleted."""
+    item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
+    subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
+                        actor=actor, items=[ItemChange(id=id, deleted=True)],
+                        proration_behavior=proration_behavior, proration_date=proration_date)
+    return item
+
+
+def subscription_resume(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                        actor: Actor, off_session: bool = True) -> Subscription:
+    """Resumes a paused subscription (a trial that ended with no payment method), as
+    Stripe's `billing_cycle_anchor=now`: a new period from now, anchored now, `active`
+    (`customer.subscription.resumed`, `.updated`), its invoice made and finalized, then
+    charged after the commit (paid, or `past_due` by the payment's outcome). Only a paused
+    subscription can be resumed. A mode without a processor is refused first, as creation
+    refuses it: the resumption's invoice is charged."""
+    processor_for(merchant=merchant, livemode=livemode)
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
+                                                         livemode=livemode)
+        if subscription.status != Subscription.Status.PAUSED:
+            raise InvalidState(f"Only a paused subscription can be resumed: {subscription.id} "
+                               f"is {subscription.status}.")
+        if (subscription.default_payment_method_id is None
+                and subscription.customer.invoice_settings.get("default_payment_method") is None):
+            # Its resumption is charged at once: with nothing to charge it stays paused.
+            raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
+        with customer_time(subscription.customer):
+            now = clock.now()
+            before = subscription_rendered(subscription)
+            end = period_end_after(now, interval=subscription.interval,
+                                   interval_count=subscription.interval_count, after=now)
+            subscription.resume()
+            subscription.billing_cycle_anchor = now
+            subscription.move_period(start=now, end=end)
+            subscription_upcoming_notice_schedule(subscription)
+            SubscriptionItem.objects.filter(subscription=subscription).update(
+                current_period_start=now, current_period_end=end)
+            subscription.save()
+            status_change_record(obj=subscription, source=Subscription.Status.PAUSED,
+                                 actor=actor)
+            events_record(EventSpec("customer.subscription.resumed", subscription,
+                                    payload=subscription_rendered(subscription)))
+            subscription_updated_record(subscription, before)
+            invoice = subscription_invoice_make(
+                subscription, reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE, actor=actor)
+            subscription.save(update_fields=["latest_invoice"])
+    if invoice.status == Invoice.Status.OPEN:
+        with customer_time(subscription.customer):
+            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
+    return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
+
+
+def _ended(subscription: Subscription) -> InvalidState:
+    return InvalidState(f"A canceled subscription can only update its cancellation_details "
+                        f"and metadata: {subscription.id} is {subscription.status}.",
+                        param="cancel_at_period_end")
