@@ -12,18 +12,22 @@ from datetime import datetime, timedelta
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from billing.models import (
+    Coupon,
+    Discount,
     Invoice,
     InvoiceItem,
     InvoiceLineItem,
     Plan,
     Price,
     Product,
+    PromotionCode,
     Subscription,
     SubscriptionItem,
 )
 from core.exceptions import NotFound
 from core.search import SearchField
 from merchants.models import Merchant
+from payments.models import PaymentIntent
 
 # ============================================================================================
 # Catalogue: products, prices and plans
@@ -480,3 +484,108 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
         status=Subscription.Status.INCOMPLETE, created__lte=until - incomplete_after)
         .values_list("pk", "created")]
     return sorted(renewals + expiries)
+
+
+# ============================================================================================
+# Discounts: coupons, promotion codes and the discounts applied
+# ============================================================================================
+
+def _coupon_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such coupon: '{id}'", param=param)
+
+
+def coupon_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+               param: str = "id") -> Coupon:
+    """A coupon of this merchant and mode; a deleted one is a 404 naming `param`."""
+    coupon = Coupon.objects.filter(pk=id, merchant=merchant, livemode=livemode,
+                                   deleted_at__isnull=True).first()
+    if coupon is None:
+        raise _coupon_missing(id, param)
+    return coupon
+
+
+def coupon_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                      param: str = "id") -> Coupon:
+    """Locked: its redemptions are counted under this lock."""
+    coupon = (Coupon.objects.select_for_update(of=("self",))
+              .filter(pk=id, merchant=merchant, livemode=livemode, deleted_at__isnull=True)
+              .first())
+    if coupon is None:
+        raise _coupon_missing(id, param)
+    return coupon
+
+
+def coupon_list(*, merchant: Merchant, livemode: bool) -> QuerySet[Coupon]:
+    return Coupon.objects.filter(merchant=merchant, livemode=livemode,
+                                 deleted_at__isnull=True)
+
+
+def _promotion_code_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such promotion code: '{id}'", param=param)
+
+
+def promotion_code_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                       param: str = "id") -> PromotionCode:
+    code = (PromotionCode.objects.select_related("coupon")
+            .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if code is None:
+        raise _promotion_code_missing(id, param)
+    return code
+
+
+def promotion_code_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                              param: str = "id") -> PromotionCode:
+    """Locked (before its coupon): its redemptions are counted under this lock."""
+    code = (PromotionCode.objects.select_for_update(of=("self",))
+            .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if code is None:
+        raise _promotion_code_missing(id, param)
+    return code
+
+
+def promotion_code_list(*, merchant: Merchant, livemode: bool, code: str | None = None,
+                        coupon: str | None = None, customer: str | None = None,
+                        active: bool | None = None) -> QuerySet[PromotionCode]:
+    codes = PromotionCode.objects.select_related("coupon").filter(merchant=merchant,
+                                                                  livemode=livemode)
+    if code is not None:
+        codes = codes.filter(code__iexact=code)
+    if coupon is not None:
+        codes = codes.filter(coupon_id=coupon)
+    if customer is not None:
+        codes = codes.filter(customer_id=customer)
+    if active is not None:
+        codes = codes.filter(active=active)
+    return codes
+
+
+def discount_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                 param: str = "id") -> Discount:
+    discount = (Discount.objects.select_related("coupon")
+                .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if discount is None:
+        raise NotFound(f"No such discount: '{id}'", param=param)
+    return discount
+
+
+def discounts_by_ids(*, ids: Sequence[str]) -> list[Discount]:
+    """The discounts named, in the order named (an invoice's or a subscription's)."""
+    found = {discount.id: discount for discount in
+             Discount.objects.select_related("coupon").filter(pk__in=list(ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def subscription_discounts(*, subscription_id: str) -> list[Discount]:
+    """A subscription's discounts not taken off, oldest first (the order they apply)."""
+    return list(Discount.objects.select_related("coupon")
+                .filter(subscription_id=subscription_id, invoice__isnull=True,
+                        removed_at__isnull=True).order_by("created", "id"))
+
+
+def customer_has_transactions(*, customer_id: str) -> bool:
+    """Whether the customer ever paid something (a paid invoice with an amount, or a
+    succeeded payment): a first-time promotion code is then refused."""
+    return (Invoice.objects.filter(customer_id=customer_id, status=Invoice.Status.PAID,
+                                   amount_paid__gt=0).exists()
+            or PaymentIntent.objects.filter(customer_id=customer_id,
+                                            status="succeeded").exists())

@@ -23,6 +23,7 @@ from api.params import (
 from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
+from billing.api.coupons import DiscountsParam, discount_of
 from billing.api.invoice_items import decimal_text, period_of
 from billing.api.prices import PriceSerializer
 from billing.models import Invoice, InvoiceLineItem
@@ -45,6 +46,7 @@ class InvoiceTermsParams(Params):
     description = OptionalString(max_length=1500)
     footer = OptionalString(max_length=5000)
     metadata = MetadataField(required=False)
+    discounts = DiscountsParam()
 
 
 class InvoiceCreateParams(InvoiceTermsParams):
@@ -117,7 +119,9 @@ class InvoiceLineItemSerializer(ApiObjectSerializer):
         data = super().to_representation(instance)
         # No discounts or taxes yet; prices and subscriptions come with the catalogue and
         # the subscriptions.
-        data.update(discount_amounts=[], discounts=[], plan=None,
+        # The line's own discounts (`discounts`) are not taken yet: what the invoice's took
+        # off it is in `discount_amounts`.
+        data.update(discount_amounts=instance.discount_amounts, discounts=[], plan=None,
                     proration_details={"credited_items": None}, tax_amounts=[], tax_rates=[])
         data["price"] = (PriceSerializer.render_object(instance.price.as_price())
                          if instance.price_id else None)
@@ -213,6 +217,9 @@ class InvoiceSerializer(ApiObjectSerializer):
         data["starting_balance"] = instance.starting_balance if not instance.is_draft else (
             customer.balance if customer.currency in (None, instance.currency) else 0)
         data.update(_NOT_YET)
+        data["discounts"] = list(instance.discount_ids)
+        data["discount"] = discount_of(instance.discount_ids)
+        data["total_discount_amounts"] = instance.total_discount_amounts
         data["subscription"] = instance.subscription_id
         data["test_clock"] = customer.test_clock_id
         return data

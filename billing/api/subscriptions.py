@@ -15,6 +15,7 @@ from api.params import MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
+from billing.api.coupons import DiscountSerializer, DiscountsParam, discounts_from
 from billing.api.prices import PriceSerializer
 from billing.models import Subscription, SubscriptionItem
 from billing.services.subscriptions import PAYMENT_BEHAVIORS
@@ -23,11 +24,11 @@ ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
 NOT_YET_UPDATABLE = ("items", "proration_behavior", "proration_date", "billing_cycle_anchor",
                      "trial_end", "pause_collection", "cancel_at", "collection_method",
-                     "days_until_due", "discounts", "coupon", "promotion_code",
-                     "add_invoice_items", "trial_from_plan", "payment_behavior")
+                     "days_until_due", "add_invoice_items", "trial_from_plan",
+                     "payment_behavior")
 NOT_YET_CREATABLE = ("trial_period_days", "trial_end", "trial_from_plan", "trial_settings",
-                     "billing_cycle_anchor", "backdate_start_date", "cancel_at", "discounts",
-                     "coupon", "promotion_code", "add_invoice_items", "days_until_due")
+                     "billing_cycle_anchor", "backdate_start_date", "cancel_at",
+                     "add_invoice_items", "days_until_due")
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -50,6 +51,10 @@ class SubscriptionCreateParams(Params):
         choices=Subscription.CollectionMethod.choices, required=False)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
+    discounts = DiscountsParam()
+    # Stripe's older ways to give one discount (this API version still takes them).
+    coupon = serializers.CharField(required=False, max_length=100)
+    promotion_code = serializers.CharField(required=False, max_length=100)
 
 
 class SubscriptionUpdateParams(Params):
@@ -57,6 +62,9 @@ class SubscriptionUpdateParams(Params):
     cancel_at_period_end = serializers.BooleanField(required=False)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
+    discounts = DiscountsParam()
+    coupon = serializers.CharField(required=False, max_length=100, allow_blank=True)
+    promotion_code = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
 
 class SubscriptionCancelParams(Params):
@@ -154,6 +162,10 @@ class SubscriptionSerializer(ApiObjectSerializer):
         items = list(instance.items.all())
         data["quantity"] = items[0].quantity if len(items) == 1 else None
         data.update(_NOT_YET)
+        discounts = selectors.subscription_discounts(subscription_id=instance.id)
+        data["discounts"] = [discount.id for discount in discounts]
+        data["discount"] = (DiscountSerializer.render_object(discounts[0])
+                            if len(discounts) == 1 else None)
         return data
 
 
@@ -200,6 +212,7 @@ class SubscriptionListView(SubscriptionView):
     def post(self, request) -> Response:
         _refuse(self.raw_params, NOT_YET_CREATABLE, "a subscription's creation")
         params = self.params(SubscriptionCreateParams)
+        discounts_from(params, legacy=True)
         self.expand(SubscriptionSerializer)
         subscription = services.subscription_create(
             merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)
@@ -220,6 +233,7 @@ class SubscriptionDetailView(SubscriptionView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         _refuse(self.raw_params, NOT_YET_UPDATABLE, "a subscription's update")
         params = self.params(SubscriptionUpdateParams)
+        discounts_from(params, legacy=True)
         self.expand(SubscriptionSerializer)
         subscription = services.subscription_update(
             id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)

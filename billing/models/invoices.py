@@ -103,6 +103,11 @@ class Invoice(FSMModelMixin, TenantModel):
     # The subscription this invoice bills a period of (subscription_create / _cycle).
     subscription = models.ForeignKey("billing.Subscription", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="invoices")
+    # The discounts applied to the invoice (`di_…`, in the order they apply): its own and
+    # those of its subscription when it was made; and what each took off the lines,
+    # [{"amount", "discount"}], as the wire shows them (kept by invoice_totals_refresh).
+    discount_ids = models.JSONField(default=list, blank=True)
+    total_discount_amounts = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [
@@ -237,6 +242,8 @@ class InvoiceLineItem(TenantModel):
                                           on_delete=models.SET_NULL, related_name="+")
     price = models.ForeignKey("billing.Price", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
+    # What each of the invoice's discounts took off this line: [{"amount", "discount"}].
+    discount_amounts = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["invoice", "created", "id"], name="invoice_line_order")]

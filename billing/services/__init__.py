@@ -13,6 +13,14 @@ from billing.services.catalogue import (
     product_delete,
     product_update,
 )
+from billing.services.discounts import (
+    DiscountSpec,
+    coupon_create,
+    coupon_delete,
+    coupon_update,
+    promotion_code_create,
+    promotion_code_update,
+)
 from billing.services.invoice_automation import invoice_email_deliver, invoices_advance_due
 from billing.services.invoice_items import (
     invoice_item_create,
@@ -48,7 +56,9 @@ from billing.services.subscriptions import (
 )
 
 __all__ = [
-    "DefaultPriceData", "ProductData", "invoice_create", "invoice_delete",
+    "DefaultPriceData", "DiscountSpec", "ProductData", "coupon_create", "coupon_delete",
+    "coupon_update", "promotion_code_create", "promotion_code_update",
+    "invoice_create", "invoice_delete",
     "invoice_email_deliver", "invoice_finalize", "invoice_item_create", "invoice_item_delete",
     "invoice_item_update", "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible",
     "invoice_pay", "invoice_payment_outcome_record", "invoice_send", "invoice_update",

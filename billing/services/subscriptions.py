@@ -21,9 +21,15 @@ from billing.pricing import price_amount_for
 from billing.services.common import (
     NO_PAYMENT_METHOD,
     NO_PAYMENT_METHOD_CODE,
+    TOTALS_FIELDS,
     invoice_rendered,
     invoice_totals_refresh,
     transition_record,
+)
+from billing.services.discounts import (
+    DiscountSpec,
+    subscription_discounts_set,
+    subscription_invoice_discount_ids,
 )
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_finalize_locked
@@ -154,6 +160,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         billing_reason=reason, footer=customer.invoice_settings.get("footer"),
         custom_fields=customer.invoice_settings.get("custom_fields"),
         default_payment_method=subscription.default_payment_method, created=now,
+        discount_ids=subscription_invoice_discount_ids(subscription),
         period_start=subscription.current_period_start,
         period_end=subscription.current_period_end)
     invoice.save()
@@ -168,7 +175,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         for item in selectors.subscription_items(subscription=subscription)]
     InvoiceLineItem.objects.bulk_create(lines)
     invoice_totals_refresh(invoice)
-    invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
+    invoice.save(update_fields=TOTALS_FIELDS)
     transition_record(invoice, "created", actor)
     events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
     invoice_finalize_locked(invoice, actor=actor)
@@ -186,13 +193,16 @@ def subscription_create(
         items: list[ItemSpec], default_payment_method: str | None = None,
         payment_behavior: str = "allow_incomplete", off_session: bool = False,
         collection_method: str | None = None, description: str | None = None,
-        metadata: MetadataUpdate | None = None) -> Subscription:
+        metadata: MetadataUpdate | None = None,
+        discounts: list[DiscountSpec] | None = None) -> Subscription:
     """Creates a subscription (`customer.subscription.created`, `incomplete`) and its first
     invoice, for the first period from now, finalized and charged at once (after the
     subscription's transaction commits). Paid: `active` (by the payment's outcome, in the
     transaction that records it). Declined: it stays `incomplete`, its invoice open, for 23
     hours. `default_incomplete`: nothing is charged now. `error_if_incomplete`: the payment
-    comes first, and a decline is raised with nothing of the subscription created."""
+    comes first, and a decline is raised with nothing of the subscription created.
+    `discounts` (billing.services.discounts) are redeemed with it and apply to its invoices,
+    the first one included."""
     if payment_behavior not in PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(PAYMENT_BEHAVIORS)}.", param="payment_behavior")
@@ -213,12 +223,17 @@ def subscription_create(
         raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
     with customer_time(owner):
         if payment_behavior == "error_if_incomplete":
+            if discounts:
+                raise InvalidRequest("Discounts with `payment_behavior=error_if_incomplete` "
+                                     "are not supported by Till yet.", param="discounts")
             return _create_paid_first(owner, items, prices, method=method, method_id=method_id,
                                       actor=actor, description=description, metadata=metadata)
         with transaction.atomic(durable=True):
             subscription = _subscription_make(owner, items, prices, method=method,
                                               description=description, metadata=metadata,
                                               actor=actor)
+            if discounts:
+                subscription_discounts_set(subscription, specs=discounts, actor=actor)
             invoice = subscription_invoice_make(
                 subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
             _activate_if_paid(subscription, invoice)
@@ -383,15 +398,18 @@ def subscription_update(
         default_payment_method: Maybe[str | None] = NOT_GIVEN,
         cancel_at_period_end: Maybe[bool] = NOT_GIVEN,
         description: Maybe[str | None] = NOT_GIVEN,
-        metadata: MetadataUpdate | None = None) -> Subscription:
+        metadata: MetadataUpdate | None = None,
+        discounts: Maybe[list[DiscountSpec]] = NOT_GIVEN) -> Subscription:
     """Updates what this slice lets change, under the subscription's lock
     (`customer.subscription.updated` with the old values). Items, quantities and proration
-    come later. An ended subscription is refused, as Stripe refuses it."""
+    come later. `discounts` replaces its discounts, for the invoices it makes from now on.
+    An ended subscription is refused, as Stripe refuses it."""
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
         if subscription.is_ended and (default_payment_method is not NOT_GIVEN
-                                      or cancel_at_period_end is not NOT_GIVEN):
+                                      or cancel_at_period_end is not NOT_GIVEN
+                                      or discounts is not NOT_GIVEN):
             raise _ended(subscription)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
@@ -403,6 +421,8 @@ def subscription_update(
                 subscription.canceled_at = clock.now() if cancel_at_period_end else None
             if description is not NOT_GIVEN:
                 subscription.description = description
+            if discounts is not NOT_GIVEN:
+                subscription_discounts_set(subscription, specs=discounts, actor=actor)
             subscription.metadata = metadata_apply(subscription.metadata, metadata)
             subscription.save()
             subscription_updated_record(subscription, before)

@@ -1,0 +1,430 @@
+"""Coupons, promotion codes, and discounts applied to subscriptions and invoices.
+
+A coupon or a code is redeemed under its row lock (promotion codes first, then coupons, each
+in id order), in the transaction that makes the discount: `max_redemptions` holds however
+many requests redeem at once. A subscription's discounts apply to every invoice it makes
+while they last (`once`: its next invoice only; `repeating`: until `end`; `forever`); an
+invoice's own apply to it alone.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+
+from billing import selectors
+from billing.models import Coupon, Discount, Invoice, PromotionCode, Subscription
+from billing.periods import period_boundary
+from billing.pricing import price_amount_for
+from core import clock
+from core.actor import Actor
+from core.db import unique_insert
+from core.exceptions import InvalidParameter, InvalidRequest
+from core.ids import random_token
+from core.metadata import MetadataUpdate, metadata_apply
+from core.money import format_money
+from core.types import NOT_GIVEN, Maybe
+from core.wire import render
+from merchants.models import Merchant
+from payments import selectors as payment_selectors
+from payments.models import Customer
+from webhooks.services import EventSpec, events_record, previous_attributes
+
+# Stripe's most discounts on one subscription or invoice.
+MAX_DISCOUNTS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class DiscountSpec:
+    """One entry of `discounts[]`: a coupon, a promotion code, or a discount the object
+    already has (kept). `param` names it on the wire (`discounts[0]`, or `coupon`)."""
+
+    coupon: str | None = None
+    promotion_code: str | None = None
+    discount: str | None = None
+    param: str = "discounts[0]"
+
+    def param_of(self, name: str) -> str:
+        return self.param if "[" not in self.param else f"{self.param}[{name}]"
+
+
+# -- coupons ---------------------------------------------------------------------------------
+
+def coupon_create(*, merchant: Merchant, livemode: bool, actor: Actor,
+                  id: str | None = None,  # noqa: A002 - Stripe's parameter
+                  name: str | None = None, percent_off: Decimal | None = None,
+                  amount_off: int | None = None, currency: str | None = None,
+                  duration: str = Coupon.Duration.ONCE, duration_in_months: int | None = None,
+                  max_redemptions: int | None = None, redeem_by: datetime | None = None,
+                  applies_to_products: list[str] | None = None,
+                  metadata: MetadataUpdate | None = None) -> Coupon:
+    """Creates a coupon (`coupon.created`): a percentage or an amount of one currency off,
+    once, for `duration_in_months` or forever, until `redeem_by` or `max_redemptions`, for
+    every product or those of `applies_to_products`. A chosen id already taken is refused."""
+    if (percent_off is None) == (amount_off is None):
+        if percent_off is None:
+            raise InvalidParameter("You must pass either `percent_off` or `amount_off`.",
+                                   code="parameter_missing", param="percent_off")
+        raise InvalidParameter("You may only specify one of these parameters: amount_off, "
+                               "percent_off.", code="parameters_exclusive", param="amount_off")
+    if percent_off is not None:
+        if not Decimal(0) < percent_off <= Decimal(100):
+            raise InvalidParameter("Invalid percent_off: must be greater than 0 and at most "
+                                   "100.", param="percent_off")
+        if currency is not None:
+            raise InvalidParameter("`currency` can only be set with `amount_off`.",
+                                   param="currency")
+    else:
+        if currency is None:
+            raise InvalidParameter("You must pass `currency` when passing `amount_off`.",
+                                   code="parameter_missing", param="currency")
+        if amount_off < 1:
+            raise InvalidParameter("Invalid amount_off: must be at least 1.",
+                                   param="amount_off")
+    if duration == Coupon.Duration.REPEATING and duration_in_months is None:
+        raise InvalidParameter("You must pass `duration_in_months` when `duration` is "
+                               "`repeating`.", code="parameter_missing",
+                               param="duration_in_months")
+    if duration != Coupon.Duration.REPEATING and duration_in_months is not None:
+        raise InvalidParameter("`duration_in_months` can only be set when `duration` is "
+                               "`repeating`.", param="duration_in_months")
+    now = clock.now()
+    if redeem_by is not None and redeem_by <= now:
+        raise InvalidParameter("Invalid redeem_by: must be in the future.", param="redeem_by")
+    products = None
+    if applies_to_products is not None:
+        products = []
+        for index, product_id in enumerate(applies_to_products):
+            selectors.product_get(id=product_id, merchant=merchant, livemode=livemode,
+                                  param=f"applies_to[products][{index}]")
+            if product_id not in products:
+                products.append(product_id)
+    coupon = Coupon(merchant=merchant, livemode=livemode, name=name, percent_off=percent_off,
+                    amount_off=amount_off, currency=currency, duration=duration,
+                    duration_in_months=duration_in_months, max_redemptions=max_redemptions,
+                    redeem_by=redeem_by, applies_to_products=products,
+                    metadata=metadata_apply({}, metadata), created=now)
+    if id is not None:
+        coupon.id = id
+    with transaction.atomic(durable=True):
+        try:
+            with unique_insert():
+                coupon.save(force_insert=True)
+        except IntegrityError:
+            raise InvalidRequest("Coupon already exists.", code="resource_already_exists",
+                                 param="id") from None
+        events_record(EventSpec("coupon.created", coupon))
+    return coupon
+
+
+def coupon_update(*, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
+                  name: Maybe[str | None] = NOT_GIVEN,
+                  metadata: MetadataUpdate | None = None) -> Coupon:
+    """Updates what a coupon lets change, its name and metadata, under its lock
+    (`coupon.updated` with the old values, when something changed): never what it takes
+    off."""
+    with transaction.atomic(durable=True):
+        coupon = selectors.coupon_get_locked(id=id, merchant=merchant, livemode=livemode)
+        before = render(coupon)
+        if name is not NOT_GIVEN:
+            coupon.name = name
+        coupon.metadata = metadata_apply(coupon.metadata, metadata)
+        after = render(coupon)
+        changed = previous_attributes(before, after)
+        if changed:
+            coupon.save(update_fields=["name", "metadata"])
+            events_record(EventSpec("coupon.updated", coupon, previous_attributes=changed,
+                                    payload=after))
+    return coupon
+
+
+def coupon_delete(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                  actor: Actor) -> Coupon:
+    """Deletes a coupon (`coupon.deleted`): it can no longer be redeemed; the discounts
+    already made of it go on, as Stripe's do. Its row stays (a 404 from now on)."""
+    with transaction.atomic(durable=True):
+        coupon = selectors.coupon_get_locked(id=id, merchant=merchant, livemode=livemode)
+        payload = render(coupon)
+        coupon.deleted_at = clock.now()
+        coupon.save(update_fields=["deleted_at"])
+        events_record(EventSpec("coupon.deleted", coupon, payload=payload))
+    return coupon
+
+
+# -- promotion codes -----------------------------------------------------------------------
+
+def promotion_code_create(
+        *, merchant: Merchant, livemode: bool, actor: Actor, coupon: str,
+        code: str | None = None, active: bool = True, customer: str | None = None,
+        expires_at: datetime | None = None, max_redemptions: int | None = None,
+        first_time_transaction: bool = False, minimum_amount: int | None = None,
+        minimum_amount_currency: str | None = None,
+        metadata: MetadataUpdate | None = None) -> PromotionCode:
+    """Creates a promotion code for a coupon (`promotion_code.created`); without `code`, a
+    random one. An active code is unique whatever its case: another active one is refused."""
+    target = selectors.coupon_get(id=coupon, merchant=merchant, livemode=livemode,
+                                  param="coupon")
+    owner = None if customer is None else payment_selectors.customer_get(
+        id=customer, merchant=merchant, livemode=livemode, param="customer")
+    if (minimum_amount is None) != (minimum_amount_currency is None):
+        param = ("restrictions[minimum_amount_currency]" if minimum_amount is not None
+                 else "restrictions[minimum_amount]")
+        raise InvalidParameter("`minimum_amount` and `minimum_amount_currency` must be given "
+                               "together.", code="parameter_missing", param=param)
+    now = clock.now()
+    if expires_at is not None and expires_at <= now:
+        raise InvalidParameter("Invalid expires_at: must be in the future.",
+                               param="expires_at")
+    promotion = PromotionCode(
+        merchant=merchant, livemode=livemode, coupon=target,
+        code=code or random_token(8).upper(), active=active, customer=owner,
+        expires_at=expires_at, max_redemptions=max_redemptions,
+        first_time_transaction=first_time_transaction, minimum_amount=minimum_amount,
+        minimum_amount_currency=minimum_amount_currency,
+        metadata=metadata_apply({}, metadata), created=now)
+    with transaction.atomic(durable=True):
+        _promotion_code_save(promotion, force_insert=True)
+        events_record(EventSpec("promotion_code.created", promotion))
+    return promotion
+
+
+def _promotion_code_save(promotion: PromotionCode, **kwargs) -> None:
+    try:
+        with unique_insert():
+            promotion.save(**kwargs)
+    except IntegrityError:
+        raise InvalidRequest(f"An active promotion code with `code: {promotion.code}` already "
+                             "exists.", code="resource_already_exists", param="code") from None
+
+
+def promotion_code_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                          actor: Actor, active: Maybe[bool] = NOT_GIVEN,
+                          metadata: MetadataUpdate | None = None) -> PromotionCode:
+    """Updates a promotion code's `active` and metadata under its lock
+    (`promotion_code.updated` with the old values, when something changed). Reactivating
+    a code another active one now holds is refused."""
+    with transaction.atomic(durable=True):
+        promotion = selectors.promotion_code_get_locked(id=id, merchant=merchant,
+                                                        livemode=livemode)
+        before = render(promotion)
+        if active is not NOT_GIVEN:
+            promotion.active = active
+        promotion.metadata = metadata_apply(promotion.metadata, metadata)
+        after = render(promotion)
+        changed = previous_attributes(before, after)
+        if changed:
+            _promotion_code_save(promotion, update_fields=["active", "metadata"])
+            events_record(EventSpec("promotion_code.updated", promotion,
+                                    previous_attributes=changed, payload=after))
+    return promotion
+
+
+# -- applying --------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Redemption:
+    spec: DiscountSpec
+    coupon: Coupon
+    promotion: PromotionCode | None = None
+
+
+def _redeemed(specs: list[DiscountSpec], *, customer: Customer, currency: str, amount: int,
+              kept: set[str]) -> list[_Redemption]:
+    """The new coupons and codes of `specs`, locked (codes, then coupons, in id order) and
+    checked as Stripe checks them; `amount` is what the discounted object costs before any
+    discount (a code's minimum)."""
+    merchant, livemode = customer.merchant, customer.livemode
+    promotions = {}
+    for spec in sorted((spec for spec in specs if spec.promotion_code),
+                       key=lambda spec: spec.promotion_code):
+        promotions[spec.promotion_code] = selectors.promotion_code_get_locked(
+            id=spec.promotion_code, merchant=merchant, livemode=livemode,
+            param=spec.param_of("promotion_code"))
+    wanted = {}
+    for spec in specs:
+        if spec.coupon:
+            wanted.setdefault(spec.coupon, spec.param_of("coupon"))
+        elif spec.promotion_code:
+            wanted.setdefault(promotions[spec.promotion_code].coupon_id,
+                              spec.param_of("promotion_code"))
+    coupons = {pk: selectors.coupon_get_locked(id=pk, merchant=merchant, livemode=livemode,
+                                               param=wanted[pk])
+               for pk in sorted(wanted)}
+    now = clock.now()
+    redemptions, seen = [], set()
+    for spec in specs:
+        if spec.discount:
+            continue
+        promotion = promotions.get(spec.promotion_code) if spec.promotion_code else None
+        param = spec.param_of("promotion_code" if promotion else "coupon")
+        if promotion is not None:
+            _check_promotion(promotion, customer=customer, amount=amount, currency=currency,
+                             param=param, now=now)
+        coupon = coupons[promotion.coupon_id if promotion else spec.coupon]
+        _check_coupon(coupon, currency=currency, param=param, now=now)
+        if coupon.id in seen or coupon.id in kept:
+            raise InvalidRequest(f"The coupon {coupon.id} is applied more than once: a coupon "
+                                 "can be applied only once.", param=param)
+        seen.add(coupon.id)
+        redemptions.append(_Redemption(spec=spec, coupon=coupon, promotion=promotion))
+    return redemptions
+
+
+def _check_coupon(coupon: Coupon, *, currency: str, param: str, now: datetime) -> None:
+    if not coupon.is_valid(now):
+        raise InvalidRequest(f"Coupon expired: {coupon.id}", code="coupon_expired",
+                             param=param)
+    if coupon.amount_off is not None and coupon.currency != currency:
+        raise InvalidRequest(
+            f"The coupon {coupon.id} takes {coupon.currency} off, and cannot apply to an "
+            f"amount in {currency}.", param=param)
+
+
+def _check_promotion(promotion: PromotionCode, *, customer: Customer, amount: int,
+                     currency: str, param: str, now: datetime) -> None:
+    if not promotion.active:
+        raise InvalidRequest(f"The promotion code {promotion.code} is inactive.", param=param)
+    if promotion.expires_at is not None and promotion.expires_at <= now:
+        raise InvalidRequest(f"The promotion code {promotion.code} has expired.",
+                             code="coupon_expired", param=param)
+    if (promotion.max_redemptions is not None
+            and promotion.times_redeemed >= promotion.max_redemptions):
+        raise InvalidRequest(f"The promotion code {promotion.code} has been redeemed its "
+                             f"maximum number of times ({promotion.max_redemptions}).",
+                             code="coupon_expired", param=param)
+    if promotion.customer_id is not None and promotion.customer_id != customer.id:
+        raise InvalidRequest(f"The promotion code {promotion.code} can only be redeemed by "
+                             "another customer.", param=param)
+    if promotion.first_time_transaction and selectors.customer_has_transactions(
+            customer_id=customer.id):
+        raise InvalidRequest(f"The promotion code {promotion.code} can only be redeemed by "
+                             "a customer without prior transactions.", param=param)
+    if promotion.minimum_amount is not None:
+        if promotion.minimum_amount_currency != currency:
+            raise InvalidRequest(
+                f"The promotion code {promotion.code} requires a minimum amount in "
+                f"{promotion.minimum_amount_currency}, and this is in {currency}.",
+                param=param)
+        if amount < promotion.minimum_amount:
+            minimum = format_money(promotion.minimum_amount, currency)
+            raise InvalidRequest(f"The promotion code {promotion.code} requires a minimum "
+                                 f"amount of {minimum}.", param=param)
+
+
+def _discounts_make(redemptions: list[_Redemption], *, customer: Customer,
+                    subscription: Subscription | None = None,
+                    invoice: Invoice | None = None) -> list[Discount]:
+    """The discounts of the checked redemptions, each counted on its coupon and code."""
+    now = clock.now()
+    made = []
+    for redemption in redemptions:
+        coupon, promotion = redemption.coupon, redemption.promotion
+        end = None
+        if coupon.duration == Coupon.Duration.REPEATING:
+            end = period_boundary(now, interval="month",
+                                  interval_count=coupon.duration_in_months, periods=1)
+        discount = Discount(merchant=customer.merchant, livemode=customer.livemode,
+                            coupon=coupon, promotion_code=promotion, customer=customer,
+                            subscription=subscription, invoice=invoice, start=now, end=end,
+                            created=now)
+        discount.save(force_insert=True)
+        coupon.times_redeemed += 1
+        coupon.save(update_fields=["times_redeemed"])
+        if promotion is not None:
+            promotion.times_redeemed += 1
+            promotion.save(update_fields=["times_redeemed"])
+        made.append(discount)
+    return made
+
+
+def _check_specs(specs: list[DiscountSpec]) -> None:
+    if len(specs) > MAX_DISCOUNTS:
+        raise InvalidParameter(f"At most {MAX_DISCOUNTS} discounts can be applied.",
+                               param="discounts")
+
+
+def subscription_discounts_set(subscription: Subscription, *, specs: list[DiscountSpec],
+                               actor: Actor) -> None:
+    """In the caller's transaction (the subscription locked): the subscription's discounts
+    become `specs` (`{discount}` keeps one it has; the others it has are taken off,
+    `customer.discount.deleted`), the new ones redeemed (`customer.discount.created`). They
+    apply to the invoices it makes from now on."""
+    _check_specs(specs)
+    current = {discount.id: discount for discount in
+               selectors.subscription_discounts(subscription_id=subscription.id)}
+    kept = _kept(specs, current)
+    redemptions = _redeemed(specs, customer=subscription.customer,
+                            currency=subscription.currency,
+                            amount=_subscription_amount(subscription),
+                            kept={current[pk].coupon_id for pk in kept})
+    now = clock.now()
+    specs_of_events = []
+    for pk, discount in current.items():
+        if pk not in kept:
+            discount.removed_at = now
+            discount.save(update_fields=["removed_at"])
+            specs_of_events.append(EventSpec("customer.discount.deleted", discount))
+    made = _discounts_make(redemptions, customer=subscription.customer,
+                           subscription=subscription)
+    specs_of_events += [EventSpec("customer.discount.created", discount) for discount in made]
+    if specs_of_events:
+        events_record(*specs_of_events)
+
+
+def _kept(specs: list[DiscountSpec], current: dict[str, Discount]) -> set[str]:
+    kept = set()
+    for spec in specs:
+        if spec.discount is None:
+            continue
+        if spec.discount not in current:
+            raise InvalidRequest(f"The discount {spec.discount} is not one of this object's "
+                                 "discounts.", param=spec.param_of("discount"))
+        kept.add(spec.discount)
+    return kept
+
+
+def _subscription_amount(subscription: Subscription) -> int:
+    """What a period of the subscription costs before discounts (a code's minimum)."""
+    return sum(int(price_amount_for(item.price, item.quantity).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP))
+        for item in selectors.subscription_items(subscription=subscription))
+
+
+def invoice_discounts_set(invoice: Invoice, *, specs: list[DiscountSpec]) -> None:
+    """In the caller's transaction (the draft locked): the invoice's discounts become
+    `specs` (`{discount}` keeps one it has), the new ones redeemed; the caller refreshes
+    its totals."""
+    _check_specs(specs)
+    current = {discount.id: discount
+               for discount in selectors.discounts_by_ids(ids=invoice.discount_ids)}
+    kept = _kept(specs, current)
+    amount = sum(line.amount for line in invoice.lines.all())
+    redemptions = _redeemed(specs, customer=invoice.customer, currency=invoice.currency,
+                            amount=amount, kept={current[pk].coupon_id for pk in kept})
+    now = clock.now()
+    for pk, discount in current.items():
+        if pk not in kept and discount.invoice_id == invoice.id:
+            discount.removed_at = now
+            discount.save(update_fields=["removed_at"])
+    made = iter(_discounts_make(redemptions, customer=invoice.customer, invoice=invoice))
+    invoice.discount_ids = [spec.discount if spec.discount else next(made).id
+                            for spec in specs]
+
+
+def subscription_invoice_discount_ids(subscription: Subscription) -> list[str]:
+    """In the caller's transaction (the subscription locked), for the invoice it is making
+    now: the ids of its discounts that apply now. A `once` discount is used up by this
+    invoice: taken off the subscription (`customer.discount.deleted`)."""
+    now = clock.now()
+    applying = [discount for discount in
+                selectors.subscription_discounts(subscription_id=subscription.id)
+                if discount.applies_at(now)]
+    used = [discount for discount in applying
+            if discount.coupon.duration == Coupon.Duration.ONCE]
+    for discount in used:
+        discount.removed_at = now
+        discount.save(update_fields=["removed_at"])
+    if used:
+        events_record(*(EventSpec("customer.discount.deleted", discount) for discount in used))
+    return [discount.id for discount in applying]
