@@ -136,5 +136,5 @@ class Discount(TenantModel):
         return f"{self.id} ({self.coupon_id})"
 
     def applies_at(self, at) -> bool:
-        return self.removed_at is None and self.start <= at and (self.end is None
-                                                                 or at < self.end)
+        """Whether it still applies to a period starting `at` (not taken off, not ended)."""
+        return self.removed_at is None and (self.end is None or at < self.end)

@@ -315,8 +315,11 @@ def _check_promotion(promotion: PromotionCode, *, customer: Customer, amount: in
 def _discounts_make(redemptions: list[_Redemption], *, customer: Customer,
                     subscription: Subscription | None = None,
                     invoice: Invoice | None = None) -> list[Discount]:
-    """The discounts of the checked redemptions, each counted on its coupon and code."""
-    now = clock.now()
+    """The discounts of the checked redemptions, each counted on its coupon and code. They
+    start at the whole second (as the wire shows them): a subscription's first period,
+    which starts within that second, is then inside a repeating one's months, and the
+    period `duration_in_months` later is not."""
+    now = clock.now().replace(microsecond=0)
     made = []
     for redemption in redemptions:
         coupon, promotion = redemption.coupon, redemption.promotion
@@ -414,14 +417,15 @@ def invoice_discounts_set(invoice: Invoice, *, specs: list[DiscountSpec]) -> Non
 
 def subscription_invoice_discount_ids(subscription: Subscription) -> list[str]:
     """In the caller's transaction (the subscription locked), for the invoice it is making
-    now: the ids of its discounts that apply now. A `once` discount is used up by this
+    of its current period: the ids of its discounts that apply to that period (a repeating
+    one while the period starts before its `end`). A `once` discount is used up by this
     invoice: taken off the subscription (`customer.discount.deleted`)."""
-    now = clock.now()
     applying = [discount for discount in
                 selectors.subscription_discounts(subscription_id=subscription.id)
-                if discount.applies_at(now)]
+                if discount.applies_at(subscription.current_period_start)]
     used = [discount for discount in applying
             if discount.coupon.duration == Coupon.Duration.ONCE]
+    now = clock.now()
     for discount in used:
         discount.removed_at = now
         discount.save(update_fields=["removed_at"])
