@@ -9,7 +9,7 @@ invoice it is on; a renewal locks the subscription, then makes and finalizes its
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from billing.models import (
     Coupon,
@@ -251,6 +251,9 @@ def plan_list(*, merchant: Merchant, livemode: bool, product: str | None = None,
 # live details and balance), its merchant (account_name), its payment intent (the latest
 # charge) and its lines.
 _INVOICE_JOINS = ("customer", "merchant", "payment_intent")
+# What an invoice's deprecated single `discount` is found among, for a page in a query or two:
+# its own discounts and those of its subscription.
+_INVOICE_DISCOUNTS = ("discounts__coupon", "subscription__discounts__coupon")
 
 
 def _invoice_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
@@ -260,7 +263,8 @@ def _invoice_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
 def invoice_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                 param: str = "id") -> Invoice:
     """An invoice of this merchant and mode, ready to render; another's is a 404."""
-    invoice = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
+    invoice = (Invoice.objects.select_related(*_INVOICE_JOINS)
+               .prefetch_related("lines", *_INVOICE_DISCOUNTS)
                .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if invoice is None:
         raise _invoice_missing(id, param)
@@ -299,7 +303,8 @@ def invoice_get_locked_unless_busy(*, id: str) -> Invoice | None:  # noqa: A002
 def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
                  status: str | None = None, collection_method: str | None = None,
                  subscription: str | None = None) -> QuerySet[Invoice]:
-    invoices = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
+    invoices = (Invoice.objects.select_related(*_INVOICE_JOINS)
+                .prefetch_related("lines", *_INVOICE_DISCOUNTS)
                 .filter(merchant=merchant, livemode=livemode))
     if customer is not None:
         invoices = invoices.filter(customer_id=customer)
@@ -400,7 +405,14 @@ def _subscription_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
 
 def _subscriptions() -> QuerySet[Subscription]:
     return (Subscription.objects.select_related(*_SUBSCRIPTION_JOINS)
-            .prefetch_related("items__price"))
+            .prefetch_related("items__price", Prefetch(
+                "discounts", queryset=_subscription_discounts(), to_attr="active_discounts")))
+
+
+def _subscription_discounts() -> QuerySet[Discount]:
+    """A subscription's discounts not taken off, oldest first (the order they apply)."""
+    return (Discount.objects.select_related("coupon")
+            .filter(invoice__isnull=True, removed_at__isnull=True).order_by("created", "id"))
 
 
 def subscription_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
@@ -575,11 +587,26 @@ def discounts_by_ids(*, ids: Sequence[str]) -> list[Discount]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def subscription_discounts(*, subscription_id: str) -> list[Discount]:
-    """A subscription's discounts not taken off, oldest first (the order they apply)."""
-    return list(Discount.objects.select_related("coupon")
-                .filter(subscription_id=subscription_id, invoice__isnull=True,
-                        removed_at__isnull=True).order_by("created", "id"))
+def subscription_discounts(*, subscription: Subscription) -> list[Discount]:
+    """A subscription's discounts not taken off, oldest first (the order they apply): the
+    prefetched ones of a subscription read to render, else read now."""
+    prefetched = getattr(subscription, "active_discounts", None)
+    if prefetched is not None:
+        return prefetched
+    return list(_subscription_discounts().filter(subscription_id=subscription.pk))
+
+
+def invoice_discount_single(*, invoice: Invoice) -> Discount | None:
+    """The invoice's one discount (its deprecated `discount`), when it has exactly one:
+    among its own and its subscription's (prefetched when the invoice was read to
+    render)."""
+    if len(invoice.discount_ids) != 1:
+        return None
+    candidates = list(invoice.discounts.all())
+    if invoice.subscription_id is not None:
+        candidates += list(invoice.subscription.discounts.all())
+    return next((discount for discount in candidates
+                 if discount.id == invoice.discount_ids[0]), None)
 
 
 def customer_has_transactions(*, customer_id: str) -> bool:

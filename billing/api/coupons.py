@@ -172,15 +172,6 @@ class DiscountSerializer(ApiObjectSerializer):
         return data
 
 
-def discount_of(discount_ids: list[str]) -> dict[str, Any] | None:
-    """The deprecated single `discount` of a subscription or an invoice: the one discount,
-    when there is exactly one."""
-    if len(discount_ids) != 1:
-        return None
-    found = selectors.discounts_by_ids(ids=discount_ids)
-    return DiscountSerializer.render_object(found[0]) if found else None
-
-
 # -- views ---------------------------------------------------------------------------------
 
 class CouponListView(ApiView):

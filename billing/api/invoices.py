@@ -23,7 +23,7 @@ from api.params import (
 from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
-from billing.api.coupons import DiscountsParam, discount_of
+from billing.api.coupons import DiscountSerializer, DiscountsParam
 from billing.api.invoice_items import decimal_text, period_of
 from billing.api.prices import PriceSerializer
 from billing.models import Invoice, InvoiceLineItem
@@ -218,7 +218,8 @@ class InvoiceSerializer(ApiObjectSerializer):
             customer.balance if customer.currency in (None, instance.currency) else 0)
         data.update(_NOT_YET)
         data["discounts"] = list(instance.discount_ids)
-        data["discount"] = discount_of(instance.discount_ids)
+        single = selectors.invoice_discount_single(invoice=instance)
+        data["discount"] = single and DiscountSerializer.render_object(single)
         data["total_discount_amounts"] = instance.total_discount_amounts
         data["subscription"] = instance.subscription_id
         data["test_clock"] = customer.test_clock_id

@@ -162,7 +162,7 @@ class SubscriptionSerializer(ApiObjectSerializer):
         items = list(instance.items.all())
         data["quantity"] = items[0].quantity if len(items) == 1 else None
         data.update(_NOT_YET)
-        discounts = selectors.subscription_discounts(subscription_id=instance.id)
+        discounts = selectors.subscription_discounts(subscription=instance)
         data["discounts"] = [discount.id for discount in discounts]
         data["discount"] = (DiscountSerializer.render_object(discounts[0])
                             if len(discounts) == 1 else None)

@@ -119,9 +119,9 @@ class Discount(TenantModel):
     customer = models.ForeignKey("payments.Customer", on_delete=models.PROTECT,
                                  related_name="+")
     subscription = models.ForeignKey("billing.Subscription", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+                                     on_delete=models.PROTECT, related_name="discounts")
     invoice = models.ForeignKey("billing.Invoice", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+                                on_delete=models.SET_NULL, related_name="discounts")
     start = models.DateTimeField()
     end = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -355,7 +355,7 @@ def subscription_discounts_set(subscription: Subscription, *, specs: list[Discou
     apply to the invoices it makes from now on."""
     _check_specs(specs)
     current = {discount.id: discount for discount in
-               selectors.subscription_discounts(subscription_id=subscription.id)}
+               selectors.subscription_discounts(subscription=subscription)}
     kept = _kept(specs, current)
     redemptions = _redeemed(specs, customer=subscription.customer,
                             currency=subscription.currency,
@@ -421,7 +421,7 @@ def subscription_invoice_discount_ids(subscription: Subscription) -> list[str]:
     one while the period starts before its `end`). A `once` discount is used up by this
     invoice: taken off the subscription (`customer.discount.deleted`)."""
     applying = [discount for discount in
-                selectors.subscription_discounts(subscription_id=subscription.id)
+                selectors.subscription_discounts(subscription=subscription)
                 if discount.applies_at(subscription.current_period_start)]
     used = [discount for discount in applying
             if discount.coupon.duration == Coupon.Duration.ONCE]
