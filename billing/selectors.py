@@ -580,6 +580,11 @@ def discount_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     return discount
 
 
+def discount_get_by_id(*, id: str) -> Discount | None:  # noqa: A002
+    """For Till's own reads (already scoped: a customer's discount)."""
+    return Discount.objects.select_related("coupon").filter(pk=id).first()
+
+
 def discounts_by_ids(*, ids: Sequence[str]) -> list[Discount]:
     """The discounts named, in the order named (an invoice's or a subscription's)."""
     found = {discount.id: discount for discount in
@@ -598,15 +603,17 @@ def subscription_discounts(*, subscription: Subscription) -> list[Discount]:
 
 def invoice_discount_single(*, invoice: Invoice) -> Discount | None:
     """The invoice's one discount (its deprecated `discount`), when it has exactly one:
-    among its own and its subscription's (prefetched when the invoice was read to
-    render)."""
+    among its own and its subscription's (prefetched when the invoice was read to render),
+    else its customer's."""
     if len(invoice.discount_ids) != 1:
         return None
     candidates = list(invoice.discounts.all())
     if invoice.subscription_id is not None:
         candidates += list(invoice.subscription.discounts.all())
-    return next((discount for discount in candidates
-                 if discount.id == invoice.discount_ids[0]), None)
+    found = next((discount for discount in candidates
+                  if discount.id == invoice.discount_ids[0]), None)
+    # Else it is its customer's (read alone: a customer's discounts are not prefetched).
+    return found or discount_get_by_id(id=invoice.discount_ids[0])
 
 
 def customer_has_transactions(*, customer_id: str) -> bool:

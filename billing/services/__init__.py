@@ -18,6 +18,8 @@ from billing.services.discounts import (
     coupon_create,
     coupon_delete,
     coupon_update,
+    customer_discount_apply,
+    customer_discount_render,
     promotion_code_create,
     promotion_code_update,
 )
@@ -57,7 +59,8 @@ from billing.services.subscriptions import (
 
 __all__ = [
     "DefaultPriceData", "DiscountSpec", "ProductData", "coupon_create", "coupon_delete",
-    "coupon_update", "promotion_code_create", "promotion_code_update",
+    "coupon_update", "customer_discount_apply", "customer_discount_render",
+    "promotion_code_create", "promotion_code_update",
     "invoice_create", "invoice_delete",
     "invoice_email_deliver", "invoice_finalize", "invoice_item_create", "invoice_item_delete",
     "invoice_item_update", "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible",

@@ -28,6 +28,7 @@ from core.types import NOT_GIVEN, Maybe
 from core.wire import render
 from merchants.models import Merchant
 from payments import selectors as payment_selectors
+from payments import services as payment_services
 from payments.models import Customer
 from webhooks.services import EventSpec, events_record, previous_attributes
 
@@ -229,11 +230,12 @@ class _Redemption:
     promotion: PromotionCode | None = None
 
 
-def _redeemed(specs: list[DiscountSpec], *, customer: Customer, currency: str, amount: int,
-              kept: set[str]) -> list[_Redemption]:
+def _redeemed(specs: list[DiscountSpec], *, customer: Customer, currency: str | None,
+              amount: int | None, kept: set[str]) -> list[_Redemption]:
     """The new coupons and codes of `specs`, locked (codes, then coupons, in id order) and
     checked as Stripe checks them; `amount` is what the discounted object costs before any
-    discount (a code's minimum)."""
+    discount (a code's minimum), `currency` its currency (None, a customer's discount
+    before the customer has one: any coupon applies)."""
     merchant, livemode = customer.merchant, customer.livemode
     promotions = {}
     for spec in sorted((spec for spec in specs if spec.promotion_code),
@@ -271,18 +273,18 @@ def _redeemed(specs: list[DiscountSpec], *, customer: Customer, currency: str, a
     return redemptions
 
 
-def _check_coupon(coupon: Coupon, *, currency: str, param: str, now: datetime) -> None:
+def _check_coupon(coupon: Coupon, *, currency: str | None, param: str, now: datetime) -> None:
     if not coupon.is_valid(now):
         raise InvalidRequest(f"Coupon expired: {coupon.id}", code="coupon_expired",
                              param=param)
-    if coupon.amount_off is not None and coupon.currency != currency:
+    if coupon.amount_off is not None and currency is not None and coupon.currency != currency:
         raise InvalidRequest(
             f"The coupon {coupon.id} takes {coupon.currency} off, and cannot apply to an "
             f"amount in {currency}.", param=param)
 
 
-def _check_promotion(promotion: PromotionCode, *, customer: Customer, amount: int,
-                     currency: str, param: str, now: datetime) -> None:
+def _check_promotion(promotion: PromotionCode, *, customer: Customer, amount: int | None,
+                     currency: str | None, param: str, now: datetime) -> None:
     if not promotion.active:
         raise InvalidRequest(f"The promotion code {promotion.code} is inactive.", param=param)
     if promotion.expires_at is not None and promotion.expires_at <= now:
@@ -301,6 +303,10 @@ def _check_promotion(promotion: PromotionCode, *, customer: Customer, amount: in
         raise InvalidRequest(f"The promotion code {promotion.code} can only be redeemed by "
                              "a customer without prior transactions.", param=param)
     if promotion.minimum_amount is not None:
+        if amount is None:
+            raise InvalidRequest(f"The promotion code {promotion.code} requires a minimum "
+                                 "amount: it can be redeemed on a subscription or an invoice "
+                                 "only.", param=param)
         if promotion.minimum_amount_currency != currency:
             raise InvalidRequest(
                 f"The promotion code {promotion.code} requires a minimum amount in "
@@ -423,6 +429,10 @@ def subscription_invoice_discount_ids(subscription: Subscription) -> list[str]:
     applying = [discount for discount in
                 selectors.subscription_discounts(subscription=subscription)
                 if discount.applies_at(subscription.current_period_start)]
+    if not applying:
+        return _customer_discount_inherited(subscription.customer,
+                                            currency=subscription.currency,
+                                            at=subscription.current_period_start)
     used = [discount for discount in applying
             if discount.coupon.duration == Coupon.Duration.ONCE]
     now = clock.now()
@@ -432,3 +442,71 @@ def subscription_invoice_discount_ids(subscription: Subscription) -> list[str]:
     if used:
         events_record(*(EventSpec("customer.discount.deleted", discount) for discount in used))
     return [discount.id for discount in applying]
+
+
+def _customer_discount_inherited(customer: Customer, *, currency: str, at: datetime,
+                                 ) -> list[str]:
+    """In the caller's transaction: the customer's discount, for an invoice of `currency`
+    (a subscription's without discounts of its own, or a one-off invoice given none) whose
+    period starts `at`. A `once` discount is used up by it: taken off the customer (locked
+    here, `customer.discount.deleted`)."""
+    if customer.discount_id is None:
+        return []
+    discount = selectors.discount_get_by_id(id=customer.discount_id)
+    if (discount is None or not discount.applies_at(at) or (
+            discount.coupon.amount_off is not None and discount.coupon.currency != currency)):
+        return []
+    if discount.coupon.duration == Coupon.Duration.ONCE:
+        _customer_discount_remove(customer, discount)
+    return [discount.id]
+
+
+def _customer_discount_remove(customer: Customer, discount: Discount) -> None:
+    locked = payment_selectors.customer_get_locked(id=customer.pk, merchant=customer.merchant,
+                                                   livemode=customer.livemode)
+    discount.removed_at = clock.now()
+    discount.save(update_fields=["removed_at"])
+    payment_services.customer_discount_record(customer=locked, discount_id=None)
+    customer.discount_id = None
+    events_record(EventSpec("customer.discount.deleted", discount))
+
+
+def invoice_customer_discount_ids(invoice: Invoice) -> list[str]:
+    """For a one-off invoice created without `discounts`: its customer's discount, as
+    Stripe's invoices inherit it."""
+    return _customer_discount_inherited(invoice.customer, currency=invoice.currency,
+                                        at=invoice.period_start)
+
+
+def customer_discount_apply(*, customer: Customer, coupon: str | None,
+                            promotion_code: str | None) -> None:
+    """Payments' customer takes `coupon` or `promotion_code` (core.hooks), in its
+    transaction with the customer locked or just made: its discount is replaced (the old one
+    taken off, `customer.discount.deleted`), the new one redeemed
+    (`customer.discount.created`); both None: it has none from now on. It applies to the
+    customer's invoices that have no discount of their own (a subscription's without one)."""
+    if coupon and promotion_code:
+        raise InvalidParameter("You may only specify one of these parameters: coupon, "
+                               "promotion_code.", code="parameters_exclusive",
+                               param="promotion_code")
+    specs = ([DiscountSpec(coupon=coupon, param="coupon")] if coupon else
+             [DiscountSpec(promotion_code=promotion_code, param="promotion_code")]
+             if promotion_code else [])
+    redemptions = _redeemed(specs, customer=customer, currency=customer.currency, amount=None,
+                            kept=set())
+    if customer.discount_id is not None:
+        current = selectors.discount_get_by_id(id=customer.discount_id)
+        if current is not None:
+            _customer_discount_remove(customer, current)
+    made = _discounts_make(redemptions, customer=customer)
+    if made:
+        payment_services.customer_discount_record(customer=customer, discount_id=made[0].id)
+        events_record(EventSpec("customer.discount.created", made[0]))
+
+
+def customer_discount_render(customer: Customer) -> dict | None:
+    """The customer's discount as the wire shows it (core.hooks), or None."""
+    if customer.discount_id is None:
+        return None
+    discount = selectors.discount_get_by_id(id=customer.discount_id)
+    return None if discount is None else render(discount)

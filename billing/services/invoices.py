@@ -22,7 +22,11 @@ from billing.services.common import (
     invoice_updated_record,
     transition_record,
 )
-from billing.services.discounts import DiscountSpec, invoice_discounts_set
+from billing.services.discounts import (
+    DiscountSpec,
+    invoice_customer_discount_ids,
+    invoice_discounts_set,
+)
 from billing.services.invoice_items import invoice_items_release, invoice_items_take
 from core import clock
 from core.actor import Actor
@@ -115,7 +119,8 @@ def invoice_create(
     currency become its lines (Stripe's default for this API version is `exclude`: nothing is
     taken). The currency is the one given, else the customer's, else that of the customer's
     oldest pending item when they are included, else usd. `discounts` are redeemed for it
-    (billing.services.discounts) and taken off its lines."""
+    (billing.services.discounts) and taken off its lines; not given (None), it inherits its
+    customer's discount, as Stripe's do ([] : none)."""
     collection_method = collection_method or Invoice.CollectionMethod.CHARGE_AUTOMATICALLY
     due = Due(days_until_due=days_until_due, due_date=due_date)
     _check_collection(collection_method, due)
@@ -138,11 +143,13 @@ def invoice_create(
         _apply_due(invoice, due)
         _auto_finalization(invoice)
         invoice.save()
-        if include or discounts:
+        inherited = invoice_customer_discount_ids(invoice) if discounts is None else []
+        if include or discounts or inherited:
             if include:
                 invoice_items_take(invoice=invoice)
             if discounts:
                 invoice_discounts_set(invoice, specs=discounts)
+            invoice.discount_ids = invoice.discount_ids or inherited
             invoice_totals_refresh(invoice)
             invoice.save(update_fields=[*TOTALS_FIELDS, "discount_ids"])
         transition_record(invoice, "created", actor)
