@@ -264,7 +264,8 @@ class InvoiceView(ApiView):
     customer and payment joined)."""
 
     def respond_invoice(self, id: str) -> Response:  # noqa: A002
-        invoice = selectors.invoice_get(id=id, merchant=self.merchant, livemode=self.livemode)
+        invoice = selectors.invoice_get(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        discounts=True)
         return self.respond(invoice, InvoiceSerializer)
 
 
@@ -276,7 +277,7 @@ class InvoiceListView(InvoiceView):
         invoices = selectors.invoice_list(
             merchant=self.merchant, livemode=self.livemode, customer=params.get("customer"),
             status=params.get("status"), collection_method=params.get("collection_method"),
-            subscription=params.get("subscription"))
+            subscription=params.get("subscription"), discounts=True)
         return self.respond_list(invoices, InvoiceSerializer, params=params)
 
     @extend_schema(operation_id="CreateInvoice", request=InvoiceCreateParams,

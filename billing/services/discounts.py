@@ -1,10 +1,11 @@
-"""Coupons, promotion codes, and discounts applied to subscriptions and invoices.
+"""Coupons, promotion codes, and discounts applied to subscriptions, invoices and customers.
 
-A coupon or a code is redeemed under its row lock (promotion codes first, then coupons, each
-in id order), in the transaction that makes the discount: `max_redemptions` holds however
-many requests redeem at once. A subscription's discounts apply to every invoice it makes
-while they last (`once`: its next invoice only; `repeating`: until `end`; `forever`); an
-invoice's own apply to it alone.
+A coupon or a code is redeemed under its row lock (the customer's first, then promotion
+codes, then coupons, each in id order), in the transaction that makes the discount:
+`max_redemptions` holds however many requests redeem at once. A subscription's discounts
+apply to every invoice it makes while they last (`once`: its next invoice only;
+`repeating`: until `end`; `forever`); an invoice's own apply to it alone; a customer's to
+its invoices that have none of their own.
 """
 
 from dataclasses import dataclass
@@ -237,6 +238,11 @@ def _redeemed(specs: list[DiscountSpec], *, customer: Customer, currency: str | 
     discount (a code's minimum), `currency` its currency (None, a customer's discount
     before the customer has one: any coupon applies)."""
     merchant, livemode = customer.merchant, customer.livemode
+    if any(spec.coupon or spec.promotion_code for spec in specs):
+        # The customer first (its first-time check, and a finalization taking it later
+        # in this transaction), then codes, then coupons: one order for every redemption.
+        payment_selectors.customer_get_locked(id=customer.pk, merchant=merchant,
+                                              livemode=livemode)
     promotions = {}
     for spec in sorted((spec for spec in specs if spec.promotion_code),
                        key=lambda spec: spec.promotion_code):
