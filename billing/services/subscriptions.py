@@ -223,9 +223,11 @@ def subscription_create(
         raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
     with customer_time(owner):
         if payment_behavior == "error_if_incomplete":
-            if discounts:
-                raise InvalidRequest("Discounts with `payment_behavior=error_if_incomplete` "
-                                     "are not supported by Till yet.", param="discounts")
+            if discounts or owner.discount_id:
+                # Its first charge is taken before any invoice (or discount) exists.
+                raise InvalidRequest("Discounts (the subscription's or its customer's) with "
+                                     "`payment_behavior=error_if_incomplete` are not "
+                                     "supported by Till yet.", param="discounts")
             return _create_paid_first(owner, items, prices, method=method, method_id=method_id,
                                       actor=actor, description=description, metadata=metadata)
         with transaction.atomic(durable=True):

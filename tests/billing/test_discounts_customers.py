@@ -120,3 +120,19 @@ def test_a_refused_coupon_makes_no_customer(api):
     assert unknown["param"] == "coupon"
     assert not Customer.objects.filter(email="x@example.test").exists()
     assert customer(api)["discount"] is None
+
+
+def test_error_if_incomplete_is_refused_for_a_discounted_customer_rather_than_overcharging(
+        api):
+    # given a customer with 20% off
+    owner, _ = customer_with_card(api)
+    ok(api.post(f"/v1/customers/{owner['id']}", {"coupon": coupon(api)["id"]}))
+
+    # when it subscribes with error_if_incomplete (whose charge precedes the invoice)
+    error = error_of(api.post("/v1/subscriptions", {
+        "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
+        "payment_behavior": "error_if_incomplete"}))
+
+    # then it is refused clearly, nothing charged
+    assert error["param"] == "discounts"
+    assert ok(api.get("/v1/payment_intents"))["data"] == []
