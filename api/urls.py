@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("billing.api.invoice_items")),
     path("", include("billing.api.subscriptions")),
     path("", include("billing.api.subscription_items")),
+    path("", include("billing.api.coupons")),
+    path("", include("billing.api.promotion_codes")),
     re_path(r"^.*$", unknown_route),
 ]

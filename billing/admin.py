@@ -6,6 +6,9 @@ may do is archive or reactivate them, through the same services as the API.
 
 Invoices, invoice items and subscriptions are read-only: their state machines, totals, the
 customer's balance and their events move together, through billing.services only.
+
+Coupons, promotion codes and discounts are read-only too: an operator may delete a coupon
+(no new redemptions) or deactivate / reactivate a promotion code, through the API's services.
 """
 
 from django.contrib import admin, messages
@@ -14,14 +17,18 @@ from django.http import HttpRequest
 
 from billing import services
 from billing.models import (
+    Coupon,
+    Discount,
     Invoice,
     InvoiceItem,
     InvoiceLineItem,
     Price,
     Product,
+    PromotionCode,
     Subscription,
     SubscriptionItem,
 )
+from core.actor import Actor
 from core.exceptions import DomainError
 
 # ============================================================================================
@@ -171,3 +178,83 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     search_fields = ("=id", "=customer__id")
     ordering = ("-created",)
     inlines = [SubscriptionItemInline]
+
+
+# ============================================================================================
+# Discounts: coupons, promotion codes and the discounts applied
+# ============================================================================================
+
+
+class DiscountsAdmin(ReadOnlyAdmin):
+    """Read-only pages whose actions call billing.services as the operator."""
+
+    list_select_related = ("merchant",)
+    ordering = ("-created",)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # The change list's actions need it; no object's form is ever editable.
+        return obj is None and request.user.has_perm(
+            f"billing.change_{self.model._meta.model_name}")
+
+    def run(self, request: HttpRequest, queryset: QuerySet, action, done: str) -> None:
+        count = 0
+        for obj in queryset.order_by("pk"):
+            try:
+                action(obj, Actor.user(request.user.pk))
+            except DomainError as exc:
+                self.message_user(request, f"{obj.pk}: {exc.message}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, f"{count} {done}.", messages.SUCCESS)
+
+
+@admin.register(Coupon)
+class CouponAdmin(DiscountsAdmin):
+    list_display = ("id", "name", "percent_off", "amount_off", "currency", "duration",
+                    "times_redeemed", "max_redemptions", "merchant", "livemode", "created",
+                    "deleted_at")
+    list_filter = ("livemode", "duration")
+    search_fields = ("=id", "name")
+    actions = ("delete_coupons",)
+
+    @admin.action(description="Delete the selected coupons (no new redemptions)",
+                  permissions=["change"])
+    def delete_coupons(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.run(request, queryset.filter(deleted_at__isnull=True), lambda coupon, actor:
+                 services.coupon_delete(id=coupon.pk, merchant=coupon.merchant,
+                                        livemode=coupon.livemode, actor=actor), "deleted")
+
+
+@admin.register(PromotionCode)
+class PromotionCodeAdmin(DiscountsAdmin):
+    list_display = ("id", "code", "coupon", "active", "times_redeemed", "max_redemptions",
+                    "customer", "merchant", "livemode", "created")
+    list_filter = ("livemode", "active")
+    list_select_related = ("merchant", "coupon", "customer")
+    search_fields = ("=id", "code", "=coupon__id")
+    actions = ("deactivate", "reactivate")
+
+    def _set_active(self, request: HttpRequest, queryset: QuerySet, *, active: bool) -> None:
+        self.run(request, queryset, lambda code, actor: services.promotion_code_update(
+            id=code.pk, merchant=code.merchant, livemode=code.livemode, actor=actor,
+            active=active), "reactivated" if active else "deactivated")
+
+    @admin.action(description="Deactivate the selected", permissions=["change"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_active(request, queryset, active=False)
+
+    @admin.action(description="Reactivate the selected", permissions=["change"])
+    def reactivate(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_active(request, queryset, active=True)
+
+
+@admin.register(Discount)
+class DiscountAdmin(ReadOnlyAdmin):
+    list_display = ("id", "coupon", "promotion_code", "customer", "subscription", "invoice",
+                    "start", "end", "removed_at", "merchant", "livemode")
+    list_filter = ("livemode",)
+    list_select_related = ("merchant", "coupon", "promotion_code", "customer")
+    search_fields = ("=id", "=coupon__id", "=customer__id", "=subscription__id",
+                     "=invoice__id")
+    ordering = ("-created",)

@@ -9,10 +9,18 @@ class BillingConfig(AppConfig):
             outcomes,  # noqa: F401 - registers the payment-outcome handlers
             services,
         )
-        from core.hooks import on_default_payment_method_change, on_test_clock_advance
+        from core.hooks import (
+            CustomerDiscountHandlers,
+            customer_discount_register,
+            on_default_payment_method_change,
+            on_test_clock_advance,
+        )
 
         # After payments' own (registered first): a renewal's charge on a clock follows
         # whatever payments settled up to the same time.
         on_test_clock_advance(services.subscriptions_clock_advance)
         # A customer's new default card retries its past-due subscriptions' open invoices.
         on_default_payment_method_change(services.customer_default_payment_method_changed)
+        # A customer's discount: payments' customers take and show it, billing keeps it.
+        customer_discount_register(CustomerDiscountHandlers(
+            apply=services.customer_discount_apply, render=services.customer_discount_render))

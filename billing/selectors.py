@@ -4,26 +4,32 @@ Lock order (DESIGN.md): payment intent → invoice → invoice item → subscrip
 The outcome hook runs with the intent locked and takes the invoice (then its subscription);
 finalization takes the customer after the invoice; an invoice item is locked after the
 invoice it is on; a renewal locks the subscription, then makes and finalizes its invoice.
+A redemption (a discount made) locks the customer, then the promotion codes, then the
+coupons (each in id order), after the invoice or subscription it discounts.
 """
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from billing.models import (
+    Coupon,
+    Discount,
     Invoice,
     InvoiceItem,
     InvoiceLineItem,
     Plan,
     Price,
     Product,
+    PromotionCode,
     Subscription,
     SubscriptionItem,
 )
 from core.exceptions import NotFound
 from core.search import SearchField
 from merchants.models import Merchant
+from payments.models import PaymentIntent
 
 # ============================================================================================
 # Catalogue: products, prices and plans
@@ -262,6 +268,9 @@ def plan_list(*, merchant: Merchant, livemode: bool, product: str | None = None,
 # live details and balance), its merchant (account_name), its payment intent (the latest
 # charge) and its lines.
 _INVOICE_JOINS = ("customer", "merchant", "payment_intent")
+# What an invoice's deprecated single `discount` is found among, for a page in a query or two:
+# its own discounts and those of its subscription.
+_INVOICE_DISCOUNTS = ("discounts__coupon", "subscription__discounts__coupon")
 
 
 def _invoice_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
@@ -269,10 +278,14 @@ def _invoice_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
 
 
 def invoice_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                param: str = "id") -> Invoice:
-    """An invoice of this merchant and mode, ready to render; another's is a 404."""
-    invoice = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
-               .filter(pk=id, merchant=merchant, livemode=livemode, provisional=False).first())
+                param: str = "id", discounts: bool = False) -> Invoice:
+    """An invoice of this merchant and mode, ready to render (with `discounts`, its wire
+    form's discounts too); another's is a 404."""
+    invoices = Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
+    if discounts:
+        invoices = invoices.prefetch_related(*_INVOICE_DISCOUNTS)
+    invoice = invoices.filter(pk=id, merchant=merchant, livemode=livemode,
+                              provisional=False).first()
     if invoice is None:
         raise _invoice_missing(id, param)
     return invoice
@@ -309,9 +322,14 @@ def invoice_get_locked_unless_busy(*, id: str) -> Invoice | None:  # noqa: A002
 
 def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
                  status: str | None = None, collection_method: str | None = None,
-                 subscription: str | None = None) -> QuerySet[Invoice]:
+                 subscription: str | None = None, discounts: bool = False,
+                 ) -> QuerySet[Invoice]:
+    """Invoices with their lines; with `discounts`, what their wire form shows of their
+    discounts too (the API's, not the dashboard's list)."""
     invoices = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
                 .filter(merchant=merchant, livemode=livemode, provisional=False))
+    if discounts:
+        invoices = invoices.prefetch_related(*_INVOICE_DISCOUNTS)
     if customer is not None:
         invoices = invoices.filter(customer_id=customer)
     if status is not None:
@@ -427,7 +445,14 @@ def _subscription_missing(id: str, param: str = "id") -> NotFound:  # noqa: A002
 
 def _subscriptions() -> QuerySet[Subscription]:
     return (Subscription.objects.select_related(*_SUBSCRIPTION_JOINS)
-            .prefetch_related("items__price"))
+            .prefetch_related("items__price", Prefetch(
+                "discounts", queryset=_subscription_discounts(), to_attr="active_discounts")))
+
+
+def _subscription_discounts() -> QuerySet[Discount]:
+    """A subscription's discounts not taken off, oldest first (the order they apply)."""
+    return (Discount.objects.select_related("coupon")
+            .filter(invoice__isnull=True, removed_at__isnull=True).order_by("created", "id"))
 
 
 def subscription_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
@@ -625,3 +650,130 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
     upcoming = [(at, "upcoming", pk) for pk, at in on_clock.filter(
         upcoming_notice_at__lte=until).values_list("pk", "upcoming_notice_at")]
     return sorted(renewals + expiries + retries + notices + upcoming)
+
+
+# ============================================================================================
+# Discounts: coupons, promotion codes and the discounts applied
+# ============================================================================================
+
+def _coupon_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such coupon: '{id}'", param=param)
+
+
+def coupon_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+               param: str = "id") -> Coupon:
+    """A coupon of this merchant and mode; a deleted one is a 404 naming `param`."""
+    coupon = Coupon.objects.filter(pk=id, merchant=merchant, livemode=livemode,
+                                   deleted_at__isnull=True).first()
+    if coupon is None:
+        raise _coupon_missing(id, param)
+    return coupon
+
+
+def coupon_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                      param: str = "id") -> Coupon:
+    """Locked: its redemptions are counted under this lock."""
+    coupon = (Coupon.objects.select_for_update(of=("self",))
+              .filter(pk=id, merchant=merchant, livemode=livemode, deleted_at__isnull=True)
+              .first())
+    if coupon is None:
+        raise _coupon_missing(id, param)
+    return coupon
+
+
+def coupon_list(*, merchant: Merchant, livemode: bool) -> QuerySet[Coupon]:
+    return Coupon.objects.filter(merchant=merchant, livemode=livemode,
+                                 deleted_at__isnull=True)
+
+
+def _promotion_code_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such promotion code: '{id}'", param=param)
+
+
+def promotion_code_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                       param: str = "id") -> PromotionCode:
+    code = (PromotionCode.objects.select_related("coupon")
+            .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if code is None:
+        raise _promotion_code_missing(id, param)
+    return code
+
+
+def promotion_code_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                              param: str = "id") -> PromotionCode:
+    """Locked (before its coupon): its redemptions are counted under this lock."""
+    code = (PromotionCode.objects.select_for_update(of=("self",))
+            .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if code is None:
+        raise _promotion_code_missing(id, param)
+    return code
+
+
+def promotion_code_list(*, merchant: Merchant, livemode: bool, code: str | None = None,
+                        coupon: str | None = None, customer: str | None = None,
+                        active: bool | None = None) -> QuerySet[PromotionCode]:
+    codes = PromotionCode.objects.select_related("coupon").filter(merchant=merchant,
+                                                                  livemode=livemode)
+    if code is not None:
+        codes = codes.filter(code__iexact=code)
+    if coupon is not None:
+        codes = codes.filter(coupon_id=coupon)
+    if customer is not None:
+        codes = codes.filter(customer_id=customer)
+    if active is not None:
+        codes = codes.filter(active=active)
+    return codes
+
+
+def discount_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                 param: str = "id") -> Discount:
+    discount = (Discount.objects.select_related("coupon")
+                .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if discount is None:
+        raise NotFound(f"No such discount: '{id}'", param=param)
+    return discount
+
+
+def discount_get_by_id(*, id: str) -> Discount | None:  # noqa: A002
+    """For Till's own reads (already scoped: a customer's discount)."""
+    return Discount.objects.select_related("coupon").filter(pk=id).first()
+
+
+def discounts_by_ids(*, ids: Sequence[str]) -> list[Discount]:
+    """The discounts named, in the order named (an invoice's or a subscription's)."""
+    found = {discount.id: discount for discount in
+             Discount.objects.select_related("coupon").filter(pk__in=list(ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def subscription_discounts(*, subscription: Subscription) -> list[Discount]:
+    """A subscription's discounts not taken off, oldest first (the order they apply): the
+    prefetched ones of a subscription read to render, else read now."""
+    prefetched = getattr(subscription, "active_discounts", None)
+    if prefetched is not None:
+        return prefetched
+    return list(_subscription_discounts().filter(subscription_id=subscription.pk))
+
+
+def invoice_discount_single(*, invoice: Invoice) -> Discount | None:
+    """The invoice's one discount (its deprecated `discount`), when it has exactly one:
+    among its own and its subscription's (prefetched when the invoice was read to render),
+    else its customer's."""
+    if len(invoice.discount_ids) != 1:
+        return None
+    candidates = list(invoice.discounts.all())
+    if invoice.subscription_id is not None:
+        candidates += list(invoice.subscription.discounts.all())
+    found = next((discount for discount in candidates
+                  if discount.id == invoice.discount_ids[0]), None)
+    # Else it is its customer's (read alone: a customer's discounts are not prefetched).
+    return found or discount_get_by_id(id=invoice.discount_ids[0])
+
+
+def customer_has_transactions(*, customer_id: str) -> bool:
+    """Whether the customer ever paid something (a paid invoice with an amount, or a
+    succeeded payment): a first-time promotion code is then refused."""
+    return (Invoice.objects.filter(customer_id=customer_id, status=Invoice.Status.PAID,
+                                   amount_paid__gt=0).exists()
+            or PaymentIntent.objects.filter(customer_id=customer_id,
+                                            status="succeeded").exists())

@@ -167,3 +167,41 @@ def processor_event_dispatch(*, type: str, connection: Any,  # noqa: A002 - Stri
     if handler is None:
         return ProcessorEventResult("ignored", f"Till does not apply {type} events.")
     return handler(connection=connection, obj=obj)
+
+
+# -- a customer's discount: billing's, on payments' customers --------------------------------
+# A customer takes Stripe's `coupon` / `promotion_code` and shows its `discount`; coupons and
+# discounts are billing's, which payments may not import. Billing registers how a discount
+# is applied to a customer and how it is shown; payments calls them.
+
+@dataclass(frozen=True, slots=True)
+class CustomerDiscountHandlers:
+    # apply(*, customer, coupon, promotion_code): in the caller's transaction, the customer
+    # locked (or just saved); sets or replaces (both None: removes) its discount, or raises
+    # the domain's refusal.
+    apply: Callable[..., None]
+    # render(customer) -> the wire form of its discount, or None.
+    render: Callable[[Any], dict[str, Any] | None]
+
+
+_customer_discount: list[CustomerDiscountHandlers] = []
+
+
+def customer_discount_register(handlers: CustomerDiscountHandlers) -> None:
+    _customer_discount[:] = [handlers]
+
+
+def customer_discount_apply(*, customer: Any, coupon: str | None,
+                            promotion_code: str | None) -> None:
+    if not _customer_discount:
+        raise LookupError("No customer discount handlers are registered; is billing "
+                          "installed?")
+    _customer_discount[0].apply(customer=customer, coupon=coupon,
+                                promotion_code=promotion_code)
+
+
+def customer_discount_render(customer: Any) -> dict[str, Any] | None:
+    """The customer's discount as the wire shows it (None without one, or without billing)."""
+    if not _customer_discount:
+        return None
+    return _customer_discount[0].render(customer)

@@ -98,6 +98,9 @@ class Customer(TenantModel):
     test_clock = models.ForeignKey(TestClock, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="customers")
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Its discount (`di_…`), billing's: kept by billing (customer_discount_record), shown
+    # through core.hooks. Not a foreign key: payments sits below billing.
+    discount_id = models.CharField(max_length=40, null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -394,6 +394,20 @@ def own_monthly_price(api: Api) -> dict[str, Any]:
     return {"price": monthly_price_row(api)}
 
 
+# -- coupons and promotion codes -------------------------------------------------------------
+
+def new_coupon(api: Api) -> str:
+    return _ok(api.post("/v1/coupons", {"percent_off": 10, "duration": "forever"}))["id"]
+
+
+def new_promotion_code(api: Api) -> str:
+    return _ok(api.post("/v1/promotion_codes", {"coupon": new_coupon(api)}))["id"]
+
+
+def own_coupon(api: Api) -> dict[str, Any]:
+    return {"coupon": new_coupon(api)}
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -618,6 +632,21 @@ ROUTES = [
           params={"cancel_at_period_end": True, "metadata": {"tier": "x"}}),
     Route("DELETE", "/v1/subscriptions/{id}", make=new_subscription,
           show="/v1/subscriptions/{id}"),
+    Route("GET", "/v1/coupons", seed=new_coupon, made_of=lambda obj: obj["id"],
+          filters=({}, {"created": {"gte": 0}})),
+    Route("POST", "/v1/coupons", params={"percent_off": 25, "duration": "once"}),
+    Route("GET", "/v1/coupons/{id}", make=new_coupon, show="/v1/coupons/{id}"),
+    Route("POST", "/v1/coupons/{id}", make=new_coupon, show="/v1/coupons/{id}",
+          params={"name": "hijacked", "metadata": {"tier": "x"}}),
+    Route("DELETE", "/v1/coupons/{id}", make=new_coupon, show="/v1/coupons/{id}"),
+    Route("GET", "/v1/promotion_codes", seed=new_promotion_code,
+          made_of=lambda obj: obj["id"], filters=({}, {"active": True})),
+    # the caller's own coupon (coupon.created, made by the parameters) and the code's event
+    Route("POST", "/v1/promotion_codes", params=own_coupon, emits_event=2),
+    Route("GET", "/v1/promotion_codes/{id}", make=new_promotion_code,
+          show="/v1/promotion_codes/{id}"),
+    Route("POST", "/v1/promotion_codes/{id}", make=new_promotion_code,
+          show="/v1/promotion_codes/{id}", params={"active": False}),
     Route("GET", "/v1/subscriptions/search", seed=new_subscription,
           made_of=lambda obj: obj["id"], cursors=False,
           filters=({"query": "status:'incomplete'"}, {"query": "created>0"})),

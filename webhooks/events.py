@@ -72,6 +72,14 @@ EVENT_TYPES: tuple[str, ...] = (
     "invoiceitem.created",
     "invoiceitem.updated",
     "invoiceitem.deleted",
+    # Billing: coupons, promotion codes, and the discounts applied to subscriptions.
+    "coupon.created",
+    "coupon.updated",
+    "coupon.deleted",
+    "promotion_code.created",
+    "promotion_code.updated",
+    "customer.discount.created",
+    "customer.discount.deleted",
     # Till's extension: sent when Till disables an endpoint whose deliveries have failed for
     # TILL_WEBHOOK_DISABLE_AFTER_DAYS; data.object is the endpoint (without its secret).
     "webhook_endpoint.disabled",

@@ -2,4 +2,13 @@
 wire renderer of its model (api.apps imports each app's `api` at start-up); each resource's
 module holds its own routes (included by api/urls.py)."""
 
-from billing.api import invoice_items, invoices, plans, prices, products  # noqa: F401
+from billing.api import (  # noqa: F401
+    coupons,
+    invoice_items,
+    invoices,
+    plans,
+    prices,
+    products,
+    promotion_codes,
+    subscriptions,
+)

@@ -24,6 +24,7 @@ from api.schema import list_of
 from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from billing import selectors, services
+from billing.api.coupons import DiscountSerializer, DiscountsParam
 from billing.api.invoice_items import decimal_text, period_of
 from billing.api.prices import PriceSerializer
 from billing.api.subscriptions import ItemChangeParams
@@ -48,6 +49,7 @@ class InvoiceTermsParams(Params):
     description = OptionalString(max_length=1500)
     footer = OptionalString(max_length=5000)
     metadata = MetadataField(required=False)
+    discounts = DiscountsParam()
 
 
 class InvoiceCreateParams(InvoiceTermsParams):
@@ -120,7 +122,9 @@ class InvoiceLineItemSerializer(ApiObjectSerializer):
         data = super().to_representation(instance)
         # No discounts or taxes yet; prices and subscriptions come with the catalogue and
         # the subscriptions.
-        data.update(discount_amounts=[], discounts=[], plan=None,
+        # The line's own discounts (`discounts`) are not taken yet: what the invoice's took
+        # off it is in `discount_amounts`.
+        data.update(discount_amounts=instance.discount_amounts, discounts=[], plan=None,
                     proration_details={"credited_items": None}, tax_amounts=[], tax_rates=[])
         data["price"] = (PriceSerializer.render_object(instance.price.as_price())
                          if instance.price_id else None)
@@ -216,6 +220,10 @@ class InvoiceSerializer(ApiObjectSerializer):
         data["starting_balance"] = instance.starting_balance if not instance.is_draft else (
             customer.balance if customer.currency in (None, instance.currency) else 0)
         data.update(_NOT_YET)
+        data["discounts"] = list(instance.discount_ids)
+        single = selectors.invoice_discount_single(invoice=instance)
+        data["discount"] = single and DiscountSerializer.render_object(single)
+        data["total_discount_amounts"] = instance.total_discount_amounts
         data["subscription"] = instance.subscription_id
         data["test_clock"] = customer.test_clock_id
         return data
@@ -259,7 +267,8 @@ class InvoiceView(ApiView):
     customer and payment joined)."""
 
     def respond_invoice(self, id: str) -> Response:  # noqa: A002
-        invoice = selectors.invoice_get(id=id, merchant=self.merchant, livemode=self.livemode)
+        invoice = selectors.invoice_get(id=id, merchant=self.merchant, livemode=self.livemode,
+                                        discounts=True)
         return self.respond(invoice, InvoiceSerializer)
 
 
@@ -271,7 +280,7 @@ class InvoiceListView(InvoiceView):
         invoices = selectors.invoice_list(
             merchant=self.merchant, livemode=self.livemode, customer=params.get("customer"),
             status=params.get("status"), collection_method=params.get("collection_method"),
-            subscription=params.get("subscription"))
+            subscription=params.get("subscription"), discounts=True)
         return self.respond_list(invoices, InvoiceSerializer, params=params)
 
     @extend_schema(operation_id="CreateInvoice", request=InvoiceCreateParams,

@@ -23,6 +23,7 @@ from api.schema import list_of
 from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from billing import selectors, services
+from billing.api.coupons import DiscountSerializer, DiscountsParam, discounts_from
 from billing.api.prices import PriceSerializer
 from billing.models import Subscription, SubscriptionItem
 from billing.services.subscription_changes import PRORATION_BEHAVIORS
@@ -31,11 +32,10 @@ from billing.services.subscriptions import PAYMENT_BEHAVIORS
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
 NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "pause_collection", "cancel_at",
-                     "collection_method", "days_until_due", "discounts", "coupon",
-                     "promotion_code", "add_invoice_items", "trial_from_plan")
+                     "collection_method", "days_until_due", "add_invoice_items",
+                     "trial_from_plan")
 NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
-                     "cancel_at", "discounts", "coupon", "promotion_code", "add_invoice_items",
-                     "days_until_due")
+                     "cancel_at", "add_invoice_items", "days_until_due")
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -70,6 +70,10 @@ class SubscriptionCreateParams(Params):
     trial_period_days = serializers.IntegerField(required=False, min_value=0, max_value=730)
     trial_end = TimestampOrNowParam(required=False)
     trial_settings = TrialSettingsParams(required=False)
+    discounts = DiscountsParam()
+    # Stripe's older ways to give one discount (this API version still takes them).
+    coupon = serializers.CharField(required=False, max_length=100)
+    promotion_code = serializers.CharField(required=False, max_length=100)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if settings := attrs.pop("trial_settings", None):
@@ -109,6 +113,9 @@ class SubscriptionUpdateParams(Params):
     cancel_at_period_end = serializers.BooleanField(required=False)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
+    discounts = DiscountsParam()
+    coupon = serializers.CharField(required=False, max_length=100, allow_blank=True)
+    promotion_code = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
 
 class SubscriptionCancelParams(Params):
@@ -210,6 +217,10 @@ class SubscriptionSerializer(ApiObjectSerializer):
         data["trial_settings"] = {"end_behavior": {
             "missing_payment_method": instance.trial_missing_payment_method}}
         data.update(_NOT_YET)
+        discounts = selectors.subscription_discounts(subscription=instance)
+        data["discounts"] = [discount.id for discount in discounts]
+        data["discount"] = (DiscountSerializer.render_object(discounts[0])
+                            if len(discounts) == 1 else None)
         return data
 
 
@@ -254,6 +265,7 @@ class SubscriptionListView(SubscriptionView):
     def post(self, request) -> Response:
         _refuse(self.raw_params, NOT_YET_CREATABLE, "a subscription's creation")
         params = self.params(SubscriptionCreateParams)
+        discounts_from(params, legacy=True)
         self.expand(SubscriptionSerializer)
         subscription = services.subscription_create(
             merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)
@@ -288,6 +300,7 @@ class SubscriptionDetailView(SubscriptionView):
         _refuse(self.raw_params, NOT_YET_UPDATABLE, "a subscription's update")
         params = self.params(SubscriptionUpdateParams)
         params.pop("payment_behavior", None)
+        discounts_from(params, legacy=True)
         self.expand(SubscriptionSerializer)
         subscription = services.subscription_update(
             id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)

@@ -106,6 +106,11 @@ class Invoice(FSMModelMixin, TenantModel):
     # The first invoice of a provisional subscription (see Subscription.provisional_until):
     # a hidden draft until its payment succeeds, then finalized and paid in that transaction.
     provisional = models.BooleanField(default=False, db_default=False)
+    # The discounts applied to the invoice (`di_…`, in the order they apply): its own and
+    # those of its subscription when it was made; and what each took off the lines,
+    # [{"amount", "discount"}], as the wire shows them (kept by invoice_totals_refresh).
+    discount_ids = models.JSONField(default=list, blank=True)
+    total_discount_amounts = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [
@@ -251,6 +256,8 @@ class InvoiceLineItem(TenantModel):
                                           on_delete=models.SET_NULL, related_name="+")
     price = models.ForeignKey("billing.Price", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
+    # What each of the invoice's discounts took off this line: [{"amount", "discount"}].
+    discount_amounts = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["invoice", "created", "id"], name="invoice_line_order")]

@@ -13,6 +13,18 @@ from billing.services.catalogue import (
     product_delete,
     product_update,
 )
+from billing.services.coupons import (
+    coupon_create,
+    coupon_delete,
+    coupon_update,
+    promotion_code_create,
+    promotion_code_update,
+)
+from billing.services.discounts import (
+    DiscountSpec,
+    customer_discount_apply,
+    customer_discount_render,
+)
 from billing.services.dunning import (
     customer_default_payment_method_changed,
     dunning_final_actions_record,
@@ -70,6 +82,10 @@ __all__ = [
     "customer_default_payment_method_changed", "dunning_final_actions_record",
     "invoice_retry", "invoices_retry_due", "subscription_retry_with_new_default",
     "DefaultPriceData", "ProductData", "invoice_create", "invoice_delete",
+    "DefaultPriceData", "DiscountSpec", "ProductData", "coupon_create", "coupon_delete",
+    "coupon_update", "customer_discount_apply", "customer_discount_render",
+    "promotion_code_create", "promotion_code_update",
+    "invoice_create", "invoice_delete",
     "invoice_email_deliver", "invoice_finalize", "invoice_item_create", "invoice_item_delete",
     "invoice_item_update", "invoice_mark_paid_out_of_band", "invoice_mark_uncollectible",
     "invoice_pay", "invoice_payment_outcome_record", "invoice_preview", "invoice_send",

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.db.models import Sum
 
-from billing.models import Invoice
+from billing.discounting import DiscountTerms, LineBase, discount_amounts
+from billing.models import Discount, Invoice, InvoiceLineItem
 from core.actor import Actor
 from core.audit import status_change_record
 from core.exceptions import InvalidState
@@ -26,14 +27,55 @@ def transition_record(invoice: Invoice, source: str, actor: Actor) -> None:
     status_change_record(obj=invoice, source=source, actor=actor)
 
 
+# What invoice_totals_refresh changes on the invoice, for an `update_fields` save.
+TOTALS_FIELDS = ["subtotal", "total", "amount_due", "amount_remaining",
+                 "total_discount_amounts"]
+
+
 def invoice_totals_refresh(invoice: Invoice) -> None:
     """A draft's amounts from its lines, in the caller's transaction (the invoice locked):
-    no discounts or taxes yet, so the subtotal is the total; what is due is never negative
-    (a credit larger than the charges goes to the customer's balance at finalization)."""
-    total = invoice.lines.aggregate(total=Sum("amount"))["total"] or 0
-    invoice.subtotal = invoice.total = total
+    the subtotal is the lines' sum, the total what the invoice's discounts leave of it
+    (billing.discounting: each line's `discount_amounts` is written here, the invoice's
+    `total_discount_amounts` set); no taxes yet. What is due is never negative (a credit
+    larger than the charges goes to the customer's balance at finalization)."""
+    if not invoice.discount_ids and not invoice.total_discount_amounts:
+        subtotal = invoice.lines.aggregate(total=Sum("amount"))["total"] or 0
+        total = subtotal
+    else:
+        subtotal, total = _discounted_totals(invoice)
+    invoice.subtotal, invoice.total = subtotal, total
     invoice.amount_due = max(total, 0)
     invoice.amount_remaining = invoice.amount_due - invoice.amount_paid
+
+
+def _discounted_totals(invoice: Invoice) -> tuple[int, int]:
+    coupons = {discount.id: discount.coupon for discount in
+               Discount.objects.filter(pk__in=invoice.discount_ids).select_related("coupon")}
+    terms = [DiscountTerms(
+        id=pk, percent_off=coupons[pk].percent_off, amount_off=coupons[pk].amount_off,
+        products=(None if coupons[pk].applies_to_products is None
+                  else frozenset(coupons[pk].applies_to_products)))
+        for pk in invoice.discount_ids if pk in coupons]
+    lines = list(invoice.lines.select_related("price").order_by("created", "id"))
+    bases = [LineBase(amount=line.amount, discountable=line.discountable,
+                      product=line.price.product_id if line.price_id else None)
+             for line in lines]
+    taken = discount_amounts(bases, terms)
+    totals = dict.fromkeys((term.id for term in terms), 0)
+    changed = []
+    for line, amounts in zip(lines, taken, strict=True):
+        shown = [{"amount": amount, "discount": pk} for pk, amount in amounts]
+        for pk, amount in amounts:
+            totals[pk] += amount
+        if line.discount_amounts != shown:
+            line.discount_amounts = shown
+            changed.append(line)
+    if changed:
+        InvoiceLineItem.objects.bulk_update(changed, ["discount_amounts"])
+    invoice.total_discount_amounts = [{"amount": amount, "discount": pk}
+                                      for pk, amount in totals.items()]
+    subtotal = sum(line.amount for line in lines)
+    return subtotal, subtotal - sum(totals.values())
 
 
 def invoice_rendered(invoice: Invoice) -> dict[str, Any]:

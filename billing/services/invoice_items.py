@@ -8,7 +8,7 @@ from django.db import transaction
 
 from billing import selectors
 from billing.models import Invoice, InvoiceItem, InvoiceLineItem
-from billing.services.common import invoice_rendered, invoice_totals_refresh
+from billing.services.common import TOTALS_FIELDS, invoice_rendered, invoice_totals_refresh
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest, ObjectBusy
@@ -149,7 +149,7 @@ def _line_changed(invoice: Invoice, change) -> list[EventSpec]:
     before = invoice_rendered(invoice)
     change()
     invoice_totals_refresh(invoice)
-    invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
+    invoice.save(update_fields=TOTALS_FIELDS)
     after = invoice_rendered(invoice)
     changed = previous_attributes(before, after)
     return [EventSpec("invoice.updated", invoice, previous_attributes=changed,

@@ -16,10 +16,16 @@ from django_fsm import can_proceed
 from billing import selectors
 from billing.models import Invoice
 from billing.services.common import (
+    TOTALS_FIELDS,
     invoice_rendered,
     invoice_totals_refresh,
     invoice_updated_record,
     transition_record,
+)
+from billing.services.discounts import (
+    DiscountSpec,
+    invoice_customer_discount_ids,
+    invoice_discounts_set,
 )
 from billing.services.invoice_items import invoice_items_release, invoice_items_take
 from core import clock
@@ -106,12 +112,15 @@ def invoice_create(
         footer: str | None = None, metadata: MetadataUpdate | None = None,
         pending_invoice_items_behavior: str = "exclude",
         default_payment_method: str | None = None,
-        billing_reason: str = Invoice.BillingReason.MANUAL) -> Invoice:
+        billing_reason: str = Invoice.BillingReason.MANUAL,
+        discounts: list[DiscountSpec] | None = None) -> Invoice:
     """Creates a draft invoice for `customer` (`invoice.created`). With
     `pending_invoice_items_behavior="include"` the customer's pending items in the invoice's
     currency become its lines (Stripe's default for this API version is `exclude`: nothing is
     taken). The currency is the one given, else the customer's, else that of the customer's
-    oldest pending item when they are included, else usd."""
+    oldest pending item when they are included, else usd. `discounts` are redeemed for it
+    (billing.services.discounts) and taken off its lines; not given (None), it inherits its
+    customer's discount, as Stripe's do ([] : none)."""
     collection_method = collection_method or Invoice.CollectionMethod.CHARGE_AUTOMATICALLY
     due = Due(days_until_due=days_until_due, due_date=due_date)
     _check_collection(collection_method, due)
@@ -134,10 +143,15 @@ def invoice_create(
         _apply_due(invoice, due)
         _auto_finalization(invoice)
         invoice.save()
-        if include:
-            invoice_items_take(invoice=invoice)
+        inherited = invoice_customer_discount_ids(invoice) if discounts is None else []
+        if include or discounts or inherited:
+            if include:
+                invoice_items_take(invoice=invoice)
+            if discounts:
+                invoice_discounts_set(invoice, specs=discounts)
+            invoice.discount_ids = invoice.discount_ids or inherited
             invoice_totals_refresh(invoice)
-            invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
+            invoice.save(update_fields=[*TOTALS_FIELDS, "discount_ids"])
         transition_record(invoice, "created", actor)
         events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
     return invoice
@@ -157,7 +171,8 @@ def invoice_update(
         due_date: Maybe[datetime | None] = NOT_GIVEN,
         default_payment_method: Maybe[str | None] = NOT_GIVEN,
         description: Maybe[str | None] = NOT_GIVEN, footer: Maybe[str | None] = NOT_GIVEN,
-        metadata: MetadataUpdate | None = None) -> Invoice:
+        metadata: MetadataUpdate | None = None,
+        discounts: Maybe[list[DiscountSpec]] = NOT_GIVEN) -> Invoice:
     """Updates an invoice under its lock (`invoice.updated` with the old values). A draft
     takes every field; an open invoice nothing that moves money (not its collection method);
     a paid, void or uncollectible one only its metadata, description and footer."""
@@ -165,7 +180,7 @@ def invoice_update(
         ("auto_advance", auto_advance), ("collection_method", collection_method),
         ("days_until_due", days_until_due), ("due_date", due_date),
         ("default_payment_method", default_payment_method), ("description", description),
-        ("footer", footer)) if value is not NOT_GIVEN}
+        ("footer", footer), ("discounts", discounts)) if value is not NOT_GIVEN}
     if metadata is not None:
         given.add("metadata")
     with transaction.atomic(durable=True):
@@ -184,6 +199,9 @@ def invoice_update(
                                     due_date=due_date)
             _check_collection(invoice.collection_method, due)
             _apply_due(invoice, due)
+        if discounts is not NOT_GIVEN:
+            invoice_discounts_set(invoice, specs=discounts)
+            invoice_totals_refresh(invoice)
         invoice.metadata = metadata_apply(invoice.metadata, metadata)
         _auto_finalization(invoice)
         invoice.save()

@@ -12,6 +12,7 @@ from billing import selectors
 from billing.models import Invoice, Subscription, SubscriptionItem
 from billing.periods import period_end_after
 from billing.services.common import NO_PAYMENT_METHOD, NO_PAYMENT_METHOD_CODE
+from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
 from billing.services.subscription_terms import subscription_payment_method_check
@@ -39,20 +40,24 @@ def subscription_update(
         default_payment_method: Maybe[str | None] = NOT_GIVEN,
         cancel_at_period_end: Maybe[bool] = NOT_GIVEN,
         description: Maybe[str | None] = NOT_GIVEN,
-        metadata: MetadataUpdate | None = None, items: list[ItemChange] | None = None,
+        metadata: MetadataUpdate | None = None,
+        discounts: Maybe[list[DiscountSpec]] = NOT_GIVEN,
+        items: list[ItemChange] | None = None,
         proration_behavior: str = "create_prorations",
         proration_date: datetime | None = None, off_session: bool = True) -> Subscription:
     """Updates the subscription under its lock (`customer.subscription.updated` with the
     old values). `items` change its prices and quantities with Stripe's prorations
     (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
-    after the commit (a decline makes it `past_due`). An ended subscription is refused, as
-    Stripe refuses it."""
+    after the commit (a decline makes it `past_due`). `discounts` replaces its discounts, for
+    the invoices it makes from now on. An ended subscription is refused, as Stripe refuses
+    it."""
     invoice = None
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
         if subscription.is_ended and (default_payment_method is not NOT_GIVEN
-                                      or cancel_at_period_end is not NOT_GIVEN or items):
+                                      or cancel_at_period_end is not NOT_GIVEN or items
+                                      or discounts is not NOT_GIVEN):
             raise _ended(subscription)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
@@ -68,6 +73,8 @@ def subscription_update(
                 subscription.canceled_at = clock.now() if cancel_at_period_end else None
             if description is not NOT_GIVEN:
                 subscription.description = description
+            if discounts is not NOT_GIVEN:
+                subscription_discounts_set(subscription, specs=discounts, actor=actor)
             subscription.metadata = metadata_apply(subscription.metadata, metadata)
             subscription.save()
             subscription_updated_record(subscription, before)

@@ -21,9 +21,15 @@ from billing.pricing import price_line_amount
 from billing.services.common import (
     NO_PAYMENT_METHOD,
     NO_PAYMENT_METHOD_CODE,
+    TOTALS_FIELDS,
     invoice_rendered,
     invoice_totals_refresh,
     transition_record,
+)
+from billing.services.discounts import (
+    DiscountSpec,
+    subscription_discounts_set,
+    subscription_invoice_discount_ids,
 )
 from billing.services.invoice_items import invoice_items_release, invoice_items_take
 from billing.services.invoice_payments import invoice_pay
@@ -112,6 +118,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         billing_reason=reason, footer=customer.invoice_settings.get("footer"),
         custom_fields=customer.invoice_settings.get("custom_fields"),
         default_payment_method=subscription.default_payment_method, created=now,
+        discount_ids=subscription_invoice_discount_ids(subscription),
         period_start=subscription.current_period_start,
         period_end=subscription.current_period_end, provisional=provisional)
     invoice.save()
@@ -135,7 +142,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     # as Stripe's subscription invoices take them.
     invoice_items_take(invoice=invoice)
     invoice_totals_refresh(invoice)
-    invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
+    invoice.save(update_fields=TOTALS_FIELDS)
     transition_record(invoice, "created", actor)
     subscription.latest_invoice = invoice
     if provisional:
@@ -157,7 +164,8 @@ def subscription_create(
         collection_method: str | None = None, description: str | None = None,
         metadata: MetadataUpdate | None = None, trial_period_days: int | None = None,
         trial_end: datetime | Literal["now"] | None = None,
-        trial_missing_payment_method: str | None = None) -> Subscription:
+        trial_missing_payment_method: str | None = None,
+        discounts: list[DiscountSpec] | None = None) -> Subscription:
     """Creates a subscription (`customer.subscription.created`, `incomplete`) and its first
     invoice, for the first period from now, finalized and charged at once (after the
     subscription's transaction commits). Paid: `active` (by the payment's outcome, in the
@@ -167,7 +175,9 @@ def subscription_create(
     With a trial (`trial_period_days`, or `trial_end` later than now): `trialing`, its first
     period the trial, billed by a paid invoice for nothing; no payment method is needed
     until the trial ends (the engine then bills the first paid period, or does what
-    `trial_missing_payment_method` says when there is nothing to charge)."""
+    `trial_missing_payment_method` says when there is nothing to charge).
+    `discounts` (billing.services.discounts) are redeemed with it and apply to its invoices,
+    the first one included."""
     if payment_behavior not in PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(PAYMENT_BEHAVIORS)}.", param="payment_behavior")
@@ -190,6 +200,11 @@ def subscription_create(
         if method_id is None and payment_behavior != "default_incomplete" and trial is None:
             raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
         if payment_behavior == "error_if_incomplete" and trial is None:
+            if discounts or owner.discount_id:
+                # Its first charge is taken before any invoice (or discount) exists.
+                raise InvalidRequest("Discounts (the subscription's or its customer's) with "
+                                     "`payment_behavior=error_if_incomplete` are not "
+                                     "supported by Till yet.", param="discounts")
             return _create_paid_first(owner, items, prices, method=method, method_id=method_id,
                                       actor=actor, description=description, metadata=metadata)
         with transaction.atomic(durable=True):
@@ -197,6 +212,8 @@ def subscription_create(
                                               description=description, metadata=metadata,
                                               actor=actor, trial_end=trial,
                                               missing_payment_method=missing)
+            if discounts:
+                subscription_discounts_set(subscription, specs=discounts, actor=actor)
             invoice = subscription_invoice_make(
                 subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
             _activate_if_paid(subscription, invoice)

@@ -11,6 +11,7 @@ from api.objects import ApiObjectSerializer, ExpandableField, NestedObject, Time
 from api.params import MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
 from api.views import ApiView
+from core.hooks import customer_discount_render
 from payments import selectors, services
 from payments.models import Customer
 
@@ -76,7 +77,13 @@ class CustomerParams(Params):
         return value or Customer.TaxExempt.NONE
 
 
-class CustomerCreateParams(CustomerParams):
+class CustomerDiscountParams(CustomerParams):
+    # Stripe's ways to give a customer its discount (billing's coupons and codes).
+    coupon = OptionalString(max_length=100)
+    promotion_code = OptionalString(max_length=100)
+
+
+class CustomerCreateParams(CustomerDiscountParams):
     # Only at creation, as Stripe: a customer stays on the clock it was created on.
     test_clock = serializers.CharField(required=False, max_length=100)
 
@@ -149,8 +156,8 @@ class CustomerSerializer(ApiObjectSerializer):
     test_clock = ExpandableField("payments.api.test_clocks.TestClockSerializer",
                                  allow_null=True, source="test_clock_id")
 
-    # Sources and discounts are not part of Till yet: always null, as Stripe renders a
-    # customer without them.
+    # Sources are not part of Till yet: always null, as Stripe renders a customer without
+    # them. Its discount is billing's, shown through core.hooks.
     def get_default_source(self, obj: Customer) -> str | None:
         return None
 
@@ -158,7 +165,7 @@ class CustomerSerializer(ApiObjectSerializer):
         return False
 
     def get_discount(self, obj: Customer) -> dict | None:
-        return None
+        return customer_discount_render(obj)
 
 
 class DeletedCustomerSerializer(serializers.Serializer):
@@ -204,9 +211,9 @@ class CustomerDetailView(ApiView):
         return self.respond(customer, CustomerSerializer)
 
     @extend_schema(operation_id="UpdateCustomer", parameters=[ID_PARAM],
-                   request=CustomerParams, responses=CustomerSerializer)
+                   request=CustomerDiscountParams, responses=CustomerSerializer)
     def post(self, request, id: str) -> Response:  # noqa: A002
-        params = self.params(CustomerParams)
+        params = self.params(CustomerDiscountParams)
         self.expand(CustomerSerializer)
         customer = services.customer_update(id=id, merchant=self.merchant,
                                             livemode=self.livemode, **params)

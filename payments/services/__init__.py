@@ -7,6 +7,7 @@ from payments.services.common import client_secret_check
 from payments.services.customers import (
     customer_create,
     customer_delete,
+    customer_discount_record,
     customer_invoice_finalized,
     customer_update,
 )
@@ -66,6 +67,7 @@ from payments.services.test_clocks import (
 
 __all__ = [
     "CardInput", "ConfirmOptions", "client_secret_check", "customer_create", "customer_delete",
+    "customer_discount_record",
     "customer_invoice_finalized", "customer_update", "inbound_event_apply",
     "inbound_event_ids_due", "inbound_event_receive", "inbound_url",
     "payment_intent_action_resolve", "payment_intent_authenticate",

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from core import hooks
 from core.exceptions import InvalidRequest, InvalidState
 from core.hooks import default_payment_method_change_dispatch
 from core.metadata import MetadataUpdate, metadata_apply
@@ -45,8 +46,12 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
                     preferred_locales: list[str] | None = None, tax_exempt: str = "none",
                     metadata: MetadataUpdate | None = None,
                     invoice_settings: dict[str, Any] | None = None,
-                    test_clock: str | None = None) -> Customer:
+                    test_clock: str | None = None, coupon: str | None = None,
+                    promotion_code: str | None = None) -> Customer:
     """Creates a customer and its `customer.created` event in one transaction.
+
+    `coupon` or `promotion_code`: its discount, applied by billing (core.hooks) in the same
+    transaction; a refusal makes nothing.
 
     With `test_clock` (test mode), the customer lives on that clock from now on: created at
     its frozen time, as is everything done for it later. The clock is locked while its
@@ -64,6 +69,9 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
         with customer_time(customer) as now:
             customer.created = now
             customer.save()
+            if coupon is not None or promotion_code is not None:
+                hooks.customer_discount_apply(customer=customer, coupon=coupon,
+                                              promotion_code=promotion_code)
             event_record(type="customer.created", obj=customer)
     return customer
 
@@ -96,8 +104,12 @@ def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A00
                     preferred_locales: Maybe[list[str] | None] = NOT_GIVEN,
                     tax_exempt: Maybe[str] = NOT_GIVEN,
                     metadata: MetadataUpdate | None = None,
-                    invoice_settings: dict[str, Any] | None = None) -> Customer:
+                    invoice_settings: dict[str, Any] | None = None,
+                    coupon: Maybe[str | None] = NOT_GIVEN,
+                    promotion_code: Maybe[str | None] = NOT_GIVEN) -> Customer:
     """Updates a customer under its row lock; `customer.updated` carries the old values.
+    `coupon` / `promotion_code` replace its discount (billing's, through core.hooks; None
+    or empty: removed).
 
     Only what is given changes (None clears a field). An update that changes nothing writes
     no event, as Stripe does."""
@@ -112,6 +124,10 @@ def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A00
             metadata=metadata, invoice_settings=invoice_settings)
         with customer_time(customer):
             customer.save()
+            if coupon is not NOT_GIVEN or promotion_code is not NOT_GIVEN:
+                hooks.customer_discount_apply(
+                    customer=customer, coupon=None if coupon is NOT_GIVEN else coupon,
+                    promotion_code=None if promotion_code is NOT_GIVEN else promotion_code)
             after = render(customer)
             changed = previous_attributes(before, after)
             if changed:
@@ -154,6 +170,13 @@ def _check_default_payment_method(customer: Customer, payment_method_id: str) ->
             f"No such PaymentMethod: '{payment_method_id}'; it must be attached to the "
             f"customer {customer.pk or ''} first.".replace("  ", " "),
             code="resource_missing", param=param)
+
+
+def customer_discount_record(*, customer: Customer, discount_id: str | None) -> None:
+    """For billing, in its transaction with `customer` locked: the customer's discount is
+    now `discount_id` (None: it has none). Its events are billing's (customer.discount.*)."""
+    customer.discount_id = discount_id
+    customer.save(update_fields=["discount_id"])
 
 
 def customer_invoice_finalized(*, customer: Customer, ending_balance: int,

@@ -30,6 +30,30 @@ def test_paying_an_invoice_has_a_query_budget(api, django_assert_max_num_queries
     invoice = open_invoice(api, owner["id"], 1000)
 
     # then paying it (the invoice's phases, the intent's create, confirm and record, the
-    # hook's writes and the events) stays within its budget, savepoints included
-    with django_assert_max_num_queries(41):
+    # hook's writes and the events, the answer read with its discounts) stays within its
+    # budget, savepoints included
+    with django_assert_max_num_queries(42):
         ok(pay(api, invoice["id"]))
+
+
+def test_a_page_of_discounted_invoices_costs_the_same_for_one_or_ten(
+        api, django_assert_max_num_queries):
+    # given an invoice with one discount (shown whole as its `discount`), listed; then ten
+    owner = customer(api)
+    twenty = ok(api.post("/v1/coupons", {"percent_off": 20, "duration": "forever"}))
+
+    def discounted() -> None:
+        invoice = draft(api, owner["id"], 100, 200)
+        ok(api.post(f"/v1/invoices/{invoice['id']}", {"discounts": [{"coupon": twenty["id"]}]}))
+
+    discounted()
+    with django_assert_max_num_queries(6) as one:
+        ok(api.get("/v1/invoices"))
+    for _ in range(9):
+        discounted()
+
+    with django_assert_max_num_queries(6) as ten:
+        listed = ok(api.get("/v1/invoices"))
+
+    assert all(invoice["discount"]["coupon"]["id"] == twenty["id"] for invoice in listed["data"])
+    assert len(ten.captured_queries) == len(one.captured_queries)
