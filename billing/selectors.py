@@ -7,6 +7,7 @@ invoice it is on; a renewal locks the subscription, then makes and finalizes its
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -21,6 +22,8 @@ from billing.models import (
     Subscription,
     SubscriptionItem,
 )
+from billing.periods import period_end_after
+from billing.pricing import price_line_amount
 from core.exceptions import NotFound
 from core.search import SearchField
 from merchants.models import Merchant
@@ -294,11 +297,14 @@ def invoice_get_locked_unless_busy(*, id: str) -> Invoice | None:  # noqa: A002
 
 def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
                  status: str | None = None, collection_method: str | None = None,
-                 subscription: str | None = None) -> QuerySet[Invoice]:
+                 subscription: str | None = None,
+                 test_clock: str | None = None) -> QuerySet[Invoice]:
     invoices = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
                 .filter(merchant=merchant, livemode=livemode, provisional=False))
     if customer is not None:
         invoices = invoices.filter(customer_id=customer)
+    if test_clock is not None:
+        invoices = invoices.filter(customer__test_clock_id=test_clock)
     if status is not None:
         invoices = invoices.filter(status=status)
     if collection_method is not None:
@@ -478,13 +484,15 @@ def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
 
 def subscription_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
                       price: str | None = None, status: str | None = None,
-                      ) -> QuerySet[Subscription]:
+                      test_clock: str | None = None) -> QuerySet[Subscription]:
     """Stripe's list: without a status, every subscription not canceled; `all` every one;
-    `ended` the canceled and expired ones."""
+    `ended` the canceled and expired ones. `test_clock`: those of the clock's customers."""
     subscriptions = _subscriptions().filter(merchant=merchant, livemode=livemode,
                                             provisional_until__isnull=True)
     if customer is not None:
         subscriptions = subscriptions.filter(customer_id=customer)
+    if test_clock is not None:
+        subscriptions = subscriptions.filter(customer__test_clock_id=test_clock)
     if price is not None:
         subscriptions = subscriptions.filter(items__price_id=price).distinct()
     if status is None:
@@ -494,6 +502,66 @@ def subscription_list(*, merchant: Merchant, livemode: bool, customer: str | Non
     elif status != "all":
         subscriptions = subscriptions.filter(status=status)
     return subscriptions
+
+
+@dataclass(frozen=True)
+class UpcomingLine:
+    description: str
+    quantity: int
+    amount: int
+    period_start: datetime
+    period_end: datetime
+    proration: bool = False
+
+
+@dataclass(frozen=True)
+class UpcomingInvoice:
+    """What the subscription's next renewal will bill, as things stand: one line per item
+    for the next period, and the customer's pending invoice items in its currency (which
+    that invoice takes). Nothing is stored: Stripe's "upcoming invoice" preview."""
+
+    currency: str
+    date: datetime
+    period_start: datetime
+    period_end: datetime
+    lines: list[UpcomingLine]
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+
+def subscription_upcoming_invoice(*, subscription: Subscription,
+                                  items: list[SubscriptionItem] | None = None
+                                  ) -> UpcomingInvoice | None:
+    """The next renewal's invoice (billing.services.renewals bills it at the period's end:
+    its items at their prices, `price_line_amount`, plus the customer's pending items), or
+    None when no renewal is coming: an ended or paused subscription, one that cancels at
+    its period's end, or one the engine does not renew (incomplete, unpaid). `items`: the
+    subscription's items already read (subscription_items)."""
+    if (subscription.status not in Subscription.RENEWABLE
+            or subscription.cancel_at_period_end):
+        return None
+    if items is None:
+        items = subscription_items(subscription=subscription)
+    start = subscription.current_period_end
+    end = period_end_after(subscription.billing_cycle_anchor, interval=subscription.interval,
+                           interval_count=subscription.interval_count, after=start)
+    lines = [UpcomingLine(description=f"{item.quantity} × {item.price.product.name}",
+                          quantity=item.quantity,
+                          amount=price_line_amount(item.price, item.quantity),
+                          period_start=start, period_end=end)
+             for item in items]
+    pending = (InvoiceItem.objects
+               .filter(customer_id=subscription.customer_id, currency=subscription.currency,
+                       invoice__isnull=True).order_by("created", "pk"))
+    lines += [UpcomingLine(description=item.description or "Invoice item",
+                           quantity=item.quantity, amount=item.amount,
+                           period_start=item.period_start, period_end=item.period_end,
+                           proration=item.proration)
+              for item in pending]
+    return UpcomingInvoice(currency=subscription.currency, date=start, period_start=start,
+                           period_end=end, lines=lines)
 
 
 def subscription_ids_renewal_due(*, now: datetime, limit: int = 100) -> list[str]:
