@@ -11,10 +11,11 @@ from tests.billing.factories import customer_with_card, draft, ok, open_invoice
 
 
 def pdf_text(content: bytes) -> str:
-    """The text the PDF's page streams draw (fpdf2 deflates each stream)."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, flags=re.DOTALL)
+    """The text the PDF's page streams draw: each stream is its /Length bytes after
+    `stream` (fpdf2 deflates the page's; binary, so never split on what it holds)."""
     drawn = []
-    for stream in streams:
+    for match in re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\n", content):
+        stream = content[match.end():match.end() + int(match[1])]
         try:
             drawn.append(zlib.decompress(stream).decode("latin-1"))
         except zlib.error:
