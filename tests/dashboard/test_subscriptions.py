@@ -3,6 +3,7 @@ subscription's page (items, period, trial, upcoming invoice, invoices, timeline)
 it — cancel now, cancel at the period's end and undo, resume a paused one — by owners and
 admins, through billing's services, attributed to the user."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -87,6 +88,25 @@ def test_a_subscriptions_page_shows_its_items_period_invoices_and_upcoming_invoi
     # and its timeline (incomplete → active) and its events
     assert "<code>incomplete</code> → <code>active</code>" in html
     assert "customer.subscription.created" in html
+
+
+def test_a_trials_upcoming_invoice_is_its_first_paid_period_in_its_currency(owner, api):
+    # given a 14-day trial of $10.00 a month, and pending items in usd and in eur
+    owner_customer, _ = customer_with_card(api)
+    subscription = subscribe(api, owner_customer["id"], monthly(api)["id"],
+                             trial_period_days=14)
+    invoice_item(api, owner_customer["id"], 250, description="Onboarding")
+    invoice_item(api, owner_customer["id"], 9900, currency="eur", description="Euro item")
+
+    html = owner.get(f"/subscriptions/{subscription['id']}/").content.decode()
+
+    # then the trial is shown, and the next invoice bills the first month at the trial's
+    # end, with the usd item only
+    trial_end = datetime.fromtimestamp(subscription["trial_end"], UTC)
+    assert subscription["status"] == "trialing" and "Trialing" in html
+    assert re.search(r"\$12\.50 USD</strong> on <time datetime=\"[^\"]+\">"
+                     + trial_end.strftime("%b %-d, %Y"), html)
+    assert "Onboarding" in html and "Euro item" not in html
 
 
 def test_canceling_at_the_period_end_and_undoing_it(owner, api, account):
