@@ -186,3 +186,13 @@ def test_the_pages_stay_within_their_query_budgets(owner, api, django_assert_max
     # the product, its prices, its events
     with django_assert_max_num_queries(6):
         assert owner.get(f"/products/{products[0]['id']}/").status_code == 200
+
+
+def test_an_htmx_filter_swaps_in_only_the_results(owner, api):
+    product(api, name="Old plan", active="false")
+
+    swapped = owner.get("/products/", {"active": "false"}, headers={"HX-Request": "true"})
+
+    html = swapped.content.decode()
+    assert "Old plan" in html and "<html" not in html and "New product" not in html
+    assert "HX-Request" in swapped["Vary"]

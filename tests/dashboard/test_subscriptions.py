@@ -221,3 +221,13 @@ def test_the_pages_stay_within_their_query_budgets(owner, api, django_assert_max
         assert owner.get(f"/subscriptions/{subscriptions[0]['id']}/").status_code == 200
     with django_assert_max_num_queries(12):
         assert owner.get(f"/customers/{subscriptions[0]['customer']}/").status_code == 200
+
+
+def test_an_htmx_filter_swaps_in_only_the_results(owner, api):
+    kept = active(api)
+
+    swapped = owner.get("/subscriptions/", {"status": "active"}, headers={"HX-Request": "true"})
+
+    html = swapped.content.decode()
+    assert kept["id"] in html and "<html" not in html and "<nav" not in html
+    assert "HX-Request" in swapped["Vary"]
