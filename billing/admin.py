@@ -1,6 +1,7 @@
 """Operators' view of billing.
 
-Catalogue: products and prices are read-only here (a price's amounts never change, and every
+Catalogue: products, prices and plans (a recurring price, as the Plans API shows it) are
+read-only here (a price's amounts never change, and every
 change goes through billing.services, which records its events); the one thing an operator
 may do is archive or reactivate them, through the same services as the API.
 
@@ -22,6 +23,7 @@ from billing.models import (
     Invoice,
     InvoiceItem,
     InvoiceLineItem,
+    Plan,
     Price,
     Product,
     PromotionCode,
@@ -101,6 +103,25 @@ class PriceAdmin(CatalogueAdmin):
     def update_active(self, obj: Price, *, active: bool) -> None:
         services.price_update(id=obj.pk, merchant=obj.merchant, livemode=obj.livemode,
                               active=active)
+
+
+@admin.register(Plan)
+class PlanAdmin(CatalogueAdmin):
+    """Recurring prices as the Plans API shows them (the same rows as their prices)."""
+
+    list_display = ("id", "product", "nickname", "currency", "unit_amount_decimal",
+                    "recurring_interval", "recurring_interval_count", "active", "merchant",
+                    "livemode", "created")
+    list_filter = ("livemode", "active", "recurring_interval", "currency")
+    list_select_related = ("merchant", "product")
+    search_fields = ("=id", "=product__id", "nickname")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Plan]:
+        return super().get_queryset(request).filter(type=Price.Type.RECURRING)
+
+    def update_active(self, obj: Plan, *, active: bool) -> None:
+        services.plan_update(id=obj.pk, merchant=obj.merchant, livemode=obj.livemode,
+                             active=active)
 
 
 # ============================================================================================

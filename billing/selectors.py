@@ -323,7 +323,7 @@ def invoice_get_locked_unless_busy(*, id: str) -> Invoice | None:  # noqa: A002
 def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
                  status: str | None = None, collection_method: str | None = None,
                  subscription: str | None = None, discounts: bool = False,
-                 ) -> QuerySet[Invoice]:
+                 test_clock: str | None = None) -> QuerySet[Invoice]:
     """Invoices with their lines; with `discounts`, what their wire form shows of their
     discounts too (the API's, not the dashboard's list)."""
     invoices = (Invoice.objects.select_related(*_INVOICE_JOINS).prefetch_related("lines")
@@ -332,6 +332,8 @@ def invoice_list(*, merchant: Merchant, livemode: bool, customer: str | None = N
         invoices = invoices.prefetch_related(*_INVOICE_DISCOUNTS)
     if customer is not None:
         invoices = invoices.filter(customer_id=customer)
+    if test_clock is not None:
+        invoices = invoices.filter(customer__test_clock_id=test_clock)
     if status is not None:
         invoices = invoices.filter(status=status)
     if collection_method is not None:
@@ -553,13 +555,15 @@ def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
 
 def subscription_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
                       price: str | None = None, status: str | None = None,
-                      ) -> QuerySet[Subscription]:
+                      test_clock: str | None = None) -> QuerySet[Subscription]:
     """Stripe's list: without a status, every subscription not canceled; `all` every one;
-    `ended` the canceled and expired ones."""
+    `ended` the canceled and expired ones. `test_clock`: those of the clock's customers."""
     subscriptions = _subscriptions().filter(merchant=merchant, livemode=livemode,
                                             provisional_until__isnull=True)
     if customer is not None:
         subscriptions = subscriptions.filter(customer_id=customer)
+    if test_clock is not None:
+        subscriptions = subscriptions.filter(customer__test_clock_id=test_clock)
     if price is not None:
         subscriptions = subscriptions.filter(items__price_id=price).distinct()
     if status is None:

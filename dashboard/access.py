@@ -48,6 +48,15 @@ REFUND_DECIDE = Rule(MANAGERS, "Only owners and admins can approve or reject ref
 # Finalize, pay, void or mark uncollectible an invoice.
 INVOICE_MANAGE = Rule(MANAGERS, "Only owners and admins can finalize, charge, void or mark "
                                 "invoices uncollectible.")
+# Create products and prices, archive or reactivate them.
+CATALOGUE_MANAGE = Rule(MANAGERS, "Only owners and admins can create, archive or reactivate "
+                                  "products and prices.")
+# Cancel a subscription now or at its period's end (or undo that), resume a paused one.
+SUBSCRIPTION_MANAGE = Rule(MANAGERS, "Only owners and admins can cancel or resume "
+                                     "subscriptions.")
+# Create, advance or delete a test clock.
+TEST_CLOCK_MANAGE = Rule(MANAGERS, "Only owners and admins can create, advance or delete "
+                                   "test clocks.")
 # Change how failed subscription payments are retried and what ends their dunning.
 BILLING_SETTINGS_CHANGE = Rule(MANAGERS, "Only owners and admins can change the billing "
                                          "settings.")
@@ -104,6 +113,18 @@ class Current:
     @property
     def may_manage_invoices(self) -> bool:
         return self.may(INVOICE_MANAGE)
+
+    @property
+    def may_manage_catalogue(self) -> bool:
+        return self.may(CATALOGUE_MANAGE)
+
+    @property
+    def may_manage_subscriptions(self) -> bool:
+        return self.may(SUBSCRIPTION_MANAGE)
+
+    @property
+    def may_manage_test_clocks(self) -> bool:
+        return self.may(TEST_CLOCK_MANAGE)
 
     @property
     def may_change_billing_settings(self) -> bool:

@@ -1,6 +1,6 @@
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -409,3 +409,123 @@ class DisputeEvidenceForm(forms.Form):
     def evidence(self) -> dict[str, str]:
         """The evidence as the service takes it: every field, empty ones as ''."""
         return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+# -- products and prices ---------------------------------------------------------------------
+
+class ProductFilterForm(forms.Form):
+    active = forms.ChoiceField(required=False, choices=[("", "All products"),
+                                                        ("true", "Active"),
+                                                        ("false", "Archived")])
+
+    def active_value(self) -> bool | None:
+        return {"true": True, "false": False}.get(self.cleaned_data["active"])
+
+
+class ProductForm(forms.Form):
+    """A new product: its name and description (the rest through the API)."""
+
+    name = forms.CharField(label="Name", max_length=5000, strip=True,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    description = forms.CharField(label="Description", required=False, max_length=5000,
+                                  strip=True, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+PRICE_INTERVALS = [("day", "Daily"), ("week", "Weekly"), ("month", "Monthly"),
+                   ("year", "Yearly")]
+
+
+class PriceForm(forms.Form):
+    """A new per-unit price of a product: an amount typed in the currency's major unit
+    (`15.00`, `$15.00`, `15.00 USD`, parsed as the refund approval threshold is), one-time or
+    recurring every `interval_count` intervals. The terms are checked by billing.pricing, as
+    the API's are."""
+
+    amount = forms.CharField(
+        label="Amount", max_length=40, strip=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "placeholder": "15.00", "spellcheck": "false"}))
+    currency = forms.ChoiceField(label="Currency",
+                                 choices=[(code, code.upper()) for code in sorted(CURRENCIES)],
+                                 initial="usd")
+    type = forms.ChoiceField(label="Billing", choices=[  # noqa: A003
+        ("recurring", "Recurring"), ("one_time", "One time")], initial="recurring")
+    interval = forms.ChoiceField(label="Every", choices=PRICE_INTERVALS, initial="month",
+                                 required=False)
+    interval_count = forms.IntegerField(label="Intervals", min_value=1, initial=1,
+                                        required=False,
+                                        widget=forms.NumberInput(attrs={"size": 4}))
+    nickname = forms.CharField(label="Nickname", required=False, max_length=5000, strip=True)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        text, code = cleaned.get("amount") or "", cleaned.get("currency")
+        if not text or not code:
+            return cleaned
+        match = _TYPED_AMOUNT.match(text)
+        if match is None:
+            raise forms.ValidationError({"amount": "Enter an amount such as 15.00."})
+        typed = (match["pre"] or match["post"] or code).lower()
+        if typed != code:
+            raise forms.ValidationError({"amount": f"This price is in {code.upper()}: "
+                                                   f"the amount names {typed.upper()}."})
+        try:
+            cleaned["minor"] = minor_units(Decimal(match["number"].replace(",", "")), code)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError({"amount": exc.messages}) from exc
+        if cleaned["type"] == "recurring" and not cleaned.get("interval"):
+            raise forms.ValidationError({"interval": "Choose how often it is billed."})
+        return cleaned
+
+
+# -- subscriptions ---------------------------------------------------------------------------
+
+SUBSCRIPTION_STATUS_LABELS = {
+    "active": "Active",
+    "trialing": "Trialing",
+    "past_due": "Past due",
+    "unpaid": "Unpaid",
+    "paused": "Paused",
+    "incomplete": "Incomplete",
+    "incomplete_expired": "Incomplete, expired",
+    "canceled": "Canceled",
+}
+
+
+class SubscriptionFilterForm(forms.Form):
+    """Stripe's list filter: no status lists every subscription not canceled, `all` every
+    one, `ended` the canceled and expired ones."""
+
+    status = forms.ChoiceField(required=False, choices=[
+        ("", "Not canceled"), ("all", "All"), ("ended", "Ended"),
+        *SUBSCRIPTION_STATUS_LABELS.items()])
+    customer = forms.CharField(required=False, max_length=100, strip=True,
+                               widget=forms.TextInput(attrs={
+                                   "type": "search", "placeholder": "cus_…",
+                                   "autocomplete": "off", "spellcheck": "false"}))
+
+
+# -- test clocks -----------------------------------------------------------------------------
+
+class TestClockForm(forms.Form):
+    """A new test clock: a name and the time it starts frozen at (UTC)."""
+
+    __test__ = False  # a form, not a test class
+
+    name = forms.CharField(label="Name", required=False, max_length=300, strip=True)
+    frozen_time = forms.DateTimeField(
+        label="Frozen at (UTC)", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
+                                                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                   format="%Y-%m-%dT%H:%M"))
+
+    def clean_frozen_time(self):
+        moment = self.cleaned_data["frozen_time"]
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+class TestClockAdvanceForm(TestClockForm):
+    """Where to move a clock: a later frozen time (the service checks it)."""
+
+    name = None
+    frozen_time = TestClockForm.base_fields["frozen_time"]

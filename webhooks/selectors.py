@@ -56,6 +56,15 @@ def event_list_for_object(*, merchant: Merchant, livemode: bool,
             .order_by("-created", "-id"))
 
 
+def event_list_for_objects(*, merchant: Merchant, livemode: bool,
+                           object_ids: Iterable[str]) -> QuerySet[Event]:
+    """The events about any of these objects, newest first (a test clock's, its customers'
+    and their subscriptions' and invoices')."""
+    return (Event.objects.filter(merchant=merchant, livemode=livemode,
+                                 object_id__in=list(object_ids))
+            .order_by("-created", "-id"))
+
+
 def event_list_for_payment(*, merchant: Merchant, livemode: bool,
                            payment_intent_id: str) -> QuerySet[Event]:
     """The events about a payment and everything hanging off it, newest first: the intent's

@@ -1,8 +1,10 @@
-"""Customers: the list searched by email, and a customer with their payments and events."""
+"""Customers: the list searched by email, and a customer with their payments, subscriptions,
+invoices and events."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from billing.selectors import invoice_list, subscription_list
 from core.exceptions import NotFound
 from dashboard.access import Current, merchant_view
 from dashboard.forms import CustomerSearchForm
@@ -11,6 +13,7 @@ from payments.selectors import customer_get, customer_list, payment_intent_list_
 from webhooks.selectors import event_list_for_object
 
 CUSTOMER_PAYMENTS_SHOWN = 10
+CUSTOMER_BILLING_SHOWN = 10  # subscriptions, and invoices
 
 
 @require_GET
@@ -39,9 +42,19 @@ def customer_detail(request: HttpRequest, current: Current, customer_id: str) ->
     customer_payments = list(payment_intent_list_for_display(
         merchant=current.merchant, livemode=current.livemode,
         customer=customer.id)[:CUSTOMER_PAYMENTS_SHOWN + 1])
+    customer_subscriptions = list(subscription_list(
+        merchant=current.merchant, livemode=current.livemode, customer=customer.id,
+        status="all").order_by("-created", "-id")[:CUSTOMER_BILLING_SHOWN + 1])
+    customer_invoices = list(invoice_list(
+        merchant=current.merchant, livemode=current.livemode, customer=customer.id)
+        .order_by("-created", "-id")[:CUSTOMER_BILLING_SHOWN + 1])
     return render_page(request, current, "dashboard/customers/detail.html", {
         "nav": "customers", "customer": customer, "events": events,
         "events_truncated": len(events) == OBJECT_EVENTS_SHOWN,
         "payments": customer_payments[:CUSTOMER_PAYMENTS_SHOWN],
         "payments_truncated": len(customer_payments) > CUSTOMER_PAYMENTS_SHOWN,
+        "subscriptions": customer_subscriptions[:CUSTOMER_BILLING_SHOWN],
+        "subscriptions_truncated": len(customer_subscriptions) > CUSTOMER_BILLING_SHOWN,
+        "invoices": customer_invoices[:CUSTOMER_BILLING_SHOWN],
+        "invoices_truncated": len(customer_invoices) > CUSTOMER_BILLING_SHOWN,
     })

@@ -22,6 +22,7 @@ from core.money import format_money
 from dashboard import access
 from dashboard.access import Current, merchant_view
 from dashboard.forms import InvoiceFilterForm
+from dashboard.invoice_pdf import invoice_has_pdf, invoice_pdf
 from dashboard.views.common import (
     OBJECT_EVENTS_SHOWN,
     page_of,
@@ -70,7 +71,22 @@ def invoice_detail(request: HttpRequest, current: Current, invoice_id: str) -> H
         "can_pay": payable and (status != Invoice.Status.DRAFT or invoice.amount_due > 0),
         "can_void": status in (Invoice.Status.OPEN, Invoice.Status.UNCOLLECTIBLE),
         "can_mark_uncollectible": status == Invoice.Status.OPEN,
+        "has_pdf": invoice_has_pdf(invoice),
     })
+
+
+@require_GET
+@merchant_view
+def invoice_pdf_view(request: HttpRequest, current: Current, invoice_id: str) -> HttpResponse:
+    """The finalized invoice as a PDF, shown in the browser (`inline`); a draft has none."""
+    invoice = _invoice(current, invoice_id)
+    if not invoice_has_pdf(invoice):
+        return render_page(request, current, "dashboard/invoices/no_pdf.html",
+                           {"nav": "invoices", "invoice": invoice}, status=404)
+    response = HttpResponse(invoice_pdf(invoice, invoice_lines(invoice=invoice)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="Invoice-{invoice.number}.pdf"'
+    return response
 
 
 def _act(request: HttpRequest, current: Current, invoice_id: str,

@@ -6,8 +6,8 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from billing.models import Price, Product
-from tests.billing.factories import ok, price, product
+from billing.models import Plan, Price, Product
+from tests.billing.factories import monthly, ok, price, product
 from tests.dashboard.helpers import PASSWORD, logged_in
 from webhooks.models import Event
 
@@ -74,3 +74,20 @@ def test_a_product_is_archived_and_reactivated(superuser, api):
 
     assert (archived, ok(api.get(f"/v1/products/{made['id']}"))["active"]) == (False, True)
     assert Event.objects.filter(type="product.updated").count() == 2
+
+
+def test_plans_are_the_recurring_prices_and_archive_through_the_plans_service(superuser, api):
+    recurring = monthly(api, nickname="Monthly")
+    one_time = price(api, nickname="Once")
+
+    listed = superuser.get(admin_url(Plan, "changelist")).content.decode()
+    change = superuser.get(admin_url(Plan, "change", recurring["id"]))
+    response = superuser.post(admin_url(Plan, "changelist"), {
+        "action": "archive", "_selected_action": [recurring["id"]]}, follow=True)
+
+    assert recurring["id"] in listed and one_time["id"] not in listed
+    assert change.status_code == 200 and b'name="_save"' not in change.content
+    assert superuser.get(admin_url(Plan, "add")).status_code == 403
+    assert response.status_code == 200
+    assert ok(api.get(f"/v1/plans/{recurring['id']}"))["active"] is False
+    assert Event.objects.filter(type="plan.updated").count() == 1

@@ -43,6 +43,17 @@ GUARDED = [
     ("post", "/invoices/in_x/pay/", access.INVOICE_MANAGE),
     ("post", "/invoices/in_x/void/", access.INVOICE_MANAGE),
     ("post", "/invoices/in_x/mark-uncollectible/", access.INVOICE_MANAGE),
+    ("post", "/products/new/", access.CATALOGUE_MANAGE),
+    ("post", "/products/prod_x/active/", access.CATALOGUE_MANAGE),
+    ("post", "/products/prod_x/prices/", access.CATALOGUE_MANAGE),
+    ("post", "/products/prod_x/prices/price_x/active/", access.CATALOGUE_MANAGE),
+    ("post", "/subscriptions/sub_x/cancel/", access.SUBSCRIPTION_MANAGE),
+    ("post", "/subscriptions/sub_x/cancel-at-period-end/", access.SUBSCRIPTION_MANAGE),
+    ("post", "/subscriptions/sub_x/keep/", access.SUBSCRIPTION_MANAGE),
+    ("post", "/subscriptions/sub_x/resume/", access.SUBSCRIPTION_MANAGE),
+    ("post", "/test-clocks/new/", access.TEST_CLOCK_MANAGE),
+    ("post", "/test-clocks/clock_x/advance/", access.TEST_CLOCK_MANAGE),
+    ("post", "/test-clocks/clock_x/delete/", access.TEST_CLOCK_MANAGE),
 ]
 
 

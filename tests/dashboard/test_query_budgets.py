@@ -42,8 +42,8 @@ def test_detail_pages_stay_within_budget(owner, account, django_assert_max_num_q
     customer = new_customer(account, email="a@example.test")
     event = Event.objects.get()
 
-    # the customer, their payments, their events
-    with django_assert_max_num_queries(6):
+    # the customer, their payments, subscriptions, invoices, events
+    with django_assert_max_num_queries(8):
         assert owner.get(f"/customers/{customer.id}/").status_code == 200
     with django_assert_max_num_queries(4):
         assert owner.get(f"/events/{event.id}/").status_code == 200
