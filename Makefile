@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint migrate bench-payments bench-webhooks clean
+.PHONY: run test install install-dev lint migrate bench-payments bench-billing bench-webhooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,15 @@ test: install-dev
 # Benchmarks (docs/performance.md): they need PostgreSQL and Redis, and make their own database.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
+BENCH_SUBSCRIPTIONS ?= 10000
 
 bench-payments: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 		$(BIN)/python bench/payments_bench.py --markdown
+
+bench-billing: install-dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+		$(BIN)/python bench/billing_bench.py -n $(BENCH_SUBSCRIPTIONS) --workers 1,2 --markdown
 
 bench-webhooks: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \

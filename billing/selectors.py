@@ -583,9 +583,10 @@ def subscription_search(*, merchant: Merchant, livemode: bool,
                              status="all").filter(condition)
 
 
-def subscription_ids_renewal_due(*, now: datetime, limit: int = 100) -> list[str]:
+def subscription_ids_renewal_due(*, now: datetime, limit: int | None = 100) -> list[str]:
     """The engine's batch on Till's clock: subscriptions renewed automatically whose period
-    has ended, oldest first. Customers on a test clock are left to their clock's advance."""
+    has ended, oldest first (all of them with `limit` None: the fan-out's). Customers on a
+    test clock are left to their clock's advance."""
     return list(Subscription.objects.filter(
         status__in=Subscription.RENEWABLE, current_period_end__lte=now,
         customer__test_clock__isnull=True).order_by("current_period_end", "pk")

@@ -18,7 +18,13 @@ def invoices_advance_due() -> int:
 
 @shared_task(name="billing.tasks.subscriptions_renew_due", acks_late=True, ignore_result=True)
 def subscriptions_renew_due() -> int:
-    return services.subscriptions_renew_due()
+    """Beat's engine: the due renewals sent to the workers in batches (the task below)."""
+    return services.subscriptions_renew_due_fan_out()
+
+
+@shared_task(name="billing.tasks.subscriptions_renew_batch", acks_late=True, ignore_result=True)
+def subscriptions_renew_batch(subscription_ids: list[str]) -> int:
+    return services.subscriptions_renew_batch(ids=subscription_ids)
 
 
 @shared_task(name="billing.tasks.invoices_retry_due", acks_late=True, ignore_result=True)

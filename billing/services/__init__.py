@@ -59,7 +59,9 @@ from billing.services.renewals import (
     subscription_trial_will_end_notify,
     subscriptions_clock_advance,
     subscriptions_provisional_drop_due,
+    subscriptions_renew_batch,
     subscriptions_renew_due,
+    subscriptions_renew_due_fan_out,
 )
 from billing.services.subscription_changes import ItemChange
 from billing.services.subscription_updates import (
@@ -98,5 +100,5 @@ __all__ = [
     "subscription_provisional_reveal", "subscription_renew", "subscription_resume",
     "subscription_trial_will_end_notify", "subscription_update",
     "subscriptions_clock_advance", "subscriptions_provisional_drop_due",
-    "subscriptions_renew_due",
+    "subscriptions_renew_batch", "subscriptions_renew_due", "subscriptions_renew_due_fan_out",
 ]

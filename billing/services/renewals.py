@@ -182,6 +182,39 @@ def subscriptions_renew_due(*, now: datetime | None = None) -> int:
             break
         seen.update(ids)
         moved += sum(subscription_renew(id=pk, now=now) is not None for pk in ids)
+    return moved + _housekeeping(now)
+
+
+def subscriptions_renew_due_fan_out(*, now: datetime | None = None) -> int:
+    """Beat's engine on Till's clock, shared by the workers: the ids of every subscription
+    whose period ended, in batches of BATCH, each batch a task of its own
+    (`billing.tasks.subscriptions_renew_batch`: any worker takes it); the expiries, trials'
+    notices and provisional drops done here, as `subscriptions_renew_due` does them. A
+    subscription still queued when beat runs again is sent twice: its second batch finds it
+    renewed (or held, SKIP LOCKED) and moves on, and the one invoice per period stays the
+    database's last word. Returns how many renewals were sent plus how many moved here."""
+    from billing.tasks import subscriptions_renew_batch  # tasks import services
+
+    now = now or clock.now()
+    ids = selectors.subscription_ids_renewal_due(now=now, limit=None)
+    for start in range(0, len(ids), BATCH):
+        subscriptions_renew_batch.delay(ids[start:start + BATCH])
+    return len(ids) + _housekeeping(now)
+
+
+def subscriptions_renew_batch(*, ids: list[str], now: datetime | None = None) -> int:
+    """One batch of the fan-out, on Till's clock: each subscription renewed in its own
+    transaction and charged after its commit (subscription_renew); one another worker holds,
+    already renewed, or no longer due is skipped. Returns how many were billed."""
+    now = now or clock.now()
+    return sum(subscription_renew(id=pk, now=now) is not None for pk in ids)
+
+
+def _housekeeping(now: datetime) -> int:
+    """The engine's other duties on Till's clock: incomplete subscriptions past their 23
+    hours expired, trials' three-day notices, upcoming invoices announced, provisional
+    subscriptions dropped. Returns how many subscriptions expired."""
+    moved = 0
     for pk in selectors.subscription_ids_incomplete_expired(
             now=now, before=now - INCOMPLETE_EXPIRES_AFTER):
         moved += subscription_expire(id=pk, now=now)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from billing import services
+from billing import services, tasks
 from billing.models import Invoice, Subscription
 from core import clock
 from payments.models import Charge
@@ -59,3 +59,29 @@ def test_two_renewals_of_one_subscription_at_once_bill_it_once(account):
     assert sum(invoice is not None for [invoice] in results) == 1
     assert Invoice.objects.filter(subscription_id=subscription["id"]).count() == 2
     assert Charge.objects.filter(status="succeeded").count() == charges_before + 1
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_renewing_the_same_batch_at_once_bill_each_subscription_once(account):
+    # given six active subscriptions whose periods have all just ended
+    api = account.api()
+    price = monthly(api)
+    ids = [subscribe(api, customer_with_card(api)[0]["id"], price["id"])["id"]
+           for _ in range(6)]
+    Subscription.objects.filter(pk__in=ids).update(
+        current_period_end=clock.now() - timedelta(seconds=1))
+    charges_before = Charge.objects.filter(status="succeeded").count()
+
+    # when two workers run the fan-out's batch task over the same ids at the same moment
+    # (one of them in reverse order, so they meet in the middle)
+    billed = run_together(2, lambda i: tasks.subscriptions_renew_batch.apply(
+        args=[ids if i == 0 else ids[::-1]]).get(), timeout=60)
+
+    # then each subscription was renewed once, between them, and charged once
+    assert sum(billed) == 6
+    for pk in ids:
+        renewals = Invoice.objects.filter(subscription_id=pk, billing_reason="subscription_cycle")
+        assert [invoice.status for invoice in renewals] == ["paid"]
+        assert Subscription.objects.get(pk=pk).status == "active"
+    assert Charge.objects.filter(status="succeeded").count() == charges_before + 6

@@ -86,6 +86,32 @@ def test_the_beat_task_renews_on_the_wall_clock(api, subscription):
     assert Invoice.objects.filter(subscription_id=subscription["id"]).count() == 2
 
 
+def test_the_beat_task_sends_the_due_renewals_to_the_workers_in_batches(api, monkeypatch,
+                                                                       events_of):
+    # given three subscriptions whose periods have ended, and batches of two
+    price = monthly(api)
+    ids = [subscribe(api, customer_with_card(api)[0]["id"], price["id"])["id"]
+           for _ in range(3)]
+    Subscription.objects.filter(pk__in=ids).update(
+        current_period_end=clock.now() - timedelta(seconds=1))
+    monkeypatch.setattr("billing.services.renewals.BATCH", 2)
+    sent = []
+    batch = tasks.subscriptions_renew_batch.delay
+    monkeypatch.setattr(tasks.subscriptions_renew_batch, "delay",
+                        lambda ids: sent.append(ids) or batch(ids))
+
+    # when beat's task runs (the workers run its batches: tasks are eager here)
+    assert tasks.subscriptions_renew_due.apply().get() == 3
+
+    # then two batches went out, and each subscription was renewed and charged once
+    assert sorted(len(ids) for ids in sent) == [1, 2]
+    for pk in ids:
+        [renewal] = Invoice.objects.filter(subscription_id=pk, billing_reason="subscription_cycle")
+        assert renewal.status == "paid"
+        assert [event["type"] for event in events_of(renewal.id)] == [
+            "invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"]
+
+
 def test_a_failed_renewal_is_past_due_until_its_invoice_is_paid(api, subscription, events_of):
     # given the subscription's default card now declines
     owner = subscription["customer"]
