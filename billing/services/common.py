@@ -9,8 +9,10 @@ from billing.discounting import DiscountTerms, LineBase, discount_amounts
 from billing.models import Discount, Invoice, InvoiceLineItem
 from core.actor import Actor
 from core.audit import status_change_record
-from core.exceptions import InvalidState
+from core.exceptions import InvalidRequest, InvalidState
 from core.wire import render
+from payments import selectors as payment_selectors
+from payments.models import Customer, PaymentMethod
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 ALREADY_PAID = "Invoice is already paid"
@@ -21,6 +23,22 @@ NO_PAYMENT_METHOD = ("This customer has no attached payment source or default pa
                      "information, visit https://stripe.com/docs/billing/subscriptions/"
                      "payment-methods-setting#payment-method-priority.")
 NO_PAYMENT_METHOD_CODE = "no_default_payment_method"
+
+
+def default_payment_method_check(id: str | None, customer: Customer, *,  # noqa: A002
+                                 of: str) -> PaymentMethod | None:
+    """The `default_payment_method` of an invoice or a subscription (`of` names which, for
+    the message): a payment method attached to its customer; None when none is given."""
+    if id is None:
+        return None
+    method = payment_selectors.payment_method_get(id=id, merchant=customer.merchant,
+                                                  livemode=customer.livemode,
+                                                  param="default_payment_method")
+    if method.customer_id != customer.id:
+        raise InvalidRequest(
+            f"The PaymentMethod {id} must be attached to the {of}'s customer "
+            f"({customer.id}) to be its default.", param="default_payment_method")
+    return method
 
 
 def transition_record(invoice: Invoice, source: str, actor: Actor) -> None:

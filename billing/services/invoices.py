@@ -17,6 +17,7 @@ from billing import selectors
 from billing.models import Invoice
 from billing.services.common import (
     TOTALS_FIELDS,
+    default_payment_method_check,
     invoice_rendered,
     invoice_totals_refresh,
     invoice_updated_record,
@@ -37,7 +38,7 @@ from core.types import NOT_GIVEN, Maybe
 from merchants.models import Merchant
 from payments import selectors as payment_selectors
 from payments import services as payment_services
-from payments.models import Customer, PaymentMethod
+from payments.models import Customer
 from webhooks.services import EventSpec, events_record
 
 # A one-off invoice's currency when neither the request, the customer nor its pending items
@@ -83,20 +84,6 @@ def _apply_due(invoice: Invoice, due: Due) -> None:
         invoice.due_date = invoice.created + timedelta(days=due.days_until_due)
 
 
-def _default_payment_method(id: str | None, customer: Customer) -> PaymentMethod | None:  # noqa: A002
-    """The invoice's own default: a payment method attached to its customer."""
-    if id is None:
-        return None
-    method = payment_selectors.payment_method_get(id=id, merchant=customer.merchant,
-                                                  livemode=customer.livemode,
-                                                  param="default_payment_method")
-    if method.customer_id != customer.id:
-        raise InvalidRequest(
-            f"The PaymentMethod {id} must be attached to the invoice's customer "
-            f"({customer.id}) to be its default.", param="default_payment_method")
-    return method
-
-
 def _auto_finalization(invoice: Invoice) -> None:
     """A draft with auto_advance is finalized by beat's sweep after the draft period."""
     invoice.automatically_finalizes_at = (
@@ -137,7 +124,8 @@ def invoice_create(
             billing_reason=billing_reason, description=description,
             footer=footer or owner.invoice_settings.get("footer"),
             custom_fields=owner.invoice_settings.get("custom_fields"),
-            default_payment_method=_default_payment_method(default_payment_method, owner),
+            default_payment_method=default_payment_method_check(default_payment_method, owner,
+                                                                of="invoice"),
             metadata=metadata_apply({}, metadata), created=now, period_start=now,
             period_end=now)
         _apply_due(invoice, due)
@@ -192,8 +180,8 @@ def invoice_update(
             if value is not NOT_GIVEN:
                 setattr(invoice, field, value)
         if default_payment_method is not NOT_GIVEN:
-            invoice.default_payment_method = _default_payment_method(default_payment_method,
-                                                                     invoice.customer)
+            invoice.default_payment_method = default_payment_method_check(
+                default_payment_method, invoice.customer, of="invoice")
         if {"collection_method", "days_until_due", "due_date"} & given:
             due = _due_after_update(invoice, given, days_until_due=days_until_due,
                                     due_date=due_date)

@@ -8,10 +8,10 @@ from typing import Literal
 from billing import selectors
 from billing.models import Price, Subscription
 from billing.pricing import MAX_TRIAL_PERIOD_DAYS
+from billing.services.common import default_payment_method_check
 from billing.services.subscription_changes import MAX_ITEMS
 from core.exceptions import InvalidParameter, InvalidRequest
 from merchants.models import Merchant
-from payments import selectors as payment_selectors
 from payments.models import Customer, PaymentMethod
 
 # Stripe's longest trial (as a price's `recurring.trial_period_days`).
@@ -70,18 +70,10 @@ def subscription_prices_check(items: list[ItemSpec], *, merchant: Merchant,
     return prices
 
 
-def subscription_payment_method_check(id: str | None, customer: Customer) -> PaymentMethod | None:  # noqa: A002
+def subscription_payment_method_check(id: str | None,  # noqa: A002
+                                      customer: Customer) -> PaymentMethod | None:
     """The subscription's own default: a payment method attached to its customer."""
-    if id is None:
-        return None
-    method = payment_selectors.payment_method_get(id=id, merchant=customer.merchant,
-                                                  livemode=customer.livemode,
-                                                  param="default_payment_method")
-    if method.customer_id != customer.id:
-        raise InvalidRequest(
-            f"The PaymentMethod {id} must be attached to the subscription's customer "
-            f"({customer.id}) to be its default.", param="default_payment_method")
-    return method
+    return default_payment_method_check(id, customer, of="subscription")
 
 
 def trial_missing_payment_method_check(given: str | None) -> str:
