@@ -35,7 +35,7 @@ NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "pause_collection", "c
                      "collection_method", "days_until_due", "add_invoice_items",
                      "trial_from_plan")
 NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
-                     "cancel_at", "add_invoice_items", "days_until_due")
+                     "cancel_at", "add_invoice_items")
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -65,6 +65,7 @@ class SubscriptionCreateParams(Params):
     off_session = serializers.BooleanField(required=False)
     collection_method = serializers.ChoiceField(
         choices=Subscription.CollectionMethod.choices, required=False)
+    days_until_due = serializers.IntegerField(required=False, min_value=0, max_value=3650)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
     trial_period_days = serializers.IntegerField(required=False, min_value=0, max_value=730)

@@ -1,0 +1,204 @@
+"""Subscriptions collected by invoice (`collection_method=send_invoice`, `days_until_due`):
+active at once, each invoice finalized with its due date and emailed, never charged; past
+its due date unpaid the subscription is `past_due`, and paying (a charge or out of band)
+makes it `active` again. Through the API on a test clock, one story through the SDK."""
+
+import pytest
+import stripe
+from django.core import mail
+
+from billing.models import Subscription
+from core import clock
+from payments.models import Charge
+from tests.billing.factories import customer_with_card, error_of, monthly, ok, pay
+from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _monthly_price
+from tests.conftest import Account, make_account
+from tests.payments.factories import customer
+
+DAY = 86400
+START = int(clock.now().timestamp()) // DAY * DAY - DAY
+
+
+@pytest.fixture
+def advance(django_capture_on_commit_callbacks):
+    def post(api, clock_id: str, frozen_time: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            ok(api.post(f"/v1/test_helpers/test_clocks/{clock_id}/advance",
+                        {"frozen_time": frozen_time}))
+        assert ok(api.get(f"/v1/test_helpers/test_clocks/{clock_id}"))["status"] == "ready"
+
+    return post
+
+
+def _types(api, object_id: str) -> list[str]:
+    events = ok(api.get("/v1/events", {"limit": 100}))["data"]
+    return [event["type"] for event in reversed(events)
+            if event["data"]["object"].get("id") == object_id]
+
+
+def _sent_subscription(api, django_capture_on_commit_callbacks, *, clocked: bool = True):
+    test_clock = (ok(api.post("/v1/test_helpers/test_clocks", {"frozen_time": START}))
+                  if clocked else None)
+    owner = customer(api, email="ap@example.test",
+                     **({"test_clock": test_clock["id"]} if test_clock else {}))
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription = ok(api.post("/v1/subscriptions", {
+            "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
+            "collection_method": "send_invoice", "days_until_due": 30,
+            "expand": ["latest_invoice"]}))
+    return test_clock, owner, subscription
+
+
+@pytest.mark.django_db
+def test_a_send_invoice_subscription_is_active_at_once_its_invoice_sent_not_charged(
+        api, django_capture_on_commit_callbacks):
+    # given a customer with no payment method, subscribed with send_invoice, 30 days to pay
+    # (on Till's clock: a frozen test clock gives separate steps' events one instant)
+    _, owner, subscription = _sent_subscription(api, django_capture_on_commit_callbacks,
+                                                clocked=False)
+
+    # then it is active at once, and says how it is collected
+    assert (subscription["status"], subscription["collection_method"],
+            subscription["days_until_due"]) == ("active", "send_invoice", 30)
+    # and its first invoice is open, send_invoice, due 30 days after its finalization
+    invoice = subscription["latest_invoice"]
+    assert (invoice["status"], invoice["collection_method"], invoice["amount_due"]) == (
+        "open", "send_invoice", 1000)
+    assert invoice["due_date"] == invoice["status_transitions"]["finalized_at"] + 30 * DAY
+    assert invoice["next_payment_attempt"] is None
+    # and it was emailed, never charged
+    [email] = mail.outbox
+    assert email.to == ["ap@example.test"] and invoice["number"] in email.subject
+    assert Charge.objects.filter(payment_intent__invoice_id=invoice["id"]).count() == 0
+    # and the events come in Stripe's order
+    assert _types(api, subscription["id"]) == ["customer.subscription.created"]
+    assert _types(api, invoice["id"]) == ["invoice.created", "invoice.finalized",
+                                          "invoice.sent"]
+
+
+@pytest.mark.django_db
+def test_renewals_are_sent_the_due_date_passing_makes_it_past_due_and_paying_active(
+        api, advance, django_capture_on_commit_callbacks):
+    # given a send_invoice subscription whose first invoice is paid out of band
+    test_clock, owner, subscription = _sent_subscription(api, django_capture_on_commit_callbacks)
+    first = subscription["latest_invoice"]
+    ok(pay(api, first["id"], paid_out_of_band="true"))
+    mail.outbox.clear()
+
+    # when its period ends: the renewal is made, sent, not charged
+    advance(api, test_clock["id"], subscription["current_period_end"] + 60)
+    renewed = ok(api.get(f"/v1/subscriptions/{subscription['id']}",
+                         {"expand[]": "latest_invoice"}))
+    renewal = renewed["latest_invoice"]
+    assert renewed["status"] == "active"
+    assert (renewal["billing_reason"], renewal["collection_method"], renewal["status"]) == (
+        "subscription_cycle", "send_invoice", "open")
+    assert renewal["due_date"] == renewal["status_transitions"]["finalized_at"] + 30 * DAY
+    assert len(mail.outbox) == 1
+    assert Charge.objects.filter(payment_intent__customer_id=owner["id"]).count() == 0
+
+    # when its due date passes unpaid: past_due
+    advance(api, test_clock["id"], renewal["due_date"] + 60)
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "past_due"
+    assert _types(api, subscription["id"])[-1] == "customer.subscription.updated"
+
+    # when the customer pays it out of band: active again
+    paid = ok(pay(api, renewal["id"], paid_out_of_band="true"))
+    assert paid["status"] == "paid"
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "active"
+
+
+@pytest.mark.django_db
+def test_a_past_due_send_invoice_subscription_paid_by_card_is_active(
+        api, advance, django_capture_on_commit_callbacks):
+    # given a send_invoice subscription of a customer with a card, its first invoice unpaid
+    test_clock = ok(api.post("/v1/test_helpers/test_clocks", {"frozen_time": START}))
+    owner, _ = customer_with_card(api, test_clock=test_clock["id"])
+    subscription = ok(api.post("/v1/subscriptions", {
+        "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
+        "collection_method": "send_invoice", "days_until_due": 7}))
+    invoice_id = subscription["latest_invoice"]
+    assert Charge.objects.filter(payment_intent__invoice_id=invoice_id).count() == 0
+
+    # when its due date passes: past_due; then it is paid with the card: active
+    advance(api, test_clock["id"], START + 7 * DAY + 60)
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "past_due"
+    assert ok(pay(api, invoice_id))["status"] == "paid"
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "active"
+    assert Charge.objects.filter(payment_intent__invoice_id=invoice_id).count() == 1
+
+
+@pytest.mark.django_db
+def test_beat_marks_an_overdue_send_invoice_subscription_past_due_on_tills_clock(api):
+    # given a send_invoice subscription on Till's own clock, due in no days
+    from datetime import timedelta
+
+    from billing import services
+
+    owner = customer(api)
+    subscription = ok(api.post("/v1/subscriptions", {
+        "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
+        "collection_method": "send_invoice", "days_until_due": 0}))
+
+    # when beat runs a minute later, and again
+    later = clock.now() + timedelta(minutes=1)
+    services.subscriptions_renew_due(now=later)
+    services.subscriptions_renew_due(now=later)
+
+    # then it is past_due, told once
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "past_due"
+    assert _types(api, subscription["id"]).count("customer.subscription.updated") == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("params", "param"), [
+    ({"collection_method": "send_invoice"}, "days_until_due"),
+    ({"days_until_due": 30}, "days_until_due"),
+    ({"collection_method": "charge_automatically", "days_until_due": 30}, "days_until_due"),
+    ({"collection_method": "send_invoice", "days_until_due": -1}, "days_until_due"),
+    ({"collection_method": "send_invoice", "days_until_due": "soon"}, "days_until_due"),
+    ({"collection_method": "by_pigeon", "days_until_due": 30}, "collection_method"),
+])
+def test_bad_collection_input_is_refused_naming_its_parameter_and_makes_nothing(
+        api, params, param):
+    owner = customer(api)
+    error = error_of(api.post("/v1/subscriptions", {
+        "customer": owner["id"], "items": [{"price": monthly(api)["id"]}], **params}))
+    assert error["param"] == param
+    assert not Subscription.objects.exists()
+    assert ok(api.get("/v1/invoices"))["data"] == []
+    assert mail.outbox == []
+
+
+# -- the official SDK --------------------------------------------------------------------------
+
+@pytest.fixture
+def client(live_server, transactional_db, monkeypatch):
+    monkeypatch.setattr(stripe, "enable_telemetry", False)
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    account: Account = make_account("Invoiced")
+    http = stripe.RequestsClient()
+    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
+                              max_network_retries=0, http_client=http)
+    http.close()
+
+
+def test_a_send_invoice_subscription_through_the_sdk(client):
+    # given a customer on a test clock, subscribed with send_invoice and 14 days to pay
+    test_clock = client.v1.test_helpers.test_clocks.create(params={"frozen_time": CLOCK_START})
+    owner = client.v1.customers.create(params={"email": "ap@example.test",
+                                               "test_clock": test_clock.id})
+    subscription = client.v1.subscriptions.create(params={
+        "customer": owner.id, "items": [{"price": _monthly_price(client).id}],
+        "collection_method": "send_invoice", "days_until_due": 14,
+        "expand": ["latest_invoice"]})
+    assert (subscription.status, subscription.days_until_due) == ("active", 14)
+    assert subscription.latest_invoice.due_date == CLOCK_START + 14 * DAY
+
+    # when 14 days and a minute pass unpaid, then it is past_due
+    _advance(client, test_clock, CLOCK_START + 14 * DAY + 60)
+    assert client.v1.subscriptions.retrieve(subscription.id).status == "past_due"
+
+    # when it is paid out of band, then it is active again
+    client.v1.invoices.pay(subscription.latest_invoice.id, params={"paid_out_of_band": True})
+    assert client.v1.subscriptions.retrieve(subscription.id).status == "active"
