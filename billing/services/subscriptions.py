@@ -34,7 +34,10 @@ from billing.services.discounts import (
 from billing.services.invoice_items import invoice_items_release, invoice_items_take
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_amount_due_if_finalized, invoice_finalize_locked
-from billing.services.subscription_collection import subscription_collection_check
+from billing.services.subscription_collection import (
+    subscription_collection_check,
+    subscription_invoice_collection,
+)
 from billing.services.subscription_terms import (
     ItemSpec,
     subscription_payment_method_check,
@@ -115,17 +118,14 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     invoice = Invoice(
         merchant=subscription.merchant, livemode=subscription.livemode, customer=customer,
         currency=subscription.currency, subscription=subscription,
-        collection_method=subscription.collection_method, auto_advance=True,
-        days_until_due=subscription.days_until_due, billing_reason=reason,
-        footer=customer.invoice_settings.get("footer"),
+        collection_method=Invoice.CollectionMethod.CHARGE_AUTOMATICALLY, auto_advance=True,
+        billing_reason=reason, footer=customer.invoice_settings.get("footer"),
         custom_fields=customer.invoice_settings.get("custom_fields"),
         default_payment_method=subscription.default_payment_method, created=now,
         discount_ids=subscription_invoice_discount_ids(subscription),
         period_start=subscription.current_period_start,
         period_end=subscription.current_period_end, provisional=provisional)
-    if subscription.days_until_due is not None:
-        # Finalized now, so due `days_until_due` days from its finalization (Stripe's).
-        invoice.due_date = now + timedelta(days=subscription.days_until_due)
+    subscription_invoice_collection(subscription, invoice)
     invoice.save()
     # A trial's period is free: its lines say so, for nothing (Stripe's "Trial period for").
     trial = subscription.status == Subscription.Status.TRIALING

@@ -202,3 +202,62 @@ def test_a_send_invoice_subscription_through_the_sdk(client):
     # when it is paid out of band, then it is active again
     client.v1.invoices.pay(subscription.latest_invoice.id, params={"paid_out_of_band": True})
     assert client.v1.subscriptions.retrieve(subscription.id).status == "active"
+
+
+# -- switching on update ----------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_switching_to_send_invoice_applies_to_invoices_from_then_on_and_back(
+        api, advance, django_capture_on_commit_callbacks):
+    # given a subscription charged automatically, its first invoice paid by card
+    test_clock = ok(api.post("/v1/test_helpers/test_clocks", {"frozen_time": START}))
+    owner, _ = customer_with_card(api, test_clock=test_clock["id"])
+    subscription = ok(api.post("/v1/subscriptions", {
+        "customer": owner["id"], "items": [{"price": monthly(api)["id"]}]}))
+    first = subscription["latest_invoice"]
+
+    # when it is switched to send_invoice with 10 days to pay
+    switched = ok(api.post(f"/v1/subscriptions/{subscription['id']}", {
+        "collection_method": "send_invoice", "days_until_due": 10}))
+
+    # then it says so, `.updated` tells the old values, and the paid invoice keeps its own
+    assert (switched["collection_method"], switched["days_until_due"]) == ("send_invoice", 10)
+    assert ok(api.get(f"/v1/invoices/{first}"))["collection_method"] == "charge_automatically"
+    changes = [event["data"]["previous_attributes"] for event in ok(api.get(
+        "/v1/events", {"type": "customer.subscription.updated"}))["data"]]
+    assert {"collection_method": "charge_automatically", "days_until_due": None} in changes
+    # and its renewal is sent, not charged, though the customer has a card
+    advance(api, test_clock["id"], subscription["current_period_end"] + 60)
+    renewal = ok(api.get(f"/v1/subscriptions/{subscription['id']}",
+                         {"expand[]": "latest_invoice"}))["latest_invoice"]
+    assert (renewal["collection_method"], renewal["status"]) == ("send_invoice", "open")
+    assert Charge.objects.filter(payment_intent__invoice_id=renewal["id"]).count() == 0
+
+    # when it is switched back, then days_until_due is cleared, and the next renewal charged
+    back = ok(api.post(f"/v1/subscriptions/{subscription['id']}",
+                       {"collection_method": "charge_automatically"}))
+    assert (back["collection_method"], back["days_until_due"]) == ("charge_automatically", None)
+    ok(pay(api, renewal["id"]))
+    advance(api, test_clock["id"], back["current_period_end"] + 60)
+    latest = ok(api.get(f"/v1/subscriptions/{subscription['id']}",
+                        {"expand[]": "latest_invoice"}))["latest_invoice"]
+    assert (latest["collection_method"], latest["status"]) == ("charge_automatically", "paid")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("params", "param"), [
+    ({"collection_method": "send_invoice"}, "days_until_due"),
+    ({"days_until_due": 10}, "days_until_due"),
+    ({"collection_method": "charge_automatically", "days_until_due": 10}, "days_until_due"),
+    ({"collection_method": "send_invoice", "days_until_due": -3}, "days_until_due"),
+])
+def test_a_bad_collection_update_is_refused_naming_its_parameter_and_changes_nothing(
+        api, params, param):
+    owner, _ = customer_with_card(api)
+    subscription = ok(api.post("/v1/subscriptions", {
+        "customer": owner["id"], "items": [{"price": monthly(api)["id"]}]}))
+
+    error = error_of(api.post(f"/v1/subscriptions/{subscription['id']}", params))
+
+    assert error["param"] == param
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}")) == subscription
