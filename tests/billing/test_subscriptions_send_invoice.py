@@ -3,16 +3,20 @@ active at once, each invoice finalized with its due date and emailed, never char
 its due date unpaid the subscription is `past_due`, and paying (a charge or out of band)
 makes it `active` again. Through the API on a test clock, one story through the SDK."""
 
+from datetime import timedelta
+
 import pytest
 import stripe
 from django.core import mail
 
-from billing.models import Subscription
+from billing import services
+from billing.models import Invoice, Subscription
 from core import clock
 from payments.models import Charge
 from tests.billing.factories import customer_with_card, error_of, monthly, ok, pay
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _monthly_price
-from tests.conftest import Account, make_account
+from tests.concurrency import run_together
+from tests.conftest import Account, Api, make_account, needs_postgres
 from tests.payments.factories import customer
 
 DAY = 86400
@@ -131,10 +135,6 @@ def test_a_past_due_send_invoice_subscription_paid_by_card_is_active(
 @pytest.mark.django_db
 def test_beat_marks_an_overdue_send_invoice_subscription_past_due_on_tills_clock(api):
     # given a send_invoice subscription on Till's own clock, due in no days
-    from datetime import timedelta
-
-    from billing import services
-
     owner = customer(api)
     subscription = ok(api.post("/v1/subscriptions", {
         "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
@@ -261,3 +261,34 @@ def test_a_bad_collection_update_is_refused_naming_its_parameter_and_changes_not
 
     assert error["param"] == param
     assert ok(api.get(f"/v1/subscriptions/{subscription['id']}")) == subscription
+
+
+# -- PostgreSQL: the engine and a customer's payment at once ------------------------------------
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_a_renewal_and_two_pays_of_a_sent_invoice_at_once_give_one_payment(account):
+    # given a send_invoice subscription of a customer with a card, its period just ended and
+    # its first invoice still open
+    api = account.api()
+    owner, _ = customer_with_card(api)
+    subscription = ok(api.post("/v1/subscriptions", {
+        "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
+        "collection_method": "send_invoice", "days_until_due": 30}))
+    first = subscription["latest_invoice"]
+    Subscription.objects.filter(pk=subscription["id"]).update(
+        current_period_end=clock.now() - timedelta(seconds=1))
+    apis = [Api(account.key()) for _ in range(2)]
+
+    # when beat's engine and two payments of the invoice run at the same moment
+    run_together(3, lambda i: [services.subscriptions_renew_due() if i == 2
+                               else pay(apis[i], first)], timeout=60)
+
+    # then the invoice was paid once, the renewal was made once and sent, not charged
+    assert Charge.objects.filter(status="succeeded").count() == 1
+    assert Invoice.objects.get(pk=first).status == "paid"
+    [renewal] = Invoice.objects.filter(subscription_id=subscription["id"],
+                                       billing_reason="subscription_cycle")
+    assert (renewal.collection_method, renewal.status) == ("send_invoice", "open")
+    assert Charge.objects.filter(payment_intent__invoice_id=renewal.id).count() == 0
+    assert Subscription.objects.get(pk=subscription["id"]).status == "active"
