@@ -17,7 +17,7 @@ from tests.billing.factories import customer_with_card, error_of, monthly, ok, p
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _monthly_price
 from tests.concurrency import run_together
 from tests.conftest import Account, Api, make_account, needs_postgres
-from tests.payments.factories import customer
+from tests.payments.factories import attach, card_payment_method, customer
 
 DAY = 86400
 START = int(clock.now().timestamp()) // DAY * DAY - DAY
@@ -292,3 +292,23 @@ def test_a_renewal_and_two_pays_of_a_sent_invoice_at_once_give_one_payment(accou
     assert (renewal.collection_method, renewal.status) == ("send_invoice", "open")
     assert Charge.objects.filter(payment_intent__invoice_id=renewal.id).count() == 0
     assert Subscription.objects.get(pk=subscription["id"]).status == "active"
+
+
+@pytest.mark.django_db
+def test_a_new_default_card_does_not_charge_a_past_due_sent_invoice(
+        api, advance, django_capture_on_commit_callbacks):
+    # given a send_invoice subscription past due, its customer with no card
+    _, owner, subscription = _sent_subscription(api, django_capture_on_commit_callbacks)
+    test_clock_id = subscription["test_clock"]
+    advance(api, test_clock_id, START + 30 * DAY + 60)
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "past_due"
+
+    # when the customer gets a default card
+    card = card_payment_method(api, "4242424242424242")
+    attach(api, card["id"], owner["id"])
+    ok(api.post(f"/v1/customers/{owner['id']}",
+                {"invoice_settings": {"default_payment_method": card["id"]}}))
+
+    # then the sent invoice is left for the customer to pay: nothing is charged
+    assert Charge.objects.filter(payment_intent__customer_id=owner["id"]).count() == 0
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "past_due"
