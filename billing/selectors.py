@@ -654,7 +654,27 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
         .values_list("pk", "trial_will_end_at")]
     upcoming = [(at, "upcoming", pk) for pk, at in on_clock.filter(
         upcoming_notice_at__lte=until).values_list("pk", "upcoming_notice_at")]
-    return sorted(renewals + expiries + retries + notices + upcoming)
+    overdue = [(at, "overdue", pk) for pk, at in _overdue(on_clock, until)
+               .values_list("pk", "latest_invoice__due_date")]
+    return sorted(renewals + expiries + retries + notices + upcoming + overdue)
+
+
+def _overdue(subscriptions: QuerySet[Subscription], now: datetime) -> QuerySet[Subscription]:
+    """Active `send_invoice` subscriptions whose latest invoice is open past its due date."""
+    return subscriptions.filter(
+        status=Subscription.Status.ACTIVE,
+        collection_method=Subscription.CollectionMethod.SEND_INVOICE,
+        latest_invoice__status=Invoice.Status.OPEN, latest_invoice__due_date__lte=now)
+
+
+def subscription_ids_overdue_exists(*, id: str, now: datetime) -> bool:  # noqa: A002
+    return _overdue(Subscription.objects.filter(pk=id), now).exists()
+
+
+def subscription_ids_overdue(*, now: datetime) -> list[str]:
+    """On Till's clock (customers on a test clock wait for their clock)."""
+    return list(_overdue(Subscription.objects.filter(customer__test_clock__isnull=True), now)
+                .values_list("pk", flat=True))
 
 
 # ============================================================================================

@@ -32,10 +32,9 @@ from billing.services.subscriptions import PAYMENT_BEHAVIORS
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
 NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "pause_collection", "cancel_at",
-                     "collection_method", "days_until_due", "add_invoice_items",
-                     "trial_from_plan")
+                     "add_invoice_items", "trial_from_plan")
 NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
-                     "cancel_at", "add_invoice_items", "days_until_due")
+                     "cancel_at", "add_invoice_items")
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -65,6 +64,7 @@ class SubscriptionCreateParams(Params):
     off_session = serializers.BooleanField(required=False)
     collection_method = serializers.ChoiceField(
         choices=Subscription.CollectionMethod.choices, required=False)
+    days_until_due = serializers.IntegerField(required=False, min_value=0, max_value=3650)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
     trial_period_days = serializers.IntegerField(required=False, min_value=0, max_value=730)
@@ -111,6 +111,9 @@ class SubscriptionUpdateParams(Params):
     off_session = serializers.BooleanField(required=False)
     default_payment_method = OptionalString(max_length=100)
     cancel_at_period_end = serializers.BooleanField(required=False)
+    collection_method = serializers.ChoiceField(
+        choices=Subscription.CollectionMethod.choices, required=False)
+    days_until_due = serializers.IntegerField(required=False, min_value=0, max_value=3650)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
     discounts = DiscountsParam()

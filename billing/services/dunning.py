@@ -203,6 +203,8 @@ def subscription_retry_with_new_default(*, subscription_id: str) -> bool:
     if subscription is None:
         return False
     invoice = subscription.latest_invoice
+    if invoice.collection_method != Invoice.CollectionMethod.CHARGE_AUTOMATICALLY:
+        return False  # a sent invoice is the customer's to pay, never charged by Till
     method = invoice_retry_payment_method(invoice)
     if method is None:
         return False

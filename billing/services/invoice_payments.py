@@ -203,7 +203,8 @@ def invoice_mark_paid_out_of_band(*, id: str, merchant: Merchant, livemode: bool
                                   actor: Actor) -> Invoice:
     """Marks the invoice paid outside Till (`paid_out_of_band`, `invoice.paid`; no charge, no
     `invoice.payment_succeeded`), finalizing a draft first. Its payment intent, if any, is
-    canceled first, so it can no longer charge the customer."""
+    canceled first, so it can no longer charge the customer. A subscription's latest invoice
+    so paid makes it `active` again, as a charge would."""
     invoice = selectors.invoice_get(id=id, merchant=merchant, livemode=livemode)
     if invoice.status not in (Invoice.Status.DRAFT, *Invoice.PAYABLE):
         raise unpayable(invoice)
@@ -222,6 +223,12 @@ def invoice_mark_paid_out_of_band(*, id: str, merchant: Merchant, livemode: bool
         invoice.save()
         transition_record(invoice, source, actor)
         events_record(EventSpec("invoice.paid", invoice, payload=invoice_rendered(invoice)))
+        # Paid all the same: its subscription takes the outcome, as a charge's would (a
+        # `send_invoice` subscription's invoices are mostly paid so). Invoice, then
+        # subscription: the lock order payments' outcomes keep.
+        from billing.services.subscriptions import subscription_invoice_outcome_record
+
+        subscription_invoice_outcome_record(invoice=invoice, outcome=PaymentOutcome.SUCCEEDED)
     return invoice
 
 

@@ -79,7 +79,9 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
         # The period is billed already (a crashed run's invoice): nothing more to bill.
         logger.warning("subscription %s: its period is billed already", id)
         return None
-    if invoice.status == Invoice.Status.OPEN:
+    if (invoice.status == Invoice.Status.OPEN
+            and invoice.collection_method == Invoice.CollectionMethod.CHARGE_AUTOMATICALLY):
+        # A `send_invoice` invoice was emailed at finalization: its customer pays it.
         if invoice_retry_payment_method(invoice) is None:
             # Nothing to charge (a trial that ended with no card): a failed attempt all the
             # same, and dunning's schedule from it.
@@ -96,7 +98,8 @@ def _trial_over(subscription: Subscription) -> bool:
     is billed until it is resumed), or billed anyway (`create_invoice`, Stripe's default: the
     invoice then fails for want of a payment method). Returns whether the period is billed."""
     behavior = subscription.trial_missing_payment_method
-    chargeable = (subscription.default_payment_method_id is not None
+    chargeable = (subscription.collection_method == Subscription.CollectionMethod.SEND_INVOICE
+                  or subscription.default_payment_method_id is not None
                   or subscription.customer.invoice_settings.get("default_payment_method"))
     if not chargeable and behavior == Subscription.MissingPaymentMethod.CANCEL:
         subscription_cancel_locked(subscription, reason=None, actor=TILL)
@@ -168,6 +171,24 @@ def subscription_expire(*, id: str, now: datetime) -> bool:  # noqa: A002
     return True
 
 
+def subscription_overdue_mark(*, id: str, now: datetime) -> bool:  # noqa: A002
+    """A `send_invoice` subscription whose latest invoice is still open past its due date is
+    `past_due` (`customer.subscription.updated`), as Stripe's; paying the invoice (a charge
+    or out of band) makes it `active` again. Returns whether it moved (False: held, paid
+    meanwhile, or not due)."""
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked_by_id(id=id, skip_locked=True)
+        if subscription is None or not selectors.subscription_ids_overdue_exists(id=id,
+                                                                                  now=now):
+            return False
+        before = subscription_rendered(subscription)
+        subscription.mark_past_due()
+        subscription.save()
+        status_change_record(obj=subscription, source=Subscription.Status.ACTIVE, actor=TILL)
+        subscription_updated_record(subscription, before)
+    return True
+
+
 def subscriptions_renew_due(*, now: datetime | None = None) -> int:
     """Beat's engine on Till's clock: every subscription whose period ended is renewed, and
     every incomplete one past its 23 hours expires, in batches, each in its own
@@ -222,6 +243,8 @@ def _housekeeping(now: datetime) -> int:
         subscription_trial_will_end_notify(id=pk, now=now)
     for pk in selectors.subscription_ids_upcoming_notice_due(now=now):
         subscription_upcoming_notify(id=pk, now=now)
+    for pk in selectors.subscription_ids_overdue(now=now):
+        subscription_overdue_mark(id=pk, now=now)
     subscriptions_provisional_drop_due()
     return moved
 
@@ -308,6 +331,8 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
                 done = subscription_trial_will_end_notify(id=pk, now=at)
             elif kind == "upcoming":
                 done = subscription_upcoming_notify(id=pk, now=at)
+            elif kind == "overdue":
+                done = subscription_overdue_mark(id=pk, now=at)
             else:
                 done = subscription_expire(id=pk, now=at)
         if not done and _still_due(pk, kind=kind, at=at):
@@ -332,4 +357,6 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
         return subscription.status == Subscription.Status.TRIALING
     if kind == "upcoming":
         return subscription.upcoming_notice_at is not None
+    if kind == "overdue":
+        return selectors.subscription_ids_overdue_exists(id=pk, now=at)
     return subscription.status == Subscription.Status.INCOMPLETE

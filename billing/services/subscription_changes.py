@@ -23,6 +23,7 @@ from billing.prorations import Period, prorated, proration_description
 from billing.services.common import invoice_rendered, invoice_totals_refresh, transition_record
 from billing.services.invoice_items import invoice_items_take
 from billing.services.invoices import invoice_finalize_locked
+from billing.services.subscription_collection import subscription_invoice_collection
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest
@@ -263,6 +264,7 @@ def _invoice_now(subscription: Subscription, *, actor: Actor) -> Invoice:
         custom_fields=customer.invoice_settings.get("custom_fields"),
         default_payment_method=subscription.default_payment_method, created=now,
         period_start=now, period_end=now)
+    subscription_invoice_collection(subscription, invoice)
     invoice.save()
     invoice_items_take(invoice=invoice)
     invoice_totals_refresh(invoice)

@@ -15,6 +15,7 @@ from billing.services.common import NO_PAYMENT_METHOD, NO_PAYMENT_METHOD_CODE
 from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
+from billing.services.subscription_collection import subscription_collection_apply
 from billing.services.subscription_terms import subscription_payment_method_check
 from billing.services.subscriptions import (
     subscription_invoice_charge,
@@ -44,13 +45,16 @@ def subscription_update(
         discounts: Maybe[list[DiscountSpec]] = NOT_GIVEN,
         items: list[ItemChange] | None = None,
         proration_behavior: str = "create_prorations",
-        proration_date: datetime | None = None, off_session: bool = True) -> Subscription:
+        proration_date: datetime | None = None, off_session: bool = True,
+        collection_method: Maybe[str] = NOT_GIVEN,
+        days_until_due: Maybe[int | None] = NOT_GIVEN) -> Subscription:
     """Updates the subscription under its lock (`customer.subscription.updated` with the
     old values). `items` change its prices and quantities with Stripe's prorations
     (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
     after the commit (a decline makes it `past_due`). `discounts` replaces its discounts, for
-    the invoices it makes from now on. An ended subscription is refused, as Stripe refuses
-    it."""
+    the invoices it makes from now on; so do `collection_method` and `days_until_due` (a
+    `send_invoice` invoice is sent, not charged). An ended subscription is refused, as
+    Stripe refuses it."""
     invoice = None
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
@@ -61,6 +65,10 @@ def subscription_update(
             raise _ended(subscription)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
+            if collection_method is not NOT_GIVEN or days_until_due is not NOT_GIVEN:
+                subscription_collection_apply(subscription,
+                                              collection_method=collection_method,
+                                              days_until_due=days_until_due)
             if items:
                 invoice = subscription_items_change_locked(
                     subscription, items, proration_behavior=proration_behavior,
@@ -78,7 +86,8 @@ def subscription_update(
             subscription.metadata = metadata_apply(subscription.metadata, metadata)
             subscription.save()
             subscription_updated_record(subscription, before)
-    if invoice is not None and invoice.status == Invoice.Status.OPEN:
+    if (invoice is not None and invoice.status == Invoice.Status.OPEN
+            and invoice.collection_method == Invoice.CollectionMethod.CHARGE_AUTOMATICALLY):
         with customer_time(subscription.customer):
             subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
     if default_payment_method is not NOT_GIVEN and default_payment_method is not None:

@@ -34,6 +34,10 @@ from billing.services.discounts import (
 from billing.services.invoice_items import invoice_items_release, invoice_items_take
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_amount_due_if_finalized, invoice_finalize_locked
+from billing.services.subscription_collection import (
+    subscription_collection_check,
+    subscription_invoice_collection,
+)
 from billing.services.subscription_terms import (
     ItemSpec,
     subscription_payment_method_check,
@@ -121,6 +125,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         discount_ids=subscription_invoice_discount_ids(subscription),
         period_start=subscription.current_period_start,
         period_end=subscription.current_period_end, provisional=provisional)
+    subscription_invoice_collection(subscription, invoice)
     invoice.save()
     # A trial's period is free: its lines say so, for nothing (Stripe's "Trial period for").
     trial = subscription.status == Subscription.Status.TRIALING
@@ -161,7 +166,8 @@ def subscription_create(
         *, merchant: Merchant, livemode: bool, actor: Actor, customer: str,
         items: list[ItemSpec], default_payment_method: str | None = None,
         payment_behavior: str = "allow_incomplete", off_session: bool = False,
-        collection_method: str | None = None, description: str | None = None,
+        collection_method: str | None = None, days_until_due: int | None = None,
+        description: str | None = None,
         metadata: MetadataUpdate | None = None, trial_period_days: int | None = None,
         trial_end: datetime | Literal["now"] | None = None,
         trial_missing_payment_method: str | None = None,
@@ -177,15 +183,15 @@ def subscription_create(
     until the trial ends (the engine then bills the first paid period, or does what
     `trial_missing_payment_method` says when there is nothing to charge).
     `discounts` (billing.services.discounts) are redeemed with it and apply to its invoices,
-    the first one included."""
+    the first one included.
+    `collection_method=send_invoice` (with `days_until_due`): `active` at once, no payment
+    method needed; its invoices (first and renewals) are finalized due `days_until_due` days
+    later and emailed to the customer (`invoice.sent`), never charged by the engine."""
     if payment_behavior not in PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(PAYMENT_BEHAVIORS)}.", param="payment_behavior")
-    if collection_method not in (None, Subscription.CollectionMethod.CHARGE_AUTOMATICALLY):
-        raise InvalidRequest("Till's subscriptions are charged automatically for now: "
-                             "`collection_method=send_invoice` is not supported yet.",
-                             param="collection_method")
-    if payment_behavior != "default_incomplete":
+    send_invoice = subscription_collection_check(collection_method, days_until_due)
+    if payment_behavior != "default_incomplete" and not send_invoice:
         # A mode without a processor is refused before anything is made, as `pay` refuses.
         processor_for(merchant=merchant, livemode=livemode)
     owner = payment_selectors.customer_get(id=customer, merchant=merchant, livemode=livemode,
@@ -197,9 +203,10 @@ def subscription_create(
     missing = trial_missing_payment_method_check(trial_missing_payment_method)
     with customer_time(owner):
         trial = trial_end_check(trial_period_days, trial_end, now=clock.now())
-        if method_id is None and payment_behavior != "default_incomplete" and trial is None:
+        if (method_id is None and payment_behavior != "default_incomplete" and trial is None
+                and not send_invoice):
             raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
-        if payment_behavior == "error_if_incomplete" and trial is None:
+        if payment_behavior == "error_if_incomplete" and trial is None and not send_invoice:
             if discounts or owner.discount_id:
                 # Its first charge is taken before any invoice (or discount) exists.
                 raise InvalidRequest("Discounts (the subscription's or its customer's) with "
@@ -211,14 +218,16 @@ def subscription_create(
             subscription = _subscription_make(owner, items, prices, method=method,
                                               description=description, metadata=metadata,
                                               actor=actor, trial_end=trial,
-                                              missing_payment_method=missing)
+                                              missing_payment_method=missing,
+                                              days_until_due=days_until_due)
             if discounts:
                 subscription_discounts_set(subscription, specs=discounts, actor=actor)
             invoice = subscription_invoice_make(
                 subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
             _activate_if_paid(subscription, invoice)
             subscription.save()
-        if payment_behavior == "allow_incomplete" and invoice.status == Invoice.Status.OPEN:
+        if (payment_behavior == "allow_incomplete" and invoice.status == Invoice.Status.OPEN
+                and not send_invoice):
             subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
     return selectors.subscription_get(id=subscription.id, merchant=merchant, livemode=livemode)
 
@@ -228,7 +237,7 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
                        metadata: MetadataUpdate | None, actor: Actor,
                        provisional: bool = False, trial_end: datetime | None = None,
                        missing_payment_method: str = Subscription.MissingPaymentMethod
-                       .CREATE_INVOICE) -> Subscription:
+                       .CREATE_INVOICE, days_until_due: int | None = None) -> Subscription:
     """The subscription and its items, saved, in the caller's transaction (its first period
     from now, anchored now; with a trial, the trial, anchored at its end), with
     `customer.subscription.created` — unless `provisional`: hidden and unannounced until its
@@ -247,6 +256,13 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
         start_date=now, created=now, metadata=metadata_apply({}, metadata),
         provisional_until=clock.wall_now() + PROVISIONAL_FOR if provisional else None,
         trial_missing_payment_method=missing_payment_method)
+    if days_until_due is not None:
+        subscription.collection_method = Subscription.CollectionMethod.SEND_INVOICE
+        subscription.days_until_due = days_until_due
+        if trial_end is None:
+            # Stripe's: a send_invoice subscription is created `active`, its first invoice
+            # open for the customer to pay once it is sent.
+            subscription.activate()
     if trial_end is not None:
         subscription.start_trial(start=now, end=trial_end,
                                  will_end_at=max(trial_end - TRIAL_WILL_END_BEFORE, now))

@@ -163,7 +163,8 @@ def test_one_time_prices_and_later_slices_are_refused_clearly(api):
     error = error_of(api.post("/v1/subscriptions", {
         "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
         "collection_method": "send_invoice"}))
-    assert error["param"] == "collection_method"
+    # send_invoice is built (test_subscriptions_send_invoice.py): it wants days_until_due
+    assert error["param"] == "days_until_due"
     subscription = subscribe(api, owner["id"], monthly(api)["id"])
     error = error_of(api.post(f"/v1/subscriptions/{subscription['id']}",
                               {"pause_collection": {"behavior": "void"}}))
