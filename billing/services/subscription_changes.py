@@ -20,10 +20,8 @@ from billing import selectors
 from billing.models import Invoice, InvoiceItem, Price, Subscription, SubscriptionItem
 from billing.pricing import price_line_amount
 from billing.prorations import Period, prorated, proration_description
-from billing.services.common import invoice_rendered, invoice_totals_refresh, transition_record
-from billing.services.invoice_items import invoice_items_take
-from billing.services.invoices import invoice_finalize_locked
-from billing.services.subscription_collection import subscription_invoice_collection
+from billing.services.subscription_terms import MAX_ITEMS
+from billing.services.subscriptions import subscription_invoice_make
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest
@@ -31,8 +29,6 @@ from core.metadata import MetadataUpdate, metadata_apply
 from webhooks.services import EventSpec, events_record
 
 PRORATION_BEHAVIORS = ("create_prorations", "always_invoice", "none")
-# Stripe's most items on one subscription.
-MAX_ITEMS = 20
 # What a proration's invoice item's unit amount keeps of an amount split over a quantity.
 _UNIT_PLACES = Decimal("1e-12")
 
@@ -251,30 +247,9 @@ def _prorations(subscription: Subscription, plan: list[_Planned], *,
 
 def _invoice_now(subscription: Subscription, *, actor: Actor) -> Invoice:
     """`always_invoice`: the customer's pending items (the prorations with them) invoiced
-    now (`invoice.created`) and finalized (`invoice.finalized`; a credit larger than the
-    charge is paid at once and goes to the customer's balance)."""
-    now = clock.now()
-    customer = subscription.customer
-    invoice = Invoice(
-        merchant=subscription.merchant, livemode=subscription.livemode, customer=customer,
-        currency=subscription.currency, subscription=subscription,
-        collection_method=Invoice.CollectionMethod.CHARGE_AUTOMATICALLY, auto_advance=True,
-        billing_reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE,
-        footer=customer.invoice_settings.get("footer"),
-        custom_fields=customer.invoice_settings.get("custom_fields"),
-        default_payment_method=subscription.default_payment_method, created=now,
-        period_start=now, period_end=now)
-    subscription_invoice_collection(subscription, invoice)
-    invoice.save()
-    invoice_items_take(invoice=invoice)
-    invoice_totals_refresh(invoice)
-    invoice.save(update_fields=["subtotal", "total", "amount_due", "amount_remaining"])
-    transition_record(invoice, "created", actor)
-    events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
-    invoice_finalize_locked(invoice, actor=actor)
-    if invoice.next_payment_attempt is not None:
-        # The update charges it itself, right after it commits (as the engine does).
-        invoice.next_payment_attempt = None
-        invoice.save(update_fields=["next_payment_attempt"])
-    subscription.latest_invoice = invoice
-    return invoice
+    now (`invoice.created`), with the subscription's discounts, and finalized
+    (`invoice.finalized`; a credit larger than the charge is paid at once and goes to the
+    customer's balance)."""
+    return subscription_invoice_make(subscription,
+                                     reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE,
+                                     actor=actor, item_lines=False)

@@ -9,13 +9,14 @@ from billing import selectors
 from billing.models import Price, Subscription
 from billing.pricing import MAX_TRIAL_PERIOD_DAYS
 from billing.services.common import default_payment_method_check
-from billing.services.subscription_changes import MAX_ITEMS
 from core.exceptions import InvalidParameter, InvalidRequest
 from merchants.models import Merchant
 from payments.models import Customer, PaymentMethod
 
 # Stripe's longest trial (as a price's `recurring.trial_period_days`).
 MAX_TRIAL = timedelta(days=MAX_TRIAL_PERIOD_DAYS)
+# Stripe's most items on one subscription.
+MAX_ITEMS = 20
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,13 +106,14 @@ def subscription_updated_record(subscription: Subscription, before: dict[str, An
 # -- create --------------------------------------------------------------------------------
 
 def subscription_invoice_make(subscription: Subscription, *, reason: str, actor: Actor,
-                              provisional: bool = False) -> Invoice:
+                              provisional: bool = False, item_lines: bool = True) -> Invoice:
     """In the caller's transaction (the subscription locked): the invoice of the
     subscription's current period (`invoice.created`), one line per item, finalized
     (`invoice.finalized`; paid at once when nothing is due). The database refuses a second
     invoice for the same period (IntegrityError, for the caller). `provisional` (a
     provisional subscription's first invoice): a hidden draft, with no event, which the
-    payment's success finalizes (subscription_provisional_reveal)."""
+    payment's success finalizes (subscription_provisional_reveal). Without `item_lines`
+    (an update invoiced at once): only the pending items, for the moment it is made."""
     customer = subscription.customer
     now = clock.now()
     invoice = Invoice(
@@ -123,8 +124,9 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         custom_fields=customer.invoice_settings.get("custom_fields"),
         default_payment_method=subscription.default_payment_method, created=now,
         discount_ids=subscription_invoice_discount_ids(subscription),
-        period_start=subscription.current_period_start,
-        period_end=subscription.current_period_end, provisional=provisional)
+        period_start=subscription.current_period_start if item_lines else now,
+        period_end=subscription.current_period_end if item_lines else now,
+        provisional=provisional)
     subscription_invoice_collection(subscription, invoice)
     invoice.save()
     # A trial's period is free: its lines say so, for nothing (Stripe's "Trial period for").
@@ -141,7 +143,8 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
         created=now,
         period_start=subscription.current_period_start,
         period_end=subscription.current_period_end)
-        for item in selectors.subscription_items(subscription=subscription)]
+        for item in (selectors.subscription_items(subscription=subscription) if item_lines
+                     else [])]
     InvoiceLineItem.objects.bulk_create(lines)
     # The customer's pending invoice items (a change's prorations among them) come along,
     # as Stripe's subscription invoices take them.

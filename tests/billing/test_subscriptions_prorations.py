@@ -13,7 +13,7 @@ from billing import services
 from billing.models import InvoiceItem, Subscription
 from billing.periods import period_end_after
 from core import clock
-from tests.billing.factories import customer_with_card, error_of, monthly, ok, price
+from tests.billing.factories import coupon, customer_with_card, error_of, monthly, ok, price
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _clocked_customer
 from tests.conftest import Account, make_account
 
@@ -257,3 +257,25 @@ def test_an_upgrade_mid_period_prorates_to_the_second_through_the_sdk(client):
     assert lines[0].description.startswith("Unused time on Pro after ")
     assert (invoice.status, invoice.amount_paid) == ("paid", share(4500) - share(1500))
     assert CLOCK_START <= at < end
+
+
+def test_a_change_invoiced_now_takes_the_subscriptions_discount(api, subscribed):
+    # given the subscription carries a 20% forever coupon
+    owner, subscription, basic, pro = subscribed
+    [item] = subscription["items"]["data"]
+    twenty = coupon(api)
+    with clock.bound(CHANGE - timedelta(seconds=1)):
+        ok(api.post(f"/v1/subscriptions/{subscription['id']}",
+                    {"discounts": [{"coupon": twenty["id"]}]}))
+
+    # when an upgrade is invoiced at once
+    updated = ok(change(api, subscription, items=[{"id": item["id"], "price": pro["id"]}],
+                        proration_behavior="always_invoice", expand=["latest_invoice"]))
+
+    # then that invoice is discounted as its renewals are, and paid for the discounted amount
+    invoice = updated["latest_invoice"]
+    difference = share_of(3000) - share_of(1000)
+    assert invoice["discounts"] == updated["discounts"] != []
+    assert invoice["subtotal"] == difference
+    assert invoice["total"] == invoice["amount_paid"] < difference
+    assert invoice["total_discount_amounts"][0]["amount"] == difference - invoice["total"]
