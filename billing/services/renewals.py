@@ -25,6 +25,10 @@ from billing.services.dunning import (
 )
 from billing.services.invoice_previews import invoice_preview
 from billing.services.invoices import invoice_void
+from billing.services.subscription_cancel_at import (
+    subscription_cancel_at_due,
+    subscriptions_cancel_at_due,
+)
 from billing.services.subscriptions import (
     subscription_cancel_locked,
     subscription_invoice_charge,
@@ -65,7 +69,8 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
             end = subscription.current_period_end
             if subscription.cancel_at_period_end or (
                     subscription.cancel_at is not None and subscription.cancel_at <= end):
-                with clock.bound(end):
+                # A cancel_at inside the ended period (the engine was behind) ends it there.
+                with clock.bound(min(end, subscription.cancel_at or end)):
                     subscription_cancel_locked(subscription, reason="cancellation_requested",
                                                actor=TILL)
                 return None
@@ -220,6 +225,7 @@ def _housekeeping(now: datetime) -> int:
         moved += subscription_expire(id=pk, now=now)
     for pk in selectors.subscription_ids_trial_will_end_due(now=now):
         subscription_trial_will_end_notify(id=pk, now=now)
+    moved += subscriptions_cancel_at_due(now=now)
     for pk in selectors.subscription_ids_upcoming_notice_due(now=now):
         subscription_upcoming_notify(id=pk, now=now)
     subscriptions_provisional_drop_due()
@@ -308,6 +314,8 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
                 done = subscription_trial_will_end_notify(id=pk, now=at)
             elif kind == "upcoming":
                 done = subscription_upcoming_notify(id=pk, now=at)
+            elif kind == "cancel_at":
+                done = subscription_cancel_at_due(id=pk, now=at)
             else:
                 done = subscription_expire(id=pk, now=at)
         if not done and _still_due(pk, kind=kind, at=at):
@@ -322,7 +330,7 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
         return Invoice.objects.filter(pk=pk, status=Invoice.Status.OPEN,
                                       next_payment_attempt__lte=at).exists()
     subscription = Subscription.objects.filter(pk=pk).only(
-        "status", "current_period_end").first()
+        "status", "current_period_end", "cancel_at").first()
     if subscription is None:
         return False
     if kind == "renew":
@@ -332,4 +340,7 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
         return subscription.status == Subscription.Status.TRIALING
     if kind == "upcoming":
         return subscription.upcoming_notice_at is not None
+    if kind == "cancel_at":
+        return (subscription.status in Subscription.CANCELABLE
+                and subscription.cancel_at is not None and subscription.cancel_at <= at)
     return subscription.status == Subscription.Status.INCOMPLETE
