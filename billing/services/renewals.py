@@ -217,8 +217,9 @@ def subscriptions_renew_batch(*, ids: list[str], now: datetime | None = None) ->
 
 def _housekeeping(now: datetime) -> int:
     """The engine's other duties on Till's clock: incomplete subscriptions past their 23
-    hours expired, trials' three-day notices, upcoming invoices announced, provisional
-    subscriptions dropped. Returns how many subscriptions expired."""
+    hours expired, trials' three-day notices, those whose `cancel_at` came canceled, upcoming
+    invoices announced, provisional subscriptions dropped. Returns how many subscriptions
+    expired or were canceled."""
     moved = 0
     for pk in selectors.subscription_ids_incomplete_expired(
             now=now, before=now - INCOMPLETE_EXPIRES_AFTER):
