@@ -593,6 +593,15 @@ def subscription_ids_renewal_due(*, now: datetime, limit: int | None = 100) -> l
         .values_list("pk", flat=True)[:limit])
 
 
+def subscription_ids_cancel_at_due(*, now: datetime, limit: int = 100) -> list[str]:
+    """Subscriptions not yet ended whose `cancel_at` has come (customers on a test clock wait
+    for their clock), soonest first."""
+    return list(Subscription.objects.filter(
+        status__in=Subscription.CANCELABLE, cancel_at__lte=now,
+        customer__test_clock__isnull=True).order_by("cancel_at", "pk")
+        .values_list("pk", flat=True)[:limit])
+
+
 def subscription_ids_incomplete_expired(*, now: datetime, before: datetime,
                                         limit: int = 100) -> list[str]:
     """Incomplete subscriptions created before `before` (23 hours ago): they expire."""
@@ -634,7 +643,8 @@ def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> 
 def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
                                     incomplete_after: timedelta) -> list[tuple[datetime, str, str]]:
     """What of a test clock's customers' subscriptions falls due by `until`, as
-    (due time, "renew" | "expire" | "retry" | "trial_will_end" | "upcoming", id), in time
+    (due time, "renew" | "expire" | "retry" | "trial_will_end" | "upcoming" | "cancel_at",
+    id), in time
     order: the next step of its advance (a retry's id is its invoice's; a trial's notice and
     an upcoming invoice's sort before the period's end they announce)."""
     on_clock = Subscription.objects.filter(customer__test_clock_id=clock_id)
@@ -656,7 +666,10 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
         upcoming_notice_at__lte=until).values_list("pk", "upcoming_notice_at")]
     overdue = [(at, "overdue", pk) for pk, at in _overdue(on_clock, until)
                .values_list("pk", "latest_invoice__due_date")]
-    return sorted(renewals + expiries + retries + notices + upcoming + overdue)
+    cancels = [(at, "cancel_at", pk) for pk, at in on_clock.filter(
+        status__in=Subscription.CANCELABLE, cancel_at__lte=until)
+        .values_list("pk", "cancel_at")]
+    return sorted(renewals + expiries + retries + notices + upcoming + overdue + cancels)
 
 
 def _overdue(subscriptions: QuerySet[Subscription], now: datetime) -> QuerySet[Subscription]:

@@ -31,13 +31,26 @@ from billing.services.subscriptions import PAYMENT_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
-NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "pause_collection", "cancel_at",
+NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "pause_collection",
                      "add_invoice_items", "trial_from_plan")
 NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
-                     "cancel_at", "add_invoice_items")
+                     "add_invoice_items")
 
 
 # -- input ---------------------------------------------------------------------------------
+
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0},
+                                {"type": "string", "enum": [""]}]})
+class ClearableTimestampParam(TimestampParam):
+    """A moment as Unix seconds, or "" to clear it (given back as None)."""
+
+    words = ("",)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data == "":
+            return True, None
+        return super().validate_empty_values(data)
+
 
 class ItemParams(Params):
     price = serializers.CharField(max_length=100)
@@ -70,6 +83,7 @@ class SubscriptionCreateParams(Params):
     trial_period_days = serializers.IntegerField(required=False, min_value=0, max_value=730)
     trial_end = TimestampOrNowParam(required=False)
     trial_settings = TrialSettingsParams(required=False)
+    cancel_at = TimestampParam(required=False)
     discounts = DiscountsParam()
     # Stripe's older ways to give one discount (this API version still takes them).
     coupon = serializers.CharField(required=False, max_length=100)
@@ -114,6 +128,7 @@ class SubscriptionUpdateParams(Params):
     collection_method = serializers.ChoiceField(
         choices=Subscription.CollectionMethod.choices, required=False)
     days_until_due = serializers.IntegerField(required=False, min_value=0, max_value=3650)
+    cancel_at = ClearableTimestampParam(required=False)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
     discounts = DiscountsParam()

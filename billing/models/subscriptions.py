@@ -110,6 +110,8 @@ class Subscription(FSMModelMixin, TenantModel):
                          condition=models.Q(status="incomplete")),
             models.Index(fields=["provisional_until"], name="subscription_provisional",
                          condition=models.Q(provisional_until__isnull=False)),
+            models.Index(fields=["cancel_at"], name="subscription_cancel_at_due",
+                         condition=models.Q(cancel_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,10 @@ from billing.services.dunning import (
 )
 from billing.services.invoice_previews import invoice_preview
 from billing.services.invoices import invoice_void
+from billing.services.subscription_cancel_at import (
+    subscription_cancel_at_due,
+    subscriptions_cancel_at_due,
+)
 from billing.services.subscriptions import (
     subscription_cancel_locked,
     subscription_invoice_charge,
@@ -65,7 +69,8 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
             end = subscription.current_period_end
             if subscription.cancel_at_period_end or (
                     subscription.cancel_at is not None and subscription.cancel_at <= end):
-                with clock.bound(end):
+                # A cancel_at inside the ended period (the engine was behind) ends it there.
+                with clock.bound(min(end, subscription.cancel_at or end)):
                     subscription_cancel_locked(subscription, reason="cancellation_requested",
                                                actor=TILL)
                 return None
@@ -233,14 +238,16 @@ def subscriptions_renew_batch(*, ids: list[str], now: datetime | None = None) ->
 
 def _housekeeping(now: datetime) -> int:
     """The engine's other duties on Till's clock: incomplete subscriptions past their 23
-    hours expired, trials' three-day notices, upcoming invoices announced, provisional
-    subscriptions dropped. Returns how many subscriptions expired."""
+    hours expired, trials' three-day notices, those whose `cancel_at` came canceled, upcoming
+    invoices announced, provisional subscriptions dropped. Returns how many subscriptions
+    expired or were canceled."""
     moved = 0
     for pk in selectors.subscription_ids_incomplete_expired(
             now=now, before=now - INCOMPLETE_EXPIRES_AFTER):
         moved += subscription_expire(id=pk, now=now)
     for pk in selectors.subscription_ids_trial_will_end_due(now=now):
         subscription_trial_will_end_notify(id=pk, now=now)
+    moved += subscriptions_cancel_at_due(now=now)
     for pk in selectors.subscription_ids_upcoming_notice_due(now=now):
         subscription_upcoming_notify(id=pk, now=now)
     for pk in selectors.subscription_ids_overdue(now=now):
@@ -333,6 +340,8 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
                 done = subscription_upcoming_notify(id=pk, now=at)
             elif kind == "overdue":
                 done = subscription_overdue_mark(id=pk, now=at)
+            elif kind == "cancel_at":
+                done = subscription_cancel_at_due(id=pk, now=at)
             else:
                 done = subscription_expire(id=pk, now=at)
         if not done and _still_due(pk, kind=kind, at=at):
@@ -347,7 +356,7 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
         return Invoice.objects.filter(pk=pk, status=Invoice.Status.OPEN,
                                       next_payment_attempt__lte=at).exists()
     subscription = Subscription.objects.filter(pk=pk).only(
-        "status", "current_period_end").first()
+        "status", "current_period_end", "cancel_at").first()
     if subscription is None:
         return False
     if kind == "renew":
@@ -359,4 +368,7 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
         return subscription.upcoming_notice_at is not None
     if kind == "overdue":
         return selectors.subscription_ids_overdue_exists(id=pk, now=at)
+    if kind == "cancel_at":
+        return (subscription.status in Subscription.CANCELABLE
+                and subscription.cancel_at is not None and subscription.cancel_at <= at)
     return subscription.status == Subscription.Status.INCOMPLETE

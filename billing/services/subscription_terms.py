@@ -110,3 +110,18 @@ def trial_end_check(days: int | None, end: datetime | Literal["now"] | None, *,
         raise InvalidRequest(f"Invalid timestamp: can be no more than {MAX_TRIAL.days} days "
                              "in the future.", param="trial_end")
     return end
+
+
+def cancel_at_check(cancel_at: datetime | None, *, cancel_at_period_end: bool | None,
+                    now: datetime) -> datetime | None:
+    """When the subscription is to be canceled, checked as Stripe checks it: in the future,
+    and not together with `cancel_at_period_end=true` (one or the other)."""
+    if cancel_at is None:
+        return None
+    if cancel_at_period_end:
+        raise InvalidRequest("You may only specify one of these parameters: cancel_at, "
+                             "cancel_at_period_end.", param="cancel_at")
+    if cancel_at <= now:
+        raise InvalidRequest("Invalid timestamp: must be an integer Unix timestamp in the "
+                             "future.", param="cancel_at")
+    return cancel_at

@@ -16,7 +16,10 @@ from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
 from billing.services.subscription_collection import subscription_collection_apply
-from billing.services.subscription_terms import subscription_payment_method_check
+from billing.services.subscription_terms import (
+    cancel_at_check,
+    subscription_payment_method_check,
+)
 from billing.services.subscriptions import (
     subscription_invoice_charge,
     subscription_invoice_make,
@@ -40,6 +43,7 @@ def subscription_update(
         *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
         default_payment_method: Maybe[str | None] = NOT_GIVEN,
         cancel_at_period_end: Maybe[bool] = NOT_GIVEN,
+        cancel_at: Maybe[datetime | None] = NOT_GIVEN,
         description: Maybe[str | None] = NOT_GIVEN,
         metadata: MetadataUpdate | None = None,
         discounts: Maybe[list[DiscountSpec]] = NOT_GIVEN,
@@ -53,14 +57,17 @@ def subscription_update(
     (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
     after the commit (a decline makes it `past_due`). `discounts` replaces its discounts, for
     the invoices it makes from now on; so do `collection_method` and `days_until_due` (a
-    `send_invoice` invoice is sent, not charged). An ended subscription is refused, as
-    Stripe refuses it."""
+    `send_invoice` invoice is sent, not charged). `cancel_at` (a future moment; None clears
+    it) and `cancel_at_period_end=true` each clear the other, as Stripe's do; the engine
+    cancels at `cancel_at` even mid-period (billing.services.subscription_cancel_at). An
+    ended subscription is refused, as Stripe refuses it."""
     invoice = None
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
         if subscription.is_ended and (default_payment_method is not NOT_GIVEN
                                       or cancel_at_period_end is not NOT_GIVEN or items
+                                      or cancel_at is not NOT_GIVEN
                                       or discounts is not NOT_GIVEN):
             raise _ended(subscription)
         with customer_time(subscription.customer):
@@ -79,6 +86,17 @@ def subscription_update(
             if cancel_at_period_end is not NOT_GIVEN:
                 subscription.cancel_at_period_end = cancel_at_period_end
                 subscription.canceled_at = clock.now() if cancel_at_period_end else None
+                if cancel_at_period_end:
+                    subscription.cancel_at = None
+            if cancel_at is not NOT_GIVEN:
+                subscription.cancel_at = cancel_at_check(
+                    cancel_at, now=clock.now(), cancel_at_period_end=(
+                        cancel_at_period_end if cancel_at_period_end is not NOT_GIVEN
+                        else None))
+                if cancel_at is not None:
+                    subscription.cancel_at_period_end = False
+                subscription.canceled_at = (clock.now() if cancel_at is not None
+                                            or subscription.cancel_at_period_end else None)
             if description is not NOT_GIVEN:
                 subscription.description = description
             if discounts is not NOT_GIVEN:

@@ -40,6 +40,7 @@ from billing.services.subscription_collection import (
 )
 from billing.services.subscription_terms import (
     ItemSpec,
+    cancel_at_check,
     subscription_payment_method_check,
     subscription_prices_check,
     trial_end_check,
@@ -174,7 +175,8 @@ def subscription_create(
         metadata: MetadataUpdate | None = None, trial_period_days: int | None = None,
         trial_end: datetime | Literal["now"] | None = None,
         trial_missing_payment_method: str | None = None,
-        discounts: list[DiscountSpec] | None = None) -> Subscription:
+        discounts: list[DiscountSpec] | None = None,
+        cancel_at: datetime | None = None) -> Subscription:
     """Creates a subscription (`customer.subscription.created`, `incomplete`) and its first
     invoice, for the first period from now, finalized and charged at once (after the
     subscription's transaction commits). Paid: `active` (by the payment's outcome, in the
@@ -186,7 +188,7 @@ def subscription_create(
     until the trial ends (the engine then bills the first paid period, or does what
     `trial_missing_payment_method` says when there is nothing to charge).
     `discounts` (billing.services.discounts) are redeemed with it and apply to its invoices,
-    the first one included.
+    the first one included. `cancel_at` (in the future): the engine cancels it then.
     `collection_method=send_invoice` (with `days_until_due`): `active` at once, no payment
     method needed; its invoices (first and renewals) are finalized due `days_until_due` days
     later and emailed to the customer (`invoice.sent`), never charged by the engine."""
@@ -206,6 +208,7 @@ def subscription_create(
     missing = trial_missing_payment_method_check(trial_missing_payment_method)
     with customer_time(owner):
         trial = trial_end_check(trial_period_days, trial_end, now=clock.now())
+        cancel_at = cancel_at_check(cancel_at, cancel_at_period_end=None, now=clock.now())
         if (method_id is None and payment_behavior != "default_incomplete" and trial is None
                 and not send_invoice):
             raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
@@ -216,11 +219,12 @@ def subscription_create(
                                      "`payment_behavior=error_if_incomplete` are not "
                                      "supported by Till yet.", param="discounts")
             return _create_paid_first(owner, items, prices, method=method, method_id=method_id,
-                                      actor=actor, description=description, metadata=metadata)
+                                      actor=actor, description=description, metadata=metadata,
+                                      cancel_at=cancel_at)
         with transaction.atomic(durable=True):
             subscription = _subscription_make(owner, items, prices, method=method,
                                               description=description, metadata=metadata,
-                                              actor=actor, trial_end=trial,
+                                              actor=actor, trial_end=trial, cancel_at=cancel_at,
                                               missing_payment_method=missing,
                                               days_until_due=days_until_due)
             if discounts:
@@ -239,6 +243,7 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
                        method: PaymentMethod | None, description: str | None,
                        metadata: MetadataUpdate | None, actor: Actor,
                        provisional: bool = False, trial_end: datetime | None = None,
+                       cancel_at: datetime | None = None,
                        missing_payment_method: str = Subscription.MissingPaymentMethod
                        .CREATE_INVOICE, days_until_due: int | None = None) -> Subscription:
     """The subscription and its items, saved, in the caller's transaction (its first period
@@ -258,7 +263,8 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
         billing_cycle_anchor=anchor, current_period_start=now, current_period_end=end,
         start_date=now, created=now, metadata=metadata_apply({}, metadata),
         provisional_until=clock.wall_now() + PROVISIONAL_FOR if provisional else None,
-        trial_missing_payment_method=missing_payment_method)
+        trial_missing_payment_method=missing_payment_method, cancel_at=cancel_at,
+        canceled_at=now if cancel_at else None)
     if days_until_due is not None:
         subscription.collection_method = Subscription.CollectionMethod.SEND_INVOICE
         subscription.days_until_due = days_until_due
@@ -301,7 +307,7 @@ def _activate_if_paid(subscription: Subscription, invoice: Invoice) -> None:
 def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Price], *,
                        method: PaymentMethod | None, method_id: str, actor: Actor,
                        description: str | None, metadata: MetadataUpdate | None,
-                       ) -> Subscription:
+                       cancel_at: datetime | None = None) -> Subscription:
     """`error_if_incomplete`: the subscription and its first invoice are made first, but
     provisional (hidden from every read, unannounced), and the invoice's amount is charged
     then. The payment's success reveals them in the transaction that records it
@@ -312,7 +318,7 @@ def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Pric
     with transaction.atomic(durable=True):
         subscription = _subscription_make(owner, items, prices, method=method,
                                           description=description, metadata=metadata,
-                                          actor=actor, provisional=True)
+                                          actor=actor, provisional=True, cancel_at=cancel_at)
         invoice = subscription_invoice_make(
             subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor,
             provisional=True)
