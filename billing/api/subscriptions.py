@@ -328,13 +328,10 @@ class SubscriptionDetailView(SubscriptionView):
                    request=SubscriptionCancelParams, responses=SubscriptionSerializer)
     def delete(self, request, id: str) -> Response:  # noqa: A002
         params = self.params(SubscriptionCancelParams)
-        for name in ("invoice_now", "prorate"):
-            if params.get(name):
-                raise ParameterError(f"`{name}` on a cancellation is not supported by Till "
-                                     "yet.", param=name)
         self.expand(SubscriptionSerializer)
-        subscription = services.subscription_cancel(id=id, merchant=self.merchant,
-                                                    livemode=self.livemode, actor=self.actor)
+        subscription = services.subscription_cancel(
+            id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor,
+            prorate=params.get("prorate", False), invoice_now=params.get("invoice_now", False))
         return self.respond_subscription(subscription)
 
 

@@ -63,6 +63,7 @@ from billing.services.renewals import (
     subscriptions_renew_due,
     subscriptions_renew_due_fan_out,
 )
+from billing.services.subscription_cancellations import subscription_cancel
 from billing.services.subscription_changes import ItemChange
 from billing.services.subscription_updates import (
     subscription_item_create,
@@ -73,7 +74,6 @@ from billing.services.subscription_updates import (
 )
 from billing.services.subscriptions import (
     ItemSpec,
-    subscription_cancel,
     subscription_create,
     subscription_invoice_outcome_record,
     subscription_provisional_drop,

@@ -245,6 +245,16 @@ def _prorations(subscription: Subscription, plan: list[_Planned], *,
     return items
 
 
+def subscription_unused_time_credit(subscription: Subscription, *,
+                                    at: datetime) -> list[InvoiceItem]:
+    """A cancellation's `prorate` (the subscription locked, on its customer's time): the
+    unused time of every item, from `at` to the period's end, credited as pending proration
+    items ("Unused time on …", `invoiceitem.created`), as deleting every item prorates."""
+    plan = [_Planned(item=item, price=None, quantity=0, was=(item.price, item.quantity))
+            for item in selectors.subscription_items(subscription=subscription)]
+    return _prorations(subscription, plan, at=at)
+
+
 def _invoice_now(subscription: Subscription, *, actor: Actor) -> Invoice:
     """`always_invoice`: the customer's pending items (the prorations with them) invoiced
     now (`invoice.created`), with the subscription's discounts, and finalized

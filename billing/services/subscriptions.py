@@ -481,18 +481,6 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
 
 # -- cancel ----------------------------------------------------------------------------------
 
-def subscription_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                        actor: Actor, reason: str = "cancellation_requested") -> Subscription:
-    """Cancels now (`customer.subscription.deleted`): nothing more is billed; its invoices
-    stay as they are (proration and `invoice_now` come later). An ended subscription is
-    refused."""
-    with transaction.atomic(durable=True):
-        subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
-                                                         livemode=livemode)
-        subscription_cancel_locked(subscription, reason=reason, actor=actor)
-    return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
-
-
 def subscription_cancel_locked(subscription: Subscription, *, reason: str | None,
                                actor: Actor) -> None:
     if subscription.status not in Subscription.CANCELABLE:

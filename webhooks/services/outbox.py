@@ -104,6 +104,8 @@ def events_record(*specs: EventSpec) -> list[Event]:
     for spec in specs:
         if spec.type not in EVENT_TYPES:
             raise ValueError(f"{spec.type} is not in the event catalogue")
+    if not specs:
+        return []  # nothing happened (an empty batch of changes)
     first = specs[0].obj
     if any((spec.obj.merchant_id, spec.obj.livemode) != (first.merchant_id, first.livemode)
            for spec in specs):
