@@ -373,7 +373,10 @@ def renew_all(args, env: dict, admin_url: str, database: str, concurrency: int, 
         time.sleep(1.0)
         states = dict(_status_counts(renewals))
         paid = states.get("paid", 0) - already
-        failed = states.get("open", 0)
+        # An open invoice is a failure only once its charge was attempted: one finalized and
+        # still waiting for its charge (after its transaction's commit) is in flight.
+        failed = renewals.filter(status="open", attempted=True).count() if states.get(
+            "open") else 0
         progress.append((round(time.perf_counter() - started, 1), paid))
         if len(progress) % 10 == 0:
             print(f"  {concurrency} worker(s): {paid:,}/{count:,} paid", file=sys.stderr)

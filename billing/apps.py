@@ -12,6 +12,7 @@ class BillingConfig(AppConfig):
         from core.hooks import (
             CustomerDiscountHandlers,
             customer_discount_register,
+            on_customer_deleted,
             on_default_payment_method_change,
             on_test_clock_advance,
         )
@@ -21,6 +22,8 @@ class BillingConfig(AppConfig):
         on_test_clock_advance(services.subscriptions_clock_advance)
         # A customer's new default card retries its past-due subscriptions' open invoices.
         on_default_payment_method_change(services.customer_default_payment_method_changed)
+        # A deleted customer's subscriptions are canceled (the engine cancels any left over).
+        on_customer_deleted(services.customer_subscriptions_cancel)
         # A customer's discount: payments' customers take and show it, billing keeps it.
         customer_discount_register(CustomerDiscountHandlers(
             apply=services.customer_discount_apply, render=services.customer_discount_render))

@@ -522,6 +522,14 @@ def _subscription_item_missing(id: str) -> NotFound:  # noqa: A002
     return NotFound(f"No such subscription item: '{id}'", param="id")
 
 
+def subscription_ids_of_customer_cancelable(*, customer_id: str) -> list[str]:
+    """A customer's subscriptions that a cancellation may end (provisional ones are their
+    creator's to drop)."""
+    return list(Subscription.objects.filter(
+        customer_id=customer_id, status__in=Subscription.CANCELABLE,
+        provisional_until__isnull=True).order_by("pk").values_list("pk", flat=True))
+
+
 def subscription_item_get(*, id: str, merchant: Merchant,  # noqa: A002
                           livemode: bool) -> SubscriptionItem:
     """An item of a (visible) subscription of this merchant and mode; another's is a 404."""

@@ -125,6 +125,33 @@ def default_payment_method_change_dispatch(*, customer_id: str,
         handler(customer_id=customer_id, payment_method_id=payment_method_id)
 
 
+# -- a customer deleted ------------------------------------------------------------------------
+# When a customer is deleted (by the API, or with its test clock), payments calls these
+# handlers after its transaction commits, outside any lock: billing cancels the customer's
+# subscriptions, as Stripe does. A handler must not raise (the deletion is done); what a crash
+# leaves undone the app must finish itself (billing's engine never renews a deleted
+# customer's subscription: it cancels it).
+
+CustomerDeletedHandler = Callable[..., None]  # handler(*, customer_id)
+
+_customer_deleted_handlers: list[CustomerDeletedHandler] = []
+
+
+def on_customer_deleted(handler: CustomerDeletedHandler) -> CustomerDeletedHandler:
+    """Registers `handler(*, customer_id: str)` for every deleted customer (usable as a
+    decorator). Registering twice keeps one."""
+    if handler not in _customer_deleted_handlers:
+        _customer_deleted_handlers.append(handler)
+    return handler
+
+
+def customer_deleted_dispatch(*, customer_id: str) -> None:
+    """Calls every handler for a deleted customer, in registration order (after the
+    deletion committed)."""
+    for handler in list(_customer_deleted_handlers):
+        handler(customer_id=customer_id)
+
+
 # -- a processor's own events ----------------------------------------------------------------
 # An event a real processor sent Till (Stripe's webhooks, stored by payments as InboundEvent)
 # is applied by the app that owns its object: payments for payment intents, refunds for

@@ -63,7 +63,10 @@ from billing.services.renewals import (
     subscriptions_renew_due,
     subscriptions_renew_due_fan_out,
 )
-from billing.services.subscription_cancellations import subscription_cancel
+from billing.services.subscription_cancellations import (
+    customer_subscriptions_cancel,
+    subscription_cancel,
+)
 from billing.services.subscription_changes import ItemChange
 from billing.services.subscription_updates import (
     subscription_item_create,
@@ -94,7 +97,8 @@ __all__ = [
     "invoice_update",
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
-    "ItemChange", "ItemSpec", "subscription_cancel", "subscription_create", "subscription_expire",
+    "ItemChange", "ItemSpec", "customer_subscriptions_cancel", "subscription_cancel",
+    "subscription_create", "subscription_expire",
     "subscription_invoice_outcome_record", "subscription_item_create",
     "subscription_item_delete", "subscription_item_update", "subscription_provisional_drop",
     "subscription_provisional_reveal", "subscription_renew", "subscription_resume",

@@ -67,6 +67,12 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
                     or subscription.current_period_end > now):
                 return None
             end = subscription.current_period_end
+            if subscription.customer.deleted_at is not None:
+                # Its customer was deleted (and a crash kept the deletion's cancellation from
+                # running): never billed again, canceled now.
+                subscription_cancel_locked(subscription, reason="cancellation_requested",
+                                           actor=TILL)
+                return None
             if subscription.cancel_at_period_end or (
                     subscription.cancel_at is not None and subscription.cancel_at <= end):
                 # A cancel_at inside the ended period (the engine was behind) ends it there.

@@ -19,7 +19,7 @@ from billing.services.subscriptions import (
     subscription_invoice_make,
 )
 from core import clock
-from core.actor import Actor
+from core.actor import TILL, Actor
 from core.exceptions import InvalidState
 from core.wire import render
 from merchants.models import Merchant
@@ -72,3 +72,19 @@ def _pending_prorations_delete(subscription: Subscription) -> None:
         item.delete()
         item.id = pk  # Django clears the pk of a deleted row; its event names it
     events_record(*specs)
+
+
+def customer_subscriptions_cancel(*, customer_id: str) -> int:
+    """A deleted customer's subscriptions are canceled now, as Stripe cancels them
+    (`customer.subscription.deleted` each, on the customer's time), each in its own
+    transaction under its lock; one ended meanwhile is left be. Returns how many."""
+    canceled = 0
+    for pk in selectors.subscription_ids_of_customer_cancelable(customer_id=customer_id):
+        with transaction.atomic(durable=True):
+            subscription = selectors.subscription_get_locked_by_id(id=pk)
+            if subscription is None or subscription.status not in Subscription.CANCELABLE:
+                continue
+            subscription_cancel_locked(subscription, reason="cancellation_requested",
+                                       actor=TILL)
+            canceled += 1
+    return canceled

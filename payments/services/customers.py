@@ -7,7 +7,7 @@ from django.db import transaction
 
 from core import hooks
 from core.exceptions import InvalidRequest, InvalidState
-from core.hooks import default_payment_method_change_dispatch
+from core.hooks import customer_deleted_dispatch, default_payment_method_change_dispatch
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
 from core.wire import render
@@ -153,12 +153,15 @@ def customer_delete(*, id: str, merchant: Merchant, livemode: bool) -> Customer:
 def customer_delete_locked(customer: Customer) -> None:
     """customer_delete's work for a customer locked in the caller's transaction (a test
     clock's deletion deletes its customers so): the tombstone and `customer.deleted`, on the
-    customer's time."""
+    customer's time; after the commit, the apps above are told (core.hooks)."""
     with customer_time(customer) as now:
         payload = render(customer)
         customer.deleted_at = now
         customer.save(update_fields=["deleted_at"])
         event_record(type="customer.deleted", obj=customer, payload=payload)
+    # Committed: the apps above end what the customer had (billing: its subscriptions).
+    customer_id = customer.id
+    transaction.on_commit(lambda: customer_deleted_dispatch(customer_id=customer_id))
 
 
 def _check_default_payment_method(customer: Customer, payment_method_id: str) -> None:
