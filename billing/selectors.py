@@ -522,6 +522,13 @@ def _subscription_item_missing(id: str) -> NotFound:  # noqa: A002
     return NotFound(f"No such subscription item: '{id}'", param="id")
 
 
+def subscription_intervals_on_test_clock(*, clock_id: str) -> set[tuple[str, int]]:
+    """The (interval, interval_count) of the subscriptions still running on a test clock."""
+    return set(Subscription.objects.filter(customer__test_clock_id=clock_id)
+               .exclude(status__in=Subscription.ENDED)
+               .values_list("interval", "interval_count").distinct())
+
+
 def subscription_ids_of_customer_cancelable(*, customer_id: str) -> list[str]:
     """A customer's subscriptions that a cancellation may end (provisional ones are their
     creator's to drop)."""

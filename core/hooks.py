@@ -97,6 +97,30 @@ def test_clock_advance_dispatch(*, clock_id: str, merchant_id: str, livemode: bo
         handler(clock_id=clock_id, merchant_id=merchant_id, livemode=livemode, until=until)
 
 
+# An app may also bound how far one advance goes (billing: two intervals of the shortest
+# subscription on the clock, as Stripe limits it). Each limit answers the latest frozen time
+# it allows from the clock's current one, or None for no bound of its own.
+
+AdvanceLimit = Callable[..., datetime | None]  # limit(*, clock_id, frozen_time)
+
+_advance_limits: list[AdvanceLimit] = []
+
+
+def on_test_clock_advance_limit(limit: AdvanceLimit) -> AdvanceLimit:
+    """Registers `limit(*, clock_id: str, frozen_time: datetime) -> datetime | None`.
+    Registering twice keeps one."""
+    if limit not in _advance_limits:
+        _advance_limits.append(limit)
+    return limit
+
+
+def test_clock_advance_limit(*, clock_id: str, frozen_time: datetime) -> datetime | None:
+    """The earliest of the registered limits for one clock at `frozen_time` (None: none)."""
+    bounds = [bound for limit in list(_advance_limits)
+              if (bound := limit(clock_id=clock_id, frozen_time=frozen_time)) is not None]
+    return min(bounds, default=None)
+
+
 # -- a customer's new default payment method ---------------------------------------------------
 # When a customer's `invoice_settings.default_payment_method` changes to a payment method,
 # payments calls these handlers after its transaction commits, outside any lock, so an app

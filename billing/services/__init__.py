@@ -62,6 +62,7 @@ from billing.services.renewals import (
     subscriptions_renew_batch,
     subscriptions_renew_due,
     subscriptions_renew_due_fan_out,
+    test_clock_advance_bound,
 )
 from billing.services.subscription_cancellations import (
     customer_subscriptions_cancel,
@@ -97,7 +98,8 @@ __all__ = [
     "invoice_update",
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
-    "ItemChange", "ItemSpec", "customer_subscriptions_cancel", "subscription_cancel",
+    "test_clock_advance_bound", "ItemChange", "ItemSpec", "customer_subscriptions_cancel",
+    "subscription_cancel",
     "subscription_create", "subscription_expire",
     "subscription_invoice_outcome_record", "subscription_item_create",
     "subscription_item_delete", "subscription_item_update", "subscription_provisional_drop",

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from billing import selectors
 from billing.models import Invoice, Subscription, SubscriptionItem
-from billing.periods import period_end_after
+from billing.periods import period_boundary, period_end_after
 from billing.services.dunning import (
     invoice_attempt_failed_without_payment_method,
     invoice_retry,
@@ -355,6 +355,15 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
             # rather than spin.
             logger.warning("subscription %s on clock %s could not %s", pk, clock_id, kind)
             return
+
+
+def test_clock_advance_bound(*, clock_id: str, frozen_time: datetime) -> datetime | None:
+    """How far one advance of a test clock may go, as Stripe limits it: two intervals of the
+    shortest subscription running on it (None: none runs there)."""
+    return min((period_boundary(frozen_time, interval=interval, interval_count=count,
+                                periods=2)
+                for interval, count in selectors.subscription_intervals_on_test_clock(
+                    clock_id=clock_id)), default=None)
 
 
 def _still_due(pk: str, *, kind: str, at: datetime) -> bool:

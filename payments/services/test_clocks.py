@@ -19,7 +19,7 @@ from core import clock
 from core.actor import TILL, Actor
 from core.audit import status_change_record
 from core.exceptions import DomainError, InvalidParameter, InvalidState
-from core.hooks import test_clock_advance_dispatch
+from core.hooks import test_clock_advance_dispatch, test_clock_advance_limit
 from core.wire import render
 from merchants.models import Merchant
 from payments import selectors
@@ -89,6 +89,14 @@ def _check_advance(test_clock: TestClock, frozen_time: datetime) -> None:
         raise InvalidParameter(
             f"The frozen_time ({int(frozen_time.timestamp())}) cannot be more than two years "
             f"after the test clock's current frozen_time ({current}).", param="frozen_time")
+    # The apps above bound it too (billing: two intervals of the shortest subscription).
+    bound = test_clock_advance_limit(clock_id=test_clock.id,
+                                     frozen_time=test_clock.frozen_time)
+    if bound is not None and frozen_time > bound:
+        raise InvalidParameter(
+            f"The frozen_time ({int(frozen_time.timestamp())}) cannot be later than "
+            f"{int(bound.timestamp())}: a test clock advances at most two intervals of the "
+            f"shortest subscription on it at a time.", param="frozen_time")
 
 
 def _advance_on_commit(clock_id: str) -> None:

@@ -66,12 +66,13 @@ def test_twenty_percent_forever_over_three_renewals_on_a_test_clock(client):
     assert (first.subtotal, first.total, first.amount_paid) == (1500, 1200, 1200)
     assert first.total_discount_amounts[0].amount == 300
 
-    # when the clock advances three months (and a second)
+    # when the clock advances three months (and a second), two months at most at a time
     anchor = datetime.fromtimestamp(CLOCK_START, UTC)
-    three_months = int(period_boundary(anchor, interval="month", interval_count=1,
-                                       periods=3).timestamp())
-    client.v1.test_helpers.test_clocks.advance(test_clock.id,
-                                               params={"frozen_time": three_months + 1})
+    two_months, three_months = (int(period_boundary(anchor, interval="month", interval_count=1,
+                                                    periods=n).timestamp()) for n in (2, 3))
+    for frozen_time in (two_months, three_months + 1):
+        client.v1.test_helpers.test_clocks.advance(test_clock.id,
+                                                   params={"frozen_time": frozen_time})
 
     # then each of the three renewals was billed $12.00 and paid
     invoices = sorted(client.v1.invoices.list(params={

@@ -267,14 +267,17 @@ def test_a_retry_refused_before_any_payment_still_counts_and_the_schedule_goes_o
     assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["status"] == "canceled"
 
 
-def test_one_advance_runs_retries_and_renewals_in_time_order(api, account, failing, advance):
+def test_an_advance_runs_retries_and_renewals_in_time_order(api, account, failing, advance):
     # given a schedule reaching past the next renewal (retries 3, 20 and 40 days on)
     merchant_dunning_set(merchant=account.merchant, retry_days=[3, 20, 40],
                          subscription_action="cancel", invoice_action="leave_open")
     test_clock, subscription = failing
     end = subscription["current_period_end"]
 
-    # when one advance covers the first renewal, its retries and the next renewal
+    # when the clock advances past the first renewal and two of its retries, then (a clock
+    # goes at most two intervals at a time) over the next renewal, its first retry and the
+    # older invoice's last retry, which fall between them
+    advance(api, test_clock["id"], end + 20 * DAY + 1)
     advance(api, test_clock["id"], end + 45 * DAY)
 
     # then each ran at its own time on the clock, in time order

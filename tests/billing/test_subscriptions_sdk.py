@@ -68,10 +68,14 @@ def test_a_year_of_monthly_renewals_on_a_test_clock(client):
         "paid", "subscription_create", 1500)
     assert first.payment_intent.status == "succeeded"
 
-    # when the clock advances a year (and a second)
+    # when the clock advances a year (and a second), two months at a time: Stripe's most for
+    # a monthly subscription on the clock
     anchor = datetime.fromtimestamp(CLOCK_START, UTC)
     year_later = int(period_boundary(anchor, interval="month", interval_count=1,
                                      periods=12).timestamp())
+    for months in range(2, 13, 2):
+        _advance(client, test_clock, int(period_boundary(
+            anchor, interval="month", interval_count=1, periods=months).timestamp()))
     _advance(client, test_clock, year_later + 1)
 
     # then twelve more invoices were made and paid, one per month, the periods contiguous
@@ -151,3 +155,31 @@ def test_a_declined_first_payment_then_a_new_card_and_an_expiry_on_the_clock(cli
     assert expired.status == "incomplete_expired"
     assert client.v1.invoices.retrieve(unpaid.latest_invoice).status == "void"
     assert client.v1.subscriptions.retrieve(subscription.id).status == "active"
+
+
+def test_a_clock_advances_at_most_two_intervals_of_its_shortest_subscription(client):
+    # given a customer on a clock with a monthly and a weekly subscription
+    test_clock, customer = _clocked_customer(client)
+    client.v1.subscriptions.create(params={
+        "customer": customer.id, "items": [{"price": _monthly_price(client).id}]})
+    weekly = client.v1.prices.create(params={
+        "currency": "usd", "unit_amount": 300, "recurring": {"interval": "week"},
+        "product_data": {"name": "Weekly"}})
+    subscription = client.v1.subscriptions.create(params={
+        "customer": customer.id, "items": [{"price": weekly.id}]})
+
+    # when it is asked to go past two weeks: refused, naming frozen_time, the clock unmoved
+    two_weeks = CLOCK_START + 14 * 86400
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        client.v1.test_helpers.test_clocks.advance(test_clock.id,
+                                                   params={"frozen_time": two_weeks + 1})
+    assert refused.value.param == "frozen_time"
+    assert client.v1.test_helpers.test_clocks.retrieve(test_clock.id).frozen_time == (
+        CLOCK_START)
+
+    # and two weeks exactly go, and once the weekly one is canceled the monthly one bounds it
+    _advance(client, test_clock, two_weeks)
+    client.v1.subscriptions.cancel(subscription.id)
+    two_months = int(period_boundary(datetime.fromtimestamp(two_weeks, UTC), interval="month",
+                                     interval_count=1, periods=2).timestamp())
+    _advance(client, test_clock, two_months)
