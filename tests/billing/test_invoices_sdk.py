@@ -4,18 +4,11 @@ a draft, finalization, payment with the default card, a decline, void, and the l
 import pytest
 import stripe
 
-from tests.conftest import Account, make_account
-
 
 @pytest.fixture
-def client(live_server, transactional_db, monkeypatch):
-    monkeypatch.setattr(stripe, "enable_telemetry", False)
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    account: Account = make_account("SDK")
-    http = stripe.RequestsClient()
-    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
-                              max_network_retries=0, http_client=http)
-    http.close()
+def client(sdk):
+    """The official SDK (tests/billing/conftest.py's `sdk`), by the name these tests use."""
+    return sdk
 
 
 def _customer_with_card(client, token: str = "tok_visa") -> stripe.Customer:  # noqa: S107

@@ -5,7 +5,6 @@ not, by the engine (beat's task, a test clock's advance); `cancel_at=""` and
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import stripe
 
 from billing import services
 from billing.models import Invoice, Subscription
@@ -19,7 +18,7 @@ from tests.billing.test_subscriptions_sdk import (
     _monthly_price,
 )
 from tests.concurrency import run_together
-from tests.conftest import Account, make_account, needs_postgres
+from tests.conftest import needs_postgres
 
 DAY = 86400
 # Midnight yesterday: the events stay in the events list's window.
@@ -185,14 +184,9 @@ def test_cancel_at_on_an_ended_subscription_is_refused(api, subscription):
 # -- the SDK's story on a test clock -----------------------------------------------------------
 
 @pytest.fixture
-def client(live_server, transactional_db, monkeypatch):
-    monkeypatch.setattr(stripe, "enable_telemetry", False)
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    account: Account = make_account("CancelAt")
-    http = stripe.RequestsClient()
-    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
-                              max_network_retries=0, http_client=http)
-    http.close()
+def client(sdk):
+    """The official SDK (tests/billing/conftest.py's `sdk`), by the name these tests use."""
+    return sdk
 
 
 def test_sdk_cancel_at_mid_period_on_a_test_clock_ends_at_the_right_second(client):

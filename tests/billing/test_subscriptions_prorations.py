@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-import stripe
 from django.utils import timezone
 
 from billing import services
@@ -15,7 +14,6 @@ from billing.periods import period_end_after
 from core import clock
 from tests.billing.factories import coupon, customer_with_card, error_of, monthly, ok, price
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _clocked_customer
-from tests.conftest import Account, make_account
 
 pytestmark = pytest.mark.django_db
 
@@ -213,14 +211,9 @@ def test_a_bad_change_is_refused_naming_its_parameter_and_changes_nothing(
 # -- the SDK's story on a test clock --------------------------------------------------------
 
 @pytest.fixture
-def client(live_server, transactional_db, monkeypatch):
-    monkeypatch.setattr(stripe, "enable_telemetry", False)
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    account: Account = make_account("Prorations")
-    http = stripe.RequestsClient()
-    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
-                              max_network_retries=0, http_client=http)
-    http.close()
+def client(sdk):
+    """The official SDK (tests/billing/conftest.py's `sdk`), by the name these tests use."""
+    return sdk
 
 
 def test_an_upgrade_mid_period_prorates_to_the_second_through_the_sdk(client):

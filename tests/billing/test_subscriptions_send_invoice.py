@@ -6,7 +6,6 @@ makes it `active` again. Through the API on a test clock, one story through the 
 from datetime import timedelta
 
 import pytest
-import stripe
 from django.core import mail
 
 from billing import services
@@ -16,7 +15,7 @@ from payments.models import Charge
 from tests.billing.factories import customer_with_card, error_of, monthly, ok, pay
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _monthly_price
 from tests.concurrency import run_together
-from tests.conftest import Account, Api, make_account, needs_postgres
+from tests.conftest import Api, needs_postgres
 from tests.payments.factories import attach, card_payment_method, customer
 
 DAY = 86400
@@ -173,14 +172,9 @@ def test_bad_collection_input_is_refused_naming_its_parameter_and_makes_nothing(
 # -- the official SDK --------------------------------------------------------------------------
 
 @pytest.fixture
-def client(live_server, transactional_db, monkeypatch):
-    monkeypatch.setattr(stripe, "enable_telemetry", False)
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    account: Account = make_account("Invoiced")
-    http = stripe.RequestsClient()
-    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
-                              max_network_retries=0, http_client=http)
-    http.close()
+def client(sdk):
+    """The official SDK (tests/billing/conftest.py's `sdk`), by the name these tests use."""
+    return sdk
 
 
 def test_a_send_invoice_subscription_through_the_sdk(client):

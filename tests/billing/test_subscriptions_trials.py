@@ -11,21 +11,15 @@ from django.utils import timezone
 
 from tests.billing.factories import customer_with_card, error_of, monthly, ok
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _monthly_price
-from tests.conftest import Account, make_account
 from tests.payments.factories import customer
 
 DAY = 86400
 
 
 @pytest.fixture
-def client(live_server, transactional_db, monkeypatch):
-    monkeypatch.setattr(stripe, "enable_telemetry", False)
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    account: Account = make_account("Trials")
-    http = stripe.RequestsClient()
-    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
-                              max_network_retries=0, http_client=http)
-    http.close()
+def client(sdk):
+    """The official SDK (tests/billing/conftest.py's `sdk`), by the name these tests use."""
+    return sdk
 
 
 def _clocked(client, *, card: str | None = "tok_visa"):
