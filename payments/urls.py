@@ -1,7 +1,7 @@
 from django.urls import path
 
 from payments.api.charges import ChargeDetailView, ChargeListView
-from payments.api.customers import CustomerDetailView, CustomerListView
+from payments.api.customers import CustomerDetailView, CustomerDiscountView, CustomerListView
 from payments.api.payment_intents import (
     PaymentIntentCancelView,
     PaymentIntentCaptureView,
@@ -28,6 +28,7 @@ from payments.api.test_clocks import TestClockAdvanceView, TestClockDetailView, 
 urlpatterns = [
     path("customers", CustomerListView.as_view()),
     path("customers/<str:id>", CustomerDetailView.as_view()),
+    path("customers/<str:id>/discount", CustomerDiscountView.as_view()),
     path("customers/<str:id>/payment_methods", CustomerPaymentMethodListView.as_view()),
     path("payment_methods", PaymentMethodListView.as_view()),
     path("payment_methods/<str:id>", PaymentMethodDetailView.as_view()),

@@ -400,6 +400,11 @@ def new_coupon(api: Api) -> str:
     return _ok(api.post("/v1/coupons", {"percent_off": 10, "duration": "forever"}))["id"]
 
 
+def new_discounted_customer(api: Api) -> str:
+    return _ok(api.post("/v1/customers", {"email": "owner@example.test",
+                                          "coupon": new_coupon(api)}))["id"]
+
+
 def new_promotion_code(api: Api) -> str:
     return _ok(api.post("/v1/promotion_codes", {"coupon": new_coupon(api)}))["id"]
 
@@ -457,6 +462,8 @@ ROUTES = [
     Route("POST", "/v1/customers/{id}", make=new_customer, show="/v1/customers/{id}",
           params={"name": "Mallory", "metadata": {"tier": ""}}),
     Route("DELETE", "/v1/customers/{id}", make=new_customer, show="/v1/customers/{id}"),
+    Route("DELETE", "/v1/customers/{id}/discount", make=new_discounted_customer,
+          show="/v1/customers/{id}"),
     Route("GET", "/v1/events", made_of=lambda obj: obj["data"]["object"]["id"],
           filters=({}, {"type": "customer.created"}, {"type": "customer.*"},
                    {"types": ["customer.created"]})),

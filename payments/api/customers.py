@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -226,3 +227,15 @@ class CustomerDetailView(ApiView):
         customer = services.customer_delete(id=id, merchant=self.merchant,
                                             livemode=self.livemode)
         return Response(DeletedCustomerSerializer(customer).data)
+
+
+class CustomerDiscountView(ApiView):
+    @extend_schema(operation_id="DeleteCustomerDiscount", parameters=[ID_PARAM],
+                   responses=OpenApiTypes.OBJECT)
+    def delete(self, request, id: str) -> Response:  # noqa: A002
+        """Stripe's `DELETE /v1/customers/{id}/discount`: the discount taken off, answered as
+        it was with `deleted: true`."""
+        self.params(NoParams)
+        discount = services.customer_discount_delete(id=id, merchant=self.merchant,
+                                                     livemode=self.livemode)
+        return Response({**discount, "deleted": True})

@@ -7,6 +7,7 @@ from payments.services.common import client_secret_check
 from payments.services.customers import (
     customer_create,
     customer_delete,
+    customer_discount_delete,
     customer_discount_record,
     customer_invoice_finalized,
     customer_update,
@@ -67,6 +68,7 @@ from payments.services.test_clocks import (
 
 __all__ = [
     "CardInput", "ConfirmOptions", "client_secret_check", "customer_create", "customer_delete",
+    "customer_discount_delete",
     "customer_discount_record",
     "customer_invoice_finalized", "customer_update", "inbound_event_apply",
     "inbound_event_ids_due", "inbound_event_receive", "inbound_url",

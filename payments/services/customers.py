@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from core import hooks
-from core.exceptions import InvalidRequest, InvalidState
+from core.exceptions import InvalidRequest, InvalidState, NotFound
 from core.hooks import customer_deleted_dispatch, default_payment_method_change_dispatch
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
@@ -148,6 +148,21 @@ def customer_delete(*, id: str, merchant: Merchant, livemode: bool) -> Customer:
         customer = customer_get_locked(id=id, merchant=merchant, livemode=livemode)
         customer_delete_locked(customer)
     return customer
+
+
+def customer_discount_delete(*, id: str, merchant: Merchant,  # noqa: A002
+                             livemode: bool) -> dict[str, Any]:
+    """Takes the customer's discount off (`customer.discount.deleted`, billing's, through
+    core.hooks) under the customer's lock; returns the discount as it was, in its wire form
+    (billing renders it: payments knows no discount). None to take off is a 404."""
+    with transaction.atomic(durable=True):
+        customer = customer_get_locked(id=id, merchant=merchant, livemode=livemode)
+        discount = hooks.customer_discount_render(customer)
+        if discount is None:
+            raise NotFound(f"No active discount for customer: '{id}'", param="customer")
+        with customer_time(customer):
+            hooks.customer_discount_apply(customer=customer, coupon=None, promotion_code=None)
+    return discount
 
 
 def customer_delete_locked(customer: Customer) -> None:

@@ -136,3 +136,24 @@ def test_error_if_incomplete_is_refused_for_a_discounted_customer_rather_than_ov
     # then it is refused clearly, nothing charged
     assert error["param"] == "discounts"
     assert ok(api.get("/v1/payment_intents"))["data"] == []
+
+
+def test_deleting_a_customers_discount_takes_it_off_for_its_next_invoices(api, events_of):
+    # given a customer with a 20% forever coupon
+    twenty = coupon(api)
+    owner = ok(api.post("/v1/customers", {"email": "d@example.test", "coupon": twenty["id"]}))
+    discount_id = owner["discount"]["id"]
+
+    # when its discount is deleted
+    deleted = ok(api.delete(f"/v1/customers/{owner['id']}/discount"))
+
+    # then the answer is the discount as it was, deleted, and the customer has none
+    assert (deleted["id"], deleted["object"], deleted["deleted"]) == (discount_id, "discount",
+                                                                      True)
+    assert deleted["coupon"]["id"] == twenty["id"]
+    assert ok(api.get(f"/v1/customers/{owner['id']}"))["discount"] is None
+    assert [event["type"] for event in events_of(discount_id)] == [
+        "customer.discount.created", "customer.discount.deleted"]
+    # and a second delete finds nothing to take off
+    error = error_of(api.delete(f"/v1/customers/{owner['id']}/discount"), status=404)
+    assert error["code"] == "resource_missing"
