@@ -31,7 +31,7 @@ from billing.services.subscriptions import PAYMENT_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
-NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "pause_collection",
+NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end",
                      "add_invoice_items", "trial_from_plan")
 NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
                      "add_invoice_items")
@@ -50,6 +50,22 @@ class ClearableTimestampParam(TimestampParam):
         if data == "":
             return True, None
         return super().validate_empty_values(data)
+
+
+class PauseCollectionParams(Params):
+    """`pause_collection[behavior]` and `[resumes_at]`, or "" to clear it (None)."""
+
+    behavior = serializers.ChoiceField(choices=Subscription.PauseCollection.choices)
+    resumes_at = TimestampParam(required=False)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data == "":
+            return True, None
+        return super().validate_empty_values(data)
+
+    def validate(self, attrs: dict[str, Any]) -> services.PauseCollectionSpec:
+        return services.PauseCollectionSpec(behavior=attrs["behavior"],
+                                            resumes_at=attrs.get("resumes_at"))
 
 
 class ItemParams(Params):
@@ -129,6 +145,7 @@ class SubscriptionUpdateParams(Params):
         choices=Subscription.CollectionMethod.choices, required=False)
     days_until_due = serializers.IntegerField(required=False, min_value=0, max_value=3650)
     cancel_at = ClearableTimestampParam(required=False)
+    pause_collection = PauseCollectionParams(required=False, allow_null=True)
     description = OptionalString(max_length=500)
     metadata = MetadataField(required=False)
     discounts = DiscountsParam()
@@ -227,6 +244,12 @@ class SubscriptionSerializer(ApiObjectSerializer):
 
     def to_representation(self, instance: Subscription) -> dict:
         data = super().to_representation(instance)
+        data.update(_NOT_YET)
+        if instance.pause_collection_behavior is not None:
+            resumes_at = instance.pause_collection_resumes_at
+            data["pause_collection"] = {
+                "behavior": instance.pause_collection_behavior,
+                "resumes_at": int(resumes_at.timestamp()) if resumes_at else None}
         data["cancellation_details"] = {"comment": None, "feedback": None,
                                         "reason": instance.cancellation_reason}
         data["test_clock"] = instance.customer.test_clock_id
@@ -234,7 +257,6 @@ class SubscriptionSerializer(ApiObjectSerializer):
         data["quantity"] = items[0].quantity if len(items) == 1 else None
         data["trial_settings"] = {"end_behavior": {
             "missing_payment_method": instance.trial_missing_payment_method}}
-        data.update(_NOT_YET)
         discounts = selectors.subscription_discounts(subscription=instance)
         data["discounts"] = [discount.id for discount in discounts]
         data["discount"] = (DiscountSerializer.render_object(discounts[0])
@@ -251,7 +273,7 @@ _NOT_YET: dict[str, Any] = {
     "default_source": None, "default_tax_rates": [], "discount": None, "discounts": [],
     "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
     "next_pending_invoice_item_invoice": None, "on_behalf_of": None,
-    "pause_collection": None,
+    "pause_collection": None,  # unless collection is paused
     "payment_settings": {"payment_method_options": None, "payment_method_types": None,
                          "save_default_payment_method": "off"},
     "pending_invoice_item_interval": None, "pending_setup_intent": None,

@@ -39,6 +39,13 @@ class Subscription(FSMModelMixin, TenantModel):
         PAUSE = "pause"
         CREATE_INVOICE = "create_invoice"
 
+    class PauseCollection(models.TextChoices):
+        """What each invoice made while collection is paused becomes (Stripe's
+        `pause_collection.behavior`)."""
+        KEEP_AS_DRAFT = "keep_as_draft"
+        MARK_UNCOLLECTIBLE = "mark_uncollectible"
+        VOID = "void"
+
     # Statuses the engine renews (a period that ends bills the next one; a trial's end bills
     # the first paid period).
     RENEWABLE = (Status.TRIALING, Status.ACTIVE, Status.PAST_DUE)
@@ -89,6 +96,12 @@ class Subscription(FSMModelMixin, TenantModel):
         default=MissingPaymentMethod.CREATE_INVOICE,
         db_default=MissingPaymentMethod.CREATE_INVOICE)
     trial_will_end_at = models.DateTimeField(null=True, blank=True)
+    # Collection paused (`pause_collection`; null: collected): the status stays, periods
+    # move, and each invoice is left a draft, marked uncollectible or voided, until
+    # `resumes_at` (the first period that starts then or later is collected again).
+    pause_collection_behavior = models.CharField(max_length=20, null=True, blank=True,
+                                                 choices=PauseCollection.choices)
+    pause_collection_resumes_at = models.DateTimeField(null=True, blank=True)
     # When `invoice.upcoming` is due for the current period (the merchant's days before its
     # end); null once sent, or when none is (see subscription_upcoming_notice_schedule).
     upcoming_notice_at = models.DateTimeField(null=True, blank=True)

@@ -69,6 +69,7 @@ from billing.services.subscription_cancellations import (
     subscription_cancel,
 )
 from billing.services.subscription_changes import ItemChange
+from billing.services.subscription_pauses import PauseCollectionSpec
 from billing.services.subscription_updates import (
     subscription_item_create,
     subscription_item_delete,
@@ -98,8 +99,8 @@ __all__ = [
     "invoice_update",
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
-    "test_clock_advance_bound", "ItemChange", "ItemSpec", "customer_subscriptions_cancel",
-    "subscription_cancel",
+    "test_clock_advance_bound", "PauseCollectionSpec", "ItemChange", "ItemSpec",
+    "customer_subscriptions_cancel", "subscription_cancel",
     "subscription_create", "subscription_expire",
     "subscription_invoice_outcome_record", "subscription_item_create",
     "subscription_item_delete", "subscription_item_update", "subscription_provisional_drop",

@@ -29,6 +29,7 @@ from billing.services.subscription_cancel_at import (
     subscription_cancel_at_due,
     subscriptions_cancel_at_due,
 )
+from billing.services.subscription_pauses import pause_collection_resume_if_due
 from billing.services.subscriptions import (
     subscription_cancel_locked,
     subscription_invoice_charge,
@@ -138,6 +139,7 @@ def _period_bill(subscription: Subscription, *, before: dict[str, Any]) -> Invoi
     start = subscription.current_period_end
     end = period_end_after(subscription.billing_cycle_anchor, interval=subscription.interval,
                            interval_count=subscription.interval_count, after=start)
+    pause_collection_resume_if_due(subscription, at=start)
     subscription.move_period(start=start, end=end)
     subscription_upcoming_notice_schedule(subscription)
     SubscriptionItem.objects.filter(subscription=subscription).update(

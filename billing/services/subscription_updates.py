@@ -16,6 +16,7 @@ from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
 from billing.services.subscription_collection import subscription_collection_apply
+from billing.services.subscription_pauses import PauseCollectionSpec, pause_collection_apply
 from billing.services.subscription_terms import (
     cancel_at_check,
     subscription_payment_method_check,
@@ -50,6 +51,7 @@ def subscription_update(
         items: list[ItemChange] | None = None,
         proration_behavior: str = "create_prorations",
         proration_date: datetime | None = None, off_session: bool = True,
+        pause_collection: Maybe[PauseCollectionSpec | None] = NOT_GIVEN,
         collection_method: Maybe[str] = NOT_GIVEN,
         days_until_due: Maybe[int | None] = NOT_GIVEN) -> Subscription:
     """Updates the subscription under its lock (`customer.subscription.updated` with the
@@ -68,10 +70,13 @@ def subscription_update(
         if subscription.is_ended and (default_payment_method is not NOT_GIVEN
                                       or cancel_at_period_end is not NOT_GIVEN or items
                                       or cancel_at is not NOT_GIVEN
+                                      or pause_collection is not NOT_GIVEN
                                       or discounts is not NOT_GIVEN):
             raise _ended(subscription)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
+            if pause_collection is not NOT_GIVEN:
+                pause_collection_apply(subscription, pause_collection)
             if collection_method is not NOT_GIVEN or days_until_due is not NOT_GIVEN:
                 subscription_collection_apply(subscription,
                                               collection_method=collection_method,

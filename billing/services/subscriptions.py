@@ -38,6 +38,10 @@ from billing.services.subscription_collection import (
     subscription_collection_check,
     subscription_invoice_collection,
 )
+from billing.services.subscription_pauses import (
+    paused_invoice_close,
+    paused_invoice_keep_as_draft,
+)
 from billing.services.subscription_terms import (
     ItemSpec,
     cancel_at_check,
@@ -157,12 +161,15 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     if provisional:
         return invoice
     events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
+    if paused_invoice_keep_as_draft(subscription, invoice):
+        return invoice
     invoice_finalize_locked(invoice, actor=actor)
     if invoice.next_payment_attempt is not None:
         # The engine charges it itself, right after this commits: the invoices' sweep must
         # not attempt it too. A failure sets it again: dunning's next retry.
         invoice.next_payment_attempt = None
         invoice.save(update_fields=["next_payment_attempt"])
+    paused_invoice_close(subscription, invoice, actor=actor)
     return invoice
 
 

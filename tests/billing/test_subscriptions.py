@@ -166,9 +166,10 @@ def test_one_time_prices_and_later_slices_are_refused_clearly(api):
     # send_invoice is built (test_subscriptions_send_invoice.py): it wants days_until_due
     assert error["param"] == "days_until_due"
     subscription = subscribe(api, owner["id"], monthly(api)["id"])
+    # (pause_collection is built: test_subscriptions_pause_collection.py)
     error = error_of(api.post(f"/v1/subscriptions/{subscription['id']}",
-                              {"pause_collection": {"behavior": "void"}}))
-    assert error["param"] == "pause_collection"
+                              {"billing_cycle_anchor": "now"}))
+    assert error["param"] == "billing_cycle_anchor"
     assert not Subscription.objects.exclude(pk=subscription["id"]).exists()
 
 
