@@ -28,8 +28,8 @@ from billing.dunning import next_attempt_at
 from billing.models import Invoice, Subscription
 from billing.services.common import invoice_rendered, transition_record
 from billing.services.invoice_payments import invoice_pay
+from billing.services.subscription_cancellations import subscription_cancel_locked
 from billing.services.subscriptions import (
-    subscription_cancel_locked,
     subscription_invoice_outcome_record,
     subscription_rendered,
     subscription_updated_record,

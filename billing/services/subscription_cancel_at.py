@@ -8,7 +8,7 @@ from django.db import transaction
 
 from billing import selectors
 from billing.models import Subscription
-from billing.services.subscriptions import subscription_cancel_locked
+from billing.services.subscription_cancellations import subscription_cancel_locked
 from core import clock
 from core.actor import TILL
 

@@ -14,12 +14,13 @@ from billing import selectors
 from billing.models import Invoice, Subscription
 from billing.services.subscription_changes import subscription_unused_time_credit
 from billing.services.subscriptions import (
-    subscription_cancel_locked,
     subscription_invoice_charge,
     subscription_invoice_make,
+    subscription_rendered,
 )
 from core import clock
 from core.actor import TILL, Actor
+from core.audit import status_change_record
 from core.exceptions import InvalidState
 from core.wire import render
 from merchants.models import Merchant
@@ -88,3 +89,19 @@ def customer_subscriptions_cancel(*, customer_id: str) -> int:
                                        actor=TILL)
             canceled += 1
     return canceled
+
+
+def subscription_cancel_locked(subscription: Subscription, *, reason: str | None,
+                               actor: Actor) -> None:
+    """Cancels the locked subscription in the caller's transaction, on its customer's time:
+    `canceled`, audited, `customer.subscription.deleted`. An ended one is refused."""
+    if subscription.status not in Subscription.CANCELABLE:
+        raise InvalidState(f"No such subscription to cancel: {subscription.id} is already "
+                           f"{subscription.status}.", code="resource_missing")
+    with customer_time(subscription.customer):
+        source = subscription.status
+        subscription.cancel(at=clock.now(), reason=reason)
+        subscription.save()
+        status_change_record(obj=subscription, source=source, actor=actor)
+        events_record(EventSpec("customer.subscription.deleted", subscription,
+                                payload=subscription_rendered(subscription)))

@@ -57,7 +57,6 @@ from core.exceptions import (
     DomainError,
     InvalidParameter,
     InvalidRequest,
-    InvalidState,
     ObjectBusy,
 )
 from core.hooks import PaymentOutcome
@@ -484,19 +483,3 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
     subscription.save()
     status_change_record(obj=subscription, source=source, actor=TILL)
     subscription_updated_record(subscription, before)
-
-
-# -- cancel ----------------------------------------------------------------------------------
-
-def subscription_cancel_locked(subscription: Subscription, *, reason: str | None,
-                               actor: Actor) -> None:
-    if subscription.status not in Subscription.CANCELABLE:
-        raise InvalidState(f"No such subscription to cancel: {subscription.id} is already "
-                           f"{subscription.status}.", code="resource_missing")
-    with customer_time(subscription.customer):
-        source = subscription.status
-        subscription.cancel(at=clock.now(), reason=reason)
-        subscription.save()
-        status_change_record(obj=subscription, source=source, actor=actor)
-        events_record(EventSpec("customer.subscription.deleted", subscription,
-                                payload=subscription_rendered(subscription)))
