@@ -22,6 +22,7 @@ from billing.selectors import (
     subscription_list,
 )
 from billing.services import (
+    PauseCollectionSpec,
     invoice_preview,
     subscription_cancel,
     subscription_resume,
@@ -94,6 +95,9 @@ def subscription_detail(request: HttpRequest, current: Current,
         and status != Subscription.Status.PAUSED,
         "can_undo_cancel": live and subscription.cancel_at_period_end,
         "can_resume": status == Subscription.Status.PAUSED,
+        "can_pause_collection": live and subscription.pause_collection_behavior is None,
+        "can_resume_collection": live and subscription.pause_collection_behavior is not None,
+        "pause_behaviors": Subscription.PauseCollection.choices,
     })
 
 
@@ -195,3 +199,25 @@ def subscription_resume_view(request: HttpRequest, current: Current,
     return _act(request, current, subscription_id, subscription_resume,
                 lambda subscription: f"Resumed subscription {subscription.id}: it is "
                 f"{subscription.status}.")
+
+
+@require_POST
+@merchant_view(requires=access.SUBSCRIPTION_MANAGE)
+def subscription_pause_collection_view(request: HttpRequest, current: Current,
+                                       subscription_id: str) -> HttpResponse:
+    """Pauses collection: the subscription's invoices are kept as drafts, marked
+    uncollectible or voided (the behaviour chosen) until collection resumes."""
+    behavior = request.POST.get("behavior", "")
+    return _act(request, current, subscription_id, subscription_update,
+                lambda subscription: f"Collection of subscription {subscription.id} is paused: "
+                f"its invoices are {subscription.get_pause_collection_behavior_display()}.",
+                pause_collection=PauseCollectionSpec(behavior=behavior))
+
+
+@require_POST
+@merchant_view(requires=access.SUBSCRIPTION_MANAGE)
+def subscription_resume_collection_view(request: HttpRequest, current: Current,
+                                        subscription_id: str) -> HttpResponse:
+    return _act(request, current, subscription_id, subscription_update,
+                lambda subscription: f"Collection of subscription {subscription.id} resumed: "
+                "its next invoices are collected.", pause_collection=None)

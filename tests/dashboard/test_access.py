@@ -51,6 +51,8 @@ GUARDED = [
     ("post", "/subscriptions/sub_x/cancel-at-period-end/", access.SUBSCRIPTION_MANAGE),
     ("post", "/subscriptions/sub_x/keep/", access.SUBSCRIPTION_MANAGE),
     ("post", "/subscriptions/sub_x/resume/", access.SUBSCRIPTION_MANAGE),
+    ("post", "/subscriptions/sub_x/pause-collection/", access.SUBSCRIPTION_MANAGE),
+    ("post", "/subscriptions/sub_x/resume-collection/", access.SUBSCRIPTION_MANAGE),
     ("post", "/test-clocks/new/", access.TEST_CLOCK_MANAGE),
     ("post", "/test-clocks/clock_x/advance/", access.TEST_CLOCK_MANAGE),
     ("post", "/test-clocks/clock_x/delete/", access.TEST_CLOCK_MANAGE),

@@ -233,3 +233,26 @@ def test_an_htmx_filter_swaps_in_only_the_results(owner, api):
     html = swapped.content.decode()
     assert kept["id"] in html and "<html" not in html and "<nav" not in html
     assert "HX-Request" in swapped["Vary"]
+
+
+def test_pausing_and_resuming_collection_from_the_page(owner, api):
+    subscription = active(api)
+    page = owner.get(f"/subscriptions/{subscription['id']}/").content.decode()
+    assert "Pause collection" in page and "Resume collection" not in page
+
+    paused = owner.post(f"/subscriptions/{subscription['id']}/pause-collection/",
+                        {"behavior": "void"}, follow=True).content.decode()
+
+    assert "is paused" in paused and "Resume collection" in paused
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["pause_collection"] == {
+        "behavior": "void", "resumes_at": None}
+    # a behaviour Stripe does not have is refused, and the pause stays as it was
+    refused = owner.post(f"/subscriptions/{subscription['id']}/pause-collection/",
+                         {"behavior": "later"}, follow=True).content.decode()
+    assert "pause_collection[behavior]" in refused or "Invalid" in refused
+    assert Subscription.objects.get(pk=subscription["id"]).pause_collection_behavior == "void"
+
+    resumed = owner.post(f"/subscriptions/{subscription['id']}/resume-collection/",
+                         follow=True).content.decode()
+    assert "resumed" in resumed
+    assert Subscription.objects.get(pk=subscription["id"]).pause_collection_behavior is None
