@@ -44,3 +44,17 @@ def sdk(live_server, transactional_db, monkeypatch):
     yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
                               max_network_retries=0, http_client=http)
     http.close()
+
+
+@pytest.fixture
+def advance(django_capture_on_commit_callbacks):
+    """Advances a test clock to `frozen_time` through the API and runs its task, as a worker
+    would; the clock is `ready` afterwards."""
+
+    def post(api: Api, clock_id: str, frozen_time: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            ok(api.post(f"/v1/test_helpers/test_clocks/{clock_id}/advance",
+                        {"frozen_time": frozen_time}))
+        assert ok(api.get(f"/v1/test_helpers/test_clocks/{clock_id}"))["status"] == "ready"
+
+    return post

@@ -25,19 +25,6 @@ FAILING_CARD = "4000000000000341"  # attaches fine; every charge declines (gener
 
 
 @pytest.fixture
-def advance(django_capture_on_commit_callbacks):
-    """Advances a test clock to `frozen_time` and runs its task, as a worker would."""
-
-    def post(api, clock_id: str, frozen_time: int) -> None:
-        with django_capture_on_commit_callbacks(execute=True):
-            ok(api.post(f"/v1/test_helpers/test_clocks/{clock_id}/advance",
-                        {"frozen_time": frozen_time}))
-        assert ok(api.get(f"/v1/test_helpers/test_clocks/{clock_id}"))["status"] == "ready"
-
-    return post
-
-
-@pytest.fixture
 def failing(api):
     """A monthly $10.00 subscription on a test clock at START, paid by a good card, whose
     own default is then a card that declines every charge: (test clock, subscription)."""

@@ -22,17 +22,6 @@ DAY = 86400
 START = int(clock.now().timestamp()) // DAY * DAY - DAY
 
 
-@pytest.fixture
-def advance(django_capture_on_commit_callbacks):
-    def post(api, clock_id: str, frozen_time: int) -> None:
-        with django_capture_on_commit_callbacks(execute=True):
-            ok(api.post(f"/v1/test_helpers/test_clocks/{clock_id}/advance",
-                        {"frozen_time": frozen_time}))
-        assert ok(api.get(f"/v1/test_helpers/test_clocks/{clock_id}"))["status"] == "ready"
-
-    return post
-
-
 def _types(api, object_id: str) -> list[str]:
     events = ok(api.get("/v1/events", {"limit": 100}))["data"]
     return [event["type"] for event in reversed(events)
