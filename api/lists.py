@@ -3,6 +3,7 @@
 Order is newest first by (created, id); a cursor is an object id, resolved to its position.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -113,3 +114,24 @@ def list_page(*, queryset: QuerySet, params: dict[str, Any],
         "has_more": has_more,
         "url": url,
     }
+
+
+def ordered_page(rows: Sequence[Any], *, params: dict[str, Any],
+                 serializer: type[ApiObjectSerializer], url: str) -> dict[str, Any]:
+    """One page of a short sequence kept in its own order (an invoice's lines, a Checkout
+    Session's line items: first to last, as Stripe lists them), after `starting_after` or
+    before `ending_before`."""
+    limit, ids = params["limit"], [row.id for row in rows]
+    cursor = params.get("starting_after") or params.get("ending_before")
+    if cursor is not None and cursor not in ids:
+        param = "starting_after" if params.get("starting_after") else "ending_before"
+        raise ParameterError(f"No such {serializer.object_name}: '{cursor}'",
+                             code="resource_missing", param=param)
+    if params.get("ending_before"):
+        end = ids.index(cursor)
+        page, has_more = rows[max(end - limit, 0):end], end > limit
+    else:
+        start = ids.index(cursor) + 1 if cursor else 0
+        page, has_more = rows[start:start + limit], len(rows) > start + limit
+    return {"object": "list", "data": [serializer.render_object(row) for row in page],
+            "has_more": has_more, "url": url}

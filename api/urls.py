@@ -25,5 +25,7 @@ urlpatterns = [
     path("", include("billing.api.subscription_items")),
     path("", include("billing.api.coupons")),
     path("", include("billing.api.promotion_codes")),
+    path("", include("checkout.api.sessions")),
+    path("", include("checkout.api.payment_links")),
     re_path(r"^.*$", unknown_route),
 ]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "disputes",
     "refunds",
     "billing",
+    "checkout",
     "webhooks",
     "dashboard",
 ]
@@ -244,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
     "disputes-decide-due": {"task": "refunds.tasks.disputes_decide_due", "schedule": 10.0},
     # Disputes nobody answered by their due date close as lost, as Stripe's do.
     "disputes-expire-due": {"task": "refunds.tasks.disputes_expire_due", "schedule": 300.0},
+    # Checkout Sessions past their expires_at: completed if their intent did its work, else
+    # expired (their intent canceled first).
+    "checkout-sessions-expire-due": {"task": "checkout.tasks.checkout_sessions_expire_due",
+                                     "schedule": 60.0},
     # Reconciliation with the processor: yesterday (UTC), once a day, at 01:00 UTC.
     "reconciliations-run-daily": {"task": "refunds.tasks.reconciliations_run_daily",
                                   "schedule": crontab(minute=0, hour=1)},

@@ -71,13 +71,13 @@ _FIELD_OF_PARAM = {"number": "number", "exp_month": "expiry", "exp_year": "expir
                    "cvc": "cvc"}
 
 
-def _field_for(error: DomainError) -> str:
+def field_for(error: DomainError) -> str:
     param = (error.param or "").removeprefix("card[").removesuffix("]")
     return _FIELD_OF_PARAM.get(param, "form")
 
 
 @sensitive_variables(*SENSITIVE_NAMES)
-def _card_params(post: QueryDict) -> tuple[dict[str, Any] | None, dict[str, str]]:
+def card_params(post: QueryDict) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """The POSTed card as `payment_method_create` params, or the form's errors. Messages are
     Stripe.js's for an incomplete card; the service judges the rest (Luhn, dates, CVC)."""
     errors: dict[str, str] = {}
@@ -132,7 +132,7 @@ def _render_outcome(request: HttpRequest, intent: PaymentIntent) -> HttpResponse
         "charge": intent.latest_charge, "retry_url": retry})
 
 
-def _status(error: DomainError) -> int:
+def page_status(error: DomainError) -> int:
     """The page's HTTP status for a refusal, as the API would answer it: 402 for the card,
     429 while the payment is busy, else 400."""
     if isinstance(error, CardError):
@@ -168,15 +168,15 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
 
     values = {"name": request.POST.get("name", "")[:256],
               "expiry": request.POST.get("expiry", "")[:9]}
-    params, errors = _card_params(request.POST)
+    params, errors = card_params(request.POST)
     if params is None:
         return _render_form(request, intent, errors=errors, values=values, status=400)
     try:
         payment_method = services.payment_method_create(
             merchant=intent.merchant, livemode=intent.livemode, **params)
     except DomainError as exc:
-        return _render_form(request, intent, errors={_field_for(exc): exc.message},
-                            values=values, status=_status(exc))
+        return _render_form(request, intent, errors={field_for(exc): exc.message},
+                            values=values, status=page_status(exc))
     try:
         intent = services.payment_intent_confirm(
             id=intent.id, merchant=intent.merchant, livemode=intent.livemode, actor=TILL,
@@ -188,9 +188,9 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
         intent = _intent(intent.id, client_secret)
         if intent.status in SETTLED:
             return _render_outcome(request, intent)
-        field = _field_for(exc) if isinstance(exc, CardError) else "form"
+        field = field_for(exc) if isinstance(exc, CardError) else "form"
         return _render_form(request, intent, errors={field: exc.message}, values=values,
-                            status=_status(exc))
+                            status=page_status(exc))
     if intent.status == Status.REQUIRES_ACTION:
         return redirect(intent.next_action["redirect_to_url"]["url"])
     return redirect(_result_url(intent))
@@ -233,7 +233,7 @@ def authenticate(request: HttpRequest, intent_id: str) -> HttpResponse:
                 actor=TILL)
         except DomainError as exc:
             return render(request, "pages/authenticate.html",
-                          {"intent": intent, "error": exc.message}, status=_status(exc))
+                          {"intent": intent, "error": exc.message}, status=page_status(exc))
         if intent.return_url:
             return redirect(_with_query(intent.return_url, {
                 "payment_intent": intent.id,

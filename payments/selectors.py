@@ -52,6 +52,12 @@ def customer_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
     return customer
 
 
+def customer_get_locked_by_id(*, id: str) -> Customer:  # noqa: A002
+    """A customer locked by its id alone, for a service that already holds its object (a
+    Checkout Session of the same merchant and mode)."""
+    return Customer.objects.select_for_update(of=("self",)).get(pk=id)
+
+
 def customers_of_test_clock_locked(*, test_clock: TestClock) -> list[Customer]:
     """The clock's customers not deleted, locked in id order (after the clock's own lock),
     each with its clock at hand."""

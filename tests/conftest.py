@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import stripe
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -128,6 +129,18 @@ def account(db) -> Account:
 @pytest.fixture
 def other_account(db) -> Account:
     return make_account("Other")
+
+
+@pytest.fixture
+def sdk(live_server, transactional_db, monkeypatch):
+    """The official `stripe` SDK against this test's live server, for a fresh account."""
+    monkeypatch.setattr(stripe, "enable_telemetry", False)
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    account = make_account("SDK")
+    http = stripe.RequestsClient()
+    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
+                              max_network_retries=0, http_client=http)
+    http.close()
 
 
 @pytest.fixture

@@ -8,13 +8,14 @@ scoped.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from billing.models import Price, Product, Subscription
+from checkout.models import CheckoutSession
 from core import clock
 from disputes.models import Dispute
 from merchants.selectors import api_key_get_by_token
@@ -413,6 +414,37 @@ def own_coupon(api: Api) -> dict[str, Any]:
     return {"coupon": new_coupon(api)}
 
 
+# -- checkout sessions and payment links ------------------------------------------------------
+
+def own_line_items(api: Api) -> dict[str, Any]:
+    return {"line_items": [{"price": new_price(api), "quantity": 1}]}
+
+
+def own_payment(api: Api) -> dict[str, Any]:
+    """A one-time price made without events (in live mode the create is refused, and must
+    leave the event count as it was)."""
+    key = api_key_get_by_token(token=api.key)
+    product = Product.objects.create(merchant=key.merchant, livemode=key.livemode,
+                                     name="Gold", updated=clock.now())
+    price = Price.objects.create(merchant=key.merchant, livemode=key.livemode, product=product,
+                                 currency="usd", type="one_time", unit_amount_decimal="1000")
+    return {"mode": "payment", "line_items": [{"price": price.id, "quantity": 1}]}
+
+
+def new_checkout_session(api: Api) -> str:
+    """An open session, made as the API would make one but without its intent (live mode has
+    no processor to make one with)."""
+    key = api_key_get_by_token(token=api.key)
+    return CheckoutSession.objects.create(
+        merchant=key.merchant, livemode=key.livemode, mode="payment", payment_status="unpaid",
+        currency="usd", amount_subtotal=1000, amount_total=1000,
+        expires_at=clock.now() + timedelta(hours=24)).id
+
+
+def new_payment_link(api: Api) -> str:
+    return _ok(api.post("/v1/payment_links", own_line_items(api)))["id"]
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -672,6 +704,26 @@ ROUTES = [
     # customer.subscription.updated (an incomplete subscription: nothing to prorate)
     Route("POST", "/v1/subscription_items", make=new_subscription,
           show="/v1/subscriptions/{id}", id_param="subscription", params=own_monthly_price),
+    Route("GET", "/v1/checkout/sessions", seed=new_checkout_session,
+          made_of=lambda obj: obj["id"], filters=({}, {"status": "open"})),
+    # The session's payment intent: payment_intent.created.
+    Route("POST", "/v1/checkout/sessions", params=own_payment, needs_processor=True),
+    Route("GET", "/v1/checkout/sessions/{id}", make=new_checkout_session,
+          show="/v1/checkout/sessions/{id}"),
+    Route("POST", "/v1/checkout/sessions/{id}/expire", make=new_checkout_session,
+          show="/v1/checkout/sessions/{id}"),
+    Route("GET", "/v1/checkout/sessions/{id}/line_items", make=new_checkout_session,
+          show="/v1/checkout/sessions/{id}"),
+    Route("GET", "/v1/payment_links", seed=new_payment_link, made_of=lambda obj: obj["id"],
+          filters=({}, {"active": True})),
+    # The caller's own product and price, then payment_link.created.
+    Route("POST", "/v1/payment_links", params=own_line_items, emits_event=3),
+    Route("GET", "/v1/payment_links/{id}", make=new_payment_link,
+          show="/v1/payment_links/{id}"),
+    Route("POST", "/v1/payment_links/{id}", make=new_payment_link,
+          show="/v1/payment_links/{id}", params={"active": False, "metadata": {"tier": "x"}}),
+    Route("GET", "/v1/payment_links/{id}/line_items", make=new_payment_link,
+          show="/v1/payment_links/{id}"),
     Route("GET", "/v1/subscription_items/{id}", make=new_subscription_item,
           show="/v1/subscription_items/{id}"),
     Route("POST", "/v1/subscription_items/{id}", make=new_subscription_item,

@@ -80,6 +80,13 @@ EVENT_TYPES: tuple[str, ...] = (
     "promotion_code.updated",
     "customer.discount.created",
     "customer.discount.deleted",
+    # Checkout: hosted sessions and the payment links that open them.
+    "checkout.session.completed",
+    "checkout.session.expired",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "payment_link.created",
+    "payment_link.updated",
     # Till's extension: sent when Till disables an endpoint whose deliveries have failed for
     # TILL_WEBHOOK_DISABLE_AFTER_DAYS; data.object is the endpoint (without its secret).
     "webhook_endpoint.disabled",

@@ -9,8 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from api.errors import ParameterError
-from api.lists import ListParams
+from api.lists import ListParams, ordered_page
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import (
     CurrencyParam,
@@ -459,28 +458,8 @@ class InvoiceLineListView(ApiView):
         params = self.params(LineListParams)
         invoice = selectors.invoice_get(id=id, merchant=self.merchant, livemode=self.livemode)
         lines = selectors.invoice_lines(invoice=invoice)
-        return Response(_line_page(lines, params=params, url=request.path))
-
-
-def _line_page(lines: list[InvoiceLineItem], *, params: dict[str, Any],
-               url: str) -> dict[str, Any]:
-    """One page of an invoice's lines, in the invoice's order (oldest first, as Stripe
-    lists them), after `starting_after` or before `ending_before`."""
-    limit, ids = params["limit"], [line.id for line in lines]
-    cursor = params.get("starting_after") or params.get("ending_before")
-    if cursor is not None and cursor not in ids:
-        param = "starting_after" if params.get("starting_after") else "ending_before"
-        raise ParameterError(f"No such line_item: '{cursor}'", code="resource_missing",
-                             param=param)
-    if params.get("ending_before"):
-        end = ids.index(cursor)
-        page, has_more = lines[max(end - limit, 0):end], end > limit
-    else:
-        start = ids.index(cursor) + 1 if cursor else 0
-        page, has_more = lines[start:start + limit], len(lines) > start + limit
-    return {"object": "list",
-            "data": [InvoiceLineItemSerializer.render_object(line) for line in page],
-            "has_more": has_more, "url": url}
+        return Response(ordered_page(lines, params=params, url=request.path,
+                                     serializer=InvoiceLineItemSerializer))
 
 
 urlpatterns = [

@@ -6,6 +6,7 @@ setup intents and test clocks. The functions are re-exported here, so callers wr
 from payments.services.common import client_secret_check
 from payments.services.customers import (
     customer_create,
+    customer_default_payment_method_record,
     customer_delete,
     customer_discount_delete,
     customer_discount_record,
@@ -68,7 +69,7 @@ from payments.services.test_clocks import (
 
 __all__ = [
     "CardInput", "ConfirmOptions", "client_secret_check", "customer_create", "customer_delete",
-    "customer_discount_delete",
+    "customer_default_payment_method_record", "customer_discount_delete",
     "customer_discount_record",
     "customer_invoice_finalized", "customer_update", "inbound_event_apply",
     "inbound_event_ids_due", "inbound_event_receive", "inbound_url",

@@ -190,6 +190,30 @@ def _check_default_payment_method(customer: Customer, payment_method_id: str) ->
             code="resource_missing", param=param)
 
 
+def customer_default_payment_method_record(*, customer_id: str, payment_method_id: str
+                                           ) -> Customer:
+    """In the caller's transaction (an app above payments completing what a customer paid or
+    saved a card for: a Checkout Session), the customer locked here: `payment_method_id`,
+    attached to it, becomes its `invoice_settings.default_payment_method`
+    (`customer.updated` with the old value). Once the transaction commits, the apps above
+    hear of the new default as from customer_update (billing retries an open invoice)."""
+    customer = selectors.customer_get_locked_by_id(id=customer_id)
+    old_default = customer.invoice_settings.get("default_payment_method")
+    if old_default == payment_method_id:
+        return customer
+    _check_default_payment_method(customer, payment_method_id)
+    before = render(customer)
+    customer.invoice_settings = {**customer.invoice_settings,
+                                 "default_payment_method": payment_method_id}
+    customer.save(update_fields=["invoice_settings"])
+    after = render(customer)
+    event_record(type="customer.updated", obj=customer, payload=after,
+                 previous_attributes=previous_attributes(before, after))
+    transaction.on_commit(lambda: default_payment_method_change_dispatch(
+        customer_id=customer_id, payment_method_id=payment_method_id))
+    return customer
+
+
 def customer_discount_record(*, customer: Customer, discount_id: str | None) -> None:
     """For billing, in its transaction with `customer` locked: the customer's discount is
     now `discount_id` (None: it has none). Its events are billing's (customer.discount.*)."""

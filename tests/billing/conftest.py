@@ -4,10 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import stripe
 
 from tests.billing.factories import ok
-from tests.conftest import Api, make_account
+from tests.conftest import Api
 
 
 @pytest.fixture
@@ -32,18 +31,6 @@ def events_of(api: Api) -> Callable[[str], list[dict[str, Any]]]:
         return [event for event in reversed(data) if event["data"]["object"].get("id") == object_id]
 
     return of
-
-
-@pytest.fixture
-def sdk(live_server, transactional_db, monkeypatch):
-    """The official `stripe` SDK against this test's live server, for a fresh account."""
-    monkeypatch.setattr(stripe, "enable_telemetry", False)
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    account = make_account("SDK")
-    http = stripe.RequestsClient()
-    yield stripe.StripeClient(account.key(), base_addresses={"api": live_server.url},
-                              max_network_retries=0, http_client=http)
-    http.close()
 
 
 @pytest.fixture
