@@ -79,6 +79,9 @@ class CheckoutSession(FSMModelMixin, TenantModel):
                                         related_name="+", null=True, blank=True)
     subscription = models.ForeignKey("billing.Subscription", on_delete=models.PROTECT,
                                      related_name="+", null=True, blank=True)
+    # Subscription mode: when a submission began making the subscription (another tab's
+    # submission meanwhile is refused as busy; a claim older than a few minutes is a crash's).
+    subscription_claimed_at = models.DateTimeField(null=True, blank=True)
     invoice = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT,
                                 related_name="+", null=True, blank=True)
     payment_link = models.ForeignKey("checkout.PaymentLink", on_delete=models.PROTECT,

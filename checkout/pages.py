@@ -46,7 +46,7 @@ def _render(request: HttpRequest, session: CheckoutSession, *, errors: dict[str,
             values: dict[str, str], status: int = 200) -> HttpResponse:
     """Only the email, name and expiry are ever given back to the form, never number or CVC."""
     lines = list(selectors.checkout_session_line_items(session=session))
-    intent = session.payment_intent or session.setup_intent
+    intent = selectors.checkout_session_intent(session=session)
     return render(request, "pages/checkout.html", {
         "session": session, "merchant": session.merchant, "lines": lines, "errors": errors,
         "values": values, "intent": intent, "livemode": session.livemode,
@@ -103,8 +103,8 @@ def session_page(request: HttpRequest, token: str) -> HttpResponse:
                        status=page_status(exc))
     if session.status == Status.COMPLETE:
         return _success_redirect(session)
-    intent = session.payment_intent or session.setup_intent
-    if intent.status == "requires_action":
+    intent = selectors.checkout_session_intent(session=session)
+    if intent is not None and intent.status == "requires_action":
         return redirect(intent.next_action["redirect_to_url"]["url"])
     return _render(request, session, errors={"form": "Your payment was not completed."},
                    values=values, status=400)
@@ -131,8 +131,9 @@ def session_return(request: HttpRequest, token: str) -> HttpResponse:
     if session.status == Status.COMPLETE:
         return _success_redirect(session)
     session = _session(token)
-    intent = session.payment_intent or session.setup_intent
-    error = (intent.last_payment_error if session.payment_intent else intent.last_setup_error)
+    intent = selectors.checkout_session_intent(session=session)
+    error = (getattr(intent, "last_payment_error", None)
+             or getattr(intent, "last_setup_error", None))
     if session.status == Status.OPEN and error:
         return _render(request, session, errors={"form": error.get("message", "")},
                        values={"email": session.customer_email or ""}, status=402)

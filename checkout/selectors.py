@@ -8,9 +8,11 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from billing.models import Invoice
 from checkout.models import CheckoutLineItem, CheckoutSession, PaymentLink, PaymentLinkLineItem
 from core.exceptions import NotFound
 from merchants.models import Merchant
+from payments.models import PaymentIntent, SetupIntent
 
 
 def _session_missing(id: str, param: str) -> NotFound:  # noqa: A002
@@ -128,3 +130,16 @@ def payment_link_list(*, merchant: Merchant, livemode: bool,
 
 def payment_link_line_items(*, link: PaymentLink) -> QuerySet[PaymentLinkLineItem]:
     return link.line_items.select_related("price", "price__product").order_by("position")
+
+
+def checkout_session_intent(*, session: CheckoutSession) -> PaymentIntent | SetupIntent | None:
+    """The intent the customer is paying or saving a card with: the session's own, or in
+    subscription mode its first invoice's (None until it is made)."""
+    if session.payment_intent_id is not None:
+        return PaymentIntent.objects.get(pk=session.payment_intent_id)
+    if session.setup_intent_id is not None:
+        return SetupIntent.objects.get(pk=session.setup_intent_id)
+    if session.invoice_id is not None:
+        invoice = Invoice.objects.select_related("payment_intent").get(pk=session.invoice_id)
+        return invoice.payment_intent
+    return None

@@ -90,6 +90,15 @@ class PaymentIntentDataParams(Params):
     statement_descriptor_suffix = serializers.CharField(required=False, max_length=22)
 
 
+class SubscriptionDataParams(Params):
+    description = serializers.CharField(required=False, max_length=500)
+    metadata = MetadataField(required=False)
+    trial_period_days = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs: dict[str, Any]) -> services.SubscriptionData:
+        return services.SubscriptionData(**attrs)
+
+
 class SessionCreateParams(Params):
     cancel_url = serializers.URLField(required=False, max_length=5000)
     client_reference_id = serializers.CharField(required=False, max_length=200)
@@ -111,6 +120,7 @@ class SessionCreateParams(Params):
     save_card_and_make_default = serializers.BooleanField(required=False, default=False)
     submit_type = serializers.ChoiceField(choices=["auto", "pay", "book", "donate"],
                                           required=False)
+    subscription_data = SubscriptionDataParams(required=False)
     success_url = serializers.URLField(required=False, max_length=5000)
     ui_mode = serializers.ChoiceField(choices=["hosted"], required=False)
 

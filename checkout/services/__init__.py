@@ -15,6 +15,7 @@ from checkout.services.sessions import (
     AdjustableQuantity,
     LineItemSpec,
     PriceData,
+    SubscriptionData,
     checkout_session_create,
     checkout_session_expire,
     checkout_session_reconcile,
@@ -22,7 +23,7 @@ from checkout.services.sessions import (
 )
 
 __all__ = [
-    "AdjustableQuantity", "AfterCompletion", "LineItemSpec", "PriceData",
+    "AdjustableQuantity", "AfterCompletion", "LineItemSpec", "PriceData", "SubscriptionData",
     "checkout_session_create", "checkout_session_expire", "checkout_session_pay",
     "checkout_session_payable", "checkout_session_payment_outcome_record",
     "checkout_session_reconcile", "checkout_sessions_expire_due", "payment_link_create",

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from checkout import selectors
 from checkout.models import CheckoutSession
+from checkout.services.session_subscriptions import session_subscription_pay
 from checkout.services.sessions import (
     PAYMENT_DONE,
     checkout_session_complete_locked,
@@ -65,6 +66,9 @@ def checkout_session_pay(*, id: str, payment_method: str, email: str | None,  # 
         payment_services.payment_intent_confirm(
             id=intent.id, merchant=merchant, livemode=livemode, actor=TILL,
             payment_method=payment_method, return_url=return_url)
+    elif session.mode == Mode.SUBSCRIPTION:
+        session_subscription_pay(session, customer_id=customer_id,
+                                 payment_method=payment_method, return_url=return_url)
     else:
         setup_intent = session.setup_intent
         if customer_id is not None and setup_intent.customer_id is None:
@@ -83,7 +87,8 @@ def _customer_for(session: CheckoutSession, *, email: str | None,
     customer gave, recorded on the session (under its lock; a customer another tab made
     meanwhile wins)."""
     customer_id = session.customer_id
-    needs_customer = (session.customer_creation == CheckoutSession.CustomerCreation.ALWAYS
+    needs_customer = (session.mode == Mode.SUBSCRIPTION
+                      or session.customer_creation == CheckoutSession.CustomerCreation.ALWAYS
                       or session.setup_future_usage is not None
                       or session.save_card_and_make_default)
     made = None
@@ -117,8 +122,10 @@ def checkout_session_payment_outcome_record(*, intent: PaymentIntent,
         return
     if session.status == CheckoutSession.Status.OPEN:
         if outcome == PaymentOutcome.SUCCEEDED:
-            checkout_session_complete_locked(session, intent=intent,
-                                             payment_status=PAYMENT_DONE[intent.status])
+            checkout_session_complete_locked(
+                session, customer_id=intent.customer_id,
+                payment_method_id=intent.payment_method_id,
+                payment_status=PAYMENT_DONE[intent.status])
         return
     awaiting = (session.status == CheckoutSession.Status.COMPLETE
                 and session.payment_status == PaymentStatus.UNPAID

@@ -18,15 +18,16 @@ from django.db import transaction
 
 from billing import selectors as billing_selectors
 from billing import services as billing_services
-from billing.models import Price
+from billing.models import Price, Subscription
 from billing.pricing import PriceTerms, Recurring, price_line_amount, price_terms_check
 from billing.pricing import TermNames as PriceTermNames
 from billing.services import ProductData
 from checkout import selectors
 from checkout.models import CheckoutLineItem, CheckoutSession, PaymentLink
+from checkout.services.session_subscriptions import session_subscription_drop
 from core import clock
 from core.actor import TILL, Actor
-from core.exceptions import DomainError, InvalidParameter, InvalidRequest, InvalidState
+from core.exceptions import DomainError, InvalidParameter, InvalidState
 from core.metadata import MetadataUpdate, metadata_apply
 from core.money import MAXIMUM_AMOUNT, format_money, minimum_amount
 from core.wire import render
@@ -42,6 +43,7 @@ SHORTEST_LIFETIME = timedelta(minutes=30)
 MAX_LINE_ITEMS = {CheckoutSession.Mode.PAYMENT: 100, CheckoutSession.Mode.SUBSCRIPTION: 20}
 MAX_QUANTITY = 999_999
 DEFAULT_ADJUSTABLE_MAXIMUM = 99
+MAX_TRIAL_DAYS = 730  # Stripe's longest trial
 
 Mode = CheckoutSession.Mode
 PaymentStatus = CheckoutSession.PaymentStatus
@@ -51,6 +53,21 @@ PaymentStatus = CheckoutSession.PaymentStatus
 PAYMENT_DONE = {PaymentIntent.Status.SUCCEEDED: PaymentStatus.PAID,
                 PaymentIntent.Status.REQUIRES_CAPTURE: PaymentStatus.UNPAID,
                 PaymentIntent.Status.PROCESSING: PaymentStatus.UNPAID}
+
+
+# A subscription in one of these has started: the session completes (its first invoice
+# paid, or a trial needing nothing now).
+SUBSCRIPTION_DONE = {Subscription.Status.ACTIVE: PaymentStatus.PAID,
+                     Subscription.Status.TRIALING: PaymentStatus.NO_PAYMENT_REQUIRED}
+
+
+@dataclass(frozen=True)
+class SubscriptionData:
+    """`subscription_data`: what the subscription a session starts is made with."""
+
+    trial_period_days: int | None = None
+    description: str | None = None
+    metadata: MetadataUpdate | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,14 @@ class _CheckedLine:
             return self.price.type == Price.Type.RECURRING
         return self.spec.price_data.recurring is not None
 
+    @property
+    def interval(self) -> tuple[str, int] | None:
+        if self.price is not None:
+            return ((self.price.recurring_interval, self.price.recurring_interval_count)
+                    if self.recurring else None)
+        recurring = self.spec.price_data.recurring
+        return (recurring.interval, recurring.interval_count) if recurring else None
+
 
 def session_rendered(session: CheckoutSession) -> dict[str, Any]:
     return render(session)
@@ -115,23 +140,23 @@ def checkout_session_create(
         setup_future_usage: str | None = None, payment_intent_data: dict[str, Any] | None = None,
         save_card_and_make_default: bool = False, locale: str | None = None,
         submit_type: str | None = None, payment_link: PaymentLink | None = None,
+        subscription_data: SubscriptionData | None = None,
 ) -> CheckoutSession:
     """Creates an `open` session for `line_items` (payment mode; none in setup mode), with
     its one intent: a PaymentIntent for the total (purpose `checkout_session`, so its outcome
-    completes the session) or a SetupIntent. Every parameter is checked before anything is
+    completes the session) or a SetupIntent. In subscription mode (recurring prices of one
+    interval) the subscription is made when the customer pays, as `subscription_data`
+    says (a trial: nothing due now). Every parameter is checked before anything is
     made; a price made from `price_data` is inactive, as Stripe's.
     `save_card_and_make_default` (Till's extension): the card paid with (saved for
     off-session use, the customer created if there is none) becomes the customer's
     `invoice_settings.default_payment_method` when the session completes, so invoices are
     then paid with it off-session."""
-    if mode == Mode.SUBSCRIPTION:
-        raise InvalidRequest("Checkout Sessions in `subscription` mode are not supported by "
-                             "Till yet: create the subscription with /v1/subscriptions.",
-                             param="mode")
     _mode_options_check(mode, line_items=line_items, customer=customer,
                         customer_email=customer_email, customer_creation=customer_creation,
                         capture_method=capture_method, setup_future_usage=setup_future_usage,
-                        payment_intent_data=payment_intent_data)
+                        payment_intent_data=payment_intent_data,
+                        subscription_data=subscription_data)
     processor_for(merchant=merchant, livemode=livemode)  # a mode without one makes nothing
     now = clock.now()
     expires_at = _expires_at_check(expires_at, now=now)
@@ -141,7 +166,8 @@ def checkout_session_create(
                               livemode=livemode)
     currency = lines[0].currency if lines else None
     total = sum(line.amount for line in lines)
-    if mode == Mode.PAYMENT:
+    trial = subscription_data is not None and bool(subscription_data.trial_period_days)
+    if mode == Mode.PAYMENT or (mode == Mode.SUBSCRIPTION and not trial):
         _total_check(total, currency)
     if save_card_and_make_default and mode == Mode.PAYMENT and setup_future_usage is None:
         setup_future_usage = "off_session"
@@ -154,9 +180,11 @@ def checkout_session_create(
         customer_email=customer_email, currency=currency,
         customer_creation=(customer_creation or CheckoutSession.CustomerCreation.IF_REQUIRED
                            if mode == Mode.PAYMENT else None),
-        payment_status=(PaymentStatus.UNPAID if mode == Mode.PAYMENT
-                        else PaymentStatus.NO_PAYMENT_REQUIRED),
-        amount_subtotal=total if lines else None, amount_total=total if lines else None,
+        payment_status=(PaymentStatus.NO_PAYMENT_REQUIRED if mode == Mode.SETUP
+                        else PaymentStatus.UNPAID),
+        amount_subtotal=total if lines else None,
+        amount_total=(0 if trial else total) if lines else None,
+        subscription_data=_subscription_data_kept(subscription_data),
         client_reference_id=client_reference_id, success_url=success_url,
         cancel_url=cancel_url, expires_at=expires_at, created=now, locale=locale,
         submit_type=submit_type, capture_method=capture_method or "automatic",
@@ -173,7 +201,7 @@ def checkout_session_create(
             statement_descriptor=data.get("statement_descriptor"),
             statement_descriptor_suffix=data.get("statement_descriptor_suffix"),
             purpose="checkout_session")
-    else:
+    elif mode == Mode.SETUP:
         session.setup_intent = payment_services.setup_intent_create(
             merchant=merchant, livemode=livemode, actor=actor,
             customer=owner.id if owner else None, usage="off_session")
@@ -191,10 +219,19 @@ def _mode_options_check(mode: str, *, line_items: list[LineItemSpec] | None,
                         customer: str | None, customer_email: str | None,
                         customer_creation: str | None, capture_method: str | None,
                         setup_future_usage: str | None,
-                        payment_intent_data: dict[str, Any] | None) -> None:
-    if mode == Mode.PAYMENT and not line_items:
-        raise InvalidParameter("`line_items` is required in `payment` mode.",
+                        payment_intent_data: dict[str, Any] | None,
+                        subscription_data: SubscriptionData | None) -> None:
+    if mode != Mode.SETUP and not line_items:
+        raise InvalidParameter(f"`line_items` is required in `{mode}` mode.",
                                code="parameter_missing", param="line_items")
+    if mode != Mode.SUBSCRIPTION and subscription_data is not None:
+        raise InvalidParameter("`subscription_data` can only be used in `subscription` mode.",
+                               param="subscription_data")
+    if subscription_data is not None and subscription_data.trial_period_days is not None \
+            and not 1 <= subscription_data.trial_period_days <= MAX_TRIAL_DAYS:
+        raise InvalidParameter(f"`subscription_data[trial_period_days]` must be between 1 and "
+                               f"{MAX_TRIAL_DAYS}.",
+                               param="subscription_data[trial_period_days]")
     if mode == Mode.SETUP and line_items:
         raise InvalidParameter("`line_items` cannot be used in `setup` mode.",
                                param="line_items")
@@ -242,6 +279,14 @@ def line_items_check(specs: list[LineItemSpec], *, mode: str, merchant: Merchant
             raise InvalidParameter(
                 "You specified `payment` mode but passed a recurring price. Either switch to "
                 "`subscription` mode or use only one-time prices.", param=f"{line.param}[price]")
+        if mode == Mode.SUBSCRIPTION and not line.recurring:
+            raise InvalidParameter(
+                "One-time prices in `subscription` mode are not supported by Till yet: give "
+                "only recurring prices.", param=f"{line.param}[price]")
+        if mode == Mode.SUBSCRIPTION and line.interval != lines[0].interval:
+            raise InvalidParameter(
+                "All prices on a subscription must have the same `recurring.interval` and "
+                "`recurring.interval_count`.", param=f"{line.param}[price]")
     return lines
 
 
@@ -309,6 +354,13 @@ def _price_from_data(data: PriceData, *, merchant: Merchant, livemode: bool) -> 
                                          product_data=data.product_data, active=False)
 
 
+def _subscription_data_kept(data: SubscriptionData | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    return {"trial_period_days": data.trial_period_days, "description": data.description,
+            "metadata": metadata_apply({}, data.metadata)}
+
+
 def _adjustable_rendered(spec: LineItemSpec) -> dict[str, Any] | None:
     adjustable = spec.adjustable_quantity
     if adjustable is None:
@@ -319,13 +371,13 @@ def _adjustable_rendered(spec: LineItemSpec) -> dict[str, Any] | None:
 
 # -- completion ------------------------------------------------------------------------------
 
-def checkout_session_complete_locked(session: CheckoutSession, *,
-                                     intent: PaymentIntent | SetupIntent,
+def checkout_session_complete_locked(session: CheckoutSession, *, customer_id: str | None,
+                                     payment_method_id: str | None,
                                      payment_status: str) -> None:
     """The caller's transaction, the session locked (its intent before it): `complete`, with
     what the customer gave, `checkout.session.completed`; with `save_card_and_make_default`,
     the card becomes the customer's default for invoices (the customer locked after)."""
-    customer_id = intent.customer_id or session.customer_id
+    customer_id = customer_id or session.customer_id
     if session.customer_id is None:
         session.customer_id = customer_id
     session.complete(at=clock.now(), payment_status=payment_status,
@@ -335,9 +387,9 @@ def checkout_session_complete_locked(session: CheckoutSession, *,
                             payload=session_rendered(session)))
     if session.payment_link_id is not None:
         _payment_link_count_locked(session)
-    if session.save_card_and_make_default and customer_id and intent.payment_method_id:
+    if session.save_card_and_make_default and customer_id and payment_method_id:
         payment_services.customer_default_payment_method_record(
-            customer_id=customer_id, payment_method_id=intent.payment_method_id)
+            customer_id=customer_id, payment_method_id=payment_method_id)
 
 
 def payment_link_limit_reached(link: PaymentLink) -> bool:
@@ -387,14 +439,24 @@ def checkout_session_reconcile(*, id: str) -> CheckoutSession:  # noqa: A002
             intent = session.payment_intent
             payment_status = PAYMENT_DONE.get(intent.status)
             if payment_status is not None:
-                checkout_session_complete_locked(session, intent=intent,
-                                                 payment_status=payment_status)
+                checkout_session_complete_locked(
+                    session, customer_id=intent.customer_id,
+                    payment_method_id=intent.payment_method_id, payment_status=payment_status)
         elif session.setup_intent is not None:
             setup_intent = session.setup_intent
             if setup_intent.status == SetupIntent.Status.SUCCEEDED:
                 checkout_session_complete_locked(
-                    session, intent=setup_intent,
+                    session, customer_id=setup_intent.customer_id,
+                    payment_method_id=setup_intent.payment_method_id,
                     payment_status=PaymentStatus.NO_PAYMENT_REQUIRED)
+        elif session.subscription is not None:
+            subscription = session.subscription
+            payment_status = SUBSCRIPTION_DONE.get(subscription.status)
+            if payment_status is not None:
+                checkout_session_complete_locked(
+                    session, customer_id=subscription.customer_id,
+                    payment_method_id=subscription.default_payment_method_id,
+                    payment_status=payment_status)
     return session
 
 
@@ -428,6 +490,8 @@ def _expire(session: CheckoutSession, *, actor: Actor) -> CheckoutSession:
         payment_services.setup_intent_cancel(
             id=setup_intent.id, merchant=session.merchant, livemode=session.livemode,
             actor=actor, cancellation_reason="abandoned")
+    elif session.subscription is not None:
+        session_subscription_drop(session.subscription)
     # The intent is canceled, or did its work meanwhile: completion wins over expiry.
     session = checkout_session_reconcile(id=session.id)
     with transaction.atomic(durable=True):

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from billing.models import Subscription
 from checkout.models import CheckoutSession
 from payments.models import Charge, PaymentIntent
 from tests.billing.factories import ok, price
@@ -72,3 +73,21 @@ def test_an_expiry_racing_the_payment_leaves_one_outcome(account, round_):
         assert (done.status, charged) == ("expired", 0)
         assert PaymentIntent.objects.get().status == "canceled"
         assert not Event.objects.filter(type="checkout.session.completed").exists()
+
+
+def test_four_tabs_starting_a_subscription_at_once_make_one(account):
+    api = Api(account.key())
+    gold = price(api, unit_amount=1000, currency="usd", recurring={"interval": "month"},
+                 product_data={"name": "Gold"})
+    session = ok(api.post("/v1/checkout/sessions", {
+        "mode": "subscription", "success_url": "https://shop.example/welcome",
+        "line_items": [{"price": gold["id"], "quantity": 1}]}))
+    path = urlsplit(session["url"]).path
+
+    responses = run_together(4, lambda _: Client().post(path, card_form()))
+
+    assert 302 in [response.status_code for response in responses]
+    [subscription] = Subscription.objects.all()
+    assert subscription.status == "active"
+    assert Charge.objects.filter(status="succeeded").count() == 1
+    assert CheckoutSession.objects.get().subscription_id == subscription.id
