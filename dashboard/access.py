@@ -51,6 +51,9 @@ INVOICE_MANAGE = Rule(MANAGERS, "Only owners and admins can finalize, charge, vo
 # Create products and prices, archive or reactivate them.
 CATALOGUE_MANAGE = Rule(MANAGERS, "Only owners and admins can create, archive or reactivate "
                                   "products and prices.")
+# Create a payment link from a price, deactivate or reactivate it.
+PAYMENT_LINK_MANAGE = Rule(MANAGERS, "Only owners and admins can create, deactivate or "
+                                     "reactivate payment links.")
 # Cancel a subscription now or at its period's end (or undo that), resume a paused one.
 SUBSCRIPTION_MANAGE = Rule(MANAGERS, "Only owners and admins can cancel or resume "
                                      "subscriptions.")
@@ -117,6 +120,10 @@ class Current:
     @property
     def may_manage_catalogue(self) -> bool:
         return self.may(CATALOGUE_MANAGE)
+
+    @property
+    def may_manage_payment_links(self) -> bool:
+        return self.may(PAYMENT_LINK_MANAGE)
 
     @property
     def may_manage_subscriptions(self) -> bool:

@@ -529,3 +529,25 @@ class TestClockAdvanceForm(TestClockForm):
 
     name = None
     frozen_time = TestClockForm.base_fields["frozen_time"]
+
+
+class PaymentLinkForm(forms.Form):
+    """A payment link for one active one-time price of the merchant's (the choices are set
+    per merchant and mode), so many of it, with Till's confirmation page after payment."""
+
+    price = forms.ChoiceField(label="Price")
+    quantity = forms.IntegerField(label="Quantity", min_value=1, max_value=999_999, initial=1,
+                                  widget=forms.NumberInput(attrs={"size": 6}))
+    adjustable = forms.BooleanField(label="Let the customer change the quantity",
+                                    required=False)
+    message = forms.CharField(label="Confirmation message", required=False, max_length=500,
+                              strip=True)
+    limit = forms.IntegerField(label="Stop after this many payments", required=False,
+                               min_value=1, max_value=10_000,
+                               widget=forms.NumberInput(attrs={"size": 6}))
+    save_card_and_make_default = forms.BooleanField(
+        label="Save the card as the customer's default for invoices", required=False)
+
+    def __init__(self, *args, prices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["price"].choices = prices

@@ -3,8 +3,7 @@ line_items)."""
 
 from typing import Any
 
-from django.conf import settings
-from django.urls import path, reverse
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -18,6 +17,7 @@ from billing.api.prices import PriceSerializer
 from billing.pricing import price_line_amount
 from checkout import selectors, services
 from checkout.api.sessions import ID_PARAM, LineItemParams, PaymentIntentDataParams
+from checkout.hosted import payment_link_url
 from checkout.models import CheckoutSession, PaymentLink, PaymentLinkLineItem
 from core.types import NOT_GIVEN
 
@@ -93,10 +93,6 @@ class PaymentLinkListParams(ListParams):
 
 
 # -- output --------------------------------------------------------------------------------
-
-def payment_link_url(link: PaymentLink) -> str:
-    return settings.TILL_PUBLIC_URL + reverse("checkout:payment-link", args=[link.url_token])
-
 
 class PaymentLinkSerializer(ApiObjectSerializer):
     object_name = "payment_link"

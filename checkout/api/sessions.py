@@ -4,8 +4,7 @@ line_items)."""
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
-from django.urls import path, reverse
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -27,6 +26,7 @@ from billing.api.prices import (
 )
 from billing.models import CATALOGUE_ID_MAX, Price
 from checkout import selectors, services
+from checkout.hosted import session_url
 from checkout.models import CheckoutLineItem, CheckoutSession
 from payments.models import PaymentIntent
 
@@ -146,13 +146,6 @@ class SessionListParams(ListParams):
 
 
 # -- output --------------------------------------------------------------------------------
-
-def session_url(session: CheckoutSession) -> str | None:
-    """The hosted page's URL while the session is open (Stripe's `url`; null after)."""
-    if session.status != CheckoutSession.Status.OPEN:
-        return None
-    return settings.TILL_PUBLIC_URL + reverse("checkout:session", args=[session.url_token])
-
 
 class CheckoutSessionSerializer(ApiObjectSerializer):
     object_name = "checkout.session"

@@ -47,6 +47,8 @@ GUARDED = [
     ("post", "/products/prod_x/active/", access.CATALOGUE_MANAGE),
     ("post", "/products/prod_x/prices/", access.CATALOGUE_MANAGE),
     ("post", "/products/prod_x/prices/price_x/active/", access.CATALOGUE_MANAGE),
+    ("post", "/payment-links/new/", access.PAYMENT_LINK_MANAGE),
+    ("post", "/payment-links/plink_x/active/", access.PAYMENT_LINK_MANAGE),
     ("post", "/subscriptions/sub_x/cancel/", access.SUBSCRIPTION_MANAGE),
     ("post", "/subscriptions/sub_x/cancel-at-period-end/", access.SUBSCRIPTION_MANAGE),
     ("post", "/subscriptions/sub_x/keep/", access.SUBSCRIPTION_MANAGE),
