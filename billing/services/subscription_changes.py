@@ -20,8 +20,8 @@ from billing import selectors
 from billing.models import Invoice, InvoiceItem, Price, Subscription, SubscriptionItem
 from billing.pricing import price_line_amount
 from billing.prorations import Period, prorated, proration_description
+from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_terms import MAX_ITEMS
-from billing.services.subscriptions import subscription_invoice_make
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest

@@ -16,6 +16,7 @@ from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
 from billing.services.subscription_collection import subscription_collection_apply
+from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_pauses import PauseCollectionSpec, pause_collection_apply
 from billing.services.subscription_terms import (
     cancel_at_check,
@@ -23,7 +24,6 @@ from billing.services.subscription_terms import (
 )
 from billing.services.subscriptions import (
     subscription_invoice_charge,
-    subscription_invoice_make,
     subscription_rendered,
     subscription_upcoming_notice_schedule,
     subscription_updated_record,
