@@ -155,7 +155,7 @@ def _price_for(id: str, subscription: Subscription, *, param: str) -> Price:  # 
                              "accepts active prices.", param=param)
     if price.recurring_usage_type != Price.UsageType.LICENSED:
         raise InvalidRequest("Metered prices are not billed by Till yet.", param=param)
-    return _price_fits(price, subscription, param=param)
+    return _price_fits(price, subscription, currency_param=param, interval_param=param)
 
 
 def _inline_price_for(spec: PriceDataSpec, subscription: Subscription, *,
@@ -164,20 +164,22 @@ def _inline_price_for(spec: PriceDataSpec, subscription: Subscription, *,
     as a price the subscription may bill."""
     price = inline_price_plan(spec, merchant=subscription.merchant,
                               livemode=subscription.livemode, param=param, recurring=True)
-    return _price_fits(price, subscription, param=f"{param}[currency]")
+    return _price_fits(price, subscription, currency_param=f"{param}[currency]",
+                       interval_param=f"{param}[recurring][interval]")
 
 
-def _price_fits(price: Price, subscription: Subscription, *, param: str) -> Price:
+def _price_fits(price: Price, subscription: Subscription, *, currency_param: str,
+                interval_param: str) -> Price:
     if price.currency != subscription.currency:
         raise InvalidRequest("All prices on a subscription must have the same currency: "
                              f"this one is {price.currency}, the subscription "
-                             f"{subscription.currency}.", param=param)
+                             f"{subscription.currency}.", param=currency_param)
     if (price.recurring_interval, price.recurring_interval_count) != (
             subscription.interval, subscription.interval_count):
         raise InvalidRequest("Till does not change a subscription's billing interval yet: "
                              "the price must bill every "
                              f"{subscription.interval_count} {subscription.interval}(s), as "
-                             "the subscription does.", param=param)
+                             "the subscription does.", param=interval_param)
     return price
 
 
