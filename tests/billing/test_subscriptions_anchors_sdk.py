@@ -153,6 +153,10 @@ def test_a_trial_then_a_prorated_period_up_to_the_anchor(sdk, clocked):
     assert (subscription.trial_end, subscription.current_period_end) == (
         _ts(trial_end), _ts(trial_end))
     assert subscription.billing_cycle_anchor == _ts(anchor)
+    # and its upcoming invoice previews the time from the trial's end to the anchor
+    preview = sdk.v1.invoices.create_preview(params={"subscription": subscription.id})
+    assert (preview.amount_due, preview.period_start, preview.period_end) == (
+        _prorated(trial_end, anchor), _ts(trial_end), _ts(anchor))
 
     # when the trial ends, then the anchor comes
     _advance(sdk, test_clock, _ts(trial_end))
