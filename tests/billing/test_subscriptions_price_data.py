@@ -20,7 +20,8 @@ def _price_data(product_id: str, **params) -> dict:
             "recurring": {"interval": "month"}, **params}
 
 
-def test_an_item_of_price_data_makes_an_inactive_price_billed_like_any(api, owner):
+def test_an_item_of_price_data_makes_an_inactive_price_billed_like_any(api, owner,
+                                                                     event_types):
     # given a product
     gold = product(api, name="Gold")
 
@@ -43,6 +44,7 @@ def test_an_item_of_price_data_makes_an_inactive_price_billed_like_any(api, owne
     assert ok(api.get(f"/v1/prices/{made['id']}"))["active"] is False
     listed = ok(api.get("/v1/prices", {"product": gold["id"], "active": "false"}))["data"]
     assert [listed_price["id"] for listed_price in listed] == [made["id"]]
+    assert event_types(made["id"]) == ["plan.created", "price.created"]
 
 
 def test_price_data_of_another_merchants_product_is_refused(api, owner, other_account):
