@@ -7,6 +7,7 @@ never drifts to the 28th.
 
 import calendar
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 
 def _months_added(anchor: datetime, months: int) -> datetime:
@@ -33,9 +34,28 @@ def period_boundary(anchor: datetime, *, interval: str, interval_count: int,
 
 def period_end_after(anchor: datetime, *, interval: str, interval_count: int,
                      after: datetime) -> datetime:
-    """The first period boundary counted from `anchor` that is later than `after`."""
-    periods = 1
+    """The first period boundary counted from `anchor` that is later than `after` (the
+    anchor itself when it is: a first period that ends on a future anchor)."""
+    periods = 0
     while (end := period_boundary(anchor, interval=interval, interval_count=interval_count,
                                   periods=periods)) <= after:
         periods += 1
     return end
+
+
+def intervals_between(start: datetime, end: datetime, *, interval: str,
+                      interval_count: int) -> Fraction:
+    """How many of the price's intervals `start` to `end` spans, as Stripe prorates a first
+    period that does not start on the anchor: whole intervals counted from `start`, then the
+    rest as a share, to the second, of the interval imagined to start where they end (so
+    February 15 to March 1 is half of February 15 to March 15)."""
+    whole = 0
+    while (boundary := period_boundary(start, interval=interval,
+                                       interval_count=interval_count,
+                                       periods=whole + 1)) <= end:
+        whole += 1
+    begun = period_boundary(start, interval=interval, interval_count=interval_count,
+                            periods=whole)
+    length = int((boundary - begun).total_seconds())
+    rest = int((end - begun).total_seconds())
+    return whole + Fraction(rest, length)

@@ -14,7 +14,7 @@ from api.params import MetadataField, NoParams, Params, TimestampParam
 from api.schema import list_of
 from api.views import ApiView
 from billing import selectors, services
-from billing.api.subscriptions import SubscriptionItemSerializer
+from billing.api.subscriptions import PriceDataParams, SubscriptionItemSerializer
 from billing.services.subscription_changes import PRORATION_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
@@ -33,13 +33,15 @@ class ProrationParams(Params):
 
 class SubscriptionItemCreateParams(ProrationParams):
     subscription = serializers.CharField(max_length=100)
-    price = serializers.CharField(max_length=100)
+    price = serializers.CharField(max_length=100, required=False)
+    price_data = PriceDataParams(required=False)
     quantity = serializers.IntegerField(min_value=0, max_value=1_000_000_000, default=1)
     metadata = MetadataField(required=False)
 
 
 class SubscriptionItemUpdateParams(ProrationParams):
     price = serializers.CharField(required=False, max_length=100)
+    price_data = PriceDataParams(required=False)
     quantity = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000_000)
     metadata = MetadataField(required=False)
 

@@ -24,17 +24,26 @@ from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from billing import selectors, services
 from billing.api.coupons import DiscountSerializer, DiscountsParam, discounts_from
-from billing.api.prices import PriceSerializer
-from billing.models import Subscription, SubscriptionItem
+from billing.api.prices import (
+    AmountParam,
+    DecimalAmountParam,
+    PriceSerializer,
+    RefusedParam,
+    SupportedCurrencyParam,
+    decimal_of,
+    exclusive,
+)
+from billing.api.products import DefaultPriceRecurringParams
+from billing.models import Price, Subscription, SubscriptionItem
+from billing.services.subscription_anchors import CREATE_PRORATION_BEHAVIORS
 from billing.services.subscription_changes import PRORATION_BEHAVIORS
+from billing.services.subscription_invoice_items import MAX_ADD_INVOICE_ITEMS
 from billing.services.subscriptions import PAYMENT_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
-NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end",
-                     "add_invoice_items", "trial_from_plan")
-NOT_YET_CREATABLE = ("trial_from_plan", "billing_cycle_anchor", "backdate_start_date",
-                     "add_invoice_items")
+NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "trial_from_plan")
+NOT_YET_CREATABLE = ("trial_from_plan",)
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -68,12 +77,62 @@ class PauseCollectionParams(Params):
                                             resumes_at=attrs.get("resumes_at"))
 
 
+class OneTimePriceDataParams(Params):
+    """`price_data` of a one-time price (`add_invoice_items[]`): Stripe makes it, inactive,
+    for an existing product."""
+
+    currency = SupportedCurrencyParam()
+    product = serializers.CharField(max_length=100)
+    tax_behavior = serializers.ChoiceField(choices=Price.TaxBehavior.choices, required=False)
+    unit_amount = AmountParam()
+    unit_amount_decimal = DecimalAmountParam(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> services.PriceDataSpec:
+        exclusive(attrs, "unit_amount", "unit_amount_decimal")
+        return services.PriceDataSpec(
+            currency=attrs["currency"], product=attrs["product"],
+            unit_amount=decimal_of(attrs, "unit_amount"), recurring=attrs.get("recurring"),
+            tax_behavior=attrs.get("tax_behavior", Price.TaxBehavior.UNSPECIFIED))
+
+
+class PriceDataParams(OneTimePriceDataParams):
+    """`price_data` of an item's recurring price."""
+
+    recurring = DefaultPriceRecurringParams()
+
+
 class ItemParams(Params):
-    price = serializers.CharField(max_length=100)
+    price = serializers.CharField(max_length=100, required=False)
+    price_data = PriceDataParams(required=False)
     quantity = serializers.IntegerField(min_value=0, max_value=1_000_000_000, default=1)
 
     def validate(self, attrs: dict[str, Any]) -> services.ItemSpec:
-        return services.ItemSpec(price=attrs["price"], quantity=attrs["quantity"])
+        return services.ItemSpec(price=attrs.get("price"), quantity=attrs["quantity"],
+                                 price_data=attrs.get("price_data"))
+
+
+class AddInvoiceItemParams(Params):
+    price = serializers.CharField(max_length=100, required=False)
+    price_data = OneTimePriceDataParams(required=False)
+    quantity = serializers.IntegerField(min_value=0, max_value=1_000_000_000, default=1)
+    discounts = RefusedParam("Discounts on `add_invoice_items` are not supported by Till "
+                             "yet: give the subscription its discounts instead.")
+
+    def validate(self, attrs: dict[str, Any]) -> services.InvoiceItemSpec:
+        return services.InvoiceItemSpec(price=attrs.get("price"),
+                                        price_data=attrs.get("price_data"),
+                                        quantity=attrs["quantity"])
+
+
+class AnchorConfigParams(Params):
+    day_of_month = serializers.IntegerField(min_value=1, max_value=31)
+    hour = serializers.IntegerField(min_value=0, max_value=23, required=False)
+    minute = serializers.IntegerField(min_value=0, max_value=59, required=False)
+    second = serializers.IntegerField(min_value=0, max_value=59, required=False)
+    month = serializers.IntegerField(min_value=1, max_value=12, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> services.AnchorConfig:
+        return services.AnchorConfig(**attrs)
 
 
 class EndBehaviorParams(Params):
@@ -100,6 +159,13 @@ class SubscriptionCreateParams(Params):
     trial_end = TimestampOrNowParam(required=False)
     trial_settings = TrialSettingsParams(required=False)
     cancel_at = TimestampParam(required=False)
+    billing_cycle_anchor = TimestampParam(required=False)
+    billing_cycle_anchor_config = AnchorConfigParams(required=False)
+    backdate_start_date = TimestampParam(required=False)
+    proration_behavior = serializers.ChoiceField(choices=CREATE_PRORATION_BEHAVIORS,
+                                                 required=False)
+    add_invoice_items = AddInvoiceItemParams(many=True, required=False,
+                                             max_length=MAX_ADD_INVOICE_ITEMS)
     discounts = DiscountsParam()
     # Stripe's older ways to give one discount (this API version still takes them).
     coupon = serializers.CharField(required=False, max_length=100)
@@ -123,17 +189,21 @@ class SubscriptionResumeParams(Params):
 class ItemChangeParams(Params):
     id = serializers.CharField(required=False, max_length=100)
     price = serializers.CharField(required=False, max_length=100)
+    price_data = PriceDataParams(required=False)
     quantity = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000_000)
     deleted = serializers.BooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> services.ItemChange:
         return services.ItemChange(id=attrs.get("id"), price=attrs.get("price"),
+                                   price_data=attrs.get("price_data"),
                                    quantity=attrs.get("quantity"),
                                    deleted=attrs.get("deleted", False))
 
 
 class SubscriptionUpdateParams(Params):
     items = ItemChangeParams(many=True, required=False, max_length=20)
+    add_invoice_items = AddInvoiceItemParams(many=True, required=False,
+                                             max_length=MAX_ADD_INVOICE_ITEMS)
     proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS, required=False)
     proration_date = TimestampParam(required=False)
     # Stripe's other behaviours (pending updates, errors instead of past_due) are not built.
@@ -216,6 +286,7 @@ class SubscriptionSerializer(ApiObjectSerializer):
     model = Subscription
 
     billing_cycle_anchor = TimestampField()
+    billing_cycle_anchor_config = serializers.DictField(allow_null=True)
     cancel_at = TimestampField(allow_null=True)
     cancel_at_period_end = serializers.BooleanField()
     canceled_at = TimestampField(allow_null=True)
@@ -269,7 +340,7 @@ class SubscriptionSerializer(ApiObjectSerializer):
 _NOT_YET: dict[str, Any] = {
     "application": None, "application_fee_percent": None,
     "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
-    "billing_cycle_anchor_config": None, "billing_thresholds": None,
+    "billing_thresholds": None,
     "default_source": None, "default_tax_rates": [], "discount": None, "discounts": [],
     "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
     "next_pending_invoice_item_invoice": None, "on_behalf_of": None,

@@ -71,6 +71,12 @@ class Subscription(FSMModelMixin, TenantModel):
     interval = models.CharField(max_length=5)
     interval_count = models.PositiveIntegerField(default=1)
     billing_cycle_anchor = models.DateTimeField()
+    # Stripe's `billing_cycle_anchor_config` as given at creation ({"day_of_month", "hour",
+    # "minute", "second", "month"}), shown back on the wire; null when none was.
+    billing_cycle_anchor_config = models.JSONField(null=True, blank=True)
+    # Whether a first period that ends on a later anchor (the time before the first full
+    # period) is billed, prorated (`proration_behavior` create_prorations), or free (none).
+    prorate_to_anchor = models.BooleanField(default=True)
     current_period_start = models.DateTimeField()
     current_period_end = models.DateTimeField()
     start_date = models.DateTimeField()

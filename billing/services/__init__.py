@@ -32,6 +32,7 @@ from billing.services.dunning import (
     invoices_retry_due,
     subscription_retry_with_new_default,
 )
+from billing.services.inline_prices import PriceDataSpec
 from billing.services.invoice_automation import invoice_email_deliver, invoices_advance_due
 from billing.services.invoice_items import (
     invoice_item_create,
@@ -64,11 +65,13 @@ from billing.services.renewals import (
     subscriptions_renew_due_fan_out,
     test_clock_advance_bound,
 )
+from billing.services.subscription_anchors import AnchorConfig
 from billing.services.subscription_cancellations import (
     customer_subscriptions_cancel,
     subscription_cancel,
 )
 from billing.services.subscription_changes import ItemChange
+from billing.services.subscription_invoice_items import InvoiceItemSpec
 from billing.services.subscription_pauses import PauseCollectionSpec
 from billing.services.subscription_updates import (
     subscription_item_create,
@@ -100,6 +103,7 @@ __all__ = [
     "invoice_void", "invoices_advance_due", "plan_create", "plan_delete", "plan_update",
     "price_create", "price_update", "product_create", "product_delete", "product_update",
     "test_clock_advance_bound", "PauseCollectionSpec", "ItemChange", "ItemSpec",
+    "AnchorConfig", "InvoiceItemSpec", "PriceDataSpec",
     "customer_subscriptions_cancel", "subscription_cancel",
     "subscription_create", "subscription_expire",
     "subscription_invoice_outcome_record", "subscription_item_create",

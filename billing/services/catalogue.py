@@ -91,7 +91,7 @@ def product_create(*, merchant: Merchant, livemode: bool, name: str,
         specs = [EventSpec(type="product.created", obj=product)]
         if price is not None:
             _price_insert(price, id_param="default_price_data")
-            specs += _created_events(price)
+            specs += price_created_events(price)
         events_record(*specs)
     return product
 
@@ -265,7 +265,7 @@ def _price_new(*, merchant: Merchant, livemode: bool, terms: PriceTerms, product
             specs += _lookup_key_release(merchant=merchant, livemode=livemode,
                                          lookup_key=lookup_key, keeper=price)
         _price_insert(price, id_param="id", chosen=id is not None)
-        events_record(*specs, *_created_events(price))
+        events_record(*specs, *price_created_events(price))
     return price
 
 
@@ -426,7 +426,8 @@ def _renders(price: Price) -> tuple[dict[str, Any], dict[str, Any] | None]:
     return render(price.as_price()), None if plan is None else render(plan)
 
 
-def _created_events(price: Price) -> list[EventSpec]:
+def price_created_events(price: Price) -> list[EventSpec]:
+    """`price.created`, and `plan.created` for a recurring price (an inline price too)."""
     specs = [EventSpec(type="price.created", obj=price.as_price())]
     if price.type == Price.Type.RECURRING:
         specs.append(EventSpec(type="plan.created", obj=price.as_plan()))

@@ -22,7 +22,7 @@ from billing.models import Invoice, Subscription, SubscriptionItem
 from billing.periods import period_end_after
 from billing.services.invoices import invoice_amount_due_if_finalized
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
-from billing.services.subscriptions import subscription_invoice_make
+from billing.services.subscription_invoices import subscription_invoice_make
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidRequest

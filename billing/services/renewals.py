@@ -30,10 +30,10 @@ from billing.services.subscription_cancel_at import (
     subscriptions_cancel_at_due,
 )
 from billing.services.subscription_cancellations import subscription_cancel_locked
+from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_pauses import pause_collection_resume_if_due
 from billing.services.subscriptions import (
     subscription_invoice_charge,
-    subscription_invoice_make,
     subscription_provisional_drop,
     subscription_rendered,
     subscription_upcoming_notice_schedule,

@@ -13,9 +13,9 @@ from django.db import transaction
 from billing import selectors
 from billing.models import Invoice, Subscription
 from billing.services.subscription_changes import subscription_unused_time_credit
+from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscriptions import (
     subscription_invoice_charge,
-    subscription_invoice_make,
     subscription_rendered,
 )
 from core import clock

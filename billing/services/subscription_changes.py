@@ -20,8 +20,9 @@ from billing import selectors
 from billing.models import Invoice, InvoiceItem, Price, Subscription, SubscriptionItem
 from billing.pricing import price_line_amount
 from billing.prorations import Period, prorated, proration_description
+from billing.services.inline_prices import PriceDataSpec, inline_price_plan, inline_prices_insert
+from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_terms import MAX_ITEMS
-from billing.services.subscriptions import subscription_invoice_make
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest
@@ -36,13 +37,15 @@ _UNIT_PLACES = Decimal("1e-12")
 @dataclass(frozen=True, slots=True)
 class ItemChange:
     """One entry of an update's `items[]`: an item of the subscription (`id`) given a new
-    price or quantity, or deleted; without an id, a new item."""
+    price (or the `price_data` of one, made with the change) or quantity, or deleted;
+    without an id, a new item."""
 
     id: str | None = None
     price: str | None = None
     quantity: int | None = None
     deleted: bool = False
     metadata: MetadataUpdate | None = None
+    price_data: PriceDataSpec | None = None
 
 
 @dataclass(slots=True)
@@ -93,8 +96,15 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
         if change.quantity is not None and change.quantity < 0:
             raise InvalidParameter("Invalid integer: quantity must be at least 0.",
                                    param=f"{param}[quantity]")
+        if change.price is not None and change.price_data is not None:
+            raise InvalidParameter(f"You may only specify one of these parameters: "
+                                   f"{param}[price], {param}[price_data].",
+                                   param=f"{param}[price_data]")
         price = (_price_for(change.price, subscription, param=f"{param}[price]")
-                 if change.price is not None else None)
+                 if change.price is not None else
+                 _inline_price_for(change.price_data, subscription,
+                                   param=f"{param}[price_data]")
+                 if change.price_data is not None else None)
         if change.id is None:
             if change.deleted:
                 raise InvalidParameter("An item to delete needs its id.", param=f"{param}[id]")
@@ -145,16 +155,31 @@ def _price_for(id: str, subscription: Subscription, *, param: str) -> Price:  # 
                              "accepts active prices.", param=param)
     if price.recurring_usage_type != Price.UsageType.LICENSED:
         raise InvalidRequest("Metered prices are not billed by Till yet.", param=param)
+    return _price_fits(price, subscription, currency_param=param, interval_param=param)
+
+
+def _inline_price_for(spec: PriceDataSpec, subscription: Subscription, *,
+                      param: str) -> Price:
+    """An item's `price_data`: the inactive price it makes (unsaved until applied), checked
+    as a price the subscription may bill."""
+    price = inline_price_plan(spec, merchant=subscription.merchant,
+                              livemode=subscription.livemode, param=param, recurring=True)
+    return _price_fits(price, subscription, currency_param=f"{param}[currency]",
+                       interval_param=f"{param}[recurring][interval]")
+
+
+def _price_fits(price: Price, subscription: Subscription, *, currency_param: str,
+                interval_param: str) -> Price:
     if price.currency != subscription.currency:
         raise InvalidRequest("All prices on a subscription must have the same currency: "
                              f"this one is {price.currency}, the subscription "
-                             f"{subscription.currency}.", param=param)
+                             f"{subscription.currency}.", param=currency_param)
     if (price.recurring_interval, price.recurring_interval_count) != (
             subscription.interval, subscription.interval_count):
         raise InvalidRequest("Till does not change a subscription's billing interval yet: "
                              "the price must bill every "
                              f"{subscription.interval_count} {subscription.interval}(s), as "
-                             "the subscription does.", param=param)
+                             "the subscription does.", param=interval_param)
     return price
 
 
@@ -179,7 +204,8 @@ def _proration_moment(subscription: Subscription, given: datetime | None) -> dat
 
 
 def _apply(subscription: Subscription, plan: list[_Planned]) -> None:
-    """The planned items saved: deletions, then changes, then the new items."""
+    """The planned items saved: deletions, then the inline prices, changes, new items."""
+    inline_prices_insert([planned.price for planned in plan if planned.price is not None])
     for planned in plan:
         if planned.item is not None and planned.price is None:
             planned.item.delete()

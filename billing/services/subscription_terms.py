@@ -9,6 +9,7 @@ from billing import selectors
 from billing.models import Price, Subscription
 from billing.pricing import MAX_TRIAL_PERIOD_DAYS
 from billing.services.common import default_payment_method_check
+from billing.services.inline_prices import PriceDataSpec, inline_price_plan
 from core.exceptions import InvalidParameter, InvalidRequest
 from merchants.models import Merchant
 from payments.models import Customer, PaymentMethod
@@ -21,16 +22,19 @@ MAX_ITEMS = 20
 
 @dataclass(frozen=True, slots=True)
 class ItemSpec:
-    """One item of a new subscription: a recurring price, so many of it."""
+    """One item of a new subscription: a recurring price (or the `price_data` of one, made
+    with the subscription), so many of it."""
 
-    price: str
+    price: str | None = None
     quantity: int = 1
+    price_data: PriceDataSpec | None = None
 
 
 def subscription_prices_check(items: list[ItemSpec], *, merchant: Merchant,
                               livemode: bool) -> list[Price]:
     """The items' prices, checked as Stripe checks them: recurring, active, licensed, one
-    currency and one interval for all, no price twice."""
+    currency and one interval for all, no price twice. A `price_data` item's price is
+    planned, unsaved (billing.services.inline_prices: the creation inserts it)."""
     if not items:
         raise InvalidParameter("Missing required param: items.", code="parameter_missing",
                                param="items")
@@ -40,6 +44,19 @@ def subscription_prices_check(items: list[ItemSpec], *, merchant: Merchant,
     prices = []
     for index, item in enumerate(items):
         param = f"items[{index}][price]"
+        if (item.price is None) == (item.price_data is None):
+            raise InvalidParameter(f"You must specify exactly one of items[{index}][price] "
+                                   f"and items[{index}][price_data].",
+                                   code="parameter_missing" if item.price is None else None,
+                                   param=param)
+        if item.price_data is not None:
+            price = inline_price_plan(item.price_data, merchant=merchant, livemode=livemode,
+                                      param=f"items[{index}][price_data]", recurring=True)
+            if item.quantity < 0:
+                raise InvalidParameter("Invalid integer: quantity must be at least 0.",
+                                       param=f"items[{index}][quantity]")
+            prices.append(price)
+            continue
         price = selectors.price_get(id=item.price, merchant=merchant, livemode=livemode,
                                     param=param)
         if price.type != Price.Type.RECURRING:

@@ -14,8 +14,15 @@ from billing.periods import period_end_after
 from billing.services.common import NO_PAYMENT_METHOD, NO_PAYMENT_METHOD_CODE
 from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
+from billing.services.inline_prices import PriceDataSpec
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
 from billing.services.subscription_collection import subscription_collection_apply
+from billing.services.subscription_invoice_items import (
+    InvoiceItemSpec,
+    add_invoice_items_check,
+    add_invoice_items_create,
+)
+from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_pauses import PauseCollectionSpec, pause_collection_apply
 from billing.services.subscription_terms import (
     cancel_at_check,
@@ -23,7 +30,6 @@ from billing.services.subscription_terms import (
 )
 from billing.services.subscriptions import (
     subscription_invoice_charge,
-    subscription_invoice_make,
     subscription_rendered,
     subscription_upcoming_notice_schedule,
     subscription_updated_record,
@@ -31,7 +37,7 @@ from billing.services.subscriptions import (
 from core import clock
 from core.actor import Actor
 from core.audit import status_change_record
-from core.exceptions import InvalidRequest, InvalidState
+from core.exceptions import InvalidParameter, InvalidRequest, InvalidState
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
 from merchants.models import Merchant
@@ -53,7 +59,8 @@ def subscription_update(
         proration_date: datetime | None = None, off_session: bool = True,
         pause_collection: Maybe[PauseCollectionSpec | None] = NOT_GIVEN,
         collection_method: Maybe[str] = NOT_GIVEN,
-        days_until_due: Maybe[int | None] = NOT_GIVEN) -> Subscription:
+        days_until_due: Maybe[int | None] = NOT_GIVEN,
+        add_invoice_items: list[InvoiceItemSpec] | None = None) -> Subscription:
     """Updates the subscription under its lock (`customer.subscription.updated` with the
     old values). `items` change its prices and quantities with Stripe's prorations
     (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
@@ -61,8 +68,10 @@ def subscription_update(
     the invoices it makes from now on; so do `collection_method` and `days_until_due` (a
     `send_invoice` invoice is sent, not charged). `cancel_at` (a future moment; None clears
     it) and `cancel_at_period_end=true` each clear the other, as Stripe's do; the engine
-    cancels at `cancel_at` even mid-period (billing.services.subscription_cancel_at). An
-    ended subscription is refused, as Stripe refuses it."""
+    cancels at `cancel_at` even mid-period (billing.services.subscription_cancel_at).
+    `add_invoice_items` (one-time prices or their `price_data`) become the subscription's
+    pending invoice items, taken by the invoice this update makes (`always_invoice`), else
+    by its next one. An ended subscription is refused, as Stripe refuses it."""
     invoice = None
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
@@ -71,10 +80,14 @@ def subscription_update(
                                       or cancel_at_period_end is not NOT_GIVEN or items
                                       or cancel_at is not NOT_GIVEN
                                       or pause_collection is not NOT_GIVEN
-                                      or discounts is not NOT_GIVEN):
+                                      or discounts is not NOT_GIVEN or add_invoice_items):
             raise _ended(subscription)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
+            if add_invoice_items:
+                add_invoice_items_create(subscription, add_invoice_items_check(
+                    add_invoice_items, merchant=merchant, livemode=livemode,
+                    currency=subscription.currency))
             if pause_collection is not NOT_GIVEN:
                 pause_collection_apply(subscription, pause_collection)
             if collection_method is not NOT_GIVEN or days_until_due is not NOT_GIVEN:
@@ -121,31 +134,39 @@ def subscription_update(
 
 
 def subscription_item_create(
-        *, merchant: Merchant, livemode: bool, actor: Actor, subscription: str, price: str,
-        quantity: int = 1, proration_behavior: str = "create_prorations",
-        proration_date: datetime | None = None,
-        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
+        *, merchant: Merchant, livemode: bool, actor: Actor, subscription: str,
+        price: str | None = None, quantity: int = 1,
+        proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
+        metadata: MetadataUpdate | None = None,
+        price_data: PriceDataSpec | None = None) -> SubscriptionItem:
     """Adds an item to a subscription (`/v1/subscription_items`): the update of its items,
-    prorated as subscription_update prorates them."""
+    prorated as subscription_update prorates them. `price_data` makes its price (inactive)."""
+    if price is None and price_data is None:
+        raise InvalidParameter("Missing required param: price.", code="parameter_missing",
+                               param="price")
     selectors.subscription_get(id=subscription, merchant=merchant, livemode=livemode,
                                param="subscription")
     subscription_update(id=subscription, merchant=merchant, livemode=livemode, actor=actor,
-                        items=[ItemChange(price=price, quantity=quantity, metadata=metadata)],
+                        items=[ItemChange(price=price, quantity=quantity, metadata=metadata,
+                                          price_data=price_data)],
                         proration_behavior=proration_behavior, proration_date=proration_date)
-    return selectors.subscription_item_of_price(subscription_id=subscription, price_id=price)
+    return selectors.subscription_item_of_price(
+        subscription_id=subscription, price_id=price if price is not None else price_data.id)
 
 
 def subscription_item_update(
         *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
         price: str | None = None, quantity: int | None = None,
         proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
-        metadata: MetadataUpdate | None = None) -> SubscriptionItem:
-    """Changes one item's price, quantity or metadata, prorated as subscription_update
-    prorates it."""
+        metadata: MetadataUpdate | None = None,
+        price_data: PriceDataSpec | None = None) -> SubscriptionItem:
+    """Changes one item's price (or gives it one made from `price_data`), quantity or
+    metadata, prorated as subscription_update prorates it."""
     item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
     subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
                         actor=actor, items=[ItemChange(id=id, price=price, quantity=quantity,
-                                                       metadata=metadata)],
+                                                       metadata=metadata,
+                                                       price_data=price_data)],
                         proration_behavior=proration_behavior, proration_date=proration_date)
     return selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
 

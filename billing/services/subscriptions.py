@@ -9,39 +9,27 @@ a paid invoice makes it `active`, a failed renewal `past_due`.
 
 import logging
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import transaction
 
 from billing import selectors
-from billing.models import Invoice, InvoiceLineItem, Price, Subscription, SubscriptionItem
-from billing.periods import period_end_after
-from billing.pricing import price_line_amount
-from billing.services.common import (
-    NO_PAYMENT_METHOD,
-    NO_PAYMENT_METHOD_CODE,
-    TOTALS_FIELDS,
-    invoice_rendered,
-    invoice_totals_refresh,
-    transition_record,
-)
-from billing.services.discounts import (
-    DiscountSpec,
-    subscription_discounts_set,
-    subscription_invoice_discount_ids,
-)
-from billing.services.invoice_items import invoice_items_release, invoice_items_take
+from billing.models import Invoice, Price, Subscription, SubscriptionItem
+from billing.services.common import NO_PAYMENT_METHOD, NO_PAYMENT_METHOD_CODE, invoice_rendered
+from billing.services.discounts import DiscountSpec, subscription_discounts_set
+from billing.services.inline_prices import inline_prices_insert
+from billing.services.invoice_items import invoice_items_release
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_amount_due_if_finalized, invoice_finalize_locked
-from billing.services.subscription_collection import (
-    subscription_collection_check,
-    subscription_invoice_collection,
+from billing.services.subscription_anchors import AnchorConfig, FirstPeriod, first_period_plan
+from billing.services.subscription_collection import subscription_collection_check
+from billing.services.subscription_invoice_items import (
+    InvoiceItemSpec,
+    PlannedInvoiceItem,
+    add_invoice_items_check,
+    add_invoice_items_create,
 )
-from billing.services.subscription_pauses import (
-    paused_invoice_close,
-    paused_invoice_keep_as_draft,
-)
+from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_terms import (
     ItemSpec,
     cancel_at_check,
@@ -109,69 +97,6 @@ def subscription_updated_record(subscription: Subscription, before: dict[str, An
 
 # -- create --------------------------------------------------------------------------------
 
-def subscription_invoice_make(subscription: Subscription, *, reason: str, actor: Actor,
-                              provisional: bool = False, item_lines: bool = True) -> Invoice:
-    """In the caller's transaction (the subscription locked): the invoice of the
-    subscription's current period (`invoice.created`), one line per item, finalized
-    (`invoice.finalized`; paid at once when nothing is due). The database refuses a second
-    invoice for the same period (IntegrityError, for the caller). `provisional` (a
-    provisional subscription's first invoice): a hidden draft, with no event, which the
-    payment's success finalizes (subscription_provisional_reveal). Without `item_lines`
-    (an update invoiced at once): only the pending items, for the moment it is made."""
-    customer = subscription.customer
-    now = clock.now()
-    invoice = Invoice(
-        merchant=subscription.merchant, livemode=subscription.livemode, customer=customer,
-        currency=subscription.currency, subscription=subscription,
-        collection_method=Invoice.CollectionMethod.CHARGE_AUTOMATICALLY, auto_advance=True,
-        billing_reason=reason, footer=customer.invoice_settings.get("footer"),
-        custom_fields=customer.invoice_settings.get("custom_fields"),
-        default_payment_method=subscription.default_payment_method, created=now,
-        discount_ids=subscription_invoice_discount_ids(subscription),
-        period_start=subscription.current_period_start if item_lines else now,
-        period_end=subscription.current_period_end if item_lines else now,
-        provisional=provisional)
-    subscription_invoice_collection(subscription, invoice)
-    invoice.save()
-    # A trial's period is free: its lines say so, for nothing (Stripe's "Trial period for").
-    trial = subscription.status == Subscription.Status.TRIALING
-    lines = [InvoiceLineItem(
-        merchant=subscription.merchant, livemode=subscription.livemode, invoice=invoice,
-        type=InvoiceLineItem.Type.SUBSCRIPTION, subscription_item=item, price=item.price,
-        amount=0 if trial else price_line_amount(item.price, item.quantity),
-        currency=subscription.currency,
-        description=(f"Trial period for {item.price.product.name}" if trial
-                     else f"{item.quantity} × {item.price.product.name}"),
-        quantity=item.quantity,
-        unit_amount_decimal=Decimal(0) if trial else item.price.amount_per_unit or Decimal(0),
-        created=now,
-        period_start=subscription.current_period_start,
-        period_end=subscription.current_period_end)
-        for item in (selectors.subscription_items(subscription=subscription) if item_lines
-                     else [])]
-    InvoiceLineItem.objects.bulk_create(lines)
-    # The customer's pending invoice items (a change's prorations among them) come along,
-    # as Stripe's subscription invoices take them.
-    invoice_items_take(invoice=invoice)
-    invoice_totals_refresh(invoice)
-    invoice.save(update_fields=TOTALS_FIELDS)
-    transition_record(invoice, "created", actor)
-    subscription.latest_invoice = invoice
-    if provisional:
-        return invoice
-    events_record(EventSpec("invoice.created", invoice, payload=invoice_rendered(invoice)))
-    if paused_invoice_keep_as_draft(subscription, invoice):
-        return invoice
-    invoice_finalize_locked(invoice, actor=actor)
-    if invoice.next_payment_attempt is not None:
-        # The engine charges it itself, right after this commits: the invoices' sweep must
-        # not attempt it too. A failure sets it again: dunning's next retry.
-        invoice.next_payment_attempt = None
-        invoice.save(update_fields=["next_payment_attempt"])
-    paused_invoice_close(subscription, invoice, actor=actor)
-    return invoice
-
-
 def subscription_create(
         *, merchant: Merchant, livemode: bool, actor: Actor, customer: str,
         items: list[ItemSpec], default_payment_method: str | None = None,
@@ -182,7 +107,11 @@ def subscription_create(
         trial_end: datetime | Literal["now"] | None = None,
         trial_missing_payment_method: str | None = None,
         discounts: list[DiscountSpec] | None = None,
-        cancel_at: datetime | None = None) -> Subscription:
+        cancel_at: datetime | None = None, billing_cycle_anchor: datetime | None = None,
+        billing_cycle_anchor_config: AnchorConfig | None = None,
+        backdate_start_date: datetime | None = None,
+        proration_behavior: str = "create_prorations",
+        add_invoice_items: list[InvoiceItemSpec] | None = None) -> Subscription:
     """Creates a subscription (`customer.subscription.created`, `incomplete`) and its first
     invoice, for the first period from now, finalized and charged at once (after the
     subscription's transaction commits). Paid: `active` (by the payment's outcome, in the
@@ -197,7 +126,13 @@ def subscription_create(
     the first one included. `cancel_at` (in the future): the engine cancels it then.
     `collection_method=send_invoice` (with `days_until_due`): `active` at once, no payment
     method needed; its invoices (first and renewals) are finalized due `days_until_due` days
-    later and emailed to the customer (`invoice.sent`), never charged by the engine."""
+    later and emailed to the customer (`invoice.sent`), never charged by the engine.
+    `billing_cycle_anchor` (or `_config`), `backdate_start_date` and `proration_behavior`
+    lay its periods out (billing.services.subscription_anchors): the time before a later
+    anchor, or since a backdated start, is prorated on the first invoice (free with
+    `none`). Items' `price_data` make inactive prices (billing.services.inline_prices);
+    `add_invoice_items` are one-time lines of the first invoice only. Nothing is written
+    before every check has passed."""
     if payment_behavior not in PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(PAYMENT_BEHAVIORS)}.", param="payment_behavior")
@@ -208,6 +143,8 @@ def subscription_create(
     owner = payment_selectors.customer_get(id=customer, merchant=merchant, livemode=livemode,
                                            param="customer")
     prices = subscription_prices_check(items, merchant=merchant, livemode=livemode)
+    added = add_invoice_items_check(add_invoice_items or [], merchant=merchant,
+                                    livemode=livemode, currency=prices[0].currency)
     method = subscription_payment_method_check(default_payment_method, owner)
     method_id = (method.id if method else
                  owner.invoice_settings.get("default_payment_method"))
@@ -215,28 +152,34 @@ def subscription_create(
     with customer_time(owner):
         trial = trial_end_check(trial_period_days, trial_end, now=clock.now())
         cancel_at = cancel_at_check(cancel_at, cancel_at_period_end=None, now=clock.now())
+        layout = first_period_plan(
+            now=clock.now(), interval=prices[0].recurring_interval,
+            interval_count=prices[0].recurring_interval_count, trial_end=trial,
+            billing_cycle_anchor=billing_cycle_anchor,
+            anchor_config=billing_cycle_anchor_config,
+            backdate_start_date=backdate_start_date, proration_behavior=proration_behavior)
         if (method_id is None and payment_behavior != "default_incomplete" and trial is None
                 and not send_invoice):
             raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE)
         if payment_behavior == "error_if_incomplete" and trial is None and not send_invoice:
-            if discounts or owner.discount_id:
-                # Its first charge is taken before any invoice (or discount) exists.
-                raise InvalidRequest("Discounts (the subscription's or its customer's) with "
-                                     "`payment_behavior=error_if_incomplete` are not "
-                                     "supported by Till yet.", param="discounts")
+            _paid_first_check(owner, discounts=discounts, items=items, added=added)
             return _create_paid_first(owner, items, prices, method=method, method_id=method_id,
                                       actor=actor, description=description, metadata=metadata,
-                                      cancel_at=cancel_at)
+                                      cancel_at=cancel_at, layout=layout,
+                                      anchor_config=billing_cycle_anchor_config)
         with transaction.atomic(durable=True):
             subscription = _subscription_make(owner, items, prices, method=method,
                                               description=description, metadata=metadata,
                                               actor=actor, trial_end=trial, cancel_at=cancel_at,
                                               missing_payment_method=missing,
-                                              days_until_due=days_until_due)
+                                              days_until_due=days_until_due, layout=layout,
+                                              anchor_config=billing_cycle_anchor_config)
             if discounts:
                 subscription_discounts_set(subscription, specs=discounts, actor=actor)
+            add_invoice_items_create(subscription, added)
             invoice = subscription_invoice_make(
-                subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor)
+                subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor,
+                backdated_from=layout.backdated_from)
             _activate_if_paid(subscription, invoice)
             subscription.save()
         if (payment_behavior == "allow_incomplete" and invoice.status == Invoice.Status.OPEN
@@ -245,29 +188,50 @@ def subscription_create(
     return selectors.subscription_get(id=subscription.id, merchant=merchant, livemode=livemode)
 
 
+def _paid_first_check(owner: Customer, *, discounts: list[DiscountSpec] | None,
+                      items: list[ItemSpec], added: list[PlannedInvoiceItem]) -> None:
+    """What `error_if_incomplete` cannot take yet: its first charge is taken before any
+    invoice (or discount) exists, and a provisional subscription makes nothing it would have
+    to announce (inline prices) or take back."""
+    if discounts or owner.discount_id:
+        raise InvalidRequest("Discounts (the subscription's or its customer's) with "
+                             "`payment_behavior=error_if_incomplete` are not "
+                             "supported by Till yet.", param="discounts")
+    for index, item in enumerate(items):
+        if item.price_data is not None:
+            raise InvalidRequest("`price_data` with `payment_behavior=error_if_incomplete` is "
+                                 "not supported by Till yet.",
+                                 param=f"items[{index}][price_data]")
+    if added:
+        raise InvalidRequest("`add_invoice_items` with `payment_behavior=error_if_incomplete` "
+                             "is not supported by Till yet.", param="add_invoice_items")
+
+
 def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Price], *,
                        method: PaymentMethod | None, description: str | None,
-                       metadata: MetadataUpdate | None, actor: Actor,
+                       metadata: MetadataUpdate | None, actor: Actor, layout: FirstPeriod,
                        provisional: bool = False, trial_end: datetime | None = None,
                        cancel_at: datetime | None = None,
                        missing_payment_method: str = Subscription.MissingPaymentMethod
-                       .CREATE_INVOICE, days_until_due: int | None = None) -> Subscription:
-    """The subscription and its items, saved, in the caller's transaction (its first period
-    from now, anchored now; with a trial, the trial, anchored at its end), with
-    `customer.subscription.created` — unless `provisional`: hidden and unannounced until its
-    first payment succeeds (see _create_paid_first)."""
+                       .CREATE_INVOICE, days_until_due: int | None = None,
+                       anchor_config: AnchorConfig | None = None) -> Subscription:
+    """The subscription and its items (their inline prices inserted first), saved, in the
+    caller's transaction, laid out as `layout` says (with a trial, its first period the
+    trial), with `customer.subscription.created` — unless `provisional`: hidden and
+    unannounced until its first payment succeeds (see _create_paid_first)."""
     now = clock.now()
     first = prices[0]
-    anchor = trial_end or now
-    end = trial_end or period_end_after(now, interval=first.recurring_interval,
-                                        interval_count=first.recurring_interval_count,
-                                        after=now)
+    start, end = layout.period_start, layout.period_end
+    inline_prices_insert(prices)
     subscription = Subscription(
         merchant=owner.merchant, livemode=owner.livemode, customer=owner,
         currency=first.currency, default_payment_method=method, description=description,
         interval=first.recurring_interval, interval_count=first.recurring_interval_count,
-        billing_cycle_anchor=anchor, current_period_start=now, current_period_end=end,
-        start_date=now, created=now, metadata=metadata_apply({}, metadata),
+        billing_cycle_anchor=layout.anchor, current_period_start=start,
+        current_period_end=end, start_date=layout.start_date, created=now,
+        metadata=metadata_apply({}, metadata),
+        billing_cycle_anchor_config=anchor_config.to_json() if anchor_config else None,
+        prorate_to_anchor=layout.prorate,
         provisional_until=clock.wall_now() + PROVISIONAL_FOR if provisional else None,
         trial_missing_payment_method=missing_payment_method, cancel_at=cancel_at,
         canceled_at=now if cancel_at else None)
@@ -285,7 +249,7 @@ def _subscription_make(owner: Customer, items: list[ItemSpec], prices: list[Pric
     subscription.save()
     SubscriptionItem.objects.bulk_create([SubscriptionItem(
         merchant=owner.merchant, livemode=owner.livemode, subscription=subscription,
-        price=price, quantity=item.quantity, current_period_start=now,
+        price=price, quantity=item.quantity, current_period_start=start,
         current_period_end=end, created=now) for item, price in zip(items, prices,
                                                                     strict=True)])
     status_change_record(obj=subscription, source="created", actor=actor)
@@ -313,7 +277,8 @@ def _activate_if_paid(subscription: Subscription, invoice: Invoice) -> None:
 def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Price], *,
                        method: PaymentMethod | None, method_id: str, actor: Actor,
                        description: str | None, metadata: MetadataUpdate | None,
-                       cancel_at: datetime | None = None) -> Subscription:
+                       layout: FirstPeriod, cancel_at: datetime | None = None,
+                       anchor_config: AnchorConfig | None = None) -> Subscription:
     """`error_if_incomplete`: the subscription and its first invoice are made first, but
     provisional (hidden from every read, unannounced), and the invoice's amount is charged
     then. The payment's success reveals them in the transaction that records it
@@ -324,10 +289,11 @@ def _create_paid_first(owner: Customer, items: list[ItemSpec], prices: list[Pric
     with transaction.atomic(durable=True):
         subscription = _subscription_make(owner, items, prices, method=method,
                                           description=description, metadata=metadata,
-                                          actor=actor, provisional=True, cancel_at=cancel_at)
+                                          actor=actor, provisional=True, cancel_at=cancel_at,
+                                          layout=layout, anchor_config=anchor_config)
         invoice = subscription_invoice_make(
             subscription, reason=Invoice.BillingReason.SUBSCRIPTION_CREATE, actor=actor,
-            provisional=True)
+            provisional=True, backdated_from=layout.backdated_from)
         subscription.save(update_fields=["latest_invoice"])
         amount = invoice_amount_due_if_finalized(invoice)
     intent: PaymentIntent | None = None
