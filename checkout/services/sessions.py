@@ -18,7 +18,7 @@ from django.db import transaction
 
 from billing import selectors as billing_selectors
 from billing import services as billing_services
-from billing.models import Price, Subscription
+from billing.models import Invoice, Price, Subscription
 from billing.pricing import PriceTerms, Recurring, price_line_amount, price_terms_check
 from billing.pricing import TermNames as PriceTermNames
 from billing.services import ProductData
@@ -55,10 +55,7 @@ PAYMENT_DONE = {PaymentIntent.Status.SUCCEEDED: PaymentStatus.PAID,
                 PaymentIntent.Status.PROCESSING: PaymentStatus.UNPAID}
 
 
-# A subscription in one of these has started: the session completes (its first invoice
-# paid, or a trial needing nothing now).
-SUBSCRIPTION_DONE = {Subscription.Status.ACTIVE: PaymentStatus.PAID,
-                     Subscription.Status.TRIALING: PaymentStatus.NO_PAYMENT_REQUIRED}
+STARTED = (Subscription.Status.ACTIVE, Subscription.Status.TRIALING)
 
 
 @dataclass(frozen=True)
@@ -167,8 +164,11 @@ def checkout_session_create(
     currency = lines[0].currency if lines else None
     total = sum(line.amount for line in lines)
     trial = subscription_data is not None and bool(subscription_data.trial_period_days)
-    if mode == Mode.PAYMENT or (mode == Mode.SUBSCRIPTION and not trial):
-        _total_check(total, currency)
+    # Due today: everything, but during a trial only the one-time items (billed on the
+    # trial's invoice, as Stripe bills them).
+    due = sum(line.amount for line in lines if not line.recurring) if trial else total
+    if mode == Mode.PAYMENT or (mode == Mode.SUBSCRIPTION and due):
+        _total_check(due, currency)
     if save_card_and_make_default and mode == Mode.PAYMENT and setup_future_usage is None:
         setup_future_usage = "off_session"
     prices = [line.price or _price_from_data(line.spec.price_data, merchant=merchant,
@@ -183,7 +183,7 @@ def checkout_session_create(
         payment_status=(PaymentStatus.NO_PAYMENT_REQUIRED if mode == Mode.SETUP
                         else PaymentStatus.UNPAID),
         amount_subtotal=total if lines else None,
-        amount_total=(0 if trial else total) if lines else None,
+        amount_total=due if lines else None,
         subscription_data=_subscription_data_kept(subscription_data),
         client_reference_id=client_reference_id, success_url=success_url,
         cancel_url=cancel_url, expires_at=expires_at, created=now, locale=locale,
@@ -279,14 +279,14 @@ def line_items_check(specs: list[LineItemSpec], *, mode: str, merchant: Merchant
             raise InvalidParameter(
                 "You specified `payment` mode but passed a recurring price. Either switch to "
                 "`subscription` mode or use only one-time prices.", param=f"{line.param}[price]")
-        if mode == Mode.SUBSCRIPTION and not line.recurring:
-            raise InvalidParameter(
-                "One-time prices in `subscription` mode are not supported by Till yet: give "
-                "only recurring prices.", param=f"{line.param}[price]")
-        if mode == Mode.SUBSCRIPTION and line.interval != lines[0].interval:
+        if (mode == Mode.SUBSCRIPTION and line.recurring
+                and line.interval != next(first for first in lines if first.recurring).interval):
             raise InvalidParameter(
                 "All prices on a subscription must have the same `recurring.interval` and "
                 "`recurring.interval_count`.", param=f"{line.param}[price]")
+    if mode == Mode.SUBSCRIPTION and not any(line.recurring for line in lines):
+        raise InvalidParameter("You must provide at least one recurring price in "
+                               "`subscription` mode when using prices.", param="line_items")
     return lines
 
 
@@ -392,6 +392,18 @@ def checkout_session_complete_locked(session: CheckoutSession, *, customer_id: s
             customer_id=customer_id, payment_method_id=payment_method_id)
 
 
+def _subscription_payment_status(subscription: Subscription,
+                                 first: Invoice | None) -> str | None:
+    """A subscription-mode session is done once its subscription started (active, or
+    trialing) with its first invoice paid: `paid` if it took money, else nothing was due
+    (a trial's)."""
+    if subscription.status not in STARTED or (first is not None
+                                              and first.status != Invoice.Status.PAID):
+        return None
+    return PaymentStatus.PAID if first is not None and first.amount_paid else \
+        PaymentStatus.NO_PAYMENT_REQUIRED
+
+
 def payment_link_limit_reached(link: PaymentLink) -> bool:
     return (link.completed_sessions_limit is not None
             and link.completed_sessions_count >= link.completed_sessions_limit)
@@ -451,7 +463,7 @@ def checkout_session_reconcile(*, id: str) -> CheckoutSession:  # noqa: A002
                     payment_status=PaymentStatus.NO_PAYMENT_REQUIRED)
         elif session.subscription is not None:
             subscription = session.subscription
-            payment_status = SUBSCRIPTION_DONE.get(subscription.status)
+            payment_status = _subscription_payment_status(subscription, session.invoice)
             if payment_status is not None:
                 checkout_session_complete_locked(
                     session, customer_id=subscription.customer_id,

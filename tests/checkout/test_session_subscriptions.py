@@ -139,11 +139,12 @@ def test_subscription_mode_refuses_what_it_does_not_take(api, gold, extra, param
     assert error["param"] == param
 
 
-def test_subscription_mode_needs_recurring_prices(api):
+def test_subscription_mode_needs_a_recurring_price(api):
     one_time = price(api, unit_amount=1000, currency="usd", product_data={"name": "Setup"})
     error = error_of(api.post("/v1/checkout/sessions", {
         "mode": "subscription", "line_items": [{"price": one_time["id"], "quantity": 1}]}))
-    assert error["param"] == "line_items[0][price]"
+    assert error["param"] == "line_items"
+    assert "at least one recurring price" in error["message"]
     assert CheckoutSession.objects.count() == 0
 
 
@@ -153,3 +154,26 @@ def test_subscription_data_is_refused_outside_subscription_mode(api, gold):
         "mode": "payment", "line_items": [{"price": one_time["id"], "quantity": 1}],
         "subscription_data": {"trial_period_days": 3}}))
     assert error["param"] == "subscription_data"
+
+
+def test_one_time_and_inline_prices_go_with_the_subscription(client, api, gold):
+    setup_fee = price(api, unit_amount=500, currency="usd", product_data={"name": "Setup fee"})
+    session = ok(api.post("/v1/checkout/sessions", {
+        "mode": "subscription", "subscription_data": {"trial_period_days": 7},
+        "line_items": [
+            {"price_data": {"currency": "usd", "product": gold["product"], "unit_amount": 300,
+                            "recurring": {"interval": "month"}}, "quantity": 1},
+            {"price": setup_fee["id"], "quantity": 1}]}))
+    # during the trial only the one-time fee is due today
+    assert (session["amount_subtotal"], session["amount_total"]) == (800, 500)
+
+    response = client.post(page(session), card_form())
+
+    assert response.status_code == 302
+    done = ok(api.get(f"/v1/checkout/sessions/{session['id']}"))
+    subscription = ok(api.get(f"/v1/subscriptions/{done['subscription']}"))
+    assert subscription["status"] == "trialing"
+    [item] = subscription["items"]["data"]
+    assert (item["price"]["unit_amount"], item["price"]["active"]) == (300, False)
+    invoice = ok(api.get(f"/v1/invoices/{subscription['latest_invoice']}"))
+    assert (invoice["status"], invoice["amount_paid"]) == ("paid", 500)
