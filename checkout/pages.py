@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from checkout import selectors, services
 from checkout.models import CheckoutSession
 from core import clock
-from core.exceptions import CardError, DomainError
+from core.exceptions import CardError, DomainError, InvalidParameter
 from payments import services as payment_services
 from payments.pages import SENSITIVE_NAMES, card_params, field_for, page_status
 
@@ -43,14 +43,16 @@ def _success_redirect(session: CheckoutSession) -> HttpResponse:
 
 
 def _render(request: HttpRequest, session: CheckoutSession, *, errors: dict[str, str],
-            values: dict[str, str], status: int = 200) -> HttpResponse:
+            values: dict[str, str], status: int = 200, notice: str | None = None
+            ) -> HttpResponse:
     """Only the email, name and expiry are ever given back to the form, never number or CVC."""
     lines = list(selectors.checkout_session_line_items(session=session))
     intent = selectors.checkout_session_intent(session=session)
     return render(request, "pages/checkout.html", {
         "session": session, "merchant": session.merchant, "lines": lines, "errors": errors,
         "values": values, "intent": intent, "livemode": session.livemode,
-        "ask_email": session.customer_id is None,
+        "ask_email": session.customer_id is None, "notice": notice,
+        "adjustable": any((line.adjustable_quantity or {}).get("enabled") for line in lines),
         "action": reverse("checkout:session", args=[session.url_token])}, status=status)
 
 
@@ -77,6 +79,17 @@ def session_page(request: HttpRequest, token: str) -> HttpResponse:
     values = {"name": request.POST.get("name", "")[:256],
               "expiry": request.POST.get("expiry", "")[:9],
               "email": (request.POST.get("email", "").strip()[:512] or default_email)}
+    # New quantities first: the customer sees the new total before any card is charged.
+    try:
+        quantities = _quantities(request)
+        changed = bool(quantities) and services.checkout_session_quantities_set(
+            id=session.id, quantities=quantities)
+    except DomainError as exc:
+        return _render(request, _session(token), errors={"quantity": exc.message},
+                       values=values, status=400)
+    if changed or "update" in request.POST:
+        return _render(request, _session(token), errors={}, values=values,
+                       notice="Your order is updated: check the total, then pay.")
     params, errors = card_params(request.POST)
     if session.customer_id is None:
         email_error = _email_error(values["email"])
@@ -108,6 +121,19 @@ def session_page(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(intent.next_action["redirect_to_url"]["url"])
     return _render(request, session, errors={"form": "Your payment was not completed."},
                    values=values, status=400)
+
+
+def _quantities(request: HttpRequest) -> dict[str, int]:
+    """The POSTed `quantity-<line item id>` fields, as whole numbers."""
+    quantities = {}
+    for name, value in request.POST.items():
+        if name.startswith("quantity-"):
+            try:
+                quantities[name.removeprefix("quantity-")] = int(value)
+            except ValueError:
+                raise InvalidParameter("Enter a whole number of items.",
+                                       param="quantity") from None
+    return quantities
 
 
 def _email_error(email: str) -> str | None:

@@ -6,10 +6,15 @@ from checkout.services.payment_links import (
     payment_link_session_open,
     payment_link_update,
 )
+from checkout.services.session_expiry import (
+    checkout_session_expire,
+    checkout_sessions_expire_due,
+)
 from checkout.services.session_payments import (
     checkout_session_pay,
     checkout_session_payable,
     checkout_session_payment_outcome_record,
+    checkout_session_quantities_set,
 )
 from checkout.services.sessions import (
     AdjustableQuantity,
@@ -17,15 +22,14 @@ from checkout.services.sessions import (
     PriceData,
     SubscriptionData,
     checkout_session_create,
-    checkout_session_expire,
     checkout_session_reconcile,
-    checkout_sessions_expire_due,
 )
 
 __all__ = [
     "AdjustableQuantity", "AfterCompletion", "LineItemSpec", "PriceData", "SubscriptionData",
     "checkout_session_create", "checkout_session_expire", "checkout_session_pay",
     "checkout_session_payable", "checkout_session_payment_outcome_record",
-    "checkout_session_reconcile", "checkout_sessions_expire_due", "payment_link_create",
-    "payment_link_session_open", "payment_link_update",
+    "checkout_session_quantities_set", "checkout_session_reconcile",
+    "checkout_sessions_expire_due", "payment_link_create", "payment_link_session_open",
+    "payment_link_update",
 ]

@@ -13,18 +13,21 @@ import logging
 from django.db import transaction
 
 from checkout import selectors
-from checkout.models import CheckoutSession
+from checkout.models import CheckoutLineItem, CheckoutSession
 from checkout.services.session_subscriptions import session_subscription_pay
 from checkout.services.sessions import (
     PAYMENT_DONE,
     checkout_session_complete_locked,
     checkout_session_reconcile,
+    line_quantity_apply,
     session_rendered,
+    session_totals_apply,
 )
 from core import clock
 from core.actor import TILL
 from core.exceptions import InvalidState
 from core.hooks import PaymentOutcome
+from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments.models import PaymentIntent
 from webhooks.services import EventSpec, events_record
@@ -79,6 +82,41 @@ def checkout_session_pay(*, id: str, payment_method: str, email: str | None,  # 
             id=setup_intent.id, merchant=merchant, livemode=livemode, actor=TILL,
             payment_method=payment_method, return_url=return_url)
     return checkout_session_reconcile(id=session.id)
+
+
+def checkout_session_quantities_set(*, id: str,  # noqa: A002
+                                    quantities: dict[str, int]) -> bool:
+    """The customer's new quantities for the session's adjustable line items (by line item
+    id), within each one's `adjustable_quantity` bounds: the lines, the session's totals and
+    its intent's amount change together, in one transaction (the intent locked, then the
+    session), so what is charged is always what the session shows. Refused once a payment is
+    in flight or done, or (subscription mode) once the subscription is made. Returns whether
+    anything changed."""
+    session = selectors.checkout_session_get_by_id(id=id)
+    checkout_session_payable(session)
+    with transaction.atomic(durable=True):
+        intent = (payment_selectors.payment_intent_get_locked_by_id(
+            id=session.payment_intent_id) if session.payment_intent_id else None)
+        session = selectors.checkout_session_get_locked_by_id(id=id)
+        checkout_session_payable(session)
+        lines = list(selectors.checkout_session_line_items(session=session))
+        changed = [line for line in lines
+                   if line.id in quantities and quantities[line.id] != line.quantity]
+        if not changed:
+            return False
+        if session.subscription_id is not None or session.subscription_claimed_at:
+            raise InvalidState("The subscription is already being made: its quantities can no "
+                               "longer change.", code="checkout_session_unexpected_state")
+        for line in changed:
+            line_quantity_apply(line, quantities[line.id])
+        CheckoutLineItem.objects.bulk_update(changed, ["quantity", "amount_subtotal",
+                                                       "amount_total"])
+        session_totals_apply(session, lines)
+        session.save(update_fields=["amount_subtotal", "amount_total"])
+        if intent is not None:
+            payment_services.payment_intent_amount_set_locked(
+                intent, amount=session.amount_total, actor=TILL)
+    return True
 
 
 def _customer_for(session: CheckoutSession, *, email: str | None,

@@ -24,10 +24,9 @@ from billing.pricing import TermNames as PriceTermNames
 from billing.services import ProductData
 from checkout import selectors
 from checkout.models import CheckoutLineItem, CheckoutSession, PaymentLink
-from checkout.services.session_subscriptions import session_subscription_drop
 from core import clock
-from core.actor import TILL, Actor
-from core.exceptions import DomainError, InvalidParameter, InvalidState
+from core.actor import Actor
+from core.exceptions import InvalidParameter
 from core.metadata import MetadataUpdate, metadata_apply
 from core.money import MAXIMUM_AMOUNT, format_money, minimum_amount
 from core.wire import render
@@ -336,6 +335,31 @@ def _line_check(spec: LineItemSpec, *, param: str, merchant: Merchant,
                                                                          spec.quantity))
 
 
+def line_quantity_apply(line: CheckoutLineItem, quantity: int) -> None:
+    """A line's quantity changed by the customer, within its `adjustable_quantity`."""
+    bounds = line.adjustable_quantity or {}
+    if not bounds.get("enabled"):
+        raise InvalidParameter("The quantity of this item cannot be changed.",
+                               param=f"quantity[{line.id}]")
+    if not bounds["minimum"] <= quantity <= bounds["maximum"]:
+        raise InvalidParameter(f"Choose a quantity between {bounds['minimum']} and "
+                               f"{bounds['maximum']}.", param=f"quantity[{line.id}]")
+    line.quantity = quantity
+    line.amount_subtotal = line.amount_total = price_line_amount(line.price, quantity)
+
+
+def session_totals_apply(session: CheckoutSession, lines: list[CheckoutLineItem]) -> None:
+    """The session's totals from its lines: what is due today (a trial's: its one-time
+    items), checked against the currency's minimum and maximum."""
+    total = sum(line.amount_total for line in lines)
+    trial = bool((session.subscription_data or {}).get("trial_period_days"))
+    due = (sum(line.amount_total for line in lines if line.price.type != Price.Type.RECURRING)
+           if trial else total)
+    if session.mode == Mode.PAYMENT or due:
+        _total_check(due, session.currency)
+    session.amount_subtotal, session.amount_total = total, due
+
+
 def _total_check(total: int, currency: str) -> None:
     least = minimum_amount(currency)
     if total < least:
@@ -470,62 +494,3 @@ def checkout_session_reconcile(*, id: str) -> CheckoutSession:  # noqa: A002
                     payment_method_id=subscription.default_payment_method_id,
                     payment_status=payment_status)
     return session
-
-
-# -- expiry ----------------------------------------------------------------------------------
-
-def checkout_session_expire(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                            actor: Actor) -> CheckoutSession:
-    """Expires an open session (`checkout.session.expired`): its intent canceled first, so no
-    payment can succeed afterwards; a session whose intent already did its work completes
-    instead, and a session no longer open is refused, as Stripe refuses it."""
-    session = selectors.checkout_session_get(id=id, merchant=merchant, livemode=livemode)
-    session = checkout_session_reconcile(id=session.id)
-    if session.status != CheckoutSession.Status.OPEN:
-        raise InvalidState(
-            f"Only Checkout Sessions with a status in [\"open\"] can be expired. This "
-            f"Checkout Session has a status of \"{session.status}\".",
-            code="checkout_session_unexpected_state", checkout_session=session)
-    return _expire(session, actor=actor)
-
-
-def _expire(session: CheckoutSession, *, actor: Actor) -> CheckoutSession:
-    intent = session.payment_intent
-    setup_intent = session.setup_intent
-    if intent is not None and intent.status not in (PaymentIntent.Status.CANCELED,
-                                                    *PAYMENT_DONE):
-        payment_services.payment_intent_cancel(
-            id=intent.id, merchant=session.merchant, livemode=session.livemode, actor=actor,
-            cancellation_reason=PaymentIntent.CancellationReason.ABANDONED)
-    elif setup_intent is not None and setup_intent.status not in (
-            SetupIntent.Status.CANCELED, SetupIntent.Status.SUCCEEDED):
-        payment_services.setup_intent_cancel(
-            id=setup_intent.id, merchant=session.merchant, livemode=session.livemode,
-            actor=actor, cancellation_reason="abandoned")
-    elif session.subscription is not None:
-        session_subscription_drop(session.subscription)
-    # The intent is canceled, or did its work meanwhile: completion wins over expiry.
-    session = checkout_session_reconcile(id=session.id)
-    with transaction.atomic(durable=True):
-        session = selectors.checkout_session_get_locked_by_id(id=session.id)
-        if session.status == CheckoutSession.Status.OPEN:
-            session.expire(at=clock.now())
-            session.save()
-            events_record(EventSpec("checkout.session.expired", session,
-                                    payload=session_rendered(session)))
-    return session
-
-
-def checkout_sessions_expire_due(*, limit: int = 500) -> int:
-    """Beat's sweep: open sessions past `expires_at` complete (their intent did its work) or
-    expire. Returns how many expired."""
-    expired = 0
-    for pk in selectors.checkout_session_ids_expiring(now=clock.now(), limit=limit):
-        session = CheckoutSession.objects.select_related(
-            "merchant", "payment_intent", "setup_intent").get(pk=pk)
-        try:
-            session = _expire(session, actor=TILL)
-        except DomainError:
-            continue  # the intent is in flight: the next sweep decides
-        expired += session.status == CheckoutSession.Status.EXPIRED
-    return expired

@@ -18,6 +18,7 @@ from payments.services.inbound_events import (
     inbound_event_ids_due,
     inbound_event_receive,
 )
+from payments.services.payment_intent_changes import payment_intent_amount_set_locked
 from payments.services.payment_intent_sweeps import (
     payment_intent_action_resolve,
     payment_intent_settle,
@@ -73,7 +74,8 @@ __all__ = [
     "customer_discount_record",
     "customer_invoice_finalized", "customer_update", "inbound_event_apply",
     "inbound_event_ids_due", "inbound_event_receive", "inbound_url",
-    "payment_intent_action_resolve", "payment_intent_authenticate",
+    "payment_intent_action_resolve", "payment_intent_amount_set_locked",
+    "payment_intent_authenticate",
     "payment_intent_cancel", "payment_intent_capture", "payment_intent_confirm",
     "payment_intent_create", "payment_intent_settle", "payment_intent_update",
     "payment_intents_clock_advance", "payment_intents_expire_authorizations",

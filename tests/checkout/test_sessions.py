@@ -268,3 +268,55 @@ def test_list_filters_by_payment_intent_and_status(api, tshirt):
     listed = ok(api.get("/v1/checkout/sessions", {"payment_intent": first["payment_intent"]}))
     assert [session["id"] for session in listed["data"]] == [first["id"]]
     assert len(ok(api.get("/v1/checkout/sessions", {"status": "open"}))["data"]) == 2
+
+
+# -- adjustable quantities -----------------------------------------------------------------
+
+def test_the_customer_changes_an_adjustable_quantity_and_pays_the_new_total(client, api,
+                                                                           tshirt):
+    session = session_create(api, line_items=[{
+        "price": tshirt["id"], "quantity": 1,
+        "adjustable_quantity": {"enabled": True, "minimum": 1, "maximum": 5}}])
+    [item] = ok(api.get(f"/v1/checkout/sessions/{session['id']}/line_items"))["data"]
+    field = f"quantity-{item['id']}"
+    assert f'name="{field}"' in client.get(page_path(session)).content.decode()
+
+    # changing the quantity with the card shows the new total first, charging nothing
+    updated = client.post(page_path(session), {**card_form(), field: "3"})
+    assert updated.status_code == 200
+    assert "$60.00" in updated.content.decode()
+    assert ok(api.get(f"/v1/payment_intents/{session['payment_intent']}"))["amount"] == 6000
+    assert Charge.objects.count() == 0
+
+    # then paying charges what the page showed
+    assert client.post(page_path(session), {**card_form(), field: "3"}).status_code == 302
+    done = ok(api.get(f"/v1/checkout/sessions/{session['id']}"))
+    assert (done["amount_total"], done["payment_status"]) == (6000, "paid")
+    assert Charge.objects.get().amount == 6000
+    [item] = ok(api.get(f"/v1/checkout/sessions/{session['id']}/line_items"))["data"]
+    assert (item["quantity"], item["amount_total"]) == (3, 6000)
+
+
+@pytest.mark.parametrize("quantity", ["9", "0", "lots"])
+def test_a_quantity_outside_its_bounds_is_refused_and_changes_nothing(client, api, tshirt,
+                                                                      quantity):
+    session = session_create(api, line_items=[{
+        "price": tshirt["id"], "quantity": 2,
+        "adjustable_quantity": {"enabled": True, "minimum": 1, "maximum": 5}}])
+    [item] = ok(api.get(f"/v1/checkout/sessions/{session['id']}/line_items"))["data"]
+
+    refused = client.post(page_path(session), {**card_form(), f"quantity-{item['id']}": quantity})
+
+    assert refused.status_code == 400
+    assert ok(api.get(f"/v1/checkout/sessions/{session['id']}"))["amount_total"] == 4000
+    assert ok(api.get(f"/v1/payment_intents/{session['payment_intent']}"))["amount"] == 4000
+
+
+def test_a_fixed_quantity_cannot_be_changed_by_a_forged_field(client, api, tshirt):
+    session = session_create(api, line_items=[{"price": tshirt["id"], "quantity": 1}])
+    [item] = ok(api.get(f"/v1/checkout/sessions/{session['id']}/line_items"))["data"]
+
+    refused = client.post(page_path(session), {**card_form(), f"quantity-{item['id']}": "4"})
+
+    assert refused.status_code == 400
+    assert Charge.objects.count() == 0
