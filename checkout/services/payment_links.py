@@ -15,6 +15,7 @@ from checkout.models import CheckoutSession, PaymentLink, PaymentLinkLineItem
 from checkout.services.sessions import (
     AdjustableQuantity,
     LineItemSpec,
+    adjustable_rendered,
     checkout_session_create,
     line_items_check,
     payment_link_limit_reached,
@@ -72,7 +73,8 @@ def payment_link_create(
         link.save()
         PaymentLinkLineItem.objects.bulk_create([PaymentLinkLineItem(
             link=link, position=position, price=line.price, quantity=line.spec.quantity,
-            adjustable_quantity=_adjustable(line.spec)) for position, line in enumerate(lines)])
+            adjustable_quantity=adjustable_rendered(line.spec))
+            for position, line in enumerate(lines)])
         events_record(EventSpec("payment_link.created", link, payload=render(link)))
     return link
 
@@ -89,14 +91,6 @@ def _limit_check(limit: int | None) -> int | None:
         raise InvalidParameter("`restrictions[completed_sessions][limit]` must be at least 1.",
                                param="restrictions[completed_sessions][limit]")
     return limit
-
-
-def _adjustable(spec: LineItemSpec) -> dict[str, Any] | None:
-    adjustable = spec.adjustable_quantity
-    if adjustable is None:
-        return None
-    return {"enabled": adjustable.enabled, "maximum": adjustable.maximum,
-            "minimum": adjustable.minimum}
 
 
 def payment_link_update(

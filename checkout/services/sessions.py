@@ -209,7 +209,7 @@ def checkout_session_create(
         CheckoutLineItem.objects.bulk_create([CheckoutLineItem(
             session=session, position=position, price=price, quantity=line.spec.quantity,
             description=line.description, currency=line.currency, amount_subtotal=line.amount,
-            amount_total=line.amount, adjustable_quantity=_adjustable_rendered(line.spec))
+            amount_total=line.amount, adjustable_quantity=adjustable_rendered(line.spec))
             for position, (line, price) in enumerate(zip(lines, prices, strict=True))])
     return session
 
@@ -385,7 +385,7 @@ def _subscription_data_kept(data: SubscriptionData | None) -> dict[str, Any]:
             "metadata": metadata_apply({}, data.metadata)}
 
 
-def _adjustable_rendered(spec: LineItemSpec) -> dict[str, Any] | None:
+def adjustable_rendered(spec: LineItemSpec) -> dict[str, Any] | None:
     adjustable = spec.adjustable_quantity
     if adjustable is None:
         return None
