@@ -42,6 +42,12 @@ def _success_redirect(session: CheckoutSession) -> HttpResponse:
     return redirect(reverse("checkout:session-done", args=[session.url_token]))
 
 
+def _expired(request: HttpRequest, session: CheckoutSession) -> HttpResponse:
+    return render(request, "pages/checkout_expired.html",
+                  {"session": session, "merchant": session.merchant,
+                   "livemode": session.livemode}, status=410)
+
+
 def _render(request: HttpRequest, session: CheckoutSession, *, errors: dict[str, str],
             values: dict[str, str], status: int = 200, notice: str | None = None
             ) -> HttpResponse:
@@ -69,9 +75,7 @@ def session_page(request: HttpRequest, token: str) -> HttpResponse:
     if session.status == Status.COMPLETE:
         return _success_redirect(session)
     if session.status == Status.EXPIRED or session.expires_at <= clock.now():
-        return render(request, "pages/checkout_expired.html",
-                      {"session": session, "merchant": session.merchant,
-                       "livemode": session.livemode}, status=410)
+        return _expired(request, session)
     default_email = session.customer_email or ""
     if request.method == "GET":
         return _render(request, session, errors={}, values={"email": default_email})
@@ -111,6 +115,8 @@ def session_page(request: HttpRequest, token: str) -> HttpResponse:
         session = _session(token)
         if session.status == Status.COMPLETE:
             return _success_redirect(session)
+        if session.status == Status.EXPIRED:
+            return _expired(request, session)
         field = field_for(exc) if isinstance(exc, CardError) else "form"
         return _render(request, session, errors={field: exc.message}, values=values,
                        status=page_status(exc))

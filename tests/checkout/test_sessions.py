@@ -320,3 +320,36 @@ def test_a_fixed_quantity_cannot_be_changed_by_a_forged_field(client, api, tshir
 
     assert refused.status_code == 400
     assert Charge.objects.count() == 0
+
+
+def test_a_payment_settling_later_completes_unpaid_then_pays(client, api, tshirt, settings):
+    from payments import services as payment_services
+
+    settings.TILL_SIMULATED_SETTLEMENT_SECONDS = 0
+    session = session_create(api, line_items=[{"price": tshirt["id"], "quantity": 1}],
+                             payment_intent_data={"capture_method": "automatic_async"})
+
+    assert client.post(page_path(session), card_form()).status_code == 302
+    done = ok(api.get(f"/v1/checkout/sessions/{session['id']}"))
+    assert (done["status"], done["payment_status"]) == ("complete", "unpaid")
+
+    # when the payment settles (the worker's task)
+    payment_services.payment_intent_settle(id=session["payment_intent"])
+
+    settled = ok(api.get(f"/v1/checkout/sessions/{session['id']}"))
+    assert settled["payment_status"] == "paid"
+    types = sorted(Event.objects.filter(type__startswith="checkout.").values_list("type",
+                                                                                flat=True))
+    assert types == ["checkout.session.async_payment_succeeded", "checkout.session.completed"]
+
+
+def test_a_manual_capture_completes_the_session_unpaid(client, api, tshirt):
+    session = session_create(api, line_items=[{"price": tshirt["id"], "quantity": 1}],
+                             payment_intent_data={"capture_method": "manual"})
+
+    client.post(page_path(session), card_form())
+
+    done = ok(api.get(f"/v1/checkout/sessions/{session['id']}"))
+    assert (done["status"], done["payment_status"]) == ("complete", "unpaid")
+    assert ok(api.get(f"/v1/payment_intents/{session['payment_intent']}"))["status"] == \
+        "requires_capture"
