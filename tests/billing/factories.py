@@ -94,3 +94,26 @@ def coupon(api: Api, **params: Any) -> dict[str, Any]:
 
 def promotion_code(api: Api, coupon_id: str, **params: Any) -> dict[str, Any]:
     return ok(api.post("/v1/promotion_codes", {"coupon": coupon_id, **params}))
+
+
+def period_just_ended(*subscription_ids: str) -> None:
+    """Moves each subscription's current period (its start, anchor and items' periods too)
+    back so that it ended a second ago: the state a month's wait would leave, without a
+    period that ends before it began or an anchor after its end."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from billing.models import Subscription, SubscriptionItem
+    from core import clock
+
+    for subscription in Subscription.objects.filter(pk__in=subscription_ids):
+        shift = subscription.current_period_end - (clock.now() - timedelta(seconds=1))
+        Subscription.objects.filter(pk=subscription.pk).update(
+            current_period_start=F("current_period_start") - shift,
+            current_period_end=F("current_period_end") - shift,
+            billing_cycle_anchor=F("billing_cycle_anchor") - shift,
+            start_date=F("start_date") - shift)
+        SubscriptionItem.objects.filter(subscription_id=subscription.pk).update(
+            current_period_start=F("current_period_start") - shift,
+            current_period_end=F("current_period_end") - shift)

@@ -1,7 +1,6 @@
 """Engines renewing at the same moment on PostgreSQL: one invoice per subscription and
 period, one charge each, whoever runs."""
 
-from datetime import timedelta
 
 import pytest
 
@@ -9,7 +8,7 @@ from billing import services, tasks
 from billing.models import Invoice, Subscription
 from core import clock
 from payments.models import Charge
-from tests.billing.factories import customer_with_card, monthly
+from tests.billing.factories import customer_with_card, monthly, period_just_ended
 from tests.billing.test_subscriptions import subscribe
 from tests.concurrency import run_together
 from tests.conftest import needs_postgres
@@ -23,8 +22,7 @@ def test_two_engines_at_once_bill_each_period_once_and_charge_once(account):
     price = monthly(api)
     ids = [subscribe(api, customer_with_card(api)[0]["id"], price["id"])["id"]
            for _ in range(5)]
-    Subscription.objects.filter(pk__in=ids).update(
-        current_period_end=clock.now() - timedelta(seconds=1))
+    period_just_ended(*ids)
     charges_before = Charge.objects.filter(status="succeeded").count()
 
     # when two engines run at the same moment
@@ -46,8 +44,7 @@ def test_two_renewals_of_one_subscription_at_once_bill_it_once(account):
     api = account.api()
     owner, _ = customer_with_card(api)
     subscription = subscribe(api, owner["id"], monthly(api)["id"])
-    Subscription.objects.filter(pk=subscription["id"]).update(
-        current_period_end=clock.now() - timedelta(seconds=1))
+    period_just_ended(subscription["id"])
     charges_before = Charge.objects.filter(status="succeeded").count()
 
     # when two engines renew it at the same moment
@@ -69,8 +66,7 @@ def test_two_workers_renewing_the_same_batch_at_once_bill_each_subscription_once
     price = monthly(api)
     ids = [subscribe(api, customer_with_card(api)[0]["id"], price["id"])["id"]
            for _ in range(6)]
-    Subscription.objects.filter(pk__in=ids).update(
-        current_period_end=clock.now() - timedelta(seconds=1))
+    period_just_ended(*ids)
     charges_before = Charge.objects.filter(status="succeeded").count()
 
     # when two workers run the fan-out's batch task over the same ids at the same moment

@@ -9,10 +9,10 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from billing import services, tasks
-from billing.models import Invoice, Subscription
+from billing.models import Invoice
 from billing.periods import period_boundary
 from core import clock
-from tests.billing.factories import customer_with_card, error_of, monthly, ok
+from tests.billing.factories import customer_with_card, error_of, monthly, ok, period_just_ended
 from tests.billing.test_subscriptions import subscribe
 from tests.payments.factories import attach, card_payment_method
 
@@ -80,8 +80,7 @@ def test_a_period_that_ends_is_renewed_invoiced_and_paid_in_stripes_order(api, s
 
 
 def test_the_beat_task_renews_on_the_wall_clock(api, subscription):
-    Subscription.objects.filter(pk=subscription["id"]).update(
-        current_period_end=clock.now() - timedelta(seconds=1))
+    period_just_ended(subscription["id"])
     assert tasks.subscriptions_renew_due.apply().get() == 1
     assert Invoice.objects.filter(subscription_id=subscription["id"]).count() == 2
 
@@ -92,8 +91,7 @@ def test_the_beat_task_sends_the_due_renewals_to_the_workers_in_batches(api, mon
     price = monthly(api)
     ids = [subscribe(api, customer_with_card(api)[0]["id"], price["id"])["id"]
            for _ in range(3)]
-    Subscription.objects.filter(pk__in=ids).update(
-        current_period_end=clock.now() - timedelta(seconds=1))
+    period_just_ended(*ids)
     monkeypatch.setattr("billing.services.renewals.BATCH", 2)
     sent = []
     batch = tasks.subscriptions_renew_batch.delay

@@ -12,7 +12,14 @@ from billing import services
 from billing.models import Invoice, Subscription
 from core import clock
 from payments.models import Charge
-from tests.billing.factories import customer_with_card, error_of, monthly, ok, pay
+from tests.billing.factories import (
+    customer_with_card,
+    error_of,
+    monthly,
+    ok,
+    pay,
+    period_just_ended,
+)
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _monthly_price
 from tests.concurrency import run_together
 from tests.conftest import Api, needs_postgres
@@ -52,11 +59,12 @@ def test_a_send_invoice_subscription_is_active_at_once_its_invoice_sent_not_char
     # then it is active at once, and says how it is collected
     assert (subscription["status"], subscription["collection_method"],
             subscription["days_until_due"]) == ("active", "send_invoice", 30)
-    # and its first invoice is open, send_invoice, due 30 days after its finalization
+    # and its first invoice is open, send_invoice, due 30 days after it was made
     invoice = subscription["latest_invoice"]
     assert (invoice["status"], invoice["collection_method"], invoice["amount_due"]) == (
         "open", "send_invoice", 1000)
-    assert invoice["due_date"] == invoice["status_transitions"]["finalized_at"] + 30 * DAY
+    # Stripe's days_until_due: "from when the invoice is created until it is due"
+    assert invoice["due_date"] == invoice["created"] + 30 * DAY
     assert invoice["next_payment_attempt"] is None
     # and it was emailed, never charged
     [email] = mail.outbox
@@ -85,7 +93,7 @@ def test_renewals_are_sent_the_due_date_passing_makes_it_past_due_and_paying_act
     assert renewed["status"] == "active"
     assert (renewal["billing_reason"], renewal["collection_method"], renewal["status"]) == (
         "subscription_cycle", "send_invoice", "open")
-    assert renewal["due_date"] == renewal["status_transitions"]["finalized_at"] + 30 * DAY
+    assert renewal["due_date"] == renewal["created"] + 30 * DAY
     assert len(mail.outbox) == 1
     assert Charge.objects.filter(payment_intent__customer_id=owner["id"]).count() == 0
 
@@ -259,8 +267,7 @@ def test_a_renewal_and_two_pays_of_a_sent_invoice_at_once_give_one_payment(accou
         "customer": owner["id"], "items": [{"price": monthly(api)["id"]}],
         "collection_method": "send_invoice", "days_until_due": 30}))
     first = subscription["latest_invoice"]
-    Subscription.objects.filter(pk=subscription["id"]).update(
-        current_period_end=clock.now() - timedelta(seconds=1))
+    period_just_ended(subscription["id"])
     apis = [Api(account.key()) for _ in range(2)]
 
     # when beat's engine and two payments of the invoice run at the same moment
