@@ -69,13 +69,14 @@ def _payment_method_for(invoice: Invoice, given: str | None) -> str | None:
 
 def invoice_pay(*, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
                 payment_method: str | None = None, off_session: bool = True,
-                paid_out_of_band: bool = False) -> Invoice:
+                paid_out_of_band: bool = False, return_url: str | None = None) -> Invoice:
     """Charges what remains due on the invoice (Stripe's `pay` takes no amount), finalizing
     a draft first. The card error of a decline is raised once recorded (the invoice stays
     open, `invoice.payment_failed`); a payment that needs 3-D Secure is a card error too
     (`invoice_payment_intent_requires_action`, with the intent whose client secret completes
     it). Nothing to charge with: Stripe's 400, and a draft stays a draft.
-    `paid_out_of_band`: marked paid without a charge (see invoice_mark_paid_out_of_band)."""
+    `paid_out_of_band`: marked paid without a charge (see invoice_mark_paid_out_of_band).
+    `return_url`: where 3-D Secure sends the cardholder back to (the hosted invoice page)."""
     if paid_out_of_band:
         return invoice_mark_paid_out_of_band(id=id, merchant=merchant, livemode=livemode,
                                              actor=actor)
@@ -98,7 +99,7 @@ def invoice_pay(*, id: str, merchant: Merchant, livemode: bool, actor: Actor,  #
             invoice.payment_intent = intent
             invoice.save(update_fields=["payment_intent"])
     intent = _charge(invoice, intent, payment_method=method, off_session=off_session,
-                     actor=actor)
+                     actor=actor, return_url=return_url)
     if intent.status == PaymentIntent.Status.REQUIRES_ACTION:
         raise CardError(REQUIRES_ACTION, code="invoice_payment_intent_requires_action",
                         payment_intent=intent)
@@ -106,7 +107,7 @@ def invoice_pay(*, id: str, merchant: Merchant, livemode: bool, actor: Actor,  #
 
 
 def _charge(invoice: Invoice, intent: PaymentIntent | None, *, payment_method: str | None,
-            off_session: bool, actor: Actor) -> PaymentIntent:
+            off_session: bool, actor: Actor, return_url: str | None = None) -> PaymentIntent:
     """The payment, outside any lock: the invoice's intent confirmed (made first, and linked
     while the invoice is still payable, at the first attempt). A decline raises its card
     error from here."""
@@ -120,7 +121,7 @@ def _charge(invoice: Invoice, intent: PaymentIntent | None, *, payment_method: s
     try:
         return payment_services.payment_intent_confirm(
             id=intent.id, merchant=invoice.merchant, livemode=invoice.livemode, actor=actor,
-            payment_method=payment_method, off_session=off_session)
+            payment_method=payment_method, off_session=off_session, return_url=return_url)
     except InvalidState as exc:
         if exc.code != "payment_intent_unexpected_state":
             raise

@@ -11,8 +11,8 @@ from datetime import datetime
 from fpdf import FPDF
 
 from billing.models import Invoice, InvoiceLineItem
+from core.addresses import address_lines
 from core.money import SYMBOLS, format_money
-from dashboard.templatetags.dashboard_tags import address_lines
 
 # The core fonts speak Latin-1: a symbol outside it is left out (the currency's code follows
 # every amount anyway), any other character outside it shows as "?".
