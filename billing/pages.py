@@ -50,12 +50,14 @@ def _expired(request: HttpRequest, invoice: Invoice) -> HttpResponse:
 
 
 def _receipt_card(invoice: Invoice) -> dict[str, str] | None:
+    """The card that paid the invoice and the charge's receipt page (None: not paid so)."""
     charge = invoice.payment_intent.latest_charge if invoice.payment_intent_id else None
     if charge is None or charge.status != "succeeded":
         return None
     card = charge.payment_method_details.get("card", {})
     brand = card.get("brand", "")
-    return {"brand": BRAND_NAMES.get(brand, brand.title()), "last4": card.get("last4", "")}
+    return {"brand": BRAND_NAMES.get(brand, brand.title()), "last4": card.get("last4", ""),
+            "receipt_url": payment_services.receipt_url(charge) or ""}
 
 
 def _render(request: HttpRequest, invoice: Invoice, link: str, *, errors: dict[str, str],

@@ -112,7 +112,7 @@ def test_a_good_card_pays_the_invoice_once(client, invoice):
     paid = Invoice.objects.get(pk=invoice["id"])
     assert (paid.status, paid.amount_paid) == ("paid", 2000)
     page = client.get(url).content.decode()
-    assert "Paid" in page and "Visa ending in 4242" in page
+    assert "Paid" in page and "Visa ending in 4242" in page and "View receipt" in page
     assert 'name="number"' not in page
     # a second submit (another tab) charges nothing more
     again = client.post(url, card_form())
