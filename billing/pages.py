@@ -65,6 +65,7 @@ def _render(request: HttpRequest, invoice: Invoice, link: str, *, errors: dict[s
     """Only the name and expiry are ever given back to the form, never number or CVC."""
     return render(request, "pages/invoice.html", {
         "invoice": invoice, "merchant": invoice.merchant, "livemode": invoice.livemode,
+        "brand": invoice.merchant.brand_color[1:].lower(),
         "lines": selectors.invoice_lines(invoice=invoice), "errors": errors, "values": values,
         "payable": invoice.status in Invoice.PAYABLE and invoice.amount_remaining > 0,
         "paid_card": _receipt_card(invoice),

@@ -2,6 +2,8 @@
 links of finalized invoices that expire as Stripe's do, and a card form that pays the invoice
 through invoice_pay (declines, retries, 3-D Secure back to the page, never twice)."""
 
+import re
+import zlib
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -203,3 +205,29 @@ def test_days_until_due_sets_the_expiry_window(api):
     inv = Invoice.objects.get(pk=created["id"])
     # never more than 120 days after finalization
     assert link_expires_at(inv, now=inv.finalized_at) == inv.finalized_at + timedelta(days=120)
+
+
+def test_the_merchants_brand_colour_styles_the_page_and_the_pdf(client, account, invoice):
+    from merchants.services import merchant_brand_color_set
+
+    merchant_brand_color_set(merchant=account.merchant, color="#FF5500")
+
+    body = client.get(path_of(invoice["hosted_invoice_url"])).content.decode()
+    css_url = "/receipts/brand/ff5500.css"
+    assert f'href="{css_url}"' in body
+    css = client.get(css_url)
+    assert css["Content-Type"] == "text/css" and "#ff5500" in css.content.decode()
+    assert client.get("/receipts/brand/zz5500.css").status_code == 404
+    pdf = client.get(path_of(invoice["invoice_pdf"])).content
+    drawn = b"".join(zlib.decompress(stream) for stream in
+                     re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S))
+    assert b"1 0.3333 0 rg" in drawn  # the bar and the title in #ff5500
+
+
+def test_a_brand_colour_must_be_rrggbb(account):
+    from core.exceptions import InvalidParameter
+    from merchants.services import merchant_brand_color_set
+
+    with pytest.raises(InvalidParameter) as refused:
+        merchant_brand_color_set(merchant=account.merchant, color="red")
+    assert refused.value.param == "brand_color"
