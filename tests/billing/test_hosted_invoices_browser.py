@@ -32,8 +32,8 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
-def open_invoice(shop) -> dict:
-    api = shop.api()
+def open_invoice(account) -> dict:
+    api = account.api()
     owner = api.post("/v1/customers", {"name": "Jenny Rosen",
                                        "email": "jenny@example.com"}).json()
     draft = api.post("/v1/invoices", {"customer": owner["id"],
@@ -56,7 +56,7 @@ def type_card(page, number: str) -> None:
     page.get_by_label("Name on card").fill("Jenny Rosen")
 
 
-def test_an_invoice_paid_after_a_decline_then_its_receipt(customer, till_url, shop):
+def test_an_invoice_paid_after_a_decline_then_its_receipt(customer, till_url, shop):  # noqa: F811
     # given the customer on the hosted page of an open invoice for 64.00 USD
     invoice = open_invoice(shop)
     page = customer.page
