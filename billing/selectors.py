@@ -830,3 +830,10 @@ def customer_has_transactions(*, customer_id: str) -> bool:
                                    amount_paid__gt=0).exists()
             or PaymentIntent.objects.filter(customer_id=customer_id,
                                             status="succeeded").exists())
+
+
+def invoice_for_page(*, id: str) -> Invoice | None:  # noqa: A002
+    """A finalized invoice for its hosted page (the caller checks the link's token)."""
+    return (Invoice.objects.select_related("merchant", "customer", "payment_intent",
+                                           "payment_intent__latest_charge")
+            .exclude(status=Invoice.Status.DRAFT).filter(pk=id).first())

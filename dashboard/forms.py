@@ -140,6 +140,14 @@ class UpcomingInvoiceSettingsForm(forms.Form):
                                                max_value=999)
 
 
+class BrandSettingsForm(forms.Form):
+    """The colour of hosted invoice and receipt pages and invoice PDFs (the service checks
+    it is `#rrggbb`)."""
+
+    brand_color = forms.CharField(label="Brand colour", max_length=7,
+                                  widget=forms.TextInput(attrs={"type": "color"}))
+
+
 class CustomerSearchForm(forms.Form):
     email = forms.CharField(required=False, max_length=512, strip=True,
                             widget=forms.TextInput(attrs={

@@ -112,6 +112,7 @@ urlpatterns = [
     path("settings/", settings.settings_page, name="settings"),
     path("settings/dunning/", settings.dunning_settings, name="settings-dunning"),
     path("settings/upcoming/", settings.upcoming_invoice_settings, name="settings-upcoming"),
+    path("settings/brand/", settings.brand_settings, name="settings-brand"),
     path("customers/", customers.customers, name="customers"),
     path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),
     path("events/", events.events, name="events"),

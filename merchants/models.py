@@ -2,7 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import JSONField, Value
 from django.utils import timezone
@@ -84,6 +84,9 @@ class Merchant(models.Model):
     id = id_field("acct")
     name = models.CharField(max_length=200)
     email = models.EmailField()
+    # The colour of the merchant's hosted invoice, receipt pages and invoice PDFs: `#rrggbb`.
+    brand_color = models.CharField(max_length=7, default="#0a2540", db_default="#0a2540",
+                                   validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")])
     created = models.DateTimeField(default=clock.now)
     # Refunds of more than the threshold of their currency wait in `pending_approval` for an
     # owner or admin: {"usd": 5000, "jpy": 10000}, minor units of each currency. A currency

@@ -1,5 +1,6 @@
 """Merchants, their dashboard logins and their API keys."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -141,4 +142,21 @@ def merchant_upcoming_invoice_days_set(*, merchant: Merchant, days: int) -> Merc
         locked.upcoming_invoice_days = days
         locked.save(update_fields=["upcoming_invoice_days"])
     merchant.upcoming_invoice_days = days
+    return merchant
+
+
+BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def merchant_brand_color_set(*, merchant: Merchant, color: str) -> Merchant:
+    """Sets the colour of the merchant's hosted invoice and receipt pages and invoice PDFs
+    (`#rrggbb`, stored lowercase), under the merchant's lock; anything else is refused,
+    changing nothing."""
+    if not BRAND_COLOR.match(color or ""):
+        raise InvalidParameter("brand_color must be a colour as #rrggbb.", param="brand_color")
+    with transaction.atomic(durable=True):
+        locked = merchant_get_locked(id=merchant.pk)
+        locked.brand_color = color.lower()
+        locked.save(update_fields=["brand_color"])
+    merchant.brand_color = color.lower()
     return merchant

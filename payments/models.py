@@ -353,6 +353,10 @@ class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
         self.operation_options = None
 
 
+def new_receipt_token() -> str:
+    return random_token(40)
+
+
 class Charge(TenantModel):
     """One attempt to move money for a PaymentIntent, with its outcome."""
 
@@ -388,6 +392,11 @@ class Charge(TenantModel):
     payment_method_details = models.JSONField(default=dict)
     description = models.CharField(max_length=1000, null=True, blank=True)
     receipt_email = models.CharField(max_length=512, null=True, blank=True)
+    # The secret of the charge's receipt page (`receipt_url`), and the receipt's number,
+    # `1234-5678`, given when a receipt is first sent or shown (Stripe's is null until then).
+    receipt_token = models.CharField(max_length=60, null=True, blank=True, unique=True,
+                                     default=new_receipt_token)
+    receipt_number = models.CharField(max_length=9, null=True, blank=True)
     statement_descriptor = models.CharField(max_length=22, null=True, blank=True)
     # The processor's reference for this authorization (capture, void and refund use it).
     processor_reference = models.CharField(max_length=200, null=True, blank=True)
@@ -401,6 +410,11 @@ class Charge(TenantModel):
         indexes = [
             models.Index(fields=["merchant", "livemode", "-created", "-id"], name="charge_list"),
             models.Index(fields=["payment_intent", "-created"], name="charge_payment_intent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "livemode", "receipt_number"],
+                                    condition=models.Q(receipt_number__isnull=False),
+                                    name="charge_receipt_number_unique"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from functools import cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from core.db import fetch_as, lock_clause, reader, table
 from core.exceptions import NotFound
@@ -410,3 +410,15 @@ def processor_connection_for_inbound(*, inbound_id: str) -> ProcessorConnection 
 def inbound_event_ids_unprocessed(*, before: datetime, limit: int = 500) -> list[int]:
     return list(InboundEvent.objects.filter(processed_at__isnull=True, received_at__lt=before)
                 .order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def charge_for_receipt(*, id: str) -> Charge | None:  # noqa: A002
+    """A charge for its receipt page (the caller checks the page's token)."""
+    return Charge.objects.select_related("merchant").filter(pk=id).first()
+
+
+def charge_refunds_for_receipt(*, charge: Charge) -> list[Model]:
+    """The charge's refunds a receipt lists: those not failed or canceled, oldest first
+    (through the reverse relation: refunds sit above payments)."""
+    return list(charge.refunds.exclude(status__in=("failed", "canceled"))
+                .order_by("created", "pk"))

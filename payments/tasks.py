@@ -55,3 +55,9 @@ def inbound_events_retry() -> int:
     for pk in due:
         inbound_event_apply.delay(pk)
     return len(due)
+
+
+@shared_task(name="payments.tasks.charge_receipt_send", acks_late=True, ignore_result=True,
+             autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def charge_receipt_send(charge_id: str) -> bool:
+    return services.charge_receipt_send(charge_id=charge_id)

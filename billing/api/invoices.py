@@ -27,6 +27,7 @@ from billing.api.coupons import DiscountSerializer, DiscountsParam
 from billing.api.invoice_items import decimal_text, period_of
 from billing.api.prices import PriceSerializer
 from billing.api.subscriptions import ItemChangeParams
+from billing.hosted import hosted_invoice_url, invoice_pdf_url
 from billing.models import Invoice, InvoiceLineItem
 from billing.services.subscription_changes import PRORATION_BEHAVIORS
 from core.money import CURRENCIES
@@ -219,6 +220,8 @@ class InvoiceSerializer(ApiObjectSerializer):
         data["starting_balance"] = instance.starting_balance if not instance.is_draft else (
             customer.balance if customer.currency in (None, instance.currency) else 0)
         data.update(_NOT_YET)
+        data["hosted_invoice_url"] = hosted_invoice_url(instance)
+        data["invoice_pdf"] = invoice_pdf_url(instance)
         data["discounts"] = list(instance.discount_ids)
         single = selectors.invoice_discount_single(invoice=instance)
         data["discount"] = single and DiscountSerializer.render_object(single)
@@ -229,15 +232,15 @@ class InvoiceSerializer(ApiObjectSerializer):
 
 
 # What Till's invoices do not have (yet): taxes, discounts, Connect, quotes, credit notes,
-# subscriptions, test clocks, hosted pages. Rendered as Stripe renders an invoice without
+# subscriptions, test clocks. Rendered as Stripe renders an invoice without
 # them.
 _NOT_YET: dict[str, Any] = {
     "account_country": None, "account_tax_ids": None, "amount_shipping": 0,
     "application": None, "application_fee_amount": None,
     "automatic_tax": {"enabled": False, "liability": None, "status": None},
     "customer_tax_ids": [], "default_source": None, "default_tax_rates": [],
-    "discount": None, "discounts": [], "from_invoice": None, "hosted_invoice_url": None,
-    "invoice_pdf": None, "issuer": {"type": "self"}, "last_finalization_error": None,
+    "discount": None, "discounts": [], "from_invoice": None,
+    "issuer": {"type": "self"}, "last_finalization_error": None,
     "latest_revision": None, "on_behalf_of": None,
     "payment_settings": {"default_mandate": None, "payment_method_options": None,
                          "payment_method_types": None},

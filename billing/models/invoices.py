@@ -88,6 +88,9 @@ class Invoice(FSMModelMixin, TenantModel):
                                           on_delete=models.PROTECT, related_name="+")
     paid_out_of_band = models.BooleanField(default=False)
     finalized_at = models.DateTimeField(null=True, blank=True)
+    # The secret of the hosted invoice page and its PDF (billing/hosted.py), minted at
+    # finalization: a draft has neither, as Stripe's `hosted_invoice_url` is null until then.
+    hosted_token = models.CharField(max_length=60, null=True, blank=True, unique=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     marked_uncollectible_at = models.DateTimeField(null=True, blank=True)
@@ -150,8 +153,9 @@ class Invoice(FSMModelMixin, TenantModel):
 
     @transition(field=status, source=Status.DRAFT, target=Status.OPEN)
     def finalize(self, *, at, number: str, starting_balance: int, ending_balance: int,
-                 amount_due: int) -> None:
+                 amount_due: int, hosted_token: str) -> None:
         self.finalized_at = at
+        self.hosted_token = hosted_token
         self.number = number
         self.starting_balance = starting_balance
         self.ending_balance = ending_balance

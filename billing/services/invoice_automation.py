@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from billing import selectors
+from billing.hosted import hosted_invoice_url
 from billing.models import Invoice
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_finalize_locked
@@ -91,5 +92,6 @@ def _email_text(invoice: Invoice) -> str:
         f"Total: {format_money(invoice.total, currency)}",
         f"Amount due: {format_money(invoice.amount_remaining, currency)}",
         due,
+        *([f"View and pay online: {url}"] if (url := hosted_invoice_url(invoice)) else []),
         *([invoice.footer] if invoice.footer else []),
     ]).strip() + "\n"

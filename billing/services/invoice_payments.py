@@ -76,7 +76,8 @@ def invoice_pay(*, id: str, merchant: Merchant, livemode: bool, actor: Actor,  #
     (`invoice_payment_intent_requires_action`, with the intent whose client secret completes
     it). Nothing to charge with: Stripe's 400, and a draft stays a draft.
     `paid_out_of_band`: marked paid without a charge (see invoice_mark_paid_out_of_band).
-    `return_url`: where 3-D Secure sends the cardholder back (a hosted page paying it)."""
+    `return_url`: where 3-D Secure sends the cardholder back (the hosted invoice page, a
+    Checkout Session's)."""
     if paid_out_of_band:
         return invoice_mark_paid_out_of_band(id=id, merchant=merchant, livemode=livemode,
                                              actor=actor)

@@ -32,6 +32,7 @@ from billing.services.invoice_items import invoice_items_release, invoice_items_
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest, InvalidState
+from core.ids import random_token
 from core.metadata import MetadataUpdate, metadata_apply
 from core.money import Money, minimum_amount
 from core.types import NOT_GIVEN, Maybe
@@ -303,7 +304,7 @@ def invoice_finalize_locked(invoice: Invoice, *, actor: Actor) -> None:
     source, now = invoice.status, clock.now()
     invoice.finalize(at=now, number=f"{customer.invoice_prefix}-{sequence:04d}",
                      starting_balance=balance.amount, ending_balance=ending.amount,
-                     amount_due=amount_due.amount)
+                     amount_due=amount_due.amount, hosted_token=random_token(40))
     for field in ("email", "name", "phone", "address", "shipping", "tax_exempt"):
         setattr(invoice, f"customer_{field}", getattr(customer, field))
     invoice.customer = customer

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from core.addresses import address_lines
 from merchants.models import ApiKey
 
 register = template.Library()
@@ -21,19 +22,7 @@ def key_status(key: ApiKey, now: datetime) -> str:
     return "expiring" if key.expires_at > now else "expired"
 
 
-@register.filter
-def address_lines(address: dict[str, Any] | None) -> list[str]:
-    """A Stripe address hash as postal lines: street lines, `City, ST 94103`, country."""
-    if not isinstance(address, dict):
-        return []
-
-    def join(separator: str, *parts: Any) -> str:
-        return separator.join(str(part) for part in parts if part)
-
-    locality = join(", ", address.get("city"),
-                    join(" ", address.get("state"), address.get("postal_code")))
-    lines = [address.get("line1"), address.get("line2"), locality, address.get("country")]
-    return [str(line) for line in lines if line]
+register.filter("address_lines", address_lines)
 
 
 @register.filter

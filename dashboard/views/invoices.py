@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.models import Invoice
+from billing.pdf import invoice_has_pdf, invoice_pdf
 from billing.selectors import invoice_get, invoice_lines, invoice_list
 from billing.services import (
     invoice_finalize,
@@ -22,7 +23,6 @@ from core.money import format_money
 from dashboard import access
 from dashboard.access import Current, merchant_view
 from dashboard.forms import InvoiceFilterForm
-from dashboard.invoice_pdf import invoice_has_pdf, invoice_pdf
 from dashboard.views.common import (
     OBJECT_EVENTS_SHOWN,
     page_of,

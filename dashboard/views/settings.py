@@ -9,14 +9,19 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import InvalidParameter
 from dashboard import access
 from dashboard.access import Current, merchant_view
-from dashboard.forms import DunningSettingsForm, UpcomingInvoiceSettingsForm
+from dashboard.forms import BrandSettingsForm, DunningSettingsForm, UpcomingInvoiceSettingsForm
 from dashboard.views.common import render_page
 from merchants.models import Merchant
-from merchants.services import merchant_dunning_set, merchant_upcoming_invoice_days_set
+from merchants.services import (
+    merchant_brand_color_set,
+    merchant_dunning_set,
+    merchant_upcoming_invoice_days_set,
+)
 
 
 def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | None = None,
-          upcoming_form: UpcomingInvoiceSettingsForm | None = None) -> HttpResponse:
+          upcoming_form: UpcomingInvoiceSettingsForm | None = None,
+          brand_form: BrandSettingsForm | None = None) -> HttpResponse:
     merchant = current.merchant
     return render_page(request, current, "dashboard/settings/settings.html", {
         "nav": "settings",
@@ -24,6 +29,8 @@ def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | No
         "upcoming_form": upcoming_form or UpcomingInvoiceSettingsForm(
             initial={"upcoming_invoice_days": merchant.upcoming_invoice_days}),
         "upcoming_days": merchant.upcoming_invoice_days,
+        "brand_form": brand_form or BrandSettingsForm(
+            initial={"brand_color": merchant.brand_color}),
         "retry_days": merchant.dunning_retry_days,
         "subscription_action": Merchant.DunningSubscriptionAction(
             merchant.dunning_subscription_action).label,
@@ -79,4 +86,22 @@ def upcoming_invoice_settings(request: HttpRequest, current: Current) -> HttpRes
     if not form.is_valid():
         return _page(request, current, upcoming_form=form)
     messages.success(request, "Saved when upcoming renewals are announced.")
+    return redirect("dashboard:settings")
+
+
+@require_POST
+@merchant_view(requires=access.BILLING_SETTINGS_CHANGE)
+def brand_settings(request: HttpRequest, current: Current) -> HttpResponse:
+    """Saves the brand colour of hosted invoices, receipts and invoice PDFs; a refused one
+    shows the form again with the reason, nothing changed."""
+    form = BrandSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            merchant_brand_color_set(merchant=current.merchant,
+                                     color=form.cleaned_data["brand_color"])
+        except InvalidParameter as exc:
+            form.add_error("brand_color", exc.message)
+    if not form.is_valid():
+        return _page(request, current, brand_form=form)
+    messages.success(request, "Saved the colour of invoices and receipts.")
     return redirect("dashboard:settings")

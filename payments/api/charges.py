@@ -10,7 +10,7 @@ from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import NoParams
 from api.schema import list_of
 from api.views import ApiView
-from payments import selectors
+from payments import selectors, services
 from payments.models import Charge
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
@@ -46,17 +46,18 @@ class ChargeSerializer(ApiObjectSerializer):
     payment_method = serializers.CharField(source="payment_method_id")
     payment_method_details = serializers.DictField()
     receipt_email = serializers.CharField(allow_null=True)
+    receipt_number = serializers.CharField(allow_null=True)
     refunded = serializers.BooleanField()
     statement_descriptor = serializers.CharField(allow_null=True)
     status = serializers.CharField()
 
     def to_representation(self, instance: Charge) -> dict:
         data = super().to_representation(instance)
-        # Balance transactions come with the ledger; test-mode charges have no receipt page.
+        # Balance transactions come with the ledger.
         data["balance_transaction"] = None
         data["billing_details"] = instance.payment_method.billing_details
         data["calculated_statement_descriptor"] = "TILL"
-        data["receipt_url"] = None
+        data["receipt_url"] = services.receipt_url(instance)
         data["refunds"] = None
         data["review"] = None
         return data

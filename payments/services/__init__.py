@@ -52,6 +52,12 @@ from payments.services.processor_connections import (
     processor_disconnect,
     processor_secrets_rotate,
 )
+from payments.services.receipts import (
+    charge_receipt_number_assign,
+    charge_receipt_send,
+    receipt_send_on_commit,
+    receipt_url,
+)
 from payments.services.setup_intents import (
     setup_intent_authenticate,
     setup_intent_cancel,
@@ -69,6 +75,10 @@ from payments.services.test_clocks import (
 )
 
 __all__ = [
+    "charge_receipt_number_assign",
+    "charge_receipt_send",
+    "receipt_send_on_commit",
+    "receipt_url",
     "CardInput", "ConfirmOptions", "client_secret_check", "customer_create", "customer_delete",
     "customer_default_payment_method_record", "customer_discount_delete",
     "customer_discount_record",

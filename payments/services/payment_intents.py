@@ -47,6 +47,7 @@ from payments.services.payment_outcomes import (
     outcome_record,
     payment_method_after_use,
 )
+from payments.services.receipts import receipt_email_changed
 from webhooks.services import EventSpec, event_record, events_record
 
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -187,6 +188,7 @@ def payment_intent_update(
             intent.set_payment_method(payment_method=method)
         intent.save()
         status_change_record(obj=intent, source=source, actor=actor)
+        receipt_email_changed(intent, receipt_email)  # after success, Stripe sends it then
     return intent
 
 

@@ -16,6 +16,7 @@ from payments.models import Charge, PaymentIntent
 from payments.processors import processor_answer_on_commit
 from payments.processors.base import Authorization, Decline, Outcome, Processor
 from payments.services.common import decline_error, next_action
+from payments.services.receipts import receipt_send_on_commit
 from webhooks.services import EventSpec, event_record, events_record
 
 
@@ -44,6 +45,8 @@ def outcome_record(intent: PaymentIntent, *, outcome: Outcome, charge: Charge | 
         events_record(EventSpec(charge_event, charge),
                       EventSpec("payment_intent.succeeded", intent))
         payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.SUCCEEDED, charge=charge)
+        if charge is not None:
+            receipt_send_on_commit(charge)
     elif outcome == Outcome.AUTHORIZED:
         intent.mark_authorized(amount_capturable=intent.amount,
                                capture_before=intent.capture_before)

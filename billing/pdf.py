@@ -11,8 +11,8 @@ from datetime import datetime
 from fpdf import FPDF
 
 from billing.models import Invoice, InvoiceLineItem
+from core.addresses import address_lines
 from core.money import SYMBOLS, format_money
-from dashboard.templatetags.dashboard_tags import address_lines
 
 # The core fonts speak Latin-1: a symbol outside it is left out (the currency's code follows
 # every amount anyway), any other character outside it shows as "?".
@@ -59,9 +59,19 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLineItem]) -> bytes:
     return bytes(pdf.output())
 
 
+def _brand_rgb(invoice: Invoice) -> tuple[int, int, int]:
+    color = (invoice.merchant.brand_color or "#0a2540").lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
 def _header(pdf: FPDF, invoice: Invoice) -> None:
+    # The merchant's colour (dashboard settings): a bar across the top and the title.
+    pdf.set_fill_color(*_brand_rgb(invoice))
+    pdf.rect(0, 0, 210, 6, style="F")
+    pdf.set_text_color(*_brand_rgb(invoice))
     pdf.set_font("helvetica", style="B", size=20)
     pdf.cell(_PAGE_WIDTH / 2, 10, "Invoice")
+    pdf.set_text_color(0)
     pdf.set_font("helvetica", size=10)
     pdf.cell(_PAGE_WIDTH / 2, 10, _text(invoice.merchant.name), align="R",
              new_x="LMARGIN", new_y="NEXT")
