@@ -5,7 +5,8 @@ kombu's own `_put` opens the message file under its final name, then writes it; 
 polling the folder can take the file in between and read it empty, and the JSON error that
 follows stops the worker (celery/kombu#1551, open). Here the message is written under a name
 the workers do not look for (`….msg.part`) and renamed into place: a rename within one
-folder is atomic, so a worker sees no file or the whole message.
+folder is atomic, so a worker sees no file or the whole message. config/celery.py makes it
+the transport of every `filesystem://` URL.
 """
 
 import os

@@ -4,8 +4,12 @@ from logging.config import dictConfig
 
 from celery import Celery
 from celery.signals import setup_logging, task_postrun
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# `filesystem://` (the embedded broker) is kombu's transport with each message written whole
+# before it is renamed into the queue (config/broker.py), in web, worker and beat alike.
+TRANSPORT_ALIASES["filesystem"] = "config.broker:Transport"
 
 app = Celery("till")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -191,10 +191,6 @@ else:
     for _folder in ("queue", "processed", "control"):
         (_broker / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
-    if CELERY_BROKER_URL.startswith("filesystem://"):
-        # kombu's transport, its messages written whole before they are renamed into the
-        # queue (config/broker.py): a worker never reads a half-written one.
-        CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker / "queue"),
         "data_folder_out": str(_broker / "queue"),

@@ -63,3 +63,10 @@ def test_a_message_still_being_written_is_not_taken(tmp_path):
         message.ack()
         assert (tmp_path / "1_abc.pending.msg.part").exists()
         queue.close()
+
+
+def test_the_embedded_brokers_url_takes_this_transport():
+    from config.celery import app
+
+    with app.connection_for_write("filesystem://localhost/") as connection:
+        assert isinstance(connection.transport, Transport)
