@@ -14,6 +14,7 @@ With TILL_SCREENSHOTS set to a directory, the pages are also saved there as full
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -22,9 +23,10 @@ import pytest
 
 from billing.models import Invoice, Subscription
 from checkout.models import CheckoutSession
+from merchants.services import merchant_create
 from payments.models import Charge, PaymentIntent
 from tests.billing.factories import ok, price
-from tests.conftest import Account, Api, make_account
+from tests.conftest import Account, Api
 from tests.payments.test_pages_browser import (  # the same browser, one per module
     CVC,
     DECLINED,
@@ -96,7 +98,10 @@ def shopper_without_js(browser) -> Iterator[Shopper]:  # noqa: F811
 
 @pytest.fixture
 def shop(transactional_db) -> Account:
-    return make_account("Checkout Shop")
+    """One name for every test's merchant, so the screenshots read the same run to run."""
+    return Account(merchant_create(name="Northwind Goods",
+                                   email=f"owner-{uuid.uuid4().hex[:12]}@northwind.test",
+                                   password="correct horse battery staple"))
 
 
 @pytest.fixture
