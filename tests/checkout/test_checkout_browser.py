@@ -275,6 +275,50 @@ def test_a_failed_challenge_comes_back_to_checkout_with_the_banks_answer(
     assert_no_card_data(shopper, THREE_D_SECURE, GOOD)
 
 
+@pytest.fixture
+def adjustable_order(api: Api) -> dict:
+    """One T-shirt whose quantity the customer may set from 1 to 5."""
+    tshirt = price(api, unit_amount=2000, currency="usd", product_data={"name": "T-shirt"})
+    return ok(api.post("/v1/checkout/sessions", {
+        "mode": "payment", "success_url": SHOP + "/thanks?session_id={CHECKOUT_SESSION_ID}",
+        "line_items": [{"price": tshirt["id"], "quantity": 1, "adjustable_quantity": {
+            "enabled": True, "minimum": 1, "maximum": 5}}]}))
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def either_shopper(request, browser) -> Iterator[Shopper]:  # noqa: F811
+    """The same story with JavaScript on, then off."""
+    yield from _shopper(browser, java_script_enabled=request.param)
+
+
+def test_the_customer_sets_a_quantity_sees_the_new_total_then_pays_it(
+        either_shopper, api, adjustable_order):
+    # given the customer on the page, one T-shirt, nothing typed yet
+    shopper = either_shopper
+    page = shopper.page
+    page.goto(adjustable_order["url"])
+    expect(page.locator(".pay-amount")).to_have_text("$20.00 USD")
+
+    # when they ask for three and press "Update total" (the card not typed yet)
+    page.get_by_label("Qty").fill("3")
+    page.get_by_role("button", name="Update total").click()
+
+    # then the page shows the new total before anything is charged
+    expect(page.locator("p.message[role=status]")).to_have_text(
+        "Your order is updated: check the total, then pay.")
+    expect(page.locator(".pay-amount")).to_have_text("$60.00 USD")
+    expect(page.get_by_label("Qty")).to_have_value("3")
+    expect(page.locator("button.pay-button")).to_have_text("Pay $60.00 USD")
+    assert Charge.objects.count() == 0
+
+    # and paying charges what the page showed
+    shopper.fill_in(GOOD, expiry_digits="12/34")
+    shopper.submit()
+    assert_back_at_the_shop(shopper, adjustable_order)
+    assert session_of(api, adjustable_order)["amount_total"] == 6000
+    assert list(Charge.objects.values_list("amount", "status")) == [(6000, "succeeded")]
+
+
 # -- subscription mode ----------------------------------------------------------------------
 
 @pytest.fixture
