@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint migrate bench-payments bench-billing bench-webhooks clean
+.PHONY: run test install install-dev lint migrate screenshots bench-payments bench-billing bench-webhooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n $(TEST_WORKERS)
+
+# docs/screenshots/: the browser tests that save what the customer sees (those reading
+# TILL_SCREENSHOTS) run once against a live server, each writing its full-page PNGs there.
+# They need Debian's chromium (apt-get install chromium); without it they are skipped.
+SCREENSHOT_TESTS = $(shell grep -l TILL_SCREENSHOTS tests/*/*_browser.py)
+
+screenshots: install-dev
+	mkdir -p docs/screenshots
+	TILL_SCREENSHOTS=docs/screenshots $(BIN)/pytest -n $(TEST_WORKERS) $(SCREENSHOT_TESTS)
 
 # Benchmarks (docs/performance.md): they need PostgreSQL and Redis, and make their own database.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres

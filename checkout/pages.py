@@ -7,6 +7,7 @@ URL is the visitor's proof; another session's or link's token shows nothing of i
 number and CVC pass from the POST to payment_method_create and nowhere else.
 """
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,6 +26,11 @@ from payments import services as payment_services
 from payments.pages import SENSITIVE_NAMES, card_params, field_for, page_status
 
 Status = CheckoutSession.Status
+
+# The session's form, once paid, redirects to the merchant's `success_url` (another origin):
+# browsers hold a form's redirects to `form-action`, so the pages that render it lift it, as
+# the payment page's do (dashboard.middleware).
+_form_redirects_anywhere = csp_replace({"form-action": None})
 
 
 def _session(token: str) -> CheckoutSession:
@@ -65,6 +71,7 @@ def _render(request: HttpRequest, session: CheckoutSession, *, errors: dict[str,
 @sensitive_variables(*SENSITIVE_NAMES)
 @sensitive_post_parameters("number", "cvc")
 @never_cache
+@_form_redirects_anywhere
 @require_http_methods(["GET", "POST"])
 def session_page(request: HttpRequest, token: str) -> HttpResponse:
     """`/checkout/c/<token>`: the session's line items and a card form. A POST tokenizes the
@@ -153,6 +160,7 @@ def _email_error(email: str) -> str | None:
 
 
 @never_cache
+@_form_redirects_anywhere
 @require_GET
 def session_return(request: HttpRequest, token: str) -> HttpResponse:
     """Where 3-D Secure comes back to (the intent's `return_url`): the session follows its
@@ -167,8 +175,12 @@ def session_return(request: HttpRequest, token: str) -> HttpResponse:
     error = (getattr(intent, "last_payment_error", None)
              or getattr(intent, "last_setup_error", None))
     if session.status == Status.OPEN and error:
+        # The form back as the customer left it before the bank's page (the email is required).
+        given = session.customer_details or {}
+        values = {"email": given.get("email") or session.customer_email or "",
+                  "name": given.get("name") or ""}
         return _render(request, session, errors={"form": error.get("message", "")},
-                       values={"email": session.customer_email or ""}, status=402)
+                       values=values, status=402)
     return redirect(reverse("checkout:session", args=[token]))
 
 

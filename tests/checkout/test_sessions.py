@@ -192,6 +192,33 @@ def test_three_d_secure_comes_back_and_completes(client, api, tshirt):
     assert ok(api.get(f"/v1/checkout/sessions/{session['id']}"))["payment_status"] == "paid"
 
 
+def test_a_failed_challenge_gives_the_form_back_with_what_the_customer_typed(
+        client, api, tshirt):
+    session = session_create(api, line_items=[{"price": tshirt["id"], "quantity": 1}])
+    challenge = urlsplit(client.post(page_path(session),
+                                     card_form(number=THREE_D_SECURE))["Location"])
+    back = urlsplit(client.post(f"{challenge.path}?{challenge.query}",
+                                {"outcome": "fail"})["Location"])
+
+    returned = client.get(f"{back.path}?{back.query}")
+
+    # the email is required: without it the customer could not submit another card
+    assert returned.status_code == 402
+    body = returned.content.decode()
+    assert "failed authentication" in body
+    assert 'value="jenny@example.com"' in body and 'value="Jenny Rosen"' in body
+
+
+def test_the_pages_with_the_form_let_it_redirect_to_the_success_url(client, api, tshirt):
+    session = session_create(api, line_items=[{"price": tshirt["id"], "quantity": 1}])
+
+    policy = client.get(page_path(session))["Content-Security-Policy"]
+
+    # a browser holds the form's redirect to the shop's success_url to form-action
+    assert "form-action" not in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
 def test_save_card_and_make_default_sets_the_customers_invoice_card(client, api, tshirt):
     session = session_create(api, line_items=[{"price": tshirt["id"], "quantity": 1}],
                              save_card_and_make_default=True)

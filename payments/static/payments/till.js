@@ -264,7 +264,8 @@
   function enhanceCardForm(form) {
     var number = form.querySelector("input[name=number]");
     var expiry = form.querySelector("input[name=expiry]");
-    var button = form.querySelector("button[type=submit]");
+    // The button that pays (Checkout's "Update total", formnovalidate, only sends quantities).
+    var button = form.querySelector("button[type=submit]:not([formnovalidate])");
     if (number) {
       number.addEventListener("input", function () { formatAtEnd(number, groupNumber); });
     }
@@ -275,6 +276,8 @@
       });
     }
     form.addEventListener("submit", function (event) {
+      // A formnovalidate button sends no card (the page ignores it): nothing to check or lock.
+      if (event.submitter && event.submitter.hasAttribute("formnovalidate")) { return; }
       if (number && !luhnValid(number.value.replace(/\D/g, ""))) {
         event.preventDefault();
         showFieldError(number, number.value.trim() ? "Your card number is incorrect."
