@@ -23,7 +23,13 @@ from checkout.models import CheckoutSession
 from core import clock
 from core.exceptions import CardError, DomainError, InvalidParameter
 from payments import services as payment_services
-from payments.pages import SENSITIVE_NAMES, card_params, field_for, page_status
+from payments.pages import (
+    SENSITIVE_NAMES,
+    card_params,
+    cardholder_message,
+    field_for,
+    page_status,
+)
 
 Status = CheckoutSession.Status
 
@@ -179,7 +185,7 @@ def session_return(request: HttpRequest, token: str) -> HttpResponse:
         given = session.customer_details or {}
         values = {"email": given.get("email") or session.customer_email or "",
                   "name": given.get("name") or ""}
-        return _render(request, session, errors={"form": error.get("message", "")},
+        return _render(request, session, errors={"form": cardholder_message(error)},
                        values=values, status=402)
     return redirect(reverse("checkout:session", args=[token]))
 

@@ -71,6 +71,26 @@ _FIELD_OF_PARAM = {"number": "number", "exp_month": "expiry", "exp_year": "expir
                    "cvc": "cvc"}
 
 
+# What the cardholder is told for an error whose API message speaks to the developer (Stripe's
+# hosted pages' wording); any other error's message is the card's own ("Your card was
+# declined.").
+_CARDHOLDER_MESSAGES = {
+    "payment_intent_authentication_failure":
+        "We are unable to authenticate your payment method. Please choose a different "
+        "payment method and try again.",
+    "setup_intent_authentication_failure":
+        "We are unable to authenticate your payment method. Please choose a different "
+        "payment method and try again.",
+}
+
+
+def cardholder_message(error: dict | None) -> str | None:
+    """An intent's `last_payment_error` / `last_setup_error` as the cardholder reads it."""
+    if not error:
+        return None
+    return _CARDHOLDER_MESSAGES.get(error.get("code"), error.get("message"))
+
+
 def field_for(error: DomainError) -> str:
     param = (error.param or "").removeprefix("card[").removesuffix("]")
     return _FIELD_OF_PARAM.get(param, "form")
@@ -129,7 +149,8 @@ def _render_outcome(request: HttpRequest, intent: PaymentIntent) -> HttpResponse
         {"client_secret": intent.client_secret})
     return render(request, "pages/pay_result.html", {
         "intent": intent, "merchant": intent.merchant, "card": _card_summary(intent),
-        "charge": intent.latest_charge, "retry_url": retry})
+        "charge": intent.latest_charge, "retry_url": retry,
+        "error_message": cardholder_message(intent.last_payment_error)})
 
 
 def page_status(error: DomainError) -> int:

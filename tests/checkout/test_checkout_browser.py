@@ -261,7 +261,7 @@ def test_a_failed_challenge_comes_back_to_checkout_with_the_banks_answer(
     page.get_by_role("button", name="Fail authentication").click()
 
     # then they are back on the session's page with the bank's answer and the form
-    expect(page.get_by_role("alert")).to_contain_text("failed authentication")
+    expect(page.get_by_role("alert")).to_contain_text("unable to authenticate your payment method")
     expect(page.locator(".checkout-lines tfoot")).to_contain_text("$52.50 USD")
     expect(page.get_by_label("Card number")).to_have_value("")
     expect(page.get_by_label("Email")).to_have_value(EMAIL)

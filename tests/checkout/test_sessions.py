@@ -205,7 +205,7 @@ def test_a_failed_challenge_gives_the_form_back_with_what_the_customer_typed(
     # the email is required: without it the customer could not submit another card
     assert returned.status_code == 402
     body = returned.content.decode()
-    assert "failed authentication" in body
+    assert "unable to authenticate your payment method" in body
     assert 'value="jenny@example.com"' in body and 'value="Jenny Rosen"' in body
 
 

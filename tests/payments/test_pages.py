@@ -218,7 +218,7 @@ def test_a_failed_challenge_offers_another_card(client, intent):
     result = client.get(local(answered["Location"]))
     body = result.content.decode()
     assert "Payment not completed" in body
-    assert "failed authentication" in body
+    assert "unable to authenticate your payment method" in body
     assert pay_url(intent).replace("&", "&amp;") in body
     assert client.get(pay_url(intent)).status_code == 200
 
