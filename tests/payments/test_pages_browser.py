@@ -282,7 +282,8 @@ def test_a_3ds_card_that_fails_the_challenge_is_not_paid(customer, till_url, int
     # then the page says authentication failed, and offers another card
     page.wait_for_url(result_path(intent))
     expect(page.get_by_role("heading", level=1)).to_have_text("Payment not completed")
-    expect(page.locator("section.card")).to_contain_text("unable to authenticate your payment method")
+    expect(page.locator("section.card")).to_contain_text(
+        "unable to authenticate your payment method")
     intent.refresh_from_db()
     assert intent.status == "requires_payment_method"
     assert charges(intent) == []
