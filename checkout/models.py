@@ -162,6 +162,11 @@ class PaymentLink(TenantModel):
                                          default=CheckoutSession.CustomerCreation.IF_REQUIRED)
     submit_type = models.CharField(max_length=10, null=True, blank=True)
     payment_intent_data = models.JSONField(default=dict, blank=True)
+    # Subscription mode (recurring prices): what each visit's subscription is made with
+    # (checkout.services.SubscriptionData's fields), {} otherwise.
+    mode = models.CharField(max_length=20, choices=CheckoutSession.Mode.choices,
+                            default=CheckoutSession.Mode.PAYMENT)
+    subscription_data = models.JSONField(default=dict, blank=True)
     save_card_and_make_default = models.BooleanField(default=False)
     completed_sessions_limit = models.PositiveIntegerField(null=True, blank=True)
     completed_sessions_count = models.PositiveIntegerField(default=0)

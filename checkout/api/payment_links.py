@@ -16,7 +16,12 @@ from api.views import ApiView
 from billing.api.prices import PriceSerializer
 from billing.pricing import price_line_amount
 from checkout import selectors, services
-from checkout.api.sessions import ID_PARAM, LineItemParams, PaymentIntentDataParams
+from checkout.api.sessions import (
+    ID_PARAM,
+    LineItemParams,
+    PaymentIntentDataParams,
+    SubscriptionDataParams,
+)
 from checkout.hosted import payment_link_url
 from checkout.models import CheckoutSession, PaymentLink, PaymentLinkLineItem
 from core.types import NOT_GIVEN
@@ -65,6 +70,7 @@ class PaymentLinkCreateParams(Params):
     save_card_and_make_default = serializers.BooleanField(required=False, default=False)
     submit_type = serializers.ChoiceField(choices=["auto", "pay", "book", "donate"],
                                           required=False)
+    subscription_data = SubscriptionDataParams(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.pop("payment_method_types", None)
@@ -138,7 +144,14 @@ class PaymentLinkSerializer(ApiObjectSerializer):
                 "limit": instance.completed_sessions_limit}}
                 if instance.completed_sessions_limit is not None else None),
             shipping_address_collection=None, shipping_options=[],
-            submit_type=instance.submit_type or "auto", subscription_data=None,
+            submit_type=instance.submit_type or "auto",
+            subscription_data=({
+                "description": instance.subscription_data.get("description"),
+                "invoice_settings": {"issuer": {"type": "self"}},
+                "metadata": instance.subscription_data.get("metadata") or {},
+                "trial_period_days": instance.subscription_data.get("trial_period_days"),
+                "trial_settings": None}
+                if instance.mode == CheckoutSession.Mode.SUBSCRIPTION else None),
             tax_id_collection={"enabled": False, "required": "never"}, transfer_data=None,
             url=payment_link_url(instance))
         return data

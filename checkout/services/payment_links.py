@@ -10,15 +10,19 @@ from typing import Any
 
 from django.db import transaction
 
+from billing import selectors as billing_selectors
+from billing.models import Price
 from checkout import selectors
 from checkout.models import CheckoutSession, PaymentLink, PaymentLinkLineItem
 from checkout.services.sessions import (
     AdjustableQuantity,
     LineItemSpec,
+    SubscriptionData,
     adjustable_rendered,
     checkout_session_create,
     line_items_check,
     payment_link_limit_reached,
+    subscription_data_kept,
 )
 from core.actor import TILL, Actor
 from core.exceptions import InvalidParameter, InvalidState
@@ -44,10 +48,13 @@ def payment_link_create(
         after_completion: AfterCompletion | None = None, customer_creation: str | None = None,
         completed_sessions_limit: int | None = None, submit_type: str | None = None,
         payment_intent_data: dict[str, Any] | None = None,
+        subscription_data: SubscriptionData | None = None,
         save_card_and_make_default: bool = False,
         metadata: MetadataUpdate | None = None) -> PaymentLink:
-    """Creates an active link (`payment_link.created`) for one-time prices, checked as a
-    Checkout Session checks its line items."""
+    """Creates an active link (`payment_link.created`), its line items checked as a Checkout
+    Session checks them: one-time prices open payment-mode sessions; with a recurring price
+    the link starts subscriptions (subscription mode: `subscription_data`, no
+    `payment_intent_data`, as Stripe's)."""
     if not line_items:
         raise InvalidParameter("Missing required param: line_items.", code="parameter_missing",
                                param="line_items")
@@ -57,8 +64,14 @@ def payment_link_create(
     if any(spec.price_data is not None for spec in line_items):
         raise InvalidParameter("A payment link's line items take a `price`.",
                                param="line_items[0][price]")
-    lines = line_items_check(line_items, mode=Mode.PAYMENT, merchant=merchant,
-                             livemode=livemode)
+    mode = _link_mode(line_items, merchant=merchant, livemode=livemode)
+    if mode == Mode.SUBSCRIPTION and payment_intent_data:
+        raise InvalidParameter("`payment_intent_data` cannot be used with recurring prices: "
+                               "use `subscription_data`.", param="payment_intent_data")
+    if mode == Mode.PAYMENT and subscription_data is not None:
+        raise InvalidParameter("`subscription_data` can only be used with recurring prices.",
+                               param="subscription_data")
+    lines = line_items_check(line_items, mode=mode, merchant=merchant, livemode=livemode)
     completion = _after_completion_check(after_completion or AfterCompletion())
     link = PaymentLink(
         merchant=merchant, livemode=livemode, currency=lines[0].currency,
@@ -67,6 +80,7 @@ def payment_link_create(
         customer_creation=customer_creation or CheckoutSession.CustomerCreation.IF_REQUIRED,
         completed_sessions_limit=_limit_check(completed_sessions_limit),
         submit_type=submit_type, payment_intent_data=payment_intent_data or {},
+        mode=mode, subscription_data=subscription_data_kept(subscription_data),
         save_card_and_make_default=save_card_and_make_default,
         metadata=metadata_apply({}, metadata))
     with transaction.atomic(durable=True):
@@ -77,6 +91,17 @@ def payment_link_create(
             for position, line in enumerate(lines)])
         events_record(EventSpec("payment_link.created", link, payload=render(link)))
     return link
+
+
+def _link_mode(specs: list[LineItemSpec], *, merchant: Merchant, livemode: bool) -> str:
+    """Subscription mode when any of the link's prices is recurring, else payment mode."""
+    for index, spec in enumerate(specs):
+        price = billing_selectors.price_get(id=spec.price, merchant=merchant,
+                                            livemode=livemode,
+                                            param=f"line_items[{index}][price]")
+        if price.type == Price.Type.RECURRING:
+            return Mode.SUBSCRIPTION
+    return Mode.PAYMENT
 
 
 def _after_completion_check(completion: AfterCompletion) -> AfterCompletion:
@@ -140,6 +165,15 @@ def payment_link_session_open(*, link: PaymentLink) -> CheckoutSession:
                           if item.adjustable_quantity else None) for item in items]
     redirect = (link.redirect_url
                 if link.after_completion_type == PaymentLink.AfterCompletion.REDIRECT else None)
+    if link.mode == Mode.SUBSCRIPTION:
+        data = link.subscription_data
+        return checkout_session_create(
+            merchant=link.merchant, livemode=link.livemode, actor=TILL, mode=link.mode,
+            line_items=specs, success_url=redirect, submit_type=link.submit_type,
+            subscription_data=SubscriptionData(
+                trial_period_days=data.get("trial_period_days"),
+                description=data.get("description"), metadata=data.get("metadata") or None),
+            save_card_and_make_default=link.save_card_and_make_default, payment_link=link)
     return checkout_session_create(
         merchant=link.merchant, livemode=link.livemode, actor=TILL, mode=Mode.PAYMENT,
         line_items=specs, success_url=redirect, customer_creation=link.customer_creation,

@@ -183,7 +183,7 @@ def checkout_session_create(
                         else PaymentStatus.UNPAID),
         amount_subtotal=total if lines else None,
         amount_total=due if lines else None,
-        subscription_data=_subscription_data_kept(subscription_data),
+        subscription_data=subscription_data_kept(subscription_data),
         client_reference_id=client_reference_id, success_url=success_url,
         cancel_url=cancel_url, expires_at=expires_at, created=now, locale=locale,
         submit_type=submit_type, capture_method=capture_method or "automatic",
@@ -378,7 +378,7 @@ def _price_from_data(data: PriceData, *, merchant: Merchant, livemode: bool) -> 
                                          product_data=data.product_data, active=False)
 
 
-def _subscription_data_kept(data: SubscriptionData | None) -> dict[str, Any]:
+def subscription_data_kept(data: SubscriptionData | None) -> dict[str, Any]:
     if data is None:
         return {}
     return {"trial_period_days": data.trial_period_days, "description": data.description,

@@ -1,6 +1,6 @@
 """Payment links: the list, a link's page with the sessions it opened, and for owners and
-admins creating a link from a price and deactivating or reactivating it — through checkout's
-services, as the API's are."""
+admins creating a link from a price (one-time: a payment; recurring: a subscription) and
+deactivating or reactivating it — through checkout's services, as the API's are."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,13 +36,22 @@ SESSIONS_SHOWN = 50
 
 
 def _price_choices(current: Current) -> list[tuple[str, str]]:
-    prices = (price_list(merchant=current.merchant, livemode=current.livemode, active=True,
-                         type=Price.Type.ONE_TIME).select_related("product")
-              .order_by("-created", "-id")[:200])
+    """The active prices a link may sell: one-time ones (a payment) and recurring ones (a
+    subscription each visit starts)."""
+    prices = (price_list(merchant=current.merchant, livemode=current.livemode, active=True)
+              .select_related("product").order_by("-created", "-id")[:200])
     return [(price.id, f"{price.product.name} — "
                        f"{format_money(price_line_amount(price, 1), price.currency)}"
-                       f"{f' ({price.nickname})' if price.nickname else ''}")
+                       f"{_every(price)}{f' ({price.nickname})' if price.nickname else ''}")
             for price in prices]
+
+
+def _every(price: Price) -> str:
+    if price.type != Price.Type.RECURRING:
+        return ""
+    count = price.recurring_interval_count
+    return (f" / {price.recurring_interval}" if count == 1
+            else f" / {count} {price.recurring_interval}s")
 
 
 def _list(request: HttpRequest, current: Current, form: PaymentLinkForm) -> HttpResponse:

@@ -165,3 +165,29 @@ def test_links_are_listed_and_retrieved_through_the_sdk(sdk):
     with pytest.raises(stripe.InvalidRequestError) as refused:
         sdk.v1.payment_links.retrieve("plink_missing")
     assert refused.value.http_status == 404
+
+
+def test_a_link_with_a_recurring_price_starts_subscriptions(client, api):
+    club = price(api, unit_amount=900, currency="usd", recurring={"interval": "month"},
+                 product_data={"name": "Club"})
+    link = ok(api.post("/v1/payment_links", {
+        "line_items": [{"price": club["id"], "quantity": 1}],
+        "subscription_data": {"trial_period_days": 7, "metadata": {"via": "link"}}}))
+    assert link["subscription_data"]["trial_period_days"] == 7
+
+    done = client.post(visit(client, link["url"]), card_form())
+
+    assert done.status_code == 302
+    [session] = ok(api.get("/v1/checkout/sessions", {"payment_link": link["id"]}))["data"]
+    assert (session["mode"], session["status"]) == ("subscription", "complete")
+    subscription = ok(api.get(f"/v1/subscriptions/{session['subscription']}"))
+    assert (subscription["status"], subscription["metadata"]) == ("trialing", {"via": "link"})
+
+
+def test_payment_intent_data_is_refused_on_a_subscription_link(api):
+    club = price(api, unit_amount=900, currency="usd", recurring={"interval": "month"},
+                 product_data={"name": "Club"})
+    error = error_of(api.post("/v1/payment_links", {
+        "line_items": [{"price": club["id"], "quantity": 1}],
+        "payment_intent_data": {"capture_method": "manual"}}))
+    assert error["param"] == "payment_intent_data"

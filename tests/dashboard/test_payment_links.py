@@ -7,12 +7,12 @@ from checkout.models import PaymentLink
 from tests.billing.factories import ok, price
 
 
-def test_creating_a_link_from_a_one_time_price(owner, api):
+def test_creating_a_link_from_a_price(owner, api):
     poster = price(api, unit_amount=1500, currency="usd", product_data={"name": "Poster"})
     price(api, unit_amount=900, currency="usd", recurring={"interval": "month"},
           product_data={"name": "Club"})
     form = owner.get("/payment-links/").content.decode()
-    assert "Poster — $15.00" in form and "Club" not in form  # one-time prices only
+    assert "Poster — $15.00" in form and "Club — $9.00 USD / month" in form
 
     response = owner.post("/payment-links/new/", {
         "price": poster["id"], "quantity": 2, "message": "Thanks!",
