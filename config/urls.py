@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("pay/", include("payments.pages_urls")),
     path("checkout/", include("checkout.pages_urls")),
+    path("portal/", include("checkout.portal_urls")),
     # A processor's events in (Stripe's webhooks): per connection, signed, no API key.
     path("hooks/", include("payments.inbound_urls")),
     path("", include("dashboard.urls")),
