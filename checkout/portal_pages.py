@@ -49,13 +49,13 @@ class Expired(Exception):
 
 def _session(token: str) -> PortalSession:
     """The page's session, its expiry checked (and its visit started) on every request."""
-    session = selectors.portal_session_for_page(url_token=token)
+    try:
+        session = services.portal_session_visit(url_token=token)
+    except InvalidState as exc:
+        raise Expired(exc.related["session"]) from exc
     if session is None:
         raise Http404("No such portal session")
-    try:
-        return services.portal_session_visit(id=session.id)
-    except InvalidState as exc:
-        raise Expired(session) from exc
+    return session
 
 
 def portal_view(methods: list[str]):
@@ -104,8 +104,10 @@ def _context(session: PortalSession, **extra) -> dict:
 def _render_home(request: HttpRequest, session: PortalSession, *, error: str | None = None,
                  status: int = 200) -> HttpResponse:
     subscriptions = list(selectors.portal_subscriptions(session=session))
+    listed = services.portal_prices_listed(session) if subscriptions else []
     rows = [{"subscription": subscription, "items": list(subscription.items.all()),
-             "can_change": bool(services.portal_prices_offered(session, subscription))}
+             "can_change": bool(services.portal_prices_offered(session, subscription,
+                                                               listed))}
             for subscription in subscriptions]
     invoices = (selectors.portal_invoices(session=session)
                 if session.configuration.enabled("invoice_history") else [])
@@ -270,9 +272,7 @@ def subscription_update(request: HttpRequest, session: PortalSession,
                 "for help."))
     except DomainError as exc:
         return _render_home(request, session, error=exc.message, status=_status(exc))
-    offered = services.portal_prices_offered(session, subscription)
-    prices = sorted(selectors.portal_prices(ids=offered), key=lambda price: offered.index(
-        price.id))
+    prices = services.portal_prices_offered(session, subscription)
     feature = session.configuration.feature("subscription_update")
     return render(request, "pages/portal_update.html", _context(
         session, subscription=subscription, items=list(subscription.items.all()),

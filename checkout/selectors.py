@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from billing.models import Invoice, Price, Subscription
+from billing.models import Invoice, Subscription
 from checkout.models import (
     CheckoutLineItem,
     CheckoutSession,
@@ -193,9 +193,9 @@ def portal_configuration_list(*, merchant: Merchant, livemode: bool,
     return configurations
 
 
-def portal_session_for_page(*, url_token: str) -> PortalSession | None:
-    """The portal session whose URL carries `url_token` (None: no such page)."""
-    return (PortalSession.objects.select_related("merchant", "customer", "configuration")
+def portal_session_for_page_locked(*, url_token: str) -> PortalSession | None:
+    return (PortalSession.objects.select_for_update(of=("self",))
+            .select_related("merchant", "customer", "configuration")
             .filter(url_token=url_token).first())
 
 
@@ -230,6 +230,3 @@ def portal_default_card(*, session: PortalSession) -> PaymentMethod | None:
     return PaymentMethod.objects.filter(pk=method_id,
                                         customer_id=session.customer_id).first()
 
-
-def portal_prices(*, ids: list[str]) -> QuerySet[Price]:
-    return Price.objects.select_related("product").filter(pk__in=ids)

@@ -11,6 +11,7 @@ from checkout.services.portal_actions import (
     portal_card_save,
     portal_invoice_of,
     portal_invoice_pay,
+    portal_prices_listed,
     portal_prices_offered,
     portal_subscription_cancel,
     portal_subscription_change,
@@ -26,7 +27,6 @@ from checkout.services.portal_configurations import (
 )
 from checkout.services.portal_sessions import (
     portal_session_create,
-    portal_session_expired,
     portal_session_visit,
 )
 from checkout.services.session_expiry import (
@@ -52,12 +52,11 @@ __all__ = [
     "AdjustableQuantity", "AfterCompletion", "LineItemSpec", "PriceData", "SubscriptionData",
     "checkout_session_create", "checkout_session_expire", "checkout_session_pay",
     "checkout_session_payable", "checkout_session_payment_outcome_record",
-    "checkout_session_quantities_set", "checkout_session_reconcile",
-    "checkout_sessions_expire_due", "payment_link_create", "payment_link_session_open",
-    "payment_link_update", "BusinessProfile", "FeaturesUpdate", "portal_card_finish",
-    "portal_card_save", "portal_configuration_create", "portal_configuration_default",
-    "portal_configuration_update", "portal_invoice_of", "portal_invoice_pay",
-    "portal_prices_offered", "portal_session_create", "portal_session_expired",
+    "checkout_session_quantities_set", "checkout_session_reconcile", "checkout_sessions_expire_due",
+    "payment_link_create", "payment_link_session_open", "payment_link_update", "BusinessProfile",
+    "FeaturesUpdate", "portal_card_finish", "portal_card_save", "portal_configuration_create",
+    "portal_configuration_default", "portal_configuration_update", "portal_invoice_of",
+    "portal_invoice_pay", "portal_prices_listed", "portal_prices_offered", "portal_session_create",
     "portal_session_visit", "portal_subscription_cancel", "portal_subscription_change",
     "portal_subscription_of", "portal_subscription_renew",
 ]

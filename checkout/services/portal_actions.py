@@ -12,7 +12,7 @@ from django.db import transaction
 
 from billing import selectors as billing_selectors
 from billing import services as billing_services
-from billing.models import Invoice, Subscription
+from billing.models import Invoice, Price, Subscription
 from checkout import selectors
 from checkout.models import PortalSession
 from core.actor import Actor
@@ -161,7 +161,21 @@ def portal_subscription_renew(*, session: PortalSession, subscription: str) -> S
         actor=_actor(session), cancel_at_period_end=False)
 
 
-def portal_prices_offered(session: PortalSession, subscription: Subscription) -> list[str]:
+def portal_prices_listed(session: PortalSession) -> list[Price]:
+    """The active prices the configuration's `subscription_update` lists, in its order
+    (one query, for the whole page)."""
+    feature = session.configuration.feature("subscription_update")
+    if not feature.get("enabled"):
+        return []
+    listed = [price for entry in feature["products"] for price in entry["prices"]]
+    prices = billing_selectors.price_list(merchant=session.merchant,
+                                          livemode=session.livemode, active=True
+                                          ).select_related("product").filter(pk__in=listed)
+    return sorted(prices, key=lambda price: listed.index(price.id))
+
+
+def portal_prices_offered(session: PortalSession, subscription: Subscription,
+                          listed: list[Price] | None = None) -> list[Price]:
     """The prices the configuration lets this subscription switch to: the listed prices in
     its currency and not its own, if its own product is one the configuration lists (as
     Stripe's portal offers updates only to the subscriptions of listed products). A
@@ -171,14 +185,11 @@ def portal_prices_offered(session: PortalSession, subscription: Subscription) ->
     if not feature.get("enabled") or len(items) != 1:
         return []
     current = items[0].price
-    products = {entry["product"]: entry["prices"] for entry in feature["products"]}
-    if current.product_id not in products:
+    if current.product_id not in {entry["product"] for entry in feature["products"]}:
         return []
-    listed = [price for prices in products.values() for price in prices]
-    offered = billing_selectors.price_list(
-        merchant=session.merchant, livemode=session.livemode, active=True,
-        currency=subscription.currency).filter(pk__in=listed).exclude(pk=current.id)
-    return sorted(offered.values_list("pk", flat=True), key=listed.index)
+    listed = portal_prices_listed(session) if listed is None else listed
+    return [price for price in listed
+            if price.currency == subscription.currency and price.id != current.id]
 
 
 def portal_subscription_change(*, session: PortalSession, subscription: str,
@@ -202,8 +213,8 @@ def portal_subscription_change(*, session: PortalSession, subscription: str,
         price = None
     if quantity == item.quantity:
         quantity = None
-    if price is not None and ("price" not in allowed
-                              or price not in portal_prices_offered(session, target)):
+    offered = {offer.id for offer in portal_prices_offered(session, target)}
+    if price is not None and ("price" not in allowed or price not in offered):
         raise InvalidRequest("This plan isn't one you can switch to.", param="price")
     if quantity is not None:
         if "quantity" not in allowed:

@@ -56,19 +56,19 @@ def portal_session_create(*, merchant: Merchant, livemode: bool, actor: Actor, c
     return session
 
 
-def portal_session_expired(session: PortalSession) -> bool:
-    return session.expires_at <= clock.now()
-
-
-def portal_session_visit(*, id: str) -> PortalSession:  # noqa: A002
-    """A request to the portal: refused once the session has expired; the first one starts
-    the session's VISIT_LIFETIME (under the session's lock, so two first requests at once
-    start it once)."""
+def portal_session_visit(*, url_token: str) -> PortalSession | None:
+    """A request to the portal (None: no session has this token): refused once the session
+    has expired (the error's `session` is it); the first one starts the session's
+    VISIT_LIFETIME (under the session's lock, so two first requests at once start it
+    once)."""
     with transaction.atomic(durable=True):
-        session = selectors.portal_session_get_locked_by_id(id=id)
+        session = selectors.portal_session_for_page_locked(url_token=url_token)
+        if session is None:
+            return None
         now = clock.now()
         if session.expires_at <= now:
-            raise InvalidState(EXPIRED, code="billing_portal_session_expired")
+            raise InvalidState(EXPIRED, code="billing_portal_session_expired",
+                               session=session)
         if session.visited_at is None:
             session.visited_at = now
             session.expires_at = now + VISIT_LIFETIME

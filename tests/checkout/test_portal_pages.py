@@ -343,3 +343,18 @@ def test_forms_are_csrf_protected(api, plans):
 
     assert strict.post(f"{page}/subscriptions/{subscription['id']}/cancel").status_code == 403
     assert ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["cancel_at_period_end"] is False
+
+
+def test_the_portal_page_has_a_query_budget(client, api, plans, django_assert_max_num_queries):
+    owner, _ = subscribed(api, plans["basic"]["id"])
+    ok(api.post("/v1/subscriptions", {"customer": owner["id"],
+                                      "items": [{"price": plans["pro"]["id"]}]}))
+    for amount in (500, 700, 900):
+        open_invoice(api, owner["id"], amount)
+    page = portal(api, owner["id"], configuration(api, plans)["id"])
+    client.get(page)
+
+    # the same queries for two subscriptions and five invoices as for one of each
+    with django_assert_max_num_queries(10):
+        response = client.get(page)
+    assert response.status_code == 200
