@@ -106,8 +106,8 @@ def _render_home(request: HttpRequest, session: PortalSession, *, error: str | N
     subscriptions = list(selectors.portal_subscriptions(session=session))
     listed = services.portal_prices_listed(session) if subscriptions else []
     rows = [{"subscription": subscription, "items": list(subscription.items.all()),
-             "can_change": bool(services.portal_prices_offered(session, subscription,
-                                                               listed))}
+             "can_change": services.portal_subscription_changeable(session, subscription,
+                                                                   listed)}
             for subscription in subscriptions]
     invoices = (selectors.portal_invoices(session=session)
                 if session.configuration.enabled("invoice_history") else [])
@@ -272,6 +272,9 @@ def subscription_update(request: HttpRequest, session: PortalSession,
                 "for help."))
     except DomainError as exc:
         return _render_home(request, session, error=exc.message, status=_status(exc))
+    if not services.portal_subscription_changeable(session, subscription):
+        return _render_home(request, session, status=400,
+                            error="This subscription's plan can't be changed here.")
     prices = services.portal_prices_offered(session, subscription)
     feature = session.configuration.feature("subscription_update")
     return render(request, "pages/portal_update.html", _context(

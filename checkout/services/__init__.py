@@ -15,6 +15,7 @@ from checkout.services.portal_actions import (
     portal_prices_offered,
     portal_subscription_cancel,
     portal_subscription_change,
+    portal_subscription_changeable,
     portal_subscription_of,
     portal_subscription_renew,
 )
@@ -58,5 +59,6 @@ __all__ = [
     "portal_configuration_default", "portal_configuration_update", "portal_invoice_of",
     "portal_invoice_pay", "portal_prices_listed", "portal_prices_offered", "portal_session_create",
     "portal_session_visit", "portal_subscription_cancel", "portal_subscription_change",
+    "portal_subscription_changeable",
     "portal_subscription_of", "portal_subscription_renew",
 ]

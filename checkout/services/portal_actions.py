@@ -192,6 +192,21 @@ def portal_prices_offered(session: PortalSession, subscription: Subscription,
             if price.currency == subscription.currency and price.id != current.id]
 
 
+def portal_subscription_changeable(session: PortalSession, subscription: Subscription,
+                                   listed: list[Price] | None = None) -> bool:
+    """Whether "Change plan" has anything to offer: another price, or the quantity."""
+    feature = session.configuration.feature("subscription_update")
+    allowed = feature.get("default_allowed_updates") or []
+    if not feature.get("enabled") or subscription.is_ended:
+        return False
+    items = list(subscription.items.all())
+    listed_product = len(items) == 1 and items[0].price.product_id in {
+        entry["product"] for entry in feature["products"]}
+    return listed_product and (
+        "quantity" in allowed
+        or ("price" in allowed and bool(portal_prices_offered(session, subscription, listed))))
+
+
 def portal_subscription_change(*, session: PortalSession, subscription: str,
                                price: str | None, quantity: int | None) -> Subscription:
     """Switches the subscription's one item to another price the configuration lists and/or
@@ -207,6 +222,9 @@ def portal_subscription_change(*, session: PortalSession, subscription: str,
     items = list(target.items.all())
     if len(items) != 1:
         raise InvalidRequest("A subscription of several items can't be changed here.",
+                             param="subscription")
+    if not portal_subscription_changeable(session, target):
+        raise InvalidRequest("This subscription's plan can't be changed here.",
                              param="subscription")
     item = items[0]
     if price == item.price_id:

@@ -225,3 +225,12 @@ def test_the_default_configuration_cannot_be_deactivated(sdk):
 
     assert error.param == "active"
     assert sdk.v1.billing_portal.configurations.retrieve(session.configuration).active
+
+
+def test_a_bad_business_profile_url_is_refused_with_its_param(api):
+    response = api.post("/v1/billing_portal/configurations", {
+        "features": {"invoice_history": {"enabled": True}},
+        "business_profile": {"terms_of_service_url": "javascript:alert(1)"}})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "business_profile[terms_of_service_url]"

@@ -358,3 +358,38 @@ def test_the_portal_page_has_a_query_budget(client, api, plans, django_assert_ma
     with django_assert_max_num_queries(10):
         response = client.get(page)
     assert response.status_code == 200
+
+
+def test_a_subscription_of_an_unlisted_product_is_not_switched(client, api, plans):
+    other = monthly(api, unit_amount=400)
+    owner, subscription = subscribed(api, other["id"])
+    page = portal(api, owner["id"], configuration(api, plans)["id"])
+
+    assert "Change plan" not in text(client.get(page))
+    response = client.post(f"{page}/subscriptions/{subscription['id']}/update",
+                           {"price": plans["pro"]["id"]})
+
+    assert response.status_code == 400
+    assert "can't be changed here" in text(response)
+    item = ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["items"]["data"][0]
+    assert item["price"]["id"] == other["id"]
+
+
+def test_a_quantity_only_configuration_changes_the_quantity_not_the_price(client, api, plans):
+    owner, subscription = subscribed(api, plans["basic"]["id"])
+    config = configuration(api, plans, subscription_update={
+        "enabled": True, "default_allowed_updates": ["quantity"], "proration_behavior": "none",
+        "products": [{"product": plans["gold"]["id"], "prices": [plans["basic"]["id"]]}]})
+    page = portal(api, owner["id"], config["id"])
+    update = f"{page}/subscriptions/{subscription['id']}/update"
+
+    assert "Change plan" in text(client.get(page))
+    refused = client.post(update, {"price": plans["pro"]["id"]})
+    done = client.post(update, {"quantity": "3"})
+
+    assert refused.status_code == 400
+    assert done.status_code == 302
+    item = ok(api.get(f"/v1/subscriptions/{subscription['id']}"))["items"]["data"][0]
+    assert (item["price"]["id"], item["quantity"]) == (plans["basic"]["id"], 3)
+    # proration_behavior none: nothing billed now
+    assert ok(api.get("/v1/invoiceitems", {"customer": owner["id"]}))["data"] == []
