@@ -37,7 +37,7 @@ LOCALES = (
 # -- input ---------------------------------------------------------------------------------
 
 
-class BusinessProfileParams(Params):
+class PortalBusinessProfileParams(Params):
     headline = OptionalString(max_length=60)
     privacy_policy_url = OptionalString(max_length=5000)
     terms_of_service_url = OptionalString(max_length=5000)
@@ -54,17 +54,17 @@ class BusinessProfileParams(Params):
         return services.BusinessProfile(**attrs)
 
 
-class EnabledParams(Params):
+class PortalEnabledParams(Params):
     enabled = serializers.BooleanField()
 
 
-class CustomerUpdateParams(Params):
+class PortalCustomerUpdateParams(Params):
     allowed_updates = serializers.ListField(child=serializers.ChoiceField(CUSTOMER_UPDATES),
                                             required=False, allow_empty=True)
     enabled = serializers.BooleanField(required=False)
 
 
-class CancellationReasonParams(Params):
+class PortalCancellationReasonParams(Params):
     enabled = serializers.BooleanField()
     options = serializers.ListField(child=serializers.CharField(max_length=40),
                                     required=False)
@@ -76,23 +76,23 @@ class CancellationReasonParams(Params):
         return {"enabled": False, "options": attrs.get("options", [])}
 
 
-class SubscriptionCancelParams(Params):
-    cancellation_reason = CancellationReasonParams(required=False)
+class PortalSubscriptionCancelParams(Params):
+    cancellation_reason = PortalCancellationReasonParams(required=False)
     enabled = serializers.BooleanField(required=False)
     mode = serializers.ChoiceField(CANCEL_MODES, required=False)
     proration_behavior = serializers.ChoiceField(CANCEL_PRORATIONS, required=False)
 
 
-class ProductPricesParams(Params):
+class PortalProductPricesParams(Params):
     prices = serializers.ListField(child=serializers.CharField(max_length=100))
     product = serializers.CharField(max_length=100)
 
 
-class SubscriptionUpdateParams(Params):
+class PortalSubscriptionUpdateParams(Params):
     default_allowed_updates = serializers.ListField(
         child=serializers.ChoiceField(ALLOWED_UPDATES), required=False, allow_empty=True)
     enabled = serializers.BooleanField(required=False)
-    products = ProductPricesParams(many=True, required=False, allow_null=True)
+    products = PortalProductPricesParams(many=True, required=False, allow_null=True)
     proration_behavior = serializers.ChoiceField(UPDATE_PRORATIONS, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -101,18 +101,18 @@ class SubscriptionUpdateParams(Params):
         return attrs
 
 
-class FeaturesParams(Params):
-    customer_update = CustomerUpdateParams(required=False)
-    invoice_history = EnabledParams(required=False)
-    payment_method_update = EnabledParams(required=False)
-    subscription_cancel = SubscriptionCancelParams(required=False)
-    subscription_update = SubscriptionUpdateParams(required=False)
+class PortalFeaturesParams(Params):
+    customer_update = PortalCustomerUpdateParams(required=False)
+    invoice_history = PortalEnabledParams(required=False)
+    payment_method_update = PortalEnabledParams(required=False)
+    subscription_cancel = PortalSubscriptionCancelParams(required=False)
+    subscription_update = PortalSubscriptionUpdateParams(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> services.FeaturesUpdate:
         return services.FeaturesUpdate({name: dict(values) for name, values in attrs.items()})
 
 
-class LoginPageParams(Params):
+class PortalLoginPageParams(Params):
     enabled = serializers.BooleanField()
 
 
@@ -123,11 +123,11 @@ def _login_page_check(attrs: dict[str, Any]) -> None:
                                "session.", param="login_page[enabled]")
 
 
-class ConfigurationCreateParams(Params):
-    business_profile = BusinessProfileParams(required=False)
+class PortalConfigurationCreateParams(Params):
+    business_profile = PortalBusinessProfileParams(required=False)
     default_return_url = serializers.URLField(required=False, max_length=5000)
-    features = FeaturesParams()
-    login_page = LoginPageParams(required=False)
+    features = PortalFeaturesParams()
+    login_page = PortalLoginPageParams(required=False)
     metadata = MetadataField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -135,13 +135,13 @@ class ConfigurationCreateParams(Params):
         return attrs
 
 
-class ConfigurationUpdateParams(Params):
+class PortalConfigurationUpdateParams(Params):
     active = serializers.BooleanField(required=False)
-    business_profile = BusinessProfileParams(required=False)
+    business_profile = PortalBusinessProfileParams(required=False)
     default_return_url = serializers.URLField(required=False, max_length=5000,
                                               allow_blank=True)
-    features = FeaturesParams(required=False)
-    login_page = LoginPageParams(required=False)
+    features = PortalFeaturesParams(required=False)
+    login_page = PortalLoginPageParams(required=False)
     metadata = MetadataField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -149,12 +149,12 @@ class ConfigurationUpdateParams(Params):
         return attrs
 
 
-class ConfigurationListParams(ListParams):
+class PortalConfigurationListParams(ListParams):
     active = serializers.BooleanField(required=False)
     is_default = serializers.BooleanField(required=False)
 
 
-class SessionCreateParams(Params):
+class PortalSessionCreateParams(Params):
     configuration = serializers.CharField(required=False, max_length=100)
     customer = serializers.CharField(max_length=100)
     locale = serializers.ChoiceField(LOCALES, required=False)
@@ -204,28 +204,28 @@ class PortalSessionSerializer(ApiObjectSerializer):
 
 # -- views ---------------------------------------------------------------------------------
 
-class ConfigurationListView(ApiView):
+class PortalConfigurationListView(ApiView):
     @extend_schema(operation_id="ListBillingPortalConfigurations",
-                   parameters=[ConfigurationListParams],
+                   parameters=[PortalConfigurationListParams],
                    responses=list_of(PortalConfigurationSerializer))
     def get(self, request) -> Response:
-        params = self.params(ConfigurationListParams)
+        params = self.params(PortalConfigurationListParams)
         configurations = selectors.portal_configuration_list(
             merchant=self.merchant, livemode=self.livemode, active=params.get("active"),
             is_default=params.get("is_default"))
         return self.respond_list(configurations, PortalConfigurationSerializer, params=params)
 
     @extend_schema(operation_id="CreateBillingPortalConfiguration",
-                   request=ConfigurationCreateParams, responses=PortalConfigurationSerializer)
+                   request=PortalConfigurationCreateParams, responses=PortalConfigurationSerializer)
     def post(self, request) -> Response:
-        params = self.params(ConfigurationCreateParams)
+        params = self.params(PortalConfigurationCreateParams)
         self.expand(PortalConfigurationSerializer)
         configuration = services.portal_configuration_create(
             merchant=self.merchant, livemode=self.livemode, actor=self.actor, **params)
         return self.respond(configuration, PortalConfigurationSerializer)
 
 
-class ConfigurationDetailView(ApiView):
+class PortalConfigurationDetailView(ApiView):
     @extend_schema(operation_id="RetrieveBillingPortalConfiguration", parameters=[ID_PARAM],
                    responses=PortalConfigurationSerializer)
     def get(self, request, id: str) -> Response:  # noqa: A002
@@ -235,9 +235,9 @@ class ConfigurationDetailView(ApiView):
         return self.respond(configuration, PortalConfigurationSerializer)
 
     @extend_schema(operation_id="UpdateBillingPortalConfiguration", parameters=[ID_PARAM],
-                   request=ConfigurationUpdateParams, responses=PortalConfigurationSerializer)
+                   request=PortalConfigurationUpdateParams, responses=PortalConfigurationSerializer)
     def post(self, request, id: str) -> Response:  # noqa: A002
-        params = self.params(ConfigurationUpdateParams)
+        params = self.params(PortalConfigurationUpdateParams)
         self.expand(PortalConfigurationSerializer)
         configuration = services.portal_configuration_update(
             id=id, merchant=self.merchant, livemode=self.livemode, actor=self.actor,
@@ -248,11 +248,11 @@ class ConfigurationDetailView(ApiView):
         return self.respond(configuration, PortalConfigurationSerializer)
 
 
-class SessionCreateView(ApiView):
-    @extend_schema(operation_id="CreateBillingPortalSession", request=SessionCreateParams,
+class PortalSessionCreateView(ApiView):
+    @extend_schema(operation_id="CreateBillingPortalSession", request=PortalSessionCreateParams,
                    responses=PortalSessionSerializer)
     def post(self, request) -> Response:
-        params = self.params(SessionCreateParams)
+        params = self.params(PortalSessionCreateParams)
         self.expand(PortalSessionSerializer)
         session = services.portal_session_create(merchant=self.merchant,
                                                  livemode=self.livemode, actor=self.actor,
@@ -261,7 +261,7 @@ class SessionCreateView(ApiView):
 
 
 urlpatterns = [
-    path("billing_portal/configurations", ConfigurationListView.as_view()),
-    path("billing_portal/configurations/<str:id>", ConfigurationDetailView.as_view()),
-    path("billing_portal/sessions", SessionCreateView.as_view()),
+    path("billing_portal/configurations", PortalConfigurationListView.as_view()),
+    path("billing_portal/configurations/<str:id>", PortalConfigurationDetailView.as_view()),
+    path("billing_portal/sessions", PortalSessionCreateView.as_view()),
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from billing import selectors as billing_selectors
+from billing.services.subscription_changes import PRORATION_BEHAVIORS
 from checkout import selectors
 from checkout.models import PortalConfiguration
 from core import clock
@@ -27,8 +28,8 @@ from merchants.models import Merchant
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 CANCEL_MODES = ("at_period_end", "immediately")
-CANCEL_PRORATIONS = ("none", "create_prorations")
-UPDATE_PRORATIONS = ("none", "create_prorations", "always_invoice")
+CANCEL_PRORATIONS = ("create_prorations", "none")
+UPDATE_PRORATIONS = PRORATION_BEHAVIORS
 ALLOWED_UPDATES = ("price", "quantity", "promotion_code")
 CUSTOMER_UPDATES = ("address", "email", "name", "phone", "shipping", "tax_id")
 MAX_PRODUCTS = 10
