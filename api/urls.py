@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("billing.api.promotion_codes")),
     path("", include("checkout.api.sessions")),
     path("", include("checkout.api.payment_links")),
+    path("", include("checkout.api.portal")),
     re_path(r"^.*$", unknown_route),
 ]

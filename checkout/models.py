@@ -194,3 +194,59 @@ class PaymentLinkLineItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.price_id} × {self.quantity}"
+
+
+class PortalConfiguration(TenantModel):
+    """What the customer portal lets a customer do (Stripe's
+    `billing_portal.configuration`). `features` is kept in Stripe's wire shape, checked by
+    checkout.services.portal_configurations; a merchant's first portal session without one
+    makes its default configuration (`is_default`), as Stripe does."""
+
+    id = id_field("bpc")
+    active = models.BooleanField(default=True)
+    is_default = models.BooleanField(default=False)
+    business_profile = models.JSONField(default=dict, blank=True)
+    default_return_url = models.CharField(max_length=5000, null=True, blank=True)
+    features = models.JSONField(default=dict)
+    updated = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                                name="portal_configuration_list")]
+        constraints = [models.UniqueConstraint(
+            fields=["merchant", "livemode"], condition=models.Q(is_default=True),
+            name="portal_configuration_one_default")]
+
+    def __str__(self) -> str:
+        return f"{self.id}{' (default)' if self.is_default else ''}"
+
+    def feature(self, name: str) -> dict:
+        return self.features.get(name) or {}
+
+    def enabled(self, name: str) -> bool:
+        return bool(self.feature(name).get("enabled"))
+
+
+class PortalSession(TenantModel):
+    """A customer's visit to the portal (Stripe's `billing_portal.session`): its URL carries
+    an unguessable token, must be opened within minutes of creation, and once opened stays
+    usable for a limited time (checkout.services.portal_sessions). It shows only its own
+    customer's subscriptions, card and invoices."""
+
+    id = id_field("bps")
+    url_token = models.CharField(max_length=60, unique=True, default=new_url_token,
+                                 editable=False)
+    customer = models.ForeignKey("payments.Customer", on_delete=models.PROTECT,
+                                 related_name="+")
+    configuration = models.ForeignKey(PortalConfiguration, on_delete=models.PROTECT,
+                                      related_name="sessions")
+    return_url = models.CharField(max_length=5000, null=True, blank=True)
+    locale = models.CharField(max_length=10, null=True, blank=True)
+    expires_at = models.DateTimeField()
+    visited_at = models.DateTimeField(null=True, blank=True)
+    # The card being saved on the portal's "Update card" (its 3-D Secure return reads it).
+    setup_intent = models.ForeignKey("payments.SetupIntent", on_delete=models.PROTECT,
+                                     related_name="+", null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.customer_id})"

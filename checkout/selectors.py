@@ -8,11 +8,18 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from billing.models import Invoice
-from checkout.models import CheckoutLineItem, CheckoutSession, PaymentLink, PaymentLinkLineItem
+from billing.models import Invoice, Subscription
+from checkout.models import (
+    CheckoutLineItem,
+    CheckoutSession,
+    PaymentLink,
+    PaymentLinkLineItem,
+    PortalConfiguration,
+    PortalSession,
+)
 from core.exceptions import NotFound
 from merchants.models import Merchant
-from payments.models import PaymentIntent, SetupIntent
+from payments.models import PaymentIntent, PaymentMethod, SetupIntent
 
 
 def _session_missing(id: str, param: str) -> NotFound:  # noqa: A002
@@ -143,3 +150,83 @@ def checkout_session_intent(*, session: CheckoutSession) -> PaymentIntent | Setu
         invoice = Invoice.objects.select_related("payment_intent").get(pk=session.invoice_id)
         return invoice.payment_intent
     return None
+
+
+# -- customer portal -------------------------------------------------------------------------
+
+def _configuration_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such configuration: '{id}'", param=param)
+
+
+def portal_configuration_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                             param: str = "id") -> PortalConfiguration:
+    configuration = PortalConfiguration.objects.filter(pk=id, merchant=merchant,
+                                                       livemode=livemode).first()
+    if configuration is None:
+        raise _configuration_missing(id, param)
+    return configuration
+
+
+def portal_configuration_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
+                                    livemode: bool) -> PortalConfiguration:
+    configuration = (PortalConfiguration.objects.select_for_update(of=("self",))
+                     .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if configuration is None:
+        raise _configuration_missing(id, "id")
+    return configuration
+
+
+def portal_configuration_default(*, merchant: Merchant, livemode: bool
+                                 ) -> PortalConfiguration | None:
+    return PortalConfiguration.objects.filter(merchant=merchant, livemode=livemode,
+                                              is_default=True).first()
+
+
+def portal_configuration_list(*, merchant: Merchant, livemode: bool,
+                              active: bool | None = None, is_default: bool | None = None
+                              ) -> QuerySet[PortalConfiguration]:
+    configurations = PortalConfiguration.objects.filter(merchant=merchant, livemode=livemode)
+    if active is not None:
+        configurations = configurations.filter(active=active)
+    if is_default is not None:
+        configurations = configurations.filter(is_default=is_default)
+    return configurations
+
+
+def portal_session_for_page_locked(*, url_token: str) -> PortalSession | None:
+    return (PortalSession.objects.select_for_update(of=("self",))
+            .select_related("merchant", "customer", "configuration")
+            .filter(url_token=url_token).first())
+
+
+def portal_session_get_locked_by_id(*, id: str) -> PortalSession:  # noqa: A002
+    return (PortalSession.objects.select_for_update(of=("self",))
+            .select_related("merchant", "customer", "configuration").get(pk=id))
+
+
+def portal_subscriptions(*, session: PortalSession) -> QuerySet[Subscription]:
+    """The session's customer's subscriptions still running, newest first."""
+    return (Subscription.objects.select_related("default_payment_method")
+            .prefetch_related("items__price__product")
+            .filter(customer_id=session.customer_id, merchant_id=session.merchant_id,
+                    livemode=session.livemode, provisional_until__isnull=True)
+            .exclude(status__in=Subscription.ENDED).order_by("-created", "-id"))
+
+
+def portal_invoices(*, session: PortalSession, limit: int = 24) -> list[Invoice]:
+    """The session's customer's finalized invoices (a draft is the merchant's still), newest
+    first."""
+    return list(Invoice.objects.filter(
+        customer_id=session.customer_id, merchant_id=session.merchant_id,
+        livemode=session.livemode, provisional=False)
+        .exclude(status=Invoice.Status.DRAFT).order_by("-created", "-id")[:limit])
+
+
+def portal_default_card(*, session: PortalSession) -> PaymentMethod | None:
+    """The customer's `invoice_settings.default_payment_method`, if it is still theirs."""
+    method_id = (session.customer.invoice_settings or {}).get("default_payment_method")
+    if not method_id:
+        return None
+    return PaymentMethod.objects.filter(pk=method_id,
+                                        customer_id=session.customer_id).first()
+

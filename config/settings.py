@@ -351,6 +351,10 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set shared by several fields (else the generator warns and guesses).
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodTypeEnum": ["card"],
+        # The customer portal cancels with or without prorating (no invoice of its own); every
+        # other proration_behavior takes Stripe's three.
+        "PortalCancelProrationBehaviorEnum": ["create_prorations", "none"],
+        "ProrationBehaviorEnum": ["create_prorations", "always_invoice", "none"],
         # A subscription's update (and an item's) takes one payment behaviour of creation's.
         "UpdatePaymentBehaviorEnum": ["allow_incomplete"],
         "UsageEnum": ["off_session", "on_session"],

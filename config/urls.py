@@ -17,6 +17,7 @@ urlpatterns = [
     path("checkout/", include("checkout.pages_urls")),
     path("i/", include("billing.pages_urls")),
     path("receipts/", include("payments.receipts_urls")),
+    path("portal/", include("checkout.portal_urls")),
     # A processor's events in (Stripe's webhooks): per connection, signed, no API key.
     path("hooks/", include("payments.inbound_urls")),
     path("", include("dashboard.urls")),

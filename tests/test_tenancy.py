@@ -7,6 +7,7 @@ scoped.
 
 import re
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,7 +16,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from billing.models import Price, Product, Subscription
-from checkout.models import CheckoutSession
+from checkout.models import CheckoutSession, PortalConfiguration
+from checkout.services.portal_configurations import FEATURES_DISABLED
 from core import clock
 from disputes.models import Dispute
 from merchants.selectors import api_key_get_by_token
@@ -445,6 +447,29 @@ def new_payment_link(api: Api) -> str:
     return _ok(api.post("/v1/payment_links", own_line_items(api)))["id"]
 
 
+# -- the customer portal ---------------------------------------------------------------------
+
+PORTAL_FEATURES = {"invoice_history": {"enabled": True},
+                   "subscription_cancel": {"enabled": True, "mode": "immediately"}}
+
+
+def new_portal_configuration(api: Api) -> str:
+    return _ok(api.post("/v1/billing_portal/configurations",
+                        {"features": PORTAL_FEATURES}))["id"]
+
+
+def own_portal_session_params(api: Api) -> dict[str, Any]:
+    """The caller's own customer and configuration, made as rows (so the create's event is
+    the only one the call records)."""
+    key = api_key_get_by_token(token=api.key)
+    customer = Customer.objects.create(merchant=key.merchant, livemode=key.livemode)
+    configuration = PortalConfiguration.objects.create(
+        merchant=key.merchant, livemode=key.livemode, updated=clock.now(),
+        features=deepcopy(FEATURES_DISABLED))
+    return {"customer": customer.id, "configuration": configuration.id,
+            "return_url": "https://shop.example/account"}
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -722,6 +747,16 @@ ROUTES = [
           show="/v1/payment_links/{id}"),
     Route("POST", "/v1/payment_links/{id}", make=new_payment_link,
           show="/v1/payment_links/{id}", params={"active": False, "metadata": {"tier": "x"}}),
+    Route("GET", "/v1/billing_portal/configurations", seed=new_portal_configuration,
+          made_of=lambda obj: obj["id"]),
+    Route("POST", "/v1/billing_portal/configurations", params={"features": PORTAL_FEATURES}),
+    Route("GET", "/v1/billing_portal/configurations/{id}", make=new_portal_configuration,
+          show="/v1/billing_portal/configurations/{id}"),
+    Route("POST", "/v1/billing_portal/configurations/{id}", make=new_portal_configuration,
+          show="/v1/billing_portal/configurations/{id}",
+          params={"active": False, "metadata": {"tier": "x"}}),
+    # The caller's own customer and configuration, then billing_portal.session.created.
+    Route("POST", "/v1/billing_portal/sessions", params=own_portal_session_params),
     Route("GET", "/v1/payment_links/{id}/line_items", make=new_payment_link,
           show="/v1/payment_links/{id}"),
     Route("GET", "/v1/subscription_items/{id}", make=new_subscription_item,

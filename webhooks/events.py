@@ -87,6 +87,9 @@ EVENT_TYPES: tuple[str, ...] = (
     "checkout.session.async_payment_failed",
     "payment_link.created",
     "payment_link.updated",
+    "billing_portal.configuration.created",
+    "billing_portal.configuration.updated",
+    "billing_portal.session.created",
     # Till's extension: sent when Till disables an endpoint whose deliveries have failed for
     # TILL_WEBHOOK_DISABLE_AFTER_DAYS; data.object is the endpoint (without its secret).
     "webhook_endpoint.disabled",

@@ -2,4 +2,4 @@
 wire renderer of its model (api.apps imports each app's `api` at start-up); each resource's
 module holds its own routes (included by api/urls.py)."""
 
-from checkout.api import payment_links, sessions  # noqa: F401
+from checkout.api import payment_links, portal, sessions  # noqa: F401
