@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from billing.hosted import hosted_invoice_url, invoice_pdf_url
 from checkout import selectors, services
 from checkout.models import PortalSession
 from core.exceptions import (
@@ -109,7 +110,11 @@ def _render_home(request: HttpRequest, session: PortalSession, *, error: str | N
              "can_change": services.portal_subscription_changeable(session, subscription,
                                                                    listed)}
             for subscription in subscriptions]
-    invoices = (selectors.portal_invoices(session=session)
+    # Each finalized invoice with its hosted page and PDF (null for a draft), as Stripe's
+    # portal links them.
+    invoices = ([{"invoice": invoice, "view_url": hosted_invoice_url(invoice),
+                  "pdf_url": invoice_pdf_url(invoice)}
+                 for invoice in selectors.portal_invoices(session=session)]
                 if session.configuration.enabled("invoice_history") else [])
     return render(request, "pages/portal.html", _context(
         session, rows=rows, card=selectors.portal_default_card(session=session),

@@ -1,6 +1,7 @@
 """The customer portal's pages (/portal/p/<token>), through Django's test client: what the
 customer sees, and each action the configuration allows (or refuses)."""
 
+import re
 from datetime import timedelta
 from html import unescape
 from urllib.parse import urlsplit
@@ -84,6 +85,10 @@ def test_the_portal_shows_subscriptions_card_and_invoices(client, api, account, 
     assert "Visa •••• 4242" in body
     invoice = ok(api.get(f"/v1/invoices/{subscription['latest_invoice']}"))
     assert invoice["number"] in body and "Paid" in body
+    # each finalized invoice links its hosted page and its PDF (links signed as the API's)
+    links = re.findall(rf'href="(http[^"]*/i/{invoice["id"]}/[^"]+)"', response.content.decode())
+    assert len(links) == 2 and links[1] == f"{links[0]}/pdf"
+    assert client.get(urlsplit(links[0]).path).status_code == 200
     assert "Return to" in body and "https://shop.example/account" in body
     for action in ("Change plan", "Cancel subscription", "Update card"):
         assert action in body
