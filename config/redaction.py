@@ -4,7 +4,9 @@ arguments and its exception text included.
 
 What is redacted: secret and restricted API keys (`sk_`/`rk_`, live and test), the client
 secrets of payment and setup intents (`pi_…_secret_…`, `seti_…_secret_…`; the intent's id
-stays), webhook signing secrets (`whsec_…`), HTTP Basic credentials, and card numbers (13 to
+stays), webhook signing secrets (`whsec_…`), the tokens in hosted pages' paths (`/checkout/c/…`,
+`/checkout/l/…`, `/portal/p/…`, `/i/in_…/…`, `/receipts/ch_…/…`), HTTP Basic credentials, and
+card numbers (13 to
 19 digits, possibly grouped by spaces or dashes, that pass the Luhn check).
 """
 
@@ -20,6 +22,10 @@ _TOKENS = [
     re.compile(r"(?<![A-Za-z0-9])((?:sk|rk)_(?:live|test)_)[A-Za-z0-9]+"),
     re.compile(r"(?<![A-Za-z0-9])((?:pi|seti)_[A-Za-z0-9]+_secret_)[A-Za-z0-9]+"),
     re.compile(r"(?<![A-Za-z0-9])(whsec_)[A-Za-z0-9]+"),
+    # The bearer tokens of hosted pages' paths (a Checkout Session's, a payment link's, the
+    # customer portal's, an invoice's link, a receipt's): the path's kind and object id stay.
+    re.compile(r"(/(?:checkout/[cl]|portal/p)/)[A-Za-z0-9]+"),
+    re.compile(r"(/(?:i/in|receipts/ch)_[A-Za-z0-9]+/)[A-Za-z0-9_]+"),
 ]
 _BASIC = re.compile(r"(?i)(?<![A-Za-z0-9])(basic\s+)([A-Za-z0-9+/]{4,}={0,2})")
 # Runs of digits, single spaces or dashes between them: candidates for card numbers.
