@@ -3,7 +3,7 @@
 Order is newest first by (created, id); a cursor is an object id, resolved to its position.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -83,8 +83,10 @@ def _range_filter(field: str, lookups: dict[str, datetime]) -> Q:
 
 def list_page(*, queryset: QuerySet, params: dict[str, Any],
               serializer: type[ApiObjectSerializer], url: str,
-              expand: dict[str, dict]) -> dict[str, Any]:
-    """Renders one page of `queryset` (already scoped to merchant and mode)."""
+              expand: dict[str, dict],
+              prepare: Callable[[list[Any]], None] | None = None) -> dict[str, Any]:
+    """Renders one page of `queryset` (already scoped to merchant and mode); `prepare`, if
+    given, is handed the page's rows first (to read what they show in one query for all)."""
     limit: int = params["limit"]
     if "created" in params:
         queryset = queryset.filter(_range_filter("created", params["created"]))
@@ -108,6 +110,8 @@ def list_page(*, queryset: QuerySet, params: dict[str, Any],
     rows = rows[:limit]
     if backwards:
         rows.reverse()
+    if prepare is not None:
+        prepare(rows)
     return {
         "object": "list",
         "data": [serializer.render_object(row, expand=expand) for row in rows],

@@ -11,6 +11,7 @@ urlpatterns = [
                                                 permission_classes=[]), name="api-docs"),
     # Operators only (an operator token or a staff session): api/operators.py.
     path("admin/processors/health", ProcessorHealthView.as_view(), name="processor-health"),
+    path("", include("ledger.api.balance")),
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
     path("", include("disputes.urls")),

@@ -3,6 +3,7 @@
 Resource views stay thin: parse params, call one service or selector, render.
 """
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -98,11 +99,12 @@ class ApiView(APIView):
 
     def respond_list(self, queryset: QuerySet, serializer: type[ApiObjectSerializer], *,
                      params: dict[str, Any] | None = None,
-                     params_class: type = ListParams) -> Response:
+                     params_class: type = ListParams,
+                     prepare: Callable[[list[Any]], None] | None = None) -> Response:
         params = params if params is not None else self.params(params_class)
         expand = self.expand(serializer, is_list=True)
         return Response(list_page(queryset=queryset, params=params, serializer=serializer,
-                                  url=self.request.path, expand=expand))
+                                  url=self.request.path, expand=expand, prepare=prepare))
 
     # -- the request cycle -------------------------------------------------------------
 

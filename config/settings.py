@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "merchants",
+    "ledger",
     "api",
     "payments",
     "disputes",

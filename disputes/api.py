@@ -11,6 +11,8 @@ from api.schema import list_of
 from api.views import ApiView
 from disputes import selectors, services
 from disputes.models import Dispute
+from ledger import selectors as ledger_selectors
+from ledger.api.balance import BalanceTransactionSerializer
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -88,14 +90,23 @@ class DisputeSerializer(ApiObjectSerializer):
                      .get("brand"),
                      "case_type": "inquiry" if instance.is_inquiry else "chargeback",
                      "network_reason_code": None}}
-        # Stripe lists the withdrawal and the reinstatement as balance transactions, which
-        # come with the ledger; until then Till's extension shows the same money.
-        data["balance_transactions"] = []
-        funds = instance.funds
-        data["till_funds"] = {"currency": funds.currency, "withdrawn": funds.withdrawn,
-                              "reinstated": funds.reinstated, "fee": funds.fee,
-                              "net": funds.net}
+        # What the chargeback moved: its withdrawals (the first with the fee) and, if it was
+        # won, the reinstatement, as the ledger booked them.
+        booked = instance.__dict__.get("balance_transactions_booked")
+        if booked is None:
+            booked = ledger_selectors.balance_transactions_of_sources(
+                sources=[instance.id])[instance.id]
+        data["balance_transactions"] = [BalanceTransactionSerializer.render_object(txn)
+                                        for txn in booked]
         return data
+
+
+def with_balance_transactions(disputes: list[Dispute]) -> None:
+    """A page of disputes with what each moved, read in one query for the page."""
+    booked = ledger_selectors.balance_transactions_of_sources(
+        sources=[dispute.id for dispute in disputes])
+    for dispute in disputes:
+        dispute.balance_transactions_booked = booked[dispute.id]
 
 
 # -- views ---------------------------------------------------------------------------------
@@ -108,7 +119,8 @@ class DisputeListView(ApiView):
         disputes = selectors.dispute_list(merchant=self.merchant, livemode=self.livemode,
                                           charge=params.get("charge"),
                                           payment_intent=params.get("payment_intent"))
-        return self.respond_list(disputes, DisputeSerializer, params=params)
+        return self.respond_list(disputes, DisputeSerializer, params=params,
+                                 prepare=with_balance_transactions)
 
 
 class DisputeDetailView(ApiView):

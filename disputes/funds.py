@@ -10,6 +10,7 @@ that currency (`core.money.dispute_fee`).
 
 from disputes import selectors
 from disputes.models import Dispute
+from ledger.services.bookings import chargeback_booked, chargeback_reinstatement_booked
 from payments.models import Charge
 from payments.services.charge_funds import charge_chargeback_reinstated, charge_charged_back
 from webhooks.services import EventSpec, events_record
@@ -29,16 +30,25 @@ def charge_amount_unrefunded(*, charge: Charge) -> int:
 
 
 def chargeback_withdraw(*, dispute: Dispute, charge: Charge, amount: int) -> list[str]:
-    """A chargeback takes `amount` (its disputed amount, or what refunds left of it) and the
-    fee of the charge's currency: recorded on the dispute (`amount_withdrawn`) and on its
-    charge, which the caller saves, the charge with the fields returned."""
+    """A chargeback takes `amount` in all (its disputed amount, or what refunds left of it)
+    and the fee of the charge's currency: recorded on the dispute (`amount_withdrawn`) and on
+    its charge, which the caller saves, the charge with the fields returned; what it takes
+    more than before (with the fee, the first time) is booked in the ledger."""
+    more, first = amount - dispute.amount_withdrawn, dispute.amount_withdrawn == 0
     dispute.amount_withdrawn = amount
-    return charge_charged_back(charge, amount=amount)
+    changed = charge_charged_back(charge, amount=amount)
+    chargeback_booked(merchant_id=charge.merchant_id, livemode=charge.livemode,
+                      dispute_id=dispute.id, charge_id=charge.id, amount=more,
+                      fee=charge.dispute_fee if first else 0, currency=charge.currency)
+    return changed
 
 
-def chargeback_reinstate(*, charge: Charge) -> None:
-    """A chargeback won: what it withdrew goes back to the merchant (the fee is kept).
-    Saves the charge."""
+def chargeback_reinstate(*, dispute: Dispute, charge: Charge) -> None:
+    """A chargeback won: what it withdrew goes back to the merchant (the fee is kept), booked
+    in the ledger. Saves the charge."""
+    chargeback_reinstatement_booked(
+        merchant_id=charge.merchant_id, livemode=charge.livemode, dispute_id=dispute.id,
+        charge_id=charge.id, amount=dispute.amount_withdrawn, currency=charge.currency)
     charge_chargeback_reinstated(charge)
 
 

@@ -196,7 +196,7 @@ def dispute_decide(*, id: str) -> Dispute:  # noqa: A002
         elif won:
             dispute.mark_won()
             dispute.save()
-            funds.chargeback_reinstate(charge=charge)
+            funds.chargeback_reinstate(dispute=dispute, charge=charge)
             events_record(EventSpec("charge.dispute.closed", dispute),
                           EventSpec("charge.dispute.funds_reinstated", dispute))
         else:

@@ -1,4 +1,5 @@
 import hashlib
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,24 @@ def approval_thresholds_validate(value: object) -> None:
                 0 <= amount <= MAXIMUM_AMOUNT):
             raise ValidationError(f"The {currency.upper()} threshold must be a whole number of "
                                   f"minor units from 0 to {MAXIMUM_AMOUNT}.")
+
+
+def card_fee_fixed_validate(value: object) -> None:
+    """A mapping of Till's currency codes to a whole, non-negative fixed fee in minor units."""
+    if not isinstance(value, dict):
+        raise ValidationError('Enter an object of currencies and fees, e.g. {"usd": 30}.')
+    for currency, amount in value.items():
+        if currency not in CURRENCIES:
+            raise ValidationError(f"{currency!r} is not a lowercase currency code Till takes "
+                                  "payments in.")
+        if isinstance(amount, bool) or not isinstance(amount, int) or not (
+                0 <= amount <= MAXIMUM_AMOUNT):
+            raise ValidationError(f"The {currency.upper()} fixed fee must be a whole number of "
+                                  f"minor units from 0 to {MAXIMUM_AMOUNT}.")
+
+
+# The most days a captured payment may wait before it is available for payouts.
+PAYOUT_DELAY_DAYS_MAX = 30
 
 
 # Stripe's custom retry schedule for a failed subscription payment: at most 4 retries, each
@@ -81,6 +100,13 @@ class Merchant(models.Model):
         LEAVE_OPEN = "leave_open", "Leave the invoice open"
         MARK_UNCOLLECTIBLE = "mark_uncollectible", "Mark the invoice as uncollectible"
 
+    class PayoutSchedule(models.TextChoices):
+        """When the available balance goes to the bank (Stripe's payout schedule): every day
+        by itself (test mode's automatic payouts), or only by a payout the merchant makes."""
+
+        DAILY = "daily", "Daily, automatically"
+        MANUAL = "manual", "Manually"
+
     id = id_field("acct")
     name = models.CharField(max_length=200)
     email = models.EmailField()
@@ -117,6 +143,27 @@ class Merchant(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(UPCOMING_INVOICE_DAYS_MAX)],
         help_text="Days before a renewal on which invoice.upcoming is sent (0: never); "
                   "at most 45.")
+    # The pricing of card payments on the simulated processor (a real processor's own fee
+    # wins where it reports one): this percentage of each captured amount, plus a fixed fee
+    # per currency in its minor units; a currency left out of `card_fee_fixed` takes Stripe's
+    # standard fixed fee for it (ledger.fees). The ledger books it as each charge's `fee`.
+    card_fee_percent = models.DecimalField(
+        max_digits=5, decimal_places=3, default=Decimal("2.900"), db_default=Decimal("2.900"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Percentage of each captured card payment taken as its processing fee.")
+    card_fee_fixed = models.JSONField(
+        default=dict, db_default=Value({}, JSONField()), blank=True,
+        validators=[card_fee_fixed_validate],
+        help_text='Fixed fee per card payment, per currency in minor units, e.g. {"usd": 30}; '
+                  "a currency left out takes Stripe's standard fixed fee.")
+    # A captured payment's net becomes available for payouts so many days after it (at
+    # 00:00 UTC), as Stripe's payout delay; money going out is debited at once.
+    payout_delay_days = models.PositiveSmallIntegerField(
+        default=2, db_default=2, validators=[MaxValueValidator(PAYOUT_DELAY_DAYS_MAX)],
+        help_text="Days before a captured payment is available to pay out; at most 30.")
+    payout_schedule = models.CharField(
+        max_length=10, choices=PayoutSchedule.choices, default=PayoutSchedule.DAILY,
+        db_default=PayoutSchedule.DAILY)
     # Whether a mode has a processor connected (payments' ProcessorConnection, changed with
     # it in one transaction). Every payment asks, and the merchant row comes with the API
     # key: the flag answers without a query; the connection is read only when it is set.

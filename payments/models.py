@@ -386,6 +386,9 @@ class Charge(TenantModel):
     # The network's dispute fee, kept whatever the outcome: the one of the charge's currency
     # (core.money.dispute_fee), in its minor units.
     dispute_fee = models.BigIntegerField(default=0)
+    # The ledger's record of what the charge captured (None until it captures anything).
+    balance_transaction = models.ForeignKey("ledger.BalanceTransaction", null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+")
     failure_code = models.CharField(max_length=100, null=True, blank=True)
     failure_message = models.CharField(max_length=500, null=True, blank=True)
     outcome = models.JSONField(default=dict)

@@ -78,6 +78,8 @@ class RefundSerializer(ApiObjectSerializer):
     model = Refund
 
     amount = serializers.IntegerField()
+    balance_transaction = ExpandableField(
+        "ledger.api.balance.BalanceTransactionSerializer", source="balance_transaction_id")
     charge = ExpandableField("payments.api.charges.ChargeSerializer", source="charge_id")
     created = TimestampField()
     currency = serializers.CharField()
@@ -92,9 +94,10 @@ class RefundSerializer(ApiObjectSerializer):
 
     def to_representation(self, instance: Refund) -> dict:
         data = super().to_representation(instance)
-        # Balance transactions come with the ledger; card refunds have no destination
-        # details, receipts or transfers here.
-        data["balance_transaction"] = None
+        # Stripe shows the reversal of a failed or canceled refund's debit, and only then.
+        if instance.failure_balance_transaction_id:
+            data["failure_balance_transaction"] = instance.failure_balance_transaction_id
+        # Card refunds have no destination details, receipts or transfers here.
         data["destination_details"] = None
         data["receipt_number"] = None
         data["source_transfer_reversal"] = None

@@ -50,6 +50,14 @@ class Refund(FSMModelMixin, TenantModel):
     failure_reason = models.CharField(max_length=60, null=True, blank=True)
     # The processor's id for this refund, once it has accepted it.
     processor_reference = models.CharField(max_length=200, null=True, blank=True)
+    # The ledger's records: the debit when the refund's money was sent (None while it waits
+    # for approval, or for a release, which moves nothing), and its reversal if the refund
+    # failed or was canceled after that.
+    balance_transaction = models.ForeignKey("ledger.BalanceTransaction", null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+")
+    failure_balance_transaction = models.ForeignKey(
+        "ledger.BalanceTransaction", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+")
     operation = models.CharField(max_length=20, null=True, blank=True)
     operation_started_at = models.DateTimeField(null=True, blank=True)
     # Who asked for it (`key_…`, `user:<id>`, as StatusChange.actor): an approval needs

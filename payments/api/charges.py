@@ -28,6 +28,9 @@ class ChargeSerializer(ApiObjectSerializer):
     amount = serializers.IntegerField()
     amount_captured = serializers.IntegerField()
     amount_refunded = serializers.IntegerField()
+    balance_transaction = ExpandableField(
+        "ledger.api.balance.BalanceTransactionSerializer", allow_null=True,
+        source="balance_transaction_id")
     captured = serializers.BooleanField()
     created = TimestampField()
     currency = serializers.CharField()
@@ -53,8 +56,6 @@ class ChargeSerializer(ApiObjectSerializer):
 
     def to_representation(self, instance: Charge) -> dict:
         data = super().to_representation(instance)
-        # Balance transactions come with the ledger.
-        data["balance_transaction"] = None
         data["billing_details"] = instance.payment_method.billing_details
         data["calculated_statement_descriptor"] = "TILL"
         data["receipt_url"] = services.receipt_url(instance)

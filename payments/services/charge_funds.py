@@ -11,21 +11,38 @@ one meaning:
   charge's own currency.
 
 Each function runs in the caller's transaction with the charge locked. Those that save say
-so; the others return the fields they set, for the caller's one save.
+so; the others return the fields they set, for the caller's one save. What a charge captures
+is booked in the ledger here too (`charge.balance_transaction`), in the same transaction;
+refunds and chargebacks book theirs where they move the money.
 """
 
 from core.money import dispute_fee
+from ledger.services.bookings import charge_booked
+from merchants.models import Merchant
 from payments.models import Charge
 
 
-def charge_captured(charge: Charge, *, amount: int, also: tuple[str, ...] = ()) -> None:
+def charge_captured(charge: Charge, *, merchant: Merchant, amount: int,
+                    also: tuple[str, ...] = ()) -> None:
     """`amount` of the authorization is captured; as Stripe's capture, the rest of the hold is
     released and shows refunded (no Refund object), while what was captured stays
-    refundable. Saves the charge (with the fields in `also` the caller set)."""
+    refundable, and the capture is booked. Saves the charge (with the fields in `also` the
+    caller set)."""
     charge.captured = True
     charge.amount_captured = amount
     charge.amount_refunded = charge.amount - amount
-    charge.save(update_fields=["captured", "amount_captured", "amount_refunded", *also])
+    charge_booking(charge, merchant=merchant)
+    charge.save(update_fields=["captured", "amount_captured", "amount_refunded",
+                               "balance_transaction", *also])
+
+
+def charge_booking(charge: Charge, *, merchant: Merchant) -> None:
+    """Books what the charge captured (`amount_captured`) and links it, for the caller's save
+    or insert of the charge."""
+    charge.balance_transaction = charge_booked(
+        merchant=merchant, livemode=charge.livemode, charge_id=charge.id,
+        amount=charge.amount_captured, currency=charge.currency,
+        description=charge.description)
 
 
 def charge_hold_released(charge: Charge) -> None:

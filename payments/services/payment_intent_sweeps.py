@@ -66,7 +66,8 @@ def _payment_intent_settle(intent: PaymentIntent, *, unavailable_raises: bool
         source = intent.status
         if settlement.outcome == Outcome.SUCCEEDED:
             charge.status = Charge.Status.SUCCEEDED
-            charge_captured(charge, amount=charge.amount, also=("status",))
+            charge_captured(charge, merchant=intent.merchant, amount=charge.amount,
+                            also=("status",))
             outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge,
                            amount_received=charge.amount)
         else:

@@ -433,7 +433,7 @@ def _capture_record(intent: PaymentIntent, *, amount: int, actor: Actor
     charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
     source = intent.status
     intent.end_operation()
-    charge_captured(charge, amount=amount)
+    charge_captured(charge, merchant=intent.merchant, amount=amount)
     outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge, amount_received=amount,
                    charge_event="charge.captured")
     status_change_record(obj=intent, source=source, actor=actor)

@@ -15,6 +15,7 @@ from core.wire import render
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_answer_on_commit
 from payments.processors.base import Authorization, Decline, Outcome, Processor
+from payments.services.charge_funds import charge_booking
 from payments.services.common import decline_error, next_action
 from payments.services.receipts import receipt_send_on_commit
 from webhooks.services import EventSpec, event_record, events_record
@@ -123,6 +124,8 @@ def charge_for_attempt(intent: PaymentIntent, result: Authorization, outcome: Ou
                                "version": "2.2.0"}
             if authenticated else None,
             "wallet": None}})
+    if captured:
+        charge_booking(charge, merchant=intent.merchant)
     insert(charge)
     if capture_before is not None:
         intent.capture_before = capture_before

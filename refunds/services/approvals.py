@@ -15,7 +15,7 @@ from payments.models import Charge
 from payments.processors import processor_for, processor_for_charge
 from refunds import selectors
 from refunds.models import Refund
-from refunds.services.common import refund_given_back, refund_run_or_recover
+from refunds.services.common import refund_booking, refund_given_back, refund_run_or_recover
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 
@@ -77,6 +77,7 @@ def refund_approve(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         source = refund.status
         before = render(refund)
         refund.approve(at=clock.now())
+        refund_booking(refund)
         refund.save()
         after = render(refund)
         events_record(EventSpec("refund.updated", refund,

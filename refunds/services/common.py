@@ -10,6 +10,7 @@ from core.exceptions import InvalidState
 from core.phases import phased
 from core.wire import render
 from disputes.funds import chargeback_withdraw_released
+from ledger.services.bookings import refund_booked, refund_failure_booked
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_answer_on_commit
 from payments.processors.base import Outcome, ProcessorUnavailable
@@ -87,6 +88,25 @@ def failure_reason(decline) -> str:
     return code if code in known else "unknown"
 
 
+def refund_booking(refund: Refund) -> None:
+    """The refund's money is being sent to the card (accepted without approval, or
+    approved): debited from the balance, in the caller's transaction; the caller saves."""
+    refund.balance_transaction = refund_booked(
+        merchant_id=refund.merchant_id, livemode=refund.livemode, refund_id=refund.id,
+        charge_id=refund.charge_id, amount=refund.amount, currency=refund.currency)
+
+
+def _refund_unbooking(refund: Refund) -> bool:
+    """A refund that will not reach the card after all: what its booking debited goes back
+    to the balance (nothing when it was never booked). The caller saves."""
+    if refund.balance_transaction_id is None or refund.failure_balance_transaction_id:
+        return False
+    refund.failure_balance_transaction = refund_failure_booked(
+        merchant_id=refund.merchant_id, livemode=refund.livemode, refund_id=refund.id,
+        charge_id=refund.charge_id, amount=refund.amount, currency=refund.currency)
+    return True
+
+
 def refund_settled(refund: Refund, charge: Charge, *, succeeded: bool,
                     failure_reason: str | None = None) -> None:
     """Records a refund's final answer under the charge's lock: `refund.updated` and
@@ -98,6 +118,7 @@ def refund_settled(refund: Refund, charge: Charge, *, succeeded: bool,
     else:
         refund.mark_failed(failure_reason=failure_reason)
         charge_refunded_by(charge, -refund.amount)
+        _refund_unbooking(refund)
     refund.save()
     after = render(refund)
     changed = previous_attributes(before, after)
@@ -116,6 +137,8 @@ def refund_given_back(refund: Refund, charge: Charge, *, before: dict) -> None:
     `charge.refund.updated` with the values of `before`, and a chargeback topped up with
     what it no longer leaves refunded."""
     charge_refunded_by(charge, -refund.amount)
+    if _refund_unbooking(refund):
+        refund.save(update_fields=["failure_balance_transaction"])
     after = render(refund)
     changed = previous_attributes(before, after)
     events_record(EventSpec("refund.updated", refund, previous_attributes=changed,

@@ -34,6 +34,7 @@ from refunds.models import Refund
 from refunds.services.common import (
     check_intent_refundable,
     failure_reason,
+    refund_booking,
     refund_given_back,
     refund_run,
     refund_run_or_recover,
@@ -150,6 +151,8 @@ def refund_accept(*, merchant: Merchant, livemode: bool, actor: Actor,
     refund.begin_refund(at=clock.now())
     if _needs_approval(merchant, Money(amount, locked.currency)):
         refund.hold_for_approval()
+    else:
+        refund_booking(refund)
     refund.save()
     status_change_record(obj=refund, source="created", actor=actor)
     charge_refunded_by(locked, amount)

@@ -1,5 +1,6 @@
-"""Disputes sit below refunds (core ← merchants ← payments ← disputes ← refunds): refunds may
-ask disputes, never the other way round, and payments learns nothing of disputes (it tells
+"""Disputes sit below refunds (core ← merchants ← ledger ← payments ← disputes ← refunds):
+refunds may ask disputes, never the other way round; disputes book their money in the
+ledger below them; payments learns nothing of disputes (it tells
 them through its outcome hooks)."""
 
 import ast
@@ -9,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # The apps above disputes.
-ABOVE = {"refunds", "billing", "checkout", "ledger", "dashboard"}
+ABOVE = {"refunds", "billing", "checkout", "dashboard"}
 
 
 def imported_apps(app: str) -> dict[str, set[str]]:

@@ -9,6 +9,7 @@ from core.models import StatusChange
 from disputes import services, tasks
 from disputes.models import Dispute
 from payments.models import Charge
+from tests.disputes.funds import funds_of
 from tests.payments.factories import ok, paid_intent
 from webhooks.models import Event
 
@@ -37,7 +38,7 @@ def test_an_unanswered_dispute_past_its_due_date_is_lost(api,
     assert closed == 1
     shown = ok(api.get(f"/v1/disputes/{late.id}"))
     assert shown["status"] == "lost"
-    assert shown["till_funds"]["reinstated"] == 0
+    assert funds_of(shown)["reinstated"] == 0
     assert Charge.objects.get(pk=late.charge_id).amount_disputed == 2000
     assert Event.objects.filter(type="charge.dispute.closed",
                                 data__object__id=late.id).count() == 1
@@ -87,7 +88,7 @@ def test_an_unanswered_inquiry_from_the_inquiry_card_closes_without_moving_money
     # then it closed as an inquiry does, with nothing withdrawn
     shown = ok(api.get(f"/v1/disputes/{inquiry.id}"))
     assert shown["status"] == "warning_closed"
-    assert shown["till_funds"]["net"] == 0
+    assert funds_of(shown)["net"] == 0
     assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 0
     change = StatusChange.objects.get(object_id=inquiry.id, target="warning_closed")
     assert (change.source, change.actor) == ("warning_needs_response", "till")

@@ -16,6 +16,7 @@ from payments.models import Charge
 from tests.api.helpers import error_of
 from tests.concurrency import run_together
 from tests.conftest import Account, make_account, needs_postgres
+from tests.disputes.funds import funds_of
 from tests.payments.factories import card_payment_method, ok, paid_intent
 from webhooks.models import Event
 
@@ -53,13 +54,15 @@ def test_a_disputing_card_opens_a_dispute_after_the_charge_succeeds(
     assert (dispute["charge"], dispute["payment_intent"]) == (paid["latest_charge"],
                                                               paid["id"])
     assert dispute["is_charge_refundable"] is False
-    assert dispute["balance_transactions"] == []
     assert dispute["payment_method_details"] == {
         "type": "card", "card": {"brand": "visa", "case_type": "chargeback",
                                  "network_reason_code": None}}
     assert dispute["evidence_details"]["past_due"] is False
-    # the funds withdrawn and the fee, which Stripe shows as balance transactions
-    assert dispute["till_funds"] == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
+    # the funds withdrawn and the fee, booked as one balance transaction
+    [withdrawal] = dispute["balance_transactions"]
+    assert (withdrawal["type"], withdrawal["reporting_category"], withdrawal["status"]) == (
+        "adjustment", "dispute", "available")
+    assert funds_of(dispute) == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
                                      "fee": dispute_fee("usd").amount,
                                      "net": -2000 - dispute_fee("usd").amount}
     assert dispute["evidence"]["uncategorized_text"] is None
@@ -149,11 +152,11 @@ def test_winning_evidence_wins_and_reinstates_the_funds(api,
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_disputed, charge.dispute_fee) == (0, dispute_fee("usd").amount)
     # and the merchant sees the funds back and the fee gone, on the dispute and its event
-    funds = ok(api.get(f"/v1/disputes/{dispute['id']}"))["till_funds"]
+    funds = funds_of(ok(api.get(f"/v1/disputes/{dispute['id']}")))
     assert funds == {"currency": "usd", "withdrawn": 2000, "reinstated": 2000,
                      "fee": dispute_fee("usd").amount, "net": -dispute_fee("usd").amount}
     reinstated = Event.objects.get(type="charge.dispute.funds_reinstated")
-    assert reinstated.data["object"]["till_funds"] == funds
+    assert funds_of(reinstated.data["object"]) == funds
 
 
 def test_losing_evidence_loses(api, django_capture_on_commit_callbacks):
@@ -219,7 +222,7 @@ def test_the_list_reads_every_disputes_funds_in_one_query(
     assert not [q for q in queries.captured_queries
                 if 'FROM "payments_charge"' in q["sql"]
                 and 'FROM "refunds_dispute"' not in q["sql"]]
-    assert {d["till_funds"]["withdrawn"] for d in listed} == {2000}
+    assert {funds_of(d)["withdrawn"] for d in listed} == {2000}
 
 
 def test_close_accepts_the_loss(api, django_capture_on_commit_callbacks):
@@ -229,8 +232,8 @@ def test_close_accepts_the_loss(api, django_capture_on_commit_callbacks):
     closed = ok(api.post(f"/v1/disputes/{dispute['id']}/close"))
 
     assert closed["status"] == "lost"
-    assert closed["till_funds"]["reinstated"] == 0
-    assert closed["till_funds"]["net"] == -2000 - dispute_fee("usd").amount
+    assert funds_of(closed)["reinstated"] == 0
+    assert funds_of(closed)["net"] == -2000 - dispute_fee("usd").amount
     assert types_since(first_event) == ["charge.dispute.closed"]
     assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 2000
     # and a closed dispute cannot be closed again, nor take evidence
@@ -316,7 +319,7 @@ def test_the_product_not_received_card_opens_a_chargeback_for_that_reason(
     # then its bank charged it back: the funds and the fee withdrawn, as for createDispute
     assert (dispute["status"], dispute["reason"]) == ("needs_response", "product_not_received")
     assert dispute["payment_method_details"]["card"]["case_type"] == "chargeback"
-    assert dispute["till_funds"]["withdrawn"] == 2000
+    assert funds_of(dispute)["withdrawn"] == 2000
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_disputed, charge.dispute_fee) == (2000, dispute_fee("usd").amount)
     assert types_since(0)[-2:] == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
@@ -340,7 +343,7 @@ def test_the_inquiry_card_opens_an_inquiry_that_withdraws_nothing(
     assert inquiry["payment_method_details"]["card"]["case_type"] == "inquiry"
     assert inquiry["evidence_details"]["due_by"] > inquiry["created"]
     # and no money moved: nothing withdrawn, no fee
-    assert inquiry["till_funds"] == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
+    assert funds_of(inquiry) == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
                                      "fee": 0, "net": 0}
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.disputed, charge.amount_disputed, charge.dispute_fee) == (True, 0, 0)
@@ -383,7 +386,7 @@ def test_winning_evidence_closes_an_inquiry(api, django_capture_on_commit_callba
     # then the inquiry closes with no money having moved at any point
     closed = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
     assert closed["status"] == "warning_closed"
-    assert closed["till_funds"] == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
+    assert funds_of(closed) == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
                                     "fee": 0, "net": 0}
     assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.closed"]
     charge = Charge.objects.get(pk=paid["latest_charge"])
@@ -413,7 +416,7 @@ def test_losing_evidence_escalates_an_inquiry_to_a_chargeback(
     assert chargeback["status"] == "needs_response"
     assert chargeback["payment_method_details"]["card"]["case_type"] == "chargeback"
     assert chargeback["evidence_details"]["due_by"] >= inquiry["evidence_details"]["due_by"]
-    assert chargeback["till_funds"] == {"currency": "usd", "withdrawn": 2500,
+    assert funds_of(chargeback) == {"currency": "usd", "withdrawn": 2500,
                                         "reinstated": 0, "fee": dispute_fee("usd").amount,
                                         "net": -2500 - dispute_fee("usd").amount}
     charge = Charge.objects.get(pk=paid["latest_charge"])
@@ -446,7 +449,7 @@ def test_an_escalated_inquiry_is_answered_again_as_a_chargeback(
     assert answered["evidence_details"]["submission_count"] == 2
     won = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
     assert won["status"] == "won"
-    assert won["till_funds"]["reinstated"] == 2000
+    assert funds_of(won)["reinstated"] == 2000
     assert Charge.objects.get(pk=paid["latest_charge"]).amount_disputed == 0
 
 
@@ -496,7 +499,7 @@ def test_closing_an_inquiry_moves_no_money(api, django_capture_on_commit_callbac
     closed = ok(api.post(f"/v1/disputes/{inquiry['id']}/close"))
 
     assert closed["status"] == "warning_closed"
-    assert closed["till_funds"]["net"] == 0
+    assert funds_of(closed)["net"] == 0
     assert types_since(first_event) == ["charge.dispute.closed"]
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_disputed, charge.dispute_fee) == (0, 0)

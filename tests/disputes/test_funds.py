@@ -6,6 +6,7 @@ import pytest
 
 from core.money import DISPUTE_FEES, Money, dispute_fee
 from payments.models import Charge
+from tests.disputes.funds import funds_of
 from tests.disputes.test_disputes import types_since
 from tests.payments.factories import ok, paid_intent
 from webhooks.models import Event
@@ -35,12 +36,12 @@ def test_a_chargeback_withdraws_the_fee_of_its_charges_currency(
 
     # then the amount and that currency's fee are withdrawn, in that currency
     assert (dispute["currency"], dispute["status"]) == (currency, "needs_response")
-    assert dispute["till_funds"] == {"currency": currency, "withdrawn": amount,
+    assert funds_of(dispute) == {"currency": currency, "withdrawn": amount,
                                      "reinstated": 0, "fee": fee, "net": -amount - fee}
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_disputed, charge.dispute_fee) == (amount, fee)
     withdrawn = Event.objects.get(type="charge.dispute.funds_withdrawn")
-    assert withdrawn.data["object"]["till_funds"]["fee"] == fee
+    assert funds_of(withdrawn.data["object"])["fee"] == fee
 
 
 def test_a_partly_captured_and_refunded_inquiry_escalates_withdrawing_what_remains(
@@ -68,7 +69,7 @@ def test_a_partly_captured_and_refunded_inquiry_escalates_withdrawing_what_remai
     # the capture released, nor the $5.00 refunded) and the fee
     chargeback = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
     assert chargeback["status"] == "needs_response"
-    assert chargeback["till_funds"] == {"currency": "usd", "withdrawn": 1500, "reinstated": 0,
+    assert funds_of(chargeback) == {"currency": "usd", "withdrawn": 1500, "reinstated": 0,
                                         "fee": dispute_fee("usd").amount,
                                         "net": -1500 - dispute_fee("usd").amount}
     charge = Charge.objects.get(pk=held["latest_charge"])

@@ -12,6 +12,7 @@ from payments.models import Charge
 from refunds.models import Refund
 from refunds.services import common as refund_common
 from tests.api.helpers import error_of
+from tests.disputes.funds import funds_of
 from tests.disputes.test_disputes import disputed_payment, inquired_payment, types_since
 from tests.payments.factories import another_secret_key, ok
 from webhooks.models import Event
@@ -56,7 +57,7 @@ def test_a_charge_under_an_open_inquiry_can_be_refunded(
     after = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
     assert (after["status"], after["amount"]) == ("warning_needs_response", 2000)
     assert after["is_charge_refundable"] is True
-    assert after["till_funds"]["withdrawn"] == 0
+    assert funds_of(after)["withdrawn"] == 0
 
 
 def test_the_usual_checks_still_apply_under_an_inquiry(
@@ -131,7 +132,7 @@ def test_a_fully_refunded_inquiry_closes_whatever_the_evidence(
 
     # then the bank has nothing to charge back: closed, nothing withdrawn, no fee
     assert closed["status"] == "warning_closed"
-    assert closed["till_funds"] == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
+    assert funds_of(closed) == {"currency": "usd", "withdrawn": 0, "reinstated": 0,
                                     "fee": 0, "net": 0}
     assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.closed"]
     assert not Event.objects.filter(type="charge.dispute.funds_withdrawn").exists()
@@ -173,7 +174,7 @@ def test_a_partly_refunded_inquiry_escalates_withdrawing_only_the_rest(
     # then it escalates, withdrawing the $12.50 not refunded and the fee
     assert chargeback["status"] == "needs_response"
     assert chargeback["amount"] == 2000  # the bank's disputed amount
-    assert chargeback["till_funds"] == {"currency": "usd", "withdrawn": 1250,
+    assert funds_of(chargeback) == {"currency": "usd", "withdrawn": 1250,
                                         "reinstated": 0, "fee": dispute_fee("usd").amount,
                                         "net": -1250 - dispute_fee("usd").amount}
     charge = Charge.objects.get(pk=paid["latest_charge"])
@@ -182,12 +183,12 @@ def test_a_partly_refunded_inquiry_escalates_withdrawing_only_the_rest(
     assert types_since(first_event) == ["charge.dispute.updated", "charge.dispute.updated",
                                         "charge.dispute.funds_withdrawn"]
     withdrawn = Event.objects.get(type="charge.dispute.funds_withdrawn")
-    assert withdrawn.data["object"]["till_funds"]["withdrawn"] == 1250
+    assert funds_of(withdrawn.data["object"])["withdrawn"] == 1250
 
     # and winning the chargeback gives back exactly what was withdrawn
     won = answered(api, django_capture_on_commit_callbacks, inquiry["id"], "winning_evidence")
     assert won["status"] == "won"
-    assert won["till_funds"] == {"currency": "usd", "withdrawn": 1250, "reinstated": 1250,
+    assert funds_of(won) == {"currency": "usd", "withdrawn": 1250, "reinstated": 1250,
                                  "fee": dispute_fee("usd").amount,
                                  "net": -dispute_fee("usd").amount}
     assert Dispute.objects.get(pk=inquiry["id"]).amount_withdrawn == 1250
@@ -204,7 +205,7 @@ def test_a_refund_held_at_escalation_then_rejected_is_withdrawn_after_all(
     assert held["status"] == "pending_approval"
     escalated = answered(api, django_capture_on_commit_callbacks, inquiry["id"],
                          "losing_evidence")
-    assert (escalated["status"], escalated["till_funds"]["withdrawn"]) == (
+    assert (escalated["status"], funds_of(escalated)["withdrawn"]) == (
         "needs_response", 500)
     first_event = Event.objects.count()
 
@@ -213,7 +214,7 @@ def test_a_refund_held_at_escalation_then_rejected_is_withdrawn_after_all(
 
     # then the chargeback withdraws it too: the whole $20.00 disputed, the fee once
     shown = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
-    assert shown["till_funds"] == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
+    assert funds_of(shown) == {"currency": "usd", "withdrawn": 2000, "reinstated": 0,
                                    "fee": dispute_fee("usd").amount,
                                    "net": -2000 - dispute_fee("usd").amount}
     charge = Charge.objects.get(pk=paid["latest_charge"])
@@ -237,7 +238,7 @@ def test_a_refund_held_at_escalation_then_approved_is_not_withdrawn_twice(
 
     # then the customer gets $15.00 back and the chargeback keeps only the $5.00
     assert Refund.objects.get(pk=held["id"]).status == "succeeded"
-    assert ok(api.get(f"/v1/disputes/{inquiry['id']}"))["till_funds"]["withdrawn"] == 500
+    assert funds_of(ok(api.get(f"/v1/disputes/{inquiry['id']}")))["withdrawn"] == 500
     charge = Charge.objects.get(pk=paid["latest_charge"])
     assert (charge.amount_refunded, charge.amount_disputed) == (1500, 500)
 
@@ -258,5 +259,5 @@ def test_a_failed_refund_under_an_inquiry_just_frees_its_amount(
     # then the amount is refundable again and nothing is withdrawn
     shown = ok(api.get(f"/v1/disputes/{inquiry['id']}"))
     assert (shown["status"], shown["is_charge_refundable"]) == ("warning_needs_response", True)
-    assert shown["till_funds"]["withdrawn"] == 0
+    assert funds_of(shown)["withdrawn"] == 0
     assert Charge.objects.get(pk=charge.pk).amount_disputed == 0

@@ -40,7 +40,12 @@ def test_full_refund_by_payment_intent(api):
                                                                 paid["id"])
     assert refunded["reason"] == "requested_by_customer"
     assert refunded["metadata"] == {"order_id": "42"}
-    for field in ("balance_transaction", "destination_details", "failure_reason",
+    # the refund's debit, booked at once: the charge's fee is not given back
+    debit = ok(api.get(f"/v1/balance_transactions/{refunded['balance_transaction']}"))
+    assert (debit["type"], debit["amount"], debit["fee"], debit["net"], debit["source"]) == (
+        "refund", -2000, 0, -2000, refunded["id"])
+    assert "failure_balance_transaction" not in refunded
+    for field in ("destination_details", "failure_reason",
                   "receipt_number", "source_transfer_reversal", "transfer_reversal"):
         assert refunded[field] is None
     charge = ok(api.get(f"/v1/charges/{paid['latest_charge']}"))

@@ -1,0 +1,79 @@
+"""The ledger's reads: balance transactions, the balance, payouts, and their locks."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Q, QuerySet, Sum
+
+from core.exceptions import NotFound
+from ledger.models import BalanceTransaction, LedgerEntry
+from merchants.models import Merchant
+
+
+def balance_transaction_get(*, id: str, merchant: Merchant, livemode: bool  # noqa: A002
+                            ) -> BalanceTransaction:
+    txn = BalanceTransaction.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    if txn is None:
+        raise NotFound(f"No such balance transaction: '{id}'", param="id")
+    return txn
+
+
+def balance_transaction_list(*, merchant: Merchant, livemode: bool, type: str | None = None,  # noqa: A002
+                             source: str | None = None, payout: str | None = None,
+                             currency: str | None = None) -> QuerySet[BalanceTransaction]:
+    """The merchant's balance transactions in a mode, newest first, filtered as asked."""
+    txns = BalanceTransaction.objects.filter(merchant=merchant, livemode=livemode)
+    if type is not None:
+        txns = txns.filter(type=type)
+    if source is not None:
+        txns = txns.filter(source=source)
+    if payout is not None:
+        # Stripe: the transactions an automatic payout paid out, and the payout's own.
+        txns = txns.filter(Q(payout_id=payout) | Q(source=payout))
+    if currency is not None:
+        txns = txns.filter(currency=currency)
+    return txns
+
+
+def balance_transactions_of_sources(*, sources: list[str]
+                                    ) -> dict[str, list[BalanceTransaction]]:
+    """What each object moved (a dispute's withdrawals and reinstatement), oldest first, in
+    one query for them all."""
+    found: dict[str, list[BalanceTransaction]] = {source: [] for source in sources}
+    for txn in BalanceTransaction.objects.filter(source__in=sources).order_by("created", "id"):
+        found[txn.source].append(txn)
+    return found
+
+
+def balance_of(*, merchant_id: str, livemode: bool, at: datetime
+               ) -> dict[str, dict[str, int]]:
+    """Per currency, the merchant's `available` and `pending` balance at `at`: the nets of
+    every balance transaction, available once its `available_on` has come. One aggregate
+    over the balance index."""
+    rows = (BalanceTransaction.objects.filter(merchant_id=merchant_id, livemode=livemode)
+            .values("currency")
+            .annotate(available=Sum("net", filter=Q(available_on__lte=at), default=0),
+                      pending=Sum("net", filter=Q(available_on__gt=at), default=0))
+            .order_by("currency"))
+    return {row["currency"]: {"available": row["available"], "pending": row["pending"]}
+            for row in rows}
+
+
+def ledger_sums(*, merchant_id: str | None = None) -> dict[str, int]:
+    """The entries' sum per account (of one merchant, or of the whole ledger), and `total`,
+    which double entry keeps at zero: for audits and the ledger's own tests."""
+    entries = LedgerEntry.objects.all()
+    if merchant_id is not None:
+        entries = entries.filter(transaction__merchant_id=merchant_id)
+    sums: dict[str, int] = defaultdict(int)
+    for row in entries.values("account").annotate(total=Sum("amount")):
+        sums[row["account"]] = row["total"]
+    sums["total"] = sum(sums.values())
+    return dict(sums)
+
+
+def unbalanced_transactions(*, limit: int = 100) -> list[str]:
+    """Balance transactions whose entries do not sum to zero (there must be none)."""
+    return list(LedgerEntry.objects.values("transaction_id")
+                .annotate(total=Sum("amount")).exclude(total=0)
+                .values_list("transaction_id", flat=True)[:limit])
