@@ -20,6 +20,7 @@ from checkout.models import CheckoutSession, PortalConfiguration
 from checkout.services.portal_configurations import FEATURES_DISABLED
 from core import clock
 from disputes.models import Dispute
+from ledger.services.bookings import charge_booked
 from merchants.selectors import api_key_get_by_token
 from payments.models import (
     Charge,
@@ -180,6 +181,18 @@ def new_charge(api: Api) -> str:
     return _ok(api.post("/v1/payment_intents", {
         "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa",
         "confirm": True}))["latest_charge"]
+
+
+def new_balance_transaction(api: Api) -> str:
+    """A charge's balance transaction (a live charge, written as a row, booked as the
+    payment's own transaction would)."""
+    charge = Charge.objects.get(pk=new_charge(api))
+    if charge.balance_transaction_id is None:
+        charge.balance_transaction = charge_booked(
+            merchant=charge.merchant, livemode=charge.livemode, charge_id=charge.id,
+            amount=charge.amount_captured, currency=charge.currency, description=None)
+        charge.save(update_fields=["balance_transaction"])
+    return charge.balance_transaction_id
 
 
 def _refund_row(api: Api, status: str) -> str:
@@ -498,6 +511,12 @@ class Route:
     # For routes that name their object in a parameter rather than the path
     # (`?subscription=`): that parameter's name.
     id_param: str | None = None
+    # Listed objects carry `livemode` (Stripe's balance transactions do not: their ids,
+    # checked all the same, show the tenant's own).
+    listed_livemode: bool = True
+    # For a route with one object per tenant (the balance): the figure of it that each of
+    # the tenant's seeds adds to.
+    singleton: Callable[[dict], int] | None = None
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -579,6 +598,13 @@ ROUTES = [
     Route("GET", "/v1/charges", seed=new_charge, made_of=lambda obj: obj["id"],
           filters=({}, {"created": {"gte": 0}})),
     Route("GET", "/v1/charges/{id}", make=new_charge, show="/v1/charges/{id}"),
+    Route("GET", "/v1/balance", seed=new_balance_transaction,
+          singleton=lambda balance: balance["pending"][0]["amount"]),
+    Route("GET", "/v1/balance_transactions", seed=new_balance_transaction,
+          made_of=lambda obj: obj["id"], listed_livemode=False,
+          filters=({}, {"type": "charge"}, {"currency": "usd"})),
+    Route("GET", "/v1/balance_transactions/{id}", make=new_balance_transaction,
+          show="/v1/balance_transactions/{id}"),
     Route("GET", "/v1/refunds", seed=new_refund, made_of=lambda obj: obj["id"],
           filters=({}, {"created": {"gte": 0}})),
     Route("POST", "/v1/refunds", emits_event=2, needs_processor=True,
@@ -767,6 +793,7 @@ ROUTES = [
           show="/v1/subscription_items/{id}"),
 ]
 ID_ROUTES = [r for r in ROUTES if r.make]
+SINGLETON_ROUTES = [r for r in ROUTES if r.singleton]
 LIST_ROUTES = [r for r in ROUTES if r.made_of]
 CURSOR_ROUTES = [r for r in LIST_ROUTES if r.cursors]
 POST_ROUTES = [r for r in ROUTES if r.method == "POST"]
@@ -889,7 +916,21 @@ def test_lists_show_only_the_callers_merchant_and_mode(route, tenants):
             data = response.json()["data"]
             where = (tenant.name, filters)
             assert {route.made_of(obj) for obj in data} == made[tenant.name], where
-            assert {obj["livemode"] for obj in data} == {tenant.livemode}, where
+            if route.listed_livemode:
+                assert {obj["livemode"] for obj in data} == {tenant.livemode}, where
+
+
+@pytest.mark.parametrize("route", SINGLETON_ROUTES, ids=_ids(SINGLETON_ROUTES))
+def test_a_singleton_shows_only_the_callers_merchant_and_mode(route, tenants):
+    # given three tenants who seed once, twice and three times
+    for times, tenant in enumerate(tenants, start=1):
+        for _ in range(times):
+            route.seed(tenant.api)
+
+    # when each asks; then each sees its own seeds alone
+    figures = [route.singleton(_ok(tenant.api.get(route.path))) for tenant in tenants]
+    assert figures[0] > 0
+    assert figures == [figures[0], 2 * figures[0], 3 * figures[0]]
 
 
 @pytest.mark.parametrize("route", CURSOR_ROUTES, ids=_ids(CURSOR_ROUTES))
@@ -1018,5 +1059,5 @@ def test_every_api_route_is_in_the_tenancy_table():
     assert served, "the resolver walk found no /v1 routes"
     assert served - set(_ids(ROUTES)) == set(), "add these routes to ROUTES"
     assert set(_ids(ROUTES)) - served == set(), "ROUTES names routes that do not exist"
-    checked = set(_ids(ID_ROUTES + LIST_ROUTES + POST_ROUTES))
+    checked = set(_ids(ID_ROUTES + LIST_ROUTES + POST_ROUTES + SINGLETON_ROUTES))
     assert set(_ids(ROUTES)) - checked == set(), "give these rows a make or made_of"
