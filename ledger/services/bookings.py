@@ -52,10 +52,13 @@ def available_after_delay(merchant: Merchant, at: datetime) -> datetime:
 
 
 def charge_booked(*, merchant: Merchant, livemode: bool, charge_id: str, amount: int,
-                  currency: str, description: str | None) -> BalanceTransaction:
-    """A charge captured `amount`: the gross, the processing fee of the merchant's pricing
-    and the net, available after the merchant's payout delay."""
-    fee = card_fee(merchant=merchant, amount=amount, currency=currency)
+                  currency: str, description: str | None, processor_fee: int | None = None
+                  ) -> BalanceTransaction:
+    """A charge captured `amount`: the gross, the processing fee (what the processor took,
+    where it said, else the merchant's pricing) and the net, available after the merchant's
+    payout delay."""
+    fee = processor_fee if processor_fee is not None else card_fee(
+        merchant=merchant, amount=amount, currency=currency)
     at = clock.now()
     return book(merchant_id=merchant.id, livemode=livemode, type=Type.CHARGE,
                 category=Category.CHARGE, source=charge_id, amount=amount, fee=fee,

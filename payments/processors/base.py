@@ -82,6 +82,9 @@ class Authorization:
     # REQUIRES_ACTION from a processor that runs 3-D Secure itself: its own next action
     # (Stripe's), shown to the customer instead of Till's challenge page.
     next_action: dict[str, Any] | None = None
+    # What the processor charged for a captured payment, where it says (Stripe's balance
+    # transaction): the ledger books it as the charge's fee instead of the merchant's pricing.
+    fee: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Settlement:
 
     outcome: Outcome  # SUCCEEDED, DECLINED or PENDING
     decline: Decline | None = None
+    fee: int | None = None  # as Authorization.fee, for what this settlement captured
 
 
 @dataclass(frozen=True)

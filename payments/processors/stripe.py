@@ -188,6 +188,7 @@ class StripeProcessor:
             "capture_method": _capture_method(request), "payment_method_types": ["card"],
             "metadata": {"till_payment_intent": request.payment_intent,
                          "till_idempotency_key": key},
+            "expand": _WITH_FEE,
         }
         if request.customer:
             params["customer"] = self._customer(request.customer)
@@ -211,7 +212,7 @@ class StripeProcessor:
         intent = self._intent(reference)
         status = intent.get("status")
         if status in ("succeeded", "requires_capture"):
-            return Settlement(Outcome.SUCCEEDED)
+            return Settlement(Outcome.SUCCEEDED, fee=_fee_of(intent))
         if status == "processing":
             return Settlement(Outcome.PENDING)
         return Settlement(Outcome.DECLINED, _decline_of_intent(intent))
@@ -225,19 +226,24 @@ class StripeProcessor:
         return made_for, str(intent.get("status") or ""), self._authorization(intent)
 
     def capture(self, *, idempotency_key: str, reference: str, amount: int) -> Settlement:
+        captured = None
         if self._answered("payment_intents.capture", idempotency_key) is None:
             try:
-                self._call("payment_intents.capture",
-                           lambda: self.client.v1.payment_intents.capture(
-                               reference, params={"amount_to_capture": amount},
-                               options={"idempotency_key": idempotency_key}),
-                           idempotency_key=idempotency_key)
+                captured = self._call(
+                    "payment_intents.capture",
+                    lambda: self.client.v1.payment_intents.capture(
+                        reference, params={"amount_to_capture": amount, "expand": _WITH_FEE},
+                        options={"idempotency_key": idempotency_key}),
+                    idempotency_key=idempotency_key)
             except _Refused as refused:
                 # Captured already (a retry Stripe did not replay)? Then it is done.
-                if self._intent(reference).get("status") != "succeeded":
+                captured = self._intent(reference)
+                if captured.get("status") != "succeeded":
                     raise ProcessorUnavailable(
                         f"Stripe refused to capture {reference}: {refused.error}") from None
-        return Settlement(Outcome.SUCCEEDED)
+        if captured is None:  # answered before: read back what the capture cost
+            captured = self._intent(reference)
+        return Settlement(Outcome.SUCCEEDED, fee=_fee_of(captured))
 
     def void(self, *, idempotency_key: str, reference: str) -> None:
         if self._answered("payment_intents.cancel", idempotency_key) is not None:
@@ -315,7 +321,7 @@ class StripeProcessor:
         try:
             return self._call("payment_intents.retrieve",
                               lambda: self.client.v1.payment_intents.retrieve(
-                                  reference, params={"expand": ["latest_charge"]}))
+                                  reference, params={"expand": _WITH_FEE}))
         except _Refused as refused:
             raise ProcessorUnavailable(
                 f"Stripe could not read back {reference}: {refused.error}") from None
@@ -397,7 +403,8 @@ class StripeProcessor:
                 "risk_level": outcome_of.get("risk_level") or "normal",
                 "risk_score": int(outcome_of.get("risk_score") or 20)}
         if status == "succeeded":
-            return Authorization(outcome=Outcome.SUCCEEDED, reference=reference, **risk)
+            return Authorization(outcome=Outcome.SUCCEEDED, reference=reference,
+                                 fee=_fee_of(intent), **risk)
         if status == "requires_capture":
             return Authorization(outcome=Outcome.AUTHORIZED, reference=reference, **risk)
         if status == "processing":
@@ -524,6 +531,20 @@ def _is_outage(error: stripe.StripeError) -> bool:
         return True
     status = error.http_status
     return isinstance(error, stripe.APIError) or (status is not None and status >= 500)
+
+
+# Stripe's PaymentIntent read with its charge's balance transaction, which carries the fee
+# Stripe took for it.
+_WITH_FEE = ["latest_charge.balance_transaction"]
+
+
+def _fee_of(intent: dict[str, Any]) -> int | None:
+    """The fee of the intent's captured charge, from its expanded balance transaction; None
+    when Stripe shows none (nothing captured yet, or the transaction not expanded)."""
+    charge = intent.get("latest_charge")
+    txn = charge.get("balance_transaction") if isinstance(charge, dict) else None
+    fee = txn.get("fee") if isinstance(txn, dict) else None
+    return int(fee) if fee is not None else None
 
 
 def _declined(reference: str, decline: Decline) -> Authorization:

@@ -23,7 +23,7 @@ from payments.models import Charge
 
 
 def charge_captured(charge: Charge, *, merchant: Merchant, amount: int,
-                    also: tuple[str, ...] = ()) -> None:
+                    processor_fee: int | None = None, also: tuple[str, ...] = ()) -> None:
     """`amount` of the authorization is captured; as Stripe's capture, the rest of the hold is
     released and shows refunded (no Refund object), while what was captured stays
     refundable, and the capture is booked. Saves the charge (with the fields in `also` the
@@ -31,18 +31,19 @@ def charge_captured(charge: Charge, *, merchant: Merchant, amount: int,
     charge.captured = True
     charge.amount_captured = amount
     charge.amount_refunded = charge.amount - amount
-    charge_booking(charge, merchant=merchant)
+    charge_booking(charge, merchant=merchant, processor_fee=processor_fee)
     charge.save(update_fields=["captured", "amount_captured", "amount_refunded",
                                "balance_transaction", *also])
 
 
-def charge_booking(charge: Charge, *, merchant: Merchant) -> None:
-    """Books what the charge captured (`amount_captured`) and links it, for the caller's save
-    or insert of the charge."""
+def charge_booking(charge: Charge, *, merchant: Merchant,
+                   processor_fee: int | None = None) -> None:
+    """Books what the charge captured (`amount_captured`), with the fee the processor
+    reported if it did, and links it, for the caller's save or insert of the charge."""
     charge.balance_transaction = charge_booked(
         merchant=merchant, livemode=charge.livemode, charge_id=charge.id,
         amount=charge.amount_captured, currency=charge.currency,
-        description=charge.description)
+        description=charge.description, processor_fee=processor_fee)
 
 
 def charge_hold_released(charge: Charge) -> None:

@@ -67,7 +67,7 @@ def _payment_intent_settle(intent: PaymentIntent, *, unavailable_raises: bool
         if settlement.outcome == Outcome.SUCCEEDED:
             charge.status = Charge.Status.SUCCEEDED
             charge_captured(charge, merchant=intent.merchant, amount=charge.amount,
-                            also=("status",))
+                            processor_fee=settlement.fee, also=("status",))
             outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge,
                            amount_received=charge.amount)
         else:

@@ -34,7 +34,7 @@ from payments import selectors
 from payments.clocks import customer_time
 from payments.models import PaymentIntent
 from payments.processors import processor_for, processor_for_charge
-from payments.processors.base import AuthorizeRequest, Decline, Outcome, Processor
+from payments.processors.base import AuthorizeRequest, Decline, Outcome, Processor, Settlement
 from payments.services.charge_funds import charge_captured, charge_hold_released
 from payments.services.common import ConfirmOptions, check_amount, client_secret_check
 from payments.services.payment_methods import (
@@ -423,17 +423,18 @@ def _capture_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIn
                                        reference=reference, amount=amount),
         lock=lambda: selectors.payment_intent_get_locked_by_id(id=intent.id),
         in_flight=_in_flight("capture", intent.attempt),
-        record=lambda current, _: _capture_record(current, amount=amount, actor=actor),
+        record=lambda current, answer: _capture_record(current, answer, actor=actor),
         recorded=_already_recorded)
     return intent
 
 
-def _capture_record(intent: PaymentIntent, *, amount: int, actor: Actor
+def _capture_record(intent: PaymentIntent, settlement: Settlement, *, actor: Actor
                     ) -> tuple[PaymentIntent, None]:
+    amount = intent.operation_options["amount"]
     charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
     source = intent.status
     intent.end_operation()
-    charge_captured(charge, merchant=intent.merchant, amount=amount)
+    charge_captured(charge, merchant=intent.merchant, amount=amount, processor_fee=settlement.fee)
     outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge, amount_received=amount,
                    charge_event="charge.captured")
     status_change_record(obj=intent, source=source, actor=actor)

@@ -125,7 +125,7 @@ def charge_for_attempt(intent: PaymentIntent, result: Authorization, outcome: Ou
             if authenticated else None,
             "wallet": None}})
     if captured:
-        charge_booking(charge, merchant=intent.merchant)
+        charge_booking(charge, merchant=intent.merchant, processor_fee=result.fee)
     insert(charge)
     if capture_before is not None:
         intent.capture_before = capture_before

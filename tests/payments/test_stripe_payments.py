@@ -59,9 +59,17 @@ def test_a_payment_lands_as_a_stripe_payment_intent(api, stripe_sdk):
     assert method.processor_token == card and method.id != card
     assert (method.card["brand"], method.card["last4"], method.card["exp_year"]) == (
         "visa", "4242", 2030)
-    charge = ok(api.get(f"/v1/charges/{paid['latest_charge']}"))
+    charge = ok(api.get(f"/v1/charges/{paid['latest_charge']}",
+                        {"expand[]": "balance_transaction"}))
     assert (charge["status"], charge["captured"], charge["amount_captured"]) == (
         "succeeded", True, 2000)
+    # and the ledger books the fee Stripe took (localstripe's is 0), not Till's pricing
+    booked = charge["balance_transaction"]
+    stripe_charge = at_stripe.latest_charge
+    stripe_charge_id = stripe_charge if isinstance(stripe_charge, str) else stripe_charge.id
+    at_stripe_txn = stripe_sdk.v1.balance_transactions.retrieve(
+        stripe_sdk.v1.charges.retrieve(stripe_charge_id).balance_transaction)
+    assert (booked["amount"], booked["fee"]) == (2000, at_stripe_txn.fee) == (2000, 0)
 
 
 def test_every_call_is_logged_without_secrets(api, stripe_sdk):
@@ -123,8 +131,12 @@ def test_manual_capture_of_part_of_the_hold(api, stripe_sdk):
     stripe_charge = stripe_sdk.v1.charges.retrieve(at_stripe.latest_charge.id)
     # Stripe released the part not captured, as Till's charge shows
     assert (stripe_charge.captured, stripe_charge.amount_refunded) == (True, 500)
-    charge = ok(api.get(f"/v1/charges/{held['latest_charge']}"))
+    charge = ok(api.get(f"/v1/charges/{held['latest_charge']}",
+                        {"expand[]": "balance_transaction"}))
     assert (charge["amount_captured"], charge["amount_refunded"]) == (1500, 500)
+    # what was captured is booked with Stripe's fee for it (localstripe's is 0)
+    assert (charge["balance_transaction"]["amount"], charge["balance_transaction"]["fee"]) == (
+        1500, 0)
     assert calls("payment_intents.capture")[0].idempotency_key == f"{held['id']}:capture"
 
 
