@@ -13,32 +13,30 @@ from core.ids import IdFactory
 from core.money import CURRENCIES, MAXIMUM_AMOUNT, Money
 
 
-def approval_thresholds_validate(value: object) -> None:
-    """A mapping of Till's currency codes to whole, non-negative minor-unit amounts."""
+def _currency_amounts_check(value: object, *, what: str, listed: str, example: str) -> None:
+    """`value` maps Till's currency codes to whole, non-negative minor-unit amounts (`what`
+    each is, and `listed` what they are together, in the messages)."""
     if not isinstance(value, dict):
-        raise ValidationError('Enter an object of currencies and amounts, e.g. {"usd": 5000}.')
+        raise ValidationError(f"Enter an object of currencies and {listed}, e.g. {example}.")
     for currency, amount in value.items():
         if currency not in CURRENCIES:
             raise ValidationError(f"{currency!r} is not a lowercase currency code Till takes "
                                   "payments in.")
         if isinstance(amount, bool) or not isinstance(amount, int) or not (
                 0 <= amount <= MAXIMUM_AMOUNT):
-            raise ValidationError(f"The {currency.upper()} threshold must be a whole number of "
+            raise ValidationError(f"The {currency.upper()} {what} must be a whole number of "
                                   f"minor units from 0 to {MAXIMUM_AMOUNT}.")
+
+
+def approval_thresholds_validate(value: object) -> None:
+    """Refund approval thresholds: per currency, a whole, non-negative minor-unit amount."""
+    _currency_amounts_check(value, what="threshold", listed="amounts",
+                            example='{"usd": 5000}')
 
 
 def card_fee_fixed_validate(value: object) -> None:
-    """A mapping of Till's currency codes to a whole, non-negative fixed fee in minor units."""
-    if not isinstance(value, dict):
-        raise ValidationError('Enter an object of currencies and fees, e.g. {"usd": 30}.')
-    for currency, amount in value.items():
-        if currency not in CURRENCIES:
-            raise ValidationError(f"{currency!r} is not a lowercase currency code Till takes "
-                                  "payments in.")
-        if isinstance(amount, bool) or not isinstance(amount, int) or not (
-                0 <= amount <= MAXIMUM_AMOUNT):
-            raise ValidationError(f"The {currency.upper()} fixed fee must be a whole number of "
-                                  f"minor units from 0 to {MAXIMUM_AMOUNT}.")
+    """Fixed card fees: per currency, a whole, non-negative minor-unit amount."""
+    _currency_amounts_check(value, what="fixed fee", listed="fees", example='{"usd": 30}')
 
 
 # The most days a captured payment may wait before it is available for payouts.
