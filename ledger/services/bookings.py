@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from core import clock
 from core.db import insert_with
-from ledger.fees import card_fee, fee_details
+from ledger.fees import FEE_DESCRIPTION, card_fee, fee_details
 from ledger.models import BalanceTransaction, LedgerEntry
 from merchants.models import Merchant
 
@@ -23,7 +23,7 @@ Account = LedgerEntry.Account
 
 def book(*, merchant_id: str, livemode: bool, type: Type, category: Category,  # noqa: A002
          source: str, amount: int, currency: str, fee: int = 0,
-         fee_description: str | None = None, available_on: datetime | None = None,
+         fee_description: str = FEE_DESCRIPTION, available_on: datetime | None = None,
          description: str | None = None, counterparty: Account = Account.CUSTOMER,
          at: datetime | None = None) -> BalanceTransaction:
     """One balance transaction (gross `amount`, `fee`, net) and its entries, inserted
@@ -33,8 +33,7 @@ def book(*, merchant_id: str, livemode: bool, type: Type, category: Category,  #
         merchant_id=merchant_id, livemode=livemode, created=at, type=type,
         reporting_category=category, amount=amount, fee=fee, net=amount - fee,
         currency=currency, source=source, description=description,
-        fee_details=fee_details(fee=fee, currency=currency,
-                                **({"description": fee_description} if fee_description else {})),
+        fee_details=fee_details(fee=fee, currency=currency, description=fee_description),
         available_on=available_on or at)
     legs = [LedgerEntry(transaction=txn, account=Account.BALANCE, amount=txn.net),
             LedgerEntry(transaction=txn, account=counterparty, amount=-amount)]
