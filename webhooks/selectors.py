@@ -9,7 +9,16 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import RowNumber
 
 from core import clock
-from core.db import Reader, converted, db_datetime, fetch_as, lock_clause, placeholders, table
+from core.db import (
+    Reader,
+    converted,
+    db_datetime,
+    execute,
+    fetch_as,
+    lock_clause,
+    placeholders,
+    table,
+)
 from core.exceptions import NotFound
 from merchants.models import Merchant
 from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
@@ -173,6 +182,22 @@ class ClaimCandidates:
 
     deliveries: list[WebhookDelivery]
     in_flight: dict[str, tuple[int, datetime]]
+
+
+def webhook_endpoints_of_deliveries_lock(*, ids: Iterable[str]) -> None:
+    """Locks the endpoints of the deliveries `ids`, in id order, so that claims for one
+    endpoint take turns: each counts the attempts the one before it leased, and the in-flight
+    cap holds exactly. A statement of its own, so the count that follows is read after the
+    wait (a lock taken in the same statement would count from before it). `NO KEY`: new
+    deliveries (their foreign key's KEY SHARE lock) are not held up. Nothing on SQLite,
+    whose writers take the whole database in turn."""
+    ids = list(ids)
+    if not ids or not connection.features.has_select_for_update:
+        return
+    deliveries_table, endpoints_table = table(WebhookDelivery), table(WebhookEndpoint)
+    execute(f"SELECT e.id FROM {endpoints_table} e WHERE e.id IN "  # noqa: S608
+            f"(SELECT d.endpoint_id FROM {deliveries_table} d WHERE d.id IN ({placeholders(ids)})) "
+            "ORDER BY e.id FOR NO KEY UPDATE OF e", ids)
 
 
 def webhook_deliveries_claimable_locked(*, ids: Iterable[str], now: datetime

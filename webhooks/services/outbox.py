@@ -281,13 +281,16 @@ def deliveries_claim(*, items: Iterable[tuple[str, int]]) -> list[WebhookDeliver
     a moment later when the endpoint only has a burst in flight. Claimed deliveries have
     their attempt counted and are leased for the timeout plus a margin. Deliveries whose
     endpoint was disabled or deleted are canceled. Returns the claimed ones with their
-    endpoint (not their event: deliveries_attempt reads each event once). Four statements
-    however many deliveries: lock with the in-flight counts, update, and BEGIN/COMMIT.
+    endpoint (not their event: deliveries_attempt reads each event once). Five statements
+    however many deliveries: the endpoints locked (on PostgreSQL: claims for one endpoint
+    take turns, so the cap is exact), the deliveries locked with the in-flight counts, the
+    update, and BEGIN/COMMIT.
     """
     expected = {delivery_id: int(count) for delivery_id, count in items}
     now = timezone.now()
     lease = timedelta(seconds=settings.TILL_WEBHOOK_TIMEOUT) + ATTEMPT_LEASE_MARGIN
     with transaction.atomic(durable=True):
+        selectors.webhook_endpoints_of_deliveries_lock(ids=expected)
         candidates = selectors.webhook_deliveries_claimable_locked(ids=expected, now=now)
         rows = [delivery for delivery in candidates.deliveries
                 if delivery.attempt_count == expected[delivery.id]]
