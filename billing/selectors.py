@@ -568,6 +568,30 @@ def subscription_items(*, subscription: Subscription) -> list[SubscriptionItem]:
                 .filter(subscription=subscription).order_by("created", "id"))
 
 
+def subscription_pending_items(*, subscription: Subscription) -> list[SubscriptionItem]:
+    """The items a pending update would set (changed and added ones; deleted ones are not
+    shown), as unsaved items: Stripe's `pending_update.subscription_items`."""
+    held = subscription.pending_update_items or []
+    current = {item.id: item for item in subscription.items.all()}
+    prices = {price.id: price for price in Price.objects.select_related("product").filter(
+        pk__in=[entry["price"] for entry in held if entry["price"]])}
+    shown = []
+    for entry in held:
+        price = prices.get(entry["price"]) if entry["price"] else None
+        if price is None:
+            continue
+        base = current.get(entry["id"])
+        shown.append(SubscriptionItem(
+            id=entry["id"], merchant_id=subscription.merchant_id,
+            livemode=subscription.livemode, subscription=subscription, price=price,
+            quantity=entry["quantity"],
+            metadata=base.metadata if base is not None else {},
+            created=base.created if base is not None else subscription.pending_update_expires_at,
+            current_period_start=subscription.current_period_start,
+            current_period_end=subscription.current_period_end))
+    return shown
+
+
 def subscription_list(*, merchant: Merchant, livemode: bool, customer: str | None = None,
                       price: str | None = None, status: str | None = None,
                       test_clock: str | None = None) -> QuerySet[Subscription]:
@@ -626,6 +650,14 @@ def subscription_ids_incomplete_expired(*, now: datetime, before: datetime,
         .order_by("created", "pk").values_list("pk", flat=True)[:limit])
 
 
+def subscription_ids_pending_update_expired(*, now: datetime, limit: int = 100) -> list[str]:
+    """Subscriptions whose pending update's time ran out (customers on a test clock wait for
+    their clock)."""
+    return list(Subscription.objects.filter(
+        pending_update_expires_at__lte=now, customer__test_clock__isnull=True)
+        .order_by("pending_update_expires_at", "pk").values_list("pk", flat=True)[:limit])
+
+
 def subscription_ids_trial_will_end_due(*, now: datetime, limit: int = 100) -> list[str]:
     """Trials whose `customer.subscription.trial_will_end` is due (customers on a test clock
     wait for their clock)."""
@@ -658,8 +690,8 @@ def subscription_ids_provisional_expired(*, now: datetime, limit: int = 100) -> 
 def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
                                     incomplete_after: timedelta) -> list[tuple[datetime, str, str]]:
     """What of a test clock's customers' subscriptions falls due by `until`, as
-    (due time, "renew" | "expire" | "retry" | "trial_will_end" | "upcoming" | "cancel_at",
-    id), in time
+    (due time, "renew" | "expire" | "retry" | "trial_will_end" | "upcoming" | "cancel_at" |
+    "pending_update", id), in time
     order: the next step of its advance (a retry's id is its invoice's; a trial's notice and
     an upcoming invoice's sort before the period's end they announce)."""
     on_clock = Subscription.objects.filter(customer__test_clock_id=clock_id)
@@ -684,7 +716,11 @@ def subscriptions_due_on_test_clock(*, clock_id: str, until: datetime,
     cancels = [(at, "cancel_at", pk) for pk, at in on_clock.filter(
         status__in=Subscription.CANCELABLE, cancel_at__lte=until)
         .values_list("pk", "cancel_at")]
-    return sorted(renewals + expiries + retries + notices + upcoming + overdue + cancels)
+    # Sorted before a renewal at the same moment: the period ends with the update lapsed.
+    lapsed = [(at, "pending_update", pk) for pk, at in on_clock.filter(
+        pending_update_expires_at__lte=until).values_list("pk", "pending_update_expires_at")]
+    return sorted(renewals + expiries + retries + notices + upcoming + overdue + cancels
+                  + lapsed)
 
 
 def _overdue(subscriptions: QuerySet[Subscription], now: datetime) -> QuerySet[Subscription]:

@@ -57,6 +57,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "customer.subscription.trial_will_end",
     "customer.subscription.paused",
     "customer.subscription.resumed",
+    "customer.subscription.pending_update_applied",
+    "customer.subscription.pending_update_expired",
     "invoice.created",
     "invoice.updated",
     "invoice.deleted",

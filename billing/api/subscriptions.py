@@ -206,8 +206,9 @@ class SubscriptionUpdateParams(Params):
                                              max_length=MAX_ADD_INVOICE_ITEMS)
     proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS, required=False)
     proration_date = TimestampParam(required=False)
-    # Stripe's other behaviours (pending updates, errors instead of past_due) are not built.
-    payment_behavior = serializers.ChoiceField(choices=["allow_incomplete"], required=False)
+    # Stripe's error_if_incomplete (an error instead of past_due) is not built on updates.
+    payment_behavior = serializers.ChoiceField(choices=services.UPDATE_PAYMENT_BEHAVIORS,
+                                               required=False)
     off_session = serializers.BooleanField(required=False)
     default_payment_method = OptionalString(max_length=100)
     cancel_at_period_end = serializers.BooleanField(required=False)
@@ -324,6 +325,14 @@ class SubscriptionSerializer(ApiObjectSerializer):
         data["cancellation_details"] = {"comment": None, "feedback": None,
                                         "reason": instance.cancellation_reason}
         data["test_clock"] = instance.customer.test_clock_id
+        if instance.pending_update_items is not None:
+            data["pending_update"] = {
+                "billing_cycle_anchor": None,
+                "expires_at": int(instance.pending_update_expires_at.timestamp()),
+                "subscription_items": [
+                    SubscriptionItemSerializer.render_object(item)
+                    for item in selectors.subscription_pending_items(subscription=instance)],
+                "trial_end": None, "trial_from_plan": None}
         items = list(instance.items.all())
         data["quantity"] = items[0].quantity if len(items) == 1 else None
         data["trial_settings"] = {"end_behavior": {
@@ -410,7 +419,6 @@ class SubscriptionDetailView(SubscriptionView):
     def post(self, request, id: str) -> Response:  # noqa: A002
         _refuse(self.raw_params, NOT_YET_UPDATABLE, "a subscription's update")
         params = self.params(SubscriptionUpdateParams)
-        params.pop("payment_behavior", None)
         discounts_from(params, legacy=True)
         self.expand(SubscriptionSerializer)
         subscription = services.subscription_update(

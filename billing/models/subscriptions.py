@@ -111,6 +111,14 @@ class Subscription(FSMModelMixin, TenantModel):
     # When `invoice.upcoming` is due for the current period (the merchant's days before its
     # end); null once sent, or when none is (see subscription_upcoming_notice_schedule).
     upcoming_notice_at = models.DateTimeField(null=True, blank=True)
+    # A `payment_behavior=pending_if_incomplete` update whose invoice is not paid yet (Stripe's
+    # `pending_update`): its item changes, applied when that invoice is paid, and when they
+    # lapse (the invoice voided). The changes: [{"id", "price", "quantity", "deleted"}], a
+    # new item's id chosen at the update, so that it keeps it once applied.
+    pending_update_invoice = models.ForeignKey("billing.Invoice", null=True, blank=True,
+                                               on_delete=models.SET_NULL, related_name="+")
+    pending_update_items = models.JSONField(null=True, blank=True)
+    pending_update_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -122,6 +130,9 @@ class Subscription(FSMModelMixin, TenantModel):
                          condition=models.Q(status__in=["trialing", "active", "past_due"])),
             models.Index(fields=["upcoming_notice_at"], name="subscription_upcoming_notice",
                          condition=models.Q(upcoming_notice_at__isnull=False)),
+            models.Index(fields=["pending_update_expires_at"],
+                         name="subscription_pending_update",
+                         condition=models.Q(pending_update_expires_at__isnull=False)),
             models.Index(fields=["trial_will_end_at"], name="subscription_trial_will_end",
                          condition=models.Q(status="trialing",
                                             trial_will_end_at__isnull=False)),

@@ -74,6 +74,7 @@ from billing.services.subscription_changes import ItemChange
 from billing.services.subscription_invoice_items import InvoiceItemSpec
 from billing.services.subscription_pauses import PauseCollectionSpec
 from billing.services.subscription_updates import (
+    UPDATE_PAYMENT_BEHAVIORS,
     subscription_item_create,
     subscription_item_delete,
     subscription_item_update,
@@ -109,7 +110,7 @@ __all__ = [
     "subscription_invoice_outcome_record", "subscription_item_create",
     "subscription_item_delete", "subscription_item_update", "subscription_provisional_drop",
     "subscription_provisional_reveal", "subscription_renew", "subscription_resume",
-    "subscription_trial_will_end_notify", "subscription_update",
+    "subscription_trial_will_end_notify", "subscription_update", "UPDATE_PAYMENT_BEHAVIORS",
     "subscriptions_clock_advance", "subscriptions_provisional_drop_due",
     "subscriptions_renew_batch", "subscriptions_renew_due", "subscriptions_renew_due_fan_out",
 ]

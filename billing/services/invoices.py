@@ -337,6 +337,9 @@ def invoice_void(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         invoice_check_no_live_intent,
         invoice_intent_cancel,
     )
+    from billing.services.subscriptions import (  # imports this one too
+        subscription_pending_update_discard,
+    )
 
     invoice = selectors.invoice_get(id=id, merchant=merchant, livemode=livemode)
     _check_voidable(invoice)
@@ -350,6 +353,8 @@ def invoice_void(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         invoice.save()
         transition_record(invoice, source, actor)
         events_record(EventSpec("invoice.voided", invoice, payload=invoice_rendered(invoice)))
+        if invoice.subscription_id is not None:
+            subscription_pending_update_discard(invoice=invoice)
     return invoice
 
 

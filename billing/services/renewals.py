@@ -30,6 +30,7 @@ from billing.services.subscription_cancel_at import (
     subscriptions_cancel_at_due,
 )
 from billing.services.subscription_cancellations import subscription_cancel_locked
+from billing.services.subscription_changes import subscription_pending_update_clear
 from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_pauses import pause_collection_resume_if_due
 from billing.services.subscriptions import (
@@ -184,6 +185,35 @@ def subscription_expire(*, id: str, now: datetime) -> bool:  # noqa: A002
     return True
 
 
+def subscription_pending_update_expire(*, id: str, now: datetime) -> bool:  # noqa: A002
+    """A pending update whose time ran out: its invoice voided (`invoice.voided`), which
+    discards it (`customer.subscription.pending_update_expired`: billing.services.
+    subscriptions). Returns whether it lapsed (False: paid meanwhile, or not due)."""
+    subscription = Subscription.objects.filter(pk=id).only(
+        "pending_update_invoice", "pending_update_expires_at").first()
+    if (subscription is None or subscription.pending_update_expires_at is None
+            or subscription.pending_update_expires_at > now):
+        return False
+    invoice = selectors.invoice_get_by_id(id=subscription.pending_update_invoice_id)
+    if invoice is not None and invoice.status in Invoice.PAYABLE:
+        try:
+            invoice_void(id=invoice.id, merchant=invoice.merchant, livemode=invoice.livemode,
+                         actor=TILL)
+            return True
+        except DomainError as exc:
+            # Paid meanwhile (the update applied), or its payment busy: the next run sees.
+            logger.info("pending update of %s keeps its invoice: %s", id, exc)
+            return False
+    # Its invoice is gone or settled another way: nothing left to wait for.
+    with transaction.atomic(durable=True):
+        subscription = selectors.subscription_get_locked_by_id(id=id)
+        if subscription is None or subscription.pending_update_expires_at is None:
+            return False
+        subscription_pending_update_clear(subscription)
+        subscription.save()
+    return True
+
+
 def subscription_overdue_mark(*, id: str, now: datetime) -> bool:  # noqa: A002
     """A `send_invoice` subscription whose latest invoice is still open past its due date is
     `past_due` (`customer.subscription.updated`), as Stripe's; paying the invoice (a charge
@@ -245,11 +275,13 @@ def subscriptions_renew_batch(*, ids: list[str], now: datetime | None = None) ->
 
 
 def _housekeeping(now: datetime) -> int:
-    """The engine's other duties on Till's clock: incomplete subscriptions past their 23
-    hours expired, trials' three-day notices, those whose `cancel_at` came canceled, upcoming
-    invoices announced, provisional subscriptions dropped. Returns how many subscriptions
-    expired or were canceled."""
+    """The engine's other duties on Till's clock: pending updates past their time
+    discarded, incomplete subscriptions past their 23 hours expired, trials' three-day
+    notices, those whose `cancel_at` came canceled, upcoming invoices announced, provisional
+    subscriptions dropped. Returns how many subscriptions expired or were canceled."""
     moved = 0
+    for pk in selectors.subscription_ids_pending_update_expired(now=now):
+        subscription_pending_update_expire(id=pk, now=now)
     for pk in selectors.subscription_ids_incomplete_expired(
             now=now, before=now - INCOMPLETE_EXPIRES_AFTER):
         moved += subscription_expire(id=pk, now=now)
@@ -350,6 +382,8 @@ def subscriptions_clock_advance(*, clock_id: str, merchant_id: str, livemode: bo
                 done = subscription_overdue_mark(id=pk, now=at)
             elif kind == "cancel_at":
                 done = subscription_cancel_at_due(id=pk, now=at)
+            elif kind == "pending_update":
+                done = subscription_pending_update_expire(id=pk, now=at)
             else:
                 done = subscription_expire(id=pk, now=at)
         if not done and _still_due(pk, kind=kind, at=at):
@@ -373,9 +407,12 @@ def _still_due(pk: str, *, kind: str, at: datetime) -> bool:
         return Invoice.objects.filter(pk=pk, status=Invoice.Status.OPEN,
                                       next_payment_attempt__lte=at).exists()
     subscription = Subscription.objects.filter(pk=pk).only(
-        "status", "current_period_end", "cancel_at").first()
+        "status", "current_period_end", "cancel_at", "pending_update_expires_at").first()
     if subscription is None:
         return False
+    if kind == "pending_update":
+        return (subscription.pending_update_expires_at is not None
+                and subscription.pending_update_expires_at <= at)
     if kind == "renew":
         return (subscription.status in Subscription.RENEWABLE
                 and subscription.current_period_end <= at)

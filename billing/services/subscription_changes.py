@@ -13,11 +13,18 @@ update's transaction, with the subscription locked, on its customer's time.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from billing import selectors
-from billing.models import Invoice, InvoiceItem, Price, Subscription, SubscriptionItem
+from billing.models import (
+    Invoice,
+    InvoiceItem,
+    InvoiceLineItem,
+    Price,
+    Subscription,
+    SubscriptionItem,
+)
 from billing.pricing import price_line_amount
 from billing.prorations import Period, prorated, proration_description
 from billing.services.inline_prices import PriceDataSpec, inline_price_plan, inline_prices_insert
@@ -26,10 +33,14 @@ from billing.services.subscription_terms import MAX_ITEMS
 from core import clock
 from core.actor import Actor
 from core.exceptions import InvalidParameter, InvalidRequest
+from core.ids import new_id
 from core.metadata import MetadataUpdate, metadata_apply
 from webhooks.services import EventSpec, events_record
 
 PRORATION_BEHAVIORS = ("create_prorations", "always_invoice", "none")
+# How long a pending update waits for its invoice at most (Stripe's 23 hours; sooner when
+# the period ends first).
+PENDING_UPDATE_EXPIRES_AFTER = timedelta(hours=23)
 # What a proration's invoice item's unit amount keeps of an amount split over a quantity.
 _UNIT_PLACES = Decimal("1e-12")
 
@@ -57,15 +68,21 @@ class _Planned:
     quantity: int
     was: tuple[Price, int] | None = None  # what an existing item was before the update
     metadata: MetadataUpdate | None = None
+    new_id: str | None = None  # a new item's id, chosen before it is saved (pending updates)
 
 
 def subscription_items_change_locked(subscription: Subscription, changes: list[ItemChange],
                                      *, proration_behavior: str,
                                      proration_date: datetime | None,
-                                     actor: Actor) -> Invoice | None:
+                                     actor: Actor, pending: bool = False) -> Invoice | None:
     """Applies `changes` to the locked subscription's items, with their prorations (see the
     module). Returns the invoice `always_invoice` made (finalized; the caller charges it
-    after the commit), else None. Bad input raises before anything changes."""
+    after the commit), else None. Bad input raises before anything changes.
+
+    `pending` (`payment_behavior=pending_if_incomplete`): when the change makes an invoice
+    that is not paid at once, the items stay as they are and the change is held on the
+    subscription (`pending_update`) until that invoice is paid
+    (subscription_items_pending_apply_locked); a change that invoices nothing applies now."""
     if proration_behavior not in PRORATION_BEHAVIORS:
         raise InvalidParameter(f"Invalid proration_behavior: must be one of "
                                f"{', '.join(PRORATION_BEHAVIORS)}.",
@@ -76,13 +93,84 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
                and subscription.status in (Subscription.Status.ACTIVE,
                                            Subscription.Status.PAST_DUE))
     at = _proration_moment(subscription, proration_date) if prorate else None
-    _apply(subscription, plan)
+    # The prorations name the new prices, applied or not.
+    inline_prices_insert([planned.price for planned in plan if planned.price is not None])
+    held = pending and at is not None and proration_behavior == "always_invoice"
+    if not held:
+        _apply(subscription, plan)
     if at is None:
         return None
     items = _prorations(subscription, plan, at=at)
-    if proration_behavior == "always_invoice" and items:
-        return _invoice_now(subscription, actor=actor)
-    return None
+    invoice = (_invoice_now(subscription, actor=actor)
+               if proration_behavior == "always_invoice" and items else None)
+    if held:
+        if invoice is not None and invoice.status != Invoice.Status.PAID:
+            _hold(subscription, plan, invoice)
+        else:  # nothing to collect after all: the change applies now
+            _apply(subscription, plan)
+            if invoice is not None:
+                _prorations_link(invoice, plan)
+    return invoice
+
+
+def _hold(subscription: Subscription, plan: list[_Planned], invoice: Invoice) -> None:
+    """The planned change kept on the subscription (saved by the caller) for when `invoice`
+    is paid: what each changed, added or deleted item becomes, new items with their ids."""
+    held = []
+    for planned in plan:
+        if planned.item is None:
+            planned.new_id = new_id("si")
+            held.append({"id": planned.new_id, "new": True, "price": planned.price.id,
+                         "quantity": planned.quantity})
+        elif planned.price is None:
+            held.append({"id": planned.item.id, "new": False, "price": None, "quantity": 0})
+        elif (planned.price.id, planned.quantity) != (planned.item.price_id,
+                                                      planned.item.quantity):
+            held.append({"id": planned.item.id, "new": False, "price": planned.price.id,
+                         "quantity": planned.quantity})
+    subscription.pending_update_items = held
+    subscription.pending_update_invoice = invoice
+    subscription.pending_update_expires_at = min(
+        clock.now() + PENDING_UPDATE_EXPIRES_AFTER, subscription.current_period_end)
+
+
+def subscription_items_pending_apply_locked(subscription: Subscription) -> None:
+    """A pending update's invoice was paid: its held item changes applied to the locked
+    subscription (saved by the caller), without prorations (that invoice billed them), and
+    the new items' proration lines linked to them. An item the change named that is gone
+    meanwhile is skipped."""
+    held = subscription.pending_update_items or []
+    current = {item.id: item for item in selectors.subscription_items(subscription=subscription)}
+    prices = {price.id: price for price in Price.objects.filter(
+        pk__in=[entry["price"] for entry in held if entry["price"]]).select_related("product")}
+    plan = []
+    for entry in held:
+        price = prices.get(entry["price"]) if entry["price"] else None
+        if entry["new"]:
+            if price is not None:
+                plan.append(_Planned(None, price, entry["quantity"], new_id=entry["id"]))
+        elif entry["id"] in current:
+            plan.append(_Planned(current[entry["id"]], price, entry["quantity"]))
+    _apply(subscription, plan)
+    if subscription.pending_update_invoice_id is not None:
+        _prorations_link(Invoice(pk=subscription.pending_update_invoice_id), plan)
+    subscription_pending_update_clear(subscription)
+
+
+def subscription_pending_update_clear(subscription: Subscription) -> None:
+    subscription.pending_update_items = None
+    subscription.pending_update_invoice = None
+    subscription.pending_update_expires_at = None
+
+
+def _prorations_link(invoice: Invoice, plan: list[_Planned]) -> None:
+    """A held change's new items, once saved: their proration invoice items name them."""
+    for planned in plan:
+        if planned.new_id is not None and planned.item is not None:
+            for model in (InvoiceItem, InvoiceLineItem):
+                model.objects.filter(invoice_id=invoice.pk, price=planned.price,
+                                     subscription_item__isnull=True).update(
+                    subscription_item=planned.item)
 
 
 def _planned(subscription: Subscription, current: list[SubscriptionItem],
@@ -204,8 +292,8 @@ def _proration_moment(subscription: Subscription, given: datetime | None) -> dat
 
 
 def _apply(subscription: Subscription, plan: list[_Planned]) -> None:
-    """The planned items saved: deletions, then the inline prices, changes, new items."""
-    inline_prices_insert([planned.price for planned in plan if planned.price is not None])
+    """The planned items saved (their inline prices already are): deletions, then changes,
+    new items."""
     for planned in plan:
         if planned.item is not None and planned.price is None:
             planned.item.delete()
@@ -215,6 +303,7 @@ def _apply(subscription: Subscription, plan: list[_Planned]) -> None:
             continue
         if planned.item is None:
             planned.item = SubscriptionItem.objects.create(
+                **({"id": planned.new_id} if planned.new_id else {}),
                 merchant=subscription.merchant, livemode=subscription.livemode,
                 subscription=subscription, price=planned.price, quantity=planned.quantity,
                 current_period_start=subscription.current_period_start,

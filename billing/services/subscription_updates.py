@@ -60,7 +60,8 @@ def subscription_update(
         pause_collection: Maybe[PauseCollectionSpec | None] = NOT_GIVEN,
         collection_method: Maybe[str] = NOT_GIVEN,
         days_until_due: Maybe[int | None] = NOT_GIVEN,
-        add_invoice_items: list[InvoiceItemSpec] | None = None) -> Subscription:
+        add_invoice_items: list[InvoiceItemSpec] | None = None,
+        payment_behavior: str = "allow_incomplete") -> Subscription:
     """Updates the subscription under its lock (`customer.subscription.updated` with the
     old values). `items` change its prices and quantities with Stripe's prorations
     (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
@@ -71,11 +72,43 @@ def subscription_update(
     cancels at `cancel_at` even mid-period (billing.services.subscription_cancel_at).
     `add_invoice_items` (one-time prices or their `price_data`) become the subscription's
     pending invoice items, taken by the invoice this update makes (`always_invoice`), else
-    by its next one. An ended subscription is refused, as Stripe refuses it."""
+    by its next one. An ended subscription is refused, as Stripe refuses it.
+
+    `payment_behavior=pending_if_incomplete` (items, prorations and `add_invoice_items`
+    only, as Stripe's pending updates): an `always_invoice` change whose invoice is not paid
+    leaves the items as they were, held as the subscription's `pending_update` until that
+    invoice is paid (then applied) or voided, by the merchant or when its time runs out (23
+    hours, or the period's end if sooner). While one is held, the items cannot change."""
+    if payment_behavior not in UPDATE_PAYMENT_BEHAVIORS:
+        raise InvalidParameter(f"Invalid payment_behavior: must be one of "
+                               f"{', '.join(UPDATE_PAYMENT_BEHAVIORS)}.",
+                               param="payment_behavior")
+    pending = payment_behavior == "pending_if_incomplete"
+    if pending:
+        _pending_update_check(
+            items=items, given={
+                "default_payment_method": default_payment_method is not NOT_GIVEN,
+                "cancel_at_period_end": cancel_at_period_end is not NOT_GIVEN,
+                "cancel_at": cancel_at is not NOT_GIVEN,
+                "description": description is not NOT_GIVEN,
+                "metadata": metadata is not None, "discounts": discounts is not NOT_GIVEN,
+                "pause_collection": pause_collection is not NOT_GIVEN,
+                "collection_method": collection_method is not NOT_GIVEN,
+                "days_until_due": days_until_due is not NOT_GIVEN})
     invoice = None
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
+        if subscription.pending_update_invoice_id is not None and (items or add_invoice_items):
+            raise InvalidRequest(
+                f"This subscription has a pending update waiting for its invoice "
+                f"{subscription.pending_update_invoice_id} to be paid: pay or void that "
+                f"invoice before changing its items.", param="items")
+        if (pending and subscription.collection_method
+                == Subscription.CollectionMethod.SEND_INVOICE):
+            raise InvalidRequest("Pending updates are not supported on subscriptions with "
+                                 "`collection_method=send_invoice`.",
+                                 param="payment_behavior")
         if subscription.is_ended and (default_payment_method is not NOT_GIVEN
                                       or cancel_at_period_end is not NOT_GIVEN or items
                                       or cancel_at is not NOT_GIVEN
@@ -97,7 +130,7 @@ def subscription_update(
             if items:
                 invoice = subscription_items_change_locked(
                     subscription, items, proration_behavior=proration_behavior,
-                    proration_date=proration_date, actor=actor)
+                    proration_date=proration_date, actor=actor, pending=pending)
             if default_payment_method is not NOT_GIVEN:
                 subscription.default_payment_method = subscription_payment_method_check(
                     default_payment_method, subscription.customer)
@@ -131,6 +164,28 @@ def subscription_update(
         # once with its new default.
         subscription_retry_with_new_default(subscription_id=id)
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
+
+
+# `pending_if_incomplete`: Stripe's pending updates; `error_if_incomplete` on an update is
+# not built.
+UPDATE_PAYMENT_BEHAVIORS = ("allow_incomplete", "pending_if_incomplete")
+
+
+def _pending_update_check(*, items: list[ItemChange] | None, given: dict[str, bool]) -> None:
+    """Only what a pending update can hold may come with `pending_if_incomplete`, as Stripe
+    allows: items' prices and quantities, prorations, `add_invoice_items`."""
+    for name, present in given.items():
+        if present:
+            raise InvalidRequest(f"`{name}` cannot be used with "
+                                 "`payment_behavior=pending_if_incomplete`: a pending update "
+                                 "holds only items (price, quantity), proration_behavior, "
+                                 "proration_date and add_invoice_items.", param=name)
+    for index, change in enumerate(items or []):
+        for name, value in (("price_data", change.price_data), ("metadata", change.metadata)):
+            if value is not None:
+                raise InvalidRequest(f"`items[][{name}]` cannot be used with "
+                                     "`payment_behavior=pending_if_incomplete`.",
+                                     param=f"items[{index}][{name}]")
 
 
 def subscription_item_create(
