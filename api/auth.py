@@ -6,7 +6,9 @@ import binascii
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
+from api import errors
 from api.errors import AuthenticationError
+from api.permissions import permitted, refusal_message
 from merchants.models import ApiKey
 from merchants.selectors import api_key_get_by_token
 
@@ -56,10 +58,18 @@ class ApiKeyAuthentication(BaseAuthentication):
 
 
 class SecretKeyRequired(BasePermission):
-    """Publishable keys reach only views that declare `allow_publishable_key = True`."""
+    """Publishable keys reach only views that declare `allow_publishable_key = True`;
+    restricted keys only the resources their permissions grant (api.permissions), on every
+    route, as this is every API view's permission class."""
 
     def has_permission(self, request, view) -> bool:
         key: ApiKey = request.auth
+        if key.kind == ApiKey.Kind.RESTRICTED:
+            allowed, resource, level = permitted(key, method=request.method,
+                                                 path=request.path)
+            if not allowed:
+                raise errors.PermissionError(refusal_message(key, resource=resource, level=level))
+            return True
         if key.kind == ApiKey.Kind.SECRET or getattr(view, "allow_publishable_key", False):
             return True
         raise AuthenticationError(

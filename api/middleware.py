@@ -77,7 +77,8 @@ def loggable_path(request: HttpRequest) -> str:
 
 
 class AccessLogMiddleware:
-    """One `till.access` line per request, in place of gunicorn's access log (which records
+    """One `till.access` line per request (and, for a merchant's key, a row of its request
+    log, api.request_log), in place of gunicorn's access log (which records
     the HTTP Basic user, the whole key): method, path (secrets redacted), status, duration in
     milliseconds and the API key's id (`key_…`, never the key), under the request id as every
     line is."""
@@ -88,11 +89,18 @@ class AccessLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
+        duration_ms = (time.perf_counter() - started) * 1000
         # DRF sets the authenticated ApiKey on the request it wraps, this one.
         key_id = getattr(getattr(request, "auth", None), "id", None)
-        access_logger.info("%s %s %s %.1fms %s", request.method, loggable_path(request),
-                           response.status_code, (time.perf_counter() - started) * 1000,
-                           key_id or "-")
+        path = loggable_path(request)
+        access_logger.info("%s %s %s %.1fms %s", request.method, path, response.status_code,
+                           duration_ms, key_id or "-")
+        if key_id is not None:
+            # The merchant's request log, written once the response has been sent.
+            from api.request_log import request_log_record
+
+            request_log_record(request=request, response=response, path=path,
+                               duration_ms=duration_ms)
         return response
 
 

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from merchants.models import Merchant
+from merchants.models import Merchant, id_field
 
 
 class IdempotencyKey(models.Model):
@@ -46,3 +46,45 @@ class OperatorToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}{', revoked' if self.revoked_at else ''})"
+
+
+class RequestLog(models.Model):
+    """One API request a merchant's key made, as the dashboard's Developers page shows it:
+    written after the response, one INSERT (api.request_log), kept TILL_REQUEST_LOG_DAYS
+    (api.tasks.request_logs_prune). Requests that no key authenticated name no merchant and
+    are not kept here (the access log has them)."""
+
+    id = id_field("rlog")
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="+")
+    livemode = models.BooleanField()
+    created = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=10)
+    # As sent, with secret-bearing query values redacted (api.middleware.loggable_path).
+    path = models.CharField(max_length=2000)
+    status = models.PositiveSmallIntegerField()
+    api_key_id = models.CharField(max_length=40)
+    api_key_redacted = models.CharField(max_length=40)
+    request_id = models.CharField(max_length=200)
+    duration_ms = models.PositiveIntegerField()
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    # Errors only, as the envelope carried them.
+    error_type = models.CharField(max_length=50, blank=True)
+    error_code = models.CharField(max_length=100, blank=True)
+    error_message = models.TextField(blank=True)
+    error_param = models.CharField(max_length=200, blank=True)
+    # The objects the response named: its `id`, and those an error names beside it.
+    object_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["merchant", "livemode", "-created", "-id"],
+                         name="request_log_page"),
+            models.Index(fields=["created"], name="request_log_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"
+
+    @property
+    def status_class(self) -> str:
+        return f"{self.status // 100}xx"

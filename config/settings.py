@@ -218,6 +218,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "idempotency-keys-prune": {"task": "api.tasks.idempotency_keys_prune", "schedule": 3600.0},
+    # The API request log's entries older than TILL_REQUEST_LOG_DAYS.
+    "request-logs-prune": {"task": "api.tasks.request_logs_prune", "schedule": 3600.0},
     # Lost messages, dead workers and due retries: the outbox sweep re-enqueues them.
     "webhook-deliveries-sweep": {"task": "webhooks.tasks.deliveries_sweep",
                                  "schedule": env.float("TILL_WEBHOOK_SWEEP_SECONDS",
@@ -436,6 +438,8 @@ TILL_WEBHOOK_DISABLE_AFTER_DAYS = env.float("TILL_WEBHOOK_DISABLE_AFTER_DAYS", d
 TILL_WEBHOOK_MAX_IN_FLIGHT = env.int("TILL_WEBHOOK_MAX_IN_FLIGHT", default=8)
 # Concurrent HTTP sends per worker process (one batch of deliveries goes out in parallel).
 TILL_WEBHOOK_SEND_THREADS = env.int("TILL_WEBHOOK_SEND_THREADS", default=64)
+# How long the API request log keeps an entry (the Developers page), in days.
+TILL_REQUEST_LOG_DAYS = env.int("TILL_REQUEST_LOG_DAYS", default=30)
 # How long a rolled signing secret keeps signing (a second v1), by default.
 TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS = env.int("TILL_WEBHOOK_SECRET_ROLL_GRACE_HOURS",
                                                default=24)

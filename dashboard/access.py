@@ -22,7 +22,8 @@ from merchants.selectors import membership_for_user
 
 LIVEMODE_SESSION_KEY = "dashboard_livemode"
 
-# Today every rule lets the same roles through; a developer or analyst only looks.
+# Most rules let owners and admins through; a developer also manages API keys, a viewer only
+# looks.
 MANAGERS = frozenset({Membership.Role.OWNER, Membership.Role.ADMIN})
 
 
@@ -34,8 +35,11 @@ class Rule:
     refusal: str
 
 
-KEY_ROLL = Rule(MANAGERS, "Only owners and admins can roll API keys.")
-KEY_REVOKE = Rule(MANAGERS, "Only owners and admins can revoke API keys.")
+# API keys are a developer's business too (issue 16's roles: developer, keys and webhooks).
+KEY_MANAGERS = MANAGERS | {Membership.Role.DEVELOPER}
+KEY_CREATE = Rule(KEY_MANAGERS, "Only owners, admins and developers can create API keys.")
+KEY_ROLL = Rule(KEY_MANAGERS, "Only owners, admins and developers can roll API keys.")
+KEY_REVOKE = Rule(KEY_MANAGERS, "Only owners, admins and developers can revoke API keys.")
 # Add an endpoint, roll its signing secret, disable, enable or delete it, resend a delivery.
 WEBHOOK_ENDPOINT_CHANGE = Rule(MANAGERS, "Only owners and admins can change webhook endpoints.")
 # Money moves, or a hold is released.
@@ -98,7 +102,7 @@ class Current:
     @property
     def may_manage_keys(self) -> bool:
         """The keys table's Roll and Revoke."""
-        return self.may(KEY_ROLL) and self.may(KEY_REVOKE)
+        return self.may(KEY_CREATE) and self.may(KEY_ROLL) and self.may(KEY_REVOKE)
 
     @property
     def may_change_webhooks(self) -> bool:

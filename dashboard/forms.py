@@ -12,7 +12,7 @@ from api.search import search_query_parse
 from billing.models import Invoice
 from core.money import CURRENCIES, SYMBOLS, currency_exponent
 from disputes.models import Dispute
-from merchants.models import Merchant
+from merchants.models import API_KEY_RESOURCES, Merchant
 from payments.models import PaymentIntent
 from payments.search import PAYMENT_INTENT_SEARCH_FIELDS
 from refunds.models import Refund
@@ -559,3 +559,38 @@ class PaymentLinkForm(forms.Form):
     def __init__(self, *args, prices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["price"].choices = prices
+
+
+class CreateKeyForm(forms.Form):
+    """A named secret key, or a restricted key with a level per resource (a select each,
+    `perm_<resource>`); the service vets the permissions."""
+
+    name = forms.CharField(label="Name", max_length=100)
+    kind = forms.ChoiceField(label="Type", choices=[("secret", "Secret key"),
+                                                    ("restricted", "Restricted key")],
+                             initial="restricted")
+
+    def permissions(self, data) -> dict[str, str]:
+        return {resource: data.get(f"perm_{resource}", "none")
+                for resource in API_KEY_RESOURCES}
+
+
+class RequestLogFilterForm(forms.Form):
+    STATUS_CLASSES = [("", "Any status"), ("2", "2xx succeeded"), ("4", "4xx failed"),
+                      ("5", "5xx errored")]
+    METHODS = [("", "Any method"), ("GET", "GET"), ("POST", "POST"), ("DELETE", "DELETE")]
+
+    status = forms.ChoiceField(required=False, choices=STATUS_CLASSES)
+    method = forms.ChoiceField(required=False, choices=METHODS)
+    path = forms.CharField(required=False, max_length=200, label="Path starts with",
+                           widget=forms.TextInput(attrs={"placeholder": "/v1/payment_intents"}))
+    key = forms.ChoiceField(required=False, label="Key")
+    date_from = forms.DateField(required=False, label="From",
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To",
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, keys=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [("", "Any key")] + [
+            (key.id, f"{key.name or key.get_kind_display()} ({key.redacted})") for key in keys]

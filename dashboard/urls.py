@@ -6,6 +6,7 @@ from dashboard import login
 from dashboard.forms import EmailLoginForm
 from dashboard.views import (
     customers,
+    developers,
     disputes,
     events,
     home,
@@ -45,6 +46,10 @@ urlpatterns = [
     path("mode/", home.mode_switch, name="mode"),
     path("keys/<str:key_id>/roll/", home.key_roll, name="key-roll"),
     path("keys/<str:key_id>/revoke/", home.key_revoke, name="key-revoke"),
+    path("developers/", developers.developers, name="developers"),
+    path("developers/keys/new/", developers.key_create, name="key-create"),
+    path("developers/logs/<str:log_id>/", developers.request_log_detail,
+         name="request-log"),
     path("payments/", payments.payments, name="payments"),
     path("payments/<str:payment_intent_id>/", payments.payment_detail, name="payment"),
     path("payments/<str:payment_intent_id>/capture/", payments.payment_capture,

@@ -211,10 +211,51 @@ def hash_api_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# What a restricted key may be granted, resource by resource (the API's route groups,
+# api.permissions maps each route to one), with what the dashboard calls each.
+API_KEY_RESOURCES: dict[str, str] = {
+    "balance": "Balance and balance transactions",
+    "charges": "Charges",
+    "customers": "Customers",
+    "disputes": "Disputes",
+    "events": "Events",
+    "payment_intents": "PaymentIntents",
+    "payment_methods": "PaymentMethods",
+    "setup_intents": "SetupIntents",
+    "refunds": "Refunds",
+    "webhook_endpoints": "Webhook endpoints",
+    "products": "Products",
+    "prices": "Prices and plans",
+    "coupons": "Coupons and promotion codes",
+    "subscriptions": "Subscriptions and subscription items",
+    "invoices": "Invoices and invoice items",
+    "checkout_sessions": "Checkout Sessions",
+    "payment_links": "Payment Links",
+    "billing_portal": "Customer portal",
+    "test_clocks": "Test clocks",
+}
+API_KEY_LEVELS = ("none", "read", "write")  # each includes the ones before it
+
+
+def api_key_permissions_problem(permissions: dict[str, str]) -> str | None:
+    """What is wrong with a restricted key's permissions, or None."""
+    unknown = set(permissions) - set(API_KEY_RESOURCES)
+    if unknown:
+        return f"Unknown resources: {', '.join(sorted(unknown))}."
+    bad = sorted(r for r, level in permissions.items() if level not in API_KEY_LEVELS)
+    if bad:
+        return f"Permissions are none, read or write; not so for: {', '.join(bad)}."
+    if not any(level != "none" for level in permissions.values()):
+        return "A restricted key needs at least one read or write permission."
+    return None
+
+
 class ApiKey(models.Model):
     class Kind(models.TextChoices):
         SECRET = "secret"  # noqa: S105 - a kind of key, not a credential
         PUBLISHABLE = "publishable"
+        # A secret key limited to what its `permissions` grant (`rk_test_…`, `rk_live_…`).
+        RESTRICTED = "restricted"
 
     id = id_field("key")
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="api_keys")
@@ -230,6 +271,14 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     rolled_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
+    # What the merchant calls it (Stripe's key names); a rolled key keeps its name.
+    name = models.CharField(max_length=100, blank=True)
+    # Restricted keys only: {resource: "read" | "write"} (api.permissions.RESOURCES); a
+    # resource not named is refused. Write includes read.
+    permissions = models.JSONField(default=dict, blank=True)
+    # When a request last authenticated with it, to the minute (written at most once a
+    # minute per key, after the response: api.request_log).
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["merchant", "livemode", "kind"])]
@@ -239,8 +288,21 @@ class ApiKey(models.Model):
 
     @property
     def prefix(self) -> str:
-        return ("sk" if self.kind == self.Kind.SECRET else "pk") + (
-            "_live_" if self.livemode else "_test_")
+        head = {self.Kind.SECRET: "sk", self.Kind.PUBLISHABLE: "pk",
+                self.Kind.RESTRICTED: "rk"}[self.kind]
+        return head + ("_live_" if self.livemode else "_test_")
+
+    @property
+    def is_secret(self) -> bool:
+        """Secret or restricted: a key for servers, never for browsers."""
+        return self.kind != self.Kind.PUBLISHABLE
+
+    def permission(self, resource: str) -> str:
+        """The level ("write", "read" or "none") for a resource: every one is "write" but on a
+        restricted key, and publishable keys are refused before this is asked."""
+        if self.kind != self.Kind.RESTRICTED:
+            return "write"
+        return self.permissions.get(resource, "none")
 
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()  # real time: authentication's, not core's clock

@@ -17,6 +17,7 @@ from merchants.models import (
     ApiKey,
     Membership,
     Merchant,
+    api_key_permissions_problem,
     dunning_retry_days_problem,
     hash_api_key,
 )
@@ -37,8 +38,10 @@ class CreatedMerchant:
     keys: dict[str, str]  # "test_secret_key" -> "sk_test_…", and so on
 
 
-def _issue_key(*, merchant: Merchant, livemode: bool, kind: str) -> IssuedKey:
-    key = ApiKey(merchant=merchant, livemode=livemode, kind=kind)
+def _issue_key(*, merchant: Merchant, livemode: bool, kind: str, name: str = "",
+               permissions: dict[str, str] | None = None) -> IssuedKey:
+    key = ApiKey(merchant=merchant, livemode=livemode, kind=kind, name=name,
+                 permissions=permissions or {})
     token = key.prefix + random_token(48)
     key.key_hash = hash_api_key(token)
     key.redacted = f"{key.prefix}…{token[-4:]}"
@@ -67,6 +70,35 @@ def merchant_create(*, name: str, email: str, password: str) -> CreatedMerchant:
     return CreatedMerchant(merchant=merchant, keys=keys)
 
 
+API_KEY_NAME_MAX = 100
+
+
+def api_key_create(*, merchant: Merchant, livemode: bool, kind: str, name: str,
+                   permissions: dict[str, str] | None = None) -> IssuedKey:
+    """Issues a named secret key, or a restricted key with `permissions`
+    ({resource: "none" | "read" | "write"}, "none" left out as the default). The token is
+    returned once; bad input changes nothing (InvalidParameter naming the field)."""
+    name = name.strip()
+    if not name:
+        raise InvalidParameter("Give the key a name.", param="name")
+    if len(name) > API_KEY_NAME_MAX:
+        raise InvalidParameter(f"A key's name has at most {API_KEY_NAME_MAX} characters.",
+                               param="name")
+    if kind == ApiKey.Kind.SECRET:
+        permissions = {}
+    elif kind == ApiKey.Kind.RESTRICTED:
+        permissions = dict(permissions or {})
+        if problem := api_key_permissions_problem(permissions):
+            raise InvalidParameter(problem, param="permissions")
+        permissions = {r: level for r, level in sorted(permissions.items()) if level != "none"}
+    else:
+        raise InvalidParameter("Only secret and restricted keys can be created.",
+                               param="kind")
+    with transaction.atomic(durable=True):
+        return _issue_key(merchant=merchant, livemode=livemode, kind=kind, name=name,
+                          permissions=permissions)
+
+
 def api_key_roll(*, key_id: str, merchant: Merchant,
                  expires_at: datetime | None = None) -> IssuedKey:
     """Issues a replacement for a key; the old one keeps working until `expires_at`.
@@ -81,7 +113,8 @@ def api_key_roll(*, key_id: str, merchant: Merchant,
         old = api_key_get_locked(key_id=key_id, merchant=merchant)
         if not old.is_active(now):
             raise ValueError("Only an active key can be rolled.")
-        issued = _issue_key(merchant=merchant, livemode=old.livemode, kind=old.kind)
+        issued = _issue_key(merchant=merchant, livemode=old.livemode, kind=old.kind,
+                            name=old.name, permissions=old.permissions)
         old.expires_at = max(expires_at, now)
         old.rolled_into = issued.key
         old.save(update_fields=["expires_at", "rolled_into"])

@@ -59,7 +59,7 @@ def key_roll(request: HttpRequest, current: Current, key_id: str) -> HttpRespons
     form = RollKeyForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose when the old key should expire.")
-        return redirect("dashboard:home")
+        return redirect(next_url(request, reverse("dashboard:home")))
     try:
         issued = api_key_roll(key_id=key_id, merchant=current.merchant,
                               expires_at=timezone.now() + form.grace())
@@ -67,7 +67,7 @@ def key_roll(request: HttpRequest, current: Current, key_id: str) -> HttpRespons
         raise Http404("No such API key") from exc
     except ValueError as exc:
         messages.error(request, str(exc))
-        return redirect("dashboard:home")
+        return redirect(next_url(request, reverse("dashboard:home")))
     old = api_key_get(key_id=key_id, merchant=current.merchant)
     request.session[NEW_KEY_SESSION_KEY] = {
         "token": issued.token,
@@ -76,7 +76,7 @@ def key_roll(request: HttpRequest, current: Current, key_id: str) -> HttpRespons
         "replaces": old.redacted if old else "",
         "old_expires_at": old.expires_at.isoformat() if old and old.expires_at else None,
     }
-    return redirect("dashboard:home")
+    return redirect(next_url(request, reverse("dashboard:home")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,6 +89,8 @@ def key_revoke(request: HttpRequest, current: Current, key_id: str) -> HttpRespo
     if request.method == "POST":
         key = api_key_revoke(key_id=key.id, merchant=current.merchant)
         messages.success(request, f"Revoked {key.redacted}. It no longer authenticates.")
-        return redirect("dashboard:home")
+        return redirect(next_url(request, reverse("dashboard:home")))
+    back = request.GET.get("next", "")
     return render_page(request, current, "dashboard/keys/revoke_confirm.html",
-                       {"nav": "home", "key": key})
+                       {"nav": "home", "key": key,
+                        "next": back if back == reverse("dashboard:developers") else ""})

@@ -474,7 +474,8 @@ def test_creating_and_listing_prices_stay_within_their_query_budgets(
     for _ in range(5):
         monthly(api, gold["id"])
 
-    with django_assert_max_num_queries(9):
+    # (each with the request log's row)
+    with django_assert_max_num_queries(10):
         price(api, gold["id"], lookup_key="budget")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert len(ok(api.get("/v1/prices", {"limit": 100}))["data"]) == 6

@@ -120,8 +120,15 @@ def test_an_admin_can_roll_and_revoke(admin_member, account):
     assert admin_member.post(f"/keys/{key.id}/revoke/").status_code == 302
 
 
-@pytest.mark.parametrize("role", ["viewer", "developer"])
-def test_viewers_and_developers_may_not_roll_or_revoke(request, role, account):
+def test_a_developer_can_roll_and_revoke(developer, account):
+    key = key_row(account.key("test_secret_key"))
+
+    assert developer.post(f"/keys/{key.id}/roll/", {"expires_in": "1h"}).status_code == 302
+    assert developer.post(f"/keys/{key.id}/revoke/").status_code == 302
+
+
+@pytest.mark.parametrize("role", ["viewer"])
+def test_viewers_may_not_roll_or_revoke(request, role, account):
     client = request.getfixturevalue(role)
     token = account.key("test_secret_key")
     key = key_row(token)
