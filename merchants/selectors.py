@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from core.db import fetch_as, reader, table
 from core.models import StatusChange
@@ -102,15 +102,20 @@ def _user_pk(actor: str) -> int | None:
 
 def actor_labels(*, merchant: Merchant, actors: Iterable[str]) -> dict[str, str]:
     """How the dashboard names who made a change: `API key sk_test_…abcd`, `dashboard user
-    <email>` or `Till`, for each StatusChange.actor given. At most two queries (keys, users),
+    <email> (<role>)` (their role at the merchant now; none once they left it) or `Till`,
+    for each StatusChange.actor given. At most two queries (keys, users with their role),
     none for actors that need neither."""
     actors = set(actors)
     key_ids = {actor for actor in actors if actor.startswith("key_")}
     user_pks = {pk for actor in actors if (pk := _user_pk(actor)) is not None}
     redacted = (dict(ApiKey.objects.filter(merchant=merchant, id__in=key_ids)
                      .values_list("id", "redacted")) if key_ids else {})
-    emails = ({user.pk: user.email or user.get_username()
-               for user in get_user_model().objects.filter(pk__in=user_pks)}
+    role = Subquery(Membership.objects.filter(user=OuterRef("pk"), merchant=merchant)
+                    .values("role")[:1])
+    emails = ({user.pk: (user.email or user.get_username())
+               + (f" ({user.merchant_role})" if user.merchant_role else "")
+               for user in get_user_model().objects.filter(pk__in=user_pks)
+               .annotate(merchant_role=role)}
               if user_pks else {})
     labels = {}
     for actor in actors:
