@@ -2,7 +2,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from dashboard import login
+from dashboard import login, signup
 from dashboard.forms import EmailLoginForm
 from dashboard.views import (
     customers,
@@ -18,6 +18,7 @@ from dashboard.views import (
     refunds,
     settings,
     subscriptions,
+    team,
     test_clocks,
     webhooks,
 )
@@ -41,6 +42,14 @@ urlpatterns = [
         name="password-reset-confirm"),
     path("password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password-reset-complete"),
+    # Signing up and joining a team (dashboard/signup.py): no login needed.
+    path("signup/", signup.signup, name="signup"),
+    path("signup/confirm/<str:token>/", signup.signup_confirm, name="signup-confirm"),
+    path("invitations/<str:token>/", signup.invitation, name="invitation"),
+    path("team/", team.team, name="team"),
+    path("team/invite/", team.team_invite, name="team-invite"),
+    path("team/<int:member_id>/role/", team.team_member_role, name="team-member-role"),
+    path("team/<int:member_id>/remove/", team.team_member_delete, name="team-member-remove"),
     path("", home.home, name="home"),
     path("mode/", home.mode_switch, name="mode"),
     path("keys/<str:key_id>/roll/", home.key_roll, name="key-roll"),

@@ -2,11 +2,11 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from core.db import fetch_as, reader, table
 from core.models import StatusChange
-from merchants.models import ApiKey, Membership, Merchant, hash_api_key
+from merchants.models import ApiKey, Invitation, Membership, Merchant, hash_api_key
 
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
@@ -38,6 +38,25 @@ def api_key_get_locked(*, key_id: str, merchant: Merchant) -> ApiKey:
 
 def merchant_get_locked(*, id: str) -> Merchant:  # noqa: A002
     return Merchant.objects.select_for_update(of=("self",)).get(pk=id)
+
+
+def invitation_get_locked(*, id: str) -> Invitation:  # noqa: A002
+    return (Invitation.objects.select_for_update(of=("self",)).select_related("merchant")
+            .get(pk=id))
+
+
+def team_member_list(*, merchant: Merchant) -> QuerySet[Membership]:
+    """The team, owners first, then by when each joined (one query, with the logins)."""
+    order = Case(*(When(role=role, then=Value(rank)) for rank, role in
+                   enumerate(Membership.Role.values)), default=Value(99))
+    return (Membership.objects.filter(merchant=merchant).select_related("user")
+            .order_by(order, "created", "pk"))
+
+
+def invitation_list_open(*, merchant: Merchant, now) -> QuerySet[Invitation]:
+    """Invitations not yet accepted nor expired, newest first."""
+    return (Invitation.objects.filter(merchant=merchant, accepted_at__isnull=True,
+                                      expires_at__gt=now).order_by("-created", "-pk"))
 
 
 def membership_for_user(*, user) -> Membership | None:
