@@ -19,15 +19,15 @@ from merchants.selectors import invitation_list_open, team_member_list
 from merchants.services import invitation_create, team_member_remove, team_member_role_set
 
 
-def _page(request: HttpRequest, current: Current, form: InviteForm | None = None,
-          status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, current: Current,
+          form: InviteForm | None = None) -> HttpResponse:
     return render_page(request, current, "dashboard/team/team.html", {
         "nav": "team",
         "members": team_member_list(merchant=current.merchant),
         "invitations": invitation_list_open(merchant=current.merchant, now=clock.now()),
         "form": form or InviteForm(),
         "role_form": MemberRoleForm(),
-    }, status=status)
+    })
 
 
 @require_GET
@@ -43,14 +43,14 @@ def team_invite(request: HttpRequest, current: Current) -> HttpResponse:
     with the reason beside its field."""
     form = InviteForm(request.POST)
     if not form.is_valid():
-        return _page(request, current, form, status=400)
+        return _page(request, current, form)
     try:
         invited, token = invitation_create(
             merchant=current.merchant, email=form.cleaned_data["email"],
             role=form.cleaned_data["role"], by_owner=current.is_owner, actor=current.actor)
     except InvalidParameter as exc:
         form.add_error(exc.param if exc.param in form.fields else None, exc.message)
-        return _page(request, current, form, status=400)
+        return _page(request, current, form)
     send_link_email(to=invited.email, subject=f"Join {current.merchant.name} on Till",
                     template="registration/invitation_email.txt",
                     path=reverse("dashboard:invitation", args=[token]),
