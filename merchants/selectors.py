@@ -3,6 +3,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.db import fetch_as, reader, table
 from core.models import StatusChange
@@ -145,3 +146,13 @@ def actor_labels(*, merchant: Merchant, actors: Iterable[str]) -> dict[str, str]
         else:
             labels[actor] = "Till"
     return labels
+
+
+def totp_device_confirmed(*, user) -> TOTPDevice | None:
+    """The login's confirmed two-factor device: with one, logging in asks for its code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def totp_device_pending(*, user) -> TOTPDevice | None:
+    """A device being set up: its QR code shown, no code confirmed yet."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
