@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "core",
     "axes",
     "csp",
+    # Optional two-factor logins: a TOTP device per user (dashboard/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "merchants",
     "ledger",
     "api",
@@ -91,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dashboard.middleware.ContentSecurityPolicyMiddleware",
@@ -313,6 +317,8 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Till <till@localhost>")
+# The name authenticator apps show beside a Till login's two-factor codes.
+OTP_TOTP_ISSUER = "Till"
 PASSWORD_RESET_TIMEOUT = env.int("TILL_PASSWORD_RESET_TIMEOUT_HOURS", default=24) * 3600
 
 LOGIN_URL = "dashboard:login"

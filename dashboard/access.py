@@ -22,9 +22,11 @@ from merchants.selectors import membership_for_user
 
 LIVEMODE_SESSION_KEY = "dashboard_livemode"
 
-# Most rules let owners and admins through; a developer also manages API keys, a viewer only
-# looks.
+# Owners and admins may do everything; developers also manage API keys and webhooks (never
+# money movement or billing); support only looks. Only an owner makes or unmakes owners
+# (merchants.services.membership_role_set / membership_remove refuse it to anyone else).
 MANAGERS = frozenset({Membership.Role.OWNER, Membership.Role.ADMIN})
+DEVELOPERS = MANAGERS | {Membership.Role.DEVELOPER}
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,12 @@ class Rule:
     refusal: str
 
 
-# API keys are a developer's business too (issue 16's roles: developer, keys and webhooks).
-KEY_MANAGERS = MANAGERS | {Membership.Role.DEVELOPER}
-KEY_CREATE = Rule(KEY_MANAGERS, "Only owners, admins and developers can create API keys.")
-KEY_ROLL = Rule(KEY_MANAGERS, "Only owners, admins and developers can roll API keys.")
-KEY_REVOKE = Rule(KEY_MANAGERS, "Only owners, admins and developers can revoke API keys.")
+KEY_CREATE = Rule(DEVELOPERS, "Only owners, admins and developers can create API keys.")
+KEY_ROLL = Rule(DEVELOPERS, "Only owners, admins and developers can roll API keys.")
+KEY_REVOKE = Rule(DEVELOPERS, "Only owners, admins and developers can revoke API keys.")
 # Add an endpoint, roll its signing secret, disable, enable or delete it, resend a delivery.
-WEBHOOK_ENDPOINT_CHANGE = Rule(MANAGERS, "Only owners and admins can change webhook endpoints.")
+WEBHOOK_ENDPOINT_CHANGE = Rule(DEVELOPERS, "Only owners, admins and developers can change "
+                                           "webhook endpoints.")
 # Money moves, or a hold is released.
 PAYMENT_CAPTURE_OR_CANCEL = Rule(MANAGERS,
                                  "Only owners and admins can capture or cancel payments.")
@@ -72,6 +73,8 @@ DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
 # Settings → Processor: see, connect or disconnect the mode's Stripe account.
 PROCESSOR_MANAGE = Rule(MANAGERS, "Only owners and admins can see or change the processor "
                                   "settings.")
+# The team page's Invite, Change role and Remove (an admin's reach stops at owners).
+TEAM_MANAGE = Rule(MANAGERS, "Only owners and admins can invite, change or remove members.")
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,15 @@ class Current:
     @property
     def may_manage_processor(self) -> bool:
         return self.may(PROCESSOR_MANAGE)
+
+    @property
+    def may_manage_team(self) -> bool:
+        return self.may(TEAM_MANAGE)
+
+    @property
+    def is_owner(self) -> bool:
+        """Owners alone may invite, promote, demote or remove owners."""
+        return self.role == Membership.Role.OWNER
 
     def context(self) -> dict[str, Any]:
         """What every dashboard template is given about who is looking."""

@@ -4,6 +4,7 @@ from datetime import UTC, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
@@ -594,3 +595,48 @@ class RequestLogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [("", "Any key")] + [
             (key.id, f"{key.name or key.get_kind_display()} ({key.redacted})") for key in keys]
+
+
+class SignUpForm(forms.Form):
+    """A new merchant and its owner's login."""
+
+    business_name = forms.CharField(label="Business name", max_length=200)
+    email = forms.EmailField(label="Email", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label="Password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+TEAM_ROLES = [("owner", "Owner: everything, and the team's owners"),
+              ("admin", "Admin: everything but owners"),
+              ("developer", "Developer: API keys and webhooks, no money movement"),
+              ("support", "Support: reads only")]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=254)
+    role = forms.ChoiceField(label="Role", choices=TEAM_ROLES, initial="support")
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=TEAM_ROLES)
+
+
+class InvitationAcceptForm(forms.Form):
+    """A password, when the invited email has no login yet."""
+
+    password = forms.CharField(label="Choose a password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password

@@ -2,7 +2,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from dashboard import login
+from dashboard import login, signup
 from dashboard.forms import EmailLoginForm
 from dashboard.views import (
     customers,
@@ -19,7 +19,9 @@ from dashboard.views import (
     refunds,
     settings,
     subscriptions,
+    team,
     test_clocks,
+    two_factor,
     webhooks,
 )
 
@@ -29,6 +31,7 @@ urlpatterns = [
     path("login/", login.LoginView.as_view(authentication_form=EmailLoginForm,
                                            redirect_authenticated_user=True),
          name="login"),
+    path("login/two-factor/", login.two_factor, name="login-two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by email (Django's views, dashboard/login.py).
     path("password-reset/", login.PasswordResetView.as_view(
@@ -42,6 +45,20 @@ urlpatterns = [
         name="password-reset-confirm"),
     path("password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
          name="password-reset-complete"),
+    # Signing up and joining a team (dashboard/signup.py): no login needed.
+    path("signup/", signup.signup, name="signup"),
+    path("signup/confirm/<str:token>/", signup.signup_confirm, name="signup-confirm"),
+    path("invitations/<str:token>/", signup.invitation, name="invitation"),
+    path("team/", team.team, name="team"),
+    path("team/invite/", team.team_invite, name="team-invite"),
+    path("team/<int:member_id>/role/", team.team_member_role, name="team-member-role"),
+    path("team/<int:member_id>/remove/", team.team_member_delete, name="team-member-remove"),
+    path("account/two-factor/", two_factor.two_factor_page, name="two-factor"),
+    path("account/two-factor/start/", two_factor.two_factor_start, name="two-factor-start"),
+    path("account/two-factor/confirm/", two_factor.two_factor_confirm,
+         name="two-factor-confirm"),
+    path("account/two-factor/disable/", two_factor.two_factor_disable,
+         name="two-factor-disable"),
     path("", home.home, name="home"),
     path("mode/", home.mode_switch, name="mode"),
     path("keys/<str:key_id>/roll/", home.key_roll, name="key-roll"),

@@ -186,10 +186,13 @@ class Membership(models.Model):
     """A dashboard login's role at a merchant."""
 
     class Role(models.TextChoices):
+        """owner and admin: everything (only an owner makes or unmakes owners); developer:
+        API keys and webhooks, no money movement; support: reads only (dashboard/access.py)."""
+
         OWNER = "owner"
         ADMIN = "admin"
         DEVELOPER = "developer"
-        VIEWER = "viewer"
+        SUPPORT = "support"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="memberships")
@@ -319,3 +322,32 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# How long an emailed invitation to join a merchant's team may be accepted.
+INVITATION_VALID_DAYS = 7
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a merchant's team with a role. Its link carries a
+    signed token of this id (merchants.services); accepting it once sets `accepted_at`, and
+    the link is refused after that or after `expires_at`."""
+
+    id = id_field("inv")
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    created = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "-created"], name="invitation_merchant")]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} at {self.merchant_id}"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and now < self.expires_at

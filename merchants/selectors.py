@@ -2,11 +2,12 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.db import fetch_as, reader, table
 from core.models import StatusChange
-from merchants.models import ApiKey, Membership, Merchant, hash_api_key
+from merchants.models import ApiKey, Invitation, Membership, Merchant, hash_api_key
 
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
@@ -38,6 +39,25 @@ def api_key_get_locked(*, key_id: str, merchant: Merchant) -> ApiKey:
 
 def merchant_get_locked(*, id: str) -> Merchant:  # noqa: A002
     return Merchant.objects.select_for_update(of=("self",)).get(pk=id)
+
+
+def invitation_get_locked(*, id: str) -> Invitation:  # noqa: A002
+    return (Invitation.objects.select_for_update(of=("self",)).select_related("merchant")
+            .get(pk=id))
+
+
+def team_member_list(*, merchant: Merchant) -> QuerySet[Membership]:
+    """The team, owners first, then by when each joined (one query, with the logins)."""
+    order = Case(*(When(role=role, then=Value(rank)) for rank, role in
+                   enumerate(Membership.Role.values)), default=Value(99))
+    return (Membership.objects.filter(merchant=merchant).select_related("user")
+            .order_by(order, "created", "pk"))
+
+
+def invitation_list_open(*, merchant: Merchant, now) -> QuerySet[Invitation]:
+    """Invitations not yet accepted nor expired, newest first."""
+    return (Invitation.objects.filter(merchant=merchant, accepted_at__isnull=True,
+                                      expires_at__gt=now).order_by("-created", "-pk"))
 
 
 def membership_for_user(*, user) -> Membership | None:
@@ -102,15 +122,20 @@ def _user_pk(actor: str) -> int | None:
 
 def actor_labels(*, merchant: Merchant, actors: Iterable[str]) -> dict[str, str]:
     """How the dashboard names who made a change: `API key sk_test_…abcd`, `dashboard user
-    <email>` or `Till`, for each StatusChange.actor given. At most two queries (keys, users),
+    <email> (<role>)` (their role at the merchant now; none once they left it) or `Till`,
+    for each StatusChange.actor given. At most two queries (keys, users with their role),
     none for actors that need neither."""
     actors = set(actors)
     key_ids = {actor for actor in actors if actor.startswith("key_")}
     user_pks = {pk for actor in actors if (pk := _user_pk(actor)) is not None}
     redacted = (dict(ApiKey.objects.filter(merchant=merchant, id__in=key_ids)
                      .values_list("id", "redacted")) if key_ids else {})
-    emails = ({user.pk: user.email or user.get_username()
-               for user in get_user_model().objects.filter(pk__in=user_pks)}
+    role = Subquery(Membership.objects.filter(user=OuterRef("pk"), merchant=merchant)
+                    .values("role")[:1])
+    emails = ({user.pk: (user.email or user.get_username())
+               + (f" ({user.merchant_role})" if user.merchant_role else "")
+               for user in get_user_model().objects.filter(pk__in=user_pks)
+               .annotate(merchant_role=role)}
               if user_pks else {})
     labels = {}
     for actor in actors:
@@ -121,3 +146,13 @@ def actor_labels(*, merchant: Merchant, actors: Iterable[str]) -> dict[str, str]
         else:
             labels[actor] = "Till"
     return labels
+
+
+def totp_device_confirmed(*, user) -> TOTPDevice | None:
+    """The login's confirmed two-factor device: with one, logging in asks for its code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def totp_device_pending(*, user) -> TOTPDevice | None:
+    """A device being set up: its QR code shown, no code confirmed yet."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()

@@ -6,22 +6,36 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import clock
-from core.exceptions import InvalidParameter
+from core.actor import Actor
+from core.context import request_id_var
+from core.exceptions import InvalidParameter, InvalidState
 from core.ids import random_token
+from core.models import StatusChange
 from merchants.models import (
+    INVITATION_VALID_DAYS,
     UPCOMING_INVOICE_DAYS_MAX,
     ApiKey,
+    Invitation,
     Membership,
     Merchant,
     api_key_permissions_problem,
     dunning_retry_days_problem,
     hash_api_key,
 )
-from merchants.selectors import api_key_get_locked, merchant_get_locked
+from merchants.selectors import (
+    api_key_get_locked,
+    invitation_get_locked,
+    merchant_get_locked,
+    totp_device_confirmed,
+    totp_device_pending,
+    user_get_by_email,
+)
 
 
 @dataclass(frozen=True)
@@ -51,16 +65,22 @@ def _issue_key(*, merchant: Merchant, livemode: bool, kind: str, name: str = "",
     return IssuedKey(key=key, token=token)
 
 
-def merchant_create(*, name: str, email: str, password: str) -> CreatedMerchant:
+def merchant_create(*, name: str, email: str, password: str,
+                    confirmed: bool = True) -> CreatedMerchant:
     """Creates a merchant, its owner login and a secret and publishable key per mode.
 
-    The secret tokens are returned once and stored only as hashes.
+    The secret tokens are returned once and stored only as hashes. Unless `confirmed`, the
+    owner cannot log in until `email_confirm` takes the link sent to the address (sign-up).
+    A login of that email already existing is refused (InvalidParameter on `email`).
     """
     email = email.strip().lower()
     with transaction.atomic(durable=True):
+        if user_get_by_email(email=email) is not None:
+            raise InvalidParameter("A login with this email already exists: log in, or "
+                                   "reset its password.", param="email")
         merchant = Merchant.objects.create(name=name, email=email)
         user = get_user_model().objects.create_user(username=email, email=email,
-                                                    password=password)
+                                                    password=password, is_active=confirmed)
         Membership.objects.create(user=user, merchant=merchant, role=Membership.Role.OWNER)
         keys = {}
         for livemode, mode in ((False, "test"), (True, "live")):
@@ -193,3 +213,217 @@ def merchant_brand_color_set(*, merchant: Merchant, color: str) -> Merchant:
         locked.save(update_fields=["brand_color"])
     merchant.brand_color = color.lower()
     return merchant
+
+
+# Sign-up's confirmation link and the team's invitations: signed (SECRET_KEY) tokens of an
+# id, each with its own salt so one kind can never be passed off as the other.
+EMAIL_CONFIRM_SALT = "merchants.email_confirm"
+EMAIL_CONFIRM_VALID_DAYS = 3
+INVITATION_SALT = "merchants.invitation"
+ROLES = frozenset(Membership.Role.values)
+
+
+def email_confirmation_token(*, user) -> str:
+    """The token of the link that confirms a signed-up owner's email (valid 3 days)."""
+    return signing.dumps(user.pk, salt=EMAIL_CONFIRM_SALT)
+
+
+def email_confirm(*, token: str):
+    """Confirms a signed-up owner's email: their login becomes active and can log in. Taking
+    the same link again changes nothing; a forged or expired one is refused (InvalidState)."""
+    try:
+        pk = signing.loads(token, salt=EMAIL_CONFIRM_SALT,
+                           max_age=timedelta(days=EMAIL_CONFIRM_VALID_DAYS))
+    except signing.BadSignature as error:
+        raise InvalidState("This confirmation link is invalid or has expired: sign up "
+                           "again, or reset the password to get a new one.") from error
+    user = get_user_model().objects.filter(pk=pk).first()
+    if user is None:
+        raise InvalidState("This confirmation link is for an account that no longer exists.")
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def _team_record(*, merchant: Merchant, object_id: str, source: str, target: str,
+                 actor: Actor) -> None:
+    """The team change in the audit trail (a StatusChange: the role before and after)."""
+    StatusChange.objects.create(merchant_id=merchant.pk, livemode=False, object_id=object_id,
+                                source=source, target=target, actor=actor.id,
+                                request_id=request_id_var.get())
+
+
+def _role_check(role: str, *, by_owner: bool, param: str = "role") -> None:
+    if role not in ROLES:
+        raise InvalidParameter(f"Invalid role: must be one of {', '.join(sorted(ROLES))}.",
+                               param=param)
+    if role == Membership.Role.OWNER and not by_owner:
+        raise InvalidParameter("Only an owner can make someone an owner.", param=param)
+
+
+def invitation_create(*, merchant: Merchant, email: str, role: str, by_owner: bool,
+                      actor: Actor) -> tuple[Invitation, str]:
+    """Invites `email` to the team with `role` (only an owner may invite an owner); returns
+    the invitation and the token of its link, valid INVITATION_VALID_DAYS and once. Someone
+    already on the team is refused (InvalidParameter on `email`)."""
+    email = email.strip().lower()
+    _role_check(role, by_owner=by_owner)
+    now = clock.now()
+    with transaction.atomic(durable=True):
+        if Membership.objects.filter(merchant=merchant, user__username=email).exists():
+            raise InvalidParameter(f"{email} is already on the team.", param="email")
+        invitation = Invitation.objects.create(
+            merchant=merchant, email=email, role=role, invited_by_id=actor.user_pk,
+            created=now, expires_at=now + timedelta(days=INVITATION_VALID_DAYS))
+        _team_record(merchant=merchant, object_id=invitation.pk, source="", target="invited",
+                     actor=actor)
+    return invitation, signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_from_token(*, token: str) -> Invitation:
+    """The open invitation a link's token names; forged, expired or used: InvalidState."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT,
+                           max_age=timedelta(days=INVITATION_VALID_DAYS))
+    except signing.BadSignature as error:
+        raise InvalidState("This invitation link is invalid or has expired.") from error
+    invitation = Invitation.objects.select_related("merchant").filter(pk=pk).first()
+    if invitation is None or not invitation.is_open(clock.now()):
+        raise InvalidState("This invitation has already been accepted or has expired.")
+    return invitation
+
+
+def invitation_accept(*, token: str, password: str | None = None, user=None) -> Membership:
+    """Accepts an invitation once, under its row lock: the invited email's login (created
+    with `password` if none exists; if one does, `user` must be it, logged in) joins the
+    team with the invited role. A second acceptance is refused (InvalidState)."""
+    invitation = invitation_from_token(token=token)
+    with transaction.atomic(durable=True):
+        invitation = invitation_get_locked(id=invitation.pk)
+        if not invitation.is_open(clock.now()):
+            raise InvalidState("This invitation has already been accepted or has expired.")
+        existing = user_get_by_email(email=invitation.email)
+        if existing is None:
+            if not password:
+                raise InvalidParameter("Choose a password.", param="password")
+            existing = get_user_model().objects.create_user(
+                username=invitation.email, email=invitation.email, password=password)
+        elif user is None or user.pk != existing.pk:
+            raise InvalidState(f"Log in as {invitation.email} to accept this invitation.")
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(user=existing,
+                                                       merchant=invitation.merchant,
+                                                       role=invitation.role)
+        except IntegrityError as error:
+            raise InvalidState(f"{invitation.email} is already on the team.") from error
+        invitation.accepted_at = clock.now()
+        invitation.save(update_fields=["accepted_at"])
+        _team_record(merchant=invitation.merchant, object_id=invitation.pk, source="invited",
+                     target=invitation.role, actor=Actor.user(existing.pk))
+    return membership
+
+
+def _member_locked(*, merchant: Merchant, member_id: int) -> Membership:
+    """The member, with the merchant locked first: team changes of one merchant run one at
+    a time, so two demotions cannot both see another owner left."""
+    merchant_get_locked(id=merchant.pk)
+    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user")
+                  .filter(merchant=merchant, pk=member_id).first())
+    if membership is None:
+        raise InvalidParameter("No such member of this team.", param="member")
+    return membership
+
+
+def _last_owner(membership: Membership) -> bool:
+    return (membership.role == Membership.Role.OWNER and not Membership.objects.filter(
+        merchant_id=membership.merchant_id, role=Membership.Role.OWNER)
+        .exclude(pk=membership.pk).exists())
+
+
+def team_member_role_set(*, merchant: Merchant, member_id: int, role: str, by_owner: bool,
+                         actor: Actor) -> Membership:
+    """Changes a member's role, recorded in the audit trail. Only an owner makes or unmakes
+    an owner, and the last owner stays one (InvalidParameter on `role`)."""
+    _role_check(role, by_owner=by_owner)
+    with transaction.atomic(durable=True):
+        membership = _member_locked(merchant=merchant, member_id=member_id)
+        before = membership.role
+        if before == Membership.Role.OWNER and not by_owner:
+            raise InvalidParameter("Only an owner can change an owner's role.", param="role")
+        if role != Membership.Role.OWNER and _last_owner(membership):
+            raise InvalidParameter("The team's last owner stays an owner: make someone else "
+                                   "an owner first.", param="role")
+        if before != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+            _team_record(merchant=merchant, object_id=f"user:{membership.user_id}",
+                         source=before, target=role, actor=actor)
+    return membership
+
+
+def team_member_remove(*, merchant: Merchant, member_id: int, by_owner: bool,
+                       actor: Actor) -> None:
+    """Removes a member from the team (their login stays, for other teams), recorded in the
+    audit trail. Only an owner removes an owner; the last owner is never removed."""
+    with transaction.atomic(durable=True):
+        membership = _member_locked(merchant=merchant, member_id=member_id)
+        if membership.role == Membership.Role.OWNER and not by_owner:
+            raise InvalidParameter("Only an owner can remove an owner.", param="member")
+        if _last_owner(membership):
+            raise InvalidParameter("The team's last owner cannot be removed.", param="member")
+        membership.delete()
+        _team_record(merchant=merchant, object_id=f"user:{membership.user_id}",
+                     source=membership.role, target="removed", actor=actor)
+
+
+# Two-factor logins (django-otp's TOTP devices): optional, one confirmed device per login.
+
+def totp_setup_start(*, user) -> TOTPDevice:
+    """A new secret for the login's authenticator app, unconfirmed (logins do not ask for
+    it yet); any earlier unconfirmed one is dropped. Refused while one is confirmed."""
+    with transaction.atomic(durable=True):
+        if totp_device_confirmed(user=user) is not None:
+            raise InvalidState("Two-factor authentication is already on.")
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def _totp_check(device: TOTPDevice, code: str) -> None:
+    # Outside any transaction: django-otp saves each attempt (its throttle and the last code
+    # used, so a code works once); a refusal must not roll that back.
+    if not device.verify_token(code.strip()):
+        raise InvalidParameter("That code is not right: enter the 6 digits the app shows "
+                               "now.", param="code")
+
+
+def totp_setup_confirm(*, user, code: str) -> TOTPDevice:
+    """Turns two-factor on once the app shows a code the pending device accepts; from the
+    next login on, the code is asked for. A wrong code changes nothing (InvalidParameter)."""
+    device = totp_device_pending(user=user)
+    if device is None:
+        raise InvalidState("Start setting up two-factor authentication first.")
+    _totp_check(device, code)
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+def totp_disable(*, user, code: str) -> None:
+    """Turns two-factor off, given a current code (so a stolen session alone cannot)."""
+    device = totp_device_confirmed(user=user)
+    if device is None:
+        return
+    _totp_check(device, code)
+    TOTPDevice.objects.filter(user=user).delete()
+
+
+def totp_verify(*, user, code: str) -> TOTPDevice:
+    """The login's confirmed device, if `code` is its current one (each code once, wrong
+    ones throttled by django-otp); else InvalidParameter."""
+    device = totp_device_confirmed(user=user)
+    if device is None:
+        raise InvalidState("This login has no two-factor device.")
+    _totp_check(device, code)
+    return device

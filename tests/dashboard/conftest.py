@@ -22,8 +22,8 @@ def owner(account) -> Client:
 
 
 @pytest.fixture
-def viewer(account) -> Client:
-    return member(account, Membership.Role.VIEWER, "viewer@shop.test")
+def support(account) -> Client:
+    return member(account, Membership.Role.SUPPORT, "support@shop.test")
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def shown_token_live(client) -> str:
     return match.group(1)
 
 
-def test_a_developer_manages_keys_and_a_viewer_only_looks(developer, viewer, account):
+def test_a_developer_manages_keys_and_support_only_looks(developer, support, account):
     # a developer creates, rolls and revokes
     assert create_key(developer, customers="read").status_code == 302
     token = shown_token(developer)
@@ -86,11 +86,11 @@ def test_a_developer_manages_keys_and_a_viewer_only_looks(developer, viewer, acc
     assert rolled["Location"] == "/developers/"
     assert developer.post(f"/keys/{key.id}/revoke/", {"next": "/developers/"}
                           )["Location"] == "/developers/"
-    # a viewer sees the page without its buttons, and is refused the actions
-    html = viewer.get("/developers/").content.decode()
+    # support sees the page without its buttons, and is refused the actions
+    html = support.get("/developers/").content.decode()
     assert "Create a key" not in html and "Roll key" not in html
     before = ApiKey.objects.count()
-    assert create_key(viewer, customers="read").status_code == 403
+    assert create_key(support, customers="read").status_code == 403
     assert ApiKey.objects.count() == before
 
 

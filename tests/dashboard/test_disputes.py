@@ -235,8 +235,8 @@ def test_evidence_on_a_dispute_under_review_is_refused_with_its_reason(owner, ac
     assert Dispute.objects.get(pk=dispute.id).evidence["uncategorized_text"] == "x"
 
 
-@pytest.mark.parametrize("role", ["viewer", "developer"])
-def test_viewers_and_developers_see_but_cannot_answer(request, account, dispute_of, role):
+@pytest.mark.parametrize("role", ["support", "developer"])
+def test_support_and_developers_see_but_cannot_answer(request, account, dispute_of, role):
     client = request.getfixturevalue(role)
     dispute = dispute_of(account)
 

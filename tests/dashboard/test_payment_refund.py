@@ -244,8 +244,8 @@ def test_two_forms_make_two_refunds(owner, account):
     assert [r.amount for r in refunds_of(intent_id)] == [500, 500]
 
 
-@pytest.mark.parametrize("role", ["viewer", "developer"])
-def test_viewers_and_developers_may_not_refund(request, role, account):
+@pytest.mark.parametrize("role", ["support", "developer"])
+def test_support_and_developers_may_not_refund(request, role, account):
     client = request.getfixturevalue(role)
     intent_id = paid(account)
 

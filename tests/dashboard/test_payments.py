@@ -335,7 +335,7 @@ def test_capture_takes_the_whole_authorization_by_the_dashboard_user(owner, acco
     user = owner_of(account)
     timeline = section(html, "Timeline")
     assert "requires_capture → succeeded" in timeline
-    assert timeline.endswith(f"by dashboard user {user.email}")
+    assert timeline.endswith(f"by dashboard user {user.email} (owner)")
     assert StatusChange.objects.get(object_id=intent_id,
                                     target="succeeded").actor == f"user:{user.pk}"
 
@@ -423,8 +423,8 @@ def test_an_admin_may_capture(admin_member, account):
     assert status_of(intent_id) == "succeeded"
 
 
-@pytest.mark.parametrize("role", ["viewer", "developer"])
-def test_viewers_and_developers_see_no_buttons_and_may_not_capture_or_cancel(request, role,
+@pytest.mark.parametrize("role", ["support", "developer"])
+def test_support_and_developers_see_no_buttons_and_may_not_capture_or_cancel(request, role,
                                                                             account):
     client = request.getfixturevalue(role)
     intent_id = authorize(account)

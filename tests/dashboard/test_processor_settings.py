@@ -129,10 +129,10 @@ def test_the_live_page_says_live_payments_are_refused_until_connected(owner, acc
     assert "live payments are refused until you connect" in html
 
 
-@pytest.mark.parametrize("role", [Membership.Role.DEVELOPER, Membership.Role.VIEWER])
+@pytest.mark.parametrize("role", [Membership.Role.DEVELOPER, Membership.Role.SUPPORT])
 def test_other_roles_may_not_see_or_change_it(account, stripe_api, role, request):
     client = request.getfixturevalue("developer" if role == Membership.Role.DEVELOPER
-                                     else "viewer")
+                                     else "support")
     secret, publishable = stripe_keys()
 
     assert client.get(PAGE).status_code == 403

@@ -152,12 +152,12 @@ def test_a_price_of_another_product_is_not_found(owner, api):
     assert Price.objects.get(pk=price["id"]).active is True
 
 
-def test_a_viewer_sees_the_product_without_its_buttons(viewer, api):
+def test_a_support_member_sees_the_product_without_its_buttons(support, api):
     gold = product(api)
     monthly(api, gold["id"])
 
-    html = viewer.get(f"/products/{gold['id']}/").content.decode()
-    listed = viewer.get("/products/").content.decode()
+    html = support.get(f"/products/{gold['id']}/").content.decode()
+    listed = support.get("/products/").content.decode()
 
     assert "$10.00 USD / month" in html and "Archive" not in html
     assert "Only owners and admins can create, archive or reactivate" in html

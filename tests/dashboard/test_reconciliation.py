@@ -88,11 +88,11 @@ def test_a_failed_run_says_why(owner, account):
     assert "This run failed" in html and "Expired key" in html
 
 
-def test_a_viewer_may_look(viewer, account):
+def test_a_support_member_may_look(support, account):
     run = finished(a_run(account, day=date(2026, 3, 1), differences=1))
 
-    assert viewer.get("/reconciliation/").status_code == 200
-    assert "ch_till0" in viewer.get(f"/reconciliation/{run.id}/").content.decode()
+    assert support.get("/reconciliation/").status_code == 200
+    assert "ch_till0" in support.get(f"/reconciliation/{run.id}/").content.decode()
 
 
 def test_another_merchants_run_is_not_found(owner, account, other_account):

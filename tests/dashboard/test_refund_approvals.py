@@ -116,11 +116,11 @@ def test_deciding_twice_shows_the_status_it_has(owner, account):
 
 
 @pytest.mark.parametrize("action", ["approve", "reject"])
-def test_a_viewer_cannot_decide(viewer, account, action):
+def test_a_support_member_cannot_decide(support, account, action):
     refund = waiting_refund(account)
 
-    page = viewer.get("/refunds/").content.decode()
-    response = viewer.post(f"/refunds/{refund.id}/{action}/")
+    page = support.get("/refunds/").content.decode()
+    response = support.post(f"/refunds/{refund.id}/{action}/")
 
     assert refund.id in page and f"/refunds/{refund.id}/{action}/" not in page
     assert response.status_code == 403
@@ -176,8 +176,8 @@ def test_the_threshold_form_refuses_a_negative_amount(owner, account):
     assert account.merchant.refund_approval_thresholds == {}
 
 
-def test_a_viewer_cannot_change_the_threshold(viewer, account):
-    assert viewer.post("/refunds/settings/", {"threshold": "1"}).status_code == 403
+def test_a_support_member_cannot_change_the_threshold(support, account):
+    assert support.post("/refunds/settings/", {"threshold": "1"}).status_code == 403
     account.merchant.refresh_from_db()
     assert account.merchant.refund_approval_thresholds == {}
 

@@ -53,13 +53,13 @@ def test_a_refused_schedule_is_shown_with_its_reason_and_nothing_changes(admin_m
     assert stored(account) == ([3, 5, 7], "cancel", "leave_open")
 
 
-def test_a_viewer_sees_the_settings_but_cannot_change_them(viewer, developer, account):
-    page = viewer.get("/settings/")
+def test_a_support_member_sees_the_settings_but_cannot_change_them(support, developer, account):
+    page = support.get("/settings/")
     assert page.status_code == 200
     assert "/settings/dunning/" not in page.content.decode()
     assert "Only owners and admins can change these settings." in page.content.decode()
 
-    for client in (viewer, developer):
+    for client in (support, developer):
         refused = client.post("/settings/dunning/", {
             "retry_days": "1", "subscription_action": "leave_past_due",
             "invoice_action": "leave_open"})
@@ -81,14 +81,14 @@ def test_the_page_and_a_save_stay_within_budget(owner, django_assert_max_num_que
             "invoice_action": "leave_open"}).status_code == 302
 
 
-def test_an_owner_sets_when_upcoming_renewals_are_announced(owner, viewer, account):
+def test_an_owner_sets_when_upcoming_renewals_are_announced(owner, support, account):
     page = " ".join(owner.get("/settings/").content.decode().split())
     assert "is sent 3 days before each subscription renews" in page
 
     refused = owner.post("/settings/upcoming/", {"upcoming_invoice_days": "46"})
     assert refused.status_code == 200
     assert "between 0 and 45" in refused.content.decode()
-    assert viewer.post("/settings/upcoming/", {"upcoming_invoice_days": "1"}).status_code == 403
+    assert support.post("/settings/upcoming/", {"upcoming_invoice_days": "1"}).status_code == 403
     assert Merchant.objects.get(pk=account.merchant.pk).upcoming_invoice_days == 3
 
     saved = owner.post("/settings/upcoming/", {"upcoming_invoice_days": "0"}, follow=True)

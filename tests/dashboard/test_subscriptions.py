@@ -173,10 +173,10 @@ def test_resuming_a_paused_subscription(owner, api, paused):
     assert f"Resumed subscription {paused['id']}: it is active." in response.content.decode()
 
 
-def test_a_viewer_sees_the_subscription_without_its_buttons(viewer, api):
+def test_a_support_member_sees_the_subscription_without_its_buttons(support, api):
     subscription = active(api)
 
-    html = viewer.get(f"/subscriptions/{subscription['id']}/").content.decode()
+    html = support.get(f"/subscriptions/{subscription['id']}/").content.decode()
 
     assert "$10.00 USD" in html and "/cancel/" not in html
     assert "Only owners and admins can cancel or resume subscriptions." in html

@@ -140,11 +140,11 @@ def test_in_live_mode_the_page_says_clocks_are_test_mode_only(owner, api):
     assert TestClock.objects.count() == 1
 
 
-def test_a_viewer_sees_the_clock_without_its_buttons(viewer, api):
+def test_a_support_member_sees_the_clock_without_its_buttons(support, api):
     clock = new_clock(api)
 
-    html = viewer.get(f"/test-clocks/{clock['id']}/").content.decode()
-    listed = viewer.get("/test-clocks/").content.decode()
+    html = support.get(f"/test-clocks/{clock['id']}/").content.decode()
+    listed = support.get("/test-clocks/").content.decode()
 
     assert "Renewals" in html and "/advance/" not in html and "/delete/" not in html
     assert "Only owners and admins can create, advance or delete test clocks." in html

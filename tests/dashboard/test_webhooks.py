@@ -274,11 +274,11 @@ def test_re_enabling_from_the_notice_clears_it(owner, account):
     assert (endpoint.status, endpoint.failing_since) == ("enabled", None)
 
 
-def test_a_viewer_sees_the_notice_without_the_button(viewer, account):
+def test_a_support_member_sees_the_notice_without_the_button(support, account):
     endpoint = disabled_for_failing(new_endpoint(account),
                                     since=timezone.now() - timedelta(days=5))
 
-    html = viewer.get("/").content.decode()
+    html = support.get("/").content.decode()
 
     assert FAILING_NOTICE in html
     assert f"/webhooks/{endpoint.id}/enable/" not in html
@@ -421,10 +421,19 @@ def test_an_admin_can_add_and_manage_endpoints(admin_member, account):
     assert admin_member.post(f"/webhooks/{endpoint.id}/delete/").status_code == 302
 
 
-@pytest.mark.parametrize("role", ["viewer", "developer"])
-def test_viewers_and_developers_see_but_may_not_change(request, role, account):
+def test_a_developer_may_change_endpoints(developer, account):
+    # given a developer, when they add, disable and delete an endpoint, then it is done
+    assert add_endpoint(developer).status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert developer.post(f"/webhooks/{endpoint.id}/disable/").status_code == 302
+    assert developer.post(f"/webhooks/{endpoint.id}/delete/").status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.deleted_at is not None
+
+
+def test_support_sees_but_may_not_change(support, account):
     # given
-    client = request.getfixturevalue(role)
+    client = support
     endpoint = new_endpoint(account)
     record_event(account.merchant)
     delivery = WebhookDelivery.objects.get()
