@@ -3,7 +3,7 @@ records (ledger.services), never edited; a wrong one is corrected by another boo
 
 from django.contrib import admin
 
-from ledger.models import BalanceTransaction, LedgerEntry
+from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
 
 
 class LedgerEntryInline(admin.TabularInline):
@@ -34,3 +34,35 @@ class BalanceTransactionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Payouts and bank accounts change only through ledger.services (their money moves
+    with them)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ("id", "merchant", "livemode", "amount", "currency", "status", "automatic",
+                    "arrival_date", "created")
+    list_filter = ("livemode", "status", "automatic", "currency")
+    search_fields = ("id", "merchant__id", "balance_transaction__id")
+    readonly_fields = [field.name for field in Payout._meta.fields]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(ReadOnlyAdmin):
+    list_display = ("id", "merchant", "livemode", "currency", "bank_name", "last4",
+                    "test_failure_code", "created")
+    list_filter = ("livemode", "currency")
+    search_fields = ("id", "merchant__id")
+    readonly_fields = [field.name for field in BankAccount._meta.fields]
