@@ -208,8 +208,9 @@ def test_the_list_filters_by_status_and_arrival_date_and_updates_metadata(api):
     paid_intent(api, amount=2000)
     with later():
         one = ok(api.post("/v1/payouts", {"amount": 100, "currency": "usd"}))
-        two = ok(api.post("/v1/payouts", {"amount": 200, "currency": "usd"}))
         ok(api.post(f"/v1/payouts/{one['id']}/cancel"))
+    with later(days=3.01):  # a quarter of an hour on: listed after the first
+        two = ok(api.post("/v1/payouts", {"amount": 200, "currency": "usd"}))
         updated = ok(api.post(f"/v1/payouts/{two['id']}", {"metadata": {"batch": "7"}}))
 
     pending = ok(api.get("/v1/payouts", {"status": "pending"}))
