@@ -6,6 +6,20 @@ from django.contrib import admin
 from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nothing here is added, changed or deleted by hand: bookings, payouts and bank
+    accounts change only through ledger.services, with the money they move."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class LedgerEntryInline(admin.TabularInline):
     model = LedgerEntry
     fields = ("account", "amount")
@@ -18,36 +32,13 @@ class LedgerEntryInline(admin.TabularInline):
 
 
 @admin.register(BalanceTransaction)
-class BalanceTransactionAdmin(admin.ModelAdmin):
+class BalanceTransactionAdmin(ReadOnlyAdmin):
     list_display = ("id", "merchant", "livemode", "type", "amount", "fee", "net", "currency",
                     "source", "available_on", "created")
     list_filter = ("livemode", "type", "reporting_category", "currency")
     search_fields = ("id", "source", "merchant__id")
     readonly_fields = [field.name for field in BalanceTransaction._meta.fields]
     inlines = [LedgerEntryInline]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Payouts and bank accounts change only through ledger.services (their money moves
-    with them)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Payout)

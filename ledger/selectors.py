@@ -151,9 +151,3 @@ def merchant_get_locked_or_skip(*, id: str) -> Merchant | None:  # noqa: A002
     concurrent payout run: it pays this merchant out)."""
     return Merchant.objects.select_for_update(of=("self",), skip_locked=True).filter(
         pk=id).first()
-
-
-def merchant_get_locked(*, id: str) -> Merchant:  # noqa: A002
-    """The merchant row under its lock: the per-merchant lock every payout takes first, so
-    two payouts never read the same available balance."""
-    return Merchant.objects.select_for_update(of=("self",)).get(pk=id)

@@ -102,10 +102,13 @@ class PayoutSerializer(ApiObjectSerializer):
         data["application_fee_amount"] = None
         data["method"] = "standard"
         data["original_payout"] = None
-        data["reconciliation_status"] = ("completed" if instance.automatic
-                                         and instance.status == Payout.Status.PAID
-                                         else "not_applicable" if not instance.automatic
-                                         else "in_progress")
+        # Stripe reconciles automatic payouts (their transactions are linked) once paid.
+        if not instance.automatic:
+            data["reconciliation_status"] = "not_applicable"
+        elif instance.status == Payout.Status.PAID:
+            data["reconciliation_status"] = "completed"
+        else:
+            data["reconciliation_status"] = "in_progress"
         data["reversed_by"] = None
         data["source_type"] = "card"
         data["trace_id"] = None

@@ -25,6 +25,7 @@ from ledger import selectors
 from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
 from ledger.services.bookings import book
 from merchants.models import Merchant
+from merchants.selectors import merchant_get_locked
 from webhooks.services import EventSpec, events_record, previous_attributes
 
 logger = logging.getLogger("till.ledger")
@@ -161,7 +162,7 @@ def payout_create(*, merchant: Merchant, livemode: bool, actor: Actor,
             code="instant_payouts_unsupported", param="method")
     _refuse_live(merchant, livemode)
     with transaction.atomic(durable=True):
-        locked = selectors.merchant_get_locked(id=merchant.id)
+        locked = merchant_get_locked(id=merchant.id)
         available = selectors.balance_of(merchant_id=locked.id, livemode=livemode,
                                          at=clock.now()).get(request.currency, {}).get(
                                              "available", 0)
@@ -202,7 +203,7 @@ def payout_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
     by a `payout_cancel` balance transaction; `payout.canceled`. Under the merchant's lock,
     then the payout's."""
     with transaction.atomic(durable=True):
-        selectors.merchant_get_locked(id=merchant.id)
+        merchant_get_locked(id=merchant.id)
         payout = selectors.payout_get_locked(id=id, merchant_id=merchant.id, livemode=livemode)
         if not can_proceed(payout.cancel):
             raise InvalidState(
@@ -229,7 +230,7 @@ def payout_advance(*, id: str) -> Payout:  # noqa: A002
     (a payout with nothing due is left as it is)."""
     with transaction.atomic(durable=True):
         merchant_id = Payout.objects.filter(pk=id).values_list("merchant_id", flat=True).get()
-        selectors.merchant_get_locked(id=merchant_id)
+        merchant_get_locked(id=merchant_id)
         payout = (Payout.objects.select_for_update(of=("self",)).select_related("destination")
                   .get(pk=id))
         now = clock.now()

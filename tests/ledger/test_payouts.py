@@ -286,3 +286,23 @@ def test_two_daily_runs_at_once_pay_out_once(account):
 
     assert sum(made) == 1
     assert Payout.objects.get().amount == NET_OF_2000
+
+
+def test_operators_see_payouts_in_the_admin_read_only(api, admin_client):
+    # given a payout
+    paid_intent(api, amount=2000)
+    with later():
+        payout = ok(api.post("/v1/payouts", {"amount": 700, "currency": "usd"}))
+
+    # when an operator opens the admin's payouts
+    listed = admin_client.get("/admin/ledger/payout/")
+    shown = admin_client.get(f"/admin/ledger/payout/{payout['id']}/change/")
+    adding = admin_client.get("/admin/ledger/payout/add/")
+    deleting = admin_client.post(f"/admin/ledger/payout/{payout['id']}/delete/", {"post": "yes"})
+
+    # then they see it, and can neither add, change nor delete one
+    assert listed.status_code == 200 and payout["id"] in listed.content.decode()
+    assert shown.status_code == 200 and b'name="_save"' not in shown.content
+    assert adding.status_code == 403
+    assert deleting.status_code == 403
+    assert Payout.objects.filter(pk=payout["id"]).exists()
