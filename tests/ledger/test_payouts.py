@@ -4,6 +4,8 @@ the balance debited at once and given back when a payout is canceled or fails.""
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core import clock
 from ledger.models import BalanceTransaction, BankAccount, Payout
@@ -15,7 +17,7 @@ from ledger.services.payouts import (
 )
 from merchants.models import Merchant
 from tests.concurrency import run_together
-from tests.conftest import Api, needs_postgres
+from tests.conftest import Api, make_account, needs_postgres
 from tests.payments.factories import ok, paid_intent
 from webhooks.models import Event
 
@@ -306,3 +308,61 @@ def test_operators_see_payouts_in_the_admin_read_only(api, admin_client):
     assert adding.status_code == 403
     assert deleting.status_code == 403
     assert Payout.objects.filter(pk=payout["id"]).exists()
+
+
+# One day of a payout story: a payment, then a manual payout of a share of what is available
+# (or more than is), perhaps canceled, perhaps to a failing bank; the daily run; the sweep.
+day = st.fixed_dictionaries({
+    "amount": st.integers(min_value=100, max_value=20_000),
+    "share": st.floats(min_value=0.05, max_value=1.5),
+    "cancel": st.booleans(),
+    "failing_bank": st.booleans(),
+})
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(story=st.lists(day, min_size=1, max_size=4))
+@pytest.mark.django_db
+def test_any_payout_story_keeps_the_ledger_at_zero_and_the_balance_as_paid(story, caplog):
+    # given a new merchant (one per example)
+    account = make_account()
+    api = account.api()
+    start = clock.now()
+    charged = 0
+
+    # when each day a payment is made, some paid out by hand, the rest by the daily run
+    for index, each in enumerate(story):
+        with clock.bound(start + timedelta(days=index)):
+            bank_account_set_test(merchant=account.merchant, livemode=False, currency="usd",
+                                  account_number="000111111116" if each["failing_bank"]
+                                  else "000123456789")
+            charged += ok(api.post("/v1/payment_intents", {
+                "amount": each["amount"], "currency": "usd", "payment_method": "pm_card_visa",
+                "confirm": "true"}))["amount_received"]
+            asked = int(available(api) * each["share"])
+            made = api.post("/v1/payouts", {"amount": max(asked, 1), "currency": "usd"})
+            if made.status_code == 200 and each["cancel"]:
+                ok(api.post(f"/v1/payouts/{made.json()['id']}/cancel"))
+            automatic_payouts_create()
+            payouts_advance_due()
+            # never more paid out than was available: the balance never goes below zero
+            assert available(api) >= 0
+
+    # then every booking balances, and the balance is what was charged less fees, less what
+    # went to the bank (paid, or still on its way), once everything has arrived
+    with clock.bound(start + timedelta(days=len(story) + 5)):
+        payouts_advance_due()
+        payouts_advance_due()
+        balance = available(api)
+    assert ledger_sums(merchant_id=account.merchant.id)["total"] == 0
+    assert unbalanced_transactions() == []
+    fees = sum(BalanceTransaction.objects.filter(merchant_id=account.merchant.id,
+                                                 type="charge").values_list("fee", flat=True))
+    sent = sum(Payout.objects.filter(merchant_id=account.merchant.id, status="paid")
+               .values_list("amount", flat=True))
+    assert balance == charged - fees - sent
+    assert not Payout.objects.filter(merchant_id=account.merchant.id,
+                                     status__in=["pending", "in_transit"]).exists()
+    # and the daily run always found what it links equal to the available balance
+    assert "automatic payout" not in caplog.text
