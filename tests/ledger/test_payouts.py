@@ -366,3 +366,16 @@ def test_any_payout_story_keeps_the_ledger_at_zero_and_the_balance_as_paid(story
                                      status__in=["pending", "in_transit"]).exists()
     # and the daily run always found what it links equal to the available balance
     assert "automatic payout" not in caplog.text
+
+
+def test_payout_endpoints_keep_their_query_budgets(api, django_assert_max_num_queries):
+    # key, merchant lock, balance, bank, debit (+ entries), payout, endpoints, event
+    paid_intent(api, amount=2000)
+    with later():
+        ok(api.post("/v1/payouts", {"amount": 100, "currency": "usd"}))  # the bank made
+        with django_assert_max_num_queries(11):
+            payout = ok(api.post("/v1/payouts", {"amount": 100, "currency": "usd"}))
+        with django_assert_max_num_queries(2):
+            ok(api.get("/v1/payouts", {"limit": 10}))
+        with django_assert_max_num_queries(11):
+            ok(api.post(f"/v1/payouts/{payout['id']}/cancel"))
