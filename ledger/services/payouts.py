@@ -231,8 +231,7 @@ def payout_advance(*, id: str) -> Payout:  # noqa: A002
     with transaction.atomic(durable=True):
         merchant_id = Payout.objects.filter(pk=id).values_list("merchant_id", flat=True).get()
         merchant_get_locked(id=merchant_id)
-        payout = (Payout.objects.select_for_update(of=("self",)).select_related("destination")
-                  .get(pk=id))
+        payout = selectors.payout_get_locked(id=id, merchant_id=merchant_id)
         now = clock.now()
         source = payout.status
         specs: list[EventSpec] = []
