@@ -139,3 +139,9 @@ def ordered_page(rows: Sequence[Any], *, params: dict[str, Any],
         page, has_more = rows[start:start + limit], len(rows) > start + limit
     return {"object": "list", "data": [serializer.render_object(row) for row in page],
             "has_more": has_more, "url": url}
+
+
+def range_q(field: str, lookups: dict[str, datetime]) -> Q:
+    """A RangeFilter's lookups (`arrival_date[gte]=…`) as a filter on another datetime
+    field than `created`, compared by the second as `created` is."""
+    return _range_filter(field, lookups)

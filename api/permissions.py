@@ -13,6 +13,7 @@ from merchants.models import ApiKey
 RESOURCE_OF_SEGMENT: dict[str, str] = {
     "balance": "balance",
     "balance_transactions": "balance",
+    "payouts": "payouts",
     "charges": "charges",
     "customers": "customers",
     "disputes": "disputes",

@@ -12,6 +12,7 @@ urlpatterns = [
     # Operators only (an operator token or a staff session): api/operators.py.
     path("admin/processors/health", ProcessorHealthView.as_view(), name="processor-health"),
     path("", include("ledger.api.balance")),
+    path("", include("ledger.api.payouts")),
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
     path("", include("disputes.urls")),

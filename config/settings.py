@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
     # Reconciliation with the processor: yesterday (UTC), once a day, at 01:00 UTC.
     "reconciliations-run-daily": {"task": "refunds.tasks.reconciliations_run_daily",
                                   "schedule": crontab(minute=0, hour=1)},
+    # Payouts (test mode): each daily merchant's available balance, once a day per currency
+    # (run hourly, so a beat that was down catches up), and payouts moved on at arrival.
+    "automatic-payouts-create": {"task": "ledger.tasks.automatic_payouts_create",
+                                 "schedule": 3600.0},
+    "payouts-advance-due": {"task": "ledger.tasks.payouts_advance_due", "schedule": 60.0},
     # Billing: drafts with auto_advance finalized when due, then charged automatically.
     "invoices-advance-due": {"task": "billing.tasks.invoices_advance_due",
                              "schedule": env.float("TILL_INVOICE_SWEEP_SECONDS",

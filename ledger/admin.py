@@ -3,7 +3,21 @@ records (ledger.services), never edited; a wrong one is corrected by another boo
 
 from django.contrib import admin
 
-from ledger.models import BalanceTransaction, LedgerEntry
+from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nothing here is added, changed or deleted by hand: bookings, payouts and bank
+    accounts change only through ledger.services, with the money they move."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class LedgerEntryInline(admin.TabularInline):
@@ -18,7 +32,7 @@ class LedgerEntryInline(admin.TabularInline):
 
 
 @admin.register(BalanceTransaction)
-class BalanceTransactionAdmin(admin.ModelAdmin):
+class BalanceTransactionAdmin(ReadOnlyAdmin):
     list_display = ("id", "merchant", "livemode", "type", "amount", "fee", "net", "currency",
                     "source", "available_on", "created")
     list_filter = ("livemode", "type", "reporting_category", "currency")
@@ -26,11 +40,20 @@ class BalanceTransactionAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in BalanceTransaction._meta.fields]
     inlines = [LedgerEntryInline]
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ("id", "merchant", "livemode", "amount", "currency", "status", "automatic",
+                    "arrival_date", "created")
+    list_filter = ("livemode", "status", "automatic", "currency")
+    search_fields = ("id", "merchant__id", "balance_transaction__id")
+    readonly_fields = [field.name for field in Payout._meta.fields]
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+
+@admin.register(BankAccount)
+class BankAccountAdmin(ReadOnlyAdmin):
+    list_display = ("id", "merchant", "livemode", "currency", "bank_name", "last4",
+                    "test_failure_code", "created")
+    list_filter = ("livemode", "currency")
+    search_fields = ("id", "merchant__id")
+    readonly_fields = [field.name for field in BankAccount._meta.fields]

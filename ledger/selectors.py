@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet, Sum
 
 from core.exceptions import NotFound
-from ledger.models import BalanceTransaction, LedgerEntry
+from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
 from merchants.models import Merchant
 
 
@@ -77,3 +77,77 @@ def unbalanced_transactions(*, limit: int = 100) -> list[str]:
     return list(LedgerEntry.objects.values("transaction_id")
                 .annotate(total=Sum("amount")).exclude(total=0)
                 .values_list("transaction_id", flat=True)[:limit])
+
+
+# -- payouts ---------------------------------------------------------------------------------
+
+def payout_get(*, id: str, merchant: Merchant, livemode: bool) -> Payout:  # noqa: A002
+    payout = Payout.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    if payout is None:
+        raise NotFound(f"No such payout: '{id}'", param="id")
+    return payout
+
+
+def payout_get_locked(*, id: str, merchant_id: str, livemode: bool | None = None  # noqa: A002
+                      ) -> Payout:
+    """The payout under its row lock (taken after the merchant's, when both are)."""
+    payouts = Payout.objects.select_for_update(of=("self",)).filter(pk=id,
+                                                                    merchant_id=merchant_id)
+    if livemode is not None:
+        payouts = payouts.filter(livemode=livemode)
+    payout = payouts.first()
+    if payout is None:
+        raise NotFound(f"No such payout: '{id}'", param="id")
+    return payout
+
+
+def payout_list(*, merchant: Merchant, livemode: bool, status: str | None = None,
+                destination: str | None = None) -> QuerySet[Payout]:
+    """The merchant's payouts in a mode, newest first (ranges on `created` and
+    `arrival_date` are the API's list filters)."""
+    payouts = Payout.objects.filter(merchant=merchant, livemode=livemode)
+    if status is not None:
+        payouts = payouts.filter(status=status)
+    if destination is not None:
+        payouts = payouts.filter(destination_id=destination)
+    return payouts
+
+
+def payout_ids_due(*, at: datetime, submit_before: datetime, limit: int = 500) -> list[str]:
+    """Payouts to move on: pending ones created before `submit_before` (sent to the bank),
+    and pending or in-transit ones whose arrival has come (the `payout_due` index)."""
+    moving = [Payout.Status.PENDING, Payout.Status.IN_TRANSIT]
+    return list(Payout.objects.filter(status__in=moving)
+                .filter(Q(arrival_date__lte=at)
+                        | Q(status=Payout.Status.PENDING, created__lte=submit_before))
+                .order_by("arrival_date", "id").values_list("id", flat=True)[:limit])
+
+
+def bank_account_default(*, merchant_id: str, livemode: bool, currency: str
+                         ) -> BankAccount | None:
+    return BankAccount.objects.filter(merchant_id=merchant_id, livemode=livemode,
+                                      currency=currency).first()
+
+
+def unpaid_out_available(*, merchant_id: str, livemode: bool, currency: str, at: datetime
+                         ) -> QuerySet[BalanceTransaction]:
+    """What an automatic payout pays out: the available balance transactions no automatic
+    payout has yet (the `balance_txn_unpaid_out` index). Manual payouts, and the money
+    canceled or failed payouts gave back, stay among them, so their nets sum to the
+    available balance."""
+    return BalanceTransaction.objects.filter(
+        merchant_id=merchant_id, livemode=livemode, currency=currency, available_on__lte=at,
+        payout__isnull=True)
+
+
+def merchant_ids_paid_out_daily() -> list[str]:
+    """Merchants on the daily schedule (test mode's automatic payouts)."""
+    return list(Merchant.objects.filter(payout_schedule=Merchant.PayoutSchedule.DAILY)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def merchant_get_locked_or_skip(*, id: str) -> Merchant | None:  # noqa: A002
+    """The merchant row under its lock, or None when another transaction holds it (a
+    concurrent payout run: it pays this merchant out)."""
+    return Merchant.objects.select_for_update(of=("self",), skip_locked=True).filter(
+        pk=id).first()

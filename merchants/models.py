@@ -218,6 +218,7 @@ def hash_api_key(token: str) -> str:
 # api.permissions maps each route to one), with what the dashboard calls each.
 API_KEY_RESOURCES: dict[str, str] = {
     "balance": "Balance and balance transactions",
+    "payouts": "Payouts",
     "charges": "Charges",
     "customers": "Customers",
     "disputes": "Disputes",

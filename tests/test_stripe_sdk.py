@@ -10,6 +10,8 @@ import pytest
 import stripe
 from django.utils import timezone
 
+from ledger.models import BalanceTransaction
+from ledger.services.bookings import book
 from payments.models import Customer
 from tests.conftest import Account, make_account
 
@@ -590,3 +592,33 @@ def test_test_clock_errors_name_their_param_and_live_mode_has_none(global_stripe
     assert (full.value.http_status, full.value.param) == (400, "test_clock")
     assert (live_mode.value.http_status, live_mode.value.code) == (404, "resource_missing")
     assert global_stripe.test_helpers.TestClock.retrieve(test_clock.id).status == "ready"
+
+
+# -- payouts -------------------------------------------------------------------------------
+
+def test_payouts_create_list_update_and_cancel_through_the_sdk(client, sdk_account):
+    # given 2000 usd available (booked as a charge's net is after the payout delay)
+    book(merchant_id=sdk_account.merchant.id, livemode=False, type=BalanceTransaction.Type.CHARGE,
+         category=BalanceTransaction.ReportingCategory.CHARGE, source="ch_sdk", amount=2000,
+         currency="usd", available_on=timezone.now() - timedelta(days=1))
+
+    # when the SDK makes a payout, updates it, lists it and cancels it
+    payout = client.v1.payouts.create(params={"amount": 1200, "currency": "usd",
+                                              "metadata": {"run": "1"}})
+    updated = client.v1.payouts.update(payout.id, params={"metadata": {"run": "2"}})
+    listed = client.v1.payouts.list(params={"status": "pending", "limit": 3})
+    own = client.v1.balance_transactions.list(params={"payout": payout.id})
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        client.v1.payouts.create(params={"amount": 900, "currency": "usd"})
+    canceled = client.v1.payouts.cancel(payout.id)
+    balance = client.v1.balance.retrieve()
+
+    # then it behaves as Stripe's: debited at once, refused past the balance, given back
+    assert (payout.object, payout.status, payout.amount) == ("payout", "pending", 1200)
+    assert updated.metadata.to_dict() == {"run": "2"}
+    assert [p.id for p in listed.data] == [payout.id]
+    assert [t.type for t in own.data] == ["payout"]
+    assert refused.value.code == "balance_insufficient"
+    assert refused.value.param == "amount"
+    assert canceled.status == "canceled"
+    assert balance.available[0].amount == 2000

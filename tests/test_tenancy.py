@@ -20,7 +20,8 @@ from checkout.models import CheckoutSession, PortalConfiguration
 from checkout.services.portal_configurations import FEATURES_DISABLED
 from core import clock
 from disputes.models import Dispute
-from ledger.services.bookings import charge_booked
+from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
+from ledger.services.bookings import book, charge_booked
 from merchants.selectors import api_key_get_by_token
 from payments.models import (
     Charge,
@@ -193,6 +194,37 @@ def new_balance_transaction(api: Api) -> str:
             amount=charge.amount_captured, currency=charge.currency, description=None)
         charge.save(update_fields=["balance_transaction"])
     return charge.balance_transaction_id
+
+
+def payout_params(api: Api) -> dict[str, Any]:
+    """A payout the calling tenant can afford: in test mode money booked as available (as a
+    charge's net is after the payout delay; booked directly, so it records no event); a
+    live key is refused before any."""
+    key = api_key_get_by_token(token=api.key)
+    if not key.livemode:
+        book(merchant_id=key.merchant.id, livemode=False, type=BalanceTransaction.Type.CHARGE,
+             category=BalanceTransaction.ReportingCategory.CHARGE, source="ch_seeded",
+             amount=2000, currency="usd", available_on=clock.now() - timedelta(days=1))
+    return {"amount": 500, "currency": "usd"}
+
+
+def new_payout(api: Api) -> str:
+    """A pending payout (in live mode, which makes none, written as rows with its debit)."""
+    if merchant := _live_merchant(api):
+        bank, _ = BankAccount.objects.get_or_create(
+            merchant=merchant, livemode=True, currency="usd",
+            defaults={"bank_name": "LIVE BANK", "routing_number": "110000000",
+                      "last4": "6789"})
+        payout = Payout(merchant=merchant, livemode=True, amount=500, currency="usd",
+                        arrival_date=clock.now() + timedelta(days=1), automatic=False,
+                        destination=bank)
+        payout.balance_transaction = book(
+            merchant_id=merchant.id, livemode=True, type=BalanceTransaction.Type.PAYOUT,
+            category=BalanceTransaction.ReportingCategory.PAYOUT, source=payout.id,
+            amount=-500, currency="usd", counterparty=LedgerEntry.Account.BANK)
+        payout.save(force_insert=True)
+        return payout.id
+    return _ok(api.post("/v1/payouts", payout_params(api)))["id"]
 
 
 def _refund_row(api: Api, status: str) -> str:
@@ -605,6 +637,14 @@ ROUTES = [
           filters=({}, {"type": "charge"}, {"currency": "usd"})),
     Route("GET", "/v1/balance_transactions/{id}", make=new_balance_transaction,
           show="/v1/balance_transactions/{id}"),
+    Route("GET", "/v1/payouts", seed=new_payout, made_of=lambda obj: obj["id"],
+          filters=({}, {"status": "pending"}, {"created": {"gte": 0}},
+                   {"arrival_date": {"gte": 0}})),
+    Route("POST", "/v1/payouts", needs_processor=True, params=payout_params),
+    Route("GET", "/v1/payouts/{id}", make=new_payout, show="/v1/payouts/{id}"),
+    Route("POST", "/v1/payouts/{id}", make=new_payout, show="/v1/payouts/{id}",
+          params={"metadata": {"tier": "x"}}),
+    Route("POST", "/v1/payouts/{id}/cancel", make=new_payout, show="/v1/payouts/{id}"),
     Route("GET", "/v1/refunds", seed=new_refund, made_of=lambda obj: obj["id"],
           filters=({}, {"created": {"gte": 0}})),
     Route("POST", "/v1/refunds", emits_event=2, needs_processor=True,
