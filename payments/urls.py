@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.api.charges import ChargeDetailView, ChargeListView
+from payments.api.charges import ChargeCaptureView, ChargeDetailView, ChargeListView
 from payments.api.customers import CustomerDetailView, CustomerDiscountView, CustomerListView
 from payments.api.payment_intents import (
     PaymentIntentCancelView,
@@ -24,6 +24,7 @@ from payments.api.setup_intents import (
     SetupIntentListView,
 )
 from payments.api.test_clocks import TestClockAdvanceView, TestClockDetailView, TestClockListView
+from payments.api.tokens import TokenDetailView, TokenListView
 
 urlpatterns = [
     path("customers", CustomerListView.as_view()),
@@ -46,6 +47,9 @@ urlpatterns = [
     path("setup_intents/<str:id>/cancel", SetupIntentCancelView.as_view()),
     path("charges", ChargeListView.as_view()),
     path("charges/<str:id>", ChargeDetailView.as_view()),
+    path("charges/<str:id>/capture", ChargeCaptureView.as_view()),
+    path("tokens", TokenListView.as_view()),
+    path("tokens/<str:id>", TokenDetailView.as_view()),
     path("test_helpers/test_clocks", TestClockListView.as_view()),
     path("test_helpers/test_clocks/<str:id>", TestClockDetailView.as_view()),
     path("test_helpers/test_clocks/<str:id>/advance", TestClockAdvanceView.as_view()),

@@ -29,6 +29,7 @@ from payments.models import (
     PaymentMethod,
     SetupIntent,
     TestClock,
+    Token,
 )
 from refunds.models import Refund, RefundBatch
 from tests.conftest import Api
@@ -75,7 +76,7 @@ def own_endpoint(api: Api) -> dict[str, Any]:
 # objects there. The live tenant's objects are written as rows, as a connected processor
 # would have left them: every check below still probes them, and probes with them.
 
-LIVE_CARD = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2099,
+LIVE_CARD = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2040,
              "funding": "credit", "country": "US", "fingerprint": "live0000fingerprint",
              "checks": {"cvc_check": "pass"}}
 
@@ -172,6 +173,24 @@ def new_held_intent(api: Api) -> str:
     return _ok(api.post("/v1/payment_intents", {
         "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True,
         "capture_method": "manual"}))["id"]
+
+
+def new_token(api: Api) -> str:
+    if merchant := _live_merchant(api):
+        return Token.objects.create(merchant=merchant, livemode=True,
+                                    payment_method=_live_payment_method(merchant)).id
+    return _ok(api.post("/v1/tokens", NEW_CARD))["id"]
+
+
+NEW_CARD = {"card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2040,
+                     "cvc": "123"}}
+
+
+def new_held_charge(api: Api) -> str:
+    if _live_merchant(api):
+        return PaymentIntent.objects.get(pk=new_held_intent(api)).latest_charge_id
+    return _ok(api.post("/v1/charges", {"amount": 2000, "currency": "usd",
+                                        "source": "tok_visa", "capture": False}))["id"]
 
 
 def new_charge(api: Api) -> str:
@@ -598,6 +617,13 @@ ROUTES = [
     Route("GET", "/v1/charges", seed=new_charge, made_of=lambda obj: obj["id"],
           filters=({}, {"created": {"gte": 0}})),
     Route("GET", "/v1/charges/{id}", make=new_charge, show="/v1/charges/{id}"),
+    # A legacy charge: its intent is created and confirmed under the hood (three events).
+    Route("POST", "/v1/charges", emits_event=3, needs_processor=True,
+          params={"amount": 2000, "currency": "usd", "source": "tok_visa"}),
+    Route("POST", "/v1/charges/{id}/capture", make=new_held_charge, show="/v1/charges/{id}",
+          emits_event=2, needs_processor=True),
+    Route("POST", "/v1/tokens", emits_event=0, needs_processor=True, params=NEW_CARD),
+    Route("GET", "/v1/tokens/{id}", make=new_token, show="/v1/tokens/{id}"),
     Route("GET", "/v1/balance", seed=new_balance_transaction,
           singleton=lambda balance: balance["pending"][0]["amount"]),
     Route("GET", "/v1/balance_transactions", seed=new_balance_transaction,

@@ -1,5 +1,6 @@
-"""Charges on the wire: retrieve and list (by payment_intent or customer). Charges are
-made by payment intents, one per attempt; there is no create here."""
+"""Charges on the wire: retrieve and list (by payment_intent or customer), and Stripe's
+legacy create with a `source` and capture (payments.services.legacy: a payment intent
+makes the charge under the hood, as any other)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -7,10 +8,12 @@ from rest_framework.response import Response
 
 from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
-from api.params import NoParams
+from api.params import CurrencyParam, MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
 from api.views import ApiView
 from payments import selectors, services
+from payments.api.payment_intents import AmountParams
+from payments.api.tokens import card_object
 from payments.models import Charge
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
@@ -19,6 +22,22 @@ ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 class ChargeListParams(ListParams):
     payment_intent = serializers.CharField(required=False, max_length=100)
     customer = serializers.CharField(required=False, max_length=100)
+
+
+class ChargeCreateParams(AmountParams):
+    amount = serializers.IntegerField(min_value=1)
+    currency = CurrencyParam()
+    source = serializers.CharField(required=False, max_length=200)
+    customer = serializers.CharField(required=False, max_length=100)
+    capture = serializers.BooleanField(required=False, default=True)
+    description = OptionalString(max_length=1000)
+    metadata = MetadataField(required=False)
+    statement_descriptor = serializers.CharField(required=False, max_length=22)
+    receipt_email = serializers.EmailField(required=False, max_length=512)
+
+
+class ChargeCaptureParams(Params):
+    amount = serializers.IntegerField(required=False, min_value=1)
 
 
 class ChargeSerializer(ApiObjectSerializer):
@@ -46,7 +65,7 @@ class ChargeSerializer(ApiObjectSerializer):
     paid = serializers.BooleanField()
     payment_intent = ExpandableField("payments.api.payment_intents.PaymentIntentSerializer",
                                      source="payment_intent_id")
-    payment_method = serializers.CharField(source="payment_method_id")
+    payment_method = serializers.CharField(source="payment_method.wire_id")
     payment_method_details = serializers.DictField()
     receipt_email = serializers.CharField(allow_null=True)
     receipt_number = serializers.CharField(allow_null=True)
@@ -61,6 +80,9 @@ class ChargeSerializer(ApiObjectSerializer):
         data["receipt_url"] = services.receipt_url(instance)
         data["refunds"] = None
         data["review"] = None
+        # A legacy charge's card (Stripe's `source`); null for a payment method's charge.
+        method = instance.payment_method
+        data["source"] = card_object(method) if method.card_source else None
         return data
 
 
@@ -74,6 +96,15 @@ class ChargeListView(ApiView):
                                         customer=params.get("customer"))
         return self.respond_list(charges, ChargeSerializer, params=params)
 
+    @extend_schema(operation_id="CreateCharge", request=ChargeCreateParams,
+                   responses=ChargeSerializer)
+    def post(self, request) -> Response:
+        params = self.params(ChargeCreateParams)
+        self.expand(ChargeSerializer)
+        charge = services.charge_create(merchant=self.merchant, livemode=self.livemode,
+                                        actor=self.actor, **params)
+        return self.respond(charge, ChargeSerializer)
+
 
 class ChargeDetailView(ApiView):
     @extend_schema(operation_id="RetrieveCharge", parameters=[ID_PARAM],
@@ -81,4 +112,16 @@ class ChargeDetailView(ApiView):
     def get(self, request, id: str) -> Response:  # noqa: A002
         self.params(NoParams)
         charge = selectors.charge_get(id=id, merchant=self.merchant, livemode=self.livemode)
+        return self.respond(charge, ChargeSerializer)
+
+
+class ChargeCaptureView(ApiView):
+    @extend_schema(operation_id="CaptureCharge", parameters=[ID_PARAM],
+                   request=ChargeCaptureParams, responses=ChargeSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(ChargeCaptureParams)
+        self.expand(ChargeSerializer)
+        charge = services.charge_capture(id=id, merchant=self.merchant,
+                                         livemode=self.livemode, actor=self.actor,
+                                         amount=params.get("amount"))
         return self.respond(charge, ChargeSerializer)
