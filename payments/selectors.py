@@ -178,20 +178,22 @@ def payment_method_list(*, merchant: Merchant, livemode: bool, customer: Custome
     return payment_methods
 
 
-def card_source_get(*, id: str, customer: Customer, locked: bool = False  # noqa: A002
-                    ) -> CardSource:
+def card_source_get(*, id: str, customer: Customer, locked: bool = False,  # noqa: A002
+                    param: str = "id") -> CardSource:
     """One of a customer's card sources, by its `card_` id (or its `pm_` id)."""
     sources = CardSource.objects.filter(customer=customer, card_source=True)
     if locked:
         sources = sources.select_for_update(of=("self",))
     payment_method = sources.filter(pk=payment_method_id_of(id)).first()
     if payment_method is None:
-        raise NotFound(f"No such source: '{id}'", param="id")
+        raise NotFound(f"No such source: '{id}'", param=param)
     return payment_method
 
 
-def card_source_list(*, customer: Customer) -> QuerySet[CardSource]:
-    return CardSource.objects.filter(customer=customer, card_source=True)
+def card_source_list(*, customer: Customer | None = None, customer_id: str | None = None
+                     ) -> QuerySet[CardSource]:
+    return CardSource.objects.filter(customer_id=customer.pk if customer else customer_id,
+                                     card_source=True)
 
 
 # -- tokens ----------------------------------------------------------------------------------

@@ -24,13 +24,20 @@ from payments.api.setup_intents import (
     SetupIntentListView,
 )
 from payments.api.test_clocks import TestClockAdvanceView, TestClockDetailView, TestClockListView
-from payments.api.tokens import TokenDetailView, TokenListView
+from payments.api.tokens import (
+    CustomerSourceDetailView,
+    CustomerSourceListView,
+    TokenDetailView,
+    TokenListView,
+)
 
 urlpatterns = [
     path("customers", CustomerListView.as_view()),
     path("customers/<str:id>", CustomerDetailView.as_view()),
     path("customers/<str:id>/discount", CustomerDiscountView.as_view()),
     path("customers/<str:id>/payment_methods", CustomerPaymentMethodListView.as_view()),
+    path("customers/<str:id>/sources", CustomerSourceListView.as_view()),
+    path("customers/<str:id>/sources/<str:card>", CustomerSourceDetailView.as_view()),
     path("payment_methods", PaymentMethodListView.as_view()),
     path("payment_methods/<str:id>", PaymentMethodDetailView.as_view()),
     path("payment_methods/<str:id>/attach", PaymentMethodAttachView.as_view()),

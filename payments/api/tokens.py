@@ -7,8 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from api.lists import ListParams
 from api.objects import ApiObjectSerializer, TimestampField
-from api.params import NoParams, OptionalString, Params
+from api.params import MetadataField, NoParams, OptionalString, Params
+from api.schema import list_of
 from api.views import ApiView
 from payments import selectors, services
 from payments.models import CardSource, PaymentMethod, Token
@@ -130,3 +132,80 @@ class TokenDetailView(ApiView):
         self.params(NoParams)
         token = selectors.token_get(id=id, merchant=self.merchant, livemode=self.livemode)
         return self.respond(token, TokenSerializer)
+
+
+# -- a customer's card sources -----------------------------------------------------------
+
+# The customer is the path's `id` (so a missing one is named as the id); the card, `card`.
+CARD_PARAM = OpenApiParameter("card", str, OpenApiParameter.PATH)
+
+
+class SourceCreateParams(Params):
+    source = serializers.CharField(max_length=200)
+    metadata = MetadataField(required=False)
+
+
+class SourceUpdateParams(CardHolderParams):
+    exp_month = serializers.IntegerField(required=False, min_value=1, max_value=12)
+    exp_year = serializers.IntegerField(required=False, min_value=2000, max_value=2200)
+    metadata = MetadataField(required=False)
+
+
+class SourceListParams(ListParams):
+    object = serializers.ChoiceField(choices=["card"], required=False)
+
+
+class CustomerSourceListView(ApiView):
+    @extend_schema(operation_id="ListCustomerSources",
+                   parameters=[ID_PARAM, SourceListParams],
+                   responses=list_of(CardSerializer))
+    def get(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(SourceListParams)
+        params.pop("object", None)  # cards are the only sources there are
+        owner = selectors.customer_get(id=id, merchant=self.merchant,
+                                       livemode=self.livemode)
+        return self.respond_list(selectors.card_source_list(customer=owner), CardSerializer,
+                                 params=params)
+
+    @extend_schema(operation_id="CreateCustomerSource", parameters=[ID_PARAM],
+                   request=SourceCreateParams, responses=CardSerializer)
+    def post(self, request, id: str) -> Response:  # noqa: A002
+        params = self.params(SourceCreateParams)
+        self.expand(CardSerializer)
+        card = services.card_source_create(customer_id=id, merchant=self.merchant,
+                                           livemode=self.livemode, **params)
+        return self.respond(card, CardSerializer)
+
+
+class CustomerSourceDetailView(ApiView):
+    def _customer(self, customer: str):
+        return selectors.customer_get(id=customer, merchant=self.merchant,
+                                      livemode=self.livemode)
+
+    @extend_schema(operation_id="RetrieveCustomerSource", parameters=[ID_PARAM, CARD_PARAM],
+                   responses=CardSerializer)
+    def get(self, request, id: str, card: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        card = selectors.card_source_get(id=card, customer=self._customer(id), param="card")
+        return self.respond(card, CardSerializer)
+
+    @extend_schema(operation_id="UpdateCustomerSource", parameters=[ID_PARAM, CARD_PARAM],
+                   request=SourceUpdateParams, responses=CardSerializer)
+    def post(self, request, id: str, card: str) -> Response:  # noqa: A002
+        params = self.params(SourceUpdateParams)
+        self.expand(CardSerializer)
+        card = services.card_source_update(
+            customer_id=id, id=card, merchant=self.merchant, livemode=self.livemode,
+            name=params.get("name"), address=card_holder_address(params),
+            exp_month=params.get("exp_month"), exp_year=params.get("exp_year"),
+            metadata=params.get("metadata"))
+        return self.respond(card, CardSerializer)
+
+    @extend_schema(operation_id="DeleteCustomerSource", parameters=[ID_PARAM, CARD_PARAM],
+                   responses=CardSerializer)
+    def delete(self, request, id: str, card: str) -> Response:  # noqa: A002
+        self.params(NoParams)
+        removed = services.card_source_delete(customer_id=id, id=card,
+                                              merchant=self.merchant, livemode=self.livemode)
+        # Stripe answers with the card as it was, and `deleted: true`.
+        return Response({**card_object(removed), "customer": id, "deleted": True})

@@ -24,7 +24,6 @@ from payments.services.legacy import (
     card_source_update,
     charge_capture,
     charge_create,
-    customer_default_source_check,
     token_create,
 )
 from payments.services.payment_intent_changes import payment_intent_amount_set_locked
@@ -85,7 +84,7 @@ from payments.services.test_clocks import (
 
 __all__ = [
     "card_source_create", "card_source_delete", "card_source_update", "charge_capture",
-    "charge_create", "customer_default_source_check", "token_create",
+    "charge_create", "token_create",
     "charge_receipt_number_assign",
     "charge_receipt_send",
     "receipt_send_on_commit",

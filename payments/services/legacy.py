@@ -158,7 +158,8 @@ def card_source_update(*, customer_id: str, id: str, merchant: Merchant,  # noqa
     with transaction.atomic(durable=True):
         customer = selectors.customer_get(id=customer_id, merchant=merchant,
                                           livemode=livemode)
-        card = selectors.card_source_get(id=id, customer=customer, locked=True)
+        card = selectors.card_source_get(id=id, customer=customer, locked=True,
+                                        param="card")
         if name is not None:
             card.billing_details = {**card.billing_details, "name": name}
         if address:
@@ -182,7 +183,8 @@ def card_source_delete(*, customer_id: str, id: str, merchant: Merchant,  # noqa
     with transaction.atomic(durable=True):
         customer = selectors.customer_get_locked(id=customer_id, merchant=merchant,
                                                  livemode=livemode)
-        card = selectors.card_source_get(id=id, customer=customer, locked=True)
+        card = selectors.card_source_get(id=id, customer=customer, locked=True,
+                                        param="card")
         payload = render(card)
         if customer.invoice_settings.get("default_payment_method") == card.id:
             customer.invoice_settings = {**customer.invoice_settings,
@@ -197,14 +199,6 @@ def card_source_delete(*, customer_id: str, id: str, merchant: Merchant,  # noqa
                 "-created", "-id").values_list("pk", flat=True).first()
             _default_source_set(customer, newest)
     return card
-
-
-def customer_default_source_check(customer: Customer, source: str | None) -> str | None:
-    """The payment method id of `source` (a `card_` id), one of the customer's cards; None
-    clears it."""
-    if not source:
-        return None
-    return selectors.card_source_get(id=source, customer=customer).id
 
 
 def _default_source_set(customer: Customer, payment_method_id: str | None) -> None:
