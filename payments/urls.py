@@ -1,7 +1,17 @@
 from django.urls import path
 
-from payments.api.charges import ChargeCaptureView, ChargeDetailView, ChargeListView
-from payments.api.customers import CustomerDetailView, CustomerDiscountView, CustomerListView
+from payments.api.charges import (
+    ChargeCaptureView,
+    ChargeDetailView,
+    ChargeListView,
+    ChargeSearchView,
+)
+from payments.api.customers import (
+    CustomerDetailView,
+    CustomerDiscountView,
+    CustomerListView,
+    CustomerSearchView,
+)
 from payments.api.payment_intents import (
     PaymentIntentCancelView,
     PaymentIntentCaptureView,
@@ -33,6 +43,7 @@ from payments.api.tokens import (
 
 urlpatterns = [
     path("customers", CustomerListView.as_view()),
+    path("customers/search", CustomerSearchView.as_view()),
     path("customers/<str:id>", CustomerDetailView.as_view()),
     path("customers/<str:id>/discount", CustomerDiscountView.as_view()),
     path("customers/<str:id>/payment_methods", CustomerPaymentMethodListView.as_view()),
@@ -53,6 +64,7 @@ urlpatterns = [
     path("setup_intents/<str:id>/confirm", SetupIntentConfirmView.as_view()),
     path("setup_intents/<str:id>/cancel", SetupIntentCancelView.as_view()),
     path("charges", ChargeListView.as_view()),
+    path("charges/search", ChargeSearchView.as_view()),
     path("charges/<str:id>", ChargeDetailView.as_view()),
     path("charges/<str:id>/capture", ChargeCaptureView.as_view()),
     path("tokens", TokenListView.as_view()),

@@ -10,11 +10,13 @@ from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, TimestampField
 from api.params import CurrencyParam, MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
+from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from payments import selectors, services
 from payments.api.payment_intents import AmountParams
 from payments.api.tokens import card_object
 from payments.models import Charge
+from payments.search import CHARGE_SEARCH_FIELDS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -125,3 +127,15 @@ class ChargeCaptureView(ApiView):
                                          livemode=self.livemode, actor=self.actor,
                                          amount=params.get("amount"))
         return self.respond(charge, ChargeSerializer)
+
+
+class ChargeSearchView(ApiView):
+    @extend_schema(operation_id="SearchCharges", parameters=[SearchParams],
+                   responses=ChargeSerializer(many=True))
+    def get(self, request) -> Response:
+        params = self.params(SearchParams)
+        condition = search_query_parse(params["query"], fields=CHARGE_SEARCH_FIELDS)
+        return search_response(self, params, ChargeSerializer,
+                               selectors.charge_list(merchant=self.merchant,
+                                                     livemode=self.livemode)
+                               .filter(condition))

@@ -13,10 +13,12 @@ from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, NestedObject, TimestampField
 from api.params import MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
+from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from core.hooks import customer_discount_render
 from payments import selectors, services
 from payments.models import CARD_PREFIX, PAYMENT_METHOD_PREFIX, CardSource, Customer
+from payments.search import CUSTOMER_SEARCH_FIELDS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -289,3 +291,15 @@ class CustomerDiscountView(ApiView):
         discount = services.customer_discount_delete(id=id, merchant=self.merchant,
                                                      livemode=self.livemode)
         return Response({**discount, "deleted": True})
+
+
+class CustomerSearchView(ApiView):
+    @extend_schema(operation_id="SearchCustomers", parameters=[SearchParams],
+                   responses=CustomerSerializer(many=True))
+    def get(self, request) -> Response:
+        params = self.params(SearchParams)
+        condition = search_query_parse(params["query"], fields=CUSTOMER_SEARCH_FIELDS)
+        return search_response(self, params, CustomerSerializer,
+                               selectors.customer_list(merchant=self.merchant,
+                                                       livemode=self.livemode)
+                               .filter(condition))
