@@ -2,7 +2,10 @@
 legacy create with a `source` and capture (payments.services.legacy: a payment intent
 makes the charge under the hood, as any other)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -12,6 +15,7 @@ from api.params import CurrencyParam, MetadataField, NoParams, OptionalString, P
 from api.schema import list_of
 from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
+from core.wire import render
 from payments import selectors, services
 from payments.api.payment_intents import AmountParams
 from payments.api.tokens import card_object
@@ -40,6 +44,35 @@ class ChargeCreateParams(AmountParams):
 
 class ChargeCaptureParams(Params):
     amount = serializers.IntegerField(required=False, min_value=1)
+
+
+class _RefundObject(ApiObjectSerializer):
+    """What an expanded `refunds` list holds, for expand[]'s check: refunds sit above
+    payments, so they are rendered through core.wire, and expand no further here."""
+
+    object_name = "refund"
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class ChargeRefundsField(ExpandableField):
+    """The charge's refunds as a list object (newest first, the first ten) when expanded
+    (`expand[]=refunds`, `expand[]=latest_charge.refunds`); null otherwise."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("payments.api.charges._RefundObject", source="*", **kwargs)
+
+    def to_representation(self, charge: Charge) -> Any:
+        if self.parent.expand_tree.get(self.field_name) is None:
+            return None
+        refunds = list(charge.refunds.order_by("-created", "-pk")[:REFUNDS_SHOWN + 1])
+        return {"object": "list", "data": [render(refund) for refund in refunds[:REFUNDS_SHOWN]],
+                "has_more": len(refunds) > REFUNDS_SHOWN,
+                # Where the rest are (Stripe's /v1/charges/{id}/refunds is /v1/refunds here).
+                "url": f"/v1/refunds?charge={charge.id}"}
+
+
+# As Stripe's embedded list: the first ten.
+REFUNDS_SHOWN = 10
 
 
 class ChargeSerializer(ApiObjectSerializer):
@@ -72,6 +105,7 @@ class ChargeSerializer(ApiObjectSerializer):
     receipt_email = serializers.CharField(allow_null=True)
     receipt_number = serializers.CharField(allow_null=True)
     refunded = serializers.BooleanField()
+    refunds = ChargeRefundsField()
     statement_descriptor = serializers.CharField(allow_null=True)
     status = serializers.CharField()
 
@@ -80,7 +114,6 @@ class ChargeSerializer(ApiObjectSerializer):
         data["billing_details"] = instance.payment_method.billing_details
         data["calculated_statement_descriptor"] = "TILL"
         data["receipt_url"] = services.receipt_url(instance)
-        data["refunds"] = None
         data["review"] = None
         # A legacy charge's card (Stripe's `source`); null for a payment method's charge.
         method = instance.payment_method

@@ -143,3 +143,26 @@ def test_a_charge_needs_a_source_or_a_customer(api):
     error = error_of(api.post("/v1/charges", {"amount": 1000, "currency": "usd"}), 400)
 
     assert error["param"] == "source"
+
+
+def test_a_charges_refunds_expand_on_the_charge_and_through_its_intent(api):
+    # given a payment refunded twice
+    paid = ok(api.post("/v1/payment_intents", {"amount": 3000, "currency": "usd",
+                                               "payment_method": "pm_card_visa",
+                                               "confirm": True}))
+    charge_id = paid["latest_charge"]
+    refunds = [ok(api.post("/v1/refunds", {"charge": charge_id, "amount": amount}))
+               for amount in (500, 700)]
+
+    # when the charge's refunds are expanded, on the charge and through the intent
+    charge = ok(api.get(f"/v1/charges/{charge_id}", {"expand": ["refunds"]}))
+    intent = ok(api.get(f"/v1/payment_intents/{paid['id']}",
+                        {"expand": ["latest_charge.refunds"]}))
+
+    # then both show the list of refunds, newest first
+    for listed in (charge["refunds"], intent["latest_charge"]["refunds"]):
+        assert (listed["object"], listed["has_more"]) == ("list", False)
+        assert [r["id"] for r in listed["data"]] == [refunds[1]["id"], refunds[0]["id"]]
+        assert listed["data"][0]["object"] == "refund"
+    # and without the expansion the charge has no list
+    assert ok(api.get(f"/v1/charges/{charge_id}"))["refunds"] is None
