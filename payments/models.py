@@ -154,7 +154,7 @@ class PaymentMethod(TenantModel):
     @property
     def card_id(self) -> str:
         """The id of the payment method as a legacy Card: `pm_X` is `card_X`."""
-        return CARD_PREFIX + self.id.removeprefix(PAYMENT_METHOD_PREFIX)
+        return card_id_of(self.id)
 
     @property
     def wire_id(self) -> str:
@@ -178,6 +178,11 @@ class CardSource(PaymentMethod):
 
 CARD_PREFIX = "card_"
 PAYMENT_METHOD_PREFIX = "pm_"
+
+
+def card_id_of(payment_method_id: str) -> str:
+    """A payment method's id (`pm_X`) as the Card it is shown as (`card_X`)."""
+    return CARD_PREFIX + payment_method_id.removeprefix(PAYMENT_METHOD_PREFIX)
 
 
 def payment_method_id_of(id: str) -> str:  # noqa: A002 - Stripe's name

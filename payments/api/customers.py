@@ -17,7 +17,7 @@ from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from core.hooks import customer_discount_render
 from payments import selectors, services
-from payments.models import CARD_PREFIX, PAYMENT_METHOD_PREFIX, CardSource, Customer
+from payments.models import CardSource, Customer, card_id_of
 from payments.search import CUSTOMER_SEARCH_FIELDS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
@@ -152,7 +152,7 @@ class CardSourceField(ExpandableField):
     def to_representation(self, value: str) -> Any:
         subtree = self.parent.expand_tree.get(self.field_name)
         if subtree is None:
-            return CARD_PREFIX + value.removeprefix(PAYMENT_METHOD_PREFIX)
+            return card_id_of(value)
         return self.target.render_object(CardSource.objects.get(pk=value), expand=subtree)
 
 

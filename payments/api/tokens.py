@@ -14,13 +14,13 @@ from api.schema import list_of
 from api.views import ApiView
 from payments import selectors, services
 from payments.models import CardSource, PaymentMethod, Token
+from payments.pages import BRAND_NAMES
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
-# The Card object's `brand` is the network's display name, not the payment method's code.
-CARD_BRANDS = {"visa": "Visa", "mastercard": "MasterCard", "amex": "American Express",
-               "discover": "Discover", "diners": "Diners Club", "jcb": "JCB",
-               "unionpay": "UnionPay"}
+# The Card object's `brand` is the network's display name, not the payment method's code,
+# and Stripe's Card spells one the old way.
+CARD_BRANDS = {**BRAND_NAMES, "mastercard": "MasterCard"}
 ADDRESS_PARAMS = {"address_line1": "line1", "address_line2": "line2",
                   "address_city": "city", "address_state": "state",
                   "address_zip": "postal_code", "address_country": "country"}

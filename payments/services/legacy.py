@@ -22,13 +22,12 @@ from core.wire import render
 from merchants.models import Merchant
 from payments import selectors
 from payments.models import (
-    CARD_PREFIX,
-    PAYMENT_METHOD_PREFIX,
     CardSource,
     Charge,
     Customer,
     PaymentMethod,
     Token,
+    card_id_of,
 )
 from payments.processors import processor_for
 from payments.services.common import check_amount, decline_error
@@ -206,11 +205,4 @@ def _default_source_set(customer: Customer, payment_method_id: str | None) -> No
     customer.default_source_id = payment_method_id
     customer.save(update_fields=["default_source"])
     event_record(type="customer.updated", obj=customer, previous_attributes={
-        "default_source": payment_method_id_alias(previous)})
-
-
-def payment_method_id_alias(payment_method_id: str | None) -> str | None:
-    """The `card_` id of a card source's `pm_` id."""
-    if payment_method_id is None:
-        return None
-    return CARD_PREFIX + payment_method_id.removeprefix(PAYMENT_METHOD_PREFIX)
+        "default_source": card_id_of(previous) if previous else None})

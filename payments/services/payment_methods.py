@@ -356,6 +356,9 @@ def payment_method_detach(*, id: str, merchant: Merchant,  # noqa: A002
             customer.invoice_settings = {**customer.invoice_settings,
                                          "default_payment_method": None}
             customer.save(update_fields=["invoice_settings"])
+        if customer.default_source_id == payment_method.id:  # a card source detached so
+            customer.default_source = None
+            customer.save(update_fields=["default_source"])
         previous = {"customer": payment_method.customer_id}
         payment_method.customer = None
         payment_method.consumed_at = clock.now()

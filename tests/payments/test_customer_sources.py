@@ -122,3 +122,17 @@ def test_a_customer_without_a_card_cannot_be_charged(api):
 
     error = error_of(response, 400)
     assert error["message"] == "Cannot charge a customer that has no active card"
+
+
+def test_detaching_the_default_card_as_a_payment_method_clears_the_default_source(api):
+    # given a customer whose default source is its only card
+    buyer = customer(api)
+    card = add_card(api, buyer["id"])
+
+    # when the card is detached through the PaymentMethods API, by its card_ id's pm_ twin
+    method_id = "pm_" + card["id"].removeprefix("card_")
+    ok(api.post(f"/v1/payment_methods/{method_id}/detach"))
+
+    # then the customer has no default source and no card
+    assert ok(api.get(f"/v1/customers/{buyer['id']}"))["default_source"] is None
+    assert ok(api.get(f"/v1/customers/{buyer['id']}/sources"))["data"] == []
