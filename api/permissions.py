@@ -11,9 +11,11 @@ from merchants.models import API_KEY_LEVELS as LEVELS
 from merchants.models import ApiKey
 
 RESOURCE_OF_SEGMENT: dict[str, str] = {
+    "account": "account",
     "balance": "balance",
     "balance_transactions": "balance",
     "payouts": "payouts",
+    "tokens": "tokens",
     "charges": "charges",
     "customers": "customers",
     "disputes": "disputes",

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from api.account import AccountView
 from api.operators import ProcessorHealthView
 from api.views import unknown_route
 
@@ -11,6 +12,7 @@ urlpatterns = [
                                                 permission_classes=[]), name="api-docs"),
     # Operators only (an operator token or a staff session): api/operators.py.
     path("admin/processors/health", ProcessorHealthView.as_view(), name="processor-health"),
+    path("account", AccountView.as_view()),
     path("", include("ledger.api.balance")),
     path("", include("ledger.api.payouts")),
     path("", include("payments.urls")),

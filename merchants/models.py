@@ -217,8 +217,10 @@ def hash_api_key(token: str) -> str:
 # What a restricted key may be granted, resource by resource (the API's route groups,
 # api.permissions maps each route to one), with what the dashboard calls each.
 API_KEY_RESOURCES: dict[str, str] = {
+    "account": "Account",
     "balance": "Balance and balance transactions",
     "payouts": "Payouts",
+    "tokens": "Tokens",
     "charges": "Charges",
     "customers": "Customers",
     "disputes": "Disputes",

@@ -101,6 +101,10 @@ class Customer(TenantModel):
     # Its discount (`di_…`), billing's: kept by billing (customer_discount_record), shown
     # through core.hooks. Not a foreign key: payments sits below billing.
     discount_id = models.CharField(max_length=40, null=True, blank=True)
+    # Stripe's legacy `default_source`: the card (one of its card sources) a charge of the
+    # customer without a `source` uses; the first card source added becomes it.
+    default_source = models.ForeignKey("payments.PaymentMethod", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         indexes = [
@@ -130,6 +134,9 @@ class PaymentMethod(TenantModel):
     off_session_ready = models.BooleanField(default=False)
     # Detached, or used by a payment without a customer: cannot be used or attached again.
     consumed_at = models.DateTimeField(null=True, blank=True)
+    # Made from a card token (`tok_…`) or added as a customer's source: shown as Stripe's
+    # legacy Card object too, under the alias `card_<the same suffix>` (card_id).
+    card_source = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -143,6 +150,61 @@ class PaymentMethod(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.card.get('brand')} •••• {self.card.get('last4')} ({self.id})"
+
+    @property
+    def card_id(self) -> str:
+        """The id of the payment method as a legacy Card: `pm_X` is `card_X`."""
+        return card_id_of(self.id)
+
+    @property
+    def wire_id(self) -> str:
+        """The id a charge or a customer's source shows: the Card's for a card source."""
+        return self.card_id if self.card_source else self.id
+
+
+class CardSource(PaymentMethod):
+    """A card-source payment method as Stripe's legacy Card (its own wire form, `card_`)."""
+
+    class Meta:
+        proxy = True
+
+    @classmethod
+    def of(cls, payment_method: PaymentMethod) -> "CardSource":
+        """The same row as a CardSource, without reading it again."""
+        card = cls.__new__(cls)
+        card.__dict__.update(payment_method.__dict__)
+        return card
+
+
+CARD_PREFIX = "card_"
+PAYMENT_METHOD_PREFIX = "pm_"
+
+
+def card_id_of(payment_method_id: str) -> str:
+    """A payment method's id (`pm_X`) as the Card it is shown as (`card_X`)."""
+    return CARD_PREFIX + payment_method_id.removeprefix(PAYMENT_METHOD_PREFIX)
+
+
+def payment_method_id_of(id: str) -> str:  # noqa: A002 - Stripe's name
+    """A card id (`card_X`) as the payment method it is (`pm_X`); any other id as given."""
+    if id.startswith(CARD_PREFIX):
+        return PAYMENT_METHOD_PREFIX + id.removeprefix(CARD_PREFIX)
+    return id
+
+
+class Token(TenantModel):
+    """Stripe's legacy card token (`tok_…`): a tokenized card, usable once, as a charge's
+    `source` or a customer's new card source. Its card is a PaymentMethod (`card_source`),
+    kept from the token's creation; the number and CVC are not."""
+
+    id = id_field("tok")
+    payment_method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT,
+                                       related_name="+")
+    client_ip = models.CharField(max_length=45, null=True, blank=True)
+    used = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.id} ({'used' if self.used else 'unused'})"
 
 
 def new_client_secret_token() -> str:

@@ -7,6 +7,7 @@ from core.db import fetch_as, lock_clause, reader, table
 from core.exceptions import NotFound
 from merchants.models import Merchant
 from payments.models import (
+    CardSource,
     Charge,
     Customer,
     InboundEvent,
@@ -15,6 +16,8 @@ from payments.models import (
     ProcessorConnection,
     SetupIntent,
     TestClock,
+    Token,
+    payment_method_id_of,
 )
 
 
@@ -173,6 +176,47 @@ def payment_method_list(*, merchant: Merchant, livemode: bool, customer: Custome
     if type is not None:
         payment_methods = payment_methods.filter(type=type)
     return payment_methods
+
+
+def card_source_get(*, id: str, customer: Customer, locked: bool = False,  # noqa: A002
+                    param: str = "id") -> CardSource:
+    """One of a customer's card sources, by its `card_` id (or its `pm_` id)."""
+    sources = CardSource.objects.filter(customer=customer, card_source=True)
+    if locked:
+        sources = sources.select_for_update(of=("self",))
+    payment_method = sources.filter(pk=payment_method_id_of(id)).first()
+    if payment_method is None:
+        raise NotFound(f"No such source: '{id}'", param=param)
+    return payment_method
+
+
+def card_source_list(*, customer: Customer | None = None, customer_id: str | None = None
+                     ) -> QuerySet[CardSource]:
+    return CardSource.objects.filter(customer_id=customer.pk if customer else customer_id,
+                                     card_source=True)
+
+
+# -- tokens ----------------------------------------------------------------------------------
+
+def _token_missing(id: str, param: str) -> NotFound:  # noqa: A002
+    return NotFound(f"No such token: '{id}'", param=param)
+
+
+def token_get(*, id: str, merchant: Merchant, livemode: bool) -> Token:  # noqa: A002
+    token = (Token.objects.select_related("payment_method")
+             .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if token is None:
+        raise _token_missing(id, "id")
+    return token
+
+
+def token_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+                     param: str = "id") -> Token:
+    token = (Token.objects.select_for_update(of=("self",)).select_related("payment_method")
+             .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if token is None:
+        raise _token_missing(id, param)
+    return token
 
 
 # -- payment intents -------------------------------------------------------------------------

@@ -622,3 +622,48 @@ def test_payouts_create_list_update_and_cancel_through_the_sdk(client, sdk_accou
     assert refused.value.param == "amount"
     assert canceled.status == "canceled"
     assert balance.available[0].amount == 2000
+
+
+# -- the legacy surface: tokens, charges with a source, card sources, the account ---------
+
+def test_the_legacy_card_surface_through_the_sdk(global_stripe):
+    # given the account the key belongs to
+    account = stripe.Account.retrieve()
+    assert account.id.startswith("acct_") and account.charges_enabled is True
+
+    # when a card is tokenized and charged, authorized only, then captured in part
+    token = stripe.Token.create(card={"number": "4242424242424242", "exp_month": 12,
+                                      "exp_year": datetime.now(UTC).year + 1, "cvc": "123"})
+    charge = stripe.Charge.create(amount=2000, currency="usd", source=token.id,
+                                  capture=False, description="Order 12")
+    captured = stripe.Charge.capture(charge.id, amount=1500)
+
+    # then the charge is the token's card's, captured for what was asked
+    assert (charge.captured, charge.source.id) == (False, token.card.id)
+    assert (captured.captured, captured.amount_captured) == (True, 1500)
+    assert stripe.Token.retrieve(token.id).used is True
+    # and a second use of the token is refused
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe.Charge.create(amount=500, currency="usd", source=token.id)
+    assert refused.value.param == "source"
+
+    # when a customer gets two card sources and one is removed
+    customer = stripe.Customer.create(email="legacy@example.test")
+    first = stripe.Customer.create_source(customer.id, source="tok_visa")
+    second = stripe.Customer.create_source(customer.id, source="tok_mastercard")
+    stripe.Customer.modify_source(customer.id, second.id, name="Jenny Rosen")
+    listed = stripe.Customer.list_sources(customer.id)
+    shown = stripe.Customer.retrieve(customer.id, expand=["default_source"])
+    deleted = stripe.Customer.delete_source(customer.id, first.id)
+
+    # then the sources, the default and the charge without a source all agree
+    assert {card.id for card in listed.data} == {first.id, second.id}
+    assert shown.default_source.id == first.id
+    assert deleted.deleted is True
+    assert stripe.Customer.retrieve_source(customer.id, second.id).name == "Jenny Rosen"
+    paid = stripe.Charge.create(amount=1000, currency="usd", customer=customer.id)
+    assert (paid.status, paid.source.id) == ("succeeded", second.id)
+    # and searches find them
+    found = stripe.Customer.search(query="email:'legacy@example.test'")
+    assert [c.id for c in found.data] == [customer.id]
+    assert paid.id in {c.id for c in stripe.Charge.search(query="amount:1000").data}

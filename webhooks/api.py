@@ -128,6 +128,8 @@ class WebhookEndpointUpdateParams(Params):
 
 class WebhookEndpointCreateParams(Params):
     api_version = serializers.CharField(required=False, max_length=40)
+    # Stripe's endpoint for its connected accounts' events; `false` is every endpoint here.
+    connect = serializers.BooleanField(required=False)
     description = OptionalString(max_length=5000)
     enabled_events = EnabledEventsField()
     metadata = MetadataField(required=False)
@@ -137,6 +139,13 @@ class WebhookEndpointCreateParams(Params):
         if not _API_VERSION.match(value):
             raise serializers.ValidationError("must be an API version such as "
                                               "2025-02-24.acacia.")
+        return value
+
+    def validate_connect(self, value: bool) -> bool:
+        if value:
+            raise serializers.ValidationError(
+                "Till has no Connect, so there are no connected accounts' events to send: "
+                "create the endpoint without connect (or with connect=false).")
         return value
 
 
@@ -226,6 +235,7 @@ class WebhookEndpointListView(ApiView):
     def post(self, request) -> Response:
         params = self.params(WebhookEndpointCreateParams)
         self.expand(WebhookEndpointSerializer)
+        params.pop("connect", None)  # only false gets here
         endpoint = services.webhook_endpoint_create(merchant=self.merchant,
                                                     livemode=self.livemode, **params)
         return self.respond(endpoint, WebhookEndpointWithSecretSerializer)

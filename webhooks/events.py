@@ -4,6 +4,10 @@ EVENT_TYPES: tuple[str, ...] = (
     "customer.created",
     "customer.updated",
     "customer.deleted",
+    # A customer's legacy card sources (payments.services.legacy).
+    "customer.source.created",
+    "customer.source.updated",
+    "customer.source.deleted",
     "payment_method.attached",
     "payment_method.detached",
     "payment_method.updated",

@@ -1,9 +1,11 @@
 """Customers on the wire: /v1/customers."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -11,10 +13,12 @@ from api.lists import ListParams
 from api.objects import ApiObjectSerializer, ExpandableField, NestedObject, TimestampField
 from api.params import MetadataField, NoParams, OptionalString, Params
 from api.schema import list_of
+from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from core.hooks import customer_discount_render
 from payments import selectors, services
-from payments.models import Customer
+from payments.models import CardSource, Customer, card_id_of
+from payments.search import CUSTOMER_SEARCH_FIELDS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -78,13 +82,20 @@ class CustomerParams(Params):
         return value or Customer.TaxExempt.NONE
 
 
-class CustomerDiscountParams(CustomerParams):
+class CustomerUpdateParams(CustomerParams):
+    # The customer's default card source (`card_…`); empty clears it.
+    default_source = OptionalString(max_length=100)
+
+
+class CustomerDiscountParams(CustomerUpdateParams):
     # Stripe's ways to give a customer its discount (billing's coupons and codes).
     coupon = OptionalString(max_length=100)
     promotion_code = OptionalString(max_length=100)
 
 
-class CustomerCreateParams(CustomerDiscountParams):
+class CustomerCreateParams(CustomerParams):
+    coupon = OptionalString(max_length=100)
+    promotion_code = OptionalString(max_length=100)
     # Only at creation, as Stripe: a customer stays on the clock it was created on.
     test_clock = serializers.CharField(required=False, max_length=100)
 
@@ -131,6 +142,42 @@ class InvoiceSettingsSerializer(NestedObject):
                 "rendering_options": None}
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CardSourceField(ExpandableField):
+    """A card source's `card_` id, or its Card when expanded."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("payments.api.tokens.CardSerializer", **kwargs)
+
+    def to_representation(self, value: str) -> Any:
+        subtree = self.parent.expand_tree.get(self.field_name)
+        if subtree is None:
+            return card_id_of(value)
+        return self.target.render_object(CardSource.objects.get(pk=value), expand=subtree)
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class CardSourcesField(ExpandableField):
+    """The customer's card sources as a list object (its first page), when expanded."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("payments.api.tokens.CardSerializer", **kwargs)
+
+    def to_representation(self, value: str) -> Any:
+        if self.parent.expand_tree.get(self.field_name) is None:
+            return None
+        cards = list(selectors.card_source_list(customer_id=value)
+                     .order_by("-created", "-id")[:SOURCES_SHOWN + 1])
+        return {"object": "list", "data": [self.target.render_object(card)
+                                           for card in cards[:SOURCES_SHOWN]],
+                "has_more": len(cards) > SOURCES_SHOWN,
+                "url": f"/v1/customers/{value}/sources"}
+
+
+# As Stripe's embedded list: the first ten, with the URL of the rest.
+SOURCES_SHOWN = 10
+
+
 class CustomerSerializer(ApiObjectSerializer):
     object_name = "customer"
     model = Customer
@@ -139,7 +186,7 @@ class CustomerSerializer(ApiObjectSerializer):
     balance = serializers.IntegerField()
     created = TimestampField()
     currency = serializers.CharField(allow_null=True)
-    default_source = serializers.SerializerMethodField()
+    default_source = CardSourceField(allow_null=True, source="default_source_id")
     delinquent = serializers.SerializerMethodField()
     description = serializers.CharField(allow_null=True)
     discount = serializers.SerializerMethodField()
@@ -157,10 +204,15 @@ class CustomerSerializer(ApiObjectSerializer):
     test_clock = ExpandableField("payments.api.test_clocks.TestClockSerializer",
                                  allow_null=True, source="test_clock_id")
 
-    # Sources are not part of Till yet: always null, as Stripe renders a customer without
-    # them. Its discount is billing's, shown through core.hooks.
-    def get_default_source(self, obj: Customer) -> str | None:
-        return None
+    # `sources` only when expanded (expand[]=sources), as Stripe renders a customer since
+    # 2020-08-27. Its discount is billing's, shown through core.hooks.
+    sources = CardSourcesField(source="id")
+
+    def to_representation(self, instance: Customer) -> dict:
+        data = super().to_representation(instance)
+        if "sources" not in self.expand_tree:
+            del data["sources"]
+        return data
 
     def get_delinquent(self, obj: Customer) -> bool:
         return False
@@ -239,3 +291,15 @@ class CustomerDiscountView(ApiView):
         discount = services.customer_discount_delete(id=id, merchant=self.merchant,
                                                      livemode=self.livemode)
         return Response({**discount, "deleted": True})
+
+
+class CustomerSearchView(ApiView):
+    @extend_schema(operation_id="SearchCustomers", parameters=[SearchParams],
+                   responses=CustomerSerializer(many=True))
+    def get(self, request) -> Response:
+        params = self.params(SearchParams)
+        condition = search_query_parse(params["query"], fields=CUSTOMER_SEARCH_FIELDS)
+        return search_response(self, params, CustomerSerializer,
+                               selectors.customer_list(merchant=self.merchant,
+                                                       livemode=self.livemode)
+                               .filter(condition))

@@ -18,6 +18,14 @@ from payments.services.inbound_events import (
     inbound_event_ids_due,
     inbound_event_receive,
 )
+from payments.services.legacy import (
+    card_source_create,
+    card_source_delete,
+    card_source_update,
+    charge_capture,
+    charge_create,
+    token_create,
+)
 from payments.services.payment_intent_changes import payment_intent_amount_set_locked
 from payments.services.payment_intent_sweeps import (
     payment_intent_action_resolve,
@@ -75,6 +83,8 @@ from payments.services.test_clocks import (
 )
 
 __all__ = [
+    "card_source_create", "card_source_delete", "card_source_update", "charge_capture",
+    "charge_create", "token_create",
     "charge_receipt_number_assign",
     "charge_receipt_send",
     "receipt_send_on_commit",

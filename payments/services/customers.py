@@ -106,8 +106,10 @@ def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A00
                     metadata: MetadataUpdate | None = None,
                     invoice_settings: dict[str, Any] | None = None,
                     coupon: Maybe[str | None] = NOT_GIVEN,
-                    promotion_code: Maybe[str | None] = NOT_GIVEN) -> Customer:
+                    promotion_code: Maybe[str | None] = NOT_GIVEN,
+                    default_source: Maybe[str | None] = NOT_GIVEN) -> Customer:
     """Updates a customer under its row lock; `customer.updated` carries the old values.
+    `default_source` (a `card_` id) must be one of its card sources.
     `coupon` / `promotion_code` replace its discount (billing's, through core.hooks; None
     or empty: removed).
 
@@ -122,6 +124,10 @@ def customer_update(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A00
             "address": address, "shipping": shipping, "balance": balance,
             "preferred_locales": preferred_locales, "tax_exempt": tax_exempt},
             metadata=metadata, invoice_settings=invoice_settings)
+        if default_source is not NOT_GIVEN:
+            customer.default_source_id = (selectors.card_source_get(
+                id=default_source, customer=customer, param="default_source").id
+                if default_source else None)
         with customer_time(customer):
             customer.save()
             if coupon is not NOT_GIVEN or promotion_code is not NOT_GIVEN:

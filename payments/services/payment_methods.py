@@ -8,13 +8,13 @@ from typing import Any
 from django.db import transaction
 
 from core import clock
-from core.exceptions import CardError, InvalidParameter, InvalidRequest
+from core.exceptions import CardError, InvalidParameter, InvalidRequest, NotFound
 from core.metadata import MetadataUpdate, metadata_apply
 from core.wire import render
 from merchants.models import Merchant
 from payments import selectors
 from payments.cards import brand_for_number, card_profile_for_magic_id, fingerprint, luhn_valid
-from payments.models import Customer, PaymentMethod
+from payments.models import Customer, PaymentMethod, payment_method_id_of
 from payments.processors import processor_for
 from payments.processors.base import CardCheck
 from payments.selectors import customer_get_locked
@@ -119,6 +119,19 @@ def payment_method_create(*, merchant: Merchant, livemode: bool, card: CardInput
                           type: str = "card") -> PaymentMethod:  # noqa: A002 - Stripe's name
     """Tokenizes a card (number, expiry and CVC, or a test token such as `tok_visa`) into a
     PaymentMethod. Bad numbers, expiries and CVCs are card errors and store nothing."""
+    payment_method = payment_method_build(merchant=merchant, livemode=livemode, card=card,
+                                          billing_details=billing_details, metadata=metadata)
+    with transaction.atomic(durable=True):
+        payment_method.save()
+    return payment_method
+
+
+def payment_method_build(*, merchant: Merchant, livemode: bool, card: CardInput,
+                         billing_details: dict[str, Any] | None = None,
+                         metadata: MetadataUpdate | None = None,
+                         card_source: bool = False) -> PaymentMethod:
+    """payment_method_create's tokenization, unsaved: the caller saves it in its own
+    transaction (a card token saves its card with it)."""
     processor = processor_for(merchant=merchant, livemode=livemode)
     billing_details = billing_details or {}
     if not processor.takes_card_numbers:
@@ -136,13 +149,10 @@ def payment_method_create(*, merchant: Merchant, livemode: bool, card: CardInput
         details, token = _card_from_number(
             number=card.number, exp_month=card.exp_month, exp_year=card.exp_year,
             cvc=card.cvc, address=billing_details.get("address") or {}, processor=processor)
-    payment_method = PaymentMethod(
+    return PaymentMethod(
         merchant=merchant, livemode=livemode, card=details, processor_token=token,
-        billing_details=_billing_details(billing_details),
+        billing_details=_billing_details(billing_details), card_source=card_source,
         metadata=metadata_apply({}, metadata))
-    with transaction.atomic(durable=True):
-        payment_method.save()
-    return payment_method
 
 
 def _billing_details(given: dict[str, Any]) -> dict[str, Any]:
@@ -156,8 +166,12 @@ def payment_method_for_use(*, id: str, merchant: Merchant, livemode: bool,  # no
                            customer: Customer | None,
                            param: str = "payment_method") -> PaymentMethod:
     """A payment method id as given to an intent, checked usable for the intent's
-    `customer`: a stored one, or one of Stripe's test ids (`pm_card_visa`), which makes a
-    new PaymentMethod each time, as Stripe does. Written in the caller's transaction."""
+    `customer`: a stored one (a legacy card's `card_` id too), one of Stripe's test ids
+    (`pm_card_visa`, `tok_visa`), which makes a new PaymentMethod each time, as Stripe does,
+    or a card token (`tok_…`), used up here. Written in the caller's transaction."""
+    id = payment_method_id_of(id)  # noqa: A001
+    if id.startswith("tok_") and card_profile_for_magic_id(id) is None:
+        return token_use(id=id, merchant=merchant, livemode=livemode, param=param)
     payment_method = _from_test_id(id, merchant=merchant, livemode=livemode, param=param)
     if payment_method is not None:
         return payment_method
@@ -179,9 +193,30 @@ def _from_test_id(id: str, *, merchant: Merchant, livemode: bool,  # noqa: A002
         return None
     card, token = _card_from_test_profile(id, param=param, processor=processor)
     payment_method = PaymentMethod(merchant=merchant, livemode=livemode, card=card,
-                                   processor_token=token, billing_details=_billing_details({}))
+                                   processor_token=token, billing_details=_billing_details({}),
+                                   card_source=id.startswith("tok_"))
     payment_method.save()
     return payment_method
+
+
+def token_use(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
+              param: str = "source") -> PaymentMethod:
+    """A card token's card, the token used up, in the caller's transaction (the token row
+    locked: of two concurrent uses, one fails). A token is good for one use only, as on
+    Stripe; Stripe's test tokens (`tok_visa`) are not rows and make a new card each time."""
+    try:
+        token = selectors.token_get_locked(id=id, merchant=merchant, livemode=livemode,
+                                           param=param)
+    except NotFound:
+        # A 400 that names the missing token, as Stripe answers (not a 404: the URL exists).
+        raise InvalidRequest(f"No such token: '{id}'", code="resource_missing",
+                             param=param) from None
+    if token.used:
+        raise InvalidRequest(f"You cannot use a Stripe token more than once: {id}.",
+                             code="token_already_used", param=param)
+    token.used = True
+    token.save(update_fields=["used"])
+    return token.payment_method
 
 
 def payment_method_from_processor(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
@@ -321,6 +356,9 @@ def payment_method_detach(*, id: str, merchant: Merchant,  # noqa: A002
             customer.invoice_settings = {**customer.invoice_settings,
                                          "default_payment_method": None}
             customer.save(update_fields=["invoice_settings"])
+        if customer.default_source_id == payment_method.id:  # a card source detached so
+            customer.default_source = None
+            customer.save(update_fields=["default_source"])
         previous = {"customer": payment_method.customer_id}
         payment_method.customer = None
         payment_method.consumed_at = clock.now()

@@ -47,6 +47,21 @@ def test_create_with_an_api_version(api):
     assert endpoint["api_version"] == "2025-02-24.acacia"
 
 
+def test_connect_false_is_an_ordinary_endpoint_and_true_is_refused_plainly(api):
+    # when an endpoint is made with connect=false, as Stripe's libraries may send it
+    endpoint = create_endpoint(api, URL, connect="false")
+
+    # then it is an ordinary endpoint
+    assert endpoint["status"] == "enabled"
+    # and connect=true names Connect as what Till lacks
+    response = api.post("/v1/webhook_endpoints", {"url": URL, "enabled_events": ["*"],
+                                                  "connect": "true"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["param"] == "connect"
+    assert "Till has no Connect" in error["message"]
+
+
 @pytest.mark.parametrize(("params", "param", "code"), [
     ({"enabled_events": ["*"]}, "url", "parameter_missing"),
     ({"url": URL}, "enabled_events", "parameter_missing"),
@@ -54,8 +69,7 @@ def test_create_with_an_api_version(api):
     ({"url": URL, "enabled_events": ["customer.created", "nope"]}, "enabled_events", None),
     ({"url": URL, "enabled_events": ""}, "enabled_events", None),
     ({"url": URL, "enabled_events": ["*"], "api_version": "latest"}, "api_version", None),
-    ({"url": URL, "enabled_events": ["*"], "connect": "true"}, "connect",
-     "parameter_unknown"),
+    ({"url": URL, "enabled_events": ["*"], "connect": "true"}, "connect", None),
     ({"url": URL, "enabled_events": ["*"], "metadata": {"k" * 41: "v"}}, "metadata", None),
 ])
 def test_create_refuses_bad_params_naming_them(api, params, param, code):
