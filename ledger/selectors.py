@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet, Sum
 
 from core.exceptions import NotFound
-from ledger.models import BalanceTransaction, LedgerEntry
+from ledger.models import BalanceTransaction, LedgerEntry, Payout
 from merchants.models import Merchant
 
 
@@ -57,6 +57,32 @@ def balance_of(*, merchant_id: str, livemode: bool, at: datetime
             .order_by("currency"))
     return {row["currency"]: {"available": row["available"], "pending": row["pending"]}
             for row in rows}
+
+
+def ledger_entries_of(*, txn: BalanceTransaction) -> list[LedgerEntry]:
+    """A balance transaction's entries (the merchant's balance first), which sum to zero."""
+    order = {account: rank for rank, account in enumerate(LedgerEntry.Account.values)}
+    return sorted(txn.entries.all(), key=lambda entry: (order[entry.account], entry.pk))
+
+
+def payout_get(*, id: str, merchant: Merchant, livemode: bool) -> Payout:  # noqa: A002
+    """One of the merchant's payouts in a mode, with its bank account."""
+    payout = (Payout.objects.select_related("destination")
+              .filter(pk=id, merchant=merchant, livemode=livemode).first())
+    if payout is None:
+        raise NotFound(f"No such payout: '{id}'", param="id")
+    return payout
+
+
+def payout_list(*, merchant: Merchant, livemode: bool, status: str | None = None
+                ) -> QuerySet[Payout]:
+    """The merchant's payouts in a mode (with their bank accounts), filtered by status;
+    ordered by the caller (keyset pagination)."""
+    payouts = Payout.objects.select_related("destination").filter(merchant=merchant,
+                                                                  livemode=livemode)
+    if status is not None:
+        payouts = payouts.filter(status=status)
+    return payouts
 
 
 def ledger_sums(*, merchant_id: str | None = None) -> dict[str, int]:

@@ -230,3 +230,10 @@ def reconciliation_connections() -> list[tuple[str, bool]]:
     """(merchant id, livemode) of every mode connected to a processor, to reconcile."""
     return list(ProcessorConnection.objects.order_by("pk").values_list("merchant_id",
                                                                        "livemode"))
+
+
+def payment_intent_ids_of_refunds(*, merchant: Merchant, livemode: bool,
+                                  refund_ids: list[str]) -> dict[str, str]:
+    """Each of the merchant's refunds named, to its payment's id (one query)."""
+    return dict(Refund.objects.filter(merchant=merchant, livemode=livemode, pk__in=refund_ids)
+                .values_list("id", "payment_intent_id"))

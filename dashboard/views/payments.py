@@ -4,6 +4,7 @@ refunded."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
@@ -14,6 +15,7 @@ from dashboard import access
 from dashboard.access import Current, merchant_view
 from dashboard.forms import CaptureForm, PaymentFilterForm, RefundForm
 from dashboard.refund_once import RefundAlreadySubmitted, refund_create_once
+from dashboard.views.balance import labelled
 from dashboard.views.common import (
     OBJECT_EVENTS_SHOWN,
     page_of,
@@ -23,6 +25,8 @@ from dashboard.views.common import (
 )
 from disputes.models import Dispute
 from disputes.selectors import dispute_list
+from ledger.models import BalanceTransaction
+from ledger.selectors import balance_transactions_of_sources
 from payments.models import PaymentIntent
 from payments.selectors import (
     charge_list_for_payment_intent,
@@ -78,6 +82,21 @@ def _refundable(intent: PaymentIntent, *, charged_back: bool) -> int:
     return charge_refundable_amount(charge=charge)
 
 
+def _money_moved(charges: list, refunds: list[Refund], disputes: list[Dispute]
+                 ) -> list[BalanceTransaction]:
+    """The balance transactions of the payment's charges, refunds and disputes (gross, fee
+    and net), oldest first: one query, only when a charge has booked anything."""
+    if not any(charge.balance_transaction_id for charge in charges):
+        return []
+    sources = [obj.id for obj in (*charges, *refunds, *disputes)]
+    found = balance_transactions_of_sources(sources=sources)
+    txns = sorted((txn for source in sources for txn in found[source]),
+                  key=lambda txn: (txn.created, txn.id))
+    # The charges and refunds are on this page; a dispute has its own.
+    return labelled(txns, {dispute.id: reverse("dashboard:dispute", args=[dispute.id])
+                           for dispute in disputes})
+
+
 def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent, *,
                   refund_form: RefundForm | None = None, status: int = 200) -> HttpResponse:
     events = list(event_list_for_payment(merchant=current.merchant, livemode=current.livemode,
@@ -99,8 +118,10 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
     refundable = _refundable(intent, charged_back=charged_back)
     if refund_form is None and refundable:
         refund_form = RefundForm(intent=intent, refundable=refundable)
+    money = _money_moved(charges, refunds, disputes)
     return render_page(request, current, "dashboard/payments/detail.html", {
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
+        "money": money, "money_net": sum(txn.net for txn in money),
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
         "charged_back": charged_back,
         "approval_threshold": current.merchant.refund_approval_threshold(intent.currency),
