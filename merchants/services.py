@@ -207,6 +207,8 @@ def merchant_pricing_set(*, merchant: Merchant, livemode: bool, actor: Actor,
     except ValidationError as exc:
         name, messages = next(iter(exc.message_dict.items()))
         raise InvalidParameter(f"Invalid {name}: {' '.join(messages)}", param=name) from exc
+    # As stored (3 decimal places): 1.5 and 1.500 are the same setting.
+    candidate.card_fee_percent = candidate.card_fee_percent.quantize(Decimal("0.001"))
     with transaction.atomic(durable=True):
         locked = merchant_get_locked(id=merchant.pk)
         before = Merchant(**{name: getattr(locked, name) for name in PRICING_FIELDS})

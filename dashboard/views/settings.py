@@ -31,6 +31,7 @@ def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | No
     merchant = current.merchant
     return render_page(request, current, "dashboard/settings/settings.html", {
         "nav": "settings",
+        "fee_percent": _percent(merchant.card_fee_percent),
         "form": form or _dunning_form(merchant),
         "upcoming_form": upcoming_form or UpcomingInvoiceSettingsForm(
             initial={"upcoming_invoice_days": merchant.upcoming_invoice_days}),
@@ -42,6 +43,11 @@ def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | No
             merchant.dunning_subscription_action).label,
         "invoice_action": Merchant.DunningInvoiceAction(merchant.dunning_invoice_action).label,
     })
+
+
+def _percent(value) -> str:
+    """A percentage as typed: 2.900 as 2.9, 3.000 as 3."""
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
 
 
 def _dunning_form(merchant: Merchant) -> DunningSettingsForm:
@@ -117,6 +123,7 @@ def _pricing_page(request: HttpRequest, current: Current, form: PricingSettingsF
                   status: int = 200) -> HttpResponse:
     return render_page(request, current, "dashboard/settings/pricing.html", {
         "nav": "settings", "form": form,
+        "fee_percent": _percent(current.merchant.card_fee_percent),
         "schedule": Merchant.PayoutSchedule(current.merchant.payout_schedule).label,
         # Each change of these settings, as the audit trail recorded it in this mode.
         "timeline": timeline(current, current.merchant.pk)}, status=status)
