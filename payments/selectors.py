@@ -372,9 +372,11 @@ def payment_intent_get_for_display(*, id: str, merchant: Merchant,  # noqa: A002
 
 
 def charge_list_for_payment_intent(*, intent: PaymentIntent) -> QuerySet[Charge]:
-    """Every attempt to move money for `intent`, newest first."""
-    return (Charge.objects.filter(payment_intent=intent, merchant_id=intent.merchant_id,
-                                  livemode=intent.livemode)
+    """Every attempt to move money for `intent`, newest first, with its balance transaction
+    (the payment page shows its gross, fee and net)."""
+    return (Charge.objects.select_related("balance_transaction")
+            .filter(payment_intent=intent, merchant_id=intent.merchant_id,
+                    livemode=intent.livemode)
             .order_by("-created", "-pk"))
 
 

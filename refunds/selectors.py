@@ -70,11 +70,15 @@ def refund_list_awaiting_approval(*, merchant: Merchant, livemode: bool) -> Quer
 
 
 def refund_list_recent(*, merchant: Merchant, livemode: bool,
-                       payment_intent: str | None = None) -> QuerySet[Refund]:
-    """Every refund of the merchant and mode (or of one payment), newest first (slice
-    it)."""
-    return (refund_list(merchant=merchant, livemode=livemode, payment_intent=payment_intent)
-            .order_by("-created", "-id"))
+                       payment_intent: str | None = None,
+                       with_balance_transactions: bool = False) -> QuerySet[Refund]:
+    """Every refund of the merchant and mode (or of one payment), newest first (slice it);
+    `with_balance_transactions`: with the debit and reversal each booked, in the same
+    query."""
+    refunds = refund_list(merchant=merchant, livemode=livemode, payment_intent=payment_intent)
+    if with_balance_transactions:
+        refunds = refunds.select_related("balance_transaction", "failure_balance_transaction")
+    return refunds.order_by("-created", "-id")
 
 
 def charge_refundable_amount(*, charge: Charge) -> int:

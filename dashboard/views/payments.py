@@ -84,14 +84,15 @@ def _refundable(intent: PaymentIntent, *, charged_back: bool) -> int:
 
 def _money_moved(charges: list, refunds: list[Refund], disputes: list[Dispute]
                  ) -> list[BalanceTransaction]:
-    """The balance transactions of the payment's charges, refunds and disputes (gross, fee
-    and net), oldest first: one query, only when a charge has booked anything."""
-    if not any(charge.balance_transaction_id for charge in charges):
-        return []
-    sources = [obj.id for obj in (*charges, *refunds, *disputes)]
-    found = balance_transactions_of_sources(sources=sources)
-    txns = sorted((txn for source in sources for txn in found[source]),
-                  key=lambda txn: (txn.created, txn.id))
+    """The balance transactions of the payment's charges and refunds (read with them) and of
+    its disputes (a query, only for a disputed payment), oldest first."""
+    txns = [txn for obj in (*charges, *refunds)
+            for txn in (obj.balance_transaction,
+                        getattr(obj, "failure_balance_transaction", None)) if txn is not None]
+    if disputes:
+        found = balance_transactions_of_sources(sources=[dispute.id for dispute in disputes])
+        txns += [txn for dispute in disputes for txn in found[dispute.id]]
+    txns.sort(key=lambda txn: (txn.created, txn.id))
     # The charges and refunds are on this page; a dispute has its own.
     return labelled(txns, {dispute.id: reverse("dashboard:dispute", args=[dispute.id])
                            for dispute in disputes})
@@ -105,7 +106,8 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
     # Only a payment that moved money (captured, or an authorization released as a refund)
     # spends a query on its refunds.
     refunds = (list(refund_list_recent(merchant=current.merchant, livemode=current.livemode,
-                                       payment_intent=intent.id))
+                                       payment_intent=intent.id,
+                                       with_balance_transactions=True))
                if any(charge.amount_captured or charge.amount_refunded for charge in charges)
                else [])
     # Only a payment with a disputed charge spends a query on its disputes.
@@ -122,6 +124,8 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
     return render_page(request, current, "dashboard/payments/detail.html", {
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
         "money": money, "money_net": sum(txn.net for txn in money),
+        "charge_txn": next((charge.balance_transaction for charge in charges
+                            if charge.id == intent.latest_charge_id), None),
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
         "charged_back": charged_back,
         "approval_threshold": current.merchant.refund_approval_threshold(intent.currency),

@@ -119,14 +119,14 @@ def brand_settings(request: HttpRequest, current: Current) -> HttpResponse:
     return redirect("dashboard:settings")
 
 
-def _pricing_page(request: HttpRequest, current: Current, form: PricingSettingsForm,
-                  status: int = 200) -> HttpResponse:
+def _pricing_page(request: HttpRequest, current: Current,
+                  form: PricingSettingsForm) -> HttpResponse:
     return render_page(request, current, "dashboard/settings/pricing.html", {
         "nav": "settings", "form": form,
         "fee_percent": _percent(current.merchant.card_fee_percent),
         "schedule": Merchant.PayoutSchedule(current.merchant.payout_schedule).label,
         # Each change of these settings, as the audit trail recorded it in this mode.
-        "timeline": timeline(current, current.merchant.pk)}, status=status)
+        "timeline": timeline(current, current.merchant.pk)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,6 +151,6 @@ def pricing_settings(request: HttpRequest, current: Current) -> HttpResponse:
         except InvalidParameter as exc:
             form.add_error(exc.param if exc.param in form.fields else None, exc.message)
     if not form.is_valid():
-        return _pricing_page(request, current, form, status=400)
+        return _pricing_page(request, current, form)
     messages.success(request, "Saved your pricing and payouts.")
     return redirect("dashboard:settings-pricing")

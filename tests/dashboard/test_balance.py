@@ -155,3 +155,21 @@ def test_an_uncaptured_payment_shows_no_balance_transactions(owner, account):
         "capture_method": "manual"}))
 
     assert 'id="money"' not in owner.get(f"/payments/{held['id']}/").content.decode()
+
+
+def test_a_disputed_payments_page_shows_the_chargeback_linked_to_its_dispute(
+        owner, account, django_capture_on_commit_callbacks):
+    # given a payment its customer's bank disputes at once
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = paid_intent(account.api(), payment_method="pm_card_createDispute", amount=2000)
+    withdrawal = BalanceTransaction.objects.get(type="adjustment", livemode=False,
+                                                merchant=account.merchant)
+
+    # when its page is opened
+    money = text(owner.get(f"/payments/{paid['id']}/")).split('id="money"')[1].split(
+        "</section>")[0]
+
+    # then the withdrawal and its dispute fee show, linked to the dispute
+    assert "Dispute adjustment" in money and withdrawal.id in money
+    assert f'href="/disputes/{withdrawal.source}/"' in money
+    assert "-$20.00" in money
