@@ -5,7 +5,7 @@ from django import forms
 
 from ledger.models import BalanceTransaction, Payout
 from merchants.models import Merchant
-from merchants.services import PRICING_FIELDS
+from merchants.services_pricing import PRICING_FIELDS
 
 BALANCE_TYPE_LABELS = {
     BalanceTransaction.Type.CHARGE: "Charge",

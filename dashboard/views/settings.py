@@ -17,12 +17,11 @@ from dashboard.money_forms import PricingSettingsForm
 from dashboard.views.common import render_page, timeline
 from merchants.models import Merchant
 from merchants.services import (
-    PRICING_FIELDS,
     merchant_brand_color_set,
     merchant_dunning_set,
-    merchant_pricing_set,
     merchant_upcoming_invoice_days_set,
 )
+from merchants.services_pricing import PRICING_FIELDS, merchant_pricing_set
 
 
 def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | None = None,

@@ -135,9 +135,10 @@ def test_the_dispute_pages_stay_within_budget(owner, account, django_assert_max_
     # the dispute with its charge, status changes, the users who made them, events
     with django_assert_max_num_queries(7):
         assert owner.get(f"/disputes/{dispute.id}/").status_code == 200
-    # the payment page spends one query on the disputes of its disputed charge (and, its
-    # charge captured, one on its refunds)
-    with django_assert_max_num_queries(10):
+    # the payment page spends one query on the disputes of its disputed charge and one on
+    # their balance transactions (the chargeback, any reinstatement), and, its charge
+    # captured, one on its refunds (with their balance transactions)
+    with django_assert_max_num_queries(11):
         assert owner.get(f"/payments/{intent_id}/").status_code == 200
 
 
