@@ -160,4 +160,3 @@ def merchant_brand_color_set(*, merchant: Merchant, color: str) -> Merchant:
         locked.save(update_fields=["brand_color"])
     merchant.brand_color = color.lower()
     return merchant
-
