@@ -154,3 +154,23 @@ def test_the_refunds_page_stays_within_budget(owner, account, django_assert_max_
     # the waiting refunds with their charges, the recent ones
     with django_assert_max_num_queries(5):
         assert owner.get("/refunds/").status_code == 200
+
+
+def test_the_balance_and_payouts_pages_stay_within_budget(owner, account,
+                                                          django_assert_max_num_queries):
+    # given 30 captured payments, each with a refund: sixty balance transactions
+    from tests.dashboard.test_payouts import a_payout
+
+    for n in range(30):
+        intent_id = paid(account, n)
+        account.api().post("/v1/refunds", {"payment_intent": intent_id, "amount": 100})
+    for _ in range(3):
+        a_payout(account)
+
+    # the session's user and membership, the balance per currency, the page of
+    # transactions, the payments of their charges and of their refunds
+    with django_assert_max_num_queries(7):
+        assert owner.get("/balance/").status_code == 200
+    # the payouts with their bank accounts
+    with django_assert_max_num_queries(4):
+        assert owner.get("/payouts/").status_code == 200
