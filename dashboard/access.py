@@ -68,6 +68,8 @@ TEST_CLOCK_MANAGE = Rule(MANAGERS, "Only owners and admins can create, advance o
 # Change how failed subscription payments are retried and what ends their dunning.
 BILLING_SETTINGS_CHANGE = Rule(MANAGERS, "Only owners and admins can change the billing "
                                          "settings.")
+# Settings → Pricing and payouts: card fees, payout delay and schedule.
+PRICING_CHANGE = Rule(MANAGERS, "Only owners and admins can change pricing and payouts.")
 # Save or submit evidence, accept a dispute or close an inquiry.
 DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
 # Settings → Processor: see, connect or disconnect the mode's Stripe account.
@@ -143,6 +145,10 @@ class Current:
     @property
     def may_change_billing_settings(self) -> bool:
         return self.may(BILLING_SETTINGS_CHANGE)
+
+    @property
+    def may_change_pricing(self) -> bool:
+        return self.may(PRICING_CHANGE)
 
     @property
     def may_answer_disputes(self) -> bool:

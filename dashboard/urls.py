@@ -5,6 +5,7 @@ from django.urls import path, reverse_lazy
 from dashboard import login, signup
 from dashboard.forms import EmailLoginForm
 from dashboard.views import (
+    balance,
     customers,
     developers,
     disputes,
@@ -131,6 +132,12 @@ urlpatterns = [
          name="test-clock-advance"),
     path("test-clocks/<str:clock_id>/delete/", test_clocks.test_clock_delete_view,
          name="test-clock-delete"),
+    path("balance/", balance.balance, name="balance"),
+    path("balance/transactions/<str:txn_id>/", balance.balance_transaction_detail,
+         name="balance-transaction"),
+    path("payouts/", balance.payouts, name="payouts"),
+    path("payouts/<str:payout_id>/", balance.payout_detail, name="payout"),
+    path("settings/pricing/", settings.pricing_settings, name="settings-pricing"),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/dunning/", settings.dunning_settings, name="settings-dunning"),
     path("settings/upcoming/", settings.upcoming_invoice_settings, name="settings-upcoming"),

@@ -59,6 +59,12 @@ def balance_of(*, merchant_id: str, livemode: bool, at: datetime
             for row in rows}
 
 
+def ledger_entries_of(*, txn: BalanceTransaction) -> list[LedgerEntry]:
+    """A balance transaction's entries (the merchant's balance first), which sum to zero."""
+    order = {account: rank for rank, account in enumerate(LedgerEntry.Account.values)}
+    return sorted(txn.entries.all(), key=lambda entry: (order[entry.account], entry.pk))
+
+
 def ledger_sums(*, merchant_id: str | None = None) -> dict[str, int]:
     """The entries' sum per account (of one merchant, or of the whole ledger), and `total`,
     which double entry keeps at zero: for audits and the ledger's own tests."""
@@ -82,7 +88,9 @@ def unbalanced_transactions(*, limit: int = 100) -> list[str]:
 # -- payouts ---------------------------------------------------------------------------------
 
 def payout_get(*, id: str, merchant: Merchant, livemode: bool) -> Payout:  # noqa: A002
-    payout = Payout.objects.filter(pk=id, merchant=merchant, livemode=livemode).first()
+    """One of the merchant's payouts in a mode, with its bank account."""
+    payout = (Payout.objects.select_related("destination")
+              .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if payout is None:
         raise NotFound(f"No such payout: '{id}'", param="id")
     return payout
@@ -103,9 +111,10 @@ def payout_get_locked(*, id: str, merchant_id: str, livemode: bool | None = None
 
 def payout_list(*, merchant: Merchant, livemode: bool, status: str | None = None,
                 destination: str | None = None) -> QuerySet[Payout]:
-    """The merchant's payouts in a mode, newest first (ranges on `created` and
-    `arrival_date` are the API's list filters)."""
-    payouts = Payout.objects.filter(merchant=merchant, livemode=livemode)
+    """The merchant's payouts in a mode (with their bank accounts), newest first (ranges on
+    `created` and `arrival_date` are the API's list filters)."""
+    payouts = Payout.objects.select_related("destination").filter(merchant=merchant,
+                                                                  livemode=livemode)
     if status is not None:
         payouts = payouts.filter(status=status)
     if destination is not None:

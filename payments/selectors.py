@@ -416,9 +416,11 @@ def payment_intent_get_for_display(*, id: str, merchant: Merchant,  # noqa: A002
 
 
 def charge_list_for_payment_intent(*, intent: PaymentIntent) -> QuerySet[Charge]:
-    """Every attempt to move money for `intent`, newest first."""
-    return (Charge.objects.filter(payment_intent=intent, merchant_id=intent.merchant_id,
-                                  livemode=intent.livemode)
+    """Every attempt to move money for `intent`, newest first, with its balance transaction
+    (the payment page shows its gross, fee and net)."""
+    return (Charge.objects.select_related("balance_transaction")
+            .filter(payment_intent=intent, merchant_id=intent.merchant_id,
+                    livemode=intent.livemode)
             .order_by("-created", "-pk"))
 
 
@@ -466,3 +468,10 @@ def charge_refunds_for_receipt(*, charge: Charge) -> list[Model]:
     (through the reverse relation: refunds sit above payments)."""
     return list(charge.refunds.exclude(status__in=("failed", "canceled"))
                 .order_by("created", "pk"))
+
+
+def payment_intent_ids_of_charges(*, merchant: Merchant, livemode: bool,
+                                  charge_ids: list[str]) -> dict[str, str]:
+    """Each of the merchant's charges named, to its payment's id (one query)."""
+    return dict(Charge.objects.filter(merchant=merchant, livemode=livemode, pk__in=charge_ids)
+                .values_list("id", "payment_intent_id"))

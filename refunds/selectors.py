@@ -70,11 +70,15 @@ def refund_list_awaiting_approval(*, merchant: Merchant, livemode: bool) -> Quer
 
 
 def refund_list_recent(*, merchant: Merchant, livemode: bool,
-                       payment_intent: str | None = None) -> QuerySet[Refund]:
-    """Every refund of the merchant and mode (or of one payment), newest first (slice
-    it)."""
-    return (refund_list(merchant=merchant, livemode=livemode, payment_intent=payment_intent)
-            .order_by("-created", "-id"))
+                       payment_intent: str | None = None,
+                       with_balance_transactions: bool = False) -> QuerySet[Refund]:
+    """Every refund of the merchant and mode (or of one payment), newest first (slice it);
+    `with_balance_transactions`: with the debit and reversal each booked, in the same
+    query."""
+    refunds = refund_list(merchant=merchant, livemode=livemode, payment_intent=payment_intent)
+    if with_balance_transactions:
+        refunds = refunds.select_related("balance_transaction", "failure_balance_transaction")
+    return refunds.order_by("-created", "-id")
 
 
 def charge_refundable_amount(*, charge: Charge) -> int:
@@ -230,3 +234,10 @@ def reconciliation_connections() -> list[tuple[str, bool]]:
     """(merchant id, livemode) of every mode connected to a processor, to reconcile."""
     return list(ProcessorConnection.objects.order_by("pk").values_list("merchant_id",
                                                                        "livemode"))
+
+
+def payment_intent_ids_of_refunds(*, merchant: Merchant, livemode: bool,
+                                  refund_ids: list[str]) -> dict[str, str]:
+    """Each of the merchant's refunds named, to its payment's id (one query)."""
+    return dict(Refund.objects.filter(merchant=merchant, livemode=livemode, pk__in=refund_ids)
+                .values_list("id", "payment_intent_id"))

@@ -4,6 +4,7 @@ refunded."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
@@ -14,6 +15,7 @@ from dashboard import access
 from dashboard.access import Current, merchant_view
 from dashboard.forms import CaptureForm, PaymentFilterForm, RefundForm
 from dashboard.refund_once import RefundAlreadySubmitted, refund_create_once
+from dashboard.views.balance import labelled
 from dashboard.views.common import (
     OBJECT_EVENTS_SHOWN,
     page_of,
@@ -23,6 +25,8 @@ from dashboard.views.common import (
 )
 from disputes.models import Dispute
 from disputes.selectors import dispute_list
+from ledger.models import BalanceTransaction
+from ledger.selectors import balance_transactions_of_sources
 from payments.models import PaymentIntent
 from payments.selectors import (
     charge_list_for_payment_intent,
@@ -78,6 +82,22 @@ def _refundable(intent: PaymentIntent, *, charged_back: bool) -> int:
     return charge_refundable_amount(charge=charge)
 
 
+def _money_moved(charges: list, refunds: list[Refund], disputes: list[Dispute]
+                 ) -> list[BalanceTransaction]:
+    """The balance transactions of the payment's charges and refunds (read with them) and of
+    its disputes (a query, only for a disputed payment), oldest first."""
+    txns = [txn for obj in (*charges, *refunds)
+            for txn in (obj.balance_transaction,
+                        getattr(obj, "failure_balance_transaction", None)) if txn is not None]
+    if disputes:
+        found = balance_transactions_of_sources(sources=[dispute.id for dispute in disputes])
+        txns += [txn for dispute in disputes for txn in found[dispute.id]]
+    txns.sort(key=lambda txn: (txn.created, txn.id))
+    # The charges and refunds are on this page; a dispute has its own.
+    return labelled(txns, {dispute.id: reverse("dashboard:dispute", args=[dispute.id])
+                           for dispute in disputes})
+
+
 def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent, *,
                   refund_form: RefundForm | None = None, status: int = 200) -> HttpResponse:
     events = list(event_list_for_payment(merchant=current.merchant, livemode=current.livemode,
@@ -86,7 +106,8 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
     # Only a payment that moved money (captured, or an authorization released as a refund)
     # spends a query on its refunds.
     refunds = (list(refund_list_recent(merchant=current.merchant, livemode=current.livemode,
-                                       payment_intent=intent.id))
+                                       payment_intent=intent.id,
+                                       with_balance_transactions=True))
                if any(charge.amount_captured or charge.amount_refunded for charge in charges)
                else [])
     # Only a payment with a disputed charge spends a query on its disputes.
@@ -99,8 +120,12 @@ def _payment_page(request: HttpRequest, current: Current, intent: PaymentIntent,
     refundable = _refundable(intent, charged_back=charged_back)
     if refund_form is None and refundable:
         refund_form = RefundForm(intent=intent, refundable=refundable)
+    money = _money_moved(charges, refunds, disputes)
     return render_page(request, current, "dashboard/payments/detail.html", {
         "nav": "payments", "intent": intent, "charges": charges, "disputes": disputes,
+        "money": money, "money_net": sum(txn.net for txn in money),
+        "charge_txn": next((charge.balance_transaction for charge in charges
+                            if charge.id == intent.latest_charge_id), None),
         "refunds": refunds, "refundable": refundable, "refund_form": refund_form,
         "charged_back": charged_back,
         "approval_threshold": current.merchant.refund_approval_threshold(intent.currency),

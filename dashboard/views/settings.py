@@ -1,22 +1,27 @@
 """Settings: the merchant's billing settings (how failed renewals are retried and what ends
-their dunning). Everyone may look; owners and admins change them."""
+their dunning), and its pricing and payouts. Everyone may look; owners and admins change
+them."""
+
+import copy
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import InvalidParameter
 from dashboard import access
 from dashboard.access import Current, merchant_view
 from dashboard.forms import BrandSettingsForm, DunningSettingsForm, UpcomingInvoiceSettingsForm
-from dashboard.views.common import render_page
+from dashboard.money_forms import PricingSettingsForm
+from dashboard.views.common import render_page, timeline
 from merchants.models import Merchant
 from merchants.services import (
     merchant_brand_color_set,
     merchant_dunning_set,
     merchant_upcoming_invoice_days_set,
 )
+from merchants.services_pricing import PRICING_FIELDS, merchant_pricing_set
 
 
 def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | None = None,
@@ -25,6 +30,7 @@ def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | No
     merchant = current.merchant
     return render_page(request, current, "dashboard/settings/settings.html", {
         "nav": "settings",
+        "fee_percent": _percent(merchant.card_fee_percent),
         "form": form or _dunning_form(merchant),
         "upcoming_form": upcoming_form or UpcomingInvoiceSettingsForm(
             initial={"upcoming_invoice_days": merchant.upcoming_invoice_days}),
@@ -36,6 +42,11 @@ def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | No
             merchant.dunning_subscription_action).label,
         "invoice_action": Merchant.DunningInvoiceAction(merchant.dunning_invoice_action).label,
     })
+
+
+def _percent(value) -> str:
+    """A percentage as typed: 2.900 as 2.9, 3.000 as 3."""
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
 
 
 def _dunning_form(merchant: Merchant) -> DunningSettingsForm:
@@ -105,3 +116,40 @@ def brand_settings(request: HttpRequest, current: Current) -> HttpResponse:
         return _page(request, current, brand_form=form)
     messages.success(request, "Saved the colour of invoices and receipts.")
     return redirect("dashboard:settings")
+
+
+def _pricing_page(request: HttpRequest, current: Current,
+                  form: PricingSettingsForm) -> HttpResponse:
+    return render_page(request, current, "dashboard/settings/pricing.html", {
+        "nav": "settings", "form": form,
+        "fee_percent": _percent(current.merchant.card_fee_percent),
+        "schedule": Merchant.PayoutSchedule(current.merchant.payout_schedule).label,
+        # Each change of these settings, as the audit trail recorded it in this mode.
+        "timeline": timeline(current, current.merchant.pk)})
+
+
+@require_http_methods(["GET", "POST"])
+@merchant_view
+def pricing_settings(request: HttpRequest, current: Current) -> HttpResponse:
+    """Settings → Pricing and payouts: every member sees them; an owner or admin saves the
+    form (checked by the merchant model's validators, changed through the service, which
+    records each change in the audit trail). A refused value shows the form again with
+    the reason beside its field, nothing changed."""
+    merchant = current.merchant
+    if request.method == "GET":
+        return _pricing_page(request, current, PricingSettingsForm(instance=merchant))
+    if not current.may(access.PRICING_CHANGE):
+        return access.forbidden(request, current, access.PRICING_CHANGE.refusal)
+    # Validated on a copy: a refused value never touches the merchant the page shows.
+    form = PricingSettingsForm(request.POST, instance=copy.copy(merchant))
+    if form.is_valid():
+        try:
+            merchant_pricing_set(merchant=merchant, livemode=current.livemode,
+                                 actor=current.actor,
+                                 **{name: form.cleaned_data[name] for name in PRICING_FIELDS})
+        except InvalidParameter as exc:
+            form.add_error(exc.param if exc.param in form.fields else None, exc.message)
+    if not form.is_valid():
+        return _pricing_page(request, current, form)
+    messages.success(request, "Saved your pricing and payouts.")
+    return redirect("dashboard:settings-pricing")

@@ -89,3 +89,23 @@ def test_the_dashboard_works_under_its_content_security_policy(owner_tab):
     expect(page.locator("#results")).to_be_visible()
     assert tab.csp_violations() == []
     assert tab.errors == []
+
+
+def test_the_balance_filters_swap_in_place_under_the_policy(owner_tab, account):
+    tab, page = owner_tab, owner_tab.page
+    # given a captured payment on the Balance page
+    intent = account.api().post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True})
+    assert intent.status_code == 200, intent.content
+    tab.open("/balance/")
+    expect(page.locator("#results")).to_contain_text("$19.12")
+
+    # when the type filter is changed, htmx swaps the results and pushes the URL
+    page.get_by_label("Type").select_option("refund")
+    page.wait_for_url(re.compile(r"/balance/\?.*type=refund"))
+
+    # then only the list changed: no refund yet, the balance above it still shown
+    expect(page.locator("#results")).to_contain_text("No test balance transaction matches")
+    expect(page.locator("table.balances")).to_contain_text("$19.12")
+    assert tab.csp_violations() == []
+    assert tab.errors == []

@@ -136,9 +136,10 @@ def test_the_dispute_pages_stay_within_budget(owner, account, django_assert_max_
     # the dispute with its charge, status changes, the users who made them, events
     with django_assert_max_num_queries(7):
         assert owner.get(f"/disputes/{dispute.id}/").status_code == 200
-    # the payment page spends one query on the disputes of its disputed charge (and, its
-    # charge captured, one on its refunds)
-    with django_assert_max_num_queries(10):
+    # the payment page spends one query on the disputes of its disputed charge and one on
+    # their balance transactions (the chargeback, any reinstatement), and, its charge
+    # captured, one on its refunds (with their balance transactions)
+    with django_assert_max_num_queries(11):
         assert owner.get(f"/payments/{intent_id}/").status_code == 200
 
 
@@ -154,3 +155,23 @@ def test_the_refunds_page_stays_within_budget(owner, account, django_assert_max_
     # the waiting refunds with their charges, the recent ones
     with django_assert_max_num_queries(5):
         assert owner.get("/refunds/").status_code == 200
+
+
+def test_the_balance_and_payouts_pages_stay_within_budget(owner, account,
+                                                          django_assert_max_num_queries):
+    # given 30 captured payments, each with a refund: sixty balance transactions
+    from tests.dashboard.test_payouts import a_payout
+
+    for n in range(30):
+        intent_id = paid(account, n)
+        account.api().post("/v1/refunds", {"payment_intent": intent_id, "amount": 100})
+    for _ in range(3):
+        a_payout(account)
+
+    # the session's user and membership, the balance per currency, the page of
+    # transactions, the payments of their charges and of their refunds
+    with django_assert_max_num_queries(7):
+        assert owner.get("/balance/").status_code == 200
+    # the payouts with their bank accounts
+    with django_assert_max_num_queries(4):
+        assert owner.get("/payouts/").status_code == 200

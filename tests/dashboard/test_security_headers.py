@@ -8,7 +8,7 @@ from django.test import Client
 from tests.dashboard.helpers import new_customer
 
 DASHBOARD_PAGES = ["/", "/payments/", "/customers/", "/events/", "/webhooks/", "/refunds/",
-                   "/disputes/", "/webhooks/new/"]
+                   "/disputes/", "/webhooks/new/", "/balance/", "/payouts/", "/settings/pricing/"]
 
 
 def directives(response) -> dict[str, str]:
