@@ -208,8 +208,7 @@ def email_confirm(*, token: str):
         pk = signing.loads(token, salt=EMAIL_CONFIRM_SALT,
                            max_age=timedelta(days=EMAIL_CONFIRM_VALID_DAYS))
     except signing.BadSignature as error:
-        raise InvalidState("This confirmation link is invalid or has expired: sign up "
-                           "again, or reset the password to get a new one.") from error
+        raise InvalidState("This confirmation link is invalid or has expired.") from error
     user = get_user_model().objects.filter(pk=pk).first()
     if user is None:
         raise InvalidState("This confirmation link is for an account that no longer exists.")
