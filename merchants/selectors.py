@@ -54,6 +54,15 @@ def team_member_list(*, merchant: Merchant) -> QuerySet[Membership]:
             .order_by(order, "created", "pk"))
 
 
+def team_change_list(*, merchant: Merchant, limit: int = 20) -> list[StatusChange]:
+    """The team's recent changes, newest first: invitations (`inv_…`: invited, accepted as a
+    role) and members (`user:<id>`: role from → to, removed), as merchants.services records
+    them."""
+    return list(StatusChange.objects.filter(merchant_id=merchant.pk, livemode=False)
+                .filter(Q(object_id__startswith="inv_") | Q(object_id__startswith="user:"))
+                .order_by("-at", "-pk")[:limit])
+
+
 def invitation_list_open(*, merchant: Merchant, now) -> QuerySet[Invitation]:
     """Invitations not yet accepted nor expired, newest first."""
     return (Invitation.objects.filter(merchant=merchant, accepted_at__isnull=True,

@@ -74,19 +74,25 @@ def merchant_create(*, name: str, email: str, password: str,
     A login of that email already existing is refused (InvalidParameter on `email`).
     """
     email = email.strip().lower()
-    with transaction.atomic(durable=True):
-        if user_get_by_email(email=email) is not None:
-            raise InvalidParameter("A login with this email already exists: log in, or "
-                                   "reset its password.", param="email")
-        merchant = Merchant.objects.create(name=name, email=email)
-        user = get_user_model().objects.create_user(username=email, email=email,
-                                                    password=password, is_active=confirmed)
-        Membership.objects.create(user=user, merchant=merchant, role=Membership.Role.OWNER)
-        keys = {}
-        for livemode, mode in ((False, "test"), (True, "live")):
-            for kind in (ApiKey.Kind.SECRET, ApiKey.Kind.PUBLISHABLE):
-                issued = _issue_key(merchant=merchant, livemode=livemode, kind=kind)
-                keys[f"{mode}_{kind}_key"] = issued.token
+    try:
+        with transaction.atomic(durable=True):
+            merchant = Merchant.objects.create(name=name, email=email)
+            # The login's unique username refuses a second sign-up of the email, races too.
+            user = get_user_model().objects.create_user(username=email, email=email,
+                                                        password=password,
+                                                        is_active=confirmed)
+            Membership.objects.create(user=user, merchant=merchant,
+                                      role=Membership.Role.OWNER)
+            keys = {}
+            for livemode, mode in ((False, "test"), (True, "live")):
+                for kind in (ApiKey.Kind.SECRET, ApiKey.Kind.PUBLISHABLE):
+                    issued = _issue_key(merchant=merchant, livemode=livemode, kind=kind)
+                    keys[f"{mode}_{kind}_key"] = issued.token
+    except IntegrityError as error:
+        if user_get_by_email(email=email) is None:
+            raise
+        raise InvalidParameter("A login with this email already exists: log in, or reset "
+                               "its password.", param="email") from error
     return CreatedMerchant(merchant=merchant, keys=keys)
 
 
@@ -235,8 +241,7 @@ def email_confirm(*, token: str):
         pk = signing.loads(token, salt=EMAIL_CONFIRM_SALT,
                            max_age=timedelta(days=EMAIL_CONFIRM_VALID_DAYS))
     except signing.BadSignature as error:
-        raise InvalidState("This confirmation link is invalid or has expired: sign up "
-                           "again, or reset the password to get a new one.") from error
+        raise InvalidState("This confirmation link is invalid or has expired.") from error
     user = get_user_model().objects.filter(pk=pk).first()
     if user is None:
         raise InvalidState("This confirmation link is for an account that no longer exists.")

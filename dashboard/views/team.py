@@ -15,13 +15,24 @@ from dashboard.access import Current, merchant_view
 from dashboard.forms import InviteForm, MemberRoleForm
 from dashboard.signup import send_link_email
 from dashboard.views.common import render_page
-from merchants.selectors import invitation_list_open, team_member_list
+from merchants.selectors import (
+    actor_labels,
+    invitation_list_open,
+    team_change_list,
+    team_member_list,
+)
 from merchants.services import invitation_create, team_member_remove, team_member_role_set
 
 
 def _page(request: HttpRequest, current: Current,
           form: InviteForm | None = None) -> HttpResponse:
+    changes = team_change_list(merchant=current.merchant)
+    labels = actor_labels(merchant=current.merchant,
+                          actors={c.actor for c in changes} | {c.object_id for c in changes
+                                                               if c.object_id.startswith("user:")})
     return render_page(request, current, "dashboard/team/team.html", {
+        "changes": [{"change": c, "by": labels[c.actor], "who": labels.get(c.object_id)}
+                    for c in changes],
         "nav": "team",
         "members": team_member_list(merchant=current.merchant),
         "invitations": invitation_list_open(merchant=current.merchant, now=clock.now()),

@@ -114,6 +114,11 @@ def test_an_owner_changes_a_role_and_removes_a_member_in_the_audit_trail(owner, 
     assert [(c.source, c.target) for c in changes] == [("support", "developer"),
                                                        ("developer", "removed")]
     assert {c.actor for c in changes} == {f"user:{owner_of(account).pk}"}
+    # and the team page shows them, with who made them and in which role
+    page = owner.get("/team/").content.decode()
+    by = f"by dashboard user {owner_of(account).email} (owner)"
+    assert f"dashboard user support@shop.test support → developer, {by}" in page
+    assert f"dashboard user support@shop.test developer → removed, {by}" in page
 
 
 def test_another_merchants_member_cannot_be_changed(owner, other_account):
