@@ -55,3 +55,9 @@ def whole_minutes(delta: timedelta) -> int:
 def from_now(delta: timedelta) -> datetime:
     """The moment `delta` from now (when a wait that starts now ends)."""
     return timezone.now() + delta
+
+
+@register.filter
+def http_status_badge(status: int) -> str:
+    """The badge class of an HTTP status: succeeded, refused (4xx) or failed (5xx)."""
+    return "badge-ok" if status < 300 else "badge-warn" if status < 500 else "badge-danger"

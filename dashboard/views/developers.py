@@ -17,7 +17,7 @@ from dashboard import access
 from dashboard.access import Current, merchant_view
 from dashboard.forms import CreateKeyForm, RequestLogFilterForm, RollKeyForm
 from dashboard.views.common import page_of, render_filtered, render_page
-from dashboard.views.home import NEW_KEY_SESSION_KEY
+from dashboard.views.home import NEW_KEY_SESSION_KEY, pop_new_key
 from merchants.models import API_KEY_LEVELS, API_KEY_RESOURCES
 from merchants.selectors import api_key_list_for_mode
 from merchants.services import api_key_create
@@ -47,9 +47,7 @@ def developers(request: HttpRequest, current: Current) -> HttpResponse:
     filters = _log_filters(form)
     page = page_of(request, request_log_list(merchant=current.merchant,
                                              livemode=current.livemode, filters=filters))
-    new_key = request.session.pop(NEW_KEY_SESSION_KEY, None)
-    if new_key and new_key.get("old_expires_at"):
-        new_key["old_expires_at"] = datetime.fromisoformat(new_key["old_expires_at"])
+    new_key = pop_new_key(request)
     return render_filtered(request, current, full="dashboard/developers/page.html",
                            partial="dashboard/developers/_log_results.html", context={
         "nav": "developers",

@@ -24,6 +24,14 @@ from webhooks.selectors import webhook_deliveries_stalled, webhook_endpoints_dis
 NEW_KEY_SESSION_KEY = "dashboard_new_key"
 
 
+def pop_new_key(request: HttpRequest) -> dict | None:
+    """The key issued by the last create or roll, once: taken from the session."""
+    new_key = request.session.pop(NEW_KEY_SESSION_KEY, None)
+    if new_key and new_key.get("old_expires_at"):
+        new_key["old_expires_at"] = datetime.fromisoformat(new_key["old_expires_at"])
+    return new_key
+
+
 @require_POST
 @merchant_view
 def mode_switch(request: HttpRequest, current: Current) -> HttpResponse:
@@ -37,9 +45,7 @@ def mode_switch(request: HttpRequest, current: Current) -> HttpResponse:
 def home(request: HttpRequest, current: Current) -> HttpResponse:
     keys = list(api_key_list_for_mode(merchant=current.merchant, livemode=current.livemode))
     now = timezone.now()
-    new_key = request.session.pop(NEW_KEY_SESSION_KEY, None)
-    if new_key and new_key.get("old_expires_at"):
-        new_key["old_expires_at"] = datetime.fromisoformat(new_key["old_expires_at"])
+    new_key = pop_new_key(request)
     return render_page(request, current, "dashboard/home.html", {
         "nav": "home",
         "active_keys": [key for key in keys if key.is_active(now)],
