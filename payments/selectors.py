@@ -305,7 +305,9 @@ def charge_list(*, merchant: Merchant, livemode: bool, payment_intent: str | Non
 
 
 def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
-    return Charge.objects.select_for_update(of=("self",)).get(pk=id)
+    # Joined, not locked: rendering the charge (its events) reads both.
+    return (Charge.objects.select_for_update(of=("self",))
+            .select_related("payment_method", "payment_intent").get(pk=id))
 
 
 # -- setup intents ---------------------------------------------------------------------------

@@ -264,6 +264,22 @@ def test_a_checkout_session_and_its_line_items_have_stripes_shape(api):
         assert_like_stripe(item, "LineItem")
 
 
+def test_payment_links_portal_configurations_and_test_clocks_have_stripes_shape(api):
+    # given a payment link, a customer portal configuration and a test clock
+    shirt = price(api, unit_amount=2000, product_data={"name": "T-shirt"})
+    link = ok(api.post("/v1/payment_links", {"line_items": [{"price": shirt["id"],
+                                                             "quantity": 1}]}))
+    portal = ok(api.post("/v1/billing_portal/configurations", {"features": {
+        "invoice_history": {"enabled": True},
+        "subscription_cancel": {"enabled": True, "mode": "immediately"}}}))
+    clock = ok(api.post("/v1/test_helpers/test_clocks", {"frozen_time": 1_577_836_800}))
+
+    # then each is Stripe's
+    assert_like_stripe(link, "PaymentLink")
+    assert_like_stripe(portal, "BillingPortal.Configuration")
+    assert_like_stripe(clock, "TestHelpers.TestClock")
+
+
 def _interface(obj: dict[str, Any]) -> str:
     return {
         "charge": "Charge", "payment_intent": "PaymentIntent", "payment_method": "PaymentMethod",
