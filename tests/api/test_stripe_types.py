@@ -30,6 +30,7 @@ ALLOWED: dict[str, str] = {
     "Refund.livemode": "Till shows every object's mode; Stripe's Refund has none",
     "LineItem.adjustable_quantity": "Till echoes the line's adjustable_quantity setting, "
     "which its hosted page and the dashboard show",
+    "PaymentLink.save_card_and_make_default": "Till's extension, as on its sessions",
     "Checkout.Session.save_card_and_make_default": "Till's extension: a session that saves "
     "the card as the customer's default (the seed's payment link)",
     # Fields Stripe's API still returns though its types no longer list them; clients
