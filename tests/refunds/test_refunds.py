@@ -46,9 +46,10 @@ def test_full_refund_by_payment_intent(api):
         "refund", -2000, 0, -2000, refunded["id"])
     assert "failure_balance_transaction" not in refunded
     assert "failure_reason" not in refunded  # Stripe's is there only once a refund failed
-    # the money goes back to the card, as Stripe shows a card refund's destination
+    # the money goes back to the card, as Stripe shows a card refund's destination (its
+    # acquirer reference number pending while the refund is)
     assert refunded["destination_details"] == {
-        "card": {"reference_status": "unavailable", "reference_type": "acquirer_reference_number",
+        "card": {"reference_status": "pending", "reference_type": "acquirer_reference_number",
                  "type": "refund"},
         "type": "card"}
     for field in ("receipt_number", "source_transfer_reversal", "transfer_reversal"):
@@ -316,7 +317,13 @@ def test_a_refund_settles_as_succeeded(api, settings, django_capture_on_commit_c
     assert [e.type for e in events] == ["refund.created", "charge.refunded", "refund.updated",
                                         "charge.refund.updated"]
     updated = events[2]
-    assert updated.data["previous_attributes"] == {"status": "pending"}
+    # (the simulated acquirer gives no reference number: once sent, it is unavailable)
+    assert updated.data["previous_attributes"] == {
+        "status": "pending", "destination_details": {
+            "card": {"reference_status": "pending",
+                     "reference_type": "acquirer_reference_number", "type": "refund"},
+            "type": "card"}}
+    assert shown["destination_details"]["card"]["reference_status"] == "unavailable"
 
 
 def test_a_refund_to_a_card_that_refuses_it_fails(api, settings,
