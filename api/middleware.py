@@ -12,7 +12,7 @@ from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import escape_uri_path
 
@@ -141,7 +141,9 @@ class RequestLimitsMiddleware:
         error = self._refusal(request.META)
         if error is None:
             return self.get_response(request)
-        return JsonResponse(error.body(), status=error.status)
+        from api.renderers import json_response
+
+        return json_response(error.body(), status=error.status)
 
     def _refusal(self, environ: dict):
         from api.errors import InvalidRequestError
@@ -193,11 +195,12 @@ class AnonymousRateLimitMiddleware:
             return response
         from api.errors import RATE_LIMITED, RateLimitError
         from api.ratelimit import rate_limit_hit_anonymous
+        from api.renderers import json_response
 
         usage = rate_limit_hit_anonymous(request=request)
         if usage.exceeded:
             error = RateLimitError(RATE_LIMITED, headers={"Stripe-Should-Retry": "true"})
-            response = JsonResponse(error.body(), status=error.status, headers=error.headers)
+            response = json_response(error.body(), status=error.status, headers=error.headers)
         for name, value in usage.headers().items():
             response[name] = value
         return response
@@ -218,11 +221,12 @@ class RequestSizeLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/v1/") and not self._within_limit(request):
             from api.errors import RequestTooLargeError
+            from api.renderers import json_response
 
             error = RequestTooLargeError(
                 "Request body too large: a request can carry at most "
                 f"{settings.TILL_MAX_REQUEST_BYTES} bytes.")
-            return JsonResponse(error.body(), status=error.status)
+            return json_response(error.body(), status=error.status)
         return self.get_response(request)
 
     @staticmethod

@@ -79,7 +79,7 @@ class ExpandableField(serializers.Field):
         if subtree is None:
             return value
         target = self.target
-        obj = target.model.objects.get(pk=value)
+        obj = target.model.objects.select_related(*target.render_related).get(pk=value)
         return target.render_object(obj, expand=subtree)
 
 
@@ -88,6 +88,8 @@ class ApiObjectSerializer(ExpandHost, serializers.Serializer):
 
     object_name: ClassVar[str]
     model: ClassVar[type[models.Model]]
+    # The relations rendering reads, joined when an expansion loads the object by id.
+    render_related: ClassVar[tuple[str, ...]] = ()
 
     id = serializers.CharField(read_only=True)
     object = serializers.SerializerMethodField()

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,6 +36,7 @@ from api.objects import ApiObjectSerializer, expand_tree
 from api.params import parse
 from api.parsers import parse_query
 from api.ratelimit import rate_limit_hit
+from api.renderers import json_response
 from core.actor import Actor
 from core.context import idempotency_key_var
 from merchants.models import ApiKey, Merchant
@@ -186,7 +187,7 @@ def refuse_impossible_ids(path: str, ids: dict[str, Any]) -> None:
 
 
 @csrf_exempt  # API clients carry keys, not cookies: a POST here is a 404, not a CSRF page
-def unknown_route(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+def unknown_route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any /v1 URL no resource claims: Stripe's 404 envelope, not an HTML page."""
     error = unrecognized_url(request.method, request.path)
-    return JsonResponse(error.body(), status=error.status)
+    return json_response(error.body(), status=error.status)

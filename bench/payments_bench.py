@@ -44,6 +44,7 @@ import multiprocessing
 import os
 import platform
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -748,7 +749,9 @@ def profile(secret_key: str, requests: int) -> dict:
     }
 
 
-ID_PATTERN = re.compile(r"\b(?:pi|ch|evt|pm|req|profile)[_-][A-Za-z0-9_-]+")
+ID_PATTERN = re.compile(r"\b(?:pi|ch|evt|pm|req|profile|txn)[_-][A-Za-z0-9_-]+")
+# A bare random token (a charge's receipt_token), unique like the ids.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9]{40}")
 
 
 def sql_floor(script: list[tuple[str, object]], requests: int) -> dict:
@@ -763,6 +766,8 @@ def sql_floor(script: list[tuple[str, object]], requests: int) -> dict:
 
     def fresh(params, ids: dict):
         def one(value):
+            if isinstance(value, str) and TOKEN_PATTERN.fullmatch(value):  # receipt_token
+                return ids.setdefault(value, secrets.token_urlsafe(len(value))[:len(value)])
             if isinstance(value, str):
                 return ID_PATTERN.sub(lambda m: ids.setdefault(m.group(0), m.group(0)[:3]
                                                                + uuid.uuid4().hex), value)

@@ -12,7 +12,7 @@ from payments.models import Charge
 
 def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
     return (Charge.objects.select_for_update(of=("self",))
-            .select_related("payment_method").get(pk=id))
+            .select_related("payment_method", "payment_intent").get(pk=id))
 
 
 def _dispute_missing(id: str) -> NotFound:  # noqa: A002

@@ -330,7 +330,7 @@ def payment_intents_due_on_test_clock(*, clock_id: str, until: datetime,
 
 def charge_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
                param: str = "id") -> Charge:
-    charge = (Charge.objects.select_related("payment_method")
+    charge = (Charge.objects.select_related("payment_method", "payment_intent")
               .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if charge is None:
         raise NotFound(f"No such charge: '{id}'", param=param)
@@ -339,8 +339,8 @@ def charge_get(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
 
 def charge_list(*, merchant: Merchant, livemode: bool, payment_intent: str | None = None,
                 customer: str | None = None) -> QuerySet[Charge]:
-    charges = Charge.objects.select_related("payment_method").filter(merchant=merchant,
-                                                                     livemode=livemode)
+    charges = Charge.objects.select_related("payment_method", "payment_intent").filter(
+        merchant=merchant, livemode=livemode)
     if payment_intent is not None:
         charges = charges.filter(payment_intent_id=payment_intent)
     if customer is not None:
@@ -349,7 +349,9 @@ def charge_list(*, merchant: Merchant, livemode: bool, payment_intent: str | Non
 
 
 def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
-    return Charge.objects.select_for_update(of=("self",)).get(pk=id)
+    # Joined, not locked: rendering the charge (its events) reads both.
+    return (Charge.objects.select_for_update(of=("self",))
+            .select_related("payment_method", "payment_intent").get(pk=id))
 
 
 # -- setup intents ---------------------------------------------------------------------------

@@ -83,7 +83,6 @@ class RefundSerializer(ApiObjectSerializer):
     charge = ExpandableField("payments.api.charges.ChargeSerializer", source="charge_id")
     created = TimestampField()
     currency = serializers.CharField()
-    failure_reason = serializers.CharField(allow_null=True)
     # Not in Stripe's refund object; Till shows every object's mode.
     livemode = serializers.BooleanField()
     metadata = serializers.DictField(child=serializers.CharField())
@@ -97,12 +96,26 @@ class RefundSerializer(ApiObjectSerializer):
         # Stripe shows the reversal of a failed or canceled refund's debit, and only then.
         if instance.failure_balance_transaction_id:
             data["failure_balance_transaction"] = instance.failure_balance_transaction_id
-        # Card refunds have no destination details, receipts or transfers here.
-        data["destination_details"] = None
+        if instance.status == Refund.Status.FAILED:  # Stripe's: only on a failed refund
+            data["failure_reason"] = instance.failure_reason or "unknown"
+        data["destination_details"] = _card_destination(instance)
+        # No receipts for refunds or transfers (no Connect) here.
         data["receipt_number"] = None
         data["source_transfer_reversal"] = None
         data["transfer_reversal"] = None
         return data
+
+
+def _card_destination(refund: Refund) -> dict:
+    """Where a card refund's money goes, as Stripe shows it: a `refund` to the card, or the
+    `reversal` of an authorization released before capture (which books nothing). The
+    simulated acquirer gives no acquirer reference number, so none is shown once the refund
+    has been sent."""
+    released = refund.status == Refund.Status.SUCCEEDED and refund.balance_transaction_id is None
+    status = "pending" if refund.status == Refund.Status.PENDING else "unavailable"
+    return {"card": {"reference_status": status, "reference_type": "acquirer_reference_number",
+                     "type": "reversal" if released else "refund"},
+            "type": "card"}
 
 
 class RefundBatchItemSerializer(serializers.Serializer):

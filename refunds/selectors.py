@@ -124,7 +124,7 @@ def charge_get_locked(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A
 
 def charge_get_locked_by_id(*, id: str) -> Charge:  # noqa: A002
     return (Charge.objects.select_for_update(of=("self",))
-            .select_related("payment_method").get(pk=id))
+            .select_related("payment_method", "payment_intent").get(pk=id))
 
 
 # -- batches (lock order: batch item → charge → refund; the batch row last, alone) ---------

@@ -159,7 +159,8 @@ class InvoiceItemSerializer(ApiObjectSerializer):
         data["price"] = (PriceSerializer.render_object(instance.price.as_price())
                          if instance.price_id else None)
         data["subscription"] = instance.subscription_id
-        data["subscription_item"] = instance.subscription_item_id
+        if instance.subscription_item_id is not None:  # Stripe's is absent, never null
+            data["subscription_item"] = instance.subscription_item_id
         return data
 
 

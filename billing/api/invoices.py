@@ -125,7 +125,10 @@ class InvoiceLineItemSerializer(ApiObjectSerializer):
         # The line's own discounts (`discounts`) are not taken yet: what the invoice's took
         # off it is in `discount_amounts`.
         data.update(discount_amounts=instance.discount_amounts, discounts=[], plan=None,
-                    proration_details={"credited_items": None}, tax_amounts=[], tax_rates=[])
+                    pretax_credit_amounts=[], proration_details={"credited_items": None},
+                    tax_amounts=[], tax_rates=[])
+        if data["invoice_item"] is None:  # Stripe's is absent on a subscription's line
+            del data["invoice_item"]
         data["price"] = (PriceSerializer.render_object(instance.price.as_price())
                          if instance.price_id else None)
         data["subscription"] = instance.invoice.subscription_id
@@ -237,7 +240,8 @@ class InvoiceSerializer(ApiObjectSerializer):
 _NOT_YET: dict[str, Any] = {
     "account_country": None, "account_tax_ids": None, "amount_shipping": 0,
     "application": None, "application_fee_amount": None,
-    "automatic_tax": {"enabled": False, "liability": None, "status": None},
+    "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None,
+                      "status": None},
     "customer_tax_ids": [], "default_source": None, "default_tax_rates": [],
     "discount": None, "discounts": [], "from_invoice": None,
     "issuer": {"type": "self"}, "last_finalization_error": None,
@@ -248,7 +252,7 @@ _NOT_YET: dict[str, Any] = {
     "quote": None, "receipt_number": None, "rendering": None, "shipping_cost": None,
     "shipping_details": None, "statement_descriptor": None, "subscription": None,
     "subscription_details": {"metadata": None}, "tax": None, "test_clock": None,
-    "threshold_reason": None, "total_discount_amounts": [], "total_tax_amounts": [],
+    "total_discount_amounts": [], "total_pretax_credit_amounts": [], "total_tax_amounts": [],
     "transfer_data": None, "webhooks_delivered_at": None,
 }
 

@@ -33,6 +33,7 @@ from billing.api.prices import (
     UsageTypeParam,
     decimal_of,
     exclusive,
+    without_null_tiers,
 )
 from billing.models import CATALOGUE_ID_MAX, Plan, Price
 from billing.pricing import MAX_TIERS, METERED_REFUSAL, PriceTerms, Recurring
@@ -144,6 +145,9 @@ class PlanSerializer(ApiObjectSerializer):
 
     def get_meter(self, obj: Plan) -> str | None:
         return None
+
+    def to_representation(self, instance: Plan) -> dict:
+        return without_null_tiers(super().to_representation(instance))
 
 
 class DeletedPlanSerializer(serializers.Serializer):

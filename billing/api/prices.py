@@ -413,6 +413,16 @@ class PriceSerializer(ApiObjectSerializer):
     def get_custom_unit_amount(self, obj: Price) -> dict | None:
         return None  # customer-chosen amounts are not part of Till yet
 
+    def to_representation(self, instance: Price) -> dict:
+        return without_null_tiers(super().to_representation(instance))
+
+
+def without_null_tiers(data: dict) -> dict:
+    """Stripe's `tiers` is absent, never null, on a price or plan without tiers."""
+    if data.get("tiers", ()) is None:
+        del data["tiers"]
+    return data
+
 
 # -- views -------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from api.search import SearchParams, search_query_parse, search_response
 from api.views import ApiView
 from billing import selectors, services
 from billing.api.coupons import DiscountSerializer, DiscountsParam, discounts_from
+from billing.api.plans import PlanSerializer
 from billing.api.prices import (
     AmountParam,
     DecimalAmountParam,
@@ -264,7 +265,8 @@ class SubscriptionItemSerializer(ApiObjectSerializer):
 
     def to_representation(self, instance: SubscriptionItem) -> dict:
         data = super().to_representation(instance)
-        data.update(billing_thresholds=None, discounts=[], plan=None, tax_rates=[])
+        data.update(billing_thresholds=None, discounts=[], tax_rates=[],
+                    plan=PlanSerializer.render_object(instance.price.as_plan()))
         return data
 
 

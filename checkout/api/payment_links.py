@@ -128,7 +128,6 @@ class PaymentLinkSerializer(ApiObjectSerializer):
             custom_text={"after_submit": None, "shipping_address": None, "submit": None,
                          "terms_of_service_acceptance": None},
             inactive_message=None, invoice_creation=None, on_behalf_of=None,
-            optional_items=[],
             payment_intent_data=({
                 "capture_method": intent_data.get("capture_method", "automatic"),
                 "description": intent_data.get("description"),

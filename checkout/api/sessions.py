@@ -199,7 +199,11 @@ class CheckoutSessionSerializer(ApiObjectSerializer):
             shipping_options=[], total_details=(
                 {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0}
                 if instance.amount_total is not None else None),
-            ui_mode="hosted", url=session_url(instance))
+            ui_mode="hosted", url=session_url(instance),
+            # No adaptive pricing or currency conversion (the session's currency is the
+            # price's), no shipping collected, no saved-card display options.
+            adaptive_pricing={"enabled": False}, currency_conversion=None,
+            saved_payment_method_options=None, shipping_details=None)
         return data
 
 

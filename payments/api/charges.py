@@ -78,6 +78,7 @@ REFUNDS_SHOWN = 10
 class ChargeSerializer(ApiObjectSerializer):
     object_name = "charge"
     model = Charge
+    render_related = ("payment_method", "payment_intent")
 
     amount = serializers.IntegerField()
     amount_captured = serializers.IntegerField()
@@ -115,10 +116,46 @@ class ChargeSerializer(ApiObjectSerializer):
         data["calculated_statement_descriptor"] = "TILL"
         data["receipt_url"] = services.receipt_url(instance)
         data["review"] = None
+        intent = instance.payment_intent
+        data["shipping"] = intent.shipping
+        data["statement_descriptor_suffix"] = intent.statement_descriptor_suffix
+        data["invoice"] = intent.invoice_id
+        data["outcome"] = {**OUTCOME_DEFAULTS, **data["outcome"]}
+        data["payment_method_details"] = _payment_method_details(
+            data["payment_method_details"], uncaptured=instance.paid and not instance.captured)
+        data.update(CHARGE_CONSTANTS)
         # A legacy charge's card (Stripe's `source`); null for a payment method's charge.
         method = instance.payment_method
         data["source"] = card_object(method) if method.card_source else None
         return data
+
+
+# What Stripe renders on a charge that Till has no use for: no Connect (no platform, no
+# transfers), no Sources (`source` is set on a legacy charge), no fraud reports yet (Stripe's
+# `fraud_details` is `{}` until someone reports one); the ledger books no failure reversal
+# of a charge.
+CHARGE_CONSTANTS: dict = {
+    "application": None, "application_fee": None, "application_fee_amount": None,
+    "failure_balance_transaction": None, "fraud_details": {}, "on_behalf_of": None,
+    "source": None, "source_transfer": None, "transfer_data": None, "transfer_group": None,
+}
+# Charges recorded before Till rendered these outcome fields.
+OUTCOME_DEFAULTS = {"advice_code": None, "network_advice_code": None,
+                    "network_decline_code": None}
+
+
+def _payment_method_details(details: dict, *, uncaptured: bool) -> dict:
+    """Stripe's card details: `capture_before` only while an authorization awaits capture;
+    no installment plans or mandates (card payments here have neither); Till's test cards
+    are all unregulated (the Durbin cap applies to none)."""
+    card = details.get("card")
+    if card is None:
+        return details
+    card = {"authorization_code": None, "network_transaction_id": None, **card,
+            "installments": None, "mandate": None, "regulated_status": "unregulated"}
+    if not uncaptured:
+        card.pop("capture_before", None)
+    return {**details, "card": card}
 
 
 class ChargeListView(ApiView):

@@ -186,6 +186,15 @@ class PaymentIntentSerializer(ApiObjectSerializer):
         data["review"] = None
         data["transfer_data"] = None
         data["application_fee_amount"] = None
+        # No Connect (platform, transfers), no legacy Sources, no payment method
+        # configurations (Till's intents list their payment method types): null, as Stripe
+        # renders them then. A card payment has no tip.
+        data["application"] = None
+        data["on_behalf_of"] = None
+        data["transfer_group"] = None
+        data["source"] = None
+        data["payment_method_configuration_details"] = None
+        data["amount_details"] = {"tip": {}}
         return data
 
 

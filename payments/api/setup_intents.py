@@ -90,6 +90,10 @@ class SetupIntentSerializer(ApiObjectSerializer):
         data["flow_directions"] = None
         data["mandate"] = None
         data["single_use_mandate"] = None
+        # No Connect, no payment method configurations (the types are listed): null.
+        data["application"] = None
+        data["on_behalf_of"] = None
+        data["payment_method_configuration_details"] = None
         return data
 
 

@@ -78,6 +78,9 @@ class Authorization:
     risk_level: str = "normal"
     risk_score: int = 20
     authorization_code: str | None = None
+    # The card network's id for the authorization: a merchant-initiated payment later on the
+    # same card cites it (Stripe's payment_method_details.card.network_transaction_id).
+    network_transaction_id: str | None = None
     blocked: bool = False  # the processor's fraud screen refused it (not sent to the bank)
     # REQUIRES_ACTION from a processor that runs 3-D Secure itself: its own next action
     # (Stripe's), shown to the customer instead of Till's challenge page.

@@ -6,6 +6,8 @@ repeat with the first answer, holds authorizations until captured or voided, and
 `automatic_async` payments after TILL_SIMULATED_SETTLEMENT_SECONDS, as an acquirer would.
 """
 
+import secrets
+import string
 from datetime import timedelta
 from typing import Any
 
@@ -139,6 +141,7 @@ class SimulatedProcessor:
         elif decision is None:
             result = Authorization(outcome=self._success(request), reference=reference,
                                    authorization_code=random_token(6).upper(),
+                                   network_transaction_id=_network_transaction_id(),
                                    risk_level=risk_level, risk_score=_RISK_SCORES[risk_level])
         elif decision.outcome == Outcome.REQUIRES_ACTION:
             result = Authorization(outcome=Outcome.REQUIRES_ACTION, reference=reference)
@@ -287,12 +290,18 @@ class SimulatedProcessor:
         return result
 
 
+def _network_transaction_id() -> str:
+    """A network's transaction id: 15 digits, as Visa's are."""
+    return "".join(secrets.choice(string.digits) for _ in range(15))
+
+
 def _as_dict(result: Authorization) -> dict[str, Any]:
     decline = result.decline
     return {"outcome": result.outcome.value, "reference": result.reference,
             "decline": None if decline is None else decline.__dict__,
             "network_status": result.network_status, "risk_level": result.risk_level,
             "risk_score": result.risk_score, "authorization_code": result.authorization_code,
+            "network_transaction_id": result.network_transaction_id,
             "blocked": result.blocked}
 
 
@@ -303,4 +312,5 @@ def _authorization(data: dict[str, Any]) -> Authorization:
                          network_status=data["network_status"], risk_level=data["risk_level"],
                          risk_score=data["risk_score"],
                          authorization_code=data.get("authorization_code"),
+                         network_transaction_id=data.get("network_transaction_id"),
                          blocked=data.get("blocked", False))

@@ -402,6 +402,10 @@ class StripeProcessor:
         risk = {"network_status": outcome_of.get("network_status") or "approved_by_network",
                 "risk_level": outcome_of.get("risk_level") or "normal",
                 "risk_score": int(outcome_of.get("risk_score") or 20)}
+        card = ((charge.get("payment_method_details") or {}).get("card") or {}
+                if isinstance(charge, dict) else {})
+        risk["authorization_code"] = card.get("authorization_code")
+        risk["network_transaction_id"] = card.get("network_transaction_id")
         if status == "succeeded":
             return Authorization(outcome=Outcome.SUCCEEDED, reference=reference,
                                  fee=_fee_of(intent), **risk)

@@ -31,7 +31,7 @@ INVOICE_FIELDS = {
     "receipt_number", "rendering", "shipping_cost", "shipping_details", "starting_balance",
     "statement_descriptor", "status", "status_transitions", "subscription",
     "subscription_details", "subtotal", "subtotal_excluding_tax", "tax", "test_clock",
-    "threshold_reason", "total", "total_discount_amounts", "total_excluding_tax",
+    "total", "total_discount_amounts", "total_excluding_tax", "total_pretax_credit_amounts",
     "total_tax_amounts", "transfer_data", "webhooks_delivered_at",
 }
 

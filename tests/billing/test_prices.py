@@ -10,7 +10,7 @@ from webhooks.models import Event
 PRICE_FIELDS = {
     "id", "object", "active", "billing_scheme", "created", "currency", "custom_unit_amount",
     "livemode", "lookup_key", "metadata", "nickname", "product", "recurring", "tax_behavior",
-    "tiers", "tiers_mode", "transform_quantity", "type", "unit_amount", "unit_amount_decimal"}
+    "tiers_mode", "transform_quantity", "type", "unit_amount", "unit_amount_decimal"}
 
 
 @pytest.fixture
@@ -31,9 +31,9 @@ def test_a_one_time_price_has_stripes_shape(api, gold):
     assert (created["unit_amount"], created["unit_amount_decimal"]) == (2000, "2000")
     assert (created["product"], created["currency"], created["active"]) == (
         gold["id"], "usd", True)
-    assert (created["recurring"], created["tiers"], created["tiers_mode"],
-            created["transform_quantity"], created["custom_unit_amount"]) == (
-        None, None, None, None, None)
+    assert (created["recurring"], created["tiers_mode"], created["transform_quantity"],
+            created["custom_unit_amount"]) == (None, None, None, None)
+    assert "tiers" not in created  # Stripe's is absent, never null, without tiers
     assert (created["nickname"], created["lookup_key"], created["tax_behavior"]) == (
         "Standard", None, "unspecified")
     assert created["metadata"] == {"plan": "gold"}

@@ -45,8 +45,14 @@ def test_full_refund_by_payment_intent(api):
     assert (debit["type"], debit["amount"], debit["fee"], debit["net"], debit["source"]) == (
         "refund", -2000, 0, -2000, refunded["id"])
     assert "failure_balance_transaction" not in refunded
-    for field in ("destination_details", "failure_reason",
-                  "receipt_number", "source_transfer_reversal", "transfer_reversal"):
+    assert "failure_reason" not in refunded  # Stripe's is there only once a refund failed
+    # the money goes back to the card, as Stripe shows a card refund's destination (its
+    # acquirer reference number pending while the refund is)
+    assert refunded["destination_details"] == {
+        "card": {"reference_status": "pending", "reference_type": "acquirer_reference_number",
+                 "type": "refund"},
+        "type": "card"}
+    for field in ("receipt_number", "source_transfer_reversal", "transfer_reversal"):
         assert refunded[field] is None
     charge = ok(api.get(f"/v1/charges/{paid['latest_charge']}"))
     assert (charge["amount_refunded"], charge["refunded"]) == (2000, True)
@@ -305,13 +311,19 @@ def test_a_refund_settles_as_succeeded(api, settings, django_capture_on_commit_c
 
     # then
     shown = ok(api.get(f"/v1/refunds/{made['id']}"))
-    assert (shown["status"], shown["failure_reason"]) == ("succeeded", None)
+    assert shown["status"] == "succeeded" and "failure_reason" not in shown
     assert (charge_of(paid).amount_refunded, charge_of(paid).refunded) == (2000, True)
     events = Event.objects.order_by("created")[first_event:]
     assert [e.type for e in events] == ["refund.created", "charge.refunded", "refund.updated",
                                         "charge.refund.updated"]
     updated = events[2]
-    assert updated.data["previous_attributes"] == {"status": "pending"}
+    # (the simulated acquirer gives no reference number: once sent, it is unavailable)
+    assert updated.data["previous_attributes"] == {
+        "status": "pending", "destination_details": {
+            "card": {"reference_status": "pending",
+                     "reference_type": "acquirer_reference_number", "type": "refund"},
+            "type": "card"}}
+    assert shown["destination_details"]["card"]["reference_status"] == "unavailable"
 
 
 def test_a_refund_to_a_card_that_refuses_it_fails(api, settings,
