@@ -46,7 +46,9 @@ def account_object(merchant: Merchant, *, charges_enabled: bool) -> dict[str, An
                               "statement_descriptor_prefix_kanji": None},
             "dashboard": {"display_name": merchant.name, "timezone": "Etc/UTC"},
             "payments": {"statement_descriptor": "TILL", "statement_descriptor_kana": None,
-                         "statement_descriptor_kanji": None},
+                         "statement_descriptor_kanji": None,
+                         "statement_descriptor_prefix_kana": None,
+                         "statement_descriptor_prefix_kanji": None},
         },
         "type": "standard",
     }

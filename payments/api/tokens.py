@@ -73,7 +73,7 @@ def card_object(method: PaymentMethod) -> dict[str, Any]:
         "exp_month": card.get("exp_month"), "exp_year": card.get("exp_year"),
         "fingerprint": card.get("fingerprint"), "funding": card.get("funding"),
         "last4": card.get("last4"), "metadata": method.metadata, "name": billing.get("name"),
-        "regulated_status": "unregulated", "tokenization_method": None, "wallet": None,
+        "regulated_status": "unregulated", "tokenization_method": None,
     })
     return data
 

@@ -7,10 +7,14 @@ The objects are made the way a merchant makes them, over the wire, with Stripe's
 """
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from core import clock
+from ledger.models import Payout
+from ledger.services.payouts import bank_account_set_test, payouts_advance_due
 from tests.billing.factories import customer_with_card, monthly, price, product
 from tests.payments.factories import (
     RETURN_URL,
@@ -212,6 +216,66 @@ def test_events_webhook_endpoints_and_balance_transactions_have_stripes_shape(ap
         assert_like_stripe(transaction, "BalanceTransaction", label=transaction["type"])
 
 
+def test_the_legacy_surface_tokens_cards_charges_and_the_account_have_stripes_shape(api):
+    # given a card token, a legacy charge of it (authorized, then captured), and a
+    # customer's card sources
+    token = ok(api.post("/v1/tokens", {"card": {
+        "number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"}}))
+    held = ok(api.post("/v1/charges", {"amount": 1500, "currency": "usd",
+                                       "source": token["id"], "capture": "false"}))
+    captured = ok(api.post(f"/v1/charges/{held['id']}/capture"))
+    owner = customer(api)
+    card = ok(api.post(f"/v1/customers/{owner['id']}/sources", {"source": "tok_visa"}))
+    declined = api.post("/v1/charges", {"amount": 900, "currency": "usd",
+                                        "source": "tok_chargeDeclined"})
+    assert declined.status_code == 402
+
+    # then each is Stripe's
+    assert_like_stripe(token, "Token")
+    assert_like_stripe(ok(api.get(f"/v1/tokens/{token['id']}")), "Token", label="used token")
+    assert_like_stripe(held, "Charge", label="legacy charge, uncaptured")
+    assert_like_stripe(captured, "Charge", label="legacy charge, captured")
+    assert_like_stripe(card, "Card")
+    assert_like_stripe(ok(api.get(f"/v1/customers/{owner['id']}",
+                                  {"expand": ["default_source"]})), "Customer",
+                       label="customer with its default source")
+    for listed in ok(api.get(f"/v1/customers/{owner['id']}/sources"))["data"]:
+        assert_like_stripe(listed, "Card", label="listed source")
+    failed = ok(api.get("/v1/charges", {"limit": 1}))["data"][0]
+    assert failed["status"] == "failed"
+    assert_like_stripe(failed, "Charge", label="legacy charge, declined")
+    assert_like_stripe(ok(api.get("/v1/account")), "Account")
+
+
+def test_payouts_in_each_status_and_their_bank_account_have_stripes_shape(api, account):
+    # given money available, and payouts: pending, canceled, paid, and one to a closed
+    # test account, failed
+    paid_intent(api, amount=10000)
+    later = clock.now() + timedelta(days=3)
+    with clock.bound(later):
+        pending = ok(api.post("/v1/payouts", {"amount": 1000, "currency": "usd"}))
+        second = ok(api.post("/v1/payouts", {"amount": 1000, "currency": "usd"}))
+        canceled = ok(api.post(f"/v1/payouts/{second['id']}/cancel"))
+    arrival = Payout.objects.get(pk=pending["id"]).arrival_date
+    with clock.bound(arrival):
+        payouts_advance_due()
+        paid = ok(api.get(f"/v1/payouts/{pending['id']}", {"expand": ["destination"]}))
+    bank_account_set_test(merchant=account.merchant, livemode=False, currency="usd",
+                          account_number="000111111113")
+    with clock.bound(later):
+        doomed = ok(api.post("/v1/payouts", {"amount": 1000, "currency": "usd"}))
+    with clock.bound(Payout.objects.get(pk=doomed["id"]).arrival_date):
+        payouts_advance_due()
+        failed = ok(api.get(f"/v1/payouts/{doomed['id']}"))
+
+    # then each is Stripe's, and so is the bank account it went to
+    assert [p["status"] for p in (pending, canceled, paid, failed)] == [
+        "pending", "canceled", "paid", "failed"]
+    for payout in (pending, canceled, paid, failed):
+        assert_like_stripe(payout, "Payout", label=payout["status"])
+    assert_like_stripe(paid["destination"], "BankAccount")
+
+
 # -- billing and checkout --------------------------------------------------------------------
 
 def test_the_catalogue_and_coupons_have_stripes_shape(api):
@@ -289,5 +353,6 @@ def _interface(obj: dict[str, Any]) -> str:
         "product": "Product", "price": "Price", "coupon": "Coupon", "invoice": "Invoice",
         "subscription": "Subscription", "invoiceitem": "InvoiceItem",
         "checkout.session": "Checkout.Session", "promotion_code": "PromotionCode",
-        "webhook_endpoint": "WebhookEndpoint",
+        "webhook_endpoint": "WebhookEndpoint", "payout": "Payout", "card": "Card",
+        "token": "Token", "account": "Account", "bank_account": "BankAccount",
     }[obj["object"]]
