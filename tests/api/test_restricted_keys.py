@@ -12,8 +12,10 @@ from tests.conftest import Api
 from tests.test_tenancy import ROUTES, _api_routes
 
 
-def restricted(account, livemode: bool = False, **permissions: str) -> Api:
-    issued = api_key_create(merchant=account.merchant, livemode=livemode,
+def restricted(owner, /, livemode: bool = False, **permissions: str) -> Api:
+    """A restricted key of `owner` (an Account) with `permissions` by resource, `account`
+    among them, hence positional."""
+    issued = api_key_create(merchant=owner.merchant, livemode=livemode,
                             kind=ApiKey.Kind.RESTRICTED, name="Reporting",
                             permissions=permissions)
     return Api(issued.token)
