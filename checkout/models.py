@@ -9,8 +9,9 @@ what was paid; the intent's outcome completes the session (checkout.outcomes).
 """
 
 from django.db import models
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StatusField
 from core.ids import random_token
 from merchants.models import TenantModel, id_field
 
@@ -45,7 +46,7 @@ class CheckoutSession(FSMModelMixin, TenantModel):
     url_token = models.CharField(max_length=60, unique=True, default=new_url_token,
                                  editable=False)
     mode = models.CharField(max_length=20, choices=Mode.choices)
-    status = FSMField(default=Status.OPEN, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.OPEN, choices=Status.choices, protected=True)
     payment_status = models.CharField(max_length=30, choices=PaymentStatus.choices)
     currency = models.CharField(max_length=3, null=True, blank=True)
     amount_subtotal = models.BigIntegerField(null=True, blank=True)

@@ -1,8 +1,9 @@
 from dataclasses import dataclass
 
 from django.db import models
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StatusField
 from merchants.models import TenantModel, id_field
 
 
@@ -80,7 +81,7 @@ class Dispute(FSMModelMixin, TenantModel):
     amount_withdrawn = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=40, choices=Reason.choices, default=Reason.GENERAL)
-    status = FSMField(default=Status.NEEDS_RESPONSE, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.NEEDS_RESPONSE, choices=Status.choices, protected=True)
     evidence = models.JSONField(default=dict)
     due_by = models.DateTimeField(null=True, blank=True)
     submission_count = models.PositiveIntegerField(default=0)

@@ -14,10 +14,11 @@ to zero. The merchant's balance entry is always the transaction's `net`.
 
 from django.db import models
 from django.db.models import Q
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
 from core import clock
 from core.db import SavesChangedFields
+from core.fields import StatusField
 from merchants.models import Merchant, id_field
 
 
@@ -159,7 +160,7 @@ class Payout(FSMModelMixin, models.Model):
     currency = models.CharField(max_length=3)
     arrival_date = models.DateTimeField()
     automatic = models.BooleanField()
-    status = FSMField(max_length=20, choices=Status.choices, default=Status.PENDING,
+    status = StatusField(max_length=20, choices=Status.choices, default=Status.PENDING,
                       protected=True)
     description = models.CharField(max_length=500, null=True, blank=True)
     statement_descriptor = models.CharField(max_length=22, null=True, blank=True)

@@ -2,10 +2,11 @@ import secrets
 import string
 
 from django.db import models
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
 from core import clock
 from core.db import SavesChangedFields
+from core.fields import StatusField
 from core.ids import random_token
 from merchants.models import TenantModel, id_field
 
@@ -33,7 +34,7 @@ class TestClock(FSMModelMixin, TenantModel):
     id = id_field("clock")
     name = models.CharField(max_length=300, null=True, blank=True)
     frozen_time = models.DateTimeField()
-    status = FSMField(default=Status.READY, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.READY, choices=Status.choices, protected=True)
     # Where an advance in progress is going (Stripe's `status_details.advancing`), and since
     # when (real time: beat's sweep enqueues again an advance whose message was lost).
     target_frozen_time = models.DateTimeField(null=True, blank=True)
@@ -251,7 +252,7 @@ class PaymentIntent(FSMModelMixin, SavesChangedFields, TenantModel):
     id = id_field("pi")
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
-    status = FSMField(default=Status.REQUIRES_PAYMENT_METHOD, choices=Status.choices,
+    status = StatusField(default=Status.REQUIRES_PAYMENT_METHOD, choices=Status.choices,
                       protected=True)
     customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
@@ -523,7 +524,7 @@ class SetupIntent(FSMModelMixin, TenantModel):
         SUCCEEDED = "succeeded"
 
     id = id_field("seti")
-    status = FSMField(default=Status.REQUIRES_PAYMENT_METHOD, choices=Status.choices,
+    status = StatusField(default=Status.REQUIRES_PAYMENT_METHOD, choices=Status.choices,
                       protected=True)
     customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")

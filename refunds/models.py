@@ -1,7 +1,8 @@
 from django.db import models
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
 from core import clock
+from core.fields import StatusField
 from merchants.models import TenantModel, id_field
 
 
@@ -46,7 +47,7 @@ class Refund(FSMModelMixin, TenantModel):
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=30, choices=Reason.choices, null=True, blank=True)
-    status = FSMField(default=Status.PENDING, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.PENDING, choices=Status.choices, protected=True)
     failure_reason = models.CharField(max_length=60, null=True, blank=True)
     # The processor's id for this refund, once it has accepted it.
     processor_reference = models.CharField(max_length=200, null=True, blank=True)
@@ -147,7 +148,7 @@ class RefundBatch(FSMModelMixin, TenantModel):
         COMPLETED = "completed"
 
     id = id_field("rfb")
-    status = FSMField(default=Status.PROCESSING, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.PROCESSING, choices=Status.choices, protected=True)
     total_count = models.PositiveIntegerField()
     completed_at = models.DateTimeField(null=True, blank=True)
     # Who sent the batch: its refunds are requested by them, not by the worker making them.
@@ -209,7 +210,7 @@ class ReconciliationRun(FSMModelMixin, models.Model):
     day = models.DateField()
     processor = models.CharField(max_length=20, default="stripe")
     account_id = models.CharField(max_length=60, blank=True, default="")  # Stripe's acct_…
-    status = FSMField(default=Status.RUNNING, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.RUNNING, choices=Status.choices, protected=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")

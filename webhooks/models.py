@@ -2,8 +2,9 @@ from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StatusField
 from merchants.models import TenantModel, id_field
 
 
@@ -70,7 +71,7 @@ class WebhookEndpoint(FSMModelMixin, TenantModel):
     description = models.CharField(max_length=5000, null=True, blank=True)
     enabled_events = models.JSONField(default=list)  # event types, or ["*"]
     api_version = models.CharField(max_length=40, null=True, blank=True)
-    status = FSMField(default=Status.ENABLED, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.ENABLED, choices=Status.choices, protected=True)
     disabled_reason = models.CharField(max_length=20, choices=DisabledReason.choices,
                                        null=True, blank=True)
     # Kept in the clear: signing needs it. `whsec_` and 32 random base62 characters.
@@ -141,7 +142,7 @@ class WebhookDelivery(FSMModelMixin, models.Model):
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE,
                                  related_name="deliveries")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
-    status = FSMField(default=Status.PENDING, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.PENDING, choices=Status.choices, protected=True)
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     in_flight_until = models.DateTimeField(null=True, blank=True)

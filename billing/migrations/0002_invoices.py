@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('metadata', models.JSONField(blank=True, default=dict)),
                 ('id', models.CharField(default=core.ids.IdFactory('in'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('currency', models.CharField(max_length=3)),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('open', 'Open'), ('paid', 'Paid'), ('uncollectible', 'Uncollectible'), ('void', 'Void')], default='draft', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('paid', 'Paid'), ('uncollectible', 'Uncollectible'), ('void', 'Void')], default='draft', max_length=50)),
                 ('collection_method', models.CharField(choices=[('charge_automatically', 'Charge Automatically'), ('send_invoice', 'Send Invoice')], default='charge_automatically', max_length=30)),
                 ('days_until_due', models.PositiveIntegerField(blank=True, null=True)),
                 ('due_date', models.DateTimeField(blank=True, null=True)),

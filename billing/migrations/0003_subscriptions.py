@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(default=core.clock.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
                 ('id', models.CharField(default=core.ids.IdFactory('sub'), editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('status', django_fsm.FSMField(choices=[('incomplete', 'Incomplete'), ('incomplete_expired', 'Incomplete Expired'), ('trialing', 'Trialing'), ('active', 'Active'), ('past_due', 'Past Due'), ('unpaid', 'Unpaid'), ('canceled', 'Canceled'), ('paused', 'Paused')], default='incomplete', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('incomplete', 'Incomplete'), ('incomplete_expired', 'Incomplete Expired'), ('trialing', 'Trialing'), ('active', 'Active'), ('past_due', 'Past Due'), ('unpaid', 'Unpaid'), ('canceled', 'Canceled'), ('paused', 'Paused')], default='incomplete', max_length=50)),
                 ('currency', models.CharField(max_length=3)),
                 ('collection_method', models.CharField(choices=[('charge_automatically', 'Charge Automatically'), ('send_invoice', 'Send Invoice')], default='charge_automatically', max_length=30)),
                 ('days_until_due', models.PositiveIntegerField(blank=True, null=True)),

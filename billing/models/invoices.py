@@ -8,8 +8,9 @@ finalization freezes them, applies the customer's balance and gives the invoice 
 from decimal import Decimal
 
 from django.db import models
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StatusField
 from merchants.models import TenantModel, id_field
 
 
@@ -54,7 +55,7 @@ class Invoice(FSMModelMixin, TenantModel):
     customer = models.ForeignKey("payments.Customer", on_delete=models.PROTECT,
                                  related_name="+")
     currency = models.CharField(max_length=3)
-    status = FSMField(default=Status.DRAFT, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.DRAFT, choices=Status.choices, protected=True)
     collection_method = models.CharField(max_length=30, choices=CollectionMethod.choices,
                                          default=CollectionMethod.CHARGE_AUTOMATICALLY)
     days_until_due = models.PositiveIntegerField(null=True, blank=True)

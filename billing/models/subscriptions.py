@@ -6,8 +6,9 @@ keep a copy, moved with the subscription's, so the later version's shape is one 
 """
 
 from django.db import models
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StatusField
 from merchants.models import TenantModel, id_field
 
 
@@ -58,7 +59,7 @@ class Subscription(FSMModelMixin, TenantModel):
     id = id_field("sub")
     customer = models.ForeignKey("payments.Customer", on_delete=models.PROTECT,
                                  related_name="+")
-    status = FSMField(default=Status.INCOMPLETE, choices=Status.choices, protected=True)
+    status = StatusField(default=Status.INCOMPLETE, choices=Status.choices, protected=True)
     currency = models.CharField(max_length=3)
     collection_method = models.CharField(max_length=30, choices=CollectionMethod.choices,
                                          default=CollectionMethod.CHARGE_AUTOMATICALLY)

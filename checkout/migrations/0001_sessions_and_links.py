@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('id', models.CharField(default=core.ids.IdFactory('cs'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('url_token', models.CharField(default=checkout.models.new_url_token, editable=False, max_length=60, unique=True)),
                 ('mode', models.CharField(choices=[('payment', 'Payment'), ('setup', 'Setup'), ('subscription', 'Subscription')], max_length=20)),
-                ('status', django_fsm.FSMField(choices=[('open', 'Open'), ('complete', 'Complete'), ('expired', 'Expired')], default='open', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('complete', 'Complete'), ('expired', 'Expired')], default='open', max_length=50)),
                 ('payment_status', models.CharField(choices=[('paid', 'Paid'), ('unpaid', 'Unpaid'), ('no_payment_required', 'No Payment Required')], max_length=30)),
                 ('currency', models.CharField(blank=True, max_length=3, null=True)),
                 ('amount_subtotal', models.BigIntegerField(blank=True, null=True)),

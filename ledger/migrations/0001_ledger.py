@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('currency', models.CharField(max_length=3)),
                 ('arrival_date', models.DateTimeField()),
                 ('automatic', models.BooleanField()),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Pending'), ('in_transit', 'In Transit'), ('paid', 'Paid'), ('failed', 'Failed'), ('canceled', 'Canceled')], default='pending', max_length=20, protected=True)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('in_transit', 'In Transit'), ('paid', 'Paid'), ('failed', 'Failed'), ('canceled', 'Canceled')], default='pending', max_length=20)),
                 ('description', models.CharField(blank=True, max_length=500, null=True)),
                 ('statement_descriptor', models.CharField(blank=True, max_length=22, null=True)),
                 ('failure_code', models.CharField(blank=True, max_length=40, null=True)),

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('id', models.CharField(default=core.ids.IdFactory('pi'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('amount', models.BigIntegerField()),
                 ('currency', models.CharField(max_length=3)),
-                ('status', django_fsm.FSMField(choices=[('requires_payment_method', 'Requires Payment Method'), ('requires_confirmation', 'Requires Confirmation'), ('requires_action', 'Requires Action'), ('processing', 'Processing'), ('requires_capture', 'Requires Capture'), ('canceled', 'Canceled'), ('succeeded', 'Succeeded')], default='requires_payment_method', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('requires_payment_method', 'Requires Payment Method'), ('requires_confirmation', 'Requires Confirmation'), ('requires_action', 'Requires Action'), ('processing', 'Processing'), ('requires_capture', 'Requires Capture'), ('canceled', 'Canceled'), ('succeeded', 'Succeeded')], default='requires_payment_method', max_length=50)),
                 ('capture_method', models.CharField(choices=[('automatic', 'Automatic'), ('automatic_async', 'Automatic Async'), ('manual', 'Manual')], default='automatic', max_length=20)),
                 ('confirmation_method', models.CharField(choices=[('automatic', 'Automatic'), ('manual', 'Manual')], default='automatic', max_length=20)),
                 ('setup_future_usage', models.CharField(blank=True, max_length=20, null=True)),

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
                 ('id', models.CharField(default=core.ids.IdFactory('seti'), editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('status', django_fsm.FSMField(choices=[('requires_payment_method', 'Requires Payment Method'), ('requires_confirmation', 'Requires Confirmation'), ('requires_action', 'Requires Action'), ('processing', 'Processing'), ('canceled', 'Canceled'), ('succeeded', 'Succeeded')], default='requires_payment_method', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('requires_payment_method', 'Requires Payment Method'), ('requires_confirmation', 'Requires Confirmation'), ('requires_action', 'Requires Action'), ('processing', 'Processing'), ('canceled', 'Canceled'), ('succeeded', 'Succeeded')], default='requires_payment_method', max_length=50)),
                 ('usage', models.CharField(default='off_session', max_length=20)),
                 ('payment_method_types', models.JSONField(default=list)),
                 ('description', models.CharField(blank=True, max_length=1000, null=True)),

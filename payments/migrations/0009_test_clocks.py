@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.CharField(default=core.ids.IdFactory('clock'), editable=False, max_length=40, primary_key=True, serialize=False)),
                 ('name', models.CharField(blank=True, max_length=300, null=True)),
                 ('frozen_time', models.DateTimeField()),
-                ('status', django_fsm.FSMField(choices=[('ready', 'Ready'), ('advancing', 'Advancing'), ('internal_failure', 'Internal Failure')], default='ready', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('ready', 'Ready'), ('advancing', 'Advancing'), ('internal_failure', 'Internal Failure')], default='ready', max_length=50)),
                 ('target_frozen_time', models.DateTimeField(blank=True, null=True)),
                 ('advance_started_at', models.DateTimeField(blank=True, null=True)),
                 ('deletes_after', models.DateTimeField()),

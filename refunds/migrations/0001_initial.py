@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('amount', models.BigIntegerField()),
                 ('currency', models.CharField(max_length=3)),
                 ('reason', models.CharField(blank=True, choices=[('duplicate', 'Duplicate'), ('fraudulent', 'Fraudulent'), ('requested_by_customer', 'Requested By Customer'), ('expired_uncaptured_charge', 'Expired Uncaptured Charge')], max_length=30, null=True)),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Pending'), ('requires_action', 'Requires Action'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('canceled', 'Canceled')], default='pending', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('requires_action', 'Requires Action'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('canceled', 'Canceled')], default='pending', max_length=50)),
                 ('failure_reason', models.CharField(blank=True, max_length=60, null=True)),
                 ('processor_reference', models.CharField(blank=True, max_length=200, null=True)),
                 ('operation', models.CharField(blank=True, max_length=20, null=True)),

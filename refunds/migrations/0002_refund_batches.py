@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(default=django.utils.timezone.now)),
                 ('metadata', models.JSONField(blank=True, default=dict)),
                 ('id', models.CharField(default=core.ids.IdFactory('rfb'), editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('status', django_fsm.FSMField(choices=[('processing', 'Processing'), ('completed', 'Completed')], default='processing', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('processing', 'Processing'), ('completed', 'Completed')], default='processing', max_length=50)),
                 ('total_count', models.PositiveIntegerField()),
                 ('completed_at', models.DateTimeField(blank=True, null=True)),
                 ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='merchants.merchant')),

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('amount', models.BigIntegerField()),
                 ('currency', models.CharField(max_length=3)),
                 ('reason', models.CharField(choices=[('bank_cannot_process', 'Bank Cannot Process'), ('check_returned', 'Check Returned'), ('credit_not_processed', 'Credit Not Processed'), ('customer_initiated', 'Customer Initiated'), ('debit_not_authorized', 'Debit Not Authorized'), ('duplicate', 'Duplicate'), ('fraudulent', 'Fraudulent'), ('general', 'General'), ('incorrect_account_details', 'Incorrect Account Details'), ('insufficient_funds', 'Insufficient Funds'), ('product_not_received', 'Product Not Received'), ('product_unacceptable', 'Product Unacceptable'), ('subscription_canceled', 'Subscription Canceled'), ('unrecognized', 'Unrecognized')], default='general', max_length=40)),
-                ('status', django_fsm.FSMField(choices=[('warning_needs_response', 'Warning Needs Response'), ('warning_under_review', 'Warning Under Review'), ('warning_closed', 'Warning Closed'), ('needs_response', 'Needs Response'), ('under_review', 'Under Review'), ('won', 'Won'), ('lost', 'Lost')], default='needs_response', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('warning_needs_response', 'Warning Needs Response'), ('warning_under_review', 'Warning Under Review'), ('warning_closed', 'Warning Closed'), ('needs_response', 'Needs Response'), ('under_review', 'Under Review'), ('won', 'Won'), ('lost', 'Lost')], default='needs_response', max_length=50)),
                 ('evidence', models.JSONField(default=dict)),
                 ('due_by', models.DateTimeField(blank=True, null=True)),
                 ('submission_count', models.PositiveIntegerField(default=0)),

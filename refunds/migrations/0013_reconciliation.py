@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('day', models.DateField()),
                 ('processor', models.CharField(default='stripe', max_length=20)),
                 ('account_id', models.CharField(blank=True, default='', max_length=60)),
-                ('status', django_fsm.FSMField(choices=[('running', 'Running'), ('completed', 'Completed'), ('failed', 'Failed')], default='running', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('running', 'Running'), ('completed', 'Completed'), ('failed', 'Failed')], default='running', max_length=50)),
                 ('started_at', models.DateTimeField()),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('error', models.TextField(blank=True, default='')),

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('description', models.CharField(blank=True, max_length=5000, null=True)),
                 ('enabled_events', models.JSONField(default=list)),
                 ('api_version', models.CharField(blank=True, max_length=40, null=True)),
-                ('status', django_fsm.FSMField(choices=[('enabled', 'Enabled'), ('disabled', 'Disabled')], default='enabled', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('enabled', 'Enabled'), ('disabled', 'Disabled')], default='enabled', max_length=50)),
                 ('disabled_reason', models.CharField(blank=True, choices=[('requested', 'Requested'), ('failing', 'Failing')], max_length=20, null=True)),
                 ('secret', models.CharField(max_length=100)),
                 ('previous_secret', models.CharField(blank=True, max_length=100, null=True)),
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name='WebhookDelivery',
             fields=[
                 ('id', models.CharField(default=core.ids.IdFactory('whdel'), editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('status', django_fsm.FSMField(choices=[('pending', 'Pending'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('canceled', 'Canceled')], default='pending', max_length=50, protected=True)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('canceled', 'Canceled')], default='pending', max_length=50)),
                 ('attempt_count', models.PositiveIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
                 ('in_flight_until', models.DateTimeField(blank=True, null=True)),
