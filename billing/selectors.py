@@ -9,9 +9,11 @@ coupons (each in id order), after the invoice or subscription it discounts.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from billing.models import (
     Coupon,
@@ -26,6 +28,7 @@ from billing.models import (
     Subscription,
     SubscriptionItem,
 )
+from billing.pricing import price_amount_for
 from core.exceptions import NotFound
 from core.search import SearchField
 from merchants.models import Merchant
@@ -873,3 +876,93 @@ def invoice_for_page(*, id: str) -> Invoice | None:  # noqa: A002
     return (Invoice.objects.select_related("merchant", "customer", "payment_intent",
                                            "payment_intent__latest_charge")
             .exclude(status=Invoice.Status.DRAFT).filter(pk=id).first())
+
+
+# ============================================================================================
+# Figures (the dashboard's Home): MRR, subscriptions running, churn
+# ============================================================================================
+
+# A month of each interval, as Stripe normalizes recurring revenue to a month.
+MONTHS_PER_INTERVAL = {"day": Decimal(12) / 365, "week": Decimal(12) / 52, "month": Decimal(1),
+                       "year": Decimal(12)}
+# What counts in MRR, as in Stripe's billing analytics: subscriptions billed now (a trial
+# bills nothing yet; an unpaid or paused one stopped paying).
+MRR_STATUSES = (Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE)
+
+
+@dataclass(frozen=True)
+class SubscriptionFigures:
+    """A period's subscription figures in one currency: MRR in minor units (before
+    discounts) now and at the period's start, the subscriptions billing now, at the
+    period's start and at the previous period's start, and of those, the ones that ended in
+    the period (and in the previous one): churn."""
+
+    mrr: int
+    mrr_at_start: int
+    billing: int
+    billing_at_start: int
+    billing_at_previous_start: int
+    ended: int
+    ended_before: int
+
+
+def _billing_at(at: datetime) -> Q:
+    """Subscriptions that were billing at `at`: started, out of trial, not yet ended, and
+    not left incomplete."""
+    return (Q(start_date__lte=at) & (Q(trial_end__isnull=True) | Q(trial_end__lte=at))
+            & (Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+            & ~Q(status__in=(Subscription.Status.INCOMPLETE,
+                             Subscription.Status.INCOMPLETE_EXPIRED,
+                             Subscription.Status.TRIALING)))
+
+
+def subscription_figures(*, merchant_id: str, livemode: bool, currency: str, start: datetime,
+                         previous_start: datetime) -> SubscriptionFigures:
+    """The subscription figures of the period from `start` (the previous one from
+    `previous_start`). MRR now counts the subscriptions active or past due; MRR at `start`
+    those billing then, at the items and prices they have now (Till keeps no history of
+    quantities).
+
+    Three queries whatever the number of subscriptions: the items counted per price and
+    quantity (each such pair is then priced once, tiers and all, as an invoice would be),
+    the prices, and the subscriptions counted."""
+    subscriptions = Subscription.objects.filter(merchant_id=merchant_id, livemode=livemode,
+                                                currency=currency)
+    now_q = Q(status__in=MRR_STATUSES)
+    pairs = list(SubscriptionItem.objects
+                 .filter(subscription__in=subscriptions.filter(now_q | _billing_at(start)))
+                 .values("price_id", "quantity")
+                 .annotate(now=Count("id", filter=_prefixed(now_q)),
+                           then=Count("id", filter=_prefixed(_billing_at(start))))
+                 .order_by())
+    prices = Price.objects.in_bulk({pair["price_id"] for pair in pairs})
+    monthly = {"now": Decimal(0), "then": Decimal(0)}
+    for pair in pairs:
+        price = prices[pair["price_id"]]
+        per_month = (price_amount_for(price, pair["quantity"])
+                     / MONTHS_PER_INTERVAL[price.recurring_interval]
+                     / price.recurring_interval_count)
+        for when in monthly:
+            monthly[when] += per_month * pair[when]
+    counts = subscriptions.aggregate(
+        billing=Count("id", filter=now_q),
+        billing_at_start=Count("id", filter=_billing_at(start)),
+        billing_at_previous_start=Count("id", filter=_billing_at(previous_start)),
+        ended=Count("id", filter=_billing_at(start) & Q(ended_at__isnull=False)),
+        ended_before=Count("id", filter=_billing_at(previous_start)
+                           & Q(ended_at__lte=start)))
+    return SubscriptionFigures(
+        mrr=_whole(monthly["now"]), mrr_at_start=_whole(monthly["then"]), **counts)
+
+
+def _prefixed(condition: Q) -> Q:
+    """A condition on subscriptions, as one on their items."""
+    children = [_prefixed(child) if isinstance(child, Q) else (f"subscription__{child[0]}",
+                                                               child[1])
+                for child in condition.children]
+    prefixed = Q(*children, _connector=condition.connector, _negated=condition.negated)
+    return prefixed
+
+
+def _whole(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))

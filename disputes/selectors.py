@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from core.exceptions import NotFound
+from core.timeseries import Window
 from disputes.models import Dispute
 from merchants.models import Merchant
 from payments.models import Charge
@@ -98,3 +99,18 @@ def dispute_ids_past_due(*, now: datetime, limit: int = 500) -> list[str]:
     return list(Dispute.objects
                 .filter(status__in=Dispute.AWAITING_RESPONSE, due_by__lt=now)
                 .order_by("due_by").values_list("pk", flat=True)[:limit])
+
+
+def disputes_opened(*, merchant_id: str, livemode: bool, window: Window
+                    ) -> dict[str, dict[datetime, int]]:
+    """Per currency, the disputes (inquiries included) opened in each bucket of `window`
+    that has any."""
+    rows = (Dispute.objects
+            .filter(merchant_id=merchant_id, livemode=livemode,
+                    created__gte=window.start, created__lt=window.end)
+            .annotate(bucket=window.trunc("created"))
+            .values("currency", "bucket").annotate(n=Count("id")).order_by())
+    opened: dict[str, dict[datetime, int]] = {}
+    for row in rows:
+        opened.setdefault(row["currency"], {})[row["bucket"]] = row["n"]
+    return opened

@@ -1,11 +1,13 @@
 """The ledger's reads: balance transactions, the balance, payouts, and their locks."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from core.exceptions import NotFound
+from core.timeseries import Window
 from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
 from merchants.models import Merchant
 
@@ -57,6 +59,60 @@ def balance_of(*, merchant_id: str, livemode: bool, at: datetime
             .order_by("currency"))
     return {row["currency"]: {"available": row["available"], "pending": row["pending"]}
             for row in rows}
+
+
+# What a merchant's volume is made of: every balance transaction but payouts (money leaving
+# the balance for the bank is not a loss of volume).
+VOLUME_CATEGORIES = (
+    BalanceTransaction.ReportingCategory.CHARGE, BalanceTransaction.ReportingCategory.REFUND,
+    BalanceTransaction.ReportingCategory.REFUND_FAILURE,
+    BalanceTransaction.ReportingCategory.DISPUTE,
+    BalanceTransaction.ReportingCategory.DISPUTE_REVERSAL,
+)
+
+
+@dataclass
+class Volume:
+    """Money moved in one bucket of time, in minor units of one currency: `gross` captured,
+    `refunded` and `disputed` taken back (positive figures; a failed refund or a won dispute
+    gives back), `fees`, and `net`, what the balance kept of it all; `payments`, the charges
+    captured."""
+
+    gross: int = 0
+    refunded: int = 0
+    disputed: int = 0
+    fees: int = 0
+    net: int = 0
+    payments: int = 0
+
+
+def balance_volume(*, merchant_id: str, livemode: bool, window: Window
+                   ) -> dict[str, dict[datetime, Volume]]:
+    """Per currency, the merchant's volume in each bucket of `window` (only the buckets with
+    any): one aggregate over the balance index, whatever the number of payments."""
+    category = BalanceTransaction.ReportingCategory
+    rows = (BalanceTransaction.objects
+            .filter(merchant_id=merchant_id, livemode=livemode,
+                    created__gte=window.start, created__lt=window.end,
+                    reporting_category__in=VOLUME_CATEGORIES)
+            .annotate(bucket=window.trunc("created"))
+            .values("currency", "bucket", "reporting_category")
+            .annotate(amount=Sum("amount"), fee=Sum("fee"), net=Sum("net"), n=Count("id"))
+            .order_by())
+    volumes: dict[str, dict[datetime, Volume]] = defaultdict(lambda: defaultdict(Volume))
+    for row in rows:
+        volume = volumes[row["currency"]][row["bucket"]]
+        volume.fees += row["fee"]
+        volume.net += row["net"]
+        match row["reporting_category"]:
+            case category.CHARGE:
+                volume.gross += row["amount"]
+                volume.payments += row["n"]
+            case category.REFUND | category.REFUND_FAILURE:
+                volume.refunded -= row["amount"]
+            case category.DISPUTE | category.DISPUTE_REVERSAL:
+                volume.disputed -= row["amount"]
+    return {currency: dict(buckets) for currency, buckets in volumes.items()}
 
 
 def ledger_entries_of(*, txn: BalanceTransaction) -> list[LedgerEntry]:

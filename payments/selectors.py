@@ -1,10 +1,11 @@
 from datetime import datetime, timedelta
 from functools import cache
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from core.db import fetch_as, lock_clause, reader, table
 from core.exceptions import NotFound
+from core.timeseries import Window
 from merchants.models import Merchant
 from payments.models import (
     CardSource,
@@ -477,3 +478,36 @@ def payment_intent_ids_of_charges(*, merchant: Merchant, livemode: bool,
     """Each of the merchant's charges named, to its payment's id (one query)."""
     return dict(Charge.objects.filter(merchant=merchant, livemode=livemode, pk__in=charge_ids)
                 .values_list("id", "payment_intent_id"))
+
+
+# -- figures over time (the dashboard's Home) ----------------------------------------------
+
+def charge_outcomes(*, merchant_id: str, livemode: bool, window: Window
+                    ) -> dict[str, dict[datetime, tuple[int, int]]]:
+    """Per currency, the (succeeded, failed) charges in each bucket of `window` that has
+    any: what a success rate is made of. One aggregate over the charges' list index."""
+    rows = (Charge.objects
+            .filter(merchant_id=merchant_id, livemode=livemode,
+                    created__gte=window.start, created__lt=window.end,
+                    status__in=(Charge.Status.SUCCEEDED, Charge.Status.FAILED))
+            .annotate(bucket=window.trunc("created"))
+            .values("currency", "bucket")
+            .annotate(succeeded=Count("id", filter=Q(status=Charge.Status.SUCCEEDED)),
+                      failed=Count("id", filter=Q(status=Charge.Status.FAILED)))
+            .order_by())
+    outcomes: dict[str, dict[datetime, tuple[int, int]]] = {}
+    for row in rows:
+        outcomes.setdefault(row["currency"], {})[row["bucket"]] = (row["succeeded"],
+                                                                   row["failed"])
+    return outcomes
+
+
+def customers_created(*, merchant_id: str, livemode: bool, window: Window
+                      ) -> dict[datetime, int]:
+    """The customers created in each bucket of `window` that has any."""
+    rows = (Customer.objects
+            .filter(merchant_id=merchant_id, livemode=livemode,
+                    created__gte=window.start, created__lt=window.end)
+            .annotate(bucket=window.trunc("created"))
+            .values("bucket").annotate(n=Count("id")).order_by())
+    return {row["bucket"]: row["n"] for row in rows}

@@ -58,6 +58,12 @@ def event_get(*, id: str, merchant: Merchant, livemode: bool) -> Event:  # noqa:
     return event
 
 
+def event_list_recent(*, merchant: Merchant, livemode: bool, limit: int) -> list[Event]:
+    """The merchant's `limit` latest events in a mode, newest first."""
+    return list(Event.objects.filter(merchant=merchant, livemode=livemode)
+                .order_by("-created", "-id")[:limit])
+
+
 def event_list_for_object(*, merchant: Merchant, livemode: bool,
                           object_id: str) -> QuerySet[Event]:
     """The events about one object (its `data.object.id`), newest first."""

@@ -1,4 +1,5 @@
-"""The mode switch, Home and its API keys: rolled (a new secret shown once) and revoked."""
+"""The mode switch, Home (the business's figures, recent activity and the API keys), and
+its keys: rolled (a new secret shown once) and revoked."""
 
 from datetime import datetime
 
@@ -7,17 +8,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dashboard import access
 from dashboard.access import LIVEMODE_SESSION_KEY, Current, merchant_view
+from dashboard.figures import RANGE_LABELS, home_figures
 from dashboard.forms import RollKeyForm
-from dashboard.views.common import next_url, render_page
+from dashboard.views.common import htmx_swap, next_url, render_page
 from merchants.models import ApiKey
 from merchants.selectors import api_key_get, api_key_list_for_mode
 from merchants.services import api_key_revoke, api_key_roll
-from webhooks.selectors import webhook_deliveries_stalled, webhook_endpoints_disabled_failing
+from webhooks.selectors import (
+    event_list_recent,
+    webhook_deliveries_stalled,
+    webhook_endpoints_disabled_failing,
+)
+
+# The events Home lists as recent activity.
+RECENT_EVENTS_SHOWN = 8
 
 # A newly issued secret key travels to the next page render through the session and is
 # popped there: it is shown once and stored nowhere else.
@@ -43,11 +53,26 @@ def mode_switch(request: HttpRequest, current: Current) -> HttpResponse:
 @require_GET
 @merchant_view
 def home(request: HttpRequest, current: Current) -> HttpResponse:
-    keys = list(api_key_list_for_mode(merchant=current.merchant, livemode=current.livemode))
     now = timezone.now()
+    figures = home_figures(merchant=current.merchant, livemode=current.livemode, now=now,
+                           tz=timezone.get_current_timezone(),
+                           range_key=request.GET.get("range", ""),
+                           currency=request.GET.get("currency", "").lower() or None)
+    figures_context = {"figures": figures, "range_labels": RANGE_LABELS,
+                       "chart_data": figures.chart_data()}
+    if htmx_swap(request) and request.htmx.target == "home-figures":
+        response = render_page(request, current, "dashboard/home/_figures.html",
+                               figures_context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    keys = list(api_key_list_for_mode(merchant=current.merchant, livemode=current.livemode))
     new_key = pop_new_key(request)
-    return render_page(request, current, "dashboard/home.html", {
+    response = render_page(request, current, "dashboard/home.html", {
         "nav": "home",
+        **figures_context,
+        "recent_events": event_list_recent(merchant=current.merchant,
+                                           livemode=current.livemode,
+                                           limit=RECENT_EVENTS_SHOWN),
         "active_keys": [key for key in keys if key.is_active(now)],
         "inactive_keys": [key for key in keys if not key.is_active(now)],
         "new_key": new_key,
@@ -57,6 +82,8 @@ def home(request: HttpRequest, current: Current) -> HttpResponse:
                                                                 livemode=current.livemode),
         "webhooks_stalled": webhook_deliveries_stalled(now=now),
     })
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_POST

@@ -109,3 +109,31 @@ def test_the_balance_filters_swap_in_place_under_the_policy(owner_tab, account):
     expect(page.locator("table.balances")).to_contain_text("$19.12")
     assert tab.csp_violations() == []
     assert tab.errors == []
+
+
+def test_a_payment_appears_on_homes_chart(owner_tab, account):
+    tab, page = owner_tab, owner_tab.page
+    # given Home with nothing paid yet, its charts drawn by the page's own script
+    tab.open("/")
+    expect(page.locator("#figure-gross .figure-value")).to_have_text("$0.00 USD")
+    assert page.evaluate("window.tillCharts.gross.data[1].slice(-1)[0]") == 0
+
+    # when a payment is made and Home is opened again
+    intent = account.api().post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa", "confirm": True})
+    assert intent.status_code == 200, intent.content
+    tab.open("/")
+
+    # then the figure and today's point of the chart (the last of the week) show it
+    expect(page.locator("#figure-gross .figure-value")).to_have_text("$20.00 USD")
+    assert page.evaluate("window.tillCharts.gross.data[1].slice(-1)[0]") == 2000
+    expect(page.locator("#figure-gross canvas")).to_be_visible()
+
+    # and another period swaps the figures in place (htmx), drawn again by the hour
+    page.get_by_role("link", name="Today").click()
+    page.wait_for_url(re.compile(r"/\?range=today"))
+    expect(page.get_by_role("link", name="Today")).to_have_attribute("aria-current", "true")
+    page.wait_for_function("window.tillCharts.gross && "
+                           "window.tillCharts.gross.data[0].length === 24")
+    assert tab.csp_violations() == []
+    assert tab.errors == []
