@@ -92,7 +92,7 @@ def _header(pdf: FPDF, invoice: Invoice) -> None:
 
 
 def _parties(pdf: FPDF, invoice: Invoice) -> None:
-    merchant = [invoice.merchant.name, invoice.merchant.email]
+    merchant = [invoice.merchant.name, invoice.merchant.contact_email]
     customer = [invoice.customer_name, *address_lines(invoice.customer_address),
                 invoice.customer_email, invoice.customer_phone]
     merchant = [line for line in merchant if line]

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, overload
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from core.actor import Actor
 from merchants.models import Membership, Merchant
@@ -69,6 +71,8 @@ TEST_CLOCK_MANAGE = Rule(MANAGERS, "Only owners and admins can create, advance o
 BILLING_SETTINGS_CHANGE = Rule(MANAGERS, "Only owners and admins can change the billing "
                                          "settings.")
 # Settings → Pricing and payouts: card fees, payout delay and schedule.
+BUSINESS_SETTINGS_CHANGE = Rule(MANAGERS, "Only owners and admins can change the business's "
+                                          "details and time zone.")
 PRICING_CHANGE = Rule(MANAGERS, "Only owners and admins can change pricing and payouts.")
 # Save or submit evidence, accept a dispute or close an inquiry.
 DISPUTE_ANSWER = Rule(MANAGERS, "Only owners and admins can answer disputes.")
@@ -147,6 +151,10 @@ class Current:
         return self.may(BILLING_SETTINGS_CHANGE)
 
     @property
+    def may_change_business_settings(self) -> bool:
+        return self.may(BUSINESS_SETTINGS_CHANGE)
+
+    @property
     def may_change_pricing(self) -> bool:
         return self.may(PRICING_CHANGE)
 
@@ -171,6 +179,14 @@ class Current:
     def is_owner(self) -> bool:
         """Owners alone may invite, promote, demote or remove owners."""
         return self.role == Membership.Role.OWNER
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        """The merchant's time zone (UTC when this machine no longer knows its name)."""
+        try:
+            return ZoneInfo(self.merchant.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
     def context(self) -> dict[str, Any]:
         """What every dashboard template is given about who is looking."""
@@ -213,8 +229,10 @@ def merchant_view(view: DashboardView | None = None, /, *, requires: Rule | None
             return render(request, "dashboard/no_merchant.html", status=403)
         current = Current(membership=membership,
                           livemode=bool(request.session.get(LIVEMODE_SESSION_KEY, False)))
-        if requires is not None and not current.may(requires):
-            return forbidden(request, current, requires.refusal)
-        return view(request, current, *args, **kwargs)
+        # The merchant's dates in its own time zone (Home's days too); UTC on hover.
+        with timezone.override(current.time_zone):
+            if requires is not None and not current.may(requires):
+                return forbidden(request, current, requires.refusal)
+            return view(request, current, *args, **kwargs)
 
     return login_required(wrapper)

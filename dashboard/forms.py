@@ -14,6 +14,7 @@ from billing.models import Invoice
 from core.money import CURRENCIES, SYMBOLS, currency_exponent
 from disputes.models import Dispute
 from merchants.models import API_KEY_RESOURCES, Merchant
+from merchants.services import time_zone_names
 from payments.models import PaymentIntent
 from payments.search import PAYMENT_INTENT_SEARCH_FIELDS
 from refunds.models import Refund
@@ -147,6 +148,23 @@ class BrandSettingsForm(forms.Form):
 
     brand_color = forms.CharField(label="Brand colour", max_length=7,
                                   widget=forms.TextInput(attrs={"type": "color"}))
+
+
+class BusinessSettingsForm(forms.Form):
+    """The business's public details and the dashboard's time zone (the service checks
+    them)."""
+
+    name = forms.CharField(label="Business name", max_length=200)
+    support_email = forms.EmailField(
+        label="Support email", required=False,
+        help_text="Shown on receipts, hosted invoices and invoice PDFs. Blank: your account's "
+                  "email.")
+    time_zone = forms.ChoiceField(label="Time zone", choices=())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name.replace("_", " "))
+                                            for name in sorted(time_zone_names())]
 
 
 class CustomerSearchForm(forms.Form):

@@ -141,6 +141,7 @@ urlpatterns = [
     path("settings/", settings.settings_page, name="settings"),
     path("settings/dunning/", settings.dunning_settings, name="settings-dunning"),
     path("settings/upcoming/", settings.upcoming_invoice_settings, name="settings-upcoming"),
+    path("settings/business/", settings.business_settings, name="settings-business"),
     path("settings/brand/", settings.brand_settings, name="settings-brand"),
     path("customers/", customers.customers, name="customers"),
     path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),

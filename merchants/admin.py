@@ -21,7 +21,8 @@ class MembershipInline(admin.TabularInline):
 class MerchantAdmin(admin.ModelAdmin):
     list_display = ("name", "id", "email", "created")
     search_fields = ("=id", "name", "email")
-    fields = ("id", "name", "email", "refund_approval_thresholds", "dunning_retry_days",
+    fields = ("id", "name", "email", "support_email", "time_zone",
+              "refund_approval_thresholds", "dunning_retry_days",
               "dunning_subscription_action", "dunning_invoice_action", "created")
     readonly_fields = ("id", "created")
     inlines = [MembershipInline]

@@ -1,5 +1,6 @@
 import hashlib
 from decimal import Decimal
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -83,6 +84,13 @@ def id_field(prefix: str) -> models.CharField:
                             editable=False)
 
 
+def time_zone_validate(value: str) -> None:
+    """An IANA time zone this machine knows (Django admin's check; services check too)."""
+    if value not in available_timezones():
+        raise ValidationError(f"Unknown time zone: {value!r}. Use an IANA name such as "
+                              "Europe/Paris.")
+
+
 class Merchant(models.Model):
     class DunningSubscriptionAction(models.TextChoices):
         """What becomes of a subscription when its invoice's last retry fails (Stripe's
@@ -108,6 +116,12 @@ class Merchant(models.Model):
     id = id_field("acct")
     name = models.CharField(max_length=200)
     email = models.EmailField()
+    # The address customers are told to write to (receipts, hosted invoices, invoice PDFs);
+    # blank: `email`.
+    support_email = models.EmailField(blank=True, default="", db_default="")
+    # The dashboard's dates and Home's days are this zone's (an IANA name), with UTC on hover.
+    time_zone = models.CharField(max_length=64, default="UTC", db_default="UTC",
+                                 validators=[time_zone_validate])
     # The colour of the merchant's hosted invoice, receipt pages and invoice PDFs: `#rrggbb`.
     brand_color = models.CharField(max_length=7, default="#0a2540", db_default="#0a2540",
                                    validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")])
@@ -172,6 +186,11 @@ class Merchant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"
+
+    @property
+    def contact_email(self) -> str:
+        """Where customers write to: the support email, else the merchant's own."""
+        return self.support_email or self.email
 
     def processor_connected(self, livemode: bool) -> bool:
         return self.live_processor_connected if livemode else self.test_processor_connected

@@ -3,10 +3,14 @@
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -218,6 +222,41 @@ def merchant_brand_color_set(*, merchant: Merchant, color: str) -> Merchant:
         locked.brand_color = color.lower()
         locked.save(update_fields=["brand_color"])
     merchant.brand_color = color.lower()
+    return merchant
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zones this machine knows (`zoneinfo`, with the tzdata package)."""
+    return frozenset(available_timezones())
+
+
+def merchant_profile_set(*, merchant: Merchant, name: str, support_email: str,
+                         time_zone: str) -> Merchant:
+    """Sets the business's name (its hosted pages, receipts and invoices show it), the
+    support email customers are told to write to (blank: the merchant's own email) and the
+    time zone of its dashboard, under the merchant's lock; a refused value changes
+    nothing."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidParameter("Enter the business's name.", param="name")
+    if len(name) > Merchant._meta.get_field("name").max_length:
+        raise InvalidParameter("A business name is at most 200 characters.", param="name")
+    support_email = (support_email or "").strip()
+    if support_email:
+        try:
+            validate_email(support_email)
+        except ValidationError as exc:
+            raise InvalidParameter("Enter a valid support email address.",
+                                   param="support_email") from exc
+    if time_zone not in time_zone_names():
+        raise InvalidParameter(f"Unknown time zone: {time_zone!r}. Use an IANA name such as "
+                               "Europe/Paris.", param="time_zone")
+    with transaction.atomic(durable=True):
+        locked = merchant_get_locked(id=merchant.pk)
+        locked.name, locked.support_email, locked.time_zone = name, support_email, time_zone
+        locked.save(update_fields=["name", "support_email", "time_zone"])
+    merchant.name, merchant.support_email, merchant.time_zone = name, support_email, time_zone
     return merchant
 
 

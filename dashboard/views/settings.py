@@ -12,13 +12,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exceptions import InvalidParameter
 from dashboard import access
 from dashboard.access import Current, merchant_view
-from dashboard.forms import BrandSettingsForm, DunningSettingsForm, UpcomingInvoiceSettingsForm
+from dashboard.forms import (
+    BrandSettingsForm,
+    BusinessSettingsForm,
+    DunningSettingsForm,
+    UpcomingInvoiceSettingsForm,
+)
 from dashboard.money_forms import PricingSettingsForm
 from dashboard.views.common import render_page, timeline
 from merchants.models import Merchant
 from merchants.services import (
     merchant_brand_color_set,
     merchant_dunning_set,
+    merchant_profile_set,
     merchant_upcoming_invoice_days_set,
 )
 from merchants.services_pricing import PRICING_FIELDS, merchant_pricing_set
@@ -26,10 +32,14 @@ from merchants.services_pricing import PRICING_FIELDS, merchant_pricing_set
 
 def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | None = None,
           upcoming_form: UpcomingInvoiceSettingsForm | None = None,
-          brand_form: BrandSettingsForm | None = None) -> HttpResponse:
+          brand_form: BrandSettingsForm | None = None,
+          business_form: BusinessSettingsForm | None = None) -> HttpResponse:
     merchant = current.merchant
     return render_page(request, current, "dashboard/settings/settings.html", {
         "nav": "settings",
+        "business_form": business_form or BusinessSettingsForm(initial={
+            "name": merchant.name, "support_email": merchant.support_email,
+            "time_zone": merchant.time_zone}),
         "fee_percent": _percent(merchant.card_fee_percent),
         "form": form or _dunning_form(merchant),
         "upcoming_form": upcoming_form or UpcomingInvoiceSettingsForm(
@@ -97,6 +107,23 @@ def upcoming_invoice_settings(request: HttpRequest, current: Current) -> HttpRes
     if not form.is_valid():
         return _page(request, current, upcoming_form=form)
     messages.success(request, "Saved when upcoming renewals are announced.")
+    return redirect("dashboard:settings")
+
+
+@require_POST
+@merchant_view(requires=access.BUSINESS_SETTINGS_CHANGE)
+def business_settings(request: HttpRequest, current: Current) -> HttpResponse:
+    """Saves the business's name, support email and time zone; a refused value shows the
+    form again with the reason beside it, nothing changed."""
+    form = BusinessSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            merchant_profile_set(merchant=current.merchant, **form.cleaned_data)
+        except InvalidParameter as exc:
+            form.add_error(exc.param if exc.param in form.fields else None, exc.message)
+    if not form.is_valid():
+        return _page(request, current, business_form=form)
+    messages.success(request, "Saved the business's details.")
     return redirect("dashboard:settings")
 
 

@@ -128,6 +128,9 @@ def test_a_payment_appears_on_homes_chart(owner_tab, account):
     expect(page.locator("#figure-gross .figure-value")).to_have_text("$20.00 USD")
     assert page.evaluate("window.tillCharts.gross.data[1].slice(-1)[0]") == 2000
     expect(page.locator("#figure-gross canvas")).to_be_visible()
+    # and its recent activity is dated in the merchant's zone, with UTC on hover
+    expect(page.locator("#recent-title ~ .table-wrap time").first).to_have_attribute(
+        "title", re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"))
 
     # and another period swaps the figures in place (htmx), drawn again by the hour
     page.get_by_role("link", name="Today").click()

@@ -10,4 +10,16 @@
       target.select();
     }
   });
+
+  // Dates show in the merchant's time zone; hovering one shows the instant in UTC.
+  function utcTitles(root) {
+    root.querySelectorAll("time[datetime]:not([title])").forEach(function (element) {
+      var instant = new Date(element.getAttribute("datetime"));
+      if (!isNaN(instant.getTime()) && element.getAttribute("datetime").length > 10) {
+        element.title = instant.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { utcTitles(document); });
+  document.addEventListener("htmx:load", function (event) { utcTitles(event.target); });
 })();
