@@ -20,6 +20,17 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { utcTitles(document); });
+  // On a phone the pages' links scroll sideways: the current one is brought into view.
+  function currentLinkInView() {
+    var nav = document.querySelector(".nav");
+    var current = nav && nav.querySelector('[aria-current="page"]');
+    if (current && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    utcTitles(document);
+    currentLinkInView();
+  });
   document.addEventListener("htmx:load", function (event) { utcTitles(event.target); });
 })();
