@@ -5,6 +5,7 @@ wire object (responses and Event payloads alike) and documents it in the OpenAPI
 """
 
 import copy
+from collections.abc import Callable
 from functools import cache
 from typing import Any, ClassVar
 
@@ -133,9 +134,15 @@ def _import(path: str) -> Any:
 
 
 
-def expand_tree(paths: Any, *, serializer: type[ApiObjectSerializer], is_list: bool = False
-                ) -> dict[str, dict]:
-    """Parses and checks `expand[]`; an unknown or unexpandable path is a 400."""
+# Called with each object type an expansion reaches; raises when the caller may not read it
+# (a restricted key without read on its resource).
+ExpansionCheck = Callable[[type["ApiObjectSerializer"]], None]
+
+
+def expand_tree(paths: Any, *, serializer: type[ApiObjectSerializer], is_list: bool = False,
+                may_expand: ExpansionCheck | None = None) -> dict[str, dict]:
+    """Parses and checks `expand[]`; an unknown or unexpandable path is a 400, an object the
+    caller may not read (`may_expand` raises) its error."""
     if paths in (None, ""):
         return {}
     if isinstance(paths, str):
@@ -155,19 +162,22 @@ def expand_tree(paths: Any, *, serializer: type[ApiObjectSerializer], is_list: b
             raise ParameterError(
                 f"You cannot expand more than {MAX_EXPAND_DEPTH} levels of a property "
                 f"({path}).", param="expand")
-        _check_path(serializer, parts, path)
+        _check_path(serializer, parts, path, may_expand)
         node = tree
         for part in parts:
             node = node.setdefault(part, {})
     return tree
 
 
-def _check_path(serializer: type[serializers.Serializer], parts: list[str], path: str) -> None:
+def _check_path(serializer: type[serializers.Serializer], parts: list[str], path: str,
+                may_expand: ExpansionCheck | None) -> None:
     host: type[serializers.Serializer] = serializer
     for part in parts:
         field = host._declared_fields.get(part)
         if isinstance(field, ExpandableField):
             host = field.target
+            if may_expand is not None:
+                may_expand(host)
         elif isinstance(field, NestedObject):
             host = type(field)
         else:

@@ -5,6 +5,10 @@ Every /v1 route belongs to one resource, named by its path: the first segment af
 DELETE need write, which includes read. A route whose segment names no resource is refused
 to every restricted key (closed by default); tests/api/test_restricted_keys.py walks the URL
 resolver so that no route is left without one.
+
+`expand[]` reads the objects it expands: as Stripe does, a restricted key needs read on each
+object's resource (RESOURCE_OF_OBJECT, by the object's `object` name), or the request is
+refused naming the permission that would allow it.
 """
 
 from merchants.models import API_KEY_LEVELS as LEVELS
@@ -38,6 +42,44 @@ RESOURCE_OF_SEGMENT: dict[str, str] = {
     "payment_links": "payment_links",
     "billing_portal": "billing_portal",
     "test_clocks": "test_clocks",
+}
+
+
+# The resource of each object an expansion can reach, by its wire `object` name.
+RESOURCE_OF_OBJECT: dict[str, str] = {
+    "account": "account",
+    "balance_transaction": "balance",
+    "payout": "payouts",
+    "bank_account": "payouts",
+    "token": "tokens",
+    "card": "customers",  # a customer's card source
+    "charge": "charges",
+    "customer": "customers",
+    "dispute": "disputes",
+    "event": "events",
+    "payment_intent": "payment_intents",
+    "payment_method": "payment_methods",
+    "setup_intent": "setup_intents",
+    "refund": "refunds",
+    "refund_batch": "refunds",
+    "webhook_endpoint": "webhook_endpoints",
+    "webhook_delivery": "webhook_endpoints",
+    "product": "products",
+    "price": "prices",
+    "plan": "prices",
+    "coupon": "coupons",
+    "discount": "coupons",
+    "promotion_code": "coupons",
+    "subscription": "subscriptions",
+    "subscription_item": "subscriptions",
+    "invoice": "invoices",
+    "invoiceitem": "invoices",
+    "line_item": "invoices",
+    "checkout.session": "checkout_sessions",
+    "payment_link": "payment_links",
+    "billing_portal.configuration": "billing_portal",
+    "billing_portal.session": "billing_portal",
+    "test_helpers.test_clock": "test_clocks",
 }
 
 
@@ -75,3 +117,17 @@ def refusal_message(key: ApiKey, *, resource: str | None, level: str) -> str:
         return message + " Restricted keys cannot make this request; use a secret key."
     return (message + f" Having the '{resource}' {level} permission would allow this "
                       "request to continue.")
+
+
+def expansion_refusal(key: ApiKey, *, object_name: str) -> str | None:
+    """Why the key may not expand an object of `object_name` (None: it may)."""
+    if key.kind != ApiKey.Kind.RESTRICTED:
+        return None
+    resource = RESOURCE_OF_OBJECT.get(object_name)
+    if resource is not None and LEVELS.index(key.permission(resource)) >= LEVELS.index("read"):
+        return None
+    message = (f"The provided key '{key.redacted}' does not have the required permissions "
+               f"to expand {object_name} objects on account '{key.merchant_id}'.")
+    if resource is None:
+        return message + " Restricted keys cannot expand them; use a secret key."
+    return message + f" Having the '{resource}' read permission would allow this request."

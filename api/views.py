@@ -20,6 +20,7 @@ from api.errors import (
     RATE_LIMITED,
     AuthenticationError,
     NotFoundError,
+    PermissionError,  # noqa: A004 - Stripe's name for a 403
     RateLimitError,
     as_api_error,
     unrecognized_url,
@@ -35,6 +36,7 @@ from api.lists import ListParams, list_page
 from api.objects import ApiObjectSerializer, expand_tree
 from api.params import parse
 from api.parsers import parse_query
+from api.permissions import expansion_refusal
 from api.ratelimit import rate_limit_hit
 from api.renderers import json_response
 from core.actor import Actor
@@ -91,7 +93,13 @@ class ApiView(APIView):
     def expand(self, serializer: type[ApiObjectSerializer], *, is_list: bool = False
                ) -> dict[str, dict]:
         return expand_tree(self.raw_params.get("expand"), serializer=serializer,
-                           is_list=is_list)
+                           is_list=is_list, may_expand=self.may_expand)
+
+    def may_expand(self, target: type[ApiObjectSerializer]) -> None:
+        """A restricted key expands only objects it may read (api.permissions)."""
+        refusal = expansion_refusal(self.request.auth, object_name=target.object_name)
+        if refusal is not None:
+            raise PermissionError(refusal)
 
     def respond(self, obj: Any, serializer: type[ApiObjectSerializer], *,
                 status: int = 200) -> Response:

@@ -437,7 +437,8 @@ class CatalogueView(ApiView):
             paths = [paths]
         if isinstance(paths, list) and all(isinstance(path, str) for path in paths):
             paths = [kept for path in paths if (kept := _without_tiers(path))]
-        return expand_tree(paths, serializer=serializer, is_list=is_list)
+        return expand_tree(paths, serializer=serializer, is_list=is_list,
+                           may_expand=self.may_expand)
 
 
 def _without_tiers(path: str) -> str | None:

@@ -142,3 +142,72 @@ def test_every_route_refuses_a_restricted_key_without_its_permission(route, acco
     response = getattr(api, route.method.lower())(route.path.replace("{id}", "x_missing"))
     # then it is Stripe's 403, naming the permission that would allow it
     _assert_refused(response, resource, level)
+
+
+# -- expand[] reads what it expands ---------------------------------------------------------
+
+def _expansion_refused(response, object_name: str, resource: str) -> None:
+    error = error_of(response, 403)
+    assert f"to expand {object_name} objects" in error["message"]
+    assert f"'{resource}' read permission" in error["message"]
+
+
+def test_expanding_an_object_needs_read_on_its_resource(account):
+    # given a payment of a customer, and a key that may read payment intents only
+    owner = account.api()
+    customer = owner.post("/v1/customers", {"email": "jenny@example.test"}).json()
+    intent = owner.post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "customer": customer["id"],
+        "payment_method": "pm_card_visa", "confirm": "true"}).json()
+    api = restricted(account, payment_intents="read")
+
+    # when it reads the payment, it sees the customer's id; expanding it is Stripe's 403
+    shown = api.get(f"/v1/payment_intents/{intent['id']}")
+    assert shown.status_code == 200 and shown.json()["customer"] == customer["id"]
+    _expansion_refused(api.get(f"/v1/payment_intents/{intent['id']}",
+                               {"expand": ["customer"]}), "customer", "customers")
+    # in a list as well, and at every step of a deeper path
+    _expansion_refused(api.get("/v1/payment_intents", {"expand": ["data.customer"]}),
+                       "customer", "customers")
+    charges = restricted(account, payment_intents="read", charges="read")
+    _expansion_refused(charges.get(f"/v1/payment_intents/{intent['id']}",
+                                   {"expand": ["latest_charge.balance_transaction"]}),
+                       "balance_transaction", "balance")
+
+    # then with read on the customers it expands them
+    allowed = restricted(account, payment_intents="read", customers="read")
+    expanded = allowed.get(f"/v1/payment_intents/{intent['id']}", {"expand": ["customer"]})
+    assert expanded.status_code == 200, expanded.content
+    assert expanded.json()["customer"]["email"] == "jenny@example.test"
+
+
+def test_a_write_whose_expansion_is_refused_changes_nothing(account):
+    owner = account.api()
+    customer = owner.post("/v1/customers", {"email": "jenny@example.test"}).json()
+    api = restricted(account, payment_intents="write")
+
+    response = api.post("/v1/payment_intents", {
+        "amount": 2000, "currency": "usd", "customer": customer["id"],
+        "expand": ["customer"]})
+
+    _expansion_refused(response, "customer", "customers")
+    assert owner.get("/v1/payment_intents").json()["data"] == []
+
+
+def test_every_expandable_object_has_a_resource():
+    from api.objects import ExpandableField, ExpandHost
+    from api.permissions import RESOURCE_OF_OBJECT
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    targets = {field.target.object_name
+               for serializer in subclasses(ExpandHost)
+               for field in serializer._declared_fields.values()
+               if isinstance(field, ExpandableField)}
+
+    assert targets
+    assert sorted(targets - RESOURCE_OF_OBJECT.keys()) == []
+    assert set(RESOURCE_OF_OBJECT.values()) <= set(API_KEY_RESOURCES)
