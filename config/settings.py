@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     # Optional two-factor logins: a TOTP device per user (dashboard/two_factor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two-factor recovery codes
     "merchants",
     "ledger",
     "api",

@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from core import clock
 from core.exceptions import InvalidParameter, InvalidState
 from merchants.selectors import totp_device_confirmed
-from merchants.services import totp_verify
+from merchants.services_two_factor import totp_verify
 
 # A login whose password was right and whose two-factor code is awaited: who, through which
 # backend, where to go next, and since when (the code must follow within 5 minutes).
@@ -75,6 +75,16 @@ class TwoFactorCodeForm(forms.Form):
                                "autofocus": True}))
 
 
+class SecondFactorForm(forms.Form):
+    """Logging in: the app's code, or one of the login's recovery codes (`abcd-efgh`)."""
+
+    code = forms.CharField(label="Code from your authenticator app, or a recovery code",
+                           max_length=20,
+                           widget=forms.TextInput(attrs={
+                               "autocomplete": "one-time-code", "autocapitalize": "off",
+                               "spellcheck": "false", "autofocus": True}))
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
     """The second step of a two-factor login: the authenticator app's current code."""
@@ -82,7 +92,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if not pending or clock.now().timestamp() - pending["at"] > TWO_FACTOR_WAIT_SECONDS:
         request.session.pop(TWO_FACTOR_PENDING, None)
         return redirect("dashboard:login")
-    form = TwoFactorCodeForm(request.POST or None)
+    form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
         try:

@@ -60,6 +60,8 @@ urlpatterns = [
          name="two-factor-confirm"),
     path("account/two-factor/disable/", two_factor.two_factor_disable,
          name="two-factor-disable"),
+    path("account/two-factor/recovery-codes/", two_factor.two_factor_recovery_codes,
+         name="two-factor-recovery-codes"),
     path("", home.home, name="home"),
     path("mode/", home.mode_switch, name="mode"),
     path("keys/<str:key_id>/roll/", home.key_roll, name="key-roll"),

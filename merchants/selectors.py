@@ -3,6 +3,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.db import fetch_as, reader, table
@@ -160,6 +161,11 @@ def actor_labels(*, merchant: Merchant, actors: Iterable[str]) -> dict[str, str]
 def totp_device_confirmed(*, user) -> TOTPDevice | None:
     """The login's confirmed two-factor device: with one, logging in asks for its code."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_codes_left(*, user) -> int:
+    """How many of the login's two-factor recovery codes are still unused."""
+    return StaticToken.objects.filter(device__user=user).count()
 
 
 def totp_device_pending(*, user) -> TOTPDevice | None:

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import clock
 from core.actor import Actor
@@ -36,8 +35,6 @@ from merchants.selectors import (
     api_key_get_locked,
     invitation_get_locked,
     merchant_get_locked,
-    totp_device_confirmed,
-    totp_device_pending,
     user_get_by_email,
 )
 
@@ -420,54 +417,3 @@ def team_member_remove(*, merchant: Merchant, member_id: int, by_owner: bool,
         membership.delete()
         _team_record(merchant=merchant, object_id=f"user:{membership.user_id}",
                      source=membership.role, target="removed", actor=actor)
-
-
-# Two-factor logins (django-otp's TOTP devices): optional, one confirmed device per login.
-
-def totp_setup_start(*, user) -> TOTPDevice:
-    """A new secret for the login's authenticator app, unconfirmed (logins do not ask for
-    it yet); any earlier unconfirmed one is dropped. Refused while one is confirmed."""
-    with transaction.atomic(durable=True):
-        if totp_device_confirmed(user=user) is not None:
-            raise InvalidState("Two-factor authentication is already on.")
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-
-
-def _totp_check(device: TOTPDevice, code: str) -> None:
-    # Outside any transaction: django-otp saves each attempt (its throttle and the last code
-    # used, so a code works once); a refusal must not roll that back.
-    if not device.verify_token(code.strip()):
-        raise InvalidParameter("That code is not right: enter the 6 digits the app shows "
-                               "now.", param="code")
-
-
-def totp_setup_confirm(*, user, code: str) -> TOTPDevice:
-    """Turns two-factor on once the app shows a code the pending device accepts; from the
-    next login on, the code is asked for. A wrong code changes nothing (InvalidParameter)."""
-    device = totp_device_pending(user=user)
-    if device is None:
-        raise InvalidState("Start setting up two-factor authentication first.")
-    _totp_check(device, code)
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    return device
-
-
-def totp_disable(*, user, code: str) -> None:
-    """Turns two-factor off, given a current code (so a stolen session alone cannot)."""
-    device = totp_device_confirmed(user=user)
-    if device is None:
-        return
-    _totp_check(device, code)
-    TOTPDevice.objects.filter(user=user).delete()
-
-
-def totp_verify(*, user, code: str) -> TOTPDevice:
-    """The login's confirmed device, if `code` is its current one (each code once, wrong
-    ones throttled by django-otp); else InvalidParameter."""
-    device = totp_device_confirmed(user=user)
-    if device is None:
-        raise InvalidState("This login has no two-factor device.")
-    _totp_check(device, code)
-    return device
