@@ -147,7 +147,7 @@ def test_another_merchants_customer_filters_to_nothing(owner, account, other_acc
     assert rows_of(export(owner, customer="sam@example.test")) == []
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x.test\",\"y\")", "+1+1", "-2+3",
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"x.test\")", "+1+1", "-2+3",
                                   "@SUM(A1)", "\t=1", "\r=1"])
 def test_formula_like_text_is_exported_as_text(owner, account, text):
     jenny = new_customer(account, email="-jenny@example.test")
