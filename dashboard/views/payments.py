@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
@@ -49,11 +50,9 @@ _PAGE_CURSORS = ("after", "before")
 
 
 def _filters_query(request: HttpRequest) -> str:
-    """The request's filters as a query string, without its page cursor."""
-    query = request.GET.copy()
-    for name in _PAGE_CURSORS:
-        query.pop(name, None)
-    return query.urlencode()
+    """The filters the request sets, as a query string, without its page cursor."""
+    return urlencode([(name, value) for name, values in request.GET.lists()
+                      if name not in _PAGE_CURSORS for value in values if value])
 
 
 @require_GET
