@@ -283,8 +283,11 @@ class PaymentFilterForm(forms.Form):
     zone, both included; the amounts are in the major unit of the currency, which they
     need (10.00 is 1000 cents but 10 yen)."""
 
-    FILTERS = ("q", "status", "created_from", "created_to", "amount_min", "amount_max",
-               "currency", "customer", "last4")
+    # Shown each with its label and, beside it, its errors (the search's are explained in
+    # the results, with what it takes).
+    BESIDE = ("created_from", "created_to", "amount_min", "amount_max", "currency",
+              "customer", "last4")
+    FILTERS = ("q", "status", *BESIDE)
 
     q = forms.CharField(
         label="Search", required=False, max_length=500, strip=True,
@@ -314,8 +317,8 @@ class PaymentFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Each filter's errors are shown beside it (templates/dashboard/payments/_filter.html).
-        for name in self.FILTERS[2:]:
+        # templates/dashboard/payments/_filter.html shows these errors beside their inputs.
+        for name in self.BESIDE:
             self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_errors"
         # What a browser lets be typed; longer input (from a URL) is told what is wrong.
         self.fields["currency"].widget.attrs["maxlength"] = 3
@@ -395,6 +398,9 @@ class PaymentFilterForm(forms.Form):
                 and low > high:
             self.add_error("amount_max", "Enter an amount no less than the first.")
         return cleaned
+
+    def beside_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.BESIDE]
 
     @property
     def filtered(self) -> bool:
