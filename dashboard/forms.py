@@ -1,12 +1,14 @@
 import re
 import uuid
-from datetime import UTC, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import validate_email
 from django.db.models import Q
+from django.utils import timezone
 
 from api.errors import ParameterError
 from api.search import search_query_parse
@@ -17,6 +19,7 @@ from merchants.models import API_KEY_RESOURCES, Merchant
 from merchants.services import time_zone_names
 from payments.models import PaymentIntent
 from payments.search import PAYMENT_INTENT_SEARCH_FIELDS
+from payments.selectors import PaymentIntentFilter
 from refunds.models import Refund
 from webhooks.events import EVENT_TYPES
 from webhooks.models import WebhookDelivery
@@ -268,9 +271,41 @@ def _quoted(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+_CUSTOMER_ID = re.compile(r"^cus_[A-Za-z0-9]+$")
+_LAST4 = re.compile(r"^[0-9]{4}$")
+# Dates a filter takes: enough for any payment, and far from datetime's own limits.
+_FIRST_YEAR, _LAST_YEAR = 1970, 9998
+
+
+def _day(label: str) -> forms.DateField:
+    return forms.DateField(label=label, required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+def _amount(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_digits=12, decimal_places=3,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                      "size": 8, "placeholder": "0.00"}))
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight starting `day` in the active time zone."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 class PaymentFilterForm(forms.Form):
-    """The payments list's filters. The search box takes an order id (`metadata['order_id']`),
-    a `pi_`, `ch_` or `cus_` id, or a Stripe search query as the API's search takes it."""
+    """The payments list's filters, all applied together (and to its export). The search box
+    takes an order id (`metadata['order_id']`), a `pi_`, `ch_` or `cus_` id, or a Stripe
+    search query as the API's search takes it; the dates are whole days in the active time
+    zone, both included; the amounts are in the major unit of the currency, which they
+    need (10.00 is 1000 cents but 10 yen)."""
+
+    # Shown each with its label and, beside it, its errors (the search's are explained in
+    # the results, with what it takes).
+    BESIDE = ("created_from", "created_to", "amount_min", "amount_max", "currency",
+              "customer", "last4")
+    FILTERS = ("q", "status", *BESIDE)
 
     q = forms.CharField(
         label="Search", required=False, max_length=500, strip=True,
@@ -279,8 +314,33 @@ class PaymentFilterForm(forms.Form):
             "placeholder": "Order id, pi_…, ch_…, cus_…, or status:'succeeded'"}))
     status = forms.ChoiceField(required=False, choices=[("", "All statuses"),
                                                         *PAYMENT_STATUS_LABELS.items()])
+    created_from = _day("Created from")
+    created_to = _day("Created to")
+    amount_min = _amount("Amount from")
+    amount_max = _amount("Amount to")
+    currency = forms.CharField(
+        label="Currency", required=False, max_length=20, strip=True,
+        widget=forms.TextInput(attrs={"size": 4, "placeholder": "usd",
+                                      "autocomplete": "off", "spellcheck": "false"}))
+    customer = forms.CharField(
+        label="Customer", required=False, max_length=512, strip=True,
+        widget=forms.TextInput(attrs={"placeholder": "cus_… or email", "autocomplete": "off",
+                                      "spellcheck": "false"}))
+    last4 = forms.CharField(
+        label="Card last 4", required=False, max_length=20, strip=True,
+        widget=forms.TextInput(attrs={"size": 4, "inputmode": "numeric",
+                                      "placeholder": "4242", "autocomplete": "off"}))
 
     condition: Q | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # templates/dashboard/payments/_filter.html shows these errors beside their inputs.
+        for name in self.BESIDE:
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_errors"
+        # What a browser lets be typed; longer input (from a URL) is told what is wrong.
+        self.fields["currency"].widget.attrs["maxlength"] = 3
+        self.fields["last4"].widget.attrs["maxlength"] = 4
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"]
@@ -297,6 +357,89 @@ class PaymentFilterForm(forms.Form):
         except ParameterError as exc:
             raise forms.ValidationError(exc.message) from exc
         return text
+
+    def _clean_day(self, name: str) -> date | None:
+        day = self.cleaned_data[name]
+        if day is not None and not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+            raise forms.ValidationError(
+                f"Enter a date between {_FIRST_YEAR} and {_LAST_YEAR}.")
+        return day
+
+    def clean_created_from(self) -> date | None:
+        return self._clean_day("created_from")
+
+    def clean_created_to(self) -> date | None:
+        return self._clean_day("created_to")
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].lower()
+        if code and code not in CURRENCIES:
+            raise forms.ValidationError("Enter a currency's 3-letter code, such as usd.")
+        return code
+
+    def clean_customer(self) -> str:
+        text = self.cleaned_data["customer"]
+        if not text or _CUSTOMER_ID.match(text):
+            return text
+        try:
+            validate_email(text)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError("Enter a customer id (cus_…) or an email.") from exc
+        return text
+
+    def clean_last4(self) -> str:
+        digits = self.cleaned_data["last4"]
+        if digits and not _LAST4.match(digits):
+            raise forms.ValidationError("Enter the card number's last 4 digits.")
+        return digits
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", "Pick a day on or after the first.")
+        amounts = [name for name in ("amount_min", "amount_max")
+                   if cleaned.get(name) is not None]
+        code = cleaned.get("currency")
+        if amounts and not code:
+            if "currency" not in self.errors:
+                self.add_error("currency", "Enter the currency of the amounts: 10.00 is a "
+                                           "different amount in each currency.")
+            return cleaned
+        for name in amounts:
+            try:
+                cleaned[name] = minor_units(cleaned[name], code)
+            except forms.ValidationError as exc:
+                self.add_error(name, exc)
+        low, high = cleaned.get("amount_min"), cleaned.get("amount_max")
+        if not self.errors.keys() & set(amounts) and low is not None and high is not None \
+                and low > high:
+            self.add_error("amount_max", "Enter an amount no less than the first.")
+        return cleaned
+
+    def beside_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.BESIDE]
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter is set (what was typed, valid or not)."""
+        return any(self.data.get(name) for name in self.FILTERS)
+
+    def filters(self) -> PaymentIntentFilter:
+        """The valid form's filters, as payments' selectors take them."""
+        data = self.cleaned_data
+        customer = data["customer"] or None
+        end = data["created_to"]
+        return PaymentIntentFilter(
+            status=data["status"] or None, condition=self.condition,
+            created_gte=_day_start(data["created_from"]) if data["created_from"] else None,
+            # The day after `to` starts where the range ends.
+            created_lt=_day_start(end + timedelta(days=1)) if end else None,
+            currency=data["currency"] or None,
+            amount_gte=data["amount_min"], amount_lte=data["amount_max"],
+            customer=customer if customer and customer.startswith("cus_") else None,
+            customer_email=customer if customer and not customer.startswith("cus_") else None,
+            card_last4=data["last4"] or None)
 
 
 class CaptureForm(forms.Form):

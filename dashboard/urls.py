@@ -71,6 +71,7 @@ urlpatterns = [
     path("developers/logs/<str:log_id>/", developers.request_log_detail,
          name="request-log"),
     path("payments/", payments.payments, name="payments"),
+    path("payments/export.csv", payments.payments_export, name="payments-export"),
     path("payments/<str:payment_intent_id>/", payments.payment_detail, name="payment"),
     path("payments/<str:payment_intent_id>/capture/", payments.payment_capture,
          name="payment-capture"),

@@ -1,5 +1,8 @@
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet
 
@@ -391,19 +394,115 @@ def setup_intent_list(*, merchant: Merchant, livemode: bool, customer: str | Non
 
 # -- the dashboard ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class PaymentIntentFilter:
+    """What the dashboard's payments list (and its export) is narrowed to; every filter given
+    applies (AND). Amounts are minor units of `currency`; `created_lt` is exclusive."""
+
+    status: str | None = None
+    condition: Q | None = None  # a parsed search
+    created_gte: datetime | None = None
+    created_lt: datetime | None = None
+    currency: str | None = None
+    amount_gte: int | None = None
+    amount_lte: int | None = None
+    customer: str | None = None  # a cus_ id
+    customer_email: str | None = None
+    card_last4: str | None = None
+
+
+def payment_intent_list_filtered(*, merchant: Merchant, livemode: bool,
+                                 filters: PaymentIntentFilter) -> QuerySet[PaymentIntent]:
+    """The mode's intents narrowed by `filters` (unordered). The date range, currency, amount
+    and status filter the walk down the list index; a customer, an email or a card's last4
+    is first resolved to its few rows through their own indexes, so none of them scans."""
+    intents = payment_intent_list(merchant=merchant, livemode=livemode,
+                                  customer=filters.customer)
+    if filters.status is not None:
+        intents = intents.filter(status=filters.status)
+    if filters.condition is not None:
+        intents = intents.filter(filters.condition)
+    if filters.created_gte is not None:
+        intents = intents.filter(created__gte=filters.created_gte)
+    if filters.created_lt is not None:
+        intents = intents.filter(created__lt=filters.created_lt)
+    if filters.currency is not None:
+        intents = intents.filter(currency=filters.currency)
+    if filters.amount_gte is not None:
+        intents = intents.filter(amount__gte=filters.amount_gte)
+    if filters.amount_lte is not None:
+        intents = intents.filter(amount__lte=filters.amount_lte)
+    if filters.customer_email is not None:
+        # As typed, or lowercased (how most are stored): both by the customer_email index.
+        # Deleted customers' payments are still theirs.
+        emails = {filters.customer_email, filters.customer_email.lower()}
+        intents = intents.filter(customer_id__in=Customer.objects.filter(
+            merchant=merchant, livemode=livemode, email__in=emails).values("pk"))
+    if filters.card_last4 is not None:
+        # The card the payment was (last) attempted with, the one the list shows; matched by
+        # the payment_method_last4 index, then the intents' payment_method index.
+        intents = intents.filter(payment_method_id__in=PaymentMethod.objects.filter(
+            merchant=merchant, livemode=livemode, card__last4=filters.card_last4)
+            .values("pk"))
+    return intents
+
+
 def payment_intent_list_for_display(*, merchant: Merchant, livemode: bool,
                                     status: str | None = None, customer: str | None = None,
-                                    condition: Q | None = None) -> QuerySet[PaymentIntent]:
+                                    condition: Q | None = None,
+                                    filters: PaymentIntentFilter | None = None
+                                    ) -> QuerySet[PaymentIntent]:
     """Intents newest first, with the customer, card and latest charge (whose refunds and
     dispute decide the badge) a list shows joined in: one query however many rows.
-    `condition` is a parsed search (scoped here, never widened)."""
-    intents = (payment_intent_list(merchant=merchant, livemode=livemode, customer=customer)
+    `condition` is a parsed search (scoped here, never widened); `filters` the list's
+    filters, which the other arguments narrow further."""
+    intents = (payment_intent_list_filtered(merchant=merchant, livemode=livemode,
+                                            filters=filters or PaymentIntentFilter())
                .select_related("customer", "payment_method", "latest_charge"))
+    if customer is not None:
+        intents = intents.filter(customer_id=customer)
     if status is not None:
         intents = intents.filter(status=status)
     if condition is not None:
         intents = intents.filter(condition)
     return intents.order_by("-created", "-pk")
+
+
+# What an export reads of each intent (and of its customer, card and latest charge with
+# its balance transaction): columns only, joined in the one query of each chunk.
+PAYMENT_INTENT_EXPORT_FIELDS = (
+    "id", "created", "livemode", "amount", "currency", "status", "description",
+    "statement_descriptor", "invoice_id", "metadata",
+    "customer_id", "customer__email",
+    "payment_method_id", "payment_method__card_source", "payment_method__card",
+    "latest_charge__amount_refunded", "latest_charge__captured",
+    "latest_charge__statement_descriptor",
+    "latest_charge__balance_transaction__fee",
+    "latest_charge__balance_transaction__currency",
+)
+
+
+def payment_intent_export_rows(*, merchant: Merchant, livemode: bool,
+                               filters: PaymentIntentFilter, chunk_size: int
+                               ) -> Iterator[dict[str, Any]]:
+    """The filtered intents newest first as dicts of PAYMENT_INTENT_EXPORT_FIELDS, read
+    `chunk_size` at a time by keyset on (created, id): one query per chunk, never more than
+    a chunk in memory, and no transaction or server-side cursor held while the caller
+    writes them out."""
+    intents = payment_intent_list_filtered(merchant=merchant, livemode=livemode,
+                                           filters=filters)
+    after: tuple[datetime, str] | None = None
+    while True:
+        chunk = intents
+        if after is not None:
+            created, pk = after
+            chunk = chunk.filter(Q(created__lt=created) | Q(created=created, pk__lt=pk))
+        rows = list(chunk.order_by("-created", "-pk")
+                    .values(*PAYMENT_INTENT_EXPORT_FIELDS)[:chunk_size])
+        yield from rows
+        if len(rows) < chunk_size:
+            return
+        after = (rows[-1]["created"], rows[-1]["id"])
 
 
 def payment_intent_get_for_display(*, id: str, merchant: Merchant,  # noqa: A002

@@ -2,9 +2,12 @@
 refunded."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
@@ -13,6 +16,7 @@ from core.exceptions import DomainError, NotFound
 from core.money import format_money
 from dashboard import access
 from dashboard.access import Current, merchant_view
+from dashboard.exports import payment_csv_lines
 from dashboard.forms import CaptureForm, PaymentFilterForm, RefundForm
 from dashboard.refund_once import RefundAlreadySubmitted, refund_create_once
 from dashboard.views.balance import labelled
@@ -30,6 +34,7 @@ from ledger.selectors import balance_transactions_of_sources
 from payments.models import PaymentIntent
 from payments.selectors import (
     charge_list_for_payment_intent,
+    payment_intent_export_rows,
     payment_intent_get_for_display,
     payment_intent_list_for_display,
 )
@@ -37,6 +42,17 @@ from payments.services import payment_intent_cancel, payment_intent_capture
 from refunds.models import Refund
 from refunds.selectors import charge_refundable_amount, refund_list_recent
 from webhooks.selectors import event_list_for_payment
+
+# Rows an export reads per query: enough to make the queries few, few enough to hold.
+EXPORT_CHUNK_SIZE = 2000
+# What the list's links to later pages add to its filters; never part of an export's.
+_PAGE_CURSORS = ("after", "before")
+
+
+def _filters_query(request: HttpRequest) -> str:
+    """The filters the request sets, as a query string, without its page cursor."""
+    return urlencode([(name, value) for name, values in request.GET.lists()
+                      if name not in _PAGE_CURSORS for value in values if value])
 
 
 @require_GET
@@ -46,14 +62,33 @@ def payments(request: HttpRequest, current: Current) -> HttpResponse:
     page = None
     if form.is_valid():
         queryset = payment_intent_list_for_display(
-            merchant=current.merchant, livemode=current.livemode,
-            status=form.cleaned_data["status"] or None, condition=form.condition)
+            merchant=current.merchant, livemode=current.livemode, filters=form.filters())
         page = page_of(request, queryset)
     return render_filtered(request, current, full="dashboard/payments/list.html",
-                           partial="dashboard/payments/_results.html", context={
+                           partial="dashboard/payments/_results_swap.html", context={
                                "nav": "payments", "form": form, "page": page,
-                               "filtered": bool(request.GET.get("q")
-                                                or request.GET.get("status"))})
+                               "filtered": form.filtered,
+                               "filters_query": _filters_query(request)})
+
+
+@never_cache  # customers' emails and cards: not for a shared cache or the back button
+@require_GET
+@merchant_view
+def payments_export(request: HttpRequest, current: Current) -> HttpResponse:
+    """The list's payments under the same filters, every page of them, as Stripe's payments
+    export: streamed as it is read, a chunk of rows at a time. Filters the list would refuse
+    send the merchant back to the list, which says what is wrong with them."""
+    form = PaymentFilterForm(request.GET)
+    if not form.is_valid():
+        return redirect(f"{reverse('dashboard:payments')}?{_filters_query(request)}")
+    rows = payment_intent_export_rows(merchant=current.merchant, livemode=current.livemode,
+                                      filters=form.filters(), chunk_size=EXPORT_CHUNK_SIZE)
+    mode = "live" if current.livemode else "test"
+    response = StreamingHttpResponse(payment_csv_lines(rows),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="payments-{mode}-{timezone.localdate():%Y-%m-%d}.csv"')
+    return response
 
 
 def _payment_intent(current: Current, payment_intent_id: str) -> PaymentIntent:

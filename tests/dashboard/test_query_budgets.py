@@ -87,8 +87,13 @@ def paid(account, n: int, **params) -> str:
     return response.json()["id"]
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "1"}, {"q": "status:'succeeded' AND amount>1"},
-                                    {"status": "succeeded"}])
+@pytest.mark.parametrize("params", [
+    {}, {"q": "1"}, {"q": "status:'succeeded' AND amount>1"}, {"status": "succeeded"},
+    # the filters at once (the later page, ids[7], matches them): a card's last4 is a
+    # subquery, not a read (a customer's email too: test_a_customers_payments_...)
+    {"q": "1", "status": "succeeded", "created_from": "2000-01-01", "created_to": "9998-12-31",
+     "currency": "usd", "amount_min": "1", "amount_max": "100", "last4": "4242"},
+    {"last4": "4242"}])
 def test_the_payments_list_stays_within_budget(owner, account, django_assert_max_num_queries,
                                                params):
     # given 30 payments, each with a customer and a card to show (ten to each order id),
@@ -102,6 +107,30 @@ def test_the_payments_list_stays_within_budget(owner, account, django_assert_max
         assert owner.get("/payments/", params).status_code == 200
     with django_assert_max_num_queries(5):
         assert owner.get("/payments/", {**params, "after": ids[7]}).status_code == 200
+
+
+@pytest.mark.parametrize("customer", ["c7@example.test", "C7@example.test"])
+def test_a_customers_payments_by_email_stay_within_budget(owner, account, customer,
+                                                          django_assert_max_num_queries):
+    for n in range(30):
+        paid(account, n)
+
+    # the customers with that email are a subquery of the payments' one
+    with django_assert_max_num_queries(4):
+        response = owner.get("/payments/", {"customer": customer, "last4": "4242"})
+    assert response.status_code == 200 and "c7@example.test" in response.content.decode()
+
+
+def test_the_payments_export_stays_within_budget(owner, account, django_assert_max_num_queries):
+    # given 30 payments, each with a customer and a card, every third refunded
+    ids = [paid(account, n) for n in range(30)]
+    for intent_id in ids[::3]:
+        account.api().post("/v1/refunds", {"payment_intent": intent_id, "amount": 100})
+
+    # the payments with their customers, cards, charges and fees: one chunk, streamed
+    with django_assert_max_num_queries(4):
+        response = owner.get("/payments/export.csv", {"currency": "usd"})
+        assert len(b"".join(response.streaming_content).splitlines()) == 31
 
 
 def test_the_payment_page_stays_within_budget(owner, account, django_assert_max_num_queries):
