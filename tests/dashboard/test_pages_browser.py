@@ -2,8 +2,11 @@
 script run, nothing inline is refused. Chromium and Playwright as the hosted page's browser
 tests use them (skipped, with the reason, without them)."""
 
+import csv
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -139,4 +142,33 @@ def test_a_payment_appears_on_homes_chart(owner_tab, account):
     page.wait_for_function("window.tillCharts.gross && "
                            "window.tillCharts.gross.data[0].length === 24")
     assert tab.csp_violations() == []
+    assert tab.errors == []
+
+
+def test_a_filtered_list_exports_as_csv(owner_tab, account):
+    tab, page = owner_tab, owner_tab.page
+    # given payments in dollars and in euros
+    api = account.api()
+    for amount, currency in [(2000, "usd"), (1500, "eur"), (700, "eur")]:
+        paid = api.post("/v1/payment_intents", {
+            "amount": amount, "currency": currency, "payment_method": "pm_card_visa",
+            "confirm": True, "metadata": {"order_id": f"{currency}-{amount}"}})
+        assert paid.status_code == 200, paid.content
+
+    # when the list is filtered to euros (htmx swaps the results and the export link)
+    tab.open("/payments/")
+    page.get_by_label("Currency", exact=True).fill("eur")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/payments/\?.*currency=eur"))
+    expect(page.locator("#results")).not_to_contain_text("$20.00")
+
+    # then Export CSV downloads those payments only, in Stripe's columns
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Export CSV")).click()
+    assert re.fullmatch(r"payments-test-\d{4}-\d\d-\d\d\.csv",
+                        download.value.suggested_filename)
+    rows = list(csv.DictReader(io.StringIO(
+        Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert sorted((row["Amount"], row["Currency"], row["order_id (metadata)"])
+                  for row in rows) == [("15.00", "eur", "eur-1500"), ("7.00", "eur", "eur-700")]
     assert tab.errors == []
