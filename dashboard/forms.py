@@ -758,6 +758,16 @@ class RequestLogFilterForm(forms.Form):
             (key.id, f"{key.name or key.get_kind_display()} ({key.redacted})") for key in keys]
 
 
+class ResendConfirmationForm(forms.Form):
+    """The address a sign-up is waiting to confirm."""
+
+    email = forms.EmailField(label="Email", max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
 class SignUpForm(forms.Form):
     """A new merchant and its owner's login."""
 

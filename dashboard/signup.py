@@ -15,10 +15,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from core.exceptions import InvalidParameter, InvalidState
-from dashboard.forms import InvitationAcceptForm, SignUpForm
-from merchants.selectors import user_get_by_email
+from dashboard.forms import InvitationAcceptForm, ResendConfirmationForm, SignUpForm
+from merchants.selectors import (
+    membership_for_user,
+    user_awaiting_confirmation,
+    user_get_by_email,
+)
 from merchants.services import (
     email_confirm,
     email_confirmation_token,
@@ -46,14 +51,49 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.param if exc.param in form.fields else None, exc.message)
         else:
             owner = user_get_by_email(email=created.merchant.email)
-            token = email_confirmation_token(user=owner)
-            send_link_email(to=owner.email, subject="Confirm your email for Till",
-                            template="registration/signup_confirm_email.txt",
-                            path=reverse("dashboard:signup-confirm", args=[token]),
-                            business_name=created.merchant.name)
+            _send_confirmation(owner, business_name=created.merchant.name)
             return render(request, "registration/signup_sent.html",
                           {"email": owner.email})
     return render(request, "registration/signup.html", {"form": form})
+
+
+def _send_confirmation(owner, *, business_name: str) -> None:
+    token = email_confirmation_token(user=owner)
+    send_link_email(to=owner.email, subject="Confirm your email for Till",
+                    template="registration/signup_confirm_email.txt",
+                    path=reverse("dashboard:signup-confirm", args=[token]),
+                    business_name=business_name)
+
+
+# A new confirmation link may be asked for this often, per address asked about and per
+# client address: enough for a lost email, too few to mail-bomb anyone.
+RESEND_RATE_PER_EMAIL = "3/h"
+RESEND_RATE_PER_CLIENT = "10/h"
+
+
+@require_http_methods(["GET", "POST"])
+def signup_resend(request: HttpRequest) -> HttpResponse:
+    """Sends a new confirmation link to a sign-up still waiting for one. The answer is the
+    same whether or not one uses the address, so the page tells nobody who signed up."""
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        limited = any([
+            is_ratelimited(request, group="signup-resend-email", rate=RESEND_RATE_PER_EMAIL,
+                           key=lambda group, request: email, increment=True),
+            is_ratelimited(request, group="signup-resend-client", key="ip",
+                           rate=RESEND_RATE_PER_CLIENT, increment=True)])
+        if limited:
+            return render(request, "registration/signup_resend.html", {
+                "form": form, "limited": True}, status=429)
+        owner = user_awaiting_confirmation(email=email)
+        if owner is not None:
+            membership = membership_for_user(user=owner)
+            _send_confirmation(owner, business_name=membership.merchant.name if membership
+                               else "Till")
+        return render(request, "registration/signup_sent.html", {"email": email,
+                                                                  "resent": True})
+    return render(request, "registration/signup_resend.html", {"form": form})
 
 
 def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:

@@ -49,6 +49,7 @@ urlpatterns = [
     # Signing up and joining a team (dashboard/signup.py): no login needed.
     path("signup/", signup.signup, name="signup"),
     path("signup/confirm/<str:token>/", signup.signup_confirm, name="signup-confirm"),
+    path("signup/resend/", signup.signup_resend, name="signup-resend"),
     path("invitations/<str:token>/", signup.invitation, name="invitation"),
     path("team/", team.team, name="team"),
     path("team/invite/", team.team_invite, name="team-invite"),

@@ -79,6 +79,13 @@ def user_get_by_email(*, email: str):
     return get_user_model().objects.filter(username=email.lower()).first()
 
 
+def user_awaiting_confirmation(*, email: str):
+    """The login signed up with `email` whose address is not confirmed yet (inactive, never
+    logged in), or None: a login an operator deactivated is not one."""
+    return get_user_model().objects.filter(username=email.lower(), is_active=False,
+                                           last_login__isnull=True).first()
+
+
 def api_key_roll_chain_ids(*, key_id: str) -> set[str]:
     """The key and every key rolled from it or into it, transitively (`rolled_into`): one
     principal under successive secrets. A query per step of the chain (chains are short)."""

@@ -1,6 +1,7 @@
 """Signing up: a merchant and its owner, who logs in only after following the emailed link."""
 
 import re
+import uuid
 
 from django.core import mail
 from django.test import Client
@@ -77,3 +78,55 @@ def test_a_weak_password_is_refused(db):
 
     assert b"too short" in response.content
     assert Merchant.objects.count() == 0
+
+
+def fresh_visitor() -> tuple[Client, str]:
+    """A client from its own address and an address of its own: the resend limits count
+    per both, in a cache that outlives a test (Redis, in CI)."""
+    token = uuid.uuid4().hex[:12]
+    return (Client(REMOTE_ADDR=f"10.{int(token[:2], 16)}.{int(token[2:4], 16)}."
+                               f"{int(token[4:6], 16)}"),
+            f"founder-{token}@newshop.test")
+
+
+def test_a_lost_confirmation_email_is_sent_again_and_its_link_works(db):
+    client, email_address = fresh_visitor()
+    sign_up(client, email_address)
+    mail.outbox.clear()
+
+    response = client.post("/signup/resend/", {"email": email_address.upper()})
+
+    assert response.status_code == 200 and b"sent it a new link" in response.content
+    [email] = mail.outbox
+    assert email.to == [email_address] and "New Shop" in email.body
+    assert b"Email confirmed" in client.get(confirm_path(email.body), follow=True).content
+    # once confirmed, nothing more is sent, and the answer is the same
+    mail.outbox.clear()
+    again = client.post("/signup/resend/", {"email": email_address})
+    assert again.status_code == 200 and b"sent it a new link" in again.content
+    assert mail.outbox == []
+
+
+def test_resending_tells_nobody_who_signed_up(db, account):
+    client, unknown_address = fresh_visitor()
+    unknown = client.post("/signup/resend/", {"email": unknown_address})
+    active = client.post("/signup/resend/", {"email": account.merchant.email})
+
+    assert unknown.content.replace(unknown_address.encode(), b"") == active.content.replace(
+        account.merchant.email.encode(), b"")
+    assert mail.outbox == []
+
+
+def test_resending_is_limited_per_address(db):
+    client, email_address = fresh_visitor()
+    sign_up(client, email_address)
+    mail.outbox.clear()
+
+    answers = [client.post("/signup/resend/", {"email": email_address}).status_code
+               for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+    assert len(mail.outbox) == 3
+    # another address from the same client is still answered
+    _, other_address = fresh_visitor()
+    assert client.post("/signup/resend/", {"email": other_address}).status_code == 200
