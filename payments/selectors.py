@@ -164,11 +164,11 @@ def payment_method_id_for(*, id: str, merchant: Merchant,  # noqa: A002
 
 
 def payment_method_get_locked(*, id: str, merchant: Merchant,  # noqa: A002
-                              livemode: bool) -> PaymentMethod:
+                              livemode: bool, param: str = "id") -> PaymentMethod:
     payment_method = (PaymentMethod.objects.select_for_update(of=("self",))
                       .filter(pk=id, merchant=merchant, livemode=livemode).first())
     if payment_method is None:
-        raise _payment_method_missing(id, "id")
+        raise _payment_method_missing(id, param)
     return payment_method
 
 

@@ -96,6 +96,10 @@ class CustomerDiscountParams(CustomerUpdateParams):
 class CustomerCreateParams(CustomerParams):
     coupon = OptionalString(max_length=100)
     promotion_code = OptionalString(max_length=100)
+    # Attached at creation (not made the default), as Stripe's create takes one.
+    payment_method = OptionalString(max_length=100)
+    # A card token: the customer's first card source and default_source (legacy Sources).
+    source = OptionalString(max_length=100)
     # Only at creation, as Stripe: a customer stays on the clock it was created on.
     test_clock = serializers.CharField(required=False, max_length=100)
 

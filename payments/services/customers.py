@@ -16,6 +16,11 @@ from payments import selectors
 from payments.clocks import customer_time
 from payments.models import Customer, PaymentMethod, TestClock
 from payments.selectors import customer_get_locked
+from payments.services.legacy import card_source_add
+from payments.services.payment_methods import (
+    payment_method_attach_to,
+    payment_method_from_processor,
+)
 from webhooks.services import event_record, previous_attributes
 
 # Stripe's limit of customers on one test clock.
@@ -47,8 +52,15 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
                     metadata: MetadataUpdate | None = None,
                     invoice_settings: dict[str, Any] | None = None,
                     test_clock: str | None = None, coupon: str | None = None,
-                    promotion_code: str | None = None) -> Customer:
+                    promotion_code: str | None = None, payment_method: str | None = None,
+                    source: str | None = None) -> Customer:
     """Creates a customer and its `customer.created` event in one transaction.
+
+    `payment_method`: a payment method (or a test id, `pm_card_visa`) attached to it, as
+    Stripe's create takes one (`payment_method.attached`; not made the default: that is
+    `invoice_settings.default_payment_method`). `source`: a card token, made its first
+    card source and its `default_source`. Either is validated by the processor first; a
+    decline or a missing one creates nothing.
 
     `coupon` or `promotion_code`: its discount, applied by billing (core.hooks) in the same
     transaction; a refusal makes nothing.
@@ -57,11 +69,21 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
     its frozen time, as is everything done for it later. The clock is locked while its
     customers are counted, so concurrent creates cannot pass Stripe's limit of three."""
     customer = Customer(merchant=merchant, livemode=livemode)
+    # The payment method attached here may be the invoices' default in the same request (as
+    # Stripe lets it): that default is set once it is attached.
+    default_attached = (payment_method is not None and invoice_settings is not None
+                        and invoice_settings.get("default_payment_method") == payment_method)
+    if default_attached:
+        invoice_settings = {**invoice_settings, "default_payment_method": None}
     _customer_apply(customer, changes={
         "email": email, "name": name, "description": description, "phone": phone,
         "address": address, "shipping": shipping, "balance": balance,
         "preferred_locales": preferred_locales or [], "tax_exempt": tax_exempt},
         metadata=metadata, invoice_settings=invoice_settings)
+    if payment_method is not None:
+        payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
+                                                       livemode=livemode,
+                                                       param="payment_method")
     with transaction.atomic(durable=True):
         if test_clock is not None:
             customer.test_clock = _test_clock_joinable(id=test_clock, merchant=merchant,
@@ -69,10 +91,24 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
         with customer_time(customer) as now:
             customer.created = now
             customer.save()
+            card = None
+            if source is not None:
+                card = card_source_add(customer, source=source, merchant=merchant)
+                customer.default_source_id = card.id
+                customer.save(update_fields=["default_source"])
+            if payment_method is not None:
+                attached = payment_method_attach_to(customer, id=payment_method,
+                                                    merchant=merchant, param="payment_method")
+                if default_attached:
+                    customer.invoice_settings = {**customer.invoice_settings,
+                                                 "default_payment_method": attached.id}
+                    customer.save(update_fields=["invoice_settings"])
             if coupon is not None or promotion_code is not None:
                 hooks.customer_discount_apply(customer=customer, coupon=coupon,
                                               promotion_code=promotion_code)
             event_record(type="customer.created", obj=customer)
+            if card is not None:
+                event_record(type="customer.source.created", obj=card)
     return customer
 
 

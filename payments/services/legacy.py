@@ -124,26 +124,36 @@ def card_source_create(*, customer_id: str, merchant: Merchant, livemode: bool,
     after the processor validates the card (the decline cards fail here, adding nothing):
     `customer.source.created` and `payment_method.attached`. The customer's first card
     becomes its `default_source` (`customer.updated`)."""
-    if not source.startswith("tok_"):
-        raise InvalidRequest(f"No such token: '{source}'", code="resource_missing",
-                             param="source")
-    processor = processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
         customer = selectors.customer_get_locked(id=customer_id, merchant=merchant,
                                                  livemode=livemode)
-        card = payment_method_for_use(id=source, merchant=merchant, livemode=livemode,
-                                      customer=None, param="source")
-        decline = processor.verify_card(card_token=card.processor_token)
-        if decline is not None:
-            raise decline_error(decline)
-        card = CardSource.of(card)
-        card.customer = customer
-        card.card_source = True
-        card.metadata = metadata_apply(card.metadata, metadata)
-        card.save(update_fields=["customer", "card_source", "metadata"])
+        card = card_source_add(customer, source=source, merchant=merchant, metadata=metadata)
         event_record(type="customer.source.created", obj=card)
         if customer.default_source_id is None:
             _default_source_set(customer, card.id)
+    return card
+
+
+def card_source_add(customer: Customer, *, source: str, merchant: Merchant,
+                    metadata: MetadataUpdate | None = None) -> CardSource:
+    """Within the caller's transaction: the card of token `source` (used up) as a card
+    source of `customer`, once the processor validates it; the caller records its event
+    and makes it the default source. A refusal raises, for the caller to roll back."""
+    if not source.startswith("tok_"):
+        raise InvalidRequest(f"No such token: '{source}'", code="resource_missing",
+                             param="source")
+    livemode = customer.livemode
+    card = payment_method_for_use(id=source, merchant=merchant, livemode=livemode,
+                                  customer=None, param="source")
+    decline = processor_for(merchant=merchant, livemode=livemode).verify_card(
+        card_token=card.processor_token)
+    if decline is not None:
+        raise decline_error(decline)
+    card = CardSource.of(card)
+    card.customer = customer
+    card.card_source = True
+    card.metadata = metadata_apply(card.metadata, metadata)
+    card.save(update_fields=["customer", "card_source", "metadata"])
     return card
 
 

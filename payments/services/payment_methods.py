@@ -307,26 +307,34 @@ def payment_method_attach(*, id: str, merchant: Merchant, livemode: bool,  # noq
     decline cards fail here); `payment_method.attached`. Attaching again to the same customer
     changes nothing; to another customer, or after being consumed, is refused. With a
     processor that tokenizes cards itself, `id` may be its id for the card (mirrored)."""
-    processor = processor_for(merchant=merchant, livemode=livemode)
     own_id = payment_method_from_processor(id=id, merchant=merchant, livemode=livemode,
                                            param="id")
     with transaction.atomic(durable=True):
-        # A test id (`pm_card_visa`) attaches a new PaymentMethod of its card, as on Stripe.
-        payment_method = (_from_test_id(own_id, merchant=merchant, livemode=livemode,
-                                        param="id")
-                          or selectors.payment_method_get_locked(id=own_id, merchant=merchant,
-                                                                 livemode=livemode))
         customer = selectors.customer_get(id=customer_id, merchant=merchant,
                                           livemode=livemode, param="customer")
-        if payment_method.customer_id == customer.id:
-            return payment_method
-        _check_attachable(payment_method)
-        decline = processor.verify_card(card_token=payment_method.processor_token)
-        if decline is not None:
-            raise decline_error(decline)
-        payment_method.customer = customer
-        payment_method.save(update_fields=["customer"])
-        event_record(type="payment_method.attached", obj=payment_method)
+        return payment_method_attach_to(customer, id=own_id, merchant=merchant, param="id")
+
+
+def payment_method_attach_to(customer: Customer, *, id: str, merchant: Merchant,  # noqa: A002
+                             param: str) -> PaymentMethod:
+    """Within the caller's transaction: attaches Till's payment method `id` (or a new one of
+    a test id's card, `pm_card_visa`, as on Stripe) to `customer`, once the processor
+    validates the card; `payment_method.attached`. A refusal raises, for the caller's
+    transaction to roll back (a customer created with it, say)."""
+    livemode = customer.livemode
+    payment_method = (_from_test_id(id, merchant=merchant, livemode=livemode, param=param)
+                      or selectors.payment_method_get_locked(id=id, merchant=merchant,
+                                                             livemode=livemode, param=param))
+    if payment_method.customer_id == customer.id:
+        return payment_method
+    _check_attachable(payment_method)
+    decline = processor_for(merchant=merchant, livemode=livemode).verify_card(
+        card_token=payment_method.processor_token)
+    if decline is not None:
+        raise decline_error(decline)
+    payment_method.customer = customer
+    payment_method.save(update_fields=["customer"])
+    event_record(type="payment_method.attached", obj=payment_method)
     return payment_method
 
 
