@@ -521,6 +521,7 @@ def report(results: dict, args) -> None:
     if seeded := results.get("seed"):
         print(f"seed: {seeded['seconds']} s, VACUUM ANALYZE {seeded['vacuum_seconds']} s of "
               f"{', '.join(seeded['vacuum_analyzed'])}")
+    print(f"migrate: {results['migrate_seconds']} s")
     print("the merchant holds: " + ", ".join(f"{table} {n:,}"
                                              for table, n in results["held"].items()))
     print(f"{args.repeat} timed requests per page after {args.warmup} untimed\n")
