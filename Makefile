@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint migrate screenshots bench-payments bench-billing bench-webhooks clean
+.PHONY: run test install install-dev lint migrate screenshots bench-payments bench-billing bench-webhooks bench-dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,14 @@ bench-billing: install-dev
 bench-webhooks: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
 		$(BIN)/python bench/webhooks_bench.py
+
+# Seeds BENCH_PAYMENTS payments into the database till_bench_dashboard (kept: --reuse skips
+# the seed next time) and times the dashboard's pages in-process.
+BENCH_PAYMENTS ?= 1000000
+
+bench-dashboard: install-dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python bench/dashboard_bench.py --payments $(BENCH_PAYMENTS) --reuse --markdown
 
 lint: install-dev
 	$(BIN)/ruff check .

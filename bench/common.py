@@ -42,13 +42,13 @@ def load_average() -> tuple[float, float, float]:
     return tuple(round(x, 2) for x in os.getloadavg())  # type: ignore[return-value]
 
 
-def machine(admin_url: str, redis_url: str) -> dict:
-    """What the figures were measured on, with a one-line summary (`line`)."""
+def machine(admin_url: str, redis_url: str | None) -> dict:
+    """What the figures were measured on, with a one-line summary (`line`); without
+    `redis_url`, Redis is left out."""
     import platform
 
     import django
     import psycopg
-    import redis
 
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
@@ -61,13 +61,17 @@ def machine(admin_url: str, redis_url: str) -> dict:
         memory_kib = int(meminfo.readline().split()[1])
     with psycopg.connect(admin_url) as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0].split(" ")[0]
-    redis_version = redis.Redis.from_url(redis_url).info()["redis_version"]
+    redis_version = None
+    if redis_url:
+        import redis
+
+        redis_version = redis.Redis.from_url(redis_url).info()["redis_version"]
     out = {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kib / 2**20, 1),
            "kernel": platform.release(), "python": platform.python_version(),
            "django": django.get_version(), "postgresql": pg, "redis": redis_version}
     out["line"] = (f"{cpu}, {out['cores']} cores, {out['memory_gib']} GiB RAM, Linux "
                    f"{out['kernel']}; Python {out['python']}, Django {out['django']}, "
-                   f"PostgreSQL {pg}, Redis {redis_version}")
+                   f"PostgreSQL {pg}" + (f", Redis {redis_version}" if redis_version else ""))
     return out
 
 

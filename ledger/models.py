@@ -77,6 +77,12 @@ class BalanceTransaction(SavesChangedFields, models.Model):
                          condition=Q(payout__isnull=True), name="balance_txn_unpaid_out"),
             models.Index(fields=["payout"], condition=Q(payout__isnull=False),
                          name="balance_txn_payout"),
+            # Home's volume (ledger.selectors.balance_volume): a window of `created` summed
+            # per currency, bucket and category, read from the index alone (index-only scan;
+            # on PostgreSQL, SQLite indexes the key columns alone).
+            models.Index(fields=["merchant", "livemode", "created"],
+                         include=["currency", "reporting_category", "amount", "fee", "net"],
+                         name="balance_txn_home_figures"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(net=models.F("amount") - models.F("fee")),

@@ -584,15 +584,17 @@ def payment_intent_ids_of_charges(*, merchant: Merchant, livemode: bool,
 def charge_outcomes(*, merchant_id: str, livemode: bool, window: Window
                     ) -> dict[str, dict[datetime, tuple[int, int]]]:
     """Per currency, the (succeeded, failed) charges in each bucket of `window` that has
-    any: what a success rate is made of. One aggregate over the charges' list index."""
+    any: what a success rate is made of. One aggregate over the `charge_home_figures`
+    index, index-only on PostgreSQL: it counts `status` (never NULL, so as many as ids),
+    which the index carries, where counting `id` would read every row."""
     rows = (Charge.objects
             .filter(merchant_id=merchant_id, livemode=livemode,
                     created__gte=window.start, created__lt=window.end,
                     status__in=(Charge.Status.SUCCEEDED, Charge.Status.FAILED))
             .annotate(bucket=window.trunc("created"))
             .values("currency", "bucket")
-            .annotate(succeeded=Count("id", filter=Q(status=Charge.Status.SUCCEEDED)),
-                      failed=Count("id", filter=Q(status=Charge.Status.FAILED)))
+            .annotate(succeeded=Count("status", filter=Q(status=Charge.Status.SUCCEEDED)),
+                      failed=Count("status", filter=Q(status=Charge.Status.FAILED)))
             .order_by())
     outcomes: dict[str, dict[datetime, tuple[int, int]]] = {}
     for row in rows:
