@@ -25,7 +25,7 @@ What it runs, all on this machine:
 - the pages, through Django's test client in this process, logged in as the merchant's
   owner (force_login), with the production settings (DEBUG off): Home (`/`, each of its
   ranges), the payments list (`/payments/`), filtered searches (an order id, a status), and
-  the first chunk of the CSV export (`dashboard:payments_export`, when that URL exists: the
+  the first chunk of the CSV export (`dashboard:payments-export`, when that URL exists: the
   time to its first `--export-rows` rows of the streamed response). Each page is requested
   `--warmup` times, then timed `--repeat` times: median and p95 milliseconds of wall time in
   this process (Django and PostgreSQL both; nothing else runs in it), and the SQL queries it
@@ -276,19 +276,29 @@ def pages(export: bool) -> list[tuple[str, str]]:
         ("Search: an order id", "/payments/?" + urlencode({"q": "order-123456"})),
         ("Search: status canceled", "/payments/?status=canceled"),
         ("Search: status requires_capture (none)", "/payments/?status=requires_capture"),
+        ("Filters: last 30 days, eur, 50.00 to 150.00", "/payments/?" + FILTERED),
+        ("Filters: a card's last4", "/payments/?" + urlencode({"last4": "4242"})),
     ]
     if export:
         from django.urls import reverse
 
-        out.append(("CSV export, first chunk", reverse("dashboard:payments_export")))
+        out.append(("CSV export, first chunk", reverse("dashboard:payments-export")))
+        out.append(("CSV export of the filters, first chunk",
+                    reverse("dashboard:payments-export") + "?" + FILTERED))
     return out
+
+
+# The list's filters together: a month, one currency, an amount range.
+FILTERED = urlencode({"created_from": (datetime.datetime.now(tz=datetime.UTC).date()
+                                       - datetime.timedelta(days=30)).isoformat(),
+                      "currency": "eur", "amount_min": "50.00", "amount_max": "150.00"})
 
 
 def export_url_exists() -> bool:
     from django.urls import NoReverseMatch, reverse
 
     try:
-        reverse("dashboard:payments_export")
+        reverse("dashboard:payments-export")
     except NoReverseMatch:
         return False
     return True
