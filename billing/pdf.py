@@ -6,6 +6,7 @@ totals. Money through core.money.format_money. A draft has no PDF (it has no num
 still change), as Stripe's `invoice_pdf` is null until finalization.
 """
 
+import io
 from datetime import datetime
 
 from fpdf import FPDF
@@ -13,6 +14,7 @@ from fpdf import FPDF
 from billing.models import Invoice, InvoiceLineItem
 from core.addresses import address_lines
 from core.money import SYMBOLS, format_money
+from merchants.selectors import merchant_logo_png
 
 # The core fonts speak Latin-1: a symbol outside it is left out (the currency's code follows
 # every amount anyway), any other character outside it shows as "?".
@@ -65,9 +67,15 @@ def _brand_rgb(invoice: Invoice) -> tuple[int, int, int]:
 
 
 def _header(pdf: FPDF, invoice: Invoice) -> None:
-    # The merchant's colour (dashboard settings): a bar across the top and the title.
+    # The merchant's colour (dashboard settings): a bar across the top and the title; its
+    # logo, when it has one, above them.
     pdf.set_fill_color(*_brand_rgb(invoice))
     pdf.rect(0, 0, 210, 6, style="F")
+    logo = (merchant_logo_png(digest=invoice.merchant.logo_digest)
+            if invoice.merchant.logo_digest else None)
+    if logo is not None:
+        pdf.image(io.BytesIO(logo), x=pdf.l_margin, y=pdf.get_y(), h=14)
+        pdf.ln(18)
     pdf.set_text_color(*_brand_rgb(invoice))
     pdf.set_font("helvetica", style="B", size=20)
     pdf.cell(_PAGE_WIDTH / 2, 10, "Invoice")

@@ -170,6 +170,14 @@ class BusinessSettingsForm(forms.Form):
                                             for name in sorted(time_zone_names())]
 
 
+class LogoForm(forms.Form):
+    """The logo of hosted pages, receipts and invoice PDFs (the service decodes and checks
+    it)."""
+
+    logo = forms.FileField(label="Logo", widget=forms.ClearableFileInput(attrs={
+        "accept": "image/png,image/jpeg,image/webp,image/gif"}))
+
+
 class CustomerSearchForm(forms.Form):
     email = forms.CharField(required=False, max_length=512, strip=True,
                             widget=forms.TextInput(attrs={

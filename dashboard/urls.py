@@ -147,6 +147,7 @@ urlpatterns = [
     path("settings/upcoming/", settings.upcoming_invoice_settings, name="settings-upcoming"),
     path("settings/business/", settings.business_settings, name="settings-business"),
     path("settings/brand/", settings.brand_settings, name="settings-brand"),
+    path("settings/logo/", settings.logo_settings, name="settings-logo"),
     path("customers/", customers.customers, name="customers"),
     path("customers/<str:customer_id>/", customers.customer_detail, name="customer"),
     path("events/", events.events, name="events"),

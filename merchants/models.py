@@ -119,6 +119,10 @@ class Merchant(models.Model):
     # The address customers are told to write to (receipts, hosted invoices, invoice PDFs);
     # blank: `email`.
     support_email = models.EmailField(blank=True, default="", db_default="")
+    # The sha256 of the merchant's logo (MerchantLogo), naming its URL; blank: no logo. Here
+    # so a hosted page knows without reading the image.
+    logo_digest = models.CharField(max_length=64, blank=True, default="", db_default="",
+                                   editable=False)
     # The dashboard's dates and Home's days are this zone's (an IANA name), with UTC on hover.
     time_zone = models.CharField(max_length=64, default="UTC", db_default="UTC",
                                  validators=[time_zone_validate])
@@ -199,6 +203,24 @@ class Merchant(models.Model):
         """The amount above which a refund in `currency` waits for approval; None: never."""
         amount = self.refund_approval_thresholds.get(currency)
         return None if amount is None else Money(amount, currency)
+
+
+class MerchantLogo(models.Model):
+    """The merchant's logo on its hosted pages, receipts and invoice PDFs: the upload as Till
+    re-encoded it (a PNG of at most LOGO_MAX_SIZE, nothing of the original file kept but its
+    pixels). Apart from Merchant, which every request reads, so no request but the logo's
+    own loads the image."""
+
+    merchant = models.OneToOneField(Merchant, primary_key=True, on_delete=models.CASCADE,
+                                    related_name="logo")
+    digest = models.CharField(max_length=64, unique=True)
+    png = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    updated = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"Logo of {self.merchant_id} ({self.width}×{self.height})"
 
 
 class Membership(models.Model):

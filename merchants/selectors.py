@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.db import fetch_as, reader, table
 from core.models import StatusChange
-from merchants.models import ApiKey, Invitation, Membership, Merchant, hash_api_key
+from merchants.models import ApiKey, Invitation, Membership, Merchant, MerchantLogo, hash_api_key
 
 
 def api_key_get_by_token(*, token: str) -> ApiKey | None:
@@ -77,6 +77,12 @@ def membership_for_user(*, user) -> Membership | None:
 
 def user_get_by_email(*, email: str):
     return get_user_model().objects.filter(username=email.lower()).first()
+
+
+def merchant_logo_png(*, digest: str) -> bytes | None:
+    """The logo image whose digest a hosted page names, or None."""
+    logo = MerchantLogo.objects.filter(digest=digest).only("png").first()
+    return bytes(logo.png) if logo is not None else None
 
 
 def user_awaiting_confirmation(*, email: str):

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from merchants.selectors import merchant_logo_png
 from payments import selectors, services
 from payments.models import Charge
 from payments.pages import BRAND_NAMES
@@ -27,6 +28,19 @@ def brand_css(request: HttpRequest, color: str) -> HttpResponse:
            f".hosted .pay-card {{ border-top: 4px solid #{color}; }}\n")
     response = HttpResponse(css, content_type="text/css")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_GET
+def merchant_logo(request: HttpRequest, digest: str) -> HttpResponse:
+    """A merchant's logo for its hosted pages (the PNG Till re-encoded from the upload),
+    named by its digest: a new logo is a new URL, so any copy may be kept for good."""
+    png = merchant_logo_png(digest=digest)
+    if png is None:
+        raise Http404("No such logo")
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

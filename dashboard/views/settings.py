@@ -16,6 +16,7 @@ from dashboard.forms import (
     BrandSettingsForm,
     BusinessSettingsForm,
     DunningSettingsForm,
+    LogoForm,
     UpcomingInvoiceSettingsForm,
 )
 from dashboard.money_forms import PricingSettingsForm
@@ -27,16 +28,19 @@ from merchants.services import (
     merchant_profile_set,
     merchant_upcoming_invoice_days_set,
 )
+from merchants.services_brand import LOGO_MAX_BYTES, merchant_logo_remove, merchant_logo_set
 from merchants.services_pricing import PRICING_FIELDS, merchant_pricing_set
 
 
 def _page(request: HttpRequest, current: Current, form: DunningSettingsForm | None = None,
           upcoming_form: UpcomingInvoiceSettingsForm | None = None,
           brand_form: BrandSettingsForm | None = None,
-          business_form: BusinessSettingsForm | None = None) -> HttpResponse:
+          business_form: BusinessSettingsForm | None = None,
+          logo_form: LogoForm | None = None) -> HttpResponse:
     merchant = current.merchant
     return render_page(request, current, "dashboard/settings/settings.html", {
         "nav": "settings",
+        "logo_form": logo_form or LogoForm(),
         "business_form": business_form or BusinessSettingsForm(initial={
             "name": merchant.name, "support_email": merchant.support_email,
             "time_zone": merchant.time_zone}),
@@ -124,6 +128,31 @@ def business_settings(request: HttpRequest, current: Current) -> HttpResponse:
     if not form.is_valid():
         return _page(request, current, business_form=form)
     messages.success(request, "Saved the business's details.")
+    return redirect("dashboard:settings")
+
+
+@require_POST
+@merchant_view(requires=access.BILLING_SETTINGS_CHANGE)
+def logo_settings(request: HttpRequest, current: Current) -> HttpResponse:
+    """Sets the logo from an uploaded image, or removes it (`remove`); a file that is not an
+    image Till takes shows the form again with the reason, nothing changed."""
+    if request.POST.get("remove"):
+        merchant_logo_remove(merchant=current.merchant)
+        messages.success(request, "Removed the logo: hosted pages show your name alone.")
+        return redirect("dashboard:settings")
+    form = LogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["logo"]
+        try:
+            if upload.size > LOGO_MAX_BYTES:
+                raise InvalidParameter(f"A logo is at most {LOGO_MAX_BYTES // 1024} KB.",
+                                       param="logo")
+            merchant_logo_set(merchant=current.merchant, data=upload.read())
+        except InvalidParameter as exc:
+            form.add_error("logo", exc.message)
+    if not form.is_valid():
+        return _page(request, current, logo_form=form)
+    messages.success(request, "Saved the logo of hosted pages, receipts and invoices.")
     return redirect("dashboard:settings")
 
 

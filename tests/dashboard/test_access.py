@@ -36,6 +36,7 @@ GUARDED = [
     ("post", "/settings/dunning/", access.BILLING_SETTINGS_CHANGE),
     ("post", "/settings/upcoming/", access.BILLING_SETTINGS_CHANGE),
     ("post", "/settings/brand/", access.BILLING_SETTINGS_CHANGE),
+    ("post", "/settings/logo/", access.BILLING_SETTINGS_CHANGE),
     ("post", "/settings/business/", access.BUSINESS_SETTINGS_CHANGE),
     ("post", "/settings/pricing/", access.PRICING_CHANGE),
     ("post", "/disputes/dp_x/evidence/", access.DISPUTE_ANSWER),
