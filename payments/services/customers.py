@@ -15,6 +15,7 @@ from merchants.models import Merchant
 from payments import selectors
 from payments.clocks import customer_time
 from payments.models import Customer, PaymentMethod, TestClock
+from payments.processors import processor_for
 from payments.selectors import customer_get_locked
 from payments.services.legacy import card_source_add
 from payments.services.payment_methods import (
@@ -80,6 +81,8 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
         "address": address, "shipping": shipping, "balance": balance,
         "preferred_locales": preferred_locales or [], "tax_exempt": tax_exempt},
         metadata=metadata, invoice_settings=invoice_settings)
+    processor = (processor_for(merchant=merchant, livemode=livemode)
+                 if payment_method is not None or source is not None else None)
     if payment_method is not None:
         payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
                                                        livemode=livemode,
@@ -93,12 +96,14 @@ def customer_create(*, merchant: Merchant, livemode: bool, email: str | None = N
             customer.save()
             card = None
             if source is not None:
-                card = card_source_add(customer, source=source, merchant=merchant)
+                card = card_source_add(customer, source=source, merchant=merchant,
+                                       processor=processor)
                 customer.default_source_id = card.id
                 customer.save(update_fields=["default_source"])
             if payment_method is not None:
                 attached = payment_method_attach_to(customer, id=payment_method,
-                                                    merchant=merchant, param="payment_method")
+                                                    merchant=merchant, processor=processor,
+                                                    param="payment_method")
                 if default_attached:
                     customer.invoice_settings = {**customer.invoice_settings,
                                                  "default_payment_method": attached.id}

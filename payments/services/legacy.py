@@ -30,6 +30,7 @@ from payments.models import (
     card_id_of,
 )
 from payments.processors import processor_for
+from payments.processors.base import Processor
 from payments.services.common import check_amount, decline_error
 from payments.services.payment_intents import payment_intent_capture, payment_intent_create
 from payments.services.payment_methods import (
@@ -124,29 +125,35 @@ def card_source_create(*, customer_id: str, merchant: Merchant, livemode: bool,
     after the processor validates the card (the decline cards fail here, adding nothing):
     `customer.source.created` and `payment_method.attached`. The customer's first card
     becomes its `default_source` (`customer.updated`)."""
+    _token_check(source)
+    processor = processor_for(merchant=merchant, livemode=livemode)
     with transaction.atomic(durable=True):
         customer = selectors.customer_get_locked(id=customer_id, merchant=merchant,
                                                  livemode=livemode)
-        card = card_source_add(customer, source=source, merchant=merchant, metadata=metadata)
+        card = card_source_add(customer, source=source, merchant=merchant,
+                               processor=processor, metadata=metadata)
         event_record(type="customer.source.created", obj=card)
         if customer.default_source_id is None:
             _default_source_set(customer, card.id)
     return card
 
 
-def card_source_add(customer: Customer, *, source: str, merchant: Merchant,
-                    metadata: MetadataUpdate | None = None) -> CardSource:
-    """Within the caller's transaction: the card of token `source` (used up) as a card
-    source of `customer`, once the processor validates it; the caller records its event
-    and makes it the default source. A refusal raises, for the caller to roll back."""
+def _token_check(source: str) -> None:
     if not source.startswith("tok_"):
         raise InvalidRequest(f"No such token: '{source}'", code="resource_missing",
                              param="source")
-    livemode = customer.livemode
-    card = payment_method_for_use(id=source, merchant=merchant, livemode=livemode,
+
+
+def card_source_add(customer: Customer, *, source: str, merchant: Merchant,
+                    processor: Processor, metadata: MetadataUpdate | None = None
+                    ) -> CardSource:
+    """Within the caller's transaction: the card of token `source` (used up) as a card
+    source of `customer`, once `processor` validates it; the caller records its event and
+    makes it the default source. A refusal raises, for the caller to roll back."""
+    _token_check(source)
+    card = payment_method_for_use(id=source, merchant=merchant, livemode=customer.livemode,
                                   customer=None, param="source")
-    decline = processor_for(merchant=merchant, livemode=livemode).verify_card(
-        card_token=card.processor_token)
+    decline = processor.verify_card(card_token=card.processor_token)
     if decline is not None:
         raise decline_error(decline)
     card = CardSource.of(card)

@@ -16,7 +16,7 @@ from payments import selectors
 from payments.cards import brand_for_number, card_profile_for_magic_id, fingerprint, luhn_valid
 from payments.models import Customer, PaymentMethod, payment_method_id_of
 from payments.processors import processor_for
-from payments.processors.base import CardCheck
+from payments.processors.base import CardCheck, Processor
 from payments.selectors import customer_get_locked
 from payments.services.common import decline_error
 from webhooks.services import event_record, previous_attributes
@@ -307,29 +307,42 @@ def payment_method_attach(*, id: str, merchant: Merchant, livemode: bool,  # noq
     decline cards fail here); `payment_method.attached`. Attaching again to the same customer
     changes nothing; to another customer, or after being consumed, is refused. With a
     processor that tokenizes cards itself, `id` may be its id for the card (mirrored)."""
+    processor = processor_for(merchant=merchant, livemode=livemode)
     own_id = payment_method_from_processor(id=id, merchant=merchant, livemode=livemode,
                                            param="id")
     with transaction.atomic(durable=True):
+        payment_method = _payment_method_to_attach(own_id, merchant=merchant,
+                                                   livemode=livemode, param="id")
         customer = selectors.customer_get(id=customer_id, merchant=merchant,
                                           livemode=livemode, param="customer")
-        return payment_method_attach_to(customer, id=own_id, merchant=merchant, param="id")
+        return _attach(payment_method, customer, processor=processor)
 
 
 def payment_method_attach_to(customer: Customer, *, id: str, merchant: Merchant,  # noqa: A002
-                             param: str) -> PaymentMethod:
+                             processor: Processor, param: str) -> PaymentMethod:
     """Within the caller's transaction: attaches Till's payment method `id` (or a new one of
-    a test id's card, `pm_card_visa`, as on Stripe) to `customer`, once the processor
-    validates the card; `payment_method.attached`. A refusal raises, for the caller's
-    transaction to roll back (a customer created with it, say)."""
-    livemode = customer.livemode
-    payment_method = (_from_test_id(id, merchant=merchant, livemode=livemode, param=param)
-                      or selectors.payment_method_get_locked(id=id, merchant=merchant,
-                                                             livemode=livemode, param=param))
+    a test id's card, `pm_card_visa`, as on Stripe) to `customer`, once `processor` validates
+    the card; `payment_method.attached`. A refusal raises, for the caller's transaction to
+    roll back (a customer created with it, say)."""
+    payment_method = _payment_method_to_attach(id, merchant=merchant,
+                                               livemode=customer.livemode, param=param)
+    return _attach(payment_method, customer, processor=processor)
+
+
+def _payment_method_to_attach(id: str, *, merchant: Merchant, livemode: bool,  # noqa: A002
+                              param: str) -> PaymentMethod:
+    # A test id (`pm_card_visa`) attaches a new PaymentMethod of its card, as on Stripe.
+    return (_from_test_id(id, merchant=merchant, livemode=livemode, param=param)
+            or selectors.payment_method_get_locked(id=id, merchant=merchant,
+                                                   livemode=livemode, param=param))
+
+
+def _attach(payment_method: PaymentMethod, customer: Customer, *,
+            processor: Processor) -> PaymentMethod:
     if payment_method.customer_id == customer.id:
         return payment_method
     _check_attachable(payment_method)
-    decline = processor_for(merchant=merchant, livemode=livemode).verify_card(
-        card_token=payment_method.processor_token)
+    decline = processor.verify_card(card_token=payment_method.processor_token)
     if decline is not None:
         raise decline_error(decline)
     payment_method.customer = customer
