@@ -90,6 +90,28 @@ def test_create_and_retrieve_a_customer_with_nested_hashes(client):
     assert retrieved.to_dict() == created.to_dict()
 
 
+def test_a_customer_created_with_its_card_as_the_invoices_default_pays_off_session(client):
+    # Stripe's pattern for saving a card at sign-up: attach and make it the default at once
+    card = client.v1.payment_methods.create(params={"type": "card",
+                                                    "card": {"token": "tok_visa"}})
+    customer = client.v1.customers.create(params={
+        "email": "jenny@example.com", "payment_method": card.id,
+        "invoice_settings": {"default_payment_method": card.id}})
+
+    assert customer.invoice_settings.default_payment_method == card.id
+    assert [pm.id for pm in client.v1.customers.payment_methods.list(customer.id).data] == [
+        card.id]
+    paid = client.v1.payment_intents.create(params={
+        "amount": 4200, "currency": "usd", "customer": customer.id, "payment_method": card.id,
+        "off_session": True, "confirm": True})
+    assert paid.status == "succeeded"
+    # and a declining card makes no customer, raising the SDK's CardError
+    with pytest.raises(stripe.CardError) as declined:
+        client.v1.customers.create(params={"payment_method": "pm_card_chargeDeclined"})
+    assert declined.value.code == "card_declined"
+    assert Customer.objects.count() == 1
+
+
 def test_update_unsets_one_metadata_key_then_clears_all_metadata(client):
     # given
     customer = client.v1.customers.create(params={"metadata": {"plan": "pro", "seats": "3"}})
