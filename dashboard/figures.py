@@ -211,17 +211,14 @@ def _success_rate(window: Window, previous: Window,
     def rate(succeeded: int, failed: int) -> float | None:
         return succeeded / (succeeded + failed) * 100 if succeeded + failed else None
 
+    counts = {bucket.timestamp(): pair for bucket, pair in outcomes.items()}
+
     def over(span: Window, until: datetime | None) -> tuple[float | None, list[float | None]]:
-        succeeded = dict.fromkeys(span.buckets(), 0)
-        counts = {bucket.timestamp(): pair for bucket, pair in outcomes.items()}
-        series = []
-        total = [0, 0]
-        for bucket in succeeded:
-            pair = counts.get(bucket.timestamp(), (0, 0))
-            total[0] += pair[0]
-            total[1] += pair[1]
-            series.append(None if until is not None and bucket > until else rate(*pair))
-        return rate(*total), series
+        pairs = [(bucket, counts.get(bucket.timestamp(), (0, 0))) for bucket in span.buckets()]
+        series = [None if until is not None and bucket > until else rate(*pair)
+                  for bucket, pair in pairs]
+        return (rate(sum(pair[0] for _, pair in pairs), sum(pair[1] for _, pair in pairs)),
+                series)
 
     value, series = over(window, now)
     before, previous_series = over(previous, None)
