@@ -74,14 +74,11 @@ VOLUME_CATEGORIES = (
 @dataclass
 class Volume:
     """Money moved in one bucket of time, in minor units of one currency: `gross` captured,
-    `refunded` and `disputed` taken back (positive figures; a failed refund or a won dispute
-    gives back), `fees`, and `net`, what the balance kept of it all; `payments`, the charges
-    captured."""
+    `refunded` to customers (a positive figure; a failed refund gives back), and `net`, what
+    the balance kept after refunds, disputes and fees; `payments`, the charges captured."""
 
     gross: int = 0
     refunded: int = 0
-    disputed: int = 0
-    fees: int = 0
     net: int = 0
     payments: int = 0
 
@@ -98,12 +95,11 @@ def balance_volume(*, merchant_id: str, livemode: bool, window: Window
                     reporting_category__in=VOLUME_CATEGORIES)
             .annotate(bucket=window.trunc("created"))
             .values("currency", "bucket", "reporting_category")
-            .annotate(amount=Sum("amount"), fee=Sum("fee"), net=Sum("net"), n=Count("*"))
+            .annotate(amount=Sum("amount"), net=Sum("net"), n=Count("*"))
             .order_by())
     volumes: dict[str, dict[datetime, Volume]] = defaultdict(lambda: defaultdict(Volume))
     for row in rows:
         volume = volumes[row["currency"]][row["bucket"]]
-        volume.fees += row["fee"]
         volume.net += row["net"]
         match row["reporting_category"]:
             case category.CHARGE:
@@ -111,8 +107,6 @@ def balance_volume(*, merchant_id: str, livemode: bool, window: Window
                 volume.payments += row["n"]
             case category.REFUND | category.REFUND_FAILURE:
                 volume.refunded -= row["amount"]
-            case category.DISPUTE | category.DISPUTE_REVERSAL:
-                volume.disputed -= row["amount"]
     return {currency: dict(buckets) for currency, buckets in volumes.items()}
 
 
