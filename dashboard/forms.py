@@ -15,8 +15,7 @@ from api.search import search_query_parse
 from billing.models import Invoice
 from core.money import CURRENCIES, SYMBOLS, currency_exponent
 from disputes.models import Dispute
-from merchants.models import API_KEY_RESOURCES, Merchant
-from merchants.services import time_zone_names
+from merchants.models import API_KEY_RESOURCES, Merchant, time_zone_names
 from payments.models import PaymentIntent
 from payments.search import PAYMENT_INTENT_SEARCH_FIELDS
 from payments.selectors import PaymentIntentFilter

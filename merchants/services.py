@@ -3,8 +3,6 @@
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,6 +28,7 @@ from merchants.models import (
     api_key_permissions_problem,
     dunning_retry_days_problem,
     hash_api_key,
+    time_zone_names,
 )
 from merchants.selectors import (
     api_key_get_locked,
@@ -220,12 +219,6 @@ def merchant_brand_color_set(*, merchant: Merchant, color: str) -> Merchant:
         locked.save(update_fields=["brand_color"])
     merchant.brand_color = color.lower()
     return merchant
-
-
-@cache
-def time_zone_names() -> frozenset[str]:
-    """The IANA time zones this machine knows (`zoneinfo`, with the tzdata package)."""
-    return frozenset(available_timezones())
 
 
 def merchant_profile_set(*, merchant: Merchant, name: str, support_email: str,
