@@ -61,13 +61,19 @@ def home(request: HttpRequest, current: Current) -> HttpResponse:
     figures_context = {"figures": figures, "range_labels": RANGE_LABELS,
                        "chart_data": figures.chart_data()}
     if htmx_swap(request) and request.htmx.target == "home-figures":
+        # A period or currency swapped in place: the figures alone.
         response = render_page(request, current, "dashboard/home/_figures.html",
                                figures_context)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+    else:
+        response = _home_page(request, current, now=now, figures_context=figures_context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _home_page(request: HttpRequest, current: Current, *, now: datetime,
+               figures_context: dict) -> HttpResponse:
     keys = list(api_key_list_for_mode(merchant=current.merchant, livemode=current.livemode))
-    new_key = pop_new_key(request)
-    response = render_page(request, current, "dashboard/home.html", {
+    return render_page(request, current, "dashboard/home.html", {
         "nav": "home",
         **figures_context,
         "recent_events": event_list_recent(merchant=current.merchant,
@@ -75,15 +81,13 @@ def home(request: HttpRequest, current: Current) -> HttpResponse:
                                            limit=RECENT_EVENTS_SHOWN),
         "active_keys": [key for key in keys if key.is_active(now)],
         "inactive_keys": [key for key in keys if not key.is_active(now)],
-        "new_key": new_key,
+        "new_key": pop_new_key(request),
         "roll_form": RollKeyForm(),
         "now": now,
         "failing_endpoints": webhook_endpoints_disabled_failing(merchant=current.merchant,
                                                                 livemode=current.livemode),
         "webhooks_stalled": webhook_deliveries_stalled(now=now),
     })
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 @require_POST
