@@ -121,7 +121,10 @@ def test_a_pending_payout_can_be_canceled_and_gives_the_money_back(api):
 
 def test_a_payout_goes_in_transit_then_paid_at_its_arrival(api):
     paid_intent(api, amount=2000)
-    with later():
+    # made at noon UTC, so that being sent (an hour on) comes well before arriving (the
+    # next midnight): made late in the evening, a payout is sent and arrives in one sweep
+    available_on = clock.now() + timedelta(days=3)
+    with clock.bound(available_on.replace(hour=12, minute=0, second=0, microsecond=0)):
         payout = ok(api.post("/v1/payouts", {"amount": 1000, "currency": "usd"}))
     created = Payout.objects.get(pk=payout["id"])
 
