@@ -749,7 +749,7 @@ def profile(secret_key: str, requests: int) -> dict:
     }
 
 
-ID_PATTERN = re.compile(r"\b(?:pi|ch|evt|pm|req|profile|txn)[_-][A-Za-z0-9_-]+")
+ID_PATTERN = re.compile(r"\b(?:pi|ch|evt|pm|req|rlog|profile|txn)[_-][A-Za-z0-9_-]+")
 # A bare random token (a charge's receipt_token), unique like the ids.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9]{40}")
 

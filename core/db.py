@@ -2,12 +2,13 @@
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models.fields import AutoFieldMixin
 
 
@@ -17,13 +18,15 @@ def unique_insert() -> Iterator[None]:
 
     Inside a transaction, a savepoint keeps that transaction usable after the error. Outside
     one (autocommit), the INSERT is its own transaction already: wrapping it in atomic() would
-    only add a BEGIN and a COMMIT round trip on the hot path.
+    only add a BEGIN and a COMMIT round trip on the hot path. Inside `batched()`, the INSERT
+    is sent at once, not held: its error is the answer, so it must come now.
     """
-    if transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
+    with _unbatched():
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                yield
+        else:
             yield
-    else:
-        yield
 
 
 # -- hand-written reads on the hot path --------------------------------------------------------
@@ -50,6 +53,127 @@ def db_datetime(value: datetime | None) -> Any:
 def execute(sql: str, params: Sequence[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+# -- a transaction's writes in one statement -------------------------------------------------
+#
+# A transaction on the hot path writes a handful of rows nobody reads back before it commits:
+# the object, its status change, its events and their deliveries, its ledger entries. Each
+# INSERT or UPDATE sent alone costs a round trip and PostgreSQL's parse, plan and execute;
+# sent together as one data-modifying WITH they cost one. Foreign keys are checked at commit
+# (Django creates them DEFERRABLE INITIALLY DEFERRED), so the order inside does not matter.
+
+class _Batch:
+    """The writes held back in one `batched()` block, sent as one statement."""
+
+    # PostgreSQL takes at most 65,535 parameters in one statement.
+    MAX_PARAMS = 30_000
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[str, list[Any]]] = []
+        self.tables: set[str] = set()
+        self.size = 0
+        self.flushing = False
+
+    def add(self, sql: str, params: list[Any], *, table_name: str, reads_table: bool) -> None:
+        """Holds one write of `table_name`. A write that reads its table (an UPDATE ... WHERE)
+        would not see an earlier held write of that table inside one statement, so those are
+        sent first."""
+        if (reads_table and table_name in self.tables) or (
+                self.size + len(params) > self.MAX_PARAMS):
+            self.flush()
+        self.writes.append((sql, params))
+        self.tables.add(table_name)
+        self.size += len(params)
+
+    def before(self, execute, sql, params, many, context):
+        """The connection's execute wrapper: any other statement that names a table with held
+        writes (a read of what they wrote, a write after them) sends them first, so every
+        statement sees the transaction as if each write had been sent when it was made.
+        A savepoint sends them too, so that rolling back to it drops exactly the writes
+        held since (a savepoint's own statements name no table)."""
+        if self.writes and not self.flushing:
+            if sql.startswith("SAVEPOINT") or any(name in sql for name in self.tables):
+                self.flush()
+            elif sql.startswith("ROLLBACK TO SAVEPOINT"):
+                self.writes, self.tables, self.size = [], set(), 0
+        return execute(sql, params, many, context)
+
+    def flush(self) -> None:
+        if not self.writes:
+            return
+        writes, self.writes, self.tables, self.size = self.writes, [], set(), 0
+        self.flushing = True
+        try:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql" and len(writes) > 1:
+                    *held, (last_sql, last_params) = writes
+                    sql = ("WITH " + ", ".join(f"w{n} AS ({each})"
+                                               for n, (each, _) in enumerate(held))
+                           + " " + last_sql)
+                    cursor.execute(sql, [p for _, each in writes for p in each])
+                else:
+                    for each, each_params in writes:
+                        cursor.execute(each, each_params)
+        finally:
+            self.flushing = False
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("till_db_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside a transaction: the `insert`s, and the saves of SavesChangedFields models, made
+    in this block are held and sent as one statement when it ends (on PostgreSQL; one after
+    another elsewhere), or earlier when another statement names one of their tables. Their
+    errors (a constraint) therefore surface at the block's end. Nested blocks join the
+    outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("batched() holds a transaction's writes: open the transaction first")
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        with connection.execute_wrapper(batch.before):
+            try:
+                yield
+            except BaseException:
+                # As if each write had been sent: a caller that catches the error inside
+                # its transaction and commits still writes what came before it.
+                if not connection.needs_rollback:
+                    with suppress(DatabaseError):
+                        batch.flush()
+                raise
+            batch.flush()
+    finally:
+        _batch.reset(token)
+
+
+@contextmanager
+def _unbatched() -> Iterator[None]:
+    """Writes sent at once within a batched block (the held ones first)."""
+    batch = _batch.get()
+    if batch is None:
+        yield
+        return
+    batch.flush()
+    token = _batch.set(None)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def _write(sql: str, params: list[Any], *, model: type[models.Model], reads_table: bool
+           ) -> None:
+    batch = _batch.get()
+    if batch is None:
+        execute(sql, params)
+    else:
+        batch.add(sql, params, table_name=table(model), reads_table=reads_table)
 
 
 def lock_clause(*, of: str | None = None, skip_locked: bool = False) -> str:
@@ -169,25 +293,44 @@ def _inserted(objs: Sequence[models.Model]) -> None:
 def insert(*objs: models.Model) -> None:
     """INSERTs new instances of one model in one statement, with the values save() would
     write (defaults, pre_save, each field's own conversion), without compiling a query per
-    call; then the instances are saved ones. An auto-increment key is not read back."""
+    call; then the instances are saved ones. An auto-increment key is not read back.
+    Inside `batched()` the statement is held and sent with the block's others."""
     sql, params = _insert_sql(objs)
-    execute(sql, params)
+    _write(sql, params, model=type(objs[0]), reads_table=False)
     _inserted(objs)
 
 
 def insert_with(parent: models.Model, children: Sequence[models.Model]) -> None:
     """INSERTs `parent` and its `children` (rows of one model referring to it), as `insert`
-    would: in one statement on PostgreSQL (a data-modifying WITH; foreign keys are checked
-    at its end), in two elsewhere."""
-    parent_sql, parent_params = _insert_sql([parent])
-    children_sql, children_params = _insert_sql(children)
-    if connection.vendor == "postgresql":
-        execute(f"WITH parent AS ({parent_sql}) {children_sql}",
-                parent_params + children_params)
-    else:
-        execute(parent_sql, parent_params)
-        execute(children_sql, children_params)
-    _inserted([parent, *children])
+    would: in one statement on PostgreSQL (the two INSERTs in one batch; foreign keys are
+    checked at commit), in two elsewhere."""
+    with batched() if connection.in_atomic_block else _unbatched():
+        insert(parent)
+        insert(*children)
+
+
+@cache
+def _fields_by_name(model: type[models.Model]) -> dict[str, models.Field]:
+    """A model's concrete fields by name and by attname (`customer` and `customer_id`), as
+    save(update_fields=…) takes either."""
+    fields = model._meta.concrete_fields
+    return {**{field.name: field for field in fields},
+            **{field.attname: field for field in fields}}
+
+
+def _update_sql(obj: models.Model, names: Sequence[str]) -> tuple[str, list[Any]]:
+    """`UPDATE … SET` the fields named, WHERE the primary key: what save(update_fields=…)
+    sends, written without the ORM's compiler."""
+    meta = obj._meta
+    quote = connection.ops.quote_name
+    by_name = _fields_by_name(type(obj))
+    fields = [by_name[name] for name in names]
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    params = [field.get_db_prep_save(field.pre_save(obj, add=False), connection)
+              for field in fields]
+    sql = (f"UPDATE {table(type(obj))} SET {sets} "  # noqa: S608 - identifiers from the model
+           f"WHERE {quote(meta.pk.column)} = %s")
+    return sql, [*params, meta.pk.get_db_prep_value(obj.pk, connection)]
 
 
 class SavesChangedFields(models.Model):
@@ -208,7 +351,15 @@ class SavesChangedFields(models.Model):
             kwargs["update_fields"] = [
                 attname for attname, value in loaded.items()
                 if attname != self._meta.pk.attname and getattr(self, attname) != value]
-        super().save(*args, **kwargs)
+        if (_batch.get() is not None and not args and set(kwargs) == {"update_fields"}
+                and not self._state.adding):
+            # Held with the transaction's other writes: an instance read from the database
+            # (its row exists), saving the fields named or changed.
+            if kwargs["update_fields"]:
+                sql, params = _update_sql(self, list(kwargs["update_fields"]))
+                _write(sql, params, model=type(self), reads_table=True)
+        else:
+            super().save(*args, **kwargs)
         if loaded is not None:
             self.remember_loaded()
 

@@ -14,6 +14,8 @@ from typing import TypeVar
 
 from django.db import transaction
 
+from core.db import batched
+
 Model = TypeVar("Model")
 Answer = TypeVar("Answer")
 Result = TypeVar("Result")
@@ -26,11 +28,12 @@ def phased(*, call: Callable[[], Answer], lock: Callable[[], Model],
 
     `call` asks the processor; `lock` takes the object's row lock in a new transaction;
     `in_flight` tells whether the locked object still carries this attempt's marker;
-    `record` writes the answer (and clears the marker) in that transaction; `recorded` is
-    what to return when someone else already did."""
+    `record` writes the answer (and clears the marker) in that transaction, its writes sent
+    together (core.db.batched); `recorded` is what to return when someone else already did."""
     answer = call()
     with transaction.atomic(durable=True):
         current = lock()
         if not in_flight(current):
             return recorded(current)
-        return record(current, answer)
+        with batched():
+            return record(current, answer)

@@ -120,7 +120,7 @@ class Customer(TenantModel):
         return self.email or self.name or self.id
 
 
-class PaymentMethod(TenantModel):
+class PaymentMethod(SavesChangedFields, TenantModel):
     """A card, as Till keeps it: brand, last4, expiry, funding, country and a keyed
     fingerprint. The number and CVC are never stored; `processor_token` is what the
     processor knows the card by."""

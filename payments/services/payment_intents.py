@@ -18,6 +18,7 @@ from django_fsm import can_proceed
 from core import clock
 from core.actor import Actor
 from core.audit import status_change_record
+from core.db import batched
 from core.exceptions import (
     InvalidRequest,
     InvalidState,
@@ -113,7 +114,7 @@ def payment_intent_create(
             confirmation_method=confirmation_method or "automatic")
         if capture_method is not None:
             intent.capture_method = capture_method
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=True), batched():
             if payment_method:
                 method = payment_method_for_use(id=payment_method, merchant=merchant,
                                                 livemode=livemode, customer=intent.customer)
