@@ -1,27 +1,43 @@
 """Payments benchmark: create-and-confirm payments per second and their latency, side by side
-with the ceiling, a bare Django endpoint doing one INSERT on the same stack.
+with the ceiling, a bare Django endpoint doing one INSERT on the same stack, and with
+localstripe, an in-memory Stripe fake.
 
-What it runs, all on this machine, all on loopback and all stopped by itself:
+What it runs, all on this machine, on loopback (localstripe aside, below) and all stopped by
+itself (--targets picks among till, ceiling and localstripe; all three by default):
 - PostgreSQL databases of its own on DATABASE_URL's server: one for Till (created, migrated,
   dropped unless --keep-database; or DATABASE_URL's own with --use-database) and one for the
-  ceiling (`<database>_ceiling`, always its own);
+  ceiling (`<database>_ceiling`, always its own), each only when its target runs (Till's also
+  for --profile);
 - Till under `gunicorn config.wsgi` with the production settings (DEBUG off, the cache and
   the rate limiter on the Redis REDIS_URL names, the limit raised out of the way, tasks not
   eager, no webhook endpoints), and the ceiling (bench/ceiling/, a Django project of its own)
   under the same gunicorn command;
+- localstripe (the PyPI package, requirements-dev.txt) as shipped: `python -m localstripe
+  --port N --from-scratch`, one aiohttp process keeping its objects in a dict. It binds every
+  interface (`::`), not only loopback, and writes its whole store to /tmp/localstripe.pickle
+  after every object it creates (removed at the end unless it was there before). Its cost per
+  request grows with what its store holds (that write, and a scan of the store for a charge's
+  refunds each time it renders one), so the store is emptied (`DELETE /_config/data`) after
+  its warm-up and after each phase: every phase starts from an empty store, and its figures
+  depend on --seconds;
 - a load generator in a process of its own: asyncio, raw HTTP/1.1 with keep-alive (gunicorn's
   sync workers close every connection: then one connection per request, as in production).
 
 Every request is `POST /v1/payment_intents` with amount=2000, currency=usd,
 payment_method=pm_card_visa, confirm=true, a Bearer secret key and a new Idempotency-Key; it
-counts as done when it answers 200 with `"status": "succeeded"`, else as an error. For each
-target, after a warm-up:
+counts as done when it answers 200 with `"status": "succeeded"`, else as an error.
+localstripe gets the same request with a key of its own (it takes any `sk_` key): it creates
+and confirms in the one call (a 4242 card object made anew from pm_card_visa at each lookup)
+and ignores Idempotency-Key.
+For each target, after a warm-up:
 - fixed rate: --rate requests per second for --seconds, open loop (sent on schedule whatever
   the answers do), latency measured from the scheduled send, so a stall counts against every
   request it delays (no coordinated omission);
 - saturation: --connections closed-loop connections for --seconds, each sending its next
   request as soon as the last one answers.
-Latency percentiles are over the successful requests.
+Latency percentiles are over the successful requests. CPU is read from /proc: gunicorn's
+workers, localstripe's one process, and the PostgreSQL backends of each Django target's
+database (localstripe has none).
 
 With --profile N it then counts the SQL queries of one create-and-confirm, measures the CPU
 and database time of N of them and profiles N more (cProfile, CPU time) through Django's
@@ -60,12 +76,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 CEILING_DIR = Path(__file__).resolve().parent / "ceiling"
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.common import create_database, drop_database, percentile, process_cpu  # noqa: E402
+from bench.common import (  # noqa: E402
+    children,
+    create_database,
+    drop_database,
+    percentile,
+    process_cpu,
+)
 
 PATH = "/v1/payment_intents"
 PARAMS = {"amount": "2000", "currency": "usd", "payment_method": "pm_card_visa",
           "confirm": "true"}
-TARGETS = ("till", "ceiling")
+TARGETS = ("till", "ceiling", "localstripe")
+# Any `sk_` key of more than five characters passes localstripe's check.
+LOCALSTRIPE_KEY = "sk_test_payments_bench"
+# Where localstripe writes its store after every change (a path fixed in its code).
+LOCALSTRIPE_STORE = Path("/tmp/localstripe.pickle")  # noqa: S108
 
 
 # -- the load generator (its own process) ----------------------------------------------------
@@ -220,17 +246,19 @@ def run_load(spec: dict, results) -> None:
 
 
 class CpuSampler(threading.Thread):
-    """CPU seconds spent during a phase by the server's workers, by the PostgreSQL backends
-    of its database and by the load generator, read from /proc every quarter second.
+    """CPU seconds spent during a phase by the server (gunicorn's workers, the children of
+    `server_pid`; with `workers` false, `server_pid` itself), by the PostgreSQL backends of
+    its database (none without one) and by the load generator, read from /proc every quarter
+    second.
 
     CPU time, unlike throughput, hardly depends on what else the machine runs: on a shared
     machine it is the steadier measure of what a request costs."""
 
-    def __init__(self, *, server_pid: int, database: str, admin_url: str,
-                 loader_pid: int) -> None:
+    def __init__(self, *, server_pid: int, workers: bool, database: str | None,
+                 admin_url: str, loader_pid: int) -> None:
         super().__init__(daemon=True)
         self.server_pid, self.database, self.loader_pid = server_pid, database, loader_pid
-        self.admin_url = admin_url
+        self.workers, self.admin_url = workers, admin_url
         self.stopping = threading.Event()
         self.first: dict[tuple[str, int], float] = {}
         self.last: dict[tuple[str, int], float] = {}
@@ -238,15 +266,12 @@ class CpuSampler(threading.Thread):
 
     def pids(self) -> list[tuple[str, int]]:
         found = [("loader", self.loader_pid)]
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError, IndexError):
-                    fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-                    if int(fields[1]) == self.server_pid:
-                        found.append(("server", int(entry.name)))
-        rows = self.conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
-                                 [self.database]).fetchall()
-        found += [("postgres", pid) for (pid,) in rows]
+        servers = children(self.server_pid) if self.workers else [self.server_pid]
+        found += [("server", pid) for pid in servers]
+        if self.database:
+            rows = self.conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                                     [self.database]).fetchall()
+            found += [("postgres", pid) for (pid,) in rows]
         return found
 
     def sample(self, initial: bool = False) -> None:
@@ -270,7 +295,7 @@ class CpuSampler(threading.Thread):
     def totals(self) -> dict[str, float]:
         self.stopping.set()
         self.join(10)
-        out = {"server": 0.0, "postgres": 0.0, "loader": 0.0}
+        out = {"server": 0.0, "loader": 0.0} | ({"postgres": 0.0} if self.database else {})
         for key, cpu in self.last.items():
             out[key[0]] += cpu - self.first[key]
         return out
@@ -347,7 +372,8 @@ def start_server(command: list[str], cwd: Path, env: dict, log: list[str]
     return process
 
 
-def wait_ready(name: str, port: int, process: subprocess.Popen, log: list[str]) -> None:
+def wait_ready(name: str, port: int, process: subprocess.Popen, log: list[str],
+               probe: tuple[str, str]) -> None:
     import http.client
 
     deadline = time.monotonic() + 60
@@ -356,16 +382,16 @@ def wait_ready(name: str, port: int, process: subprocess.Popen, log: list[str]) 
             break
         with contextlib.suppress(OSError):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
+            conn.request(*probe)
             if conn.getresponse().status == 200:
                 return
         time.sleep(0.2)
     sys.exit(f"{name} did not start:\n" + "".join(log[-40:]))
 
 
-def settle(name: str, port: int, limit: float = 180.0) -> None:
-    """Waits until the server has worked through what an overloaded phase left queued (a
-    health check queues behind it), so the next phase measures only its own requests."""
+def settle(name: str, port: int, probe: tuple[str, str], limit: float = 180.0) -> None:
+    """Waits until the server has worked through what an overloaded phase left queued (the
+    target's probe queues behind it), so the next phase measures only its own requests."""
     import http.client
 
     deadline = time.monotonic() + limit
@@ -373,7 +399,7 @@ def settle(name: str, port: int, limit: float = 180.0) -> None:
         started = time.monotonic()
         with contextlib.suppress(OSError):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=limit)
-            conn.request("GET", "/healthz")
+            conn.request(*probe)
             conn.getresponse().read()
             conn.close()
             if time.monotonic() - started < 0.5:
@@ -393,7 +419,7 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(5)
 
 
-def machine() -> dict:
+def machine(admin_url: str) -> dict:
     import psycopg
     import redis
 
@@ -406,16 +432,19 @@ def machine() -> dict:
     memory_kib = 0
     with contextlib.suppress(OSError), open("/proc/meminfo") as meminfo:
         memory_kib = int(meminfo.readline().split()[1])
-    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+    with psycopg.connect(admin_url) as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0]
     redis_version = redis.Redis.from_url(os.environ["REDIS_URL"]).info()["redis_version"]
+    import aiohttp
     import django
     import gunicorn
+    import localstripe
 
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kib / 2**20, 1),
             "kernel": platform.release(), "python": platform.python_version(),
             "django": django.get_version(), "gunicorn": gunicorn.__version__,
-            "postgresql": pg.split(" ")[0], "redis": redis_version}
+            "postgresql": pg.split(" ")[0], "redis": redis_version,
+            "localstripe": localstripe.__version__, "aiohttp": aiohttp.__version__}
 
 
 
@@ -458,8 +487,9 @@ def main() -> None:
     parser.add_argument("--max-connections", type=int, default=512,
                         help="most connections open at once in the fixed-rate phase")
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
-    parser.add_argument("--targets", default="till,ceiling",
-                        help="which to measure, comma-separated (default till,ceiling)")
+    parser.add_argument("--targets", default=",".join(TARGETS),
+                        help="which to measure, comma-separated (default "
+                             f"{','.join(TARGETS)})")
     parser.add_argument("--phases", default="fixed,saturation",
                         help="which phases, comma-separated (default fixed,saturation)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
@@ -499,17 +529,20 @@ def main() -> None:
     servers: list[subprocess.Popen] = []
     loaders: list = []
     created: list[str] = []
+    # localstripe's store file is left as found: removed at the end if this run made it.
+    store_was_there = LOCALSTRIPE_STORE.exists()
 
     def on_term(*_) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
     try:
-        if not args.use_database:
+        if ("till" in targets or args.profile) and not args.use_database:
             create_database(admin_url, till_db)
             created.append(till_db)
-        create_database(admin_url, ceiling_db)
-        created.append(ceiling_db)
+        if "ceiling" in targets:
+            create_database(admin_url, ceiling_db)
+            created.append(ceiling_db)
         results = run(args, targets, env, ceiling_env, admin_url, servers, loaders)
     except KeyboardInterrupt:
         sys.exit("interrupted: stopped the servers, dropped the databases")
@@ -520,6 +553,8 @@ def main() -> None:
                 loader.join(5)
         for server in servers:
             stop_server(server)
+        if "localstripe" in targets and not store_was_there:
+            LOCALSTRIPE_STORE.unlink(missing_ok=True)
         if not args.keep_database and created:
             with contextlib.suppress(Exception):
                 from django.db import connections
@@ -546,18 +581,23 @@ def run(args, targets: list[str], env: dict, ceiling_env: dict, admin_url: str,
 
     from merchants.services import merchant_create
 
-    call_command("migrate", verbosity=0)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-                   cwd=CEILING_DIR, env=ceiling_env, check=True)
-    created = merchant_create(name="Bench", email=f"bench-{uuid.uuid4().hex[:8]}@bench.test",
-                              password="bench-password-1")  # noqa: S106
-    secret_key = created.keys["test_secret_key"]
-    connections.close_all()
+    secret_key = None
+    if "till" in targets or args.profile:
+        call_command("migrate", verbosity=0)
+        created = merchant_create(name="Bench",
+                                  email=f"bench-{uuid.uuid4().hex[:8]}@bench.test",
+                                  password="bench-password-1")  # noqa: S106
+        secret_key = created.keys["test_secret_key"]
+        connections.close_all()
+    if "ceiling" in targets:
+        subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+                       cwd=CEILING_DIR, env=ceiling_env, check=True)
 
     results: dict = {
         "command": " ".join([".venv/bin/python", *sys.argv]),
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine(),
+        "machine": machine(admin_url),
+        "targets": targets,
         "server": {"workers": args.workers, "worker_class": args.worker_class,
                    "threads": args.threads if args.worker_class == "gthread" else 1},
         "rate": args.rate, "connections": args.connections, "seconds": args.seconds,
@@ -565,27 +605,24 @@ def run(args, targets: list[str], env: dict, ceiling_env: dict, admin_url: str,
     }
     if not args.profile_only:
         servers_by: dict[str, subprocess.Popen] = {}
-        databases = {"till": urlsplit(env["DATABASE_URL"]).path.lstrip("/"),
-                     "ceiling": urlsplit(ceiling_env["CEILING_DATABASE_URL"]).path.lstrip("/")}
         logs: dict[str, list[str]] = {}
         ports: dict[str, int] = {}
-        for target in targets:
+        specs = {target: target_spec(target, args, env, ceiling_env, secret_key)
+                 for target in targets}
+        for target, spec in specs.items():
             ports[target] = free_port()
             logs[target] = []
-            if target == "till":
-                command = gunicorn_command("config.wsgi", ports[target], args)
-                servers.append(start_server(command, BASE_DIR, env, logs[target]))
-            else:
-                command = gunicorn_command("ceiling.wsgi", ports[target], args)
-                servers.append(start_server(command, CEILING_DIR, ceiling_env, logs[target]))
-            wait_ready(target, ports[target], servers[-1], logs[target])
+            servers.append(start_server(spec["command"](ports[target]), spec["cwd"],
+                                        spec["env"], logs[target]))
+            wait_ready(target, ports[target], servers[-1], logs[target], spec["probe"])
             servers_by[target] = servers[-1]
-        base = {"secret_key": secret_key, "timeout": args.timeout,
-                "max_connections": args.max_connections}
+        base = {"timeout": args.timeout, "max_connections": args.max_connections}
         for target in targets:
             print(f"warming up {target} ({args.warmup:g} s)", file=sys.stderr)
             load({**base, "name": f"{target}-warmup", "port": ports[target], "mode": "closed",
+                  "secret_key": specs[target]["secret_key"],
                   "connections": args.connections, "seconds": args.warmup}, loaders)
+            settle(target, ports[target], specs[target]["probe"])
         phases = [(mode, label) for mode, label, name in (
             ("rate", f"fixed {args.rate:g}/s", "fixed"),
             ("closed", f"saturation x{args.connections}", "saturation"))
@@ -594,14 +631,16 @@ def run(args, targets: list[str], env: dict, ceiling_env: dict, admin_url: str,
             for target in targets:
                 print(f"{target}: {label} for {args.seconds:g} s", file=sys.stderr)
                 outcome = load({**base, "name": f"{target}-{mode}", "port": ports[target],
+                                "secret_key": specs[target]["secret_key"],
                                 "mode": mode, "rate": args.rate,
                                 "connections": args.connections, "seconds": args.seconds},
                                loaders, watch={"server_pid": servers_by[target].pid,
-                                               "database": databases[target],
+                                               "workers": specs[target]["workers"],
+                                               "database": specs[target]["database"],
                                                "admin_url": admin_url})
                 results["phases"].append(summarize(
                     target, label, args.rate if mode == "rate" else None, outcome))
-                settle(target, ports[target])
+                settle(target, ports[target], specs[target]["probe"])
         for target in targets:
             errors = [line for line in logs[target] if "Traceback" in line or "ERROR" in line]
             if errors:
@@ -610,6 +649,27 @@ def run(args, targets: list[str], env: dict, ceiling_env: dict, admin_url: str,
     if args.profile:
         results["profile"] = profile(secret_key, args.profile)
     return results
+
+
+def target_spec(target: str, args, env: dict, ceiling_env: dict, secret_key: str | None
+                ) -> dict:
+    """How to start a target (`command` takes the port) and reach it: its `probe` (a request
+    it answers 200 to once ready and after its queue), the key it takes, whether its CPU is
+    its workers' (gunicorn's children) or its own process's, and its database (or None)."""
+    if target == "localstripe":
+        return {"command": lambda port: [sys.executable, "-m", "localstripe", "--port",
+                                         str(port), "--from-scratch"],
+                "cwd": BASE_DIR, "env": dict(os.environ),
+                # The one route it answers without a key; it empties the store, so each phase
+                # starts from an empty one (its cost per request grows with the store).
+                "probe": ("DELETE", "/_config/data"),
+                "secret_key": LOCALSTRIPE_KEY, "workers": False, "database": None}
+    app, cwd, target_env, url = (
+        ("config.wsgi", BASE_DIR, env, env["DATABASE_URL"]) if target == "till" else
+        ("ceiling.wsgi", CEILING_DIR, ceiling_env, ceiling_env["CEILING_DATABASE_URL"]))
+    return {"command": lambda port: gunicorn_command(app, port, args), "cwd": cwd,
+            "env": target_env, "probe": ("GET", "/healthz"), "secret_key": secret_key,
+            "workers": True, "database": urlsplit(url).path.lstrip("/")}
 
 
 def verdict(results: dict) -> dict:
@@ -623,7 +683,23 @@ def verdict(results: dict) -> dict:
         out["till_fixed_p99_ms"] = fixed["latency_ms"]["p99"]
         out["p99_under_50ms"] = (fixed["latency_ms"]["p99"] < 50 and not fixed["errors"]
                                  and fixed["per_s"] >= 0.95 * results["rate"])
+    # Till / localstripe: latencies at the fixed rate (above 1: Till slower), throughput at
+    # saturation (above 1: Till faster). None where localstripe served nothing.
+    ours, theirs = rows.get(("till", "fixed")), rows.get(("localstripe", "fixed"))
+    if ours and theirs:
+        out["localstripe_fixed"] = {q: ratio(ours["latency_ms"][q], theirs["latency_ms"][q])
+                                    for q in ("p50", "p99")}
+    ours, theirs = rows.get(("till", "saturation")), rows.get(("localstripe", "saturation"))
+    if ours and theirs:
+        out["localstripe_saturation"] = ratio(ours["per_s"], theirs["per_s"])
     return out
+
+
+def ratio(ours: float, theirs: float) -> float | None:
+    """ours / theirs to three significant digits (the two can be orders of magnitude apart)."""
+    if not theirs or theirs != theirs:  # zero, or NaN: no successful request
+        return None
+    return float(f"{ours / theirs:.3g}")
 
 
 # -- the profile (this process, Django's test client) ----------------------------------------
@@ -814,10 +890,12 @@ HEADER = ("target", "phase", "offered/s", "done/s", "ok", "errors", "p50 ms", "p
 
 def cpu_bound(row: dict, cores: int) -> float | None:
     """Requests per second if the app's and PostgreSQL's CPU per request were all that
-    mattered and they had every core (an upper bound: no load generator, no waits)."""
+    mattered and they had every core (an upper bound: no load generator, no waits); one core
+    for localstripe, a single process."""
     cpu = row.get("cpu_ms") or {}
     if not cpu.get("server"):
         return None
+    cores = 1 if row["target"] == "localstripe" else cores
     return round(cores * 1000 / (cpu["server"] + (cpu.get("postgres") or 0)))
 
 
@@ -840,9 +918,20 @@ def _machine_line(m: dict) -> str:
 
 
 def _server_line(results: dict) -> str:
-    s = results["server"]
+    s, m, targets = results["server"], results["machine"], results["targets"]
     threads = f" x {s['threads']} threads" if s["worker_class"] == "gthread" else ""
-    return f"gunicorn {s['workers']} {s['worker_class']} workers{threads}, both targets"
+    parts = []
+    if django_targets := [{"till": "Till", "ceiling": "the ceiling"}[t] for t in targets
+                          if t != "localstripe"]:
+        parts.append(f"gunicorn {s['workers']} {s['worker_class']} workers{threads} "
+                     f"({' and '.join(django_targets)})")
+    if "localstripe" in targets:
+        parts.append(f"localstripe {m['localstripe']}, one aiohttp {m['aiohttp']} process")
+    return "; ".join(parts)
+
+
+def _ratio_text(value: float | None) -> str:
+    return f"{value:g}" if value is not None else "-"
 
 
 def report(results: dict) -> None:
@@ -871,6 +960,13 @@ def report(results: dict) -> None:
         if "till_fixed_p99_ms" in v:
             print(f"Till p99 at {results['rate']:g}/s: {v['till_fixed_p99_ms']} ms "
                   f"(target < 50 ms: {'met' if v['p99_under_50ms'] else 'NOT met'})")
+        if "localstripe_fixed" in v:
+            print(f"Till / localstripe latency at {results['rate']:g}/s: p50 "
+                  f"{_ratio_text(v['localstripe_fixed']['p50'])}, p99 "
+                  f"{_ratio_text(v['localstripe_fixed']['p99'])} (above 1: Till slower)")
+        if "localstripe_saturation" in v:
+            print(f"Till / localstripe throughput at saturation: "
+                  f"{_ratio_text(v['localstripe_saturation'])} (above 1: Till faster)")
         for target, lines in results.get("server_errors", {}).items():
             print(f"{target} server log errors: {''.join(lines)}")
     if p := results.get("profile"):
@@ -920,6 +1016,15 @@ def markdown(results: dict) -> str:
             lines.append(f"- Till p99 at {results['rate']:g} payments/s: "
                          f"**{v['till_fixed_p99_ms']} ms** (target < 50 ms: "
                          f"{'met' if v['p99_under_50ms'] else 'not met'})")
+        if "localstripe_fixed" in v:
+            lines.append(f"- Till / localstripe latency at {results['rate']:g} payments/s: "
+                         f"p50 **{_ratio_text(v['localstripe_fixed']['p50'])}**, p99 "
+                         f"**{_ratio_text(v['localstripe_fixed']['p99'])}** (above 1: Till "
+                         "slower)")
+        if "localstripe_saturation" in v:
+            lines.append(f"- Till / localstripe throughput at saturation: "
+                         f"**{_ratio_text(v['localstripe_saturation'])}** (above 1: Till "
+                         "faster)")
     if p := results.get("profile"):
         lines += [f"- Profile: {p['queries_per_request']} SQL queries per create-and-confirm, "
                   f"{p['ms_per_request']} ms per request in-process (test client, one "
