@@ -9,7 +9,8 @@ attempt first. A crash between the phases leaves the marker, which the recovery 
 and finishes through the same function.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.db import transaction
@@ -19,6 +20,14 @@ from core.db import batched
 Model = TypeVar("Model")
 Answer = TypeVar("Answer")
 Result = TypeVar("Result")
+
+
+@contextmanager
+def phase_one() -> Iterator[None]:
+    """Phase 1's transaction: durable (never nested in another), its writes sent together
+    when it ends (core.db.batched)."""
+    with transaction.atomic(durable=True), batched():
+        yield
 
 
 def phased(*, call: Callable[[], Answer], lock: Callable[[], Model],

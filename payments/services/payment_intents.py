@@ -18,7 +18,6 @@ from django_fsm import can_proceed
 from core import clock
 from core.actor import Actor
 from core.audit import status_change_record
-from core.db import batched
 from core.exceptions import (
     InvalidRequest,
     InvalidState,
@@ -28,7 +27,7 @@ from core.exceptions import (
 )
 from core.hooks import PaymentOutcome, payment_outcome_dispatch
 from core.metadata import MetadataUpdate, metadata_apply
-from core.phases import phased
+from core.phases import phase_one, phased
 from core.types import NOT_GIVEN, Maybe
 from merchants.models import Merchant
 from payments import selectors
@@ -114,7 +113,7 @@ def payment_intent_create(
             confirmation_method=confirmation_method or "automatic")
         if capture_method is not None:
             intent.capture_method = capture_method
-        with transaction.atomic(durable=True), batched():
+        with phase_one():
             if payment_method:
                 method = payment_method_for_use(id=payment_method, merchant=merchant,
                                                 livemode=livemode, customer=intent.customer)
@@ -213,7 +212,7 @@ def payment_intent_confirm(
     if payment_method:
         payment_method = payment_method_from_processor(id=payment_method, merchant=merchant,
                                                        livemode=livemode)
-    with transaction.atomic(durable=True):
+    with phase_one():
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
         client_secret_check(intent=intent, client_secret=client_secret)
@@ -356,7 +355,7 @@ def payment_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
     processor (or waits in `requires_confirmation` for a manual confirmation). Failed: back
     to `requires_payment_method` with `payment_intent_authentication_failure`. Never raises
     a card error: the page shows the intent's outcome."""
-    with transaction.atomic(durable=True):
+    with phase_one():
         intent = selectors.payment_intent_get_locked_by_id(id=id)
         client_secret_check(intent=intent, client_secret=client_secret)
         _refuse_if_busy(intent)
@@ -396,7 +395,7 @@ def payment_intent_capture(*, id: str, merchant: Merchant, livemode: bool,  # no
     key `<id>:capture`; racing a cancel, exactly one of them applies. The processor that
     made the authorization captures it (refused, changing nothing, if it is gone)."""
     processor_for(merchant=merchant, livemode=livemode)  # live mode without one: refused
-    with transaction.atomic(durable=True):
+    with phase_one():
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
         _refuse_if_busy(intent)
@@ -447,7 +446,7 @@ def payment_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noq
                           expired: bool = False) -> PaymentIntent:
     """Cancels an intent (`payment_intent.canceled`); an authorization is voided with the
     processor first (phased, key `<id>:cancel`), and its charge shows the hold released."""
-    with transaction.atomic(durable=True):
+    with phase_one():
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
         _refuse_if_busy(intent)
