@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.encoding import escape_uri_path
 
 from core.context import request_id_var
+from core.memo import request_scope
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
 
@@ -26,7 +27,8 @@ def new_request_id() -> str:
 
 
 class RequestIdMiddleware:
-    """Accepts a client's `X-Request-Id` (Till's extension) or makes `req_…`; echoes it."""
+    """Accepts a client's `X-Request-Id` (Till's extension) or makes `req_…`; echoes it.
+    The request is one scope of core.memo's reads."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -37,7 +39,8 @@ class RequestIdMiddleware:
         request.request_id = request_id
         token = request_id_var.set(request_id)
         try:
-            response = self.get_response(request)
+            with request_scope():
+                response = self.get_response(request)
         finally:
             request_id_var.reset(token)
         response["Request-Id"] = request_id

@@ -20,6 +20,7 @@ from core.db import (
     table,
 )
 from core.exceptions import NotFound
+from core.memo import remembered
 from merchants.models import Merchant
 from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
 
@@ -137,10 +138,18 @@ def webhook_endpoint_subscriptions(*, merchant_id: str, livemode: bool
                                    ) -> list[tuple[str, list[str]]]:
     """(id, enabled_events) of the enabled endpoints of a merchant and mode: one query; at
     most 16 rows, so which event types they want is decided in Python. Hand-written SQL:
-    every change that records events makes this read (see core.db)."""
-    rows = fetch_as(_subscriptions_sql(), [merchant_id, livemode,
-                                           WebhookEndpoint.Status.ENABLED], _SUBSCRIPTION)
-    return [(endpoint.id, endpoint.enabled_events) for (endpoint,) in rows]
+    every change that records events makes this read (see core.db). Read once per request
+    (core.memo): a create-and-confirm's two transactions share it. An endpoint created while
+    a request runs gets the events of the requests that start after it."""
+    def read() -> list[tuple[str, list[str]]]:
+        rows = fetch_as(_subscriptions_sql(), [merchant_id, livemode,
+                                               WebhookEndpoint.Status.ENABLED], _SUBSCRIPTION)
+        return [(endpoint.id, endpoint.enabled_events) for (endpoint,) in rows]
+
+    return remembered((SUBSCRIPTIONS, merchant_id, livemode), read)
+
+
+SUBSCRIPTIONS = "webhook_endpoint_subscriptions"  # core.memo's key
 
 
 _SUBSCRIPTION = Reader(WebhookEndpoint, {"id", "enabled_events"})

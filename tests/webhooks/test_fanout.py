@@ -2,12 +2,15 @@
 transaction, cheaply."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from core.memo import request_scope
 from payments.services import customer_create, customer_update
 from tests.conftest import make_account
 from tests.webhooks.conftest import create_endpoint, record_event
 from webhooks.models import Event, WebhookDelivery
+from webhooks.services import webhook_endpoint_create
 
 URL = "https://93.184.215.14/hook"
 
@@ -89,3 +92,25 @@ def test_fan_out_costs_one_query_for_endpoints_and_one_insert(account, api,
                         name="New")
 
     assert WebhookDelivery.objects.filter(event__type="customer.updated").count() == 16
+
+
+def test_one_request_reads_the_endpoints_once_and_sees_its_own_changes(account, api):
+    # given an endpoint, and a request's scope of kept reads (core.memo)
+    first = create_endpoint(api, URL)["id"]
+    with request_scope():
+        one = record_event(account.merchant, email="one@example.test")
+        with CaptureQueriesContext(connection) as second_change:
+            two = record_event(account.merchant, email="two@example.test")
+        # an endpoint made within the same request is seen by the events after it
+        added = webhook_endpoint_create(merchant=account.merchant, livemode=False, url=URL,
+                                        enabled_events=["*"])
+        three = record_event(account.merchant, email="three@example.test")
+
+    # then the second change did not read the endpoints again, and each event went to the
+    # endpoints there were when it was recorded
+    assert not any("webhooks_webhookendpoint" in q["sql"]
+                   for q in second_change.captured_queries)
+    assert [d.endpoint_id for d in WebhookDelivery.objects.filter(event__in=[one, two])] == [
+        first, first]
+    assert {d.endpoint_id for d in WebhookDelivery.objects.filter(event=three)} == {
+        first, added.id}

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from core import clock
+from core import clock, memo
 from core.exceptions import InvalidParameter, InvalidRequest
 from core.metadata import MetadataUpdate, metadata_apply
 from core.types import NOT_GIVEN, Maybe
@@ -58,6 +58,7 @@ def webhook_endpoint_create(*, merchant: Merchant, livemode: bool, url: str,
                 "endpoints. Delete one before creating another.",
                 code="webhook_endpoint_limit_reached")
         endpoint.save()
+        memo.forget(selectors.SUBSCRIPTIONS)
     return endpoint
 
 
@@ -86,6 +87,7 @@ def webhook_endpoint_update(*, id: str, merchant: Merchant, livemode: bool,  # n
         elif disabled is False and can_proceed(endpoint.enable):
             endpoint.enable()
         endpoint.save()
+        memo.forget(selectors.SUBSCRIPTIONS)
     return endpoint
 
 
@@ -98,6 +100,7 @@ def webhook_endpoint_delete(*, id: str, merchant: Merchant,  # noqa: A002
                                                          livemode=livemode)
         endpoint.deleted_at = clock.now()
         endpoint.save(update_fields=["deleted_at"])
+        memo.forget(selectors.SUBSCRIPTIONS)
         _deliveries_cancel(endpoint_id=endpoint.id)
     return endpoint
 
@@ -136,6 +139,7 @@ def webhook_endpoint_disable_failing(*, id: str) -> WebhookEndpoint | None:  # n
             return None
         endpoint.disable(reason=WebhookEndpoint.DisabledReason.FAILING)
         endpoint.save(update_fields=["status", "disabled_reason"])
+        memo.forget(selectors.SUBSCRIPTIONS)
         _deliveries_cancel(endpoint_id=endpoint.id)
         event_record(type="webhook_endpoint.disabled", obj=endpoint)
     logger.warning("Disabled webhook endpoint %s: failing since %s", endpoint.id,
