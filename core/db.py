@@ -50,9 +50,11 @@ def db_datetime(value: datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def execute(sql: str, params: Sequence[Any]) -> None:
+def execute(sql: str, params: Sequence[Any]) -> int:
+    """Runs one statement now; how many rows it changed."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 # -- a transaction's writes in one statement -------------------------------------------------
@@ -167,8 +169,11 @@ def _unbatched() -> Iterator[None]:
         _batch.reset(token)
 
 
-def _write(sql: str, params: list[Any], *, model: type[models.Model], reads_table: bool
-           ) -> None:
+def write(sql: str, params: list[Any], *, model: type[models.Model], reads_table: bool = True
+          ) -> None:
+    """A hand-written INSERT, UPDATE or DELETE of `model`'s table: sent now, or held with
+    the batch's others inside `batched()`. `reads_table`: it reads the table too (an UPDATE
+    or DELETE … WHERE), so earlier held writes of that table are sent before it."""
     batch = _batch.get()
     if batch is None:
         execute(sql, params)
@@ -296,7 +301,7 @@ def insert(*objs: models.Model) -> None:
     call; then the instances are saved ones. An auto-increment key is not read back.
     Inside `batched()` the statement is held and sent with the block's others."""
     sql, params = _insert_sql(objs)
-    _write(sql, params, model=type(objs[0]), reads_table=False)
+    write(sql, params, model=type(objs[0]), reads_table=False)
     _inserted(objs)
 
 
@@ -357,7 +362,7 @@ class SavesChangedFields(models.Model):
             # (its row exists), saving the fields named or changed.
             if kwargs["update_fields"]:
                 sql, params = _update_sql(self, list(kwargs["update_fields"]))
-                _write(sql, params, model=type(self), reads_table=True)
+                write(sql, params, model=type(self))
         else:
             super().save(*args, **kwargs)
         if loaded is not None:

@@ -16,6 +16,7 @@ from typing import TypeVar
 from django.db import transaction
 
 from core.db import batched
+from core.request_writes import claim_here
 
 Model = TypeVar("Model")
 Answer = TypeVar("Answer")
@@ -25,8 +26,10 @@ Result = TypeVar("Result")
 @contextmanager
 def phase_one() -> Iterator[None]:
     """Phase 1's transaction: durable (never nested in another), its writes sent together
-    when it ends (core.db.batched)."""
+    when it ends (core.db.batched), the request's Idempotency-Key claimed with them
+    (core.request_writes)."""
     with transaction.atomic(durable=True), batched():
+        claim_here()
         yield
 
 

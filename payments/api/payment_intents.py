@@ -201,6 +201,7 @@ class PaymentIntentSerializer(ApiObjectSerializer):
 # -- views ---------------------------------------------------------------------------------
 
 class PaymentIntentListView(ApiView):
+    folds_idempotency = PaymentIntentSerializer
     @extend_schema(operation_id="ListPaymentIntents", parameters=[PaymentIntentListParams],
                    responses=list_of(PaymentIntentSerializer))
     def get(self, request) -> Response:
@@ -249,6 +250,7 @@ class PaymentIntentDetailView(PublishableKeyView, ApiView):
 
 
 class PaymentIntentConfirmView(PublishableKeyView, ApiView):
+    folds_idempotency = PaymentIntentSerializer
     allow_publishable_key = True
     publishable_render = staticmethod(payment_intent_for_publishable_key)
 
@@ -267,6 +269,7 @@ class PaymentIntentConfirmView(PublishableKeyView, ApiView):
 
 
 class PaymentIntentCaptureView(ApiView):
+    folds_idempotency = PaymentIntentSerializer
     @extend_schema(operation_id="CapturePaymentIntent", parameters=[ID_PARAM],
                    request=PaymentIntentCaptureParams, responses=PaymentIntentSerializer)
     def post(self, request, id: str) -> Response:  # noqa: A002
@@ -280,6 +283,7 @@ class PaymentIntentCaptureView(ApiView):
 
 
 class PaymentIntentCancelView(ApiView):
+    folds_idempotency = PaymentIntentSerializer
     @extend_schema(operation_id="CancelPaymentIntent", parameters=[ID_PARAM],
                    request=PaymentIntentCancelParams, responses=PaymentIntentSerializer)
     def post(self, request, id: str) -> Response:  # noqa: A002

@@ -95,6 +95,8 @@ class PublishableKeyView:
     def initial(self, request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         self.is_publishable = request.auth.kind == ApiKey.Kind.PUBLISHABLE
+        if self.is_publishable:
+            self.folds_idempotency = None  # its response is cut (below), not the stored one
 
     def expand(self, serializer, *, is_list: bool = False) -> dict[str, dict]:
         if self.is_publishable and self.raw_params.get("expand") not in (None, "", []):

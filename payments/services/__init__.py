@@ -3,6 +3,7 @@ payment intents (with the one place their outcomes are recorded, and Till's own 
 setup intents and test clocks. The functions are re-exported here, so callers write
 `payments.services.payment_intent_confirm(...)`."""
 
+from payments.services.capture_and_cancel import payment_intent_cancel, payment_intent_capture
 from payments.services.common import client_secret_check
 from payments.services.customers import (
     customer_create,
@@ -38,8 +39,6 @@ from payments.services.payment_intent_sweeps import (
 from payments.services.payment_intents import (
     ConfirmOptions,
     payment_intent_authenticate,
-    payment_intent_cancel,
-    payment_intent_capture,
     payment_intent_confirm,
     payment_intent_create,
     payment_intent_update,

@@ -1,5 +1,6 @@
 """What the payments services share: the client-secret proof, 3-D Secure's next action,
-a decline as the domain's card error, the amount limits and a confirmation's options."""
+a decline as the domain's card error, the amount limits, a confirmation's options, and the
+checks and markers of an intent's phased operations (confirm, capture, cancel)."""
 
 import hmac
 from dataclasses import dataclass
@@ -8,7 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from core.exceptions import InvalidParameter, InvalidRequest, PaymentDeclined
+from core.exceptions import (
+    InvalidParameter,
+    InvalidRequest,
+    InvalidState,
+    ObjectBusy,
+    PaymentDeclined,
+)
 from core.money import MAXIMUM_AMOUNT, THREE_DECIMAL_CURRENCIES, format_money, minimum_amount
 from payments.models import PaymentIntent, SetupIntent
 from payments.processors.base import Decline
@@ -73,3 +80,38 @@ class ConfirmOptions:
     error_on_requires_action: bool = False
     receipt_email: str | None = None
     capture_method: str | None = None
+
+
+# -- an intent's phased operations ---------------------------------------------------------
+
+CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
+CAPTURABLE = ("requires_capture",)
+CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
+              "requires_action")
+
+
+def unexpected_state(intent: PaymentIntent, action: str, allowed: tuple[str, ...]
+                     ) -> InvalidState:
+    done = {"confirm": "confirmed", "capture": "captured", "cancel": "canceled"}[action]
+    return InvalidState(
+        f"You cannot {action} this PaymentIntent because it has a status of {intent.status}. "
+        f"Only a PaymentIntent with one of the following statuses may be {done}: "
+        f"{', '.join(allowed)}.", code="payment_intent_unexpected_state",
+        payment_intent=intent)
+
+
+def refuse_if_busy(intent: PaymentIntent) -> None:
+    if intent.operation is not None:
+        raise ObjectBusy
+
+
+def attempt_in_flight(operation: str, attempt: int):
+    """core.phases.phased's `in_flight`: the locked intent still carries this attempt."""
+    def check(intent: PaymentIntent) -> bool:
+        return intent.operation == operation and intent.attempt == attempt
+    return check
+
+
+def already_recorded(intent: PaymentIntent) -> tuple[PaymentIntent, None]:
+    """core.phases.phased's `recorded`: another process recorded the answer."""
+    return intent, None

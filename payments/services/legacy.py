@@ -31,8 +31,9 @@ from payments.models import (
 )
 from payments.processors import processor_for
 from payments.processors.base import Processor
+from payments.services.capture_and_cancel import payment_intent_capture
 from payments.services.common import check_amount, decline_error
-from payments.services.payment_intents import payment_intent_capture, payment_intent_create
+from payments.services.payment_intents import payment_intent_create
 from payments.services.payment_methods import (
     CardInput,
     payment_method_build,

@@ -4,8 +4,7 @@ from core.actor import Actor
 from core.audit import status_change_record
 from core.exceptions import InvalidState, ObjectBusy
 from payments.models import PaymentIntent
-from payments.services.common import check_amount
-from payments.services.payment_intents import CONFIRMABLE
+from payments.services.common import CONFIRMABLE, check_amount
 
 
 def payment_intent_amount_set_locked(intent: PaymentIntent, *, amount: int,

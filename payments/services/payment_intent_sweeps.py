@@ -19,13 +19,17 @@ from payments.clocks import customer_time
 from payments.models import Charge, PaymentIntent
 from payments.processors import processor_for, processor_for_charge
 from payments.processors.base import Outcome
+from payments.services.capture_and_cancel import cancel_run, capture_run, payment_intent_cancel
 from payments.services.charge_funds import charge_captured
-from payments.services.payment_intents import OPERATION_RUNS, payment_intent_cancel
+from payments.services.payment_intents import confirm_run
 from payments.services.payment_outcomes import (
     charge_for_attempt,
     outcome_record,
     payment_method_after_use,
 )
+
+# The phases 2 and 3 of each operation, for the recovery sweep.
+OPERATION_RUNS = {"confirm": confirm_run, "capture": capture_run, "cancel": cancel_run}
 
 
 def payment_intent_settle(*, id: str, unavailable_raises: bool = False  # noqa: A002

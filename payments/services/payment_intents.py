@@ -1,4 +1,5 @@
-"""Payment intents: create, update, confirm, 3-D Secure's answer, capture and cancel.
+"""Payment intents: create, update, confirm and 3-D Secure's answer (capture and cancel:
+payments.services.capture_and_cancel).
 
 They move money in atomic phases (core.phases): a short transaction locks the intent, checks
 the transition, marks the processor call in flight and commits; the call runs outside any
@@ -15,28 +16,34 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from core import clock
 from core.actor import Actor
 from core.audit import status_change_record
 from core.exceptions import (
     InvalidRequest,
     InvalidState,
-    ObjectBusy,
     PaymentDeclined,
     SecretKeyRequired,
 )
-from core.hooks import PaymentOutcome, payment_outcome_dispatch
 from core.metadata import MetadataUpdate, metadata_apply
 from core.phases import phase_one, phased
+from core.request_writes import result_here
 from core.types import NOT_GIVEN, Maybe
 from merchants.models import Merchant
 from payments import selectors
 from payments.clocks import customer_time
 from payments.models import PaymentIntent
-from payments.processors import processor_for, processor_for_charge
-from payments.processors.base import AuthorizeRequest, Decline, Outcome, Processor, Settlement
-from payments.services.charge_funds import charge_captured, charge_hold_released
-from payments.services.common import ConfirmOptions, check_amount, client_secret_check
+from payments.processors import processor_for
+from payments.processors.base import AuthorizeRequest, Decline, Outcome, Processor
+from payments.services.common import (
+    CONFIRMABLE,
+    ConfirmOptions,
+    already_recorded,
+    attempt_in_flight,
+    check_amount,
+    client_secret_check,
+    refuse_if_busy,
+    unexpected_state,
+)
 from payments.services.payment_methods import (
     payment_method_check_usable,
     payment_method_for_use,
@@ -48,29 +55,10 @@ from payments.services.payment_outcomes import (
     payment_method_after_use,
 )
 from payments.services.receipts import receipt_email_changed
-from webhooks.services import EventSpec, event_record, events_record
+from webhooks.services import event_record
 
-CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
-CAPTURABLE = ("requires_capture",)
-CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
-              "requires_action")
 # Fields any update may change; the rest only before the intent is confirmed.
 ALWAYS_UPDATABLE = {"metadata", "description", "receipt_email", "shipping"}
-
-
-def _unexpected_state(intent: PaymentIntent, action: str, allowed: tuple[str, ...]
-                      ) -> InvalidState:
-    done = {"confirm": "confirmed", "capture": "captured", "cancel": "canceled"}[action]
-    return InvalidState(
-        f"You cannot {action} this PaymentIntent because it has a status of {intent.status}. "
-        f"Only a PaymentIntent with one of the following statuses may be {done}: "
-        f"{', '.join(allowed)}.", code="payment_intent_unexpected_state",
-        payment_intent=intent)
-
-
-def _refuse_if_busy(intent: PaymentIntent) -> None:
-    if intent.operation is not None:
-        raise ObjectBusy
 
 
 def payment_intent_create(
@@ -131,8 +119,10 @@ def payment_intent_create(
             intent.save()
             status_change_record(obj=intent, source="created", actor=actor)
             event_record(type="payment_intent.created", obj=intent)
+            if not confirm:
+                result_here(intent)
         if confirm:
-            return _confirm_run(intent, processor, actor=actor)
+            return confirm_run(intent, processor, actor=actor)
         return intent
 
 
@@ -164,7 +154,7 @@ def payment_intent_update(
     with transaction.atomic(durable=True):
         intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
                                                      livemode=livemode)
-        _refuse_if_busy(intent)
+        refuse_if_busy(intent)
         source = intent.status
         restricted = sorted(given - ALWAYS_UPDATABLE)
         if restricted and intent.status not in CONFIRMABLE:
@@ -231,7 +221,7 @@ def payment_intent_confirm(
             raise SecretKeyRequired(
                 "This PaymentIntent has confirmation_method=manual: confirm it from your "
                 "server with a secret API key.")
-        _refuse_if_busy(intent)
+        refuse_if_busy(intent)
         _confirm_prepare(intent, merchant=merchant, livemode=livemode,
                          payment_method=payment_method, options=ConfirmOptions(
                              return_url=return_url, off_session=off_session,
@@ -241,7 +231,7 @@ def payment_intent_confirm(
         intent.save()
     # The answer is recorded on the customer's time (read by phase 1): its test clock's, if any.
     with customer_time(intent.customer):
-        return _confirm_run(intent, processor, actor=actor)
+        return confirm_run(intent, processor, actor=actor)
 
 
 def _confirm_prepare(intent: PaymentIntent, *, merchant: Merchant, livemode: bool,
@@ -249,7 +239,7 @@ def _confirm_prepare(intent: PaymentIntent, *, merchant: Merchant, livemode: boo
     """Phase 1's checks and changes, in the caller's transaction (the intent locked, or new):
     the confirmation's options applied and the attempt marked in flight."""
     if not can_proceed(intent.begin_confirm):
-        raise _unexpected_state(intent, "confirm", CONFIRMABLE)
+        raise unexpected_state(intent, "confirm", CONFIRMABLE)
     if payment_method:
         method = payment_method_for_use(id=payment_method, merchant=merchant,
                                         livemode=livemode, customer=intent.customer)
@@ -284,17 +274,7 @@ def _begin_confirm(intent: PaymentIntent, *, off_session: bool,
     intent.three_d_secure_passed = False
 
 
-def _in_flight(operation: str, attempt: int):
-    def check(intent: PaymentIntent) -> bool:
-        return intent.operation == operation and intent.attempt == attempt
-    return check
-
-
-def _already_recorded(intent: PaymentIntent) -> tuple[PaymentIntent, None]:
-    return intent, None
-
-
-def _confirm_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIntent:
+def confirm_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIntent:
     """Phases 2 and 3 of a confirmation marked in flight; raises the card error, if any,
     once the outcome is committed."""
     options = intent.operation_options or {}
@@ -313,10 +293,10 @@ def _confirm_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIn
     intent, error = phased(
         call=lambda: processor.authorize(request),
         lock=lambda: selectors.payment_intent_get_locked_by_id(id=intent.id),
-        in_flight=_in_flight("confirm", intent.attempt),
+        in_flight=attempt_in_flight("confirm", intent.attempt),
         record=lambda current, result: _confirm_record(current, result, actor=actor,
                                                        processor=processor),
-        recorded=_already_recorded)
+        recorded=already_recorded)
     if error is not None:
         raise error
     return intent
@@ -346,6 +326,8 @@ def _confirm_record(intent: PaymentIntent, result, *, actor: Actor, processor: P
     error = outcome_record(intent, outcome=outcome, charge=charge, decline=decline,
                            processor_action=result.next_action)
     status_change_record(obj=intent, source=source, actor=actor)
+    if error is None:
+        result_here(intent)
     return intent, error
 
 
@@ -358,7 +340,7 @@ def payment_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
     with phase_one():
         intent = selectors.payment_intent_get_locked_by_id(id=id)
         client_secret_check(intent=intent, client_secret=client_secret)
-        _refuse_if_busy(intent)
+        refuse_if_busy(intent)
         if intent.status != PaymentIntent.Status.REQUIRES_ACTION:
             return intent
         source = intent.status
@@ -381,120 +363,9 @@ def payment_intent_authenticate(*, id: str, client_secret: str,  # noqa: A002
         intent.save()
     processor = processor_for(merchant=intent.merchant, livemode=intent.livemode)
     try:
-        return _confirm_run(intent, processor, actor=actor)
+        return confirm_run(intent, processor, actor=actor)
     except PaymentDeclined:
         return selectors.payment_intent_get(id=id, merchant=intent.merchant,
                                             livemode=intent.livemode)
 
 
-def payment_intent_capture(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                           actor: Actor, amount_to_capture: int | None = None,
-                           metadata: MetadataUpdate | None = None) -> PaymentIntent:
-    """Captures an authorization, all of it or `amount_to_capture` (the rest is released):
-    `charge.captured` and `payment_intent.succeeded`. Phased like a confirmation, under the
-    key `<id>:capture`; racing a cancel, exactly one of them applies. The processor that
-    made the authorization captures it (refused, changing nothing, if it is gone)."""
-    processor_for(merchant=merchant, livemode=livemode)  # live mode without one: refused
-    with phase_one():
-        intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
-                                                     livemode=livemode)
-        _refuse_if_busy(intent)
-        if not can_proceed(intent.begin_capture):
-            raise _unexpected_state(intent, "capture", CAPTURABLE)
-        processor = processor_for_charge(merchant=merchant, livemode=livemode,
-                                         charge=intent.latest_charge)
-        amount = amount_to_capture or intent.amount_capturable
-        if amount > intent.amount_capturable:
-            raise InvalidRequest(
-                f"The amount_to_capture ({amount}) is greater than the amount capturable on "
-                f"this PaymentIntent ({intent.amount_capturable}).",
-                code="amount_too_large", param="amount_to_capture")
-        intent.metadata = metadata_apply(intent.metadata, metadata)
-        intent.begin_capture(at=timezone.now(), amount=amount)  # a real-time lease
-        intent.save()
-    return _capture_run(intent, processor, actor=actor)
-
-
-def _capture_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIntent:
-    amount = intent.operation_options["amount"]
-    reference = intent.latest_charge.processor_reference
-    intent, _ = phased(
-        call=lambda: processor.capture(idempotency_key=f"{intent.id}:capture",
-                                       reference=reference, amount=amount),
-        lock=lambda: selectors.payment_intent_get_locked_by_id(id=intent.id),
-        in_flight=_in_flight("capture", intent.attempt),
-        record=lambda current, answer: _capture_record(current, answer, actor=actor),
-        recorded=_already_recorded)
-    return intent
-
-
-def _capture_record(intent: PaymentIntent, settlement: Settlement, *, actor: Actor
-                    ) -> tuple[PaymentIntent, None]:
-    amount = intent.operation_options["amount"]
-    charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
-    source = intent.status
-    intent.end_operation()
-    charge_captured(charge, merchant=intent.merchant, amount=amount, processor_fee=settlement.fee)
-    outcome_record(intent, outcome=Outcome.SUCCEEDED, charge=charge, amount_received=amount,
-                   charge_event="charge.captured")
-    status_change_record(obj=intent, source=source, actor=actor)
-    return intent, None
-
-
-def payment_intent_cancel(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
-                          actor: Actor, cancellation_reason: str | None = None,
-                          expired: bool = False) -> PaymentIntent:
-    """Cancels an intent (`payment_intent.canceled`); an authorization is voided with the
-    processor first (phased, key `<id>:cancel`), and its charge shows the hold released."""
-    with phase_one():
-        intent = selectors.payment_intent_get_locked(id=id, merchant=merchant,
-                                                     livemode=livemode)
-        _refuse_if_busy(intent)
-        if not can_proceed(intent.begin_cancel):
-            raise _unexpected_state(intent, "cancel", CANCELABLE)
-        source = intent.status
-        if intent.status != PaymentIntent.Status.REQUIRES_CAPTURE:
-            intent.mark_canceled(reason=cancellation_reason, at=clock.now())
-            intent.save()
-            event_record(type="payment_intent.canceled", obj=intent)
-            payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED)
-            status_change_record(obj=intent, source=source, actor=actor)
-            return intent
-        # The processor that made the authorization voids it (refused here if it is gone).
-        processor = processor_for_charge(merchant=merchant, livemode=livemode,
-                                         charge=intent.latest_charge)
-        intent.begin_cancel(at=timezone.now(), reason=cancellation_reason)  # a real-time lease
-        intent.operation_options["expired"] = expired
-        intent.save()
-    return _cancel_run(intent, processor, actor=actor)
-
-
-def _cancel_run(intent: PaymentIntent, processor, *, actor: Actor) -> PaymentIntent:
-    reference = intent.latest_charge.processor_reference
-    intent, _ = phased(
-        call=lambda: processor.void(idempotency_key=f"{intent.id}:cancel",
-                                    reference=reference),
-        lock=lambda: selectors.payment_intent_get_locked_by_id(id=intent.id),
-        in_flight=_in_flight("cancel", intent.attempt),
-        record=lambda current, _: _cancel_record(current, actor=actor),
-        recorded=_already_recorded)
-    return intent
-
-
-def _cancel_record(intent: PaymentIntent, *, actor: Actor) -> tuple[PaymentIntent, None]:
-    options = intent.operation_options
-    charge = selectors.charge_get_locked_by_id(id=intent.latest_charge_id)
-    source = intent.status
-    intent.end_operation()
-    intent.mark_canceled(reason=options.get("reason"), at=clock.now())
-    intent.save()
-    charge_hold_released(charge)
-    events_record(*([EventSpec("charge.expired", charge)] if options.get("expired")
-                    else []), EventSpec("payment_intent.canceled", intent))
-    payment_outcome_dispatch(intent=intent, outcome=PaymentOutcome.CANCELED, charge=charge)
-    status_change_record(obj=intent, source=source, actor=actor)
-    return intent, None
-
-
-# The phases 2 and 3 of each operation, for the recovery sweep.
-OPERATION_RUNS = {"confirm": _confirm_run, "capture": _capture_run, "cancel": _cancel_run}
