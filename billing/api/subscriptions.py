@@ -207,7 +207,6 @@ class SubscriptionUpdateParams(Params):
                                              max_length=MAX_ADD_INVOICE_ITEMS)
     proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS, required=False)
     proration_date = TimestampParam(required=False)
-    # Stripe's error_if_incomplete (an error instead of past_due) is not built on updates.
     payment_behavior = serializers.ChoiceField(choices=services.UPDATE_PAYMENT_BEHAVIORS,
                                                required=False)
     off_session = serializers.BooleanField(required=False)
@@ -327,7 +326,7 @@ class SubscriptionSerializer(ApiObjectSerializer):
         data["cancellation_details"] = {"comment": None, "feedback": None,
                                         "reason": instance.cancellation_reason}
         data["test_clock"] = instance.customer.test_clock_id
-        if instance.pending_update_items is not None:
+        if instance.pending_update_items is not None and not instance.pending_update_hidden:
             data["pending_update"] = {
                 "billing_cycle_anchor": None,
                 "expires_at": int(instance.pending_update_expires_at.timestamp()),

@@ -120,6 +120,10 @@ class Subscription(FSMModelMixin, TenantModel):
                                                on_delete=models.SET_NULL, related_name="+")
     pending_update_items = models.JSONField(null=True, blank=True)
     pending_update_expires_at = models.DateTimeField(null=True, blank=True)
+    # An `error_if_incomplete` update held only while the request charges its invoice: not
+    # shown as `pending_update` and announced only once applied (the invoice paid); a
+    # failure voids the invoice and drops it, as if it had never been asked.
+    pending_update_hidden = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [

@@ -41,6 +41,9 @@ PRORATION_BEHAVIORS = ("create_prorations", "always_invoice", "none")
 # How long a pending update waits for its invoice at most (Stripe's 23 hours; sooner when
 # the period ends first).
 PENDING_UPDATE_EXPIRES_AFTER = timedelta(hours=23)
+# How long an `error_if_incomplete` update may stay held (hidden) before the engine voids its
+# invoice and drops it as a crash's leftover: far longer than any payment attempt takes.
+HIDDEN_UPDATE_EXPIRES_AFTER = timedelta(hours=1)
 # What a proration's invoice item's unit amount keeps of an amount split over a quantity.
 _UNIT_PLACES = Decimal("1e-12")
 
@@ -74,7 +77,9 @@ class _Planned:
 def subscription_items_change_locked(subscription: Subscription, changes: list[ItemChange],
                                      *, proration_behavior: str,
                                      proration_date: datetime | None,
-                                     actor: Actor, pending: bool = False) -> Invoice | None:
+                                     actor: Actor, pending: bool = False,
+                                     hidden: bool = False,
+                                     own_items: list[str] | None = None) -> Invoice | None:
     """Applies `changes` to the locked subscription's items, with their prorations (see the
     module). Returns the invoice `always_invoice` made (finalized; the caller charges it
     after the commit), else None. Bad input raises before anything changes.
@@ -82,7 +87,11 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
     `pending` (`payment_behavior=pending_if_incomplete`): when the change makes an invoice
     that is not paid at once, the items stay as they are and the change is held on the
     subscription (`pending_update`) until that invoice is paid
-    (subscription_items_pending_apply_locked); a change that invoices nothing applies now."""
+    (subscription_items_pending_apply_locked); a change that invoices nothing applies now.
+    `hidden` (`payment_behavior=error_if_incomplete`): the same hold, but only for an invoice
+    left open to be charged, kept off the wire (not `pending_update`, `latest_invoice` as it
+    was) while the caller charges it; that invoice takes only this update's items (its
+    prorations and `own_items`), so voiding it after a failure takes nothing else away."""
     if proration_behavior not in PRORATION_BEHAVIORS:
         raise InvalidParameter(f"Invalid proration_behavior: must be one of "
                                f"{', '.join(PRORATION_BEHAVIORS)}.",
@@ -95,17 +104,23 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
     at = _proration_moment(subscription, proration_date) if prorate else None
     # The prorations name the new prices, applied or not.
     inline_prices_insert([planned.price for planned in plan if planned.price is not None])
-    held = pending and at is not None and proration_behavior == "always_invoice"
+    held = (pending or hidden) and at is not None and proration_behavior == "always_invoice"
     if not held:
         _apply(subscription, plan)
     if at is None:
         return None
     items = _prorations(subscription, plan, at=at)
-    invoice = (_invoice_now(subscription, actor=actor)
+    previous = subscription.latest_invoice
+    invoice = (_invoice_now(subscription, actor=actor,
+                            only=[*(own_items or []), *(item.pk for item in items)]
+                            if hidden else None)
                if proration_behavior == "always_invoice" and items else None)
     if held:
-        if invoice is not None and invoice.status != Invoice.Status.PAID:
-            _hold(subscription, plan, invoice)
+        if invoice is not None and (invoice.status == Invoice.Status.OPEN if hidden
+                                    else invoice.status != Invoice.Status.PAID):
+            _hold(subscription, plan, invoice, hidden=hidden)
+            if hidden:
+                subscription.latest_invoice = previous  # the invoice's success sets it
         else:  # nothing to collect after all: the change applies now
             _apply(subscription, plan)
             if invoice is not None:
@@ -113,7 +128,8 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
     return invoice
 
 
-def _hold(subscription: Subscription, plan: list[_Planned], invoice: Invoice) -> None:
+def _hold(subscription: Subscription, plan: list[_Planned], invoice: Invoice, *,
+          hidden: bool) -> None:
     """The planned change kept on the subscription (saved by the caller) for when `invoice`
     is paid: what each changed, added or deleted item becomes, new items with their ids."""
     held = []
@@ -130,8 +146,10 @@ def _hold(subscription: Subscription, plan: list[_Planned], invoice: Invoice) ->
                          "quantity": planned.quantity})
     subscription.pending_update_items = held
     subscription.pending_update_invoice = invoice
+    subscription.pending_update_hidden = hidden
     subscription.pending_update_expires_at = min(
-        clock.now() + PENDING_UPDATE_EXPIRES_AFTER, subscription.current_period_end)
+        clock.now() + (HIDDEN_UPDATE_EXPIRES_AFTER if hidden else PENDING_UPDATE_EXPIRES_AFTER),
+        subscription.current_period_end)
 
 
 def subscription_items_pending_apply_locked(subscription: Subscription) -> None:
@@ -161,6 +179,7 @@ def subscription_pending_update_clear(subscription: Subscription) -> None:
     subscription.pending_update_items = None
     subscription.pending_update_invoice = None
     subscription.pending_update_expires_at = None
+    subscription.pending_update_hidden = False
 
 
 def _prorations_link(invoice: Invoice, plan: list[_Planned]) -> None:
@@ -370,11 +389,12 @@ def subscription_unused_time_credit(subscription: Subscription, *,
     return _prorations(subscription, plan, at=at)
 
 
-def _invoice_now(subscription: Subscription, *, actor: Actor) -> Invoice:
-    """`always_invoice`: the customer's pending items (the prorations with them) invoiced
-    now (`invoice.created`), with the subscription's discounts, and finalized
-    (`invoice.finalized`; a credit larger than the charge is paid at once and goes to the
-    customer's balance)."""
+def _invoice_now(subscription: Subscription, *, actor: Actor,
+                 only: list[str] | None = None) -> Invoice:
+    """`always_invoice`: the customer's pending items (the prorations with them; only the
+    ones `only` names, when given) invoiced now (`invoice.created`), with the subscription's
+    discounts, and finalized (`invoice.finalized`; a credit larger than the charge is paid
+    at once and goes to the customer's balance)."""
     return subscription_invoice_make(subscription,
                                      reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE,
-                                     actor=actor, item_lines=False)
+                                     actor=actor, item_lines=False, only_items=only)

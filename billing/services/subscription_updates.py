@@ -24,6 +24,7 @@ from billing.services.subscription_invoice_items import (
 )
 from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_pauses import PauseCollectionSpec, pause_collection_apply
+from billing.services.subscription_pending_updates import subscription_update_charge_or_undo
 from billing.services.subscription_terms import (
     cancel_at_check,
     subscription_payment_method_check,
@@ -78,15 +79,25 @@ def subscription_update(
     only, as Stripe's pending updates): an `always_invoice` change whose invoice is not paid
     leaves the items as they were, held as the subscription's `pending_update` until that
     invoice is paid (then applied) or voided, by the merchant or when its time runs out (23
-    hours, or the period's end if sooner). While one is held, the items cannot change."""
+    hours, or the period's end if sooner). While one is held, the items cannot change.
+
+    `payment_behavior=error_if_incomplete`: an `always_invoice` change of the items is held
+    the same way, hidden (billing.services.subscription_changes), and its invoice charged
+    after the commit (billing.services.subscription_pending_updates): paid, the change
+    applies; otherwise the invoice is voided, the change dropped, and the card error raised
+    (Stripe's 402), the subscription as it was. It holds only what a pending update holds.
+    With nothing to charge now (other proration behaviours, a `send_invoice` subscription),
+    it is `allow_incomplete`."""
     if payment_behavior not in UPDATE_PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(UPDATE_PAYMENT_BEHAVIORS)}.",
                                param="payment_behavior")
     pending = payment_behavior == "pending_if_incomplete"
-    if pending:
+    strict = (payment_behavior == "error_if_incomplete" and bool(items)
+              and proration_behavior == "always_invoice")
+    if pending or strict:
         _pending_update_check(
-            items=items, given={
+            payment_behavior, items=items, given={
                 "default_payment_method": default_payment_method is not NOT_GIVEN,
                 "cancel_at_period_end": cancel_at_period_end is not NOT_GIVEN,
                 "cancel_at": cancel_at is not NOT_GIVEN,
@@ -95,7 +106,7 @@ def subscription_update(
                 "pause_collection": pause_collection is not NOT_GIVEN,
                 "collection_method": collection_method is not NOT_GIVEN,
                 "days_until_due": days_until_due is not NOT_GIVEN})
-    invoice = None
+    invoice, own_items = None, []
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
@@ -115,10 +126,12 @@ def subscription_update(
                                       or pause_collection is not NOT_GIVEN
                                       or discounts is not NOT_GIVEN or add_invoice_items):
             raise _ended(subscription)
+        hidden = strict and (subscription.collection_method
+                             == Subscription.CollectionMethod.CHARGE_AUTOMATICALLY)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
             if add_invoice_items:
-                add_invoice_items_create(subscription, add_invoice_items_check(
+                own_items = add_invoice_items_create(subscription, add_invoice_items_check(
                     add_invoice_items, merchant=merchant, livemode=livemode,
                     currency=subscription.currency))
             if pause_collection is not NOT_GIVEN:
@@ -130,7 +143,8 @@ def subscription_update(
             if items:
                 invoice = subscription_items_change_locked(
                     subscription, items, proration_behavior=proration_behavior,
-                    proration_date=proration_date, actor=actor, pending=pending)
+                    proration_date=proration_date, actor=actor, pending=pending,
+                    hidden=hidden, own_items=[item.pk for item in own_items])
             if default_payment_method is not NOT_GIVEN:
                 subscription.default_payment_method = subscription_payment_method_check(
                     default_payment_method, subscription.customer)
@@ -158,7 +172,11 @@ def subscription_update(
     if (invoice is not None and invoice.status == Invoice.Status.OPEN
             and invoice.collection_method == Invoice.CollectionMethod.CHARGE_AUTOMATICALLY):
         with customer_time(subscription.customer):
-            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
+            if subscription.pending_update_invoice_id == invoice.id and hidden:
+                subscription_update_charge_or_undo(invoice, actor=actor,
+                                                   off_session=off_session)
+            else:
+                subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
     if default_payment_method is not NOT_GIVEN and default_payment_method is not None:
         # Committed, no lock held: a past-due subscription's open invoice is retried at
         # once with its new default.
@@ -166,25 +184,31 @@ def subscription_update(
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 
-# `pending_if_incomplete`: Stripe's pending updates; `error_if_incomplete` on an update is
-# not built.
-UPDATE_PAYMENT_BEHAVIORS = ("allow_incomplete", "pending_if_incomplete")
+# `pending_if_incomplete`: Stripe's pending updates; `error_if_incomplete`: the change
+# applies only if its invoice is paid at once (billing.services.subscription_pending_updates).
+UPDATE_PAYMENT_BEHAVIORS = ("allow_incomplete", "pending_if_incomplete", "error_if_incomplete")
 
 
-def _pending_update_check(*, items: list[ItemChange] | None, given: dict[str, bool]) -> None:
+def _pending_update_check(payment_behavior: str, *, items: list[ItemChange] | None,
+                          given: dict[str, bool]) -> None:
     """Only what a pending update can hold may come with `pending_if_incomplete`, as Stripe
-    allows: items' prices and quantities, prorations, `add_invoice_items`."""
+    allows: items' prices and quantities, prorations, `add_invoice_items`. Till holds an
+    `error_if_incomplete` change invoiced at once the same way, so the same goes for it:
+    what is held can be dropped whole when its payment fails."""
     for name, present in given.items():
         if present:
             raise InvalidRequest(f"`{name}` cannot be used with "
-                                 "`payment_behavior=pending_if_incomplete`: a pending update "
-                                 "holds only items (price, quantity), proration_behavior, "
+                                 f"`payment_behavior={payment_behavior}`"
+                                 + (" and `proration_behavior=always_invoice`"
+                                    if payment_behavior == "error_if_incomplete" else "")
+                                 + ": the update is held until its invoice is paid, and holds "
+                                 "only items (price, quantity), proration_behavior, "
                                  "proration_date and add_invoice_items.", param=name)
     for index, change in enumerate(items or []):
         for name, value in (("price_data", change.price_data), ("metadata", change.metadata)):
             if value is not None:
                 raise InvalidRequest(f"`items[][{name}]` cannot be used with "
-                                     "`payment_behavior=pending_if_incomplete`.",
+                                     f"`payment_behavior={payment_behavior}`.",
                                      param=f"items[{index}][{name}]")
 
 
