@@ -217,20 +217,30 @@ def subscription_item_create(
         price: str | None = None, quantity: int = 1,
         proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
         metadata: MetadataUpdate | None = None,
-        price_data: PriceDataSpec | None = None) -> SubscriptionItem:
+        price_data: PriceDataSpec | None = None, payment_behavior: str = "allow_incomplete",
+        off_session: bool = True) -> SubscriptionItem:
     """Adds an item to a subscription (`/v1/subscription_items`): the update of its items,
-    prorated as subscription_update prorates them. `price_data` makes its price (inactive)."""
+    prorated as subscription_update prorates them, with its `payment_behavior` (a decline
+    under `error_if_incomplete` raised, nothing added). `price_data` makes its price
+    (inactive). Held as a pending update (`pending_if_incomplete`, its invoice unpaid): the
+    item as the pending update shows it, with the id it will have."""
     if price is None and price_data is None:
         raise InvalidParameter("Missing required param: price.", code="parameter_missing",
                                param="price")
     selectors.subscription_get(id=subscription, merchant=merchant, livemode=livemode,
                                param="subscription")
-    subscription_update(id=subscription, merchant=merchant, livemode=livemode, actor=actor,
-                        items=[ItemChange(price=price, quantity=quantity, metadata=metadata,
-                                          price_data=price_data)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
-    return selectors.subscription_item_of_price(
-        subscription_id=subscription, price_id=price if price is not None else price_data.id)
+    updated = subscription_update(
+        id=subscription, merchant=merchant, livemode=livemode, actor=actor,
+        items=[ItemChange(price=price, quantity=quantity, metadata=metadata,
+                          price_data=price_data)],
+        proration_behavior=proration_behavior, proration_date=proration_date,
+        payment_behavior=payment_behavior, off_session=off_session)
+    price_id = price if price is not None else price_data.id
+    for held in selectors.subscription_pending_items(subscription=updated):
+        if held.price_id == price_id:  # the pending update's new item: not saved yet
+            return held
+    return selectors.subscription_item_of_price(subscription_id=subscription,
+                                                price_id=price_id)
 
 
 def subscription_item_update(
@@ -238,28 +248,34 @@ def subscription_item_update(
         price: str | None = None, quantity: int | None = None,
         proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
         metadata: MetadataUpdate | None = None,
-        price_data: PriceDataSpec | None = None) -> SubscriptionItem:
+        price_data: PriceDataSpec | None = None, payment_behavior: str = "allow_incomplete",
+        off_session: bool = True) -> SubscriptionItem:
     """Changes one item's price (or gives it one made from `price_data`), quantity or
-    metadata, prorated as subscription_update prorates it."""
+    metadata, prorated as subscription_update prorates it, with its `payment_behavior`.
+    Returns the item as it is (unchanged while a pending update holds the change)."""
     item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
     subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
                         actor=actor, items=[ItemChange(id=id, price=price, quantity=quantity,
                                                        metadata=metadata,
                                                        price_data=price_data)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
+                        proration_behavior=proration_behavior, proration_date=proration_date,
+                        payment_behavior=payment_behavior, off_session=off_session)
     return selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
 
 
 def subscription_item_delete(
         *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
         proration_behavior: str = "create_prorations",
-        proration_date: datetime | None = None) -> SubscriptionItem:
-    """Deletes one item (its unused time credited, as subscription_update prorates it);
-    returns it as it was. A subscription's last item cannot be deleted."""
+        proration_date: datetime | None = None, payment_behavior: str = "allow_incomplete",
+        off_session: bool = True) -> SubscriptionItem:
+    """Deletes one item (its unused time credited, as subscription_update prorates it, with
+    its `payment_behavior`: a pending update deletes it once its invoice is paid); returns
+    it as it was. A subscription's last item cannot be deleted."""
     item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
     subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
                         actor=actor, items=[ItemChange(id=id, deleted=True)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
+                        proration_behavior=proration_behavior, proration_date=proration_date,
+                        payment_behavior=payment_behavior, off_session=off_session)
     return item
 
 
