@@ -43,7 +43,7 @@ from billing.services.subscriptions import PAYMENT_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
-NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "trial_from_plan")
+NOT_YET_UPDATABLE = ("trial_from_plan",)
 NOT_YET_CREATABLE = ("trial_from_plan",)
 
 
@@ -210,6 +210,9 @@ class SubscriptionUpdateParams(Params):
     payment_behavior = serializers.ChoiceField(choices=services.UPDATE_PAYMENT_BEHAVIORS,
                                                required=False)
     off_session = serializers.BooleanField(required=False)
+    billing_cycle_anchor = serializers.ChoiceField(choices=["now", "unchanged"],
+                                                   required=False)
+    trial_end = TimestampOrNowParam(required=False)
     default_payment_method = OptionalString(max_length=100)
     cancel_at_period_end = serializers.BooleanField(required=False)
     collection_method = serializers.ChoiceField(

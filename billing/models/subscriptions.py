@@ -168,6 +168,13 @@ class Subscription(FSMModelMixin, TenantModel):
         self.trial_start, self.trial_end = start, end
         self.trial_will_end_at = will_end_at
 
+    @transition(field=status, source=[Status.ACTIVE, Status.TRIALING], target=Status.TRIALING)
+    def set_trial(self, *, start, end, will_end_at) -> None:
+        """A trial given by an update (`trial_end`): an active one's starts now, a trial's
+        end moves; free until `end`, when its next paid period starts."""
+        self.trial_start, self.trial_end = start, end
+        self.trial_will_end_at = will_end_at
+
     @transition(field=status, source=Status.TRIALING, target=Status.ACTIVE)
     def end_trial(self) -> None:
         """The trial is over and its first paid period begins (its invoice charged next)."""

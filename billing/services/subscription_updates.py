@@ -5,6 +5,7 @@ it makes is charged after the commit, never under a lock.
 """
 
 from datetime import datetime
+from typing import Literal
 
 from django.db import transaction
 
@@ -17,6 +18,11 @@ from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.inline_prices import PriceDataSpec
 from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
 from billing.services.subscription_collection import subscription_collection_apply
+from billing.services.subscription_cycles import (
+    subscription_cycle_credit,
+    subscription_cycle_move,
+    subscription_cycle_plan,
+)
 from billing.services.subscription_invoice_items import (
     InvoiceItemSpec,
     add_invoice_items_check,
@@ -62,7 +68,9 @@ def subscription_update(
         collection_method: Maybe[str] = NOT_GIVEN,
         days_until_due: Maybe[int | None] = NOT_GIVEN,
         add_invoice_items: list[InvoiceItemSpec] | None = None,
-        payment_behavior: str = "allow_incomplete") -> Subscription:
+        payment_behavior: str = "allow_incomplete",
+        billing_cycle_anchor: str | None = None,
+        trial_end: datetime | Literal["now"] | None = None) -> Subscription:
     """Updates the subscription under its lock (`customer.subscription.updated` with the
     old values). `items` change its prices and quantities with Stripe's prorations
     (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
@@ -87,7 +95,12 @@ def subscription_update(
     applies; otherwise the invoice is voided, the change dropped, and the card error raised
     (Stripe's 402), the subscription as it was. It holds only what a pending update holds.
     With nothing to charge now (other proration behaviours, a `send_invoice` subscription),
-    it is `allow_incomplete`."""
+    it is `allow_incomplete`.
+
+    `billing_cycle_anchor=now` (or `trial_end=now`, ending a trial) restarts the cycle now,
+    invoiced and charged at once; a future `trial_end` makes it trialing until then
+    (billing.services.subscription_cycles). With either, the items change without prorations
+    of their own: the credit for the unused time of the period cut short is the move's."""
     if payment_behavior not in UPDATE_PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(UPDATE_PAYMENT_BEHAVIORS)}.",
@@ -124,12 +137,21 @@ def subscription_update(
                                       or cancel_at_period_end is not NOT_GIVEN or items
                                       or cancel_at is not NOT_GIVEN
                                       or pause_collection is not NOT_GIVEN
-                                      or discounts is not NOT_GIVEN or add_invoice_items):
+                                      or discounts is not NOT_GIVEN or add_invoice_items
+                                      or billing_cycle_anchor == "now"
+                                      or trial_end is not None):
             raise _ended(subscription)
         hidden = strict and (subscription.collection_method
                              == Subscription.CollectionMethod.CHARGE_AUTOMATICALLY)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
+            move = subscription_cycle_plan(
+                subscription, billing_cycle_anchor=billing_cycle_anchor, trial_end=trial_end,
+                payment_behavior=payment_behavior, proration_behavior=proration_behavior,
+                proration_date=proration_date)
+            if move is not None:
+                subscription_cycle_credit(subscription, move,
+                                          proration_behavior=proration_behavior)
             if add_invoice_items:
                 own_items = add_invoice_items_create(subscription, add_invoice_items_check(
                     add_invoice_items, merchant=merchant, livemode=livemode,
@@ -142,7 +164,8 @@ def subscription_update(
                                               days_until_due=days_until_due)
             if items:
                 invoice = subscription_items_change_locked(
-                    subscription, items, proration_behavior=proration_behavior,
+                    subscription, items,
+                    proration_behavior="none" if move is not None else proration_behavior,
                     proration_date=proration_date, actor=actor, pending=pending,
                     hidden=hidden, own_items=[item.pk for item in own_items])
             if default_payment_method is not NOT_GIVEN:
@@ -167,6 +190,10 @@ def subscription_update(
             if discounts is not NOT_GIVEN:
                 subscription_discounts_set(subscription, specs=discounts, actor=actor)
             subscription.metadata = metadata_apply(subscription.metadata, metadata)
+            if move is not None:
+                invoice = subscription_cycle_move(subscription, move,
+                                                  proration_behavior=proration_behavior,
+                                                  actor=actor)
             subscription.save()
             subscription_updated_record(subscription, before)
     if (invoice is not None and invoice.status == Invoice.Status.OPEN
