@@ -72,6 +72,7 @@ class _Planned:
     was: tuple[Price, int] | None = None  # what an existing item was before the update
     metadata: MetadataUpdate | None = None
     new_id: str | None = None  # a new item's id, chosen before it is saved (pending updates)
+    param: str | None = None  # the parameter that gave it its price, in this update
 
 
 def subscription_items_change_locked(subscription: Subscription, changes: list[ItemChange],
@@ -212,6 +213,8 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
                  _inline_price_for(change.price_data, subscription,
                                    param=f"{param}[price_data]")
                  if change.price_data is not None else None)
+        price_param = (f"{param}[price]" if change.price is not None
+                       else f"{param}[price_data][recurring][interval]")
         if change.id is None:
             if change.deleted:
                 raise InvalidParameter("An item to delete needs its id.", param=f"{param}[id]")
@@ -220,7 +223,8 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
                                        "needs its price).", code="parameter_missing",
                                        param=f"{param}[price]")
             added.append(_Planned(None, price, 1 if change.quantity is None
-                                  else change.quantity, metadata=change.metadata))
+                                  else change.quantity, metadata=change.metadata,
+                                  param=price_param))
             continue
         planned = by_id.get(change.id)
         if planned is None:
@@ -230,7 +234,7 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
             planned.price = None
             continue
         if price is not None:
-            planned.price = price
+            planned.price, planned.param = price, price_param
         if change.quantity is not None:
             planned.quantity = change.quantity
         planned.metadata = change.metadata
@@ -245,13 +249,45 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
     if len({planned.price.id for planned in kept}) != len(kept):
         raise InvalidRequest("Cannot add multiple subscription items with the same price.",
                              param="items")
+    _check_one_interval(kept)
     _check_no_swap(current, kept)
     return plan
 
 
+def _interval_of(price: Price) -> tuple[str, int]:
+    return price.recurring_interval, price.recurring_interval_count
+
+
+def _check_one_interval(kept: list[_Planned]) -> None:
+    """All the items an update leaves bill at one interval (another than the subscription's,
+    when it moves them all: subscription_items_interval). The price refused is the first one
+    this update gave that differs from the items it left as they were (else from the
+    first)."""
+    untouched = [planned for planned in kept if planned.param is None]
+    reference = _interval_of((untouched or kept)[0].price)
+    for planned in kept:
+        if _interval_of(planned.price) != reference:
+            raise InvalidRequest("All prices on a subscription must have the same "
+                                 "`recurring.interval` and `recurring.interval_count`.",
+                                 param=planned.param or "items")
+
+
+def subscription_items_interval(subscription: Subscription,
+                                changes: list[ItemChange]) -> tuple[str, int] | None:
+    """The billing interval (and count) `changes` move the locked subscription's items to,
+    when it is another one than the subscription's (Stripe then restarts its billing cycle:
+    billing.services.subscription_cycles), else None. Checks the changes as applying them
+    does, changing nothing."""
+    plan = _planned(subscription, selectors.subscription_items(subscription=subscription),
+                    changes)
+    interval = _interval_of(next(planned.price for planned in plan
+                                 if planned.price is not None))
+    return None if interval == (subscription.interval, subscription.interval_count) else interval
+
+
 def _price_for(id: str, subscription: Subscription, *, param: str) -> Price:  # noqa: A002
-    """A price the subscription may bill: recurring, active, licensed, in its currency and
-    at its interval (Till does not move a subscription to another interval yet)."""
+    """A price the subscription may bill: recurring, active, licensed, in its currency (its
+    interval is checked against the other items': _check_one_interval)."""
     price = selectors.price_get(id=id, merchant=subscription.merchant,
                                 livemode=subscription.livemode, param=param)
     if price.type != Price.Type.RECURRING:
@@ -262,7 +298,7 @@ def _price_for(id: str, subscription: Subscription, *, param: str) -> Price:  # 
                              "accepts active prices.", param=param)
     if price.recurring_usage_type != Price.UsageType.LICENSED:
         raise InvalidRequest("Metered prices are not billed by Till yet.", param=param)
-    return _price_fits(price, subscription, currency_param=param, interval_param=param)
+    return _price_fits(price, subscription, currency_param=param)
 
 
 def _inline_price_for(spec: PriceDataSpec, subscription: Subscription, *,
@@ -271,22 +307,14 @@ def _inline_price_for(spec: PriceDataSpec, subscription: Subscription, *,
     as a price the subscription may bill."""
     price = inline_price_plan(spec, merchant=subscription.merchant,
                               livemode=subscription.livemode, param=param, recurring=True)
-    return _price_fits(price, subscription, currency_param=f"{param}[currency]",
-                       interval_param=f"{param}[recurring][interval]")
+    return _price_fits(price, subscription, currency_param=f"{param}[currency]")
 
 
-def _price_fits(price: Price, subscription: Subscription, *, currency_param: str,
-                interval_param: str) -> Price:
+def _price_fits(price: Price, subscription: Subscription, *, currency_param: str) -> Price:
     if price.currency != subscription.currency:
         raise InvalidRequest("All prices on a subscription must have the same currency: "
                              f"this one is {price.currency}, the subscription "
                              f"{subscription.currency}.", param=currency_param)
-    if (price.recurring_interval, price.recurring_interval_count) != (
-            subscription.interval, subscription.interval_count):
-        raise InvalidRequest("Till does not change a subscription's billing interval yet: "
-                             "the price must bill every "
-                             f"{subscription.interval_count} {subscription.interval}(s), as "
-                             "the subscription does.", param=interval_param)
     return price
 
 

@@ -10,6 +10,10 @@ mode): `billing_cycle_anchor=now` and `trial_end` on `POST /v1/subscriptions/{id
   end (the current period's end, which anchors the cycle); an active subscription starts one
   now, its unused paid time credited (pending for the next invoice; invoiced at once, as a
   credit, with `always_invoice`), nothing charged.
+- Items moved to another billing interval (all of them: one interval per subscription): the
+  cycle restarts now at the new interval, as `billing_cycle_anchor=now` (Stripe's), the old
+  prices' unused time credited per `proration_behavior`; a trial (or a trial the update
+  gives) keeps its end, and its first paid period is at the new interval.
 Runs in the update's transaction with the subscription locked, on its customer's time: the
 caller credits (subscription_cycle_credit) before it changes the items, then moves the
 cycle (subscription_cycle_move) after.
@@ -43,32 +47,34 @@ _PAID = (Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE)
 
 @dataclass(frozen=True, slots=True)
 class CycleMove:
-    """What an update does to the cycle: restart it now (`trial_end` None), or make the
-    subscription trialing until `trial_end`; `at`, the moment it happens."""
+    """What an update does to the cycle, at `at`: restart it now, or make the subscription
+    trialing until `trial_end` (neither: a trial goes on as it is); and the billing interval
+    it moves to (None: its own)."""
 
     at: datetime
+    restarts: bool = False
     trial_end: datetime | None = None
-
-    @property
-    def restarts(self) -> bool:
-        return self.trial_end is None
+    interval: tuple[str, int] | None = None
 
 
 def subscription_cycle_plan(subscription: Subscription, *,
                             billing_cycle_anchor: str | None,
                             trial_end: datetime | Literal["now"] | None,
                             payment_behavior: str, proration_behavior: str,
-                            proration_date: datetime | None) -> CycleMove | None:
+                            proration_date: datetime | None,
+                            interval: tuple[str, int] | None = None) -> CycleMove | None:
     """The cycle move the update asks for (None: none), checked as Stripe checks it, on the
-    customer's time, before anything changes."""
+    customer's time, before anything changes. `interval`: the one the update's items move
+    to (billing.services.subscription_changes.subscription_items_interval)."""
     if billing_cycle_anchor is not None and billing_cycle_anchor not in ANCHORS:
         raise InvalidParameter("Invalid billing_cycle_anchor: must be one of now, unchanged.",
                                param="billing_cycle_anchor")
     now = clock.now()
     anchor_now = billing_cycle_anchor == "now"
-    if trial_end is None and not anchor_now:
+    if trial_end is None and not anchor_now and interval is None:
         return None
-    param = "trial_end" if trial_end is not None else "billing_cycle_anchor"
+    param = ("trial_end" if trial_end is not None else
+             "billing_cycle_anchor" if anchor_now else "items")
     if proration_behavior not in PRORATION_BEHAVIORS:
         raise InvalidParameter(f"Invalid proration_behavior: must be one of "
                                f"{', '.join(PRORATION_BEHAVIORS)}.",
@@ -96,20 +102,23 @@ def subscription_cycle_plan(subscription: Subscription, *,
             raise InvalidRequest(f"A trial can be given only to an active or trialing "
                                  f"subscription: {subscription.id} is {subscription.status}.",
                                  param="trial_end")
-        return CycleMove(at=now, trial_end=trial_end_check(None, trial_end, now=now))
+        return CycleMove(at=now, trial_end=trial_end_check(None, trial_end, now=now),
+                         interval=interval)
+    if trialing and trial_end is None and not anchor_now:
+        return CycleMove(at=now, interval=interval)  # the trial goes on
     if trial_end == "now" and not trialing:
         raise InvalidRequest(f"trial_end=now ends a trial, and {subscription.id} is not "
                              f"trialing (it is {subscription.status}).", param="trial_end")
     if not trialing and subscription.status not in _PAID:
         raise InvalidRequest(f"The billing cycle of a subscription that is "
                              f"{subscription.status} cannot be reset.",
-                             param="billing_cycle_anchor")
+                             param=param)
     if (subscription.collection_method == Subscription.CollectionMethod.CHARGE_AUTOMATICALLY
             and subscription.default_payment_method_id is None
             and subscription.customer.invoice_settings.get("default_payment_method") is None):
         # The new period is charged at once: with nothing to charge, nothing moves.
         raise InvalidRequest(NO_PAYMENT_METHOD, code=NO_PAYMENT_METHOD_CODE, param=param)
-    return CycleMove(at=now)
+    return CycleMove(at=now, restarts=True, interval=interval)
 
 
 def subscription_cycle_credit(subscription: Subscription, move: CycleMove, *,
@@ -117,7 +126,8 @@ def subscription_cycle_credit(subscription: Subscription, move: CycleMove, *,
     """Before the items change: the unused time of the paid period the move cuts short, of
     every item as it is, credited as pending proration items (none for a trial's period,
     free, nor with `proration_behavior=none`)."""
-    if proration_behavior != "none" and subscription.status in _PAID:
+    cuts_short = move.restarts or move.trial_end is not None
+    if cuts_short and proration_behavior != "none" and subscription.status in _PAID:
         subscription_unused_time_credit(subscription, at=move.at)
 
 
@@ -127,6 +137,8 @@ def subscription_cycle_move(subscription: Subscription, move: CycleMove, *,
     (see the module), saved by the caller. Returns the invoice made now (finalized; the
     caller charges it after the commit), if any."""
     source = subscription.status
+    if move.interval is not None:
+        subscription.interval, subscription.interval_count = move.interval
     if move.restarts:
         end = period_end_after(move.at, interval=subscription.interval,
                                interval_count=subscription.interval_count, after=move.at)
@@ -134,7 +146,7 @@ def subscription_cycle_move(subscription: Subscription, move: CycleMove, *,
             subscription.end_trial()
             subscription.trial_end = move.at
         _period_set(subscription, start=move.at, end=end, anchor=move.at)
-    else:
+    elif move.trial_end is not None:
         trialing = source == Subscription.Status.TRIALING
         start = subscription.current_period_start if trialing else move.at
         subscription.set_trial(start=subscription.trial_start if trialing else move.at,
@@ -147,7 +159,8 @@ def subscription_cycle_move(subscription: Subscription, move: CycleMove, *,
         return subscription_invoice_make(subscription,
                                          reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE,
                                          actor=actor)
-    if proration_behavior == "always_invoice" and source in _PAID:
+    if (proration_behavior == "always_invoice" and source in _PAID
+            and move.trial_end is not None):
         return subscription_invoice_make(subscription,
                                          reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE,
                                          actor=actor, item_lines=False)

@@ -16,7 +16,11 @@ from billing.services.common import NO_PAYMENT_METHOD, NO_PAYMENT_METHOD_CODE
 from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.inline_prices import PriceDataSpec
-from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
+from billing.services.subscription_changes import (
+    ItemChange,
+    subscription_items_change_locked,
+    subscription_items_interval,
+)
 from billing.services.subscription_collection import subscription_collection_apply
 from billing.services.subscription_cycles import (
     subscription_cycle_credit,
@@ -99,8 +103,9 @@ def subscription_update(
 
     `billing_cycle_anchor=now` (or `trial_end=now`, ending a trial) restarts the cycle now,
     invoiced and charged at once; a future `trial_end` makes it trialing until then
-    (billing.services.subscription_cycles). With either, the items change without prorations
-    of their own: the credit for the unused time of the period cut short is the move's."""
+    (billing.services.subscription_cycles), as does a change of the items to another billing
+    interval. With any of them, the items change without prorations of their own: the
+    credit for the unused time of the period cut short is the move's."""
     if payment_behavior not in UPDATE_PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(UPDATE_PAYMENT_BEHAVIORS)}.",
@@ -148,7 +153,8 @@ def subscription_update(
             move = subscription_cycle_plan(
                 subscription, billing_cycle_anchor=billing_cycle_anchor, trial_end=trial_end,
                 payment_behavior=payment_behavior, proration_behavior=proration_behavior,
-                proration_date=proration_date)
+                proration_date=proration_date,
+                interval=subscription_items_interval(subscription, items) if items else None)
             if move is not None:
                 subscription_cycle_credit(subscription, move,
                                           proration_behavior=proration_behavior)

@@ -209,3 +209,112 @@ def test_a_bad_cycle_move_is_refused_and_changes_nothing(api, subscribed, params
     assert error["param"] == param
     assert ok(api.get(f"/v1/subscriptions/{subscription['id']}")) == before
     assert pending(owner["id"]) == []
+
+
+# -- another billing interval --------------------------------------------------------------
+
+def yearly(api, unit_amount: int = 10000) -> dict:
+    return ok(api.post("/v1/prices", {"currency": "usd", "unit_amount": unit_amount,
+                                      "recurring": {"interval": "year"},
+                                      "product_data": {"name": "Gold yearly"}}))
+
+
+YEAR_END = period_end_after(CHANGE, interval="year", interval_count=1, after=CHANGE)
+
+
+def test_moving_to_a_yearly_price_restarts_the_cycle_and_invoices_at_once(api, subscribed,
+                                                                        events_of):
+    owner, subscription, basic, _ = subscribed
+    [item] = subscription["items"]["data"]
+    gold = yearly(api)
+
+    updated = ok(change(api, subscription, items=[{"id": item["id"], "price": gold["id"]}],
+                        expand=["latest_invoice"]))
+
+    # then the item keeps its id at the yearly price, and a year starts now, anchored now
+    [moved] = updated["items"]["data"]
+    assert (moved["id"], moved["price"]["id"]) == (item["id"], gold["id"])
+    assert (updated["billing_cycle_anchor"], updated["current_period_start"],
+            updated["current_period_end"]) == (ts(CHANGE), ts(CHANGE), ts(YEAR_END))
+    # and its invoice bills the year, less the monthly price's unused time, paid at once
+    invoice = updated["latest_invoice"]
+    assert (invoice["billing_reason"], invoice["status"]) == ("subscription_update", "paid")
+    assert sorted(line["amount"] for line in invoice["lines"]["data"]) == [-share_of(1000),
+                                                                            10000]
+    assert invoice["amount_paid"] == 10000 - share_of(1000)
+    assert pending(owner["id"]) == []
+
+    # and nothing renews at the month's end; the year's end bills the year again
+    assert services.subscriptions_renew_due(now=END + timedelta(seconds=1)) == 0
+    services.subscriptions_renew_due(now=YEAR_END + timedelta(seconds=1))
+    renewed = ok(api.get(f"/v1/subscriptions/{subscription['id']}",
+                         {"expand": ["latest_invoice"]}))
+    assert renewed["latest_invoice"]["amount_paid"] == 10000
+    assert renewed["current_period_end"] == ts(period_end_after(
+        YEAR_END, interval="year", interval_count=1, after=YEAR_END))
+
+
+def test_moving_every_item_to_a_yearly_price_without_prorations(api, subscribed):
+    owner, subscription, _, _ = subscribed
+    [item] = subscription["items"]["data"]
+    gold, seats = yearly(api), yearly(api, unit_amount=2000)
+
+    updated = ok(change(api, subscription, proration_behavior="none",
+                        items=[{"id": item["id"], "price": gold["id"]},
+                               {"price": seats["id"], "quantity": 2}],
+                        expand=["latest_invoice"]))
+
+    assert sorted(i["price"]["id"] for i in updated["items"]["data"]) == sorted(
+        [gold["id"], seats["id"]])
+    assert sorted(line["amount"] for line in updated["latest_invoice"]["lines"]["data"]) == [
+        4000, 10000]
+    assert pending(owner["id"]) == []
+
+
+def test_a_trial_moved_to_a_yearly_price_goes_on_and_then_bills_a_year(api, trialing):
+    owner, subscription, _ = trialing
+    [item] = subscription["items"]["data"]
+    gold = yearly(api)
+
+    updated = ok(change(api, subscription, items=[{"id": item["id"], "price": gold["id"]}]))
+
+    trial_end = START + timedelta(days=30)
+    assert (updated["status"], updated["current_period_end"]) == ("trialing", ts(trial_end))
+    assert updated["latest_invoice"] == subscription["latest_invoice"]
+    services.subscriptions_renew_due(now=trial_end + timedelta(seconds=1))
+    renewed = ok(api.get(f"/v1/subscriptions/{subscription['id']}",
+                         {"expand": ["latest_invoice"]}))
+    assert (renewed["status"], renewed["latest_invoice"]["amount_paid"]) == ("active", 10000)
+    assert renewed["current_period_end"] == ts(period_end_after(
+        trial_end, interval="year", interval_count=1, after=trial_end))
+
+
+@pytest.mark.parametrize(("extra", "param"), [
+    ({"payment_behavior": "pending_if_incomplete", "proration_behavior": "always_invoice"},
+     "items"),
+    ({"proration_date": ts(CHANGE)}, "proration_date"),
+])
+def test_an_interval_change_refused_changes_nothing(api, subscribed, extra, param):
+    owner, subscription, basic, _ = subscribed
+    [item] = subscription["items"]["data"]
+    before = ok(api.get(f"/v1/subscriptions/{subscription['id']}"))
+
+    error = error_of(change(api, subscription,
+                            items=[{"id": item["id"], "price": yearly(api)["id"]}], **extra))
+
+    assert error["param"] == param
+    assert ok(api.get(f"/v1/subscriptions/{subscription['id']}")) == before
+    assert pending(owner["id"]) == []
+
+
+def test_a_preview_of_an_interval_change_is_refused(api, subscribed):
+    _, subscription, _, _ = subscribed
+    [item] = subscription["items"]["data"]
+
+    with clock.bound(CHANGE):
+        error = error_of(api.post("/v1/invoices/create_preview", {
+            "subscription": subscription["id"],
+            "subscription_details": {"items": [{"id": item["id"],
+                                                "price": yearly(api)["id"]}]}}))
+
+    assert error["param"] == "subscription_details[items]"
