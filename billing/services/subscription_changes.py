@@ -111,7 +111,7 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
     if at is None:
         return None
     items = _prorations(subscription, plan, at=at)
-    previous = subscription.latest_invoice
+    previous = subscription.latest_invoice if hidden else None
     invoice = (_invoice_now(subscription, actor=actor,
                             only=[*(own_items or []), *(item.pk for item in items)]
                             if hidden else None)
