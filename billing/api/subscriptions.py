@@ -348,8 +348,9 @@ class SubscriptionSerializer(ApiObjectSerializer):
         return data
 
 
-# What Till's subscriptions do not have (yet): trials, discounts, schedules, pauses, pending
-# updates, taxes, Connect. Rendered as Stripe renders a subscription without them.
+# Stripe's fields of what Till's subscriptions do not have (schedules, taxes, Connect), and
+# the defaults of those they may have (discounts, a paused collection, a pending update),
+# which the serializer then sets from the subscription.
 _NOT_YET: dict[str, Any] = {
     "application": None, "application_fee_percent": None,
     "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},

@@ -278,6 +278,8 @@ def subscription_items_interval(subscription: Subscription,
     when it is another one than the subscription's (Stripe then restarts its billing cycle:
     billing.services.subscription_cycles), else None. Checks the changes as applying them
     does, changing nothing."""
+    if all(change.price is None and change.price_data is None for change in changes):
+        return None  # quantities and deletions leave the items at the interval they share
     plan = _planned(subscription, selectors.subscription_items(subscription=subscription),
                     changes)
     interval = _interval_of(next(planned.price for planned in plan

@@ -269,9 +269,10 @@ def subscription_item_create(
         proration_behavior=proration_behavior, proration_date=proration_date,
         payment_behavior=payment_behavior, off_session=off_session)
     price_id = price if price is not None else price_data.id
-    for held in selectors.subscription_pending_items(subscription=updated):
-        if held.price_id == price_id:  # the pending update's new item: not saved yet
-            return held
+    if updated.pending_update_items:
+        for held in selectors.subscription_pending_items(subscription=updated):
+            if held.price_id == price_id:  # the pending update's new item: not saved yet
+                return held
     return selectors.subscription_item_of_price(subscription_id=subscription,
                                                 price_id=price_id)
 
