@@ -12,10 +12,26 @@ from billing import services
 from billing.models import Invoice, InvoiceItem, Subscription
 from billing.services import subscription_pending_updates
 from core import clock
-from payments.models import PaymentIntent
-from tests.billing.factories import error_of, invoice_item, monthly, ok, price
+from payments.models import Charge, PaymentIntent
+from tests.billing.factories import (
+    customer_with_card,
+    error_of,
+    invoice_item,
+    monthly,
+    ok,
+    price,
+)
 from tests.billing.test_subscriptions_pending_updates import declining
-from tests.billing.test_subscriptions_prorations import CHANGE, END, change, share_of, subscribed
+from tests.billing.test_subscriptions_prorations import (
+    CHANGE,
+    END,
+    START,
+    change,
+    share_of,
+    subscribed,
+)
+from tests.concurrency import run_together
+from tests.conftest import needs_postgres
 from tests.payments.factories import attach, card_payment_method
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +244,39 @@ def test_a_credit_paid_at_once_applies_at_once(api, declining):
 
     assert [i["price"]["id"] for i in updated["items"]["data"]] == [cheaper["id"]]
     assert updated["latest_invoice"]["status"] == "paid"
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_upgrades_at_once_with_error_if_incomplete_charge_once(account):
+    # given a customer with a good card on $10.00 a month since START
+    api = account.api()
+    owner, _ = customer_with_card(api)
+    basic, pro = monthly(api, unit_amount=1000), monthly(api, unit_amount=3000)
+    with clock.bound(START):
+        subscription = ok(api.post("/v1/subscriptions", {
+            "customer": owner["id"], "items": [{"price": basic["id"]}]}))
+    [item] = subscription["items"]["data"]
+    charges_before = Charge.objects.filter(status="succeeded").count()
+
+    # when the same upgrade is asked twice at the same moment
+    def upgrade(index: int) -> int:
+        with clock.bound(CHANGE):
+            return account.api().post(f"/v1/subscriptions/{subscription['id']}", {
+                "items": [{"id": item["id"], "price": pro["id"]}],
+                "proration_behavior": "always_invoice",
+                "payment_behavior": "error_if_incomplete"}).status_code
+
+    codes = run_together(2, upgrade, timeout=60)
+
+    # then one applied it; the other found it applied (nothing left to bill) or held (400)
+    assert sorted(codes) in ([200, 200], [200, 400])
+    # and the customer paid for it once
+    assert Charge.objects.filter(status="succeeded").count() == charges_before + 1
+    updates = Invoice.objects.filter(subscription_id=subscription["id"],
+                                     billing_reason="subscription_update")
+    assert [(invoice.status, invoice.amount_paid) for invoice in updates] == [
+        ("paid", share_of(3000) - share_of(1000))]
+    shown = Subscription.objects.get(pk=subscription["id"])
+    assert [i.price_id for i in shown.items.all()] == [pro["id"]]
+    assert (shown.pending_update_invoice_id, shown.latest_invoice_id) == (None, updates[0].id)
