@@ -423,12 +423,15 @@ def invoice_item_list(*, merchant: Merchant, livemode: bool, customer: str | Non
     return items
 
 
-def invoice_items_pending_locked(*, customer_id: str, currency: str) -> list[InvoiceItem]:
-    """The customer's pending items in `currency`, oldest first, locked (by pk) for the
-    invoice that takes them."""
-    locked = list(InvoiceItem.objects.select_for_update(of=("self",))
-                  .filter(customer_id=customer_id, currency=currency, invoice__isnull=True)
-                  .order_by("pk"))
+def invoice_items_pending_locked(*, customer_id: str, currency: str,
+                                 only: list[str] | None = None) -> list[InvoiceItem]:
+    """The customer's pending items in `currency` (of those `only` names, when given),
+    oldest first, locked (by pk) for the invoice that takes them."""
+    pending = InvoiceItem.objects.select_for_update(of=("self",)).filter(
+        customer_id=customer_id, currency=currency, invoice__isnull=True)
+    if only is not None:
+        pending = pending.filter(pk__in=only)
+    locked = list(pending.order_by("pk"))
     return sorted(locked, key=lambda item: (item.created, item.pk))
 
 

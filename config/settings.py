@@ -373,8 +373,9 @@ SPECTACULAR_SETTINGS = {
         # other proration_behavior takes Stripe's three.
         "PortalCancelProrationBehaviorEnum": ["create_prorations", "none"],
         "ProrationBehaviorEnum": ["create_prorations", "always_invoice", "none"],
-        # A subscription's update (and an item's) takes one payment behaviour of creation's.
-        "UpdatePaymentBehaviorEnum": ["allow_incomplete"],
+        # A subscription's update (and an item's) takes Stripe's update behaviours.
+        "UpdatePaymentBehaviorEnum": ["allow_incomplete", "pending_if_incomplete",
+                                      "error_if_incomplete"],
         "UsageEnum": ["off_session", "on_session"],
         "WebhookEndpointStatusEnum": "webhooks.models.WebhookEndpoint.Status",
     },

@@ -16,6 +16,7 @@ from api.views import ApiView
 from billing import selectors, services
 from billing.api.subscriptions import PriceDataParams, SubscriptionItemSerializer
 from billing.services.subscription_changes import PRORATION_BEHAVIORS
+from billing.services.subscription_updates import UPDATE_PAYMENT_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 
@@ -23,12 +24,9 @@ ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 class ProrationParams(Params):
     proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS, required=False)
     proration_date = TimestampParam(required=False)
-    # Stripe's other behaviours (pending updates, errors instead of past_due) are not built.
-    payment_behavior = serializers.ChoiceField(choices=["allow_incomplete"], required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs.pop("payment_behavior", None)
-        return attrs
+    payment_behavior = serializers.ChoiceField(choices=UPDATE_PAYMENT_BEHAVIORS,
+                                               required=False)
+    off_session = serializers.BooleanField(required=False)
 
 
 class SubscriptionItemCreateParams(ProrationParams):

@@ -43,7 +43,7 @@ from billing.services.subscriptions import PAYMENT_BEHAVIORS
 
 ID_PARAM = OpenApiParameter("id", str, OpenApiParameter.PATH)
 # Update parameters of Stripe's that come with later slices: refused clearly, not ignored.
-NOT_YET_UPDATABLE = ("billing_cycle_anchor", "trial_end", "trial_from_plan")
+NOT_YET_UPDATABLE = ("trial_from_plan",)
 NOT_YET_CREATABLE = ("trial_from_plan",)
 
 
@@ -207,10 +207,12 @@ class SubscriptionUpdateParams(Params):
                                              max_length=MAX_ADD_INVOICE_ITEMS)
     proration_behavior = serializers.ChoiceField(choices=PRORATION_BEHAVIORS, required=False)
     proration_date = TimestampParam(required=False)
-    # Stripe's error_if_incomplete (an error instead of past_due) is not built on updates.
     payment_behavior = serializers.ChoiceField(choices=services.UPDATE_PAYMENT_BEHAVIORS,
                                                required=False)
     off_session = serializers.BooleanField(required=False)
+    billing_cycle_anchor = serializers.ChoiceField(choices=["now", "unchanged"],
+                                                   required=False)
+    trial_end = TimestampOrNowParam(required=False)
     default_payment_method = OptionalString(max_length=100)
     cancel_at_period_end = serializers.BooleanField(required=False)
     collection_method = serializers.ChoiceField(
@@ -327,7 +329,7 @@ class SubscriptionSerializer(ApiObjectSerializer):
         data["cancellation_details"] = {"comment": None, "feedback": None,
                                         "reason": instance.cancellation_reason}
         data["test_clock"] = instance.customer.test_clock_id
-        if instance.pending_update_items is not None:
+        if instance.pending_update_items is not None and not instance.pending_update_hidden:
             data["pending_update"] = {
                 "billing_cycle_anchor": None,
                 "expires_at": int(instance.pending_update_expires_at.timestamp()),
@@ -346,8 +348,9 @@ class SubscriptionSerializer(ApiObjectSerializer):
         return data
 
 
-# What Till's subscriptions do not have (yet): trials, discounts, schedules, pauses, pending
-# updates, taxes, Connect. Rendered as Stripe renders a subscription without them.
+# Stripe's fields of what Till's subscriptions do not have (schedules, taxes, Connect), and
+# the defaults of those they may have (discounts, a paused collection, a pending update),
+# which the serializer then sets from the subscription.
 _NOT_YET: dict[str, Any] = {
     "application": None, "application_fee_percent": None,
     "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},

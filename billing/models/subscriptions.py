@@ -120,6 +120,10 @@ class Subscription(FSMModelMixin, TenantModel):
                                                on_delete=models.SET_NULL, related_name="+")
     pending_update_items = models.JSONField(null=True, blank=True)
     pending_update_expires_at = models.DateTimeField(null=True, blank=True)
+    # An `error_if_incomplete` update held only while the request charges its invoice: not
+    # shown as `pending_update` and announced only once applied (the invoice paid); a
+    # failure voids the invoice and drops it, as if it had never been asked.
+    pending_update_hidden = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         indexes = [
@@ -161,6 +165,13 @@ class Subscription(FSMModelMixin, TenantModel):
     @transition(field=status, source=Status.INCOMPLETE, target=Status.TRIALING)
     def start_trial(self, *, start, end, will_end_at) -> None:
         """Made with a trial: free until `end`, when its first paid period starts."""
+        self.trial_start, self.trial_end = start, end
+        self.trial_will_end_at = will_end_at
+
+    @transition(field=status, source=[Status.ACTIVE, Status.TRIALING], target=Status.TRIALING)
+    def set_trial(self, *, start, end, will_end_at) -> None:
+        """A trial given by an update (`trial_end`): an active one's starts now, a trial's
+        end moves; free until `end`, when its next paid period starts."""
         self.trial_start, self.trial_end = start, end
         self.trial_will_end_at = will_end_at
 

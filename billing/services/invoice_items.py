@@ -237,11 +237,12 @@ def invoice_item_delete(*, id: str, merchant: Merchant, livemode: bool,  # noqa:
     return item
 
 
-def invoice_items_take(*, invoice: Invoice) -> list[InvoiceItem]:
+def invoice_items_take(*, invoice: Invoice, only: list[str] | None = None) -> list[InvoiceItem]:
     """In the caller's transaction (the new draft saved): the customer's pending items in
-    the invoice's currency move onto it, each with its line (totals left to the caller)."""
+    the invoice's currency (those of `only`, when given) move onto it, each with its line
+    (totals left to the caller)."""
     items = selectors.invoice_items_pending_locked(customer_id=invoice.customer_id,
-                                                   currency=invoice.currency)
+                                                   currency=invoice.currency, only=only)
     for item in items:
         item.invoice = invoice
         item.save(update_fields=["invoice"])

@@ -21,7 +21,11 @@ from billing import selectors
 from billing.models import Invoice, Subscription, SubscriptionItem
 from billing.periods import period_end_after
 from billing.services.invoices import invoice_amount_due_if_finalized
-from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
+from billing.services.subscription_changes import (
+    ItemChange,
+    subscription_items_change_locked,
+    subscription_items_interval,
+)
 from billing.services.subscription_invoices import subscription_invoice_make
 from core import clock
 from core.actor import Actor
@@ -59,6 +63,11 @@ def invoice_preview(*, merchant: Merchant, livemode: bool, actor: Actor,
             locked = selectors.subscription_get_locked(id=owner.id, merchant=merchant,
                                                        livemode=livemode)
             with customer_time(locked.customer):
+                if items and subscription_items_interval(locked, items) is not None:
+                    raise InvalidRequest(
+                        "Till previews the upcoming renewal: moving the items to another "
+                        "billing interval restarts the billing cycle and is invoiced at once, "
+                        "not at the renewal.", param="subscription_details[items]")
                 if items:
                     subscription_items_change_locked(
                         locked, items, proration_behavior=proration_behavior,

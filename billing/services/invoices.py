@@ -337,7 +337,7 @@ def invoice_void(*, id: str, merchant: Merchant, livemode: bool,  # noqa: A002
         invoice_check_no_live_intent,
         invoice_intent_cancel,
     )
-    from billing.services.subscriptions import (  # imports this one too
+    from billing.services.subscription_pending_updates import (  # imports this one too
         subscription_pending_update_discard,
     )
 

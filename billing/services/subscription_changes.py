@@ -41,6 +41,9 @@ PRORATION_BEHAVIORS = ("create_prorations", "always_invoice", "none")
 # How long a pending update waits for its invoice at most (Stripe's 23 hours; sooner when
 # the period ends first).
 PENDING_UPDATE_EXPIRES_AFTER = timedelta(hours=23)
+# How long an `error_if_incomplete` update may stay held (hidden) before the engine voids its
+# invoice and drops it as a crash's leftover: far longer than any payment attempt takes.
+HIDDEN_UPDATE_EXPIRES_AFTER = timedelta(hours=1)
 # What a proration's invoice item's unit amount keeps of an amount split over a quantity.
 _UNIT_PLACES = Decimal("1e-12")
 
@@ -69,12 +72,15 @@ class _Planned:
     was: tuple[Price, int] | None = None  # what an existing item was before the update
     metadata: MetadataUpdate | None = None
     new_id: str | None = None  # a new item's id, chosen before it is saved (pending updates)
+    param: str | None = None  # the parameter that gave it its price, in this update
 
 
 def subscription_items_change_locked(subscription: Subscription, changes: list[ItemChange],
                                      *, proration_behavior: str,
                                      proration_date: datetime | None,
-                                     actor: Actor, pending: bool = False) -> Invoice | None:
+                                     actor: Actor, pending: bool = False,
+                                     hidden: bool = False,
+                                     own_items: list[str] | None = None) -> Invoice | None:
     """Applies `changes` to the locked subscription's items, with their prorations (see the
     module). Returns the invoice `always_invoice` made (finalized; the caller charges it
     after the commit), else None. Bad input raises before anything changes.
@@ -82,7 +88,11 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
     `pending` (`payment_behavior=pending_if_incomplete`): when the change makes an invoice
     that is not paid at once, the items stay as they are and the change is held on the
     subscription (`pending_update`) until that invoice is paid
-    (subscription_items_pending_apply_locked); a change that invoices nothing applies now."""
+    (subscription_items_pending_apply_locked); a change that invoices nothing applies now.
+    `hidden` (`payment_behavior=error_if_incomplete`): the same hold, but only for an invoice
+    left open to be charged, kept off the wire (not `pending_update`, `latest_invoice` as it
+    was) while the caller charges it; that invoice takes only this update's items (its
+    prorations and `own_items`), so voiding it after a failure takes nothing else away."""
     if proration_behavior not in PRORATION_BEHAVIORS:
         raise InvalidParameter(f"Invalid proration_behavior: must be one of "
                                f"{', '.join(PRORATION_BEHAVIORS)}.",
@@ -95,17 +105,23 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
     at = _proration_moment(subscription, proration_date) if prorate else None
     # The prorations name the new prices, applied or not.
     inline_prices_insert([planned.price for planned in plan if planned.price is not None])
-    held = pending and at is not None and proration_behavior == "always_invoice"
+    held = (pending or hidden) and at is not None and proration_behavior == "always_invoice"
     if not held:
         _apply(subscription, plan)
     if at is None:
         return None
     items = _prorations(subscription, plan, at=at)
-    invoice = (_invoice_now(subscription, actor=actor)
+    previous = subscription.latest_invoice if hidden else None
+    invoice = (_invoice_now(subscription, actor=actor,
+                            only=[*(own_items or []), *(item.pk for item in items)]
+                            if hidden else None)
                if proration_behavior == "always_invoice" and items else None)
     if held:
-        if invoice is not None and invoice.status != Invoice.Status.PAID:
-            _hold(subscription, plan, invoice)
+        if invoice is not None and (invoice.status == Invoice.Status.OPEN if hidden
+                                    else invoice.status != Invoice.Status.PAID):
+            _hold(subscription, plan, invoice, hidden=hidden)
+            if hidden:
+                subscription.latest_invoice = previous  # the invoice's success sets it
         else:  # nothing to collect after all: the change applies now
             _apply(subscription, plan)
             if invoice is not None:
@@ -113,7 +129,8 @@ def subscription_items_change_locked(subscription: Subscription, changes: list[I
     return invoice
 
 
-def _hold(subscription: Subscription, plan: list[_Planned], invoice: Invoice) -> None:
+def _hold(subscription: Subscription, plan: list[_Planned], invoice: Invoice, *,
+          hidden: bool) -> None:
     """The planned change kept on the subscription (saved by the caller) for when `invoice`
     is paid: what each changed, added or deleted item becomes, new items with their ids."""
     held = []
@@ -130,8 +147,10 @@ def _hold(subscription: Subscription, plan: list[_Planned], invoice: Invoice) ->
                          "quantity": planned.quantity})
     subscription.pending_update_items = held
     subscription.pending_update_invoice = invoice
+    subscription.pending_update_hidden = hidden
     subscription.pending_update_expires_at = min(
-        clock.now() + PENDING_UPDATE_EXPIRES_AFTER, subscription.current_period_end)
+        clock.now() + (HIDDEN_UPDATE_EXPIRES_AFTER if hidden else PENDING_UPDATE_EXPIRES_AFTER),
+        subscription.current_period_end)
 
 
 def subscription_items_pending_apply_locked(subscription: Subscription) -> None:
@@ -161,6 +180,7 @@ def subscription_pending_update_clear(subscription: Subscription) -> None:
     subscription.pending_update_items = None
     subscription.pending_update_invoice = None
     subscription.pending_update_expires_at = None
+    subscription.pending_update_hidden = False
 
 
 def _prorations_link(invoice: Invoice, plan: list[_Planned]) -> None:
@@ -193,6 +213,8 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
                  _inline_price_for(change.price_data, subscription,
                                    param=f"{param}[price_data]")
                  if change.price_data is not None else None)
+        price_param = (f"{param}[price]" if change.price is not None
+                       else f"{param}[price_data][recurring][interval]")
         if change.id is None:
             if change.deleted:
                 raise InvalidParameter("An item to delete needs its id.", param=f"{param}[id]")
@@ -201,7 +223,8 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
                                        "needs its price).", code="parameter_missing",
                                        param=f"{param}[price]")
             added.append(_Planned(None, price, 1 if change.quantity is None
-                                  else change.quantity, metadata=change.metadata))
+                                  else change.quantity, metadata=change.metadata,
+                                  param=price_param))
             continue
         planned = by_id.get(change.id)
         if planned is None:
@@ -211,7 +234,7 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
             planned.price = None
             continue
         if price is not None:
-            planned.price = price
+            planned.price, planned.param = price, price_param
         if change.quantity is not None:
             planned.quantity = change.quantity
         planned.metadata = change.metadata
@@ -226,13 +249,47 @@ def _planned(subscription: Subscription, current: list[SubscriptionItem],
     if len({planned.price.id for planned in kept}) != len(kept):
         raise InvalidRequest("Cannot add multiple subscription items with the same price.",
                              param="items")
+    _check_one_interval(kept)
     _check_no_swap(current, kept)
     return plan
 
 
+def _interval_of(price: Price) -> tuple[str, int]:
+    return price.recurring_interval, price.recurring_interval_count
+
+
+def _check_one_interval(kept: list[_Planned]) -> None:
+    """All the items an update leaves bill at one interval (another than the subscription's,
+    when it moves them all: subscription_items_interval). The price refused is the first one
+    this update gave that differs from the items it left as they were (else from the
+    first)."""
+    untouched = [planned for planned in kept if planned.param is None]
+    reference = _interval_of((untouched or kept)[0].price)
+    for planned in kept:
+        if _interval_of(planned.price) != reference:
+            raise InvalidRequest("All prices on a subscription must have the same "
+                                 "`recurring.interval` and `recurring.interval_count`.",
+                                 param=planned.param or "items")
+
+
+def subscription_items_interval(subscription: Subscription,
+                                changes: list[ItemChange]) -> tuple[str, int] | None:
+    """The billing interval (and count) `changes` move the locked subscription's items to,
+    when it is another one than the subscription's (Stripe then restarts its billing cycle:
+    billing.services.subscription_cycles), else None. Checks the changes as applying them
+    does, changing nothing."""
+    if all(change.price is None and change.price_data is None for change in changes):
+        return None  # quantities and deletions leave the items at the interval they share
+    plan = _planned(subscription, selectors.subscription_items(subscription=subscription),
+                    changes)
+    interval = _interval_of(next(planned.price for planned in plan
+                                 if planned.price is not None))
+    return None if interval == (subscription.interval, subscription.interval_count) else interval
+
+
 def _price_for(id: str, subscription: Subscription, *, param: str) -> Price:  # noqa: A002
-    """A price the subscription may bill: recurring, active, licensed, in its currency and
-    at its interval (Till does not move a subscription to another interval yet)."""
+    """A price the subscription may bill: recurring, active, licensed, in its currency (its
+    interval is checked against the other items': _check_one_interval)."""
     price = selectors.price_get(id=id, merchant=subscription.merchant,
                                 livemode=subscription.livemode, param=param)
     if price.type != Price.Type.RECURRING:
@@ -243,7 +300,7 @@ def _price_for(id: str, subscription: Subscription, *, param: str) -> Price:  # 
                              "accepts active prices.", param=param)
     if price.recurring_usage_type != Price.UsageType.LICENSED:
         raise InvalidRequest("Metered prices are not billed by Till yet.", param=param)
-    return _price_fits(price, subscription, currency_param=param, interval_param=param)
+    return _price_fits(price, subscription, currency_param=param)
 
 
 def _inline_price_for(spec: PriceDataSpec, subscription: Subscription, *,
@@ -252,22 +309,14 @@ def _inline_price_for(spec: PriceDataSpec, subscription: Subscription, *,
     as a price the subscription may bill."""
     price = inline_price_plan(spec, merchant=subscription.merchant,
                               livemode=subscription.livemode, param=param, recurring=True)
-    return _price_fits(price, subscription, currency_param=f"{param}[currency]",
-                       interval_param=f"{param}[recurring][interval]")
+    return _price_fits(price, subscription, currency_param=f"{param}[currency]")
 
 
-def _price_fits(price: Price, subscription: Subscription, *, currency_param: str,
-                interval_param: str) -> Price:
+def _price_fits(price: Price, subscription: Subscription, *, currency_param: str) -> Price:
     if price.currency != subscription.currency:
         raise InvalidRequest("All prices on a subscription must have the same currency: "
                              f"this one is {price.currency}, the subscription "
                              f"{subscription.currency}.", param=currency_param)
-    if (price.recurring_interval, price.recurring_interval_count) != (
-            subscription.interval, subscription.interval_count):
-        raise InvalidRequest("Till does not change a subscription's billing interval yet: "
-                             "the price must bill every "
-                             f"{subscription.interval_count} {subscription.interval}(s), as "
-                             "the subscription does.", param=interval_param)
     return price
 
 
@@ -370,11 +419,12 @@ def subscription_unused_time_credit(subscription: Subscription, *,
     return _prorations(subscription, plan, at=at)
 
 
-def _invoice_now(subscription: Subscription, *, actor: Actor) -> Invoice:
-    """`always_invoice`: the customer's pending items (the prorations with them) invoiced
-    now (`invoice.created`), with the subscription's discounts, and finalized
-    (`invoice.finalized`; a credit larger than the charge is paid at once and goes to the
-    customer's balance)."""
+def _invoice_now(subscription: Subscription, *, actor: Actor,
+                 only: list[str] | None = None) -> Invoice:
+    """`always_invoice`: the customer's pending items (the prorations with them; only the
+    ones `only` names, when given) invoiced now (`invoice.created`), with the subscription's
+    discounts, and finalized (`invoice.finalized`; a credit larger than the charge is paid
+    at once and goes to the customer's balance)."""
     return subscription_invoice_make(subscription,
                                      reason=Invoice.BillingReason.SUBSCRIPTION_UPDATE,
-                                     actor=actor, item_lines=False)
+                                     actor=actor, item_lines=False, only_items=only)

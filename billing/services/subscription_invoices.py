@@ -38,7 +38,8 @@ _UNIT_PLACES = Decimal("1e-12")
 
 def subscription_invoice_make(subscription: Subscription, *, reason: str, actor: Actor,
                               provisional: bool = False, item_lines: bool = True,
-                              backdated_from: datetime | None = None) -> Invoice:
+                              backdated_from: datetime | None = None,
+                              only_items: list[str] | None = None) -> Invoice:
     """In the caller's transaction (the subscription locked): the invoice of the
     subscription's current period (`invoice.created`), one line per item, finalized
     (`invoice.finalized`; paid at once when nothing is due). The database refuses a second
@@ -47,7 +48,8 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     payment's success finalizes (subscription_provisional_reveal). Without `item_lines`
     (an update invoiced at once): only the pending items, for the moment it is made.
     `backdated_from` (a creation backdated before its current period): each item's elapsed
-    time from then to the period's start, on a line of its own."""
+    time from then to the period's start, on a line of its own. `only_items`: of the
+    customer's pending items, only these ones come along (an `error_if_incomplete` update's)."""
     customer = subscription.customer
     now = clock.now()
     invoice = Invoice(
@@ -73,7 +75,7 @@ def subscription_invoice_make(subscription: Subscription, *, reason: str, actor:
     InvoiceLineItem.objects.bulk_create(lines)
     # The customer's pending invoice items (a change's prorations among them) come along,
     # as Stripe's subscription invoices take them.
-    invoice_items_take(invoice=invoice)
+    invoice_items_take(invoice=invoice, only=only_items)
     invoice_totals_refresh(invoice)
     invoice.save(update_fields=TOTALS_FIELDS)
     transition_record(invoice, "created", actor)

@@ -5,6 +5,7 @@ it makes is charged after the commit, never under a lock.
 """
 
 from datetime import datetime
+from typing import Literal
 
 from django.db import transaction
 
@@ -15,8 +16,17 @@ from billing.services.common import NO_PAYMENT_METHOD, NO_PAYMENT_METHOD_CODE
 from billing.services.discounts import DiscountSpec, subscription_discounts_set
 from billing.services.dunning import subscription_retry_with_new_default
 from billing.services.inline_prices import PriceDataSpec
-from billing.services.subscription_changes import ItemChange, subscription_items_change_locked
+from billing.services.subscription_changes import (
+    ItemChange,
+    subscription_items_change_locked,
+    subscription_items_interval,
+)
 from billing.services.subscription_collection import subscription_collection_apply
+from billing.services.subscription_cycles import (
+    subscription_cycle_credit,
+    subscription_cycle_move,
+    subscription_cycle_plan,
+)
 from billing.services.subscription_invoice_items import (
     InvoiceItemSpec,
     add_invoice_items_check,
@@ -24,6 +34,7 @@ from billing.services.subscription_invoice_items import (
 )
 from billing.services.subscription_invoices import subscription_invoice_make
 from billing.services.subscription_pauses import PauseCollectionSpec, pause_collection_apply
+from billing.services.subscription_pending_updates import subscription_update_charge_or_undo
 from billing.services.subscription_terms import (
     cancel_at_check,
     subscription_payment_method_check,
@@ -61,7 +72,9 @@ def subscription_update(
         collection_method: Maybe[str] = NOT_GIVEN,
         days_until_due: Maybe[int | None] = NOT_GIVEN,
         add_invoice_items: list[InvoiceItemSpec] | None = None,
-        payment_behavior: str = "allow_incomplete") -> Subscription:
+        payment_behavior: str = "allow_incomplete",
+        billing_cycle_anchor: str | None = None,
+        trial_end: datetime | Literal["now"] | None = None) -> Subscription:
     """Updates the subscription under its lock (`customer.subscription.updated` with the
     old values). `items` change its prices and quantities with Stripe's prorations
     (billing.services.subscription_changes); an `always_invoice` change's invoice is charged
@@ -78,15 +91,31 @@ def subscription_update(
     only, as Stripe's pending updates): an `always_invoice` change whose invoice is not paid
     leaves the items as they were, held as the subscription's `pending_update` until that
     invoice is paid (then applied) or voided, by the merchant or when its time runs out (23
-    hours, or the period's end if sooner). While one is held, the items cannot change."""
+    hours, or the period's end if sooner). While one is held, the items cannot change.
+
+    `payment_behavior=error_if_incomplete`: an `always_invoice` change of the items is held
+    the same way, hidden (billing.services.subscription_changes), and its invoice charged
+    after the commit (billing.services.subscription_pending_updates): paid, the change
+    applies; otherwise the invoice is voided, the change dropped, and the card error raised
+    (Stripe's 402), the subscription as it was. It holds only what a pending update holds.
+    With nothing to charge now (other proration behaviours, a `send_invoice` subscription),
+    it is `allow_incomplete`.
+
+    `billing_cycle_anchor=now` (or `trial_end=now`, ending a trial) restarts the cycle now,
+    invoiced and charged at once; a future `trial_end` makes it trialing until then
+    (billing.services.subscription_cycles), as does a change of the items to another billing
+    interval. With any of them, the items change without prorations of their own: the
+    credit for the unused time of the period cut short is the move's."""
     if payment_behavior not in UPDATE_PAYMENT_BEHAVIORS:
         raise InvalidParameter(f"Invalid payment_behavior: must be one of "
                                f"{', '.join(UPDATE_PAYMENT_BEHAVIORS)}.",
                                param="payment_behavior")
     pending = payment_behavior == "pending_if_incomplete"
-    if pending:
+    strict = (payment_behavior == "error_if_incomplete" and bool(items)
+              and proration_behavior == "always_invoice")
+    if pending or strict:
         _pending_update_check(
-            items=items, given={
+            payment_behavior, items=items, given={
                 "default_payment_method": default_payment_method is not NOT_GIVEN,
                 "cancel_at_period_end": cancel_at_period_end is not NOT_GIVEN,
                 "cancel_at": cancel_at is not NOT_GIVEN,
@@ -95,7 +124,7 @@ def subscription_update(
                 "pause_collection": pause_collection is not NOT_GIVEN,
                 "collection_method": collection_method is not NOT_GIVEN,
                 "days_until_due": days_until_due is not NOT_GIVEN})
-    invoice = None
+    invoice, own_items = None, []
     with transaction.atomic(durable=True):
         subscription = selectors.subscription_get_locked(id=id, merchant=merchant,
                                                          livemode=livemode)
@@ -113,12 +142,24 @@ def subscription_update(
                                       or cancel_at_period_end is not NOT_GIVEN or items
                                       or cancel_at is not NOT_GIVEN
                                       or pause_collection is not NOT_GIVEN
-                                      or discounts is not NOT_GIVEN or add_invoice_items):
+                                      or discounts is not NOT_GIVEN or add_invoice_items
+                                      or billing_cycle_anchor == "now"
+                                      or trial_end is not None):
             raise _ended(subscription)
+        hidden = strict and (subscription.collection_method
+                             == Subscription.CollectionMethod.CHARGE_AUTOMATICALLY)
         with customer_time(subscription.customer):
             before = subscription_rendered(subscription)
+            move = subscription_cycle_plan(
+                subscription, billing_cycle_anchor=billing_cycle_anchor, trial_end=trial_end,
+                payment_behavior=payment_behavior, proration_behavior=proration_behavior,
+                proration_date=proration_date,
+                interval=subscription_items_interval(subscription, items) if items else None)
+            if move is not None:
+                subscription_cycle_credit(subscription, move,
+                                          proration_behavior=proration_behavior)
             if add_invoice_items:
-                add_invoice_items_create(subscription, add_invoice_items_check(
+                own_items = add_invoice_items_create(subscription, add_invoice_items_check(
                     add_invoice_items, merchant=merchant, livemode=livemode,
                     currency=subscription.currency))
             if pause_collection is not NOT_GIVEN:
@@ -129,8 +170,10 @@ def subscription_update(
                                               days_until_due=days_until_due)
             if items:
                 invoice = subscription_items_change_locked(
-                    subscription, items, proration_behavior=proration_behavior,
-                    proration_date=proration_date, actor=actor, pending=pending)
+                    subscription, items,
+                    proration_behavior="none" if move is not None else proration_behavior,
+                    proration_date=proration_date, actor=actor, pending=pending,
+                    hidden=hidden, own_items=[item.pk for item in own_items])
             if default_payment_method is not NOT_GIVEN:
                 subscription.default_payment_method = subscription_payment_method_check(
                     default_payment_method, subscription.customer)
@@ -153,12 +196,20 @@ def subscription_update(
             if discounts is not NOT_GIVEN:
                 subscription_discounts_set(subscription, specs=discounts, actor=actor)
             subscription.metadata = metadata_apply(subscription.metadata, metadata)
+            if move is not None:
+                invoice = subscription_cycle_move(subscription, move,
+                                                  proration_behavior=proration_behavior,
+                                                  actor=actor)
             subscription.save()
             subscription_updated_record(subscription, before)
     if (invoice is not None and invoice.status == Invoice.Status.OPEN
             and invoice.collection_method == Invoice.CollectionMethod.CHARGE_AUTOMATICALLY):
         with customer_time(subscription.customer):
-            subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
+            if subscription.pending_update_invoice_id == invoice.id and hidden:
+                subscription_update_charge_or_undo(invoice, actor=actor,
+                                                   off_session=off_session)
+            else:
+                subscription_invoice_charge(invoice, actor=actor, off_session=off_session)
     if default_payment_method is not NOT_GIVEN and default_payment_method is not None:
         # Committed, no lock held: a past-due subscription's open invoice is retried at
         # once with its new default.
@@ -166,25 +217,31 @@ def subscription_update(
     return selectors.subscription_get(id=id, merchant=merchant, livemode=livemode)
 
 
-# `pending_if_incomplete`: Stripe's pending updates; `error_if_incomplete` on an update is
-# not built.
-UPDATE_PAYMENT_BEHAVIORS = ("allow_incomplete", "pending_if_incomplete")
+# `pending_if_incomplete`: Stripe's pending updates; `error_if_incomplete`: the change
+# applies only if its invoice is paid at once (billing.services.subscription_pending_updates).
+UPDATE_PAYMENT_BEHAVIORS = ("allow_incomplete", "pending_if_incomplete", "error_if_incomplete")
 
 
-def _pending_update_check(*, items: list[ItemChange] | None, given: dict[str, bool]) -> None:
+def _pending_update_check(payment_behavior: str, *, items: list[ItemChange] | None,
+                          given: dict[str, bool]) -> None:
     """Only what a pending update can hold may come with `pending_if_incomplete`, as Stripe
-    allows: items' prices and quantities, prorations, `add_invoice_items`."""
+    allows: items' prices and quantities, prorations, `add_invoice_items`. Till holds an
+    `error_if_incomplete` change invoiced at once the same way, so the same goes for it:
+    what is held can be dropped whole when its payment fails."""
     for name, present in given.items():
         if present:
             raise InvalidRequest(f"`{name}` cannot be used with "
-                                 "`payment_behavior=pending_if_incomplete`: a pending update "
-                                 "holds only items (price, quantity), proration_behavior, "
+                                 f"`payment_behavior={payment_behavior}`"
+                                 + (" and `proration_behavior=always_invoice`"
+                                    if payment_behavior == "error_if_incomplete" else "")
+                                 + ": the update is held until its invoice is paid, and holds "
+                                 "only items (price, quantity), proration_behavior, "
                                  "proration_date and add_invoice_items.", param=name)
     for index, change in enumerate(items or []):
         for name, value in (("price_data", change.price_data), ("metadata", change.metadata)):
             if value is not None:
                 raise InvalidRequest(f"`items[][{name}]` cannot be used with "
-                                     "`payment_behavior=pending_if_incomplete`.",
+                                     f"`payment_behavior={payment_behavior}`.",
                                      param=f"items[{index}][{name}]")
 
 
@@ -193,20 +250,31 @@ def subscription_item_create(
         price: str | None = None, quantity: int = 1,
         proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
         metadata: MetadataUpdate | None = None,
-        price_data: PriceDataSpec | None = None) -> SubscriptionItem:
+        price_data: PriceDataSpec | None = None, payment_behavior: str = "allow_incomplete",
+        off_session: bool = True) -> SubscriptionItem:
     """Adds an item to a subscription (`/v1/subscription_items`): the update of its items,
-    prorated as subscription_update prorates them. `price_data` makes its price (inactive)."""
+    prorated as subscription_update prorates them, with its `payment_behavior` (a decline
+    under `error_if_incomplete` raised, nothing added). `price_data` makes its price
+    (inactive). Held as a pending update (`pending_if_incomplete`, its invoice unpaid): the
+    item as the pending update shows it, with the id it will have."""
     if price is None and price_data is None:
         raise InvalidParameter("Missing required param: price.", code="parameter_missing",
                                param="price")
     selectors.subscription_get(id=subscription, merchant=merchant, livemode=livemode,
                                param="subscription")
-    subscription_update(id=subscription, merchant=merchant, livemode=livemode, actor=actor,
-                        items=[ItemChange(price=price, quantity=quantity, metadata=metadata,
-                                          price_data=price_data)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
-    return selectors.subscription_item_of_price(
-        subscription_id=subscription, price_id=price if price is not None else price_data.id)
+    updated = subscription_update(
+        id=subscription, merchant=merchant, livemode=livemode, actor=actor,
+        items=[ItemChange(price=price, quantity=quantity, metadata=metadata,
+                          price_data=price_data)],
+        proration_behavior=proration_behavior, proration_date=proration_date,
+        payment_behavior=payment_behavior, off_session=off_session)
+    price_id = price if price is not None else price_data.id
+    if updated.pending_update_items:
+        for held in selectors.subscription_pending_items(subscription=updated):
+            if held.price_id == price_id:  # the pending update's new item: not saved yet
+                return held
+    return selectors.subscription_item_of_price(subscription_id=subscription,
+                                                price_id=price_id)
 
 
 def subscription_item_update(
@@ -214,28 +282,34 @@ def subscription_item_update(
         price: str | None = None, quantity: int | None = None,
         proration_behavior: str = "create_prorations", proration_date: datetime | None = None,
         metadata: MetadataUpdate | None = None,
-        price_data: PriceDataSpec | None = None) -> SubscriptionItem:
+        price_data: PriceDataSpec | None = None, payment_behavior: str = "allow_incomplete",
+        off_session: bool = True) -> SubscriptionItem:
     """Changes one item's price (or gives it one made from `price_data`), quantity or
-    metadata, prorated as subscription_update prorates it."""
+    metadata, prorated as subscription_update prorates it, with its `payment_behavior`.
+    Returns the item as it is (unchanged while a pending update holds the change)."""
     item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
     subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
                         actor=actor, items=[ItemChange(id=id, price=price, quantity=quantity,
                                                        metadata=metadata,
                                                        price_data=price_data)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
+                        proration_behavior=proration_behavior, proration_date=proration_date,
+                        payment_behavior=payment_behavior, off_session=off_session)
     return selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
 
 
 def subscription_item_delete(
         *, id: str, merchant: Merchant, livemode: bool, actor: Actor,  # noqa: A002
         proration_behavior: str = "create_prorations",
-        proration_date: datetime | None = None) -> SubscriptionItem:
-    """Deletes one item (its unused time credited, as subscription_update prorates it);
-    returns it as it was. A subscription's last item cannot be deleted."""
+        proration_date: datetime | None = None, payment_behavior: str = "allow_incomplete",
+        off_session: bool = True) -> SubscriptionItem:
+    """Deletes one item (its unused time credited, as subscription_update prorates it, with
+    its `payment_behavior`: a pending update deletes it once its invoice is paid); returns
+    it as it was. A subscription's last item cannot be deleted."""
     item = selectors.subscription_item_get(id=id, merchant=merchant, livemode=livemode)
     subscription_update(id=item.subscription_id, merchant=merchant, livemode=livemode,
                         actor=actor, items=[ItemChange(id=id, deleted=True)],
-                        proration_behavior=proration_behavior, proration_date=proration_date)
+                        proration_behavior=proration_behavior, proration_date=proration_date,
+                        payment_behavior=payment_behavior, off_session=off_session)
     return item
 
 

@@ -22,10 +22,6 @@ from billing.services.invoice_items import invoice_items_release
 from billing.services.invoice_payments import invoice_pay
 from billing.services.invoices import invoice_amount_due_if_finalized, invoice_finalize_locked
 from billing.services.subscription_anchors import AnchorConfig, FirstPeriod, first_period_plan
-from billing.services.subscription_changes import (
-    subscription_items_pending_apply_locked,
-    subscription_pending_update_clear,
-)
 from billing.services.subscription_collection import subscription_collection_check
 from billing.services.subscription_invoice_items import (
     InvoiceItemSpec,
@@ -435,7 +431,11 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
         return
     subscription = selectors.subscription_get_locked_by_id(id=invoice.subscription_id)
     if subscription is not None and subscription.pending_update_invoice_id == invoice.id:
-        _pending_update_outcome(subscription, invoice, outcome)
+        from billing.services.subscription_pending_updates import (  # imports this one
+            subscription_pending_update_outcome,
+        )
+
+        subscription_pending_update_outcome(subscription, invoice, outcome)
         return
     if subscription is None or subscription.latest_invoice_id != invoice.id:
         return
@@ -455,43 +455,4 @@ def subscription_invoice_outcome_record(*, invoice: Invoice, outcome: PaymentOut
         return
     subscription.save()
     status_change_record(obj=subscription, source=source, actor=TILL)
-    subscription_updated_record(subscription, before)
-
-
-def _pending_update_outcome(subscription: Subscription, invoice: Invoice,
-                            outcome: PaymentOutcome) -> None:
-    """A pending update's invoice took its outcome: paid, the held change applies
-    (`customer.subscription.pending_update_applied`, `.updated`); anything else leaves the
-    subscription as it was, its status too (it cycles as if no update was asked), and the
-    change pending until the invoice is paid or its time runs out."""
-    if outcome != PaymentOutcome.SUCCEEDED or invoice.status != Invoice.Status.PAID:
-        return
-    before = subscription_rendered(subscription)
-    if subscription.is_ended:
-        subscription_pending_update_clear(subscription)
-    else:
-        subscription_items_pending_apply_locked(subscription)
-    subscription.save()
-    if not subscription.is_ended:
-        events_record(EventSpec("customer.subscription.pending_update_applied", subscription,
-                                payload=subscription_rendered(subscription)))
-    subscription_updated_record(subscription, before)
-
-
-def subscription_pending_update_discard(*, invoice: Invoice) -> None:
-    """In the void's transaction (the invoice locked, then its subscription here): a pending
-    update waiting for this invoice is discarded, the items left as they are.
-    `customer.subscription.pending_update_expired` when its time has come (the engine voids
-    the invoice then), and `.updated` either way (a merchant voiding the invoice sooner is
-    how a pending update is canceled)."""
-    subscription = selectors.subscription_get_locked_by_id(id=invoice.subscription_id)
-    if subscription is None or subscription.pending_update_invoice_id != invoice.id:
-        return
-    before = subscription_rendered(subscription)
-    expired = subscription.pending_update_expires_at <= clock.now()
-    subscription_pending_update_clear(subscription)
-    subscription.save()
-    if expired:
-        events_record(EventSpec("customer.subscription.pending_update_expired", subscription,
-                                payload=subscription_rendered(subscription)))
     subscription_updated_record(subscription, before)

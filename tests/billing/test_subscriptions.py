@@ -167,10 +167,11 @@ def test_one_time_prices_and_later_slices_are_refused_clearly(api):
     # send_invoice is built (test_subscriptions_send_invoice.py): it wants days_until_due
     assert error["param"] == "days_until_due"
     subscription = subscribe(api, owner["id"], monthly(api)["id"])
-    # (pause_collection is built: test_subscriptions_pause_collection.py)
+    # (pause_collection is built: test_subscriptions_pause_collection.py; billing_cycle_anchor
+    # and trial_end on update: test_subscriptions_cycle_updates.py)
     error = error_of(api.post(f"/v1/subscriptions/{subscription['id']}",
-                              {"billing_cycle_anchor": "now"}))
-    assert error["param"] == "billing_cycle_anchor"
+                              {"trial_from_plan": "true"}))
+    assert error["param"] == "trial_from_plan"
     assert not Subscription.objects.exclude(pk=subscription["id"]).exists()
 
 

@@ -177,3 +177,39 @@ def test_a_clock_advances_at_most_two_intervals_of_its_shortest_subscription(cli
     two_months = int(period_boundary(datetime.fromtimestamp(two_weeks, UTC), interval="month",
                                      interval_count=1, periods=2).timestamp())
     _advance(client, test_clock, two_months)
+
+
+def test_an_upgrade_with_error_if_incomplete_is_a_card_error_that_changes_nothing(client):
+    # given a subscription whose own default card now declines every charge
+    test_clock, customer = _clocked_customer(client)
+    basic, pro = _monthly_price(client, 1000), _monthly_price(client, 3000)
+    subscription = client.v1.subscriptions.create(params={
+        "customer": customer.id, "items": [{"price": basic.id}]})
+    failing = client.v1.payment_methods.create(params={
+        "type": "card", "card": {"token": "tok_chargeCustomerFail"}})
+    client.v1.payment_methods.attach(failing.id, params={"customer": customer.id})
+    client.v1.subscriptions.update(subscription.id,
+                                   params={"default_payment_method": failing.id})
+    _advance(client, test_clock, CLOCK_START + 10 * 86400)
+    [item] = subscription["items"].data
+
+    # when it is upgraded, invoiced at once, with error_if_incomplete
+    with pytest.raises(stripe.CardError) as raised:
+        client.v1.subscriptions.update(subscription.id, params={
+            "items": [{"id": item.id, "price": pro.id}],
+            "proration_behavior": "always_invoice", "payment_behavior": "error_if_incomplete"})
+
+    # then it is the decline, and the subscription bills what it billed
+    assert raised.value.http_status == 402
+    assert raised.value.code == "card_declined"
+    shown = client.v1.subscriptions.retrieve(subscription.id)
+    assert [i.price.id for i in shown["items"].data] == [basic.id]
+    assert (shown.status, shown.latest_invoice) == ("active", subscription.latest_invoice)
+    # and an item added on its own route the same way is not added either
+    extra = _monthly_price(client, 500)
+    with pytest.raises(stripe.CardError):
+        client.v1.subscription_items.create(params={
+            "subscription": subscription.id, "price": extra.id,
+            "proration_behavior": "always_invoice", "payment_behavior": "error_if_incomplete"})
+    listed = client.v1.subscription_items.list(params={"subscription": subscription.id})
+    assert [i.price.id for i in listed.data] == [basic.id]

@@ -9,6 +9,7 @@ import pytest
 import stripe
 from django.utils import timezone
 
+from billing.periods import period_boundary
 from tests.billing.factories import customer_with_card, error_of, monthly, ok
 from tests.billing.test_subscriptions_sdk import CLOCK_START, _advance, _monthly_price
 from tests.payments.factories import customer
@@ -235,3 +236,39 @@ def test_a_short_trial_is_told_at_once_and_only_once_by_beat(api, events_of):
     shown = ok(api.get(f"/v1/subscriptions/{subscription['id']}",
                        {"expand": ["latest_invoice"]}))
     assert (shown["status"], shown["latest_invoice"]["amount_paid"]) == ("active", 1000)
+
+
+def test_a_trial_extended_then_ended_now_by_updates_on_a_test_clock(client):
+    # given a customer with a card on a 14-day trial of $15.00 a month
+    test_clock, owner = _clocked(client)
+    subscription = client.v1.subscriptions.create(params={
+        "customer": owner.id, "items": [{"price": _monthly_price(client).id}],
+        "trial_period_days": 14})
+
+    # when the trial is extended to 30 days, it is trialing until then, charging nothing
+    extended = client.v1.subscriptions.update(subscription.id, params={
+        "trial_end": CLOCK_START + 30 * DAY})
+    assert (extended.status, extended.trial_end, extended.current_period_end,
+            extended.billing_cycle_anchor) == ("trialing", *(CLOCK_START + 30 * DAY,) * 3)
+    assert extended.latest_invoice == subscription.latest_invoice
+
+    # and the clock passes the first trial's end: nothing is billed
+    _advance(client, test_clock, CLOCK_START + 20 * DAY)
+    assert client.v1.subscriptions.retrieve(subscription.id).status == "trialing"
+
+    # when the trial is ended now, the cycle restarts now and its month is charged at once
+    ended = client.v1.subscriptions.update(subscription.id, params={
+        "trial_end": "now", "expand": ["latest_invoice"]})
+    now = CLOCK_START + 20 * DAY
+    assert (ended.status, ended.trial_end, ended.billing_cycle_anchor,
+            ended.current_period_start) == ("active", now, now, now)
+    assert (ended.latest_invoice.status, ended.latest_invoice.amount_paid,
+            ended.latest_invoice.billing_reason) == ("paid", 1500, "subscription_update")
+    assert ended.current_period_end == int(period_boundary(
+        datetime.fromtimestamp(now, UTC), interval="month", interval_count=1,
+        periods=1).timestamp())
+
+    # and a past trial_end is refused, naming it
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client.v1.subscriptions.update(subscription.id, params={"trial_end": now - 1})
+    assert raised.value.param == "trial_end"
