@@ -147,3 +147,11 @@ def test_writes_before_an_error_caught_inside_the_transaction_still_land(account
 def test_a_batch_needs_a_transaction():
     with pytest.raises(RuntimeError), batched():
         pass
+
+
+def test_psycopg_keeps_the_payment_paths_statements_parsed():
+    # core.apps raises psycopg's limits so that statements of a few hundred parameters keep
+    # their parsed placeholders; an upgrade that renames them must not drop that silently
+    queries = pytest.importorskip("psycopg._queries")
+    assert queries.MAX_CACHED_STATEMENT_PARAMS >= 1000
+    assert queries.MAX_CACHED_STATEMENT_LENGTH >= 65536
