@@ -1,8 +1,9 @@
 """Reads made once per request: what every change in one API request reads alike (the
 merchant's webhook endpoints, read by each of its transactions' events) is read the first
-time and kept until the request ends. A write that changes such a read forgets it.
+time and kept until the request ends. A write that changes such a read forgets it. A task's
+unit of work (one subscription's renewal) is a scope of its own.
 
-Outside a request (Celery tasks, the shell) nothing is kept: each read goes to the database.
+Outside a scope (the shell, other tasks) nothing is kept: each read goes to the database.
 """
 
 import contextvars
@@ -18,7 +19,8 @@ _kept: contextvars.ContextVar[dict[Hashable, Any] | None] = contextvars.ContextV
 
 @contextmanager
 def request_scope() -> Iterator[None]:
-    """Around one request: reads kept within it, dropped at its end."""
+    """Around one request (or a task's unit of work): reads kept within it, dropped at its
+    end."""
     token = _kept.set({})
     try:
         yield

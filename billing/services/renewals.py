@@ -43,7 +43,9 @@ from billing.services.subscriptions import (
 from core import clock
 from core.actor import TILL
 from core.audit import status_change_record
+from core.db import batched
 from core.exceptions import DomainError
+from core.memo import request_scope
 from core.wire import render
 from webhooks.services import EventSpec, events_record
 
@@ -62,8 +64,13 @@ def subscription_renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A0
     `cancel_at_period_end` (or `cancel_at` reached) it is canceled instead
     (`customer.subscription.deleted`). Returns the renewal's invoice, or None when nothing
     was billed (not due, busy, canceled, or the period already billed)."""
+    with request_scope():  # the merchant's webhook endpoints read once, not per event
+        return _renew(id=id, now=now)
+
+
+def _renew(*, id: str, now: datetime) -> Invoice | None:  # noqa: A002
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=True), batched():
             subscription = selectors.subscription_get_locked_by_id(id=id, skip_locked=True)
             if (subscription is None or subscription.status not in Subscription.RENEWABLE
                     or subscription.current_period_end > now):
