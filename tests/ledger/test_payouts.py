@@ -211,10 +211,14 @@ def test_the_daily_sweep_skips_manual_merchants_and_what_is_not_yet_available(ap
 
 def test_the_list_filters_by_status_and_arrival_date_and_updates_metadata(api):
     paid_intent(api, amount=2000)
-    with later():
+    # both made on one day (so they arrive on one day), at noon UTC and a quarter of an
+    # hour on (listed after the first), whatever the hour the test runs at
+    noon = (clock.now() + timedelta(days=3)).replace(hour=12, minute=0, second=0,
+                                                     microsecond=0)
+    with clock.bound(noon):
         one = ok(api.post("/v1/payouts", {"amount": 100, "currency": "usd"}))
         ok(api.post(f"/v1/payouts/{one['id']}/cancel"))
-    with later(days=3.01):  # a quarter of an hour on: listed after the first
+    with clock.bound(noon + timedelta(minutes=15)):
         two = ok(api.post("/v1/payouts", {"amount": 200, "currency": "usd"}))
         updated = ok(api.post(f"/v1/payouts/{two['id']}", {"metadata": {"batch": "7"}}))
 
