@@ -218,11 +218,9 @@ class ApiView(APIView):
             expand = self.expand(serializer)
             folded.render = lambda obj: serializer.render_object(obj, expand=expand)
             response = handler(request, *args, **kwargs)
-        except IntegrityError as exc:
-            if not KeyTaken.caused(exc):
-                raise
-            return None
         except Exception as exc:  # noqa: BLE001 - stored (or not) like any response
+            if isinstance(exc, IntegrityError) and KeyTaken.caused(exc):
+                return None  # another request has the key: the change rolled back
             exc = as_api_error(exc)
             stored, raised = getattr(exc, "stored", True), True
             response = self.handle_exception(exc)

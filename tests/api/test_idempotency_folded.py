@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.idempotency import request_fingerprint
 from api.models import IdempotencyKey
+from payments import services
 from payments.models import Charge, PaymentIntent, SimulatedOperation
 from tests.api.helpers import error_of
 from tests.conftest import needs_postgres
@@ -63,6 +64,23 @@ def test_an_error_inside_the_change_is_stored_though_its_transaction_rolled_back
     assert again.status_code == 400
     assert again.content == first.content
     assert again["Idempotent-Replayed"] == "true"
+    assert not PaymentIntent.objects.exists()
+
+
+def test_a_server_error_is_stored_and_replayed(api, monkeypatch):
+    def broken(**_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "payment_intent_create", broken)
+    first = api.post("/v1/payment_intents", PAY, headers=KEY)
+    error_of(first, 500)
+    monkeypatch.undo()
+
+    again = api.post("/v1/payment_intents", PAY, headers=KEY)
+
+    assert again.status_code == 500
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.content == first.content
     assert not PaymentIntent.objects.exists()
 
 
