@@ -339,11 +339,18 @@ def insert(*objs: models.Model) -> None:
 
 def insert_with(parent: models.Model, children: Sequence[models.Model]) -> None:
     """INSERTs `parent` and its `children` (rows of one model referring to it), as `insert`
-    would: in one statement on PostgreSQL (the two INSERTs in one batch; foreign keys are
-    checked at commit), in two elsewhere."""
-    with batched() if connection.in_atomic_block else _unbatched():
-        insert(parent)
-        insert(*children)
+    would: in one statement on PostgreSQL (a data-modifying WITH; foreign keys are checked
+    at its end, or at the commit of the transaction that holds it), in two elsewhere."""
+    if connection.in_atomic_block:
+        with batched():  # joins the transaction's batch, if it has one
+            insert(parent)
+            insert(*children)
+        return
+    batch = _Batch()  # autocommit: the two sent at once all the same, as one statement
+    batch.add(*_insert_sql([parent]), table_name=table(type(parent)), reads_table=False)
+    batch.add(*_insert_sql(children), table_name=table(type(children[0])), reads_table=False)
+    batch.flush()
+    _inserted([parent, *children])
 
 
 @cache
