@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
     "automatic-payouts-create": {"task": "ledger.tasks.automatic_payouts_create",
                                  "schedule": 3600.0},
     "payouts-advance-due": {"task": "ledger.tasks.payouts_advance_due", "schedule": 60.0},
+    # Home's figures summed ahead by the hour (core.rollups): the hours closed since the last
+    # run, a few weeks at a time while catching up; Home sums the rest from the rows.
+    "volume-totals-roll": {"task": "ledger.tasks.volume_totals_roll", "schedule": 300.0},
+    "charge-outcome-totals-roll": {"task": "payments.tasks.charge_outcome_totals_roll",
+                                   "schedule": 300.0},
     # Billing: drafts with auto_advance finalized when due, then charged automatically.
     "invoices-advance-due": {"task": "billing.tasks.invoices_advance_due",
                              "schedule": env.float("TILL_INVOICE_SWEEP_SECONDS",
