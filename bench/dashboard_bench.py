@@ -22,6 +22,9 @@ What it runs, all on this machine:
   scan whatever their number), and disputes and subscriptions have their own scale
   (the merchant's real handful is what Home reads here). Then VACUUM ANALYZE of every table
   cloned into (index-only scans need the visibility map VACUUM sets).
+- Home's hourly totals (core.rollups), rolled up with `manage.py home_figures_rollup`
+  (beat's task, run to the end): the whole backfill after a seed, the hours closed since
+  on a reused database; then ANALYZE of the totals' tables.
 - the pages, through Django's test client in this process, logged in as the merchant's
   owner (force_login), with the production settings (DEBUG off): Home (`/`, each of its
   ranges), the payments list (`/payments/`), filtered searches (an order id, a status), and
@@ -62,6 +65,8 @@ FAILED_BELOW = 0.05  # a failed charge, its intent canceled
 CHUNK = 100_000  # payments cloned per transaction
 SEEDED = ("payments_paymentintent", "payments_charge", "ledger_balancetransaction",
           "refunds_refund", "payments_customer")
+# Home's hourly totals, rolled up (`manage.py home_figures_rollup`) before the pages run.
+ROLLED_UP = ("ledger_volumetotal", "payments_chargeoutcometotal")
 
 
 # -- the seed --------------------------------------------------------------------------------
@@ -488,6 +493,16 @@ def main() -> None:
         results["seed"] = seed(created.keys["test_secret_key"], payments=args.payments,
                                customers=args.customers, refunded=args.refunded)
     results["held"] = held(merchant_id)
+    # Home's hourly totals (core.rollups): the whole backfill after a seed; on a reused
+    # database, the hours closed since the last run (beat's work, done here at once).
+    started = time.perf_counter()
+    call_command("home_figures_rollup", stdout=sys.stderr)
+    results["rollup_seconds"] = round(time.perf_counter() - started, 1)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ROLLED_UP:
+            cursor.execute(f'ANALYZE "{table}"')
     client = owner_client()
     export = export_url_exists()
     results["export"] = export
@@ -532,6 +547,7 @@ def report(results: dict, args) -> None:
         print(f"seed: {seeded['seconds']} s, VACUUM ANALYZE {seeded['vacuum_seconds']} s of "
               f"{', '.join(seeded['vacuum_analyzed'])}")
     print(f"migrate: {results['migrate_seconds']} s")
+    print(f"rollup (manage.py home_figures_rollup): {results['rollup_seconds']} s")
     print("the merchant holds: " + ", ".join(f"{table} {n:,}"
                                              for table, n in results["held"].items()))
     print(f"{args.repeat} timed requests per page after {args.warmup} untimed\n")
