@@ -169,9 +169,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # The balance index and Home's figure indexes carry columns for PostgreSQL's index-only
-    # sums and counts (INCLUDE); SQLite indexes the key columns alone, which is all it needs.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    # The balance index and Home's figure indexes and totals carry columns for PostgreSQL's
+    # index-only sums and counts (INCLUDE); SQLite indexes the key columns alone, which is
+    # all it needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W039", "models.W040"]
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -65,15 +65,16 @@ class Plan:
     quarters: tuple[datetime, ...]
     live: tuple[tuple[datetime, datetime], ...]
 
-    def totals(self) -> Q | None:
-        """The totals' rows to read (None: none)."""
+    def totals(self) -> list[Q]:
+        """The totals' rows to read, one query each: the hours, and the quarters (apart, so
+        that each is one range or one list of the totals' index, not a scan of them all)."""
         parts = []
         if self.hours is not None:
             hours = Q(minutes=60, bucket__gte=self.hours[0], bucket__lt=self.hours[1])
             parts.append(hours & ~Q(bucket__in=self.skipped) if self.skipped else hours)
         if self.quarters:
             parts.append(Q(minutes=15, bucket__in=self.quarters))
-        return reduce(or_, parts) if parts else None
+        return parts
 
     def source(self, field: str = "created") -> Q | None:
         """The source rows to sum (None: none)."""

@@ -105,7 +105,7 @@ def balance_volume(*, merchant_id: str, livemode: bool, window: Window,
                  .values("currency", "bucket", "reporting_category")
                  .annotate(gross=Sum("amount"), kept=Sum("net"), n=Count("*"))
                  .order_by())
-    if (totals := plan.totals()) is not None:
+    for totals in plan.totals():
         rows += ({**row, "bucket": row["day"]} for row in VolumeTotal.objects
                  .filter(totals, merchant_id=merchant_id, livemode=livemode,
                          reporting_category__in=VOLUME_CATEGORIES)

@@ -616,7 +616,7 @@ def charge_outcomes(*, merchant_id: str, livemode: bool, window: Window,
                  .annotate(ok=Count("status", filter=Q(status=Charge.Status.SUCCEEDED)),
                            ko=Count("status", filter=Q(status=Charge.Status.FAILED)))
                  .order_by())
-    if (totals := plan.totals()) is not None:
+    for totals in plan.totals():
         rows += ({**row, "bucket": row["day"]} for row in ChargeOutcomeTotal.objects
                  .filter(totals, **scope)
                  .annotate(day=window.trunc("bucket"))

@@ -25,10 +25,10 @@ class Migration(migrations.Migration):
                 ('fee', models.BigIntegerField()),
                 ('net', models.BigIntegerField()),
                 ('count', models.PositiveIntegerField()),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='merchants.merchant')),
+                ('merchant', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='merchants.merchant')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('merchant', 'livemode', 'minutes', 'bucket', 'currency', 'reporting_category'), name='volume_total_unique')],
+                'constraints': [models.UniqueConstraint(fields=('merchant', 'livemode', 'minutes', 'bucket', 'currency', 'reporting_category'), include=('amount', 'net', 'count'), name='volume_total_unique')],
             },
         ),
     ]

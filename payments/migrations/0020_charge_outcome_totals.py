@@ -23,11 +23,11 @@ class Migration(migrations.Migration):
                 ('succeeded', models.PositiveIntegerField()),
                 ('failed', models.PositiveIntegerField()),
                 ('pending', models.PositiveIntegerField()),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='merchants.merchant')),
+                ('merchant', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='merchants.merchant')),
             ],
             options={
                 'indexes': [models.Index(condition=models.Q(('minutes', 60), ('pending__gt', 0)), fields=['merchant', 'livemode', 'bucket'], name='charge_outcome_total_pending')],
-                'constraints': [models.UniqueConstraint(fields=('merchant', 'livemode', 'minutes', 'bucket', 'currency'), name='charge_outcome_total_unique')],
+                'constraints': [models.UniqueConstraint(fields=('merchant', 'livemode', 'minutes', 'bucket', 'currency'), include=('succeeded', 'failed'), name='charge_outcome_total_unique')],
             },
         ),
     ]

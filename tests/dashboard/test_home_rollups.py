@@ -157,7 +157,7 @@ def test_without_a_mark_everything_is_read_from_the_rows():
     window = Window.days_ending_today(days=30, now=timezone.now(), tz=ZoneInfo("UTC"))
     plan = rollup_plan(window, None)
 
-    assert (plan.totals(), plan.live) == (None, ((window.start, window.end),))
+    assert (plan.totals(), plan.live) == ([], ((window.start, window.end),))
 
 
 def test_a_rollup_done_twice_or_again_is_done_once(account, template):
