@@ -234,3 +234,25 @@ def test_a_merchant_with_a_test_clock_reads_its_test_mode_from_the_rows(account,
                          tz=ZoneInfo("UTC"), with_billing=False)
 
     assert found.payments[0].value == 1000 + 700
+
+
+def test_beat_rolls_both_up_every_few_minutes(account, template):
+    from django.conf import settings as django_settings
+
+    from config.celery import app
+    from ledger import tasks as ledger_tasks
+    from payments import tasks as payments_tasks
+
+    BalanceTransaction.objects.bulk_create([bt(account.merchant, at=timezone.now() - WEEK,
+                                               category="charge", currency="usd",
+                                               amount=700, n=1)])
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert {"ledger.tasks.volume_totals_roll",
+            "payments.tasks.charge_outcome_totals_roll"} <= scheduled <= set(app.tasks)
+    assert ledger_tasks.volume_totals_roll() >= 1
+    assert payments_tasks.charge_outcome_totals_roll() == 0  # its one charge is this hour's
+    assert ledger_tasks.volume_totals_roll() == 0  # nothing more closed meanwhile
+    assert set(rollup_marks([VOLUME_TOTALS, CHARGE_OUTCOME_TOTALS]).values()) \
+        == {floor_hour(timezone.now() - GRACE)}
