@@ -65,15 +65,18 @@ class Plan:
     quarters: tuple[datetime, ...]
     live: tuple[tuple[datetime, datetime], ...]
 
-    def totals(self) -> list[Q]:
-        """The totals' rows to read, one query each: the hours, and the quarters (apart, so
-        that each is one range or one list of the totals' index, not a scan of them all)."""
+    def totals(self) -> list[tuple[Q, int]]:
+        """The totals' rows to read, one query each, and the sign they count with: the hours
+        of the range, less the skipped ones (read apart and taken away again: a NOT IN over
+        every hour of the range cost PostgreSQL a comparison per listed hour and row once
+        the statement was prepared), and the quarters."""
         parts = []
         if self.hours is not None:
-            hours = Q(minutes=60, bucket__gte=self.hours[0], bucket__lt=self.hours[1])
-            parts.append(hours & ~Q(bucket__in=self.skipped) if self.skipped else hours)
+            parts.append((Q(minutes=60, bucket__gte=self.hours[0], bucket__lt=self.hours[1]), 1))
+            if self.skipped:
+                parts.append((Q(minutes=60, bucket__in=self.skipped), -1))
         if self.quarters:
-            parts.append(Q(minutes=15, bucket__in=self.quarters))
+            parts.append((Q(minutes=15, bucket__in=self.quarters), 1))
         return parts
 
     def source(self, field: str = "created") -> Q | None:

@@ -105,10 +105,13 @@ def balance_volume(*, merchant_id: str, livemode: bool, window: Window,
                  .values("currency", "bucket", "reporting_category")
                  .annotate(gross=Sum("amount"), kept=Sum("net"), n=Count("*"))
                  .order_by())
-    for totals in plan.totals():
-        rows += ({**row, "bucket": row["day"]} for row in VolumeTotal.objects
-                 .filter(totals, merchant_id=merchant_id, livemode=livemode,
-                         reporting_category__in=VOLUME_CATEGORIES)
+    for totals, sign in plan.totals():
+        # The totals hold the volume's categories alone (so no filter on them, which made
+        # PostgreSQL scan the whole table).
+        rows += ({**row, "bucket": row["day"], "gross": sign * row["gross"],
+                  "kept": sign * row["kept"], "n": sign * row["n"]}
+                 for row in VolumeTotal.objects
+                 .filter(totals, merchant_id=merchant_id, livemode=livemode)
                  .annotate(day=window.trunc("bucket"))
                  .values("currency", "day", "reporting_category")
                  .annotate(gross=Sum("amount"), kept=Sum("net"), n=Sum("count"))

@@ -616,8 +616,9 @@ def charge_outcomes(*, merchant_id: str, livemode: bool, window: Window,
                  .annotate(ok=Count("status", filter=Q(status=Charge.Status.SUCCEEDED)),
                            ko=Count("status", filter=Q(status=Charge.Status.FAILED)))
                  .order_by())
-    for totals in plan.totals():
-        rows += ({**row, "bucket": row["day"]} for row in ChargeOutcomeTotal.objects
+    for totals, sign in plan.totals():
+        rows += ({**row, "bucket": row["day"], "ok": sign * row["ok"], "ko": sign * row["ko"]}
+                 for row in ChargeOutcomeTotal.objects
                  .filter(totals, **scope)
                  .annotate(day=window.trunc("bucket"))
                  .values("currency", "day")
