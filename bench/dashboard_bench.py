@@ -22,6 +22,9 @@ What it runs, all on this machine:
   scan whatever their number), and disputes and subscriptions have their own scale
   (the merchant's real handful is what Home reads here). Then VACUUM ANALYZE of every table
   cloned into (index-only scans need the visibility map VACUUM sets).
+- Home's hourly totals (core.rollups), rolled up with `manage.py home_figures_rollup`
+  (beat's task, run to the end): the whole backfill after a seed, the hours closed since
+  on a reused database; then VACUUM ANALYZE of the totals' tables (index-only scans).
 - the pages, through Django's test client in this process, logged in as the merchant's
   owner (force_login), with the production settings (DEBUG off): Home (`/`, each of its
   ranges), the payments list (`/payments/`), filtered searches (an order id, a status), and
@@ -62,6 +65,8 @@ FAILED_BELOW = 0.05  # a failed charge, its intent canceled
 CHUNK = 100_000  # payments cloned per transaction
 SEEDED = ("payments_paymentintent", "payments_charge", "ledger_balancetransaction",
           "refunds_refund", "payments_customer")
+# Home's hourly totals, rolled up (`manage.py home_figures_rollup`) before the pages run.
+ROLLED_UP = ("ledger_volumetotal", "payments_chargeoutcometotal")
 
 
 # -- the seed --------------------------------------------------------------------------------
@@ -424,6 +429,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="skip the seed when the database already holds the payments "
                              "(it is migrated all the same: new indexes are built)")
+    parser.add_argument("--time-zone", default="UTC",
+                        help="the merchant's time zone for the run (Home's local days): "
+                             "Asia/Kolkata measures a zone off the hour")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page")
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
     parser.add_argument("--export-rows", type=int, default=2000,
@@ -488,6 +496,20 @@ def main() -> None:
         results["seed"] = seed(created.keys["test_secret_key"], payments=args.payments,
                                customers=args.customers, refunded=args.refunded)
     results["held"] = held(merchant_id)
+    from merchants.models import Merchant
+
+    Merchant.objects.filter(pk=merchant_id).update(time_zone=args.time_zone)
+    results["time_zone"] = args.time_zone
+    # Home's hourly totals (core.rollups): the whole backfill after a seed; on a reused
+    # database, the hours closed since the last run (beat's work, done here at once).
+    started = time.perf_counter()
+    call_command("home_figures_rollup", stdout=sys.stderr)
+    results["rollup_seconds"] = round(time.perf_counter() - started, 1)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ROLLED_UP:
+            cursor.execute(f'VACUUM ANALYZE "{table}"')
     client = owner_client()
     export = export_url_exists()
     results["export"] = export
@@ -532,6 +554,8 @@ def report(results: dict, args) -> None:
         print(f"seed: {seeded['seconds']} s, VACUUM ANALYZE {seeded['vacuum_seconds']} s of "
               f"{', '.join(seeded['vacuum_analyzed'])}")
     print(f"migrate: {results['migrate_seconds']} s")
+    print(f"rollup (manage.py home_figures_rollup): {results['rollup_seconds']} s")
+    print(f"the merchant's time zone: {results['time_zone']}")
     print("the merchant holds: " + ", ".join(f"{table} {n:,}"
                                              for table, n in results["held"].items()))
     print(f"{args.repeat} timed requests per page after {args.warmup} untimed\n")
@@ -557,6 +581,8 @@ def markdown(results: dict, args) -> str:
              f"- Machine: {results['machine']['line']}",
              f"- Command: `{results['command']}`",
              f"- Data set (the merchant's rows): {held_rows}",
+             f"- The merchant's time zone: {results['time_zone']}; Home's totals rolled up "
+             f"(`manage.py home_figures_rollup`) in {results['rollup_seconds']} s",
              f"- {args.repeat} timed requests per page after {args.warmup} untimed", "",
              "| " + " | ".join(HEADER) + " |", "|---|" + "|".join(["---:"] * 4) + "|"]
     lines += ["| " + " | ".join(_cells(page)) + " |" for page in results["pages"]]

@@ -31,3 +31,16 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_id}: {self.source} → {self.target}"
+
+
+class RollupMark(models.Model):
+    """How far a rollup of figures has come: every UTC hour before `rolled_until` is summed
+    in its totals table (ledger.VolumeTotal, payments.ChargeOutcomeTotal), and Home reads
+    those hours from there; later rows are read from their own table. The rollup holds this
+    row's lock while it writes, so two runs at once take their turns (core.rollups)."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    rolled_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.rolled_until}"

@@ -97,6 +97,43 @@ class BalanceTransaction(SavesChangedFields, models.Model):
         return "available" if self.available_on <= at else "pending"
 
 
+class VolumeTotal(models.Model):
+    """Balance transactions summed per merchant, mode, currency and reporting category over
+    one UTC hour (`minutes` 60) or quarter hour (15), for Home's volume over long ranges
+    (ledger.services.volume_totals rolls them up; ledger.selectors.balance_volume reads
+    them). A balance transaction never changes and lands in the hour it is made (a refund
+    of an old charge is a transaction of its own, at the refund's time), so an hour's
+    totals, once rolled up, stay right."""
+
+    # The unique constraint's index leads with the merchant: no index of its own.
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
+    livemode = models.BooleanField()
+    minutes = models.PositiveSmallIntegerField()
+    bucket = models.DateTimeField()
+    currency = models.CharField(max_length=3)
+    reporting_category = models.CharField(max_length=20,
+                                          choices=BalanceTransaction.ReportingCategory.choices)
+    amount = models.BigIntegerField()
+    fee = models.BigIntegerField()
+    net = models.BigIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the readers' index: a merchant's hours (or quarters) in a range, summed
+            # from the index alone on PostgreSQL (INCLUDE; SQLite keeps the key columns).
+            models.UniqueConstraint(fields=["merchant", "livemode", "minutes", "bucket",
+                                            "currency", "reporting_category"],
+                                    include=["amount", "net", "count"],
+                                    name="volume_total_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket:%Y-%m-%d %H:%M} +{self.minutes}m {self.currency} " \
+               f"{self.reporting_category}: {self.amount}"
+
+
 class LedgerEntry(models.Model):
     """One leg of a balance transaction: `amount` (signed minor units) into `account`."""
 

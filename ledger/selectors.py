@@ -7,8 +7,9 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet, Sum
 
 from core.exceptions import NotFound
+from core.rollups import rollup_plan
 from core.timeseries import Window
-from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout
+from ledger.models import BalanceTransaction, BankAccount, LedgerEntry, Payout, VolumeTotal
 from merchants.models import Merchant
 
 
@@ -83,30 +84,49 @@ class Volume:
     payments: int = 0
 
 
-def balance_volume(*, merchant_id: str, livemode: bool, window: Window
-                   ) -> dict[str, dict[datetime, Volume]]:
+# The rollup of balance transactions into VolumeTotal (ledger.services.volume_totals).
+VOLUME_TOTALS = "ledger.volume_totals"
+
+
+def balance_volume(*, merchant_id: str, livemode: bool, window: Window,
+                   rolled_until: datetime | None = None) -> dict[str, dict[datetime, Volume]]:
     """Per currency, the merchant's volume in each bucket of `window` (only the buckets with
-    any): one aggregate over the `balance_txn_home_figures` index (index-only on
-    PostgreSQL: COUNT(*), not COUNT(id), which the index does not carry)."""
+    any). With `rolled_until` (the VOLUME_TOTALS mark, core.rollups.rollup_marks): the
+    hours before it from VolumeTotal, the rest from the balance transactions; without it,
+    one aggregate over the `balance_txn_home_figures` index (index-only on PostgreSQL:
+    COUNT(*), not COUNT(id), which the index does not carry)."""
+    plan = rollup_plan(window, rolled_until)
+    rows: list[dict] = []
+    if (source := plan.source("created")) is not None:
+        rows += (BalanceTransaction.objects
+                 .filter(source, merchant_id=merchant_id, livemode=livemode,
+                         reporting_category__in=VOLUME_CATEGORIES)
+                 .annotate(bucket=window.trunc("created"))
+                 .values("currency", "bucket", "reporting_category")
+                 .annotate(gross=Sum("amount"), kept=Sum("net"), n=Count("*"))
+                 .order_by())
+    for totals, sign in plan.totals():
+        # The totals hold the volume's categories alone (so no filter on them, which made
+        # PostgreSQL scan the whole table).
+        rows += ({**row, "bucket": row["day"], "gross": sign * row["gross"],
+                  "kept": sign * row["kept"], "n": sign * row["n"]}
+                 for row in VolumeTotal.objects
+                 .filter(totals, merchant_id=merchant_id, livemode=livemode)
+                 .annotate(day=window.trunc("bucket"))
+                 .values("currency", "day", "reporting_category")
+                 .annotate(gross=Sum("amount"), kept=Sum("net"), n=Sum("count"))
+                 .order_by())
     category = BalanceTransaction.ReportingCategory
-    rows = (BalanceTransaction.objects
-            .filter(merchant_id=merchant_id, livemode=livemode,
-                    created__gte=window.start, created__lt=window.end,
-                    reporting_category__in=VOLUME_CATEGORIES)
-            .annotate(bucket=window.trunc("created"))
-            .values("currency", "bucket", "reporting_category")
-            .annotate(amount=Sum("amount"), net=Sum("net"), n=Count("*"))
-            .order_by())
     volumes: dict[str, dict[datetime, Volume]] = defaultdict(lambda: defaultdict(Volume))
     for row in rows:
         volume = volumes[row["currency"]][row["bucket"]]
-        volume.net += row["net"]
+        volume.net += row["kept"]
         match row["reporting_category"]:
             case category.CHARGE:
-                volume.gross += row["amount"]
+                volume.gross += row["gross"]
                 volume.payments += row["n"]
             case category.REFUND | category.REFUND_FAILURE:
-                volume.refunded -= row["amount"]
+                volume.refunded -= row["gross"]
     return {currency: dict(buckets) for currency, buckets in volumes.items()}
 
 

@@ -512,6 +512,46 @@ class Charge(TenantModel):
         return self.status == self.Status.SUCCEEDED
 
 
+class ChargeOutcomeTotal(models.Model):
+    """Charges counted by status per merchant, mode and currency over one UTC hour
+    (`minutes` 60) or quarter hour (15), by their `created`, for Home's success rate over
+    long ranges (payments.services.charge_outcome_totals rolls them up;
+    payments.selectors.charge_outcomes reads them). A charge's outcome is final once it
+    succeeded or failed; a `pending` one may still become either, so an hour rolled up with
+    any pending is read from the charges until the rollup counts it again without."""
+
+    # The unique constraint's index leads with the merchant: no index of its own.
+    merchant = models.ForeignKey("merchants.Merchant", on_delete=models.PROTECT,
+                                 related_name="+", db_index=False)
+    livemode = models.BooleanField()
+    minutes = models.PositiveSmallIntegerField()
+    bucket = models.DateTimeField()
+    currency = models.CharField(max_length=3)
+    succeeded = models.PositiveIntegerField()
+    failed = models.PositiveIntegerField()
+    pending = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the readers' index: a merchant's hours (or quarters) in a range, counted
+            # from the index alone on PostgreSQL (INCLUDE; SQLite keeps the key columns).
+            models.UniqueConstraint(fields=["merchant", "livemode", "minutes", "bucket",
+                                            "currency"],
+                                    include=["succeeded", "failed"],
+                                    name="charge_outcome_total_unique"),
+        ]
+        indexes = [
+            # The hours still to count again, and the ones a reader sums from the charges.
+            models.Index(fields=["merchant", "livemode", "bucket"],
+                         condition=models.Q(minutes=60, pending__gt=0),
+                         name="charge_outcome_total_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket:%Y-%m-%d %H:%M} +{self.minutes}m {self.currency}: " \
+               f"{self.succeeded}/{self.failed}/{self.pending}"
+
+
 class SimulatedOperation(models.Model):
     """The simulated processor's own ledger: what it was asked to do and what it answered.
 

@@ -4,15 +4,17 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet, Sum
 
 from core.db import fetch_as, lock_clause, reader, table
 from core.exceptions import NotFound
+from core.rollups import rollup_plan
 from core.timeseries import Window
 from merchants.models import Merchant
 from payments.models import (
     CardSource,
     Charge,
+    ChargeOutcomeTotal,
     Customer,
     InboundEvent,
     PaymentIntent,
@@ -581,26 +583,61 @@ def payment_intent_ids_of_charges(*, merchant: Merchant, livemode: bool,
 
 # -- figures over time (the dashboard's Home) ----------------------------------------------
 
-def charge_outcomes(*, merchant_id: str, livemode: bool, window: Window
+# The rollup of charges into ChargeOutcomeTotal (payments.services.charge_outcome_totals).
+CHARGE_OUTCOME_TOTALS = "payments.charge_outcome_totals"
+
+
+def charge_outcomes(*, merchant_id: str, livemode: bool, window: Window,
+                    rolled_until: datetime | None = None
                     ) -> dict[str, dict[datetime, tuple[int, int]]]:
     """Per currency, the (succeeded, failed) charges in each bucket of `window` that has
-    any: what a success rate is made of. One aggregate over the `charge_home_figures`
-    index, index-only on PostgreSQL: it counts `status` (never NULL, so as many as ids),
-    which the index carries, where counting `id` would read every row."""
-    rows = (Charge.objects
-            .filter(merchant_id=merchant_id, livemode=livemode,
-                    created__gte=window.start, created__lt=window.end,
-                    status__in=(Charge.Status.SUCCEEDED, Charge.Status.FAILED))
-            .annotate(bucket=window.trunc("created"))
-            .values("currency", "bucket")
-            .annotate(succeeded=Count("status", filter=Q(status=Charge.Status.SUCCEEDED)),
-                      failed=Count("status", filter=Q(status=Charge.Status.FAILED)))
-            .order_by())
+    any: what a success rate is made of. With `rolled_until` (the CHARGE_OUTCOME_TOTALS
+    mark, core.rollups.rollup_marks): the hours before it from ChargeOutcomeTotal but those
+    rolled up with a charge pending, the rest from the charges. The charges: one aggregate
+    over the `charge_home_figures` index, index-only on PostgreSQL: it counts `status`
+    (never NULL, so as many as ids), which the index carries, where counting `id` would
+    read every row."""
+    scope = {"merchant_id": merchant_id, "livemode": livemode}
+    pending: list[datetime] = []
+    if rolled_until is not None and rolled_until > window.start:
+        pending = list(ChargeOutcomeTotal.objects
+                       .filter(**scope, minutes=60, pending__gt=0,
+                               bucket__gte=window.start - timedelta(hours=1),
+                               bucket__lt=min(window.end, rolled_until))
+                       .values_list("bucket", flat=True))
+    plan = rollup_plan(window, rolled_until, live_hours=pending)
+    rows: list[dict] = []
+    if (source := plan.source("created")) is not None:
+        rows += (Charge.objects
+                 .filter(source, **scope,
+                         status__in=(Charge.Status.SUCCEEDED, Charge.Status.FAILED))
+                 .annotate(bucket=window.trunc("created"))
+                 .values("currency", "bucket")
+                 .annotate(ok=Count("status", filter=Q(status=Charge.Status.SUCCEEDED)),
+                           ko=Count("status", filter=Q(status=Charge.Status.FAILED)))
+                 .order_by())
+    for totals, sign in plan.totals():
+        rows += ({**row, "bucket": row["day"], "ok": sign * row["ok"], "ko": sign * row["ko"]}
+                 for row in ChargeOutcomeTotal.objects
+                 .filter(totals, **scope)
+                 .annotate(day=window.trunc("bucket"))
+                 .values("currency", "day")
+                 .annotate(ok=Sum("succeeded"), ko=Sum("failed"))
+                 .order_by())
     outcomes: dict[str, dict[datetime, tuple[int, int]]] = {}
     for row in rows:
-        outcomes.setdefault(row["currency"], {})[row["bucket"]] = (row["succeeded"],
-                                                                   row["failed"])
-    return outcomes
+        found = outcomes.setdefault(row["currency"], {})
+        succeeded, failed = found.get(row["bucket"], (0, 0))
+        found[row["bucket"]] = (succeeded + row["ok"], failed + row["ko"])
+    return {currency: {bucket: pair for bucket, pair in buckets.items() if any(pair)}
+            for currency, buckets in outcomes.items()}
+
+
+def test_clocks_used(*, merchant_id: str) -> bool:
+    """Whether the merchant ever made a test clock (deleted ones stay as tombstones): the
+    rows of a test clock's customers are made at its frozen time, in any hour, even one
+    already rolled up, so its test mode's figures are summed from the rows."""
+    return TestClock.objects.filter(merchant_id=merchant_id).exists()
 
 
 def customers_created(*, merchant_id: str, livemode: bool, window: Window

@@ -61,3 +61,9 @@ def inbound_events_retry() -> int:
              autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
 def charge_receipt_send(charge_id: str) -> bool:
     return services.charge_receipt_send(charge_id=charge_id)
+
+
+@shared_task(name="payments.tasks.charge_outcome_totals_roll", acks_late=True,
+             ignore_result=True)
+def charge_outcome_totals_roll() -> int:
+    return services.charge_outcome_totals_roll()

@@ -4,6 +4,7 @@ setup intents and test clocks. The functions are re-exported here, so callers wr
 `payments.services.payment_intent_confirm(...)`."""
 
 from payments.services.capture_and_cancel import payment_intent_cancel, payment_intent_capture
+from payments.services.charge_outcome_totals import charge_outcome_totals_roll
 from payments.services.common import client_secret_check
 from payments.services.customers import (
     customer_create,
@@ -82,6 +83,7 @@ from payments.services.test_clocks import (
 )
 
 __all__ = [
+    "charge_outcome_totals_roll",
     "card_source_create", "card_source_delete", "card_source_update", "charge_capture",
     "charge_create", "token_create",
     "charge_receipt_number_assign",

@@ -11,8 +11,10 @@ from webhooks.models import Event, WebhookDelivery, WebhookDeliveryAttempt
 # session + user + membership with its merchant, then the page's own reads.
 BUDGETS = {
     # keys, endpoints disabled for failing, the webhook backlog (one query), recent events,
-    # the figures (volume, charge outcomes, customers, disputes; subscriptions in three)
-    "/": 14,
+    # the figures (customers, disputes; subscriptions in three; the rollups' marks, whether
+    # test clocks were used, the volume and the charge outcomes each from the totals and the
+    # rows, the hours rolled up with a charge pending)
+    "/": 19,
     "/customers/": 4,
     "/events/": 4,
     "/webhooks/": 5,  # endpoints, endpoints disabled for failing

@@ -1,0 +1,78 @@
+"""Home's success rate counted ahead: the charges of each closed UTC hour rolled up into
+ChargeOutcomeTotal (core.rollups), by beat (payments.tasks.charge_outcome_totals_roll) and
+by `manage.py home_figures_rollup` for what was there before. An hour that had a pending
+charge is counted again on each run until none is (its readers sum it from the charges
+meanwhile)."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Min, Q, QuerySet
+
+from core import clock
+from core.rollups import HOUR, hour_and_quarter_totals, rollup_advance, rollup_mark_locked
+from merchants.models import Merchant
+from payments.models import Charge, ChargeOutcomeTotal
+from payments.selectors import CHARGE_OUTCOME_TOTALS
+
+KEYS = ("merchant_id", "livemode", "currency")
+COUNTS = {"succeeded": Count("status", filter=Q(status=Charge.Status.SUCCEEDED)),
+          "failed": Count("status", filter=Q(status=Charge.Status.FAILED)),
+          "pending": Count("status", filter=Q(status=Charge.Status.PENDING))}
+
+
+def charge_outcome_totals_roll(*, now: datetime | None = None,
+                               batch: timedelta = timedelta(days=1), batches: int = 48,
+                               pending_hours: int = 500) -> int:
+    """Rolls up the closed hours after the mark, at most `batches` of `batch`, then counts
+    again up to `pending_hours` of the hours rolled up with a charge pending; safe to run
+    twice and at once (core.rollups.rollup_advance; the recount under the same lock).
+    Returns how many batches and hours it did."""
+    done = rollup_advance(name=CHARGE_OUTCOME_TOTALS, now=now or clock.wall_now(), roll=_roll,
+                          first_from=_first_from, batch=batch, batches=batches)
+    with transaction.atomic():
+        mark = rollup_mark_locked(CHARGE_OUTCOME_TOTALS)
+        if mark.rolled_until is None:
+            return done
+        hours = list(ChargeOutcomeTotal.objects
+                     .filter(minutes=60, pending__gt=0, bucket__lt=mark.rolled_until)
+                     .values_list("merchant_id", "livemode", "bucket").distinct()
+                     .order_by("bucket")[:pending_hours])
+        for merchant_id, livemode, hour in hours:
+            scope = {"merchant_id": merchant_id, "livemode": livemode}
+            ChargeOutcomeTotal.objects.filter(**scope, bucket__gte=hour,
+                                              bucket__lt=hour + HOUR).delete()
+            _insert(Charge.objects.filter(**scope, created__gte=hour,
+                                          created__lt=hour + HOUR))
+    return done + len(hours)
+
+
+def _charges(rows: QuerySet[Charge]) -> QuerySet[Charge]:
+    # Per merchant and mode, so each range is one of the charge_home_figures index's.
+    return rows.filter(merchant_id__in=_merchant_ids(),
+                       livemode__in=(False, True))
+
+
+def _insert(charges: QuerySet[Charge]) -> int:
+    totals = hour_and_quarter_totals(charges, keys=KEYS, sums=COUNTS)
+    ChargeOutcomeTotal.objects.bulk_create([ChargeOutcomeTotal(**total) for total in totals],
+                                           batch_size=2000)
+    return len(totals)
+
+
+def _roll(start: datetime, end: datetime) -> int:
+    ChargeOutcomeTotal.objects.filter(merchant_id__in=_merchant_ids(),
+                                      livemode__in=(False, True), minutes__in=(15, 60),
+                                      bucket__gte=start, bucket__lt=end).delete()
+    return _insert(_charges(Charge.objects.filter(created__gte=start, created__lt=end)))
+
+
+def _first_from(at: datetime | None) -> datetime | None:
+    rows = _charges(Charge.objects.all())
+    if at is not None:
+        rows = rows.filter(created__gte=at)
+    return rows.aggregate(first=Min("created"))["first"]
+
+
+def _merchant_ids() -> list[str]:
+    return list(Merchant.objects.values_list("id", flat=True))
