@@ -168,6 +168,17 @@ def hour_and_quarter_totals(rows: QuerySet, *, keys: tuple[str, ...],
     return list(totals.values())
 
 
+def totals_replace(model: type, totals: list[dict[str, Any]], *, start: datetime,
+                   end: datetime, **scope: Any) -> int:
+    """`model`'s hour and quarter totals of [start, end) in `scope` (the merchants and modes)
+    replaced by `totals` (dicts of its fields): an hour rolled up twice is summed once.
+    Returns how many totals were written."""
+    model.objects.filter(**scope, minutes__in=(15, 60), bucket__gte=start,
+                         bucket__lt=end).delete()
+    model.objects.bulk_create([model(**total) for total in totals], batch_size=2000)
+    return len(totals)
+
+
 def rollup_advance(*, name: str, now: datetime, roll: Callable[[datetime, datetime], int],
                    first_from: Callable[[datetime | None], datetime | None],
                    batch: timedelta = timedelta(days=1), batches: int = 48) -> int:

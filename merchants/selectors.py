@@ -38,6 +38,12 @@ def api_key_get_locked(*, key_id: str, merchant: Merchant) -> ApiKey:
     return ApiKey.objects.select_for_update().get(id=key_id, merchant=merchant)
 
 
+def merchant_ids() -> list[str]:
+    """Every merchant's id: the rollups name them all, so that a range of time over every
+    merchant walks each merchant's index (core.rollups)."""
+    return list(Merchant.objects.values_list("id", flat=True))
+
+
 def merchant_get_locked(*, id: str) -> Merchant:  # noqa: A002
     return Merchant.objects.select_for_update(of=("self",)).get(pk=id)
 

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min, QuerySet, Sum
 
 from core import clock
-from core.rollups import hour_and_quarter_totals, rollup_advance
+from core.rollups import hour_and_quarter_totals, rollup_advance, totals_replace
 from ledger.models import BalanceTransaction, VolumeTotal
 from ledger.selectors import VOLUME_CATEGORIES, VOLUME_TOTALS
-from merchants.models import Merchant
+from merchants.selectors import merchant_ids
 
 
 def volume_totals_roll(*, now: datetime | None = None, batch: timedelta = timedelta(days=1),
@@ -24,7 +24,7 @@ def volume_totals_roll(*, now: datetime | None = None, batch: timedelta = timede
 def _volume(rows: QuerySet[BalanceTransaction]) -> QuerySet[BalanceTransaction]:
     # Per merchant and mode, so each range is one of the (merchant, livemode, created)
     # index's: a range of `created` over every merchant has no index of its own.
-    return rows.filter(merchant_id__in=_merchant_ids(),
+    return rows.filter(merchant_id__in=merchant_ids(),
                        livemode__in=(False, True), reporting_category__in=VOLUME_CATEGORIES)
 
 
@@ -34,12 +34,8 @@ def _roll(start: datetime, end: datetime) -> int:
         keys=("merchant_id", "livemode", "currency", "reporting_category"),
         sums={"amount": Sum("amount"), "fee": Sum("fee"), "net": Sum("net"),
               "count": Count("*")})
-    VolumeTotal.objects.filter(merchant_id__in=_merchant_ids(), livemode__in=(False, True),
-                               minutes__in=(15, 60), bucket__gte=start,
-                               bucket__lt=end).delete()
-    VolumeTotal.objects.bulk_create([VolumeTotal(**total) for total in totals],
-                                    batch_size=2000)
-    return len(totals)
+    return totals_replace(VolumeTotal, totals, start=start, end=end,
+                          merchant_id__in=merchant_ids(), livemode__in=(False, True))
 
 
 def _first_from(at: datetime | None) -> datetime | None:
@@ -47,7 +43,3 @@ def _first_from(at: datetime | None) -> datetime | None:
     if at is not None:
         rows = rows.filter(created__gte=at)
     return rows.aggregate(first=Min("created"))["first"]
-
-
-def _merchant_ids() -> list[str]:
-    return list(Merchant.objects.values_list("id", flat=True))

@@ -10,8 +10,14 @@ from django.db import transaction
 from django.db.models import Count, Min, Q, QuerySet
 
 from core import clock
-from core.rollups import HOUR, hour_and_quarter_totals, rollup_advance, rollup_mark_locked
-from merchants.models import Merchant
+from core.rollups import (
+    HOUR,
+    hour_and_quarter_totals,
+    rollup_advance,
+    rollup_mark_locked,
+    totals_replace,
+)
+from merchants.selectors import merchant_ids
 from payments.models import Charge, ChargeOutcomeTotal
 from payments.selectors import CHARGE_OUTCOME_TOTALS
 
@@ -40,31 +46,26 @@ def charge_outcome_totals_roll(*, now: datetime | None = None,
                      .order_by("bucket")[:pending_hours])
         for merchant_id, livemode, hour in hours:
             scope = {"merchant_id": merchant_id, "livemode": livemode}
-            ChargeOutcomeTotal.objects.filter(**scope, bucket__gte=hour,
-                                              bucket__lt=hour + HOUR).delete()
-            _insert(Charge.objects.filter(**scope, created__gte=hour,
-                                          created__lt=hour + HOUR))
+            _replace(Charge.objects.filter(**scope, created__gte=hour, created__lt=hour + HOUR),
+                     start=hour, end=hour + HOUR, **scope)
     return done + len(hours)
 
 
 def _charges(rows: QuerySet[Charge]) -> QuerySet[Charge]:
     # Per merchant and mode, so each range is one of the charge_home_figures index's.
-    return rows.filter(merchant_id__in=_merchant_ids(),
-                       livemode__in=(False, True))
+    return rows.filter(merchant_id__in=merchant_ids(), livemode__in=(False, True))
 
 
-def _insert(charges: QuerySet[Charge]) -> int:
-    totals = hour_and_quarter_totals(charges, keys=KEYS, sums=COUNTS)
-    ChargeOutcomeTotal.objects.bulk_create([ChargeOutcomeTotal(**total) for total in totals],
-                                           batch_size=2000)
-    return len(totals)
+def _replace(charges: QuerySet[Charge], *, start: datetime, end: datetime, **scope) -> int:
+    return totals_replace(ChargeOutcomeTotal,
+                          hour_and_quarter_totals(charges, keys=KEYS, sums=COUNTS),
+                          start=start, end=end, **scope)
 
 
 def _roll(start: datetime, end: datetime) -> int:
-    ChargeOutcomeTotal.objects.filter(merchant_id__in=_merchant_ids(),
-                                      livemode__in=(False, True), minutes__in=(15, 60),
-                                      bucket__gte=start, bucket__lt=end).delete()
-    return _insert(_charges(Charge.objects.filter(created__gte=start, created__lt=end)))
+    return _replace(_charges(Charge.objects.filter(created__gte=start, created__lt=end)),
+                    start=start, end=end, merchant_id__in=merchant_ids(),
+                    livemode__in=(False, True))
 
 
 def _first_from(at: datetime | None) -> datetime | None:
@@ -72,7 +73,3 @@ def _first_from(at: datetime | None) -> datetime | None:
     if at is not None:
         rows = rows.filter(created__gte=at)
     return rows.aggregate(first=Min("created"))["first"]
-
-
-def _merchant_ids() -> list[str]:
-    return list(Merchant.objects.values_list("id", flat=True))
