@@ -142,13 +142,11 @@ def idempotency_key_store(*, merchant: Merchant, livemode: bool, key: str, finge
     return True
 
 
-class KeyTaken(Exception):
-    """The change's transaction failed on the key's constraint: another request has it."""
-
-    @staticmethod
-    def caused(error: IntegrityError) -> bool:
-        text = str(error)
-        return "idempotency_key_unique" in text or IdempotencyKey._meta.db_table in text
+def idempotency_key_taken(error: IntegrityError) -> bool:
+    """Whether a folded change's transaction failed on the key's constraint: another request
+    has the key."""
+    text = str(error)
+    return "idempotency_key_unique" in text or IdempotencyKey._meta.db_table in text
 
 
 class FoldedKey:

@@ -28,7 +28,6 @@ from api.errors import (
 )
 from api.idempotency import (
     FoldedKey,
-    KeyTaken,
     Replay,
     idempotency_key_check,
     idempotency_key_claim,
@@ -36,6 +35,7 @@ from api.idempotency import (
     idempotency_key_finish,
     idempotency_key_release,
     idempotency_key_store,
+    idempotency_key_taken,
     request_fingerprint,
 )
 from api.lists import ListParams, list_page
@@ -219,7 +219,7 @@ class ApiView(APIView):
             folded.render = lambda obj: serializer.render_object(obj, expand=expand)
             response = handler(request, *args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - stored (or not) like any response
-            if isinstance(exc, IntegrityError) and KeyTaken.caused(exc):
+            if isinstance(exc, IntegrityError) and idempotency_key_taken(exc):
                 return None  # another request has the key: the change rolled back
             exc = as_api_error(exc)
             stored, raised = getattr(exc, "stored", True), True
